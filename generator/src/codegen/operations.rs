@@ -1,0 +1,518 @@
+//! Operations → a method on `Client` plus a request builder per operation.
+
+use super::docs;
+use super::{ident, ty};
+use crate::ir::{Body, IdAccess, Location, Operation, Parameter, PartKind, Response, TypeRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Renders the `impl Client` methods and builders of one tag's operations.
+pub fn tag_module(operations: &[&Operation]) -> TokenStream {
+    let methods = operations.iter().map(|op| client_method(op));
+    let builders = operations.iter().map(|op| builder(op));
+    quote! {
+        impl crate::Client { #(#methods)* }
+        #(#builders)*
+    }
+}
+
+fn method_tokens(op: &Operation) -> TokenStream {
+    let name = ident(op.method.as_str());
+    quote! { ::reqwest::Method::#name }
+}
+
+/// The parameter's argument type and the statements that apply it to `request`.
+struct Arg {
+    decl: TokenStream,
+    apply: TokenStream,
+}
+
+fn scalar_input(t: &TypeRef) -> (TokenStream, TokenStream) {
+    // (argument type, expression converting `value` to the Rust type)
+    match t {
+        TypeRef::String => (
+            quote! { impl ::std::convert::Into<::std::string::String> },
+            quote! { ::std::convert::Into::<::std::string::String>::into(value) },
+        ),
+        TypeRef::Named(_) => {
+            let target = ty(t);
+            (
+                quote! { impl ::std::convert::Into<#target> },
+                quote! { ::std::convert::Into::<#target>::into(value) },
+            )
+        }
+        other => (ty(other), quote! { value }),
+    }
+}
+
+fn param_arg(p: &Parameter) -> Arg {
+    let wire = &p.name;
+    let var = ident(&p.rust_name);
+    if let TypeRef::Array(item) = &p.ty {
+        let item_ty = ty(item);
+        let item_in = match &**item {
+            TypeRef::String => quote! { impl ::std::convert::Into<::std::string::String> },
+            TypeRef::Named(_) => quote! { impl ::std::convert::Into<#item_ty> },
+            other => ty(other),
+        };
+        let decl = quote! { #var: impl ::std::iter::IntoIterator<Item = #item_in> };
+        let collect = quote! {
+            let values: ::std::vec::Vec<::std::string::String> = #var
+                .into_iter()
+                .map(|value| crate::ParamValue::to_param(&::std::convert::Into::<#item_ty>::into(value)))
+                .collect();
+        };
+        let apply = match (p.location, p.accept_feature, p.explode) {
+            (_, true, _) => quote! { #collect request.accept_features(values); },
+            (Location::Query, _, true) => quote! { #collect request.query_list(#wire, values); },
+            (Location::Query, _, false) => {
+                quote! { #collect request.query(#wire, &values.join(",")); }
+            }
+            (Location::Header, _, _) => {
+                quote! { #collect request.header(#wire, values.join(",")); }
+            }
+            (Location::Path, _, _) => {
+                quote! { #collect request.path_param(#wire, &values.join(",")); }
+            }
+        };
+        return Arg { decl, apply };
+    }
+    let (input, convert) = scalar_input(&p.ty);
+    let decl = quote! { #var: #input };
+    let apply = match p.location {
+        Location::Path => match &p.ty {
+            TypeRef::String => quote! {
+                let value: ::std::string::String = ::std::convert::Into::into(#var);
+                request.path_param(#wire, &value);
+            },
+            _ => quote! {
+                let value = #var;
+                request.path_param(#wire, &crate::ParamValue::to_param(&#convert));
+            },
+        },
+        Location::Query => quote! { let value = #var; request.query(#wire, &#convert); },
+        Location::Header => quote! {
+            let value = #var;
+            request.header(#wire, crate::ParamValue::to_param(&#convert));
+        },
+    };
+    Arg { decl, apply }
+}
+
+fn client_method(op: &Operation) -> TokenStream {
+    let method_name = ident(&op.method_name);
+    let builder = ident(&op.builder_name);
+    let operation_id = &op.operation_id;
+    let path = &op.path;
+    let http_method = method_tokens(op);
+    let mut decls = Vec::new();
+    let mut applies = Vec::new();
+    for p in op.params.iter().filter(|p| p.required) {
+        let arg = param_arg(p);
+        decls.push(arg.decl);
+        applies.push(arg.apply);
+    }
+    for (name, value) in &op.fixed_query {
+        applies.push(quote! { request.fixed_query(#name, #value); });
+    }
+    match &op.body {
+        Some(Body::Json {
+            ty: body_ty,
+            required: true,
+            ..
+        }) => {
+            let t = ty(body_ty);
+            decls.push(quote! { body: #t });
+            applies.push(quote! { request.json_body(&body); });
+        }
+        Some(Body::Multipart { parts, .. }) => {
+            for part in parts.iter().filter(|p| p.required) {
+                let var = ident(&part.rust_name);
+                let wire = &part.name;
+                match &part.kind {
+                    PartKind::File => {
+                        decls.push(quote! { #var: crate::UploadFile });
+                        applies.push(quote! { request.multipart_file(#wire, #var); });
+                    }
+                    PartKind::Files => {
+                        decls.push(quote! { #var: impl ::std::iter::IntoIterator<Item = crate::UploadFile> });
+                        applies.push(
+                            quote! { for file in #var { request.multipart_file(#wire, file); } },
+                        );
+                    }
+                    PartKind::Text => {
+                        decls.push(
+                            quote! { #var: impl ::std::convert::Into<::std::string::String> },
+                        );
+                        applies.push(quote! { request.multipart_text(#wire, ::std::convert::Into::into(#var)); });
+                    }
+                    PartKind::Json(t) => {
+                        let t = ty(t);
+                        decls.push(quote! { #var: #t });
+                        applies.push(quote! { request.multipart_json(#wire, &#var); });
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    let doc = docs::attrs(&method_doc(op));
+    let deprecated = deprecated_attr(op);
+    quote! {
+        #doc
+        #deprecated
+        pub fn #method_name(&self, #(#decls),*) -> #builder {
+            let mut request = self.request(#operation_id, #http_method, #path);
+            #(#applies)*
+            #builder { request }
+        }
+    }
+}
+
+fn deprecated_attr(op: &Operation) -> TokenStream {
+    if op.deprecated {
+        quote! { #[deprecated = "deprecated in the spec"] }
+    } else {
+        quote! {}
+    }
+}
+
+fn builder(op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let method_name = &op.method_name;
+    let mut setters = Vec::new();
+    for p in op.params.iter().filter(|p| !p.required) {
+        let name = ident(&p.rust_name);
+        let arg = param_arg(p);
+        let decl = arg.decl;
+        let apply = arg.apply;
+        let doc = docs::attrs(&param_doc(p));
+        setters.push(quote! {
+            #doc
+            pub fn #name(mut self, #decl) -> Self {
+                let request = &mut self.request;
+                #apply
+                self
+            }
+        });
+    }
+    match &op.body {
+        Some(Body::Json {
+            ty: body_ty,
+            required: false,
+            description,
+        }) => {
+            let t = ty(body_ty);
+            let doc = docs::attrs(&format!(
+                "{}Sets the JSON request body.",
+                description
+                    .as_deref()
+                    .map(|d| format!("{}\n\n", docs::clean(d)))
+                    .unwrap_or_default()
+            ));
+            setters.push(quote! {
+                #doc
+                pub fn body(mut self, body: #t) -> Self { self.request.json_body(&body); self }
+            });
+        }
+        Some(Body::Multipart { parts, .. }) => {
+            for part in parts.iter().filter(|p| !p.required) {
+                let name = ident(&part.rust_name);
+                let wire = &part.name;
+                let mut doc = part
+                    .description
+                    .as_deref()
+                    .map(docs::clean)
+                    .unwrap_or_default();
+                if !doc.is_empty() {
+                    doc.push_str("\n\n");
+                }
+                let (decl, apply) = match &part.kind {
+                    PartKind::File => {
+                        doc.push_str(&format!("Multipart file part `{wire}`."));
+                        (
+                            quote! { value: crate::UploadFile },
+                            quote! { self.request.multipart_file(#wire, value); },
+                        )
+                    }
+                    PartKind::Files => {
+                        doc.push_str(&format!("Multipart file parts, each named `{wire}`."));
+                        (
+                            quote! { values: impl ::std::iter::IntoIterator<Item = crate::UploadFile> },
+                            quote! { for file in values { self.request.multipart_file(#wire, file); } },
+                        )
+                    }
+                    PartKind::Text => {
+                        doc.push_str(&format!("Multipart text field `{wire}`."));
+                        (
+                            quote! { value: impl ::std::convert::Into<::std::string::String> },
+                            quote! { self.request.multipart_text(#wire, ::std::convert::Into::into(value)); },
+                        )
+                    }
+                    PartKind::Json(t) => {
+                        doc.push_str(&format!("Multipart field `{wire}`, sent as JSON text."));
+                        let t = ty(t);
+                        (
+                            quote! { value: #t },
+                            quote! { self.request.multipart_json(#wire, &value); },
+                        )
+                    }
+                };
+                let doc = docs::attrs(&doc);
+                setters.push(quote! {
+                    #doc
+                    pub fn #name(mut self, #decl) -> Self { #apply self }
+                });
+            }
+        }
+        _ => {}
+    }
+    let (output, send_call) = match &op.response {
+        Response::Empty => (quote! { () }, quote! { self.request.send_empty() }),
+        Response::Json(t) => {
+            let t = ty(t);
+            (quote! { #t }, quote! { self.request.send_json::<#t>() })
+        }
+        Response::Text => (
+            quote! { ::std::string::String },
+            quote! { self.request.send_text() },
+        ),
+        Response::Binary => (
+            quote! { crate::Download },
+            quote! { self.request.send_download() },
+        ),
+    };
+    let send_doc = docs::attrs(&format!(
+        "Sends the request and {}.\n\n# Errors\n\nFails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.",
+        match &op.response {
+            Response::Empty => "waits for the server's success status".to_owned(),
+            Response::Json(t) => format!("decodes the JSON answer as `{}`", type_name(t)),
+            Response::Text => "returns the answer as text".to_owned(),
+            Response::Binary =>
+                "returns the body as a [`crate::Download`] stream, before reading it".to_owned(),
+        }
+    ));
+    let paginate = op.pagination.as_ref().map(|p| {
+        let item = ty(&p.item);
+        let envelope = &p.envelope_field;
+        let id_body = match &p.id {
+            IdAccess::Field(field) => {
+                let field = ident(field);
+                quote! { item.#field.as_deref() }
+            }
+            IdAccess::UnionFields(fields) => {
+                let union = ty(&p.item);
+                let arms = fields.iter().map(|(variant, field)| {
+                    let variant = ident(variant);
+                    let field = ident(field);
+                    quote! { #union::#variant(value) => value.#field.as_deref(), }
+                });
+                quote! { match item { #(#arms)* } }
+            }
+            IdAccess::JsonKey => quote! { item.get("_id").and_then(::serde_json::Value::as_str) },
+            IdAccess::None => quote! { let _ = item; ::std::option::Option::None },
+        };
+        let doc = docs::attrs(&format!(
+            "Streams every item of the list, fetching pages lazily.\n\nPages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `{}`; see [`crate::Paginator`] for errors and resuming.",
+            type_name(&p.item)
+        ));
+        quote! {
+            #doc
+            pub fn into_stream(self) -> crate::Paginator<#item> {
+                fn id_of(item: &#item) -> ::std::option::Option<&str> { #id_body }
+                crate::Paginator::new(self.request, id_of, #envelope)
+            }
+        }
+    });
+    let doc = docs::attrs(&format!(
+        "Request builder for [`Client::{method_name}`](crate::Client::{method_name}): `{} {}`.\n\nSet optional parameters with the methods below, then call `.send().await`.",
+        op.method.as_str(),
+        op.path
+    ));
+    quote! {
+        #doc
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until `.send().await`"]
+        pub struct #builder { request: crate::OperationRequest }
+
+        impl #builder {
+            #(#setters)*
+            /// Per-call overrides of the client's timeouts and retry policy.
+            pub fn options(mut self, options: crate::CallOptions) -> Self { self.request.options(options); self }
+            #paginate
+            #send_doc
+            pub fn send(self) -> impl ::std::future::Future<Output = crate::Result<#output>> + ::std::marker::Send + 'static {
+                #send_call
+            }
+        }
+    }
+}
+
+fn type_name(t: &TypeRef) -> String {
+    match t {
+        TypeRef::String => "String".into(),
+        TypeRef::Integer => "i64".into(),
+        TypeRef::Number => "f64".into(),
+        TypeRef::Boolean => "bool".into(),
+        TypeRef::DateTime => "DateTime<Utc>".into(),
+        TypeRef::Json => "serde_json::Value".into(),
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::Array(inner) => format!("Vec<{}>", type_name(inner)),
+        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", type_name(inner)),
+    }
+}
+
+fn location_name(p: &Parameter) -> &'static str {
+    match p.location {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+    }
+}
+
+fn param_doc(p: &Parameter) -> String {
+    let mut doc = p
+        .description
+        .as_deref()
+        .map(docs::clean)
+        .unwrap_or_default();
+    if !doc.is_empty() {
+        doc.push_str("\n\n");
+    }
+    let form = match (&p.ty, p.location, p.accept_feature, p.explode) {
+        (TypeRef::Array(_), _, true, _) => {
+            ", merged with the client's defaults into one comma-separated header"
+        }
+        (TypeRef::Array(_), Location::Query, _, true) => ", one `key=value` pair per item",
+        (TypeRef::Array(_), _, _, _) => ", items joined with commas",
+        _ => "",
+    };
+    doc.push_str(&format!(
+        "{} parameter `{}` (`{}`){form}.",
+        capitalize(location_name(p)),
+        p.name,
+        type_name(&p.ty)
+    ));
+    doc
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn method_doc(op: &Operation) -> String {
+    let mut doc = String::new();
+    if let Some(summary) = &op.summary {
+        doc.push_str(&docs::clean(summary));
+        doc.push_str("\n\n");
+    }
+    if let Some(description) = &op.description {
+        doc.push_str(&docs::clean(description));
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!(
+        "`{} {}` (operation `{}`, tag `{}`).",
+        op.method.as_str(),
+        op.path,
+        op.operation_id,
+        op.tag
+    ));
+    if let Some(base) = &op.variant_of {
+        let fixed: Vec<String> = op
+            .fixed_query
+            .iter()
+            .map(|(k, v)| format!("`{k}={v}`"))
+            .collect();
+        doc.push_str(&format!(
+            " A variant of `{base}` on the same path that always sends {}.",
+            fixed.join(" and ")
+        ));
+    }
+    doc.push('\n');
+    let required: Vec<&Parameter> = op.params.iter().filter(|p| p.required).collect();
+    let required_parts: Vec<_> = match &op.body {
+        Some(Body::Multipart { parts, .. }) => parts.iter().filter(|p| p.required).collect(),
+        _ => Vec::new(),
+    };
+    let json_body = matches!(&op.body, Some(Body::Json { required: true, .. }));
+    if !required.is_empty() || !required_parts.is_empty() || json_body {
+        doc.push_str("\n# Arguments\n\n");
+        for p in &required {
+            doc.push_str(&format!(
+                "- `{}`: {}\n",
+                p.rust_name.trim_start_matches("r#"),
+                one_line(&param_doc(p))
+            ));
+        }
+        if let Some(Body::Json {
+            ty: t,
+            description,
+            required: true,
+        }) = &op.body
+        {
+            let d = description
+                .as_deref()
+                .map(|d| format!("{} ", one_line(&docs::clean(d))))
+                .unwrap_or_default();
+            doc.push_str(&format!(
+                "- `body`: {d}JSON request body (`{}`).\n",
+                type_name(t)
+            ));
+        }
+        for part in required_parts {
+            let d = part
+                .description
+                .as_deref()
+                .map(|d| format!("{} ", one_line(&docs::clean(d))))
+                .unwrap_or_default();
+            doc.push_str(&format!(
+                "- `{}`: {d}Multipart part `{}`.\n",
+                part.rust_name, part.name
+            ));
+        }
+    }
+    let optional: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| format!("`{}`", p.rust_name.trim_start_matches("r#")))
+        .chain(match &op.body {
+            Some(Body::Json {
+                required: false, ..
+            }) => vec!["`body`".to_owned()],
+            Some(Body::Multipart { parts, .. }) => parts
+                .iter()
+                .filter(|p| !p.required)
+                .map(|p| format!("`{}`", p.rust_name))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    if !optional.is_empty() {
+        doc.push_str(&format!(
+            "\nOptional parameters are setters on the returned [`{}`]: {}.\n",
+            op.builder_name,
+            optional.join(", ")
+        ));
+    }
+    let returns = match &op.response {
+        Response::Empty => "nothing (`()`)".to_owned(),
+        Response::Json(t) => format!("`{}`", type_name(t)),
+        Response::Text => "the body as text".to_owned(),
+        Response::Binary => "a [`Download`](crate::Download) byte stream".to_owned(),
+    };
+    doc.push_str(&format!("\n`.send().await` returns {returns}"));
+    if op.pagination.is_some() {
+        doc.push_str("; `.into_stream()` pages through every item lazily");
+    }
+    doc.push('.');
+    doc
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

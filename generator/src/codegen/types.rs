@@ -1,0 +1,231 @@
+//! Named types → Rust structs, enums, unions and aliases with serde attributes.
+
+use super::docs;
+use super::{cfg_attr, ident, ty};
+use crate::ir::{Api, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::HashMap;
+
+/// Renders one type definition.
+pub fn type_def(def: &TypeDef, api: &Api, kinds: &HashMap<&str, JsonKind>) -> TokenStream {
+    let cfg = cfg_attr(&def.tags, api);
+    let doc = docs::attrs(&type_doc(def));
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct(fields) => {
+            let fields = fields.iter().map(field);
+            quote! {
+                #doc
+                #cfg
+                #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(default)]
+                pub struct #name { #(#fields)* }
+            }
+        }
+        TypeKind::Enum(values) => {
+            let variants = values.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                let doc = docs::attrs(&format!("`{}`", v.wire.replace('`', "'")));
+                quote! { #doc #variant, }
+            });
+            let as_str = values.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                let wire = &v.wire;
+                quote! { Self::#variant => #wire, }
+            });
+            let from_str = values.iter().map(|v| {
+                let variant = ident(&v.rust_name);
+                let wire = &v.wire;
+                quote! { #wire => Self::#variant, }
+            });
+            let wires = values.iter().map(|v| &v.wire);
+            quote! {
+                #doc
+                #cfg
+                #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#variants)*
+                    /// A value this client does not know (the server may have gained one); kept verbatim.
+                    Unknown(::std::string::String),
+                }
+                #cfg
+                impl #name {
+                    /// Every value known to this client, as sent on the wire, in spec order.
+                    pub const VALUES: &'static [&'static str] = &[#(#wires),*];
+                    /// The value as sent on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self { #(#as_str)* Self::Unknown(value) => value }
+                    }
+                }
+                #cfg
+                impl ::std::convert::From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        match value { #(#from_str)* other => Self::Unknown(other.to_owned()) }
+                    }
+                }
+                #cfg
+                crate::support::string_enum_impls!(#name);
+            }
+        }
+        TypeKind::Union(variants) => union(def, variants, &cfg, &doc, kinds),
+        TypeKind::Alias(target) => {
+            let target = ty(target);
+            quote! { #doc #cfg pub type #name = #target; }
+        }
+    }
+}
+
+fn type_doc(def: &TypeDef) -> String {
+    let mut doc = match &def.description {
+        Some(d) => format!("{}\n\n", docs::clean(d)),
+        None => String::new(),
+    };
+    let source = match (&def.schema_name, &def.kind) {
+        (Some(schema), TypeKind::Alias(TypeRef::Named(target))) => {
+            format!("Schema `{schema}`: another name for [`{target}`].")
+        }
+        (Some(schema), _) => format!("Schema `{schema}` (`{}`).", def.pointer),
+        (None, _) => format!("Inline schema at `{}`.", def.pointer),
+    };
+    doc.push_str(&source);
+    match &def.kind {
+        TypeKind::Struct(_) => doc.push_str(
+            "\n\nEvery field is optional: servers omit fields freely, and a missing or `null` \
+             field decodes as `None`. Unknown fields are ignored.",
+        ),
+        TypeKind::Enum(_) => doc.push_str(
+            "\n\nA string enum. Values this client does not know decode as `Unknown` and \
+             encode back unchanged.",
+        ),
+        TypeKind::Union(_) => doc.push_str(
+            "\n\nOne of several shapes (`oneOf`); the first variant that fits is chosen.",
+        ),
+        TypeKind::Alias(_) => {}
+    }
+    doc
+}
+
+fn field(f: &Field) -> TokenStream {
+    let name = ident(&f.rust_name);
+    let inner = ty(&f.ty);
+    let inner = if f.boxed {
+        quote! { ::std::boxed::Box<#inner> }
+    } else {
+        inner
+    };
+    let mut doc = match &f.description {
+        Some(d) => format!("{}\n\n", docs::clean(d)),
+        None => String::new(),
+    };
+    doc.push_str(&format!("JSON key `{}`.", f.wire_name));
+    if f.required {
+        doc.push_str(" Required in requests.");
+    }
+    let doc = docs::attrs(&doc);
+    let plain = f.rust_name.trim_start_matches("r#");
+    let rename = if plain != f.wire_name {
+        let wire = &f.wire_name;
+        quote! { rename = #wire, }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #doc
+        #[serde(#rename skip_serializing_if = "::std::option::Option::is_none")]
+        pub #name: ::std::option::Option<#inner>,
+    }
+}
+
+/// The JSON value kind a type decodes from, used to pick a union's decoding strategy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonKind {
+    /// A JSON array.
+    Array,
+    /// A JSON object.
+    Object,
+    /// Anything else, or not known from the type alone.
+    Other,
+}
+
+/// The JSON kind of every named type (aliases followed).
+pub fn json_kinds(api: &Api) -> HashMap<&str, JsonKind> {
+    let by_name: HashMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
+    api.types
+        .iter()
+        .map(|t| (t.name.as_str(), kind_of_def(t, &by_name, 0)))
+        .collect()
+}
+
+fn kind_of_def(def: &TypeDef, by_name: &HashMap<&str, &TypeDef>, depth: usize) -> JsonKind {
+    match &def.kind {
+        TypeKind::Struct(_) => JsonKind::Object,
+        TypeKind::Enum(_) | TypeKind::Union(_) => JsonKind::Other,
+        TypeKind::Alias(target) => kind_of_ref(target, by_name, depth + 1),
+    }
+}
+
+fn kind_of_ref(ty: &TypeRef, by_name: &HashMap<&str, &TypeDef>, depth: usize) -> JsonKind {
+    match ty {
+        TypeRef::Array(_) => JsonKind::Array,
+        TypeRef::Map(_) => JsonKind::Object,
+        TypeRef::Named(name) if depth < 64 => match by_name.get(name.as_str()) {
+            Some(def) => kind_of_def(def, by_name, depth),
+            None => JsonKind::Other,
+        },
+        _ => JsonKind::Other,
+    }
+}
+
+fn union(
+    def: &TypeDef,
+    variants: &[UnionVariant],
+    cfg: &TokenStream,
+    doc: &TokenStream,
+    kinds: &HashMap<&str, JsonKind>,
+) -> TokenStream {
+    let name = ident(&def.name);
+    let rendered = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let inner = ty(&v.ty);
+        quote! { #variant(#inner), }
+    });
+    let kind = |v: &UnionVariant| match &v.ty {
+        TypeRef::Array(_) => JsonKind::Array,
+        TypeRef::Map(_) => JsonKind::Object,
+        TypeRef::Named(n) => kinds.get(n.as_str()).copied().unwrap_or(JsonKind::Other),
+        _ => JsonKind::Other,
+    };
+    // An array-or-object union (a bare list, or a page envelope) is told apart by the first
+    // JSON token, without buffering the whole value as an untagged enum would.
+    let array = variants.iter().find(|v| kind(v) == JsonKind::Array);
+    let object = variants.iter().find(|v| kind(v) == JsonKind::Object);
+    if let (2, Some(array), Some(object)) = (variants.len(), array, object) {
+        let array_variant = ident(&array.rust_name);
+        let object_variant = ident(&object.rust_name);
+        return quote! {
+            #doc
+            #cfg
+            #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+            #[serde(untagged)]
+            pub enum #name { #(#rendered)* }
+            #cfg
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    ::std::result::Result::Ok(match crate::support::ArrayOrObject::deserialize(deserializer)? {
+                        crate::support::ArrayOrObject::Array(value) => Self::#array_variant(value),
+                        crate::support::ArrayOrObject::Object(value) => Self::#object_variant(value),
+                    })
+                }
+            }
+        };
+    }
+    quote! {
+        #doc
+        #cfg
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name { #(#rendered)* }
+    }
+}

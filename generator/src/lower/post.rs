@@ -1,0 +1,270 @@
+//! Whole-API passes after lowering: pagination, recursion boxing, tag reachability.
+
+use crate::ir::{
+    Api, Body, IdAccess, Location, Operation, Pagination, PartKind, Response, TypeDef, TypeKind,
+    TypeRef,
+};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// Array fields that hold the items of a page envelope, in order of preference.
+const ENVELOPE_FIELDS: &[&str] = &["results", "jobs"];
+
+pub(crate) fn finish(api: &mut Api) {
+    let index: HashMap<String, usize> = api
+        .types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
+    for op in &mut api.operations {
+        op.pagination = pagination(op, &api.types, &index);
+    }
+    box_cycles(&mut api.types, &index);
+    mark_tags(api, &index);
+}
+
+fn resolve<'t>(
+    ty: &'t TypeRef,
+    types: &'t [TypeDef],
+    index: &HashMap<String, usize>,
+) -> &'t TypeRef {
+    let mut current = ty;
+    for _ in 0..types.len() + 1 {
+        match current {
+            TypeRef::Named(name) => match &types[index[name]].kind {
+                TypeKind::Alias(target) => current = target,
+                _ => return current,
+            },
+            _ => return current,
+        }
+    }
+    current
+}
+
+fn kind_of<'t>(
+    ty: &TypeRef,
+    types: &'t [TypeDef],
+    index: &HashMap<String, usize>,
+) -> Option<&'t TypeKind> {
+    match resolve(ty, types, index) {
+        TypeRef::Named(name) => Some(&types[index[name]].kind),
+        _ => None,
+    }
+}
+
+fn pagination(
+    op: &Operation,
+    types: &[TypeDef],
+    index: &HashMap<String, usize>,
+) -> Option<Pagination> {
+    let has = |name: &str| {
+        op.params
+            .iter()
+            .any(|p| p.location == Location::Query && p.name == name)
+    };
+    if !(has("limit") && has("after_id")) {
+        return None;
+    }
+    let Response::Json(ty) = &op.response else {
+        return None;
+    };
+    let (item, envelope_field) = page_item(ty, types, index)?;
+    let id = id_access(&item, types, index);
+    Some(Pagination {
+        item,
+        envelope_field,
+        id,
+    })
+}
+
+/// The item type of a list response, and the envelope's array field.
+fn page_item(
+    ty: &TypeRef,
+    types: &[TypeDef],
+    index: &HashMap<String, usize>,
+) -> Option<(TypeRef, String)> {
+    let resolved = resolve(ty, types, index);
+    if let TypeRef::Array(item) = resolved {
+        return Some(((**item).clone(), ENVELOPE_FIELDS[0].to_owned()));
+    }
+    match kind_of(resolved, types, index)? {
+        TypeKind::Union(variants) => {
+            // The first bare-array variant gives the item type (a list may be served in two
+            // shapes; all fields are optional, so the first decodes either).
+            let item = variants
+                .iter()
+                .find_map(|v| match resolve(&v.ty, types, index) {
+                    TypeRef::Array(item) => Some((**item).clone()),
+                    _ => None,
+                });
+            let envelope = variants
+                .iter()
+                .find_map(|v| envelope_field(&v.ty, types, index));
+            match (item, envelope) {
+                (Some(item), Some((_, field))) => Some((item, field)),
+                (Some(item), None) => Some((item, ENVELOPE_FIELDS[0].to_owned())),
+                (None, Some((item, field))) => Some((item, field)),
+                (None, None) => None,
+            }
+        }
+        TypeKind::Struct(_) => envelope_field(resolved, types, index),
+        _ => None,
+    }
+}
+
+fn envelope_field(
+    ty: &TypeRef,
+    types: &[TypeDef],
+    index: &HashMap<String, usize>,
+) -> Option<(TypeRef, String)> {
+    let Some(TypeKind::Struct(fields)) = kind_of(ty, types, index) else {
+        return None;
+    };
+    ENVELOPE_FIELDS.iter().find_map(|wanted| {
+        fields
+            .iter()
+            .find(|f| f.wire_name == *wanted)
+            .and_then(|f| match resolve(&f.ty, types, index) {
+                TypeRef::Array(item) => Some(((**item).clone(), f.wire_name.clone())),
+                _ => None,
+            })
+    })
+}
+
+fn id_access(item: &TypeRef, types: &[TypeDef], index: &HashMap<String, usize>) -> IdAccess {
+    let id_field = |ty: &TypeRef| -> Option<String> {
+        match kind_of(ty, types, index) {
+            Some(TypeKind::Struct(fields)) => fields
+                .iter()
+                .find(|f| f.wire_name == "_id" && f.ty == TypeRef::String)
+                .map(|f| f.rust_name.clone()),
+            _ => None,
+        }
+    };
+    if let TypeRef::Json = resolve(item, types, index) {
+        return IdAccess::JsonKey;
+    }
+    if let Some(field) = id_field(item) {
+        return IdAccess::Field(field);
+    }
+    if let Some(TypeKind::Union(variants)) = kind_of(item, types, index) {
+        let fields: Option<Vec<(String, String)>> = variants
+            .iter()
+            .map(|v| id_field(&v.ty).map(|f| (v.rust_name.clone(), f)))
+            .collect();
+        if let Some(fields) = fields {
+            return IdAccess::UnionFields(fields);
+        }
+    }
+    IdAccess::None
+}
+
+/// Named types a type mentions directly (not behind a `Vec` or map, which already box).
+fn direct_names(ty: &TypeRef, out: &mut Vec<String>) {
+    if let TypeRef::Named(name) = ty {
+        out.push(name.clone());
+    }
+}
+
+fn box_cycles(types: &mut [TypeDef], index: &HashMap<String, usize>) {
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|t| {
+            let mut names = Vec::new();
+            match &t.kind {
+                TypeKind::Struct(fields) => {
+                    fields.iter().for_each(|f| direct_names(&f.ty, &mut names))
+                }
+                TypeKind::Union(variants) => variants
+                    .iter()
+                    .for_each(|v| direct_names(&v.ty, &mut names)),
+                TypeKind::Alias(target) => direct_names(target, &mut names),
+                TypeKind::Enum(_) => {}
+            }
+            names.iter().map(|n| index[n]).collect()
+        })
+        .collect();
+    let reaches = |from: usize, to: usize| -> bool {
+        let mut seen = HashSet::new();
+        let mut stack = vec![from];
+        while let Some(node) = stack.pop() {
+            if node == to {
+                return true;
+            }
+            if seen.insert(node) {
+                stack.extend(edges[node].iter().copied());
+            }
+        }
+        false
+    };
+    let mut to_box = Vec::new();
+    for (i, t) in types.iter().enumerate() {
+        if let TypeKind::Struct(fields) = &t.kind {
+            for (j, f) in fields.iter().enumerate() {
+                if let TypeRef::Named(name) = &f.ty
+                    && reaches(index[name], i)
+                {
+                    to_box.push((i, j));
+                }
+            }
+        }
+    }
+    for (i, j) in to_box {
+        if let TypeKind::Struct(fields) = &mut types[i].kind {
+            fields[j].boxed = true;
+        }
+    }
+}
+
+fn mark_tags(api: &mut Api, index: &HashMap<String, usize>) {
+    let mut marks: Vec<BTreeSet<String>> = vec![BTreeSet::new(); api.types.len()];
+    for op in &api.operations {
+        let mut roots: Vec<&TypeRef> = op.params.iter().map(|p| &p.ty).collect();
+        match &op.body {
+            Some(Body::Json { ty, .. }) => roots.push(ty),
+            Some(Body::Multipart { parts, .. }) => {
+                roots.extend(parts.iter().filter_map(|p| match &p.kind {
+                    PartKind::Json(ty) => Some(ty),
+                    _ => None,
+                }))
+            }
+            None => {}
+        }
+        if let Response::Json(ty) = &op.response {
+            roots.push(ty);
+        }
+        if let Some(p) = &op.pagination {
+            roots.push(&p.item);
+        }
+        let mut stack: Vec<usize> = Vec::new();
+        for root in roots {
+            named_in(root, index, &mut stack);
+        }
+        while let Some(i) = stack.pop() {
+            if !marks[i].insert(op.tag.clone()) {
+                continue;
+            }
+            match &api.types[i].kind {
+                TypeKind::Struct(fields) => fields
+                    .iter()
+                    .for_each(|f| named_in(&f.ty, index, &mut stack)),
+                TypeKind::Union(variants) => variants
+                    .iter()
+                    .for_each(|v| named_in(&v.ty, index, &mut stack)),
+                TypeKind::Alias(target) => named_in(target, index, &mut stack),
+                TypeKind::Enum(_) => {}
+            }
+        }
+    }
+    for (t, tags) in api.types.iter_mut().zip(marks) {
+        t.tags = tags;
+    }
+}
+
+fn named_in(ty: &TypeRef, index: &HashMap<String, usize>, out: &mut Vec<usize>) {
+    match ty {
+        TypeRef::Named(name) => out.push(index[name]),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => named_in(inner, index, out),
+        _ => {}
+    }
+}

@@ -1,0 +1,372 @@
+//! Schemas → named types and type references.
+
+use super::{Ctx, component_name};
+use crate::error::child;
+use crate::ir::{EnumValue, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::names::{self, Scope};
+use openapiv3::{
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+use std::collections::BTreeSet;
+
+impl Ctx<'_> {
+    /// First pass: give every component schema its Rust name, so references resolve in any order.
+    pub(crate) fn declare_component_schemas(&mut self) {
+        let Some(components) = &self.spec.components else {
+            return;
+        };
+        for name in components.schemas.keys() {
+            let rust = self.type_names.claim(&names::pascal(name));
+            let index = self.types.len();
+            self.types.push(TypeDef {
+                name: rust,
+                schema_name: Some(name.clone()),
+                pointer: crate::error::pointer(&["components", "schemas", name]),
+                description: None,
+                kind: TypeKind::Alias(TypeRef::Json),
+                tags: BTreeSet::new(),
+            });
+            self.components.insert(name.clone(), index);
+        }
+    }
+
+    /// Second pass: lower each component schema's shape.
+    pub(crate) fn lower_component_schemas(&mut self) {
+        let Some(components) = &self.spec.components else {
+            return;
+        };
+        for (name, schema) in &components.schemas {
+            let index = self.components[name];
+            let rust = self.types[index].name.clone();
+            let pointer = self.types[index].pointer.clone();
+            let (kind, description) = match schema {
+                ReferenceOr::Reference { reference } => {
+                    (TypeKind::Alias(self.schema_ref(reference, &pointer)), None)
+                }
+                ReferenceOr::Item(schema) => (
+                    self.shape(schema, &pointer, &rust),
+                    schema.schema_data.description.clone(),
+                ),
+            };
+            self.types[index].kind = kind;
+            self.types[index].description = description;
+        }
+    }
+
+    /// The shape of a schema that has a name of its own.
+    fn shape(&mut self, schema: &Schema, pointer: &str, name: &str) -> TypeKind {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                TypeKind::Enum(enum_values(&s.enumeration))
+            }
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
+                if matches!(
+                    &o.additional_properties,
+                    Some(AdditionalProperties::Schema(_))
+                ) {
+                    self.problems.push(
+                        child(pointer, "additionalProperties"),
+                        "an object with both properties and an additionalProperties schema is \
+                         not supported",
+                    );
+                }
+                TypeKind::Struct(self.fields(o, pointer, name))
+            }
+            SchemaKind::OneOf { one_of } => {
+                let members = self.union_members(one_of, pointer, name);
+                match collapse(members) {
+                    Collapsed::One(ty) => TypeKind::Alias(ty),
+                    Collapsed::Many(types) => TypeKind::Union(variants(&types)),
+                }
+            }
+            _ => TypeKind::Alias(self.inline(schema, pointer, name)),
+        }
+    }
+
+    fn fields(&mut self, o: &openapiv3::ObjectType, pointer: &str, owner: &str) -> Vec<Field> {
+        // Wire names that are already Rust names keep them (`id`); others yield (`_id` → `id_2`).
+        let mut scope = Scope::default();
+        for wire in o.properties.keys() {
+            let rust = names::snake(wire);
+            if rust == *wire {
+                scope.claim(&rust);
+            }
+        }
+        let properties = child(pointer, "properties");
+        o.properties
+            .iter()
+            .map(|(wire, schema)| {
+                let at = child(&properties, wire);
+                let hint = format!("{owner}{}", names::pascal(wire).trim_start_matches("r#"));
+                let description = match schema {
+                    ReferenceOr::Item(s) => s.schema_data.description.clone(),
+                    ReferenceOr::Reference { .. } => None,
+                };
+                let ty = self.type_ref_boxed(schema, &at, &hint);
+                Field {
+                    wire_name: wire.clone(),
+                    rust_name: {
+                        let rust = names::snake(wire);
+                        if rust == *wire {
+                            rust
+                        } else {
+                            scope.claim(&rust)
+                        }
+                    },
+                    ty,
+                    required: o.required.contains(wire),
+                    boxed: false,
+                    description,
+                }
+            })
+            .collect()
+    }
+
+    /// A reference to the type of a schema, defining a named type for inline enums, objects
+    /// and unions (named after `hint`).
+    pub(crate) fn type_ref(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        pointer: &str,
+        hint: &str,
+    ) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
+            ReferenceOr::Item(schema) => self.inline(schema, pointer, hint),
+        }
+    }
+
+    pub(crate) fn type_ref_boxed(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        pointer: &str,
+        hint: &str,
+    ) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
+            ReferenceOr::Item(schema) => self.inline(schema, pointer, hint),
+        }
+    }
+
+    pub(crate) fn schema_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        match component_name(reference, "schemas") {
+            Ok(name) => match self.components.get(name) {
+                Some(&index) => TypeRef::Named(self.types[index].name.clone()),
+                None => {
+                    self.problems.push(
+                        child(pointer, "$ref"),
+                        format!("$ref {reference:?} does not resolve: no schema named {name:?}"),
+                    );
+                    TypeRef::Json
+                }
+            },
+            Err(message) => {
+                self.problems.push(child(pointer, "$ref"), message);
+                TypeRef::Json
+            }
+        }
+    }
+
+    /// An inline schema's type.
+    pub(crate) fn inline(&mut self, schema: &Schema, pointer: &str, hint: &str) -> TypeRef {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                if !s.enumeration.is_empty() {
+                    let kind = TypeKind::Enum(enum_values(&s.enumeration));
+                    return self.define(hint, pointer, schema, kind);
+                }
+                match &s.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => {
+                        self.problems.push(
+                            pointer.to_owned(),
+                            "`format: binary` is only supported as a multipart file part or an \
+                             application/octet-stream response",
+                        );
+                        TypeRef::String
+                    }
+                    _ => TypeRef::String,
+                }
+            }
+            SchemaKind::Type(Type::Integer(_)) => TypeRef::Integer,
+            SchemaKind::Type(Type::Number(_)) => TypeRef::Number,
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
+            SchemaKind::Type(Type::Array(a)) => match &a.items {
+                Some(items) => {
+                    let item_hint = format!("{hint}Item");
+                    TypeRef::Array(Box::new(self.type_ref_boxed(
+                        items,
+                        &child(pointer, "items"),
+                        &item_hint,
+                    )))
+                }
+                None => {
+                    self.problems
+                        .push(pointer.to_owned(), "an array schema needs `items`");
+                    TypeRef::Array(Box::new(TypeRef::Json))
+                }
+            },
+            SchemaKind::Type(Type::Object(o)) => {
+                if !o.properties.is_empty() {
+                    let kind = self.shape(schema, pointer, hint);
+                    return self.define(hint, pointer, schema, kind);
+                }
+                match &o.additional_properties {
+                    Some(AdditionalProperties::Schema(value)) => {
+                        let value_hint = format!("{hint}Value");
+                        let at = child(pointer, "additionalProperties");
+                        TypeRef::Map(Box::new(self.type_ref(value, &at, &value_hint)))
+                    }
+                    _ => TypeRef::Json,
+                }
+            }
+            SchemaKind::OneOf { one_of } => {
+                let members = self.union_members(one_of, pointer, hint);
+                match collapse(members) {
+                    Collapsed::One(ty) => ty,
+                    Collapsed::Many(types) => {
+                        if let Some(name) = self.inline_unions.get(&types) {
+                            return TypeRef::Named(name.clone());
+                        }
+                        let kind = TypeKind::Union(variants(&types));
+                        let ty = self.define(hint, pointer, schema, kind);
+                        if let TypeRef::Named(name) = &ty {
+                            self.inline_unions.insert(types, name.clone());
+                        }
+                        ty
+                    }
+                }
+            }
+            SchemaKind::AllOf { .. } => self.unsupported(pointer, "allOf"),
+            SchemaKind::AnyOf { .. } => self.unsupported(pointer, "anyOf (use oneOf)"),
+            SchemaKind::Not { .. } => self.unsupported(pointer, "not"),
+            SchemaKind::Any(any) => {
+                if *any == openapiv3::AnySchema::default() {
+                    TypeRef::Json
+                } else {
+                    self.unsupported(
+                        pointer,
+                        "a schema mixing several kinds (type with oneOf, …)",
+                    )
+                }
+            }
+        }
+    }
+
+    fn unsupported(&mut self, pointer: &str, what: &str) -> TypeRef {
+        self.problems.push(
+            pointer.to_owned(),
+            format!("{what} is not supported by the generator"),
+        );
+        TypeRef::Json
+    }
+
+    fn union_members(
+        &mut self,
+        one_of: &[ReferenceOr<Schema>],
+        pointer: &str,
+        hint: &str,
+    ) -> Vec<TypeRef> {
+        let at = child(pointer, "oneOf");
+        let members: Vec<TypeRef> = one_of
+            .iter()
+            .enumerate()
+            .map(|(i, member)| {
+                let member_hint = format!("{hint}Variant{}", i + 1);
+                self.type_ref(member, &child(&at, &i.to_string()), &member_hint)
+            })
+            .collect();
+        if members.is_empty() {
+            self.problems.push(at, "oneOf needs at least one schema");
+        }
+        // A string enum keeps unknown values, so `oneOf: [Enum, string]` is just the enum.
+        let enums: Vec<&TypeRef> = members
+            .iter()
+            .filter(|m| matches!(m, TypeRef::Named(n) if self.is_enum(n)))
+            .collect();
+        if enums.len() == 1 && members.len() == 2 && members.contains(&TypeRef::String) {
+            return vec![enums[0].clone()];
+        }
+        members
+    }
+
+    fn is_enum(&self, name: &str) -> bool {
+        match self.type_def(name).map(|t| &t.kind) {
+            Some(TypeKind::Enum(_)) => true,
+            Some(TypeKind::Alias(TypeRef::Named(target))) if target != name => self.is_enum(target),
+            _ => false,
+        }
+    }
+
+    fn define(&mut self, hint: &str, pointer: &str, schema: &Schema, kind: TypeKind) -> TypeRef {
+        let name = self.type_names.claim(&names::pascal(hint));
+        self.types.push(TypeDef {
+            name: name.clone(),
+            schema_name: None,
+            pointer: pointer.to_owned(),
+            description: schema.schema_data.description.clone(),
+            kind,
+            tags: BTreeSet::new(),
+        });
+        TypeRef::Named(name)
+    }
+}
+
+enum Collapsed {
+    One(TypeRef),
+    Many(Vec<TypeRef>),
+}
+
+/// Identical members are one; a single member is no union at all.
+fn collapse(members: Vec<TypeRef>) -> Collapsed {
+    let mut unique: Vec<TypeRef> = Vec::new();
+    for member in members {
+        if !unique.contains(&member) {
+            unique.push(member);
+        }
+    }
+    if unique.len() == 1 {
+        Collapsed::One(unique.remove(0))
+    } else {
+        Collapsed::Many(unique)
+    }
+}
+
+fn enum_values(values: &[Option<String>]) -> Vec<EnumValue> {
+    let mut scope = Scope::with_reserved(&["Unknown"]);
+    values
+        .iter()
+        .flatten()
+        .map(|wire| EnumValue {
+            wire: wire.clone(),
+            rust_name: scope.claim(&names::pascal(wire)),
+        })
+        .collect()
+}
+
+/// Variant names for a union's member types: `AcquisitionOutput`, `FileOutputList`, `String`.
+pub(crate) fn variants(types: &[TypeRef]) -> Vec<UnionVariant> {
+    let mut scope = Scope::default();
+    types
+        .iter()
+        .map(|ty| UnionVariant {
+            rust_name: scope.claim(&variant_name(ty)),
+            ty: ty.clone(),
+        })
+        .collect()
+}
+
+fn variant_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::String => "String".into(),
+        TypeRef::Integer => "Integer".into(),
+        TypeRef::Number => "Number".into(),
+        TypeRef::Boolean => "Boolean".into(),
+        TypeRef::DateTime => "DateTime".into(),
+        TypeRef::Json => "Object".into(),
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::Array(inner) => format!("{}List", variant_name(inner)),
+        TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
+    }
+}
