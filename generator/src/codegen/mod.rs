@@ -48,12 +48,16 @@ pub fn cfg_attr(tags: &BTreeSet<String>, api: &Api) -> TokenStream {
     if tags.is_empty() || used.iter().all(|t| tags.contains(*t)) {
         return quote! {};
     }
-    let features = api
+    let features: Vec<&str> = api
         .tags
         .iter()
         .filter(|t| tags.contains(&t.name))
-        .map(|t| t.feature.as_str());
-    quote! { #[cfg(any(#(feature = #features),*))] }
+        .map(|t| t.feature.as_str())
+        .collect();
+    match features.as_slice() {
+        [one] => quote! { #[cfg(feature = #one)] },
+        _ => quote! { #[cfg(any(#(feature = #features),*))] },
+    }
 }
 
 /// A generated file: path below the generated folder, and its tokens.
@@ -95,16 +99,28 @@ pub fn render(api: &Api) -> Vec<RenderedFile> {
             .or_default()
             .push(types::type_def(def, api, &kinds));
     }
-    let group_names: Vec<&String> = groups.keys().collect();
-    let mods = group_names.iter().map(|g| ident(g));
-    let mods2 = mods.clone();
+    let group_decls = groups.keys().map(|group| {
+        let module = ident(group);
+        match api.tags.iter().find(|t| &t.module == group) {
+            Some(tag) => {
+                let feature = &tag.feature;
+                quote! {
+                    #[cfg(feature = #feature)]
+                    mod #module;
+                    #[cfg(feature = #feature)]
+                    pub use self::#module::*;
+                }
+            }
+            None => quote! {
+                mod #module;
+                pub use self::#module::*;
+            },
+        }
+    });
     files.push(RenderedFile {
         path: "types/mod.rs".into(),
         doc: "Types of the API's schemas: one Rust type per component schema, plus the inline schemas that need a name.\n\nTypes are grouped in files by the tag whose operations use them (`common` when several do) and all re-exported here.".into(),
-        tokens: quote! {
-            #(mod #mods;)*
-            #(pub use self::#mods2::*;)*
-        },
+        tokens: quote! { #(#group_decls)* },
     });
     for (group, items) in groups {
         let doc = if group == "common" {

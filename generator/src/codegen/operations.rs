@@ -27,21 +27,22 @@ struct Arg {
     apply: TokenStream,
 }
 
-fn scalar_input(t: &TypeRef) -> (TokenStream, TokenStream) {
-    // (argument type, expression converting `value` to the Rust type)
+/// The argument type for a scalar parameter, and the expression converting the argument
+/// `var` to the parameter's Rust type.
+fn scalar_input(t: &TypeRef, var: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
     match t {
         TypeRef::String => (
             quote! { impl ::std::convert::Into<::std::string::String> },
-            quote! { ::std::convert::Into::<::std::string::String>::into(value) },
+            quote! { ::std::convert::Into::<::std::string::String>::into(#var) },
         ),
         TypeRef::Named(_) => {
             let target = ty(t);
             (
                 quote! { impl ::std::convert::Into<#target> },
-                quote! { ::std::convert::Into::<#target>::into(value) },
+                quote! { ::std::convert::Into::<#target>::into(#var) },
             )
         }
-        other => (ty(other), quote! { value }),
+        other => (ty(other), quote! { #var }),
     }
 }
 
@@ -59,7 +60,7 @@ fn param_arg(p: &Parameter) -> Arg {
         let collect = quote! {
             let values: ::std::vec::Vec<::std::string::String> = #var
                 .into_iter()
-                .map(|value| crate::ParamValue::to_param(&::std::convert::Into::<#item_ty>::into(value)))
+                .map(|item| crate::ParamValue::to_param(&::std::convert::Into::<#item_ty>::into(item)))
                 .collect();
         };
         let apply = match (p.location, p.accept_feature, p.explode) {
@@ -77,24 +78,17 @@ fn param_arg(p: &Parameter) -> Arg {
         };
         return Arg { decl, apply };
     }
-    let (input, convert) = scalar_input(&p.ty);
+    let (input, convert) = scalar_input(&p.ty, &var);
     let decl = quote! { #var: #input };
-    let apply = match p.location {
-        Location::Path => match &p.ty {
-            TypeRef::String => quote! {
-                let value: ::std::string::String = ::std::convert::Into::into(#var);
-                request.path_param(#wire, &value);
-            },
-            _ => quote! {
-                let value = #var;
-                request.path_param(#wire, &crate::ParamValue::to_param(&#convert));
-            },
-        },
-        Location::Query => quote! { let value = #var; request.query(#wire, &#convert); },
-        Location::Header => quote! {
-            let value = #var;
-            request.header(#wire, crate::ParamValue::to_param(&#convert));
-        },
+    let apply = match (p.location, &p.ty) {
+        (Location::Path, TypeRef::String) => quote! { request.path_param(#wire, &#convert); },
+        (Location::Path, _) => {
+            quote! { request.path_param(#wire, &crate::ParamValue::to_param(&#convert)); }
+        }
+        (Location::Query, _) => quote! { request.query(#wire, &#convert); },
+        (Location::Header, _) => {
+            quote! { request.header(#wire, crate::ParamValue::to_param(&#convert)); }
+        }
     };
     Arg { decl, apply }
 }
@@ -156,13 +150,18 @@ fn client_method(op: &Operation) -> TokenStream {
         }
         _ => {}
     }
+    let request_decl = if applies.is_empty() {
+        quote! { let request = self.request(#operation_id, #http_method, #path); }
+    } else {
+        quote! { let mut request = self.request(#operation_id, #http_method, #path); }
+    };
     let doc = docs::attrs(&method_doc(op));
     let deprecated = deprecated_attr(op);
     quote! {
         #doc
         #deprecated
         pub fn #method_name(&self, #(#decls),*) -> #builder {
-            let mut request = self.request(#operation_id, #http_method, #path);
+            #request_decl
             #(#applies)*
             #builder { request }
         }
@@ -348,7 +347,8 @@ fn builder(op: &Operation) -> TokenStream {
     }
 }
 
-fn type_name(t: &TypeRef) -> String {
+/// A short readable name of a type, for docs (`Vec<FileOutput>`).
+pub fn type_name(t: &TypeRef) -> String {
     match t {
         TypeRef::String => "String".into(),
         TypeRef::Integer => "i64".into(),

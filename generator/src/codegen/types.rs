@@ -9,7 +9,12 @@ use std::collections::HashMap;
 
 /// Renders one type definition.
 pub fn type_def(def: &TypeDef, api: &Api, kinds: &HashMap<&str, JsonKind>) -> TokenStream {
-    let cfg = cfg_attr(&def.tags, api);
+    // A type of one tag lives in that tag's module, which the feature gates as a whole.
+    let cfg = if def.tags.len() == 1 {
+        quote! {}
+    } else {
+        cfg_attr(&def.tags, api)
+    };
     let doc = docs::attrs(&type_doc(def));
     let name = ident(&def.name);
     match &def.kind {
@@ -189,7 +194,8 @@ fn union(
     let rendered = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let inner = ty(&v.ty);
-        quote! { #variant(#inner), }
+        let doc = docs::attrs(&format!("A `{}`.", super::operations::type_name(&v.ty)));
+        quote! { #doc #variant(#inner), }
     });
     let kind = |v: &UnionVariant| match &v.ty {
         TypeRef::Array(_) => JsonKind::Array,
@@ -209,6 +215,7 @@ fn union(
             #cfg
             #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
             #[serde(untagged)]
+            #[allow(clippy::large_enum_variant)] // unboxed, so variants match like their types
             pub enum #name { #(#rendered)* }
             #cfg
             impl<'de> ::serde::Deserialize<'de> for #name {
@@ -226,6 +233,7 @@ fn union(
         #cfg
         #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)] // unboxed, so variants match like their types
         pub enum #name { #(#rendered)* }
     }
 }

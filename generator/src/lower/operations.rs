@@ -27,7 +27,7 @@ const CLIENT_METHODS: &[&str] = &[
     "fmt",
 ];
 /// Methods every builder has, which setters must not shadow.
-const BUILDER_METHODS: &[&str] = &["send", "options", "into_stream", "request"];
+const BUILDER_METHODS: &[&str] = &["send", "options", "into_stream", "request", "body"];
 /// Header parameters that OpenAPI says to ignore (the client sets them itself).
 const IGNORED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
 

@@ -256,6 +256,26 @@ fn mark_tags(api: &mut Api, index: &HashMap<String, usize>) {
             }
         }
     }
+    // An alias is another name for its target: it exists whenever the target does.
+    loop {
+        let mut changed = false;
+        for (i, t) in api.types.iter().enumerate() {
+            if let TypeKind::Alias(target) = &t.kind {
+                let mut targets = Vec::new();
+                named_in(target, index, &mut targets);
+                for j in targets {
+                    let missing: Vec<String> = marks[j].difference(&marks[i]).cloned().collect();
+                    if !missing.is_empty() {
+                        marks[i].extend(missing);
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
     for (t, tags) in api.types.iter_mut().zip(marks) {
         t.tags = tags;
     }
