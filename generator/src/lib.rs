@@ -31,6 +31,9 @@ pub struct Generated {
     /// Formatted Rust files: path relative to the generated folder (`operations/projects.rs`)
     /// → contents.
     pub files: BTreeMap<String, String>,
+    /// Files of the test crate's generated folder (`calls.rs`: the conformance calls), path
+    /// relative to that folder → contents.
+    pub test_files: BTreeMap<String, String>,
     /// Lines of the `[features]` table for the per-tag Cargo features (`default = [...]`
     /// and one `tag = []` per tag with operations).
     pub cargo_features: String,
@@ -58,8 +61,26 @@ pub fn generate(spec_text: &str, spec_file: &str) -> Result<Generated, Error> {
         })?;
         files.insert(file.path, text);
     }
+    let mut test_files = BTreeMap::new();
+    let calls_doc = "Conformance calls: every generated method called with every parameter set.\n\n\
+                     Values come from `crate::conformance::Values`; the harness checks the wire \
+                     against the API reference.";
+    let test_mod = quote::quote! { pub mod calls; };
+    for (path, doc, tokens) in [
+        ("calls.rs", calls_doc, codegen::conformance::calls(&api)),
+        (
+            "mod.rs",
+            "Code generated from the OpenAPI description for the tests.",
+            test_mod,
+        ),
+    ] {
+        let text = format::format_file(&header, doc, tokens)
+            .map_err(|message| Error::single(spec_file, "#", format!("{path}: {message}")))?;
+        test_files.insert(path.to_owned(), text);
+    }
     Ok(Generated {
         files,
+        test_files,
         cargo_features: codegen::cargo_features(&api),
     })
 }

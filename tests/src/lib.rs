@@ -1,1 +1,6 @@
-//! Workspace-level tests live in `tests/tests/`.
+//! Workspace-level tests of the Flywheel client: the spec against the API reference, the
+//! downstream view of the crate, and the wire conformance of every generated method.
+//!
+//! The integration tests live in `tests/tests/`; this library holds what they share.
+
+pub mod generated;

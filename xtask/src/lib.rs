@@ -12,6 +12,10 @@ use std::path::{Path, PathBuf};
 pub const SPEC: &str = "spec/openapi.yaml";
 /// The generated folder, relative to the workspace root.
 pub const GENERATED_DIR: &str = "flywheel-client/src/generated";
+/// The test crate's generated folder (conformance calls), relative to the workspace root.
+pub const TEST_GENERATED_DIR: &str = "tests/src/generated";
+/// Every folder `gen` owns entirely.
+pub const OUTPUT_DIRS: [&str; 2] = [GENERATED_DIR, TEST_GENERATED_DIR];
 /// The client's manifest, whose `[features]` table holds a generated block.
 pub const CLIENT_MANIFEST: &str = "flywheel-client/Cargo.toml";
 
@@ -64,6 +68,7 @@ pub fn plan(root: &Path, spec: &str) -> Result<Plan, GenError> {
     let text = fs::read_to_string(&spec_path).map_err(|e| GenError::Io(spec_path.clone(), e))?;
     let Generated {
         files,
+        test_files,
         cargo_features,
     } = flywheel_generator::generate(&text, spec).map_err(GenError::Spec)?;
     let manifest_path = root.join(CLIENT_MANIFEST);
@@ -73,6 +78,11 @@ pub fn plan(root: &Path, spec: &str) -> Result<Plan, GenError> {
     let files = files
         .into_iter()
         .map(|(path, text)| (Path::new(GENERATED_DIR).join(path), text))
+        .chain(
+            test_files
+                .into_iter()
+                .map(|(path, text)| (Path::new(TEST_GENERATED_DIR).join(path), text)),
+        )
         .collect();
     Ok(Plan { files, manifest })
 }
@@ -104,7 +114,10 @@ pub fn stale(root: &Path, plan: &Plan) -> Vec<PathBuf> {
     }
     let expected: std::collections::BTreeSet<&PathBuf> =
         plan.files.iter().map(|(p, _)| p).collect();
-    for existing in list_files(&root.join(GENERATED_DIR)) {
+    for existing in OUTPUT_DIRS
+        .iter()
+        .flat_map(|dir| list_files(&root.join(dir)))
+    {
         let relative = existing
             .strip_prefix(root)
             .map(Path::to_path_buf)
@@ -140,43 +153,52 @@ fn list_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Writes the plan. The new generated folder is built beside the old one and swapped in by
+/// Writes the plan. Each new generated folder is built beside the old one and swapped in by
 /// renames, so a failure midway leaves the previous generated code in place.
 pub fn write(root: &Path, plan: &Plan) -> Result<(), GenError> {
-    let target = root.join(GENERATED_DIR);
-    let parent = target
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| root.to_path_buf());
-    let staging = parent.join(".generated.new");
-    let retired = parent.join(".generated.old");
-    for dir in [&staging, &retired] {
-        if dir.exists() {
-            fs::remove_dir_all(dir).map_err(|e| GenError::Io(dir.clone(), e))?;
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |e| GenError::Io(path, e)
+    };
+    // Stage everything first: nothing visible changes until every file is written.
+    let mut swaps = Vec::new();
+    for dir in OUTPUT_DIRS {
+        let target = root.join(dir);
+        let staging = target.with_file_name(".generated.new");
+        let retired = target.with_file_name(".generated.old");
+        for old in [&staging, &retired] {
+            if old.exists() {
+                fs::remove_dir_all(old).map_err(io(old))?;
+            }
         }
-    }
-    for (path, text) in &plan.files {
-        let relative = path.strip_prefix(GENERATED_DIR).unwrap_or(path);
-        let dest = staging.join(relative);
-        if let Some(dir) = dest.parent() {
-            fs::create_dir_all(dir).map_err(|e| GenError::Io(dir.to_path_buf(), e))?;
+        for (path, text) in plan.files.iter().filter(|(p, _)| p.starts_with(dir)) {
+            let relative = path.strip_prefix(dir).unwrap_or(path);
+            let dest = staging.join(relative);
+            if let Some(parent) = dest.parent() {
+                fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            fs::write(&dest, text).map_err(io(&dest))?;
         }
-        fs::write(&dest, text).map_err(|e| GenError::Io(dest.clone(), e))?;
+        swaps.push((target, staging, retired));
     }
     let manifest_path = root.join(CLIENT_MANIFEST);
     let manifest_tmp = manifest_path.with_extension("toml.new");
-    fs::write(&manifest_tmp, &plan.manifest).map_err(|e| GenError::Io(manifest_tmp.clone(), e))?;
-    if target.exists() {
-        fs::rename(&target, &retired).map_err(|e| GenError::Io(target.clone(), e))?;
+    fs::write(&manifest_tmp, &plan.manifest).map_err(io(&manifest_tmp))?;
+    for (target, staging, retired) in &swaps {
+        if target.exists() {
+            fs::rename(target, retired).map_err(io(target))?;
+        }
+        if let Err(e) = fs::rename(staging, target) {
+            // Put the previous code back before reporting.
+            let _ = fs::rename(retired, target);
+            return Err(GenError::Io(target.clone(), e));
+        }
     }
-    if let Err(e) = fs::rename(&staging, &target) {
-        // Put the previous code back before reporting.
-        let _ = fs::rename(&retired, &target);
-        return Err(GenError::Io(target, e));
-    }
-    fs::rename(&manifest_tmp, &manifest_path).map_err(|e| GenError::Io(manifest_path, e))?;
-    if retired.exists() {
-        fs::remove_dir_all(&retired).map_err(|e| GenError::Io(retired, e))?;
+    fs::rename(&manifest_tmp, &manifest_path).map_err(io(&manifest_path))?;
+    for (_, _, retired) in &swaps {
+        if retired.exists() {
+            fs::remove_dir_all(retired).map_err(io(retired))?;
+        }
     }
     Ok(())
 }

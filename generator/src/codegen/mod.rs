@@ -1,5 +1,6 @@
 //! Stage 3: render the IR as Rust token streams, one per generated file.
 
+pub mod conformance;
 pub mod docs;
 pub mod operations;
 pub mod types;

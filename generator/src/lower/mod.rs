@@ -4,6 +4,7 @@
 //! every broken `$ref` or unsupported construct with its JSON pointer.
 
 mod operations;
+pub use operations::template_names;
 mod post;
 mod schemas;
 

@@ -670,7 +670,7 @@ fn same_in(a: &RawParam<'_>, b: &RawParam<'_>) -> bool {
 }
 
 /// The `{name}`s of a path template, in order.
-pub(crate) fn template_names(path: &str) -> Vec<String> {
+pub fn template_names(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
