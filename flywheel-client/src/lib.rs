@@ -1,1 +1,110 @@
-//! client
+//! Async Rust client for the [Flywheel](https://flywheel.io) medical-imaging data platform.
+//!
+//! The crate has two layers: generated operation builders (one per API operation, in
+//! [`operations`], with request and response models in [`types`]) and the hand-written runtime
+//! they call, which this page describes: connecting ([`Client`]), building and sending calls
+//! ([`OperationRequest`]), errors ([`Error`]), paging ([`Paginator`]), uploads ([`UploadFile`])
+//! and downloads ([`Download`]).
+//!
+//! # Quick start
+//!
+//! ```no_run
+//! use futures_util::StreamExt;
+//! use flywheel_client::{Client, Paginator, UploadFile};
+//! use http::Method;
+//!
+//! # async fn example() -> flywheel_client::Result<()> {
+//! // Connect: the API key string from your Flywheel profile, `HOST:KEY` or `HOST:PORT:KEY`
+//! // (or `Client::from_env()` to read FLYWHEEL_API_KEY).
+//! let client = Client::from_api_key("flywheel.example.org:0123456789abcdef")?;
+//!
+//! // Call: one operation, decoded from JSON.
+//! let mut request = client.request("getProject", Method::GET, "/projects/{projectId}");
+//! request.path_param("projectId", "5f0c1ab2c3d4e5f60718293a");
+//! let project: serde_json::Value = request.send_json().await?;
+//!
+//! // Stream: every project, fetched 250 at a time as the loop consumes them.
+//! let request = client.request("getAllProjects", Method::GET, "/projects");
+//! let mut projects = Paginator::<serde_json::Value>::new(
+//!     request,
+//!     |project| project.get("_id").and_then(|id| id.as_str()),
+//!     "results",
+//! );
+//! while let Some(project) = projects.next().await {
+//!     println!("{}", project?["label"]);
+//! }
+//!
+//! // Upload: streamed from disk, file name sent exactly as given.
+//! let mut request = client.request(
+//!     "uploadFileToProject",
+//!     Method::POST,
+//!     "/projects/{containerId}/files",
+//! );
+//! request.path_param("containerId", "5f0c1ab2c3d4e5f60718293a");
+//! request.multipart_file("file", UploadFile::from_path("/data/scan é #1.dcm"));
+//! request.send_empty().await?;
+//!
+//! // Download: streamed to a file, memory stays bounded.
+//! let mut request = client.request(
+//!     "downloadFileFromProject",
+//!     Method::GET,
+//!     "/projects/{projectId}/files/{fileName}",
+//! );
+//! request.path_param("projectId", "5f0c1ab2c3d4e5f60718293a");
+//! request.path_param("fileName", "scan é #1.dcm");
+//! let bytes = request.send_download().await?.write_to_path("scan.dcm").await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What the runtime does for every call
+//!
+//! - **Authentication**: `Authorization: scitran-user KEY`, or `Bearer KEY` for a 57-character
+//!   session token. The key never appears in `Debug` output, errors or traces, and is not
+//!   forwarded when a redirect leads to another host (or port, or scheme).
+//! - **Headers**: `User-Agent: flywheel-client/<version>`; one `x-accept-feature` header merging
+//!   client defaults and per-call values; `Content-Type` only when there is a body.
+//! - **Retries**: 429, 502, 503 and 504 answers and connection failures are retried with
+//!   exponential backoff and jitter, honouring `Retry-After`, up to 5 attempts; only idempotent
+//!   methods are retried after a status answer unless
+//!   [`ClientBuilder::retry_non_idempotent`] is set, and a request whose body cannot be replayed
+//!   is never retried.
+//! - **Timeouts**: connect (10 s) and read (60 s of silence, not a limit on a whole transfer),
+//!   plus an optional total timeout; see [`ClientBuilder`] and [`CallOptions`].
+//! - **Redirects**: followed (up to 10), e.g. to signed storage URLs for downloads.
+//! - **Tracing**: one `tracing` span `flywheel_request` per attempt with `operation_id`,
+//!   `method`, `path_template`, `attempt`, `status` and `duration_ms`. Only path templates are
+//!   recorded, never parameter values (file names may carry patient information) or the key.
+#![deny(missing_docs)]
+
+mod client;
+mod download;
+mod error;
+mod pagination;
+mod request;
+mod retry;
+mod timeout;
+mod upload;
+
+#[rustfmt::skip] // formatted by the generator (prettyplease); `cargo xtask gen --check` guards it
+mod generated;
+/// Helpers the generated code shares (written by the generator's author, used only by `generated`).
+mod support;
+pub use generated::{operations, types};
+
+pub use client::{
+    API_KEY_ENV_VAR, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_INITIAL_RETRY_DELAY,
+    DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_RETRY_DELAY, DEFAULT_READ_TIMEOUT,
+};
+pub use download::Download;
+pub use error::{ApiError, Error, ErrorDetail, TransportKind, ValidationIssue};
+pub use pagination::{DEFAULT_PAGE_LIMIT, PageCursor, Paginator};
+pub use request::{CallOptions, OperationRequest, ParamValue};
+pub use upload::UploadFile;
+
+/// `std::result::Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Re-exported so callers can name HTTP methods, status codes and headers without adding the
+/// `http` crate.
+pub use http;

@@ -1,0 +1,371 @@
+//! [`Paginator`], a lazy stream over every item of a list operation, and [`PageCursor`], its
+//! position.
+//!
+//! Flywheel list endpoints take `limit` and either `after_id` (the `_id` of the last item
+//! already seen) or `page` (skip `limit * page` items). The paginator asks for `limit` = 250
+//! items per page unless the request sets `limit`, follows `after_id` from page to page, and
+//! switches to page numbers where `after_id` cannot work: the API forbids `after_id` together
+//! with `sort`, and an item without an id gives nothing to continue after.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess};
+
+use crate::error::Error;
+use crate::request::{OperationRequest, RawResponse};
+
+/// Items per page when the request does not set `limit`.
+pub const DEFAULT_PAGE_LIMIT: u32 = 250;
+
+/// Where a [`Paginator`] stands: the position of the next page it will fetch, and how far it
+/// got.
+///
+/// To resume a listing in a fresh request (another process, after a failure), set the request's
+/// `after_id` to [`after_id`](PageCursor::after_id) or, when [`page`](PageCursor::page) is
+/// `Some`, its `page` to that number, with the same `limit`, `sort` and filters. Items already
+/// fetched but not yet yielded ([`Paginator::buffered_count`]) come before that position.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageCursor {
+    after_id: Option<String>,
+    page: Option<u64>,
+    items_yielded: u64,
+    pages_fetched: u64,
+    finished: bool,
+}
+
+impl PageCursor {
+    /// The `after_id` the next page is requested with: the id of the last item of the previous
+    /// page (or the request's own `after_id` before the first page). `None` when there is none.
+    /// In page-number mode this is the request's own `after_id`, if any.
+    pub fn after_id(&self) -> Option<&str> {
+        self.after_id.as_deref()
+    }
+
+    /// The page number the next page is requested with, in page-number mode (when the request
+    /// sets `sort` or `page`, or an item had no id); `None` in `after_id` mode.
+    pub fn page(&self) -> Option<u64> {
+        self.page
+    }
+
+    /// How many items the stream has yielded.
+    pub fn items_yielded(&self) -> u64 {
+        self.items_yielded
+    }
+
+    /// How many pages were fetched successfully (the final empty page included).
+    pub fn pages_fetched(&self) -> u64 {
+        self.pages_fetched
+    }
+
+    /// Whether the listing is complete (an empty page was received).
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+}
+
+type PageFuture<T> = Pin<Box<dyn Future<Output = crate::Result<Vec<T>>> + Send>>;
+
+/// A lazy `Stream` of every item of a list operation, fetching one page at a time as the
+/// items are consumed.
+///
+/// Paging rules:
+/// - `limit` is 250 unless the request already sets it;
+/// - by default each page is requested with `after_id` = the id of the last item of the previous
+///   page (taken with the `id_of` function);
+/// - when the request sets `sort` (the API forbids `after_id` with `sort`) or `page`, pages are
+///   requested by number instead: `page` = 0, 1, 2, … (the server skips `limit * page` items),
+///   starting from the request's own `page` if set. An item without an id also switches to page
+///   numbers, counting the pages already fetched;
+/// - the listing ends at the first empty page (not at a short page: servers cap `limit`);
+/// - a page body is either a bare JSON array of items or an object whose `envelope_field`
+///   (`results`, `jobs`, …) is that array (the `pagination` feature's page envelope).
+///
+/// Errors: when a page fails (any [`Error`] of
+/// [`OperationRequest::send_json`], or [`Error::Decode`] for a body of neither shape), the
+/// stream yields that error and leaves the [`cursor`](Paginator::cursor) unchanged; polling the
+/// stream again retries the same page. Each page request also gets the client's automatic
+/// retries.
+///
+/// ```no_run
+/// # async fn example(client: flywheel_client::Client) -> flywheel_client::Result<()> {
+/// use futures_util::StreamExt;
+/// use flywheel_client::Paginator;
+///
+/// let request = client.request("getAllSessions", http::Method::GET, "/sessions");
+/// let mut sessions = Paginator::<serde_json::Value>::new(
+///     request,
+///     |session| session.get("_id").and_then(|id| id.as_str()),
+///     "results",
+/// );
+/// while let Some(session) = sessions.next().await {
+///     println!("{}", session?["label"]);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+pub struct Paginator<T> {
+    template: OperationRequest,
+    id_of: fn(&T) -> Option<&str>,
+    envelope_field: &'static str,
+    /// The caller's own `after_id`, which page-number mode keeps.
+    initial_after_id: Option<String>,
+    cursor: PageCursor,
+    buffer: VecDeque<T>,
+    in_flight: Option<PageFuture<T>>,
+}
+
+// No field is structurally pinned: items are only moved in and out of the buffer.
+impl<T> Unpin for Paginator<T> {}
+
+impl<T: DeserializeOwned + Send + 'static> Paginator<T> {
+    /// A paginator over the list operation `request` (already holding its filters, `sort`,
+    /// `limit`, …). `id_of` gives an item's id (its `_id`), `envelope_field` the member holding
+    /// the items when a page comes as an object.
+    ///
+    /// Nothing is sent until the stream is polled.
+    pub fn new(
+        mut request: OperationRequest,
+        id_of: fn(&T) -> Option<&str>,
+        envelope_field: &'static str,
+    ) -> Self {
+        if !request.has_query("limit") {
+            request.query("limit", &DEFAULT_PAGE_LIMIT);
+        }
+        let initial_after_id = request.query_value("after_id").map(str::to_owned);
+        let page = if request.has_query("sort") || request.has_query("page") {
+            Some(
+                request
+                    .query_value("page")
+                    .and_then(|page| page.trim().parse::<u64>().ok())
+                    .unwrap_or(0),
+            )
+        } else {
+            None
+        };
+        Paginator {
+            template: request,
+            id_of,
+            envelope_field,
+            cursor: PageCursor {
+                after_id: initial_after_id.clone(),
+                page,
+                ..PageCursor::default()
+            },
+            initial_after_id,
+            buffer: VecDeque::new(),
+            in_flight: None,
+        }
+    }
+
+    /// Where the next page starts (see [`PageCursor`]).
+    pub fn cursor(&self) -> &PageCursor {
+        &self.cursor
+    }
+
+    /// How many items were fetched but not yet yielded.
+    pub fn buffered_count(&self) -> usize {
+        self.buffer.len()
+    }
+
+    fn fetch(&self) -> PageFuture<T> {
+        let mut request = self.template.duplicate();
+        match (self.cursor.page, &self.cursor.after_id) {
+            (Some(page), _) => request.query("page", &page),
+            (None, Some(after_id)) => request.query("after_id", after_id.as_str()),
+            (None, None) => {}
+        }
+        let envelope_field = self.envelope_field;
+        let operation_id = request.operation_id();
+        Box::pin(async move {
+            let response = request.execute().await?;
+            decode_page(operation_id, response, envelope_field)
+        })
+    }
+
+    /// Moves the cursor past a page that was just received.
+    fn advance(&mut self, items: &[T]) {
+        self.cursor.pages_fetched += 1;
+        let Some(last) = items.last() else {
+            self.cursor.finished = true;
+            return;
+        };
+        if let Some(page) = &mut self.cursor.page {
+            *page += 1;
+            return;
+        }
+        match (self.id_of)(last) {
+            Some(id) => self.cursor.after_id = Some(id.to_owned()),
+            None => {
+                // Nothing to continue after: number the pages from where this listing started.
+                self.cursor.after_id = self.initial_after_id.clone();
+                self.cursor.page = Some(self.cursor.pages_fetched);
+            }
+        }
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Stream for Paginator<T> {
+    type Item = crate::Result<T>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(item) = this.buffer.pop_front() {
+                this.cursor.items_yielded += 1;
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if this.cursor.finished {
+                return Poll::Ready(None);
+            }
+            let in_flight = match &mut this.in_flight {
+                Some(in_flight) => in_flight,
+                None => this.in_flight.insert(this.fetch()),
+            };
+            let outcome = match in_flight.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(outcome) => outcome,
+            };
+            this.in_flight = None;
+            match outcome {
+                Err(error) => return Poll::Ready(Some(Err(error))),
+                Ok(items) => {
+                    this.advance(&items);
+                    this.buffer = items.into();
+                }
+            }
+        }
+    }
+}
+
+impl<T> fmt::Debug for Paginator<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Paginator")
+            .field("request", &self.template)
+            .field("envelope_field", &self.envelope_field)
+            .field("cursor", &self.cursor)
+            .field("buffered", &self.buffer.len())
+            .field("in_flight", &self.in_flight.is_some())
+            .finish()
+    }
+}
+
+/// Decodes a page: a bare array of `T`, or an object whose `envelope_field` is that array.
+fn decode_page<T: DeserializeOwned>(
+    operation_id: &'static str,
+    response: RawResponse,
+    envelope_field: &'static str,
+) -> crate::Result<Vec<T>> {
+    let mut deserializer = serde_json::Deserializer::from_slice(&response.body);
+    let decoded = PageSeed {
+        envelope_field,
+        item: PhantomData,
+    }
+    .deserialize(&mut deserializer)
+    .and_then(|items| deserializer.end().map(|()| items));
+    decoded.map_err(|error| Error::Decode {
+        operation_id,
+        status: response.status,
+        body: response.body,
+        source: Box::new(error),
+    })
+}
+
+/// Deserializes the items of a page in one pass, whichever of the two shapes it has.
+struct PageSeed<T> {
+    envelope_field: &'static str,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<'de, T: de::Deserialize<'de>> DeserializeSeed<'de> for PageSeed<T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, T: de::Deserialize<'de>> de::Visitor<'de> for PageSeed<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a JSON array of items or an object with a `{}` array",
+            self.envelope_field
+        )
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
+        let mut items = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == self.envelope_field && items.is_none() {
+                items = Some(map.next_value::<Vec<T>>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        items.ok_or_else(|| {
+            de::Error::custom(format_args!(
+                "the page object has no `{}` array",
+                self.envelope_field
+            ))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+    use http::StatusCode;
+
+    fn page(body: &str) -> crate::Result<Vec<u32>> {
+        decode_page(
+            "op",
+            RawResponse {
+                status: StatusCode::OK,
+                body: Bytes::copy_from_slice(body.as_bytes()),
+            },
+            "results",
+        )
+    }
+
+    #[test]
+    fn both_page_shapes_decode() {
+        assert_eq!(page("[1, 2, 3]").unwrap(), [1, 2, 3]);
+        assert_eq!(
+            page(r#"{"count": 2, "total": 9, "results": [4, 5], "extra": {"a": [1]}}"#).unwrap(),
+            [4, 5]
+        );
+        assert_eq!(page(r#"{"results": []}"#).unwrap(), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn other_shapes_are_decode_errors_keeping_the_body() {
+        for body in [
+            r#"{"count": 2}"#,
+            r#"{"results": ["x"]}"#,
+            "42",
+            "[1] trailing",
+        ] {
+            match page(body) {
+                Err(Error::Decode { body: kept, .. }) => assert_eq!(kept, body.as_bytes()),
+                other => panic!("{body}: expected a decode error, got {other:?}"),
+            }
+        }
+    }
+}
