@@ -338,9 +338,14 @@ fn enum_values(values: &[Option<String>]) -> Vec<EnumValue> {
     values
         .iter()
         .flatten()
-        .map(|wire| EnumValue {
-            wire: wire.clone(),
-            rust_name: scope.claim(&names::pascal(wire)),
+        .map(|wire| {
+            // `Unknown(String)` is the catch-all for values this client does not know, so a
+            // documented value `unknown` becomes `UnknownValue`.
+            let mut rust = names::pascal(wire);
+            if rust == "Unknown" {
+                rust = "UnknownValue".to_owned();
+            }
+            EnumValue { wire: wire.clone(), rust_name: scope.claim(&rust) }
         })
         .collect()
 }

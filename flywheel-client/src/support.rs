@@ -1,0 +1,113 @@
+//! Small pieces the generated code shares, kept here so each generated type stays short.
+
+// With every operation feature off, no generated type uses these.
+#![allow(dead_code, unused_imports, unused_macros)]
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// Implements `From<String>`, `FromStr`, `Display`, `Serialize`, `Deserialize` and
+/// [`ParamValue`](crate::ParamValue) for a generated string enum, given its `as_str` and
+/// `From<&str>` (which maps unknown values to `Unknown`).
+macro_rules! string_enum_impls {
+    ($name:ident) => {
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                Self::from(value.as_str())
+            }
+        }
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                deserializer.deserialize_str($crate::support::StrVisitor::<Self>::new())
+            }
+        }
+        impl $crate::ParamValue for $name {
+            fn to_param(&self) -> ::std::string::String {
+                self.as_str().to_owned()
+            }
+        }
+    };
+}
+pub(crate) use string_enum_impls;
+
+/// Decodes a string into any `T: From<&str>` without an intermediate `String`.
+pub(crate) struct StrVisitor<T>(PhantomData<fn() -> T>);
+
+impl<T> StrVisitor<T> {
+    pub(crate) fn new() -> Self {
+        StrVisitor(PhantomData)
+    }
+}
+
+impl<T: for<'a> From<&'a str>> Visitor<'_> for StrVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+        Ok(T::from(value))
+    }
+}
+
+/// A JSON value that is either an array (`A`) or an object (`O`), told apart by its first
+/// token so that nothing is buffered. Generated unions of a list and a page envelope use it.
+pub(crate) enum ArrayOrObject<A, O> {
+    Array(A),
+    Object(O),
+}
+
+impl<'de, A: Deserialize<'de>, O: Deserialize<'de>> Deserialize<'de> for ArrayOrObject<A, O> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KindVisitor<A, O>(PhantomData<fn() -> (A, O)>);
+
+        impl<'de, A: Deserialize<'de>, O: Deserialize<'de>> Visitor<'de> for KindVisitor<A, O> {
+            type Value = ArrayOrObject<A, O>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON array or object")
+            }
+
+            fn visit_seq<S: SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
+                A::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(ArrayOrObject::Array)
+            }
+
+            fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+                O::deserialize(de::value::MapAccessDeserializer::new(map)).map(ArrayOrObject::Object)
+            }
+        }
+
+        deserializer.deserialize_any(KindVisitor(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn array_or_object_dispatches_on_the_first_token() {
+        type T = ArrayOrObject<Vec<u8>, std::collections::BTreeMap<String, u8>>;
+        assert!(matches!(serde_json::from_str::<T>("[1,2]").unwrap(), ArrayOrObject::Array(v) if v == [1, 2]));
+        assert!(matches!(serde_json::from_str::<T>("{\"a\":1}").unwrap(), ArrayOrObject::Object(m) if m["a"] == 1));
+        assert!(serde_json::from_str::<T>("3").is_err());
+    }
+}
