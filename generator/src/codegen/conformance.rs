@@ -102,6 +102,12 @@ fn call_fn(op: &Operation) -> TokenStream {
         Response::Text => quote! { crate::conformance::Outcome::Text(output) },
         Response::Binary => quote! { crate::conformance::Outcome::download(output).await? },
     };
+    // Operations without parameters or body take no values.
+    let values_arg = if args.is_empty() && setters.is_empty() {
+        format_ident!("_values")
+    } else {
+        format_ident!("values")
+    };
     let doc = format!(" Calls `{}` with every parameter set.", op.operation_id);
     let allow = if op.deprecated {
         quote! { #[allow(deprecated)] }
@@ -113,7 +119,7 @@ fn call_fn(op: &Operation) -> TokenStream {
         #allow
         fn #function<'a>(
             client: &'a ::flywheel_client::Client,
-            values: &'a crate::conformance::Values,
+            #values_arg: &'a crate::conformance::Values,
         ) -> crate::conformance::CallFuture<'a> {
             ::std::boxed::Box::pin(async move {
                 let output = client.#method(#(#args),*) #(#setters)* .send().await?;

@@ -3324,7 +3324,7 @@ fn call_download_audit_trail_report<'a>(
 /// Calls `getAllBatches` with every parameter set.
 fn call_get_all_batches<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_all_batches().send().await?;
@@ -4058,7 +4058,7 @@ fn call_add_collection_note<'a>(
 /// Calls `getConfig` with every parameter set.
 fn call_get_config<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_config().send().await?;
@@ -4068,7 +4068,7 @@ fn call_get_config<'a>(
 /// Calls `getConfigJs` with every parameter set.
 fn call_get_config_js<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_config_js().send().await?;
@@ -4078,7 +4078,7 @@ fn call_get_config_js<'a>(
 /// Calls `getVersion` with every parameter set.
 fn call_get_version<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_version().send().await?;
@@ -5036,7 +5036,7 @@ fn call_parse_search_query<'a>(
 /// Calls `getSearchStatus` with every parameter set.
 fn call_get_search_status<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_search_status().send().await?;
@@ -5089,7 +5089,7 @@ fn call_create_device<'a>(
 /// Calls `getCurrentDevice` with every parameter set.
 fn call_get_current_device<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_current_device().send().await?;
@@ -5109,7 +5109,7 @@ fn call_update_device<'a>(
 /// Calls `getAllDevicesStatus` with every parameter set.
 fn call_get_all_devices_status<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_all_devices_status().send().await?;
@@ -5211,7 +5211,7 @@ fn call_delete_device_key<'a>(
 /// Calls `getAllProjectAets` with every parameter set.
 fn call_get_all_project_aets<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_all_project_aets().send().await?;
@@ -5257,7 +5257,7 @@ fn call_delete_project_aet<'a>(
 /// Calls `getAllServiceAets` with every parameter set.
 fn call_get_all_service_aets<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_all_service_aets().send().await?;
@@ -5587,7 +5587,7 @@ fn call_get_all_gears<'a>(
 /// Calls `getMyGearTickets` with every parameter set.
 fn call_get_my_gear_tickets<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_my_gear_tickets().send().await?;
@@ -6369,7 +6369,7 @@ fn call_update_jobs_priority<'a>(
 /// Calls `reapJobs` with every parameter set.
 fn call_reap_jobs<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.reap_jobs().send().await?;
@@ -6379,7 +6379,7 @@ fn call_reap_jobs<'a>(
 /// Calls `getJobsStats` with every parameter set.
 fn call_get_jobs_stats<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_jobs_stats().send().await?;
@@ -6769,7 +6769,7 @@ fn call_catalog_list<'a>(
 /// Calls `getCatalogListFilterOptions` with every parameter set.
 fn call_get_catalog_list_filter_options<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_catalog_list_filter_options().send().await?;
@@ -6818,7 +6818,7 @@ fn call_get_all_projects_groups<'a>(
 /// Calls `recalcAllProjects` with every parameter set.
 fn call_recalc_all_projects<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.recalc_all_projects().send().await?;
@@ -7983,7 +7983,7 @@ fn call_get_access_log_report<'a>(
 /// Calls `getAccessLogTypes` with every parameter set.
 fn call_get_access_log_types<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_access_log_types().send().await?;
@@ -8043,7 +8043,7 @@ fn call_get_project_report<'a>(
 /// Calls `getSiteReport` with every parameter set.
 fn call_get_site_report<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_site_report().send().await?;
@@ -8069,7 +8069,7 @@ fn call_get_usage_report<'a>(
 /// Calls `getUsageAvailability` with every parameter set.
 fn call_get_usage_availability<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_usage_availability().send().await?;
@@ -9061,7 +9061,7 @@ fn call_get_session_jobs<'a>(
 /// Calls `getBookmarkList` with every parameter set.
 fn call_get_bookmark_list<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_bookmark_list().send().await?;
@@ -9240,7 +9240,7 @@ fn call_remove_site_rule<'a>(
 /// Calls `getSiteSettings` with every parameter set.
 fn call_get_site_settings<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_site_settings().send().await?;
@@ -10129,7 +10129,7 @@ fn call_fetch_tree<'a>(
 /// Calls `getTreeGraph` with every parameter set.
 fn call_get_tree_graph<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_tree_graph().send().await?;
@@ -10289,7 +10289,7 @@ fn call_add_user<'a>(
 /// Calls `getCurrentUser` with every parameter set.
 fn call_get_current_user<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.get_current_user().send().await?;
@@ -10594,7 +10594,7 @@ fn call_get_user_collections<'a>(
 /// Calls `dataViewColumns` with every parameter set.
 fn call_data_view_columns<'a>(
     client: &'a ::flywheel_client::Client,
-    values: &'a crate::conformance::Values,
+    _values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
         let output = client.data_view_columns().send().await?;
