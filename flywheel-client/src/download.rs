@@ -132,8 +132,9 @@ impl Download {
             let _ = tokio::fs::remove_file(&temp_path).await;
             return result;
         }
-        tokio::fs::rename(&temp_path, path).await.map_err(|error| {
-            Error::io(
+        if let Err(error) = tokio::fs::rename(&temp_path, path).await {
+            let _ = tokio::fs::remove_file(&temp_path).await;
+            return Err(Error::io(
                 operation_id,
                 format!(
                     "cannot rename {} to {}",
@@ -141,8 +142,8 @@ impl Download {
                     path.display()
                 ),
                 error,
-            )
-        })?;
+            ));
+        }
         result
     }
 

@@ -41,7 +41,7 @@ pub enum Error {
     /// total timeout set with [`ClientBuilder::timeout`](crate::ClientBuilder::timeout) or
     /// [`CallOptions::timeout`](crate::CallOptions::timeout), too many redirects, or a broken
     /// connection while the body was transferred.
-    #[error("{operation_id}: {kind} error: {source}")]
+    #[error("{operation_id}: {kind} error: {}", source_chain(.source))]
     Transport {
         /// The operation id.
         operation_id: &'static str,
@@ -260,6 +260,22 @@ impl Error {
     fn api_status(&self) -> Option<StatusCode> {
         self.api_error().map(ApiError::status)
     }
+}
+
+/// An error and its causes, joined by `: ` (reqwest's own message omits the cause, e.g.
+/// "connection refused").
+fn source_chain(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        let inner_text = inner.to_string();
+        if !text.contains(&inner_text) {
+            text.push_str(": ");
+            text.push_str(&inner_text);
+        }
+        cause = inner.source();
+    }
+    text
 }
 
 /// The statuses that are worth retrying: rate limiting and gateway trouble.

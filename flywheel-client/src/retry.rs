@@ -100,10 +100,11 @@ impl RetryPolicy {
             .and_then(|api| retry_after(api.headers(), SystemTime::now()))
             .unwrap_or(backoff);
         let pause = wanted.min(self.settings.max_retry_delay);
-        if let Some(deadline) = self.deadline
-            && Instant::now() + pause >= deadline
-        {
-            return None;
+        if let Some(deadline) = self.deadline {
+            match Instant::now().checked_add(pause) {
+                Some(resume) if resume < deadline => {}
+                _ => return None,
+            }
         }
         Some(pause)
     }
@@ -208,6 +209,18 @@ mod tests {
         let soon = Some(Instant::now() + Duration::from_secs(1));
         let policy = RetryPolicy::new("op", &Method::GET, settings, true, soon);
         assert_eq!(policy.pause(&error, Some(Duration::from_millis(10))), None);
+        let unbounded = CallSettings {
+            max_retry_delay: Duration::MAX,
+            ..settings
+        };
+        let huge = Error::Api(Box::new(crate::error::ApiError::new(
+            "op",
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            headers(&u64::MAX.to_string()),
+            bytes::Bytes::new(),
+        )));
+        let policy = RetryPolicy::new("op", &Method::GET, unbounded, true, soon);
+        assert_eq!(policy.pause(&huge, Some(Duration::from_millis(10))), None);
         let post = RetryPolicy::new("op", &Method::POST, settings, true, None);
         assert!(!post.should_retry(&error));
         let reader = RetryPolicy::new("op", &Method::GET, settings, false, None);

@@ -156,7 +156,7 @@ mod tests {
             let activity = Arc::clone(&activity);
             async move {
                 for _ in 0..6 {
-                    tokio::time::sleep(Duration::from_millis(30)).await;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
                     activity.touch();
                 }
             }
@@ -165,8 +165,8 @@ mod tests {
             toucher.await;
             "done"
         };
-        // 180 ms of work with progress every 30 ms passes a 100 ms idle timeout.
-        let output = until_idle(work, Duration::from_millis(100), &activity).await;
+        // 300 ms of work with progress every 50 ms passes a 200 ms idle timeout.
+        let output = until_idle(work, Duration::from_millis(200), &activity).await;
         assert_eq!(output, Some("done"));
 
         let silent = Activity::new();

@@ -80,6 +80,24 @@ async fn a_failed_write_leaves_no_partial_file() {
         .unwrap_err();
     assert!(matches!(error, Error::Io { .. }), "{error:?}");
     assert!(!target.exists());
+
+    // The rename fails when the target is a directory: the temporary file is removed.
+    let occupied = dir.path().join("occupied");
+    std::fs::create_dir(&occupied).unwrap();
+    std::fs::write(occupied.join("inside"), b"x").unwrap();
+    let error = download(&server, "scan.dcm")
+        .send_download()
+        .await
+        .unwrap()
+        .write_to_path(&occupied)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("cannot rename"), "{error}");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["occupied"]);
 }
 
 #[tokio::test]

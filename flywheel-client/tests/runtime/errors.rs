@@ -157,8 +157,10 @@ async fn connection_failures_are_transport_errors() {
     assert!(error.is_connect(), "{error:?}");
     assert!(error.is_retryable());
     assert_eq!(error.status(), None);
+    let message = error.to_string();
     assert!(
-        error.to_string().starts_with("getVersion: connect error"),
-        "{error}"
+        message.starts_with("getVersion: connect error"),
+        "{message}"
     );
+    assert!(message.to_lowercase().contains("refused"), "{message}");
 }

@@ -224,3 +224,33 @@ async fn a_total_timeout_stops_retrying() {
 fn server_request(server: &MockServer, http_method: Method) -> flywheel_client::OperationRequest {
     client_for(server).request("testOperation", http_method, "/things")
 }
+
+#[tokio::test]
+async fn connection_failures_are_retried_even_for_a_post() {
+    use tokio::io::AsyncWriteExt;
+    // A port that refuses connections until a server starts on it 300 ms later.
+    let address = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    };
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let listener = tokio::net::TcpListener::bind(address).await.unwrap();
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let _head = crate::read_request_head(&mut stream).await;
+            let answer = "HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\n{\"ok\":true}";
+            let _ = stream.write_all(answer.as_bytes()).await;
+        }
+    });
+    let client = crate::client_at(address)
+        .initial_retry_delay(Duration::from_millis(100))
+        .max_retry_delay(Duration::from_millis(200))
+        .max_attempts(10)
+        .build()
+        .unwrap();
+    let request = client.request("addProject", Method::POST, "/projects");
+    let started = Instant::now();
+    let value: serde_json::Value = request.send_json().await.expect("a later attempt connects");
+    assert_eq!(value["ok"], true);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
