@@ -4,3 +4,5 @@
 //! The integration tests live in `tests/tests/`; this library holds what they share.
 
 pub mod generated;
+
+pub mod conformance;
