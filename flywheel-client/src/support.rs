@@ -29,12 +29,17 @@ macro_rules! string_enum_impls {
             }
         }
         impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
                 deserializer.deserialize_str($crate::support::StrVisitor::<Self>::new())
             }
         }
@@ -91,7 +96,8 @@ impl<'de, A: Deserialize<'de>, O: Deserialize<'de>> Deserialize<'de> for ArrayOr
             }
 
             fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
-                O::deserialize(de::value::MapAccessDeserializer::new(map)).map(ArrayOrObject::Object)
+                O::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(ArrayOrObject::Object)
             }
         }
 
@@ -99,15 +105,82 @@ impl<'de, A: Deserialize<'de>, O: Deserialize<'de>> Deserialize<'de> for ArrayOr
     }
 }
 
+/// What JSON a union variant accepts, for choosing among a union's variants.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Shape {
+    /// An object with these known keys (a generated struct).
+    Object(&'static [&'static str]),
+    /// Any object (a map or free-form JSON object).
+    AnyObject,
+    /// An array.
+    Array,
+    /// A string (also enums and date-times).
+    String,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Bool,
+    /// Not known from the type alone (a nested union or free-form value): always tried.
+    Any,
+}
+
+/// The variants worth trying for `value`, best first: variants of the wrong JSON kind are
+/// left out, and objects go to the struct that knows most of their keys (ties keep spec
+/// order). Structs with all-optional fields accept any object, so trying variants in spec
+/// order, as an untagged enum does, would pick the first struct and drop the other fields.
+pub(crate) fn candidates(value: &serde_json::Value, shapes: &[Shape]) -> Vec<usize> {
+    use serde_json::Value;
+    let mut scored: Vec<(usize, usize)> = shapes
+        .iter()
+        .enumerate()
+        .filter_map(|(index, shape)| {
+            let score = match (shape, value) {
+                (Shape::Object(fields), Value::Object(map)) => {
+                    1 + map.keys().filter(|k| fields.contains(&k.as_str())).count()
+                }
+                (Shape::AnyObject, Value::Object(_))
+                | (Shape::Array, Value::Array(_))
+                | (Shape::String, Value::String(_))
+                | (Shape::Number, Value::Number(_))
+                | (Shape::Bool, Value::Bool(_))
+                | (Shape::Any, _) => 1,
+                _ => return None,
+            };
+            Some((index, score))
+        })
+        .collect();
+    scored.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
+    scored.into_iter().map(|(index, _)| index).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn candidates_prefer_the_struct_that_knows_the_keys() {
+        let shapes = [
+            Shape::Object(&["ticket"]),
+            Shape::Object(&["comment", "members"]),
+            Shape::String,
+        ];
+        let zip = serde_json::json!({"comment": "c", "members": []});
+        assert_eq!(candidates(&zip, &shapes), [1, 0]);
+        let ticket = serde_json::json!({"ticket": "t"});
+        assert_eq!(candidates(&ticket, &shapes), [0, 1]);
+        assert_eq!(candidates(&serde_json::json!("s"), &shapes), [2]);
+        assert!(candidates(&serde_json::json!(3), &shapes).is_empty());
+    }
+
+    #[test]
     fn array_or_object_dispatches_on_the_first_token() {
         type T = ArrayOrObject<Vec<u8>, std::collections::BTreeMap<String, u8>>;
-        assert!(matches!(serde_json::from_str::<T>("[1,2]").unwrap(), ArrayOrObject::Array(v) if v == [1, 2]));
-        assert!(matches!(serde_json::from_str::<T>("{\"a\":1}").unwrap(), ArrayOrObject::Object(m) if m["a"] == 1));
+        assert!(
+            matches!(serde_json::from_str::<T>("[1,2]").unwrap(), ArrayOrObject::Array(v) if v == [1, 2])
+        );
+        assert!(
+            matches!(serde_json::from_str::<T>("{\"a\":1}").unwrap(), ArrayOrObject::Object(m) if m["a"] == 1)
+        );
         assert!(serde_json::from_str::<T>("3").is_err());
     }
 }

@@ -3,6 +3,7 @@
 //!
 //! The integration tests live in `tests/tests/`; this library holds what they share.
 
+#[rustfmt::skip] // formatted by the generator (prettyplease); `cargo xtask gen --check` guards it
 pub mod generated;
 
 pub mod conformance;

@@ -96,11 +96,24 @@ fn call_fn(op: &Operation) -> TokenStream {
         }
         None => {}
     }
-    let outcome = match &op.response {
-        Response::Json(_) => quote! { crate::conformance::Outcome::json(&output) },
-        Response::Empty => quote! {{ let () = output; crate::conformance::Outcome::Empty }},
-        Response::Text => quote! { crate::conformance::Outcome::Text(output) },
-        Response::Binary => quote! { crate::conformance::Outcome::download(output).await? },
+    let call = quote! { client.#method(#(#args),*) #(#setters)* .send().await };
+    let body = match &op.response {
+        Response::Json(_) => quote! {
+            let output = #call?;
+            ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
+        },
+        Response::Empty => quote! {
+            #call?;
+            ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
+        },
+        Response::Text => quote! {
+            let output = #call?;
+            ::std::result::Result::Ok(crate::conformance::Outcome::Text(output))
+        },
+        Response::Binary => quote! {
+            let output = #call?;
+            crate::conformance::Outcome::download(output).await
+        },
     };
     // Operations without parameters or body take no values.
     let values_arg = if args.is_empty() && setters.is_empty() {
@@ -121,10 +134,7 @@ fn call_fn(op: &Operation) -> TokenStream {
             client: &'a ::flywheel_client::Client,
             #values_arg: &'a crate::conformance::Values,
         ) -> crate::conformance::CallFuture<'a> {
-            ::std::boxed::Box::pin(async move {
-                let output = client.#method(#(#args),*) #(#setters)* .send().await?;
-                ::std::result::Result::Ok(#outcome)
-            })
+            ::std::boxed::Box::pin(async move { #body })
         }
     }
 }

@@ -74,7 +74,7 @@ pub fn type_def(def: &TypeDef, api: &Api, kinds: &HashMap<&str, JsonKind>) -> To
                 crate::support::string_enum_impls!(#name);
             }
         }
-        TypeKind::Union(variants) => union(def, variants, &cfg, &doc, kinds),
+        TypeKind::Union(variants) => union(def, variants, &cfg, &doc, kinds, api),
         TypeKind::Alias(target) => {
             let target = ty(target);
             quote! { #doc #cfg pub type #name = #target; }
@@ -105,7 +105,7 @@ fn type_doc(def: &TypeDef) -> String {
              encode back unchanged.",
         ),
         TypeKind::Union(_) => doc.push_str(
-            "\n\nOne of several shapes (`oneOf`); the first variant that fits is chosen.",
+            "\n\nOne of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.",
         ),
         TypeKind::Alias(_) => {}
     }
@@ -189,6 +189,7 @@ fn union(
     cfg: &TokenStream,
     doc: &TokenStream,
     kinds: &HashMap<&str, JsonKind>,
+    api: &Api,
 ) -> TokenStream {
     let name = ident(&def.name);
     let rendered = variants.iter().map(|v| {
@@ -228,12 +229,60 @@ fn union(
             }
         };
     }
+    // Otherwise: buffer the value, then try the variants that fit its JSON kind, the struct
+    // knowing most of the object's keys first (see `support::candidates`).
+    let shapes = variants.iter().map(|v| shape(&v.ty, api));
+    let arms = variants.iter().enumerate().map(|(index, v)| {
+        let variant = ident(&v.rust_name);
+        let inner = ty(&v.ty);
+        quote! { #index => <#inner as ::serde::Deserialize>::deserialize(&value).map(Self::#variant), }
+    });
+    let message = format!("the value matches no variant of {}", def.name);
     quote! {
         #doc
         #cfg
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
         #[allow(clippy::large_enum_variant)] // unboxed, so variants match like their types
         pub enum #name { #(#rendered)* }
+        #cfg
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                use crate::support::Shape;
+                const SHAPES: &[Shape] = &[#(#shapes),*];
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                for index in crate::support::candidates(&value, SHAPES) {
+                    let decoded = match index {
+                        #(#arms)*
+                        _ => continue,
+                    };
+                    if let ::std::result::Result::Ok(decoded) = decoded {
+                        return ::std::result::Result::Ok(decoded);
+                    }
+                }
+                ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#message))
+            }
+        }
+    }
+}
+
+/// The `support::Shape` of a variant's type, for choosing the variant to decode.
+fn shape(t: &TypeRef, api: &Api) -> TokenStream {
+    match t {
+        TypeRef::String | TypeRef::DateTime => quote! { Shape::String },
+        TypeRef::Integer | TypeRef::Number => quote! { Shape::Number },
+        TypeRef::Boolean => quote! { Shape::Bool },
+        TypeRef::Array(_) => quote! { Shape::Array },
+        TypeRef::Map(_) => quote! { Shape::AnyObject },
+        TypeRef::Json => quote! { Shape::Any },
+        TypeRef::Named(name) => match api.types.iter().find(|d| &d.name == name).map(|d| &d.kind) {
+            Some(TypeKind::Struct(fields)) => {
+                let wires = fields.iter().map(|f| &f.wire_name);
+                quote! { Shape::Object(&[#(#wires),*]) }
+            }
+            Some(TypeKind::Enum(_)) => quote! { Shape::String },
+            Some(TypeKind::Alias(target)) => shape(target, api),
+            _ => quote! { Shape::Any },
+        },
     }
 }

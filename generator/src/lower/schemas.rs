@@ -229,8 +229,17 @@ impl Ctx<'_> {
                         if let Some(name) = self.inline_unions.get(&types) {
                             return TypeRef::Named(name.clone());
                         }
+                        // Small unions are named for what they hold (`DownloadTicketStubOrZipfileInfo`),
+                        // which reads right wherever they are reused; bigger ones for their first use.
+                        let structural = types
+                            .iter()
+                            .map(variant_name)
+                            .collect::<Vec<_>>()
+                            .join("Or");
+                        let short = types.len() <= 3 && structural.len() <= 48;
+                        let name = if short { structural.as_str() } else { hint };
                         let kind = TypeKind::Union(variants(&types));
-                        let ty = self.define(hint, pointer, schema, kind);
+                        let ty = self.define(name, pointer, schema, kind);
                         if let TypeRef::Named(name) = &ty {
                             self.inline_unions.insert(types, name.clone());
                         }
@@ -345,7 +354,10 @@ fn enum_values(values: &[Option<String>]) -> Vec<EnumValue> {
             if rust == "Unknown" {
                 rust = "UnknownValue".to_owned();
             }
-            EnumValue { wire: wire.clone(), rust_name: scope.claim(&rust) }
+            EnumValue {
+                wire: wire.clone(),
+                rust_name: scope.claim(&rust),
+            }
         })
         .collect()
 }

@@ -2135,7 +2135,7 @@ fn call_download_output_from_acquisition_analysis<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getAcquisitionAnalysisOutputZipInfo` with every parameter set.
@@ -2207,7 +2207,7 @@ fn call_download_input_from_acquisition_analysis<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getAcquisitionAnalysisInputZipInfo` with every parameter set.
@@ -2280,7 +2280,7 @@ fn call_download_file_from_acquisition<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getAcquisitionFileZipInfo` with every parameter set.
@@ -2647,17 +2647,14 @@ fn call_delete_acquisition_tags<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_acquisition_tags(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `addAcquisitionTags` with every parameter set.
@@ -2666,17 +2663,14 @@ fn call_add_acquisition_tags<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .add_acquisition_tags(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getAcquisitionTag` with every parameter set.
@@ -2914,7 +2908,7 @@ fn call_download_output_from_analysis<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getAnalysisOutputZipInfo` with every parameter set.
@@ -2983,7 +2977,7 @@ fn call_download_input_from_analysis<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getAnalysisInputZipInfo` with every parameter set.
@@ -3038,7 +3032,7 @@ fn call_upload_output_to_analysis<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .upload_output_to_analysis(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.upload_file("file"),
@@ -3055,10 +3049,7 @@ fn call_upload_output_to_analysis<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `modifyAnalysisInfo` with every parameter set.
@@ -3309,16 +3300,13 @@ fn call_download_audit_trail_report<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .download_audit_trail_report(
                 values.string(crate::conformance::Key::Path(0usize)),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getAllBatches` with every parameter set.
@@ -3655,17 +3643,14 @@ fn call_delete_collection_tags<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_collection_tags(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `addCollectionTags` with every parameter set.
@@ -3674,17 +3659,14 @@ fn call_add_collection_tags<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .add_collection_tags(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getCollectionTag` with every parameter set.
@@ -3830,7 +3812,7 @@ fn call_download_file_from_collection<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getCollectionFileZipInfo` with every parameter set.
@@ -4360,17 +4342,14 @@ fn call_delete_container_tags<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_container_tags(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `addContainerTags` with every parameter set.
@@ -4379,17 +4358,14 @@ fn call_add_container_tags<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .add_container_tags(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getContainerTag` with every parameter set.
@@ -4509,7 +4485,7 @@ fn call_download_output_from_container_analysis<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getContainerAnalysisOutputZipInfo` with every parameter set.
@@ -4581,7 +4557,7 @@ fn call_download_input_from_container_analysis<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getContainerAnalysisInputZipInfo` with every parameter set.
@@ -4698,7 +4674,7 @@ fn call_download_file_from_container<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getContainerFileZipInfo` with every parameter set.
@@ -4883,7 +4859,7 @@ fn call_get_data_view_execution_data<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .get_data_view_execution_data(
                 values.string(crate::conformance::Key::Path(0usize)),
             )
@@ -4894,10 +4870,7 @@ fn call_get_data_view_execution_data<'a>(
             .file_name(values.string(crate::conformance::Key::Query("file_name")))
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `deleteViewExecution` with every parameter set.
@@ -5151,14 +5124,11 @@ fn call_delete_device<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_device(values.string(crate::conformance::Key::Path(0usize)))
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `generateKey` with every parameter set.
@@ -5195,17 +5165,14 @@ fn call_delete_device_key<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_device_key(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.string(crate::conformance::Key::Path(1usize)),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getAllProjectAets` with every parameter set.
@@ -5306,15 +5273,12 @@ fn call_download_ticket<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .download_ticket(values.string(crate::conformance::Key::Query("ticket")))
             .format(values.enum_value(crate::conformance::Key::Query("format")))
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `createDownloadTicket` with every parameter set.
@@ -5501,15 +5465,12 @@ fn call_delete_file_tags<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_file_tags(values.string(crate::conformance::Key::Path(0usize)))
             .body(values.body())
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `addFileTags` with every parameter set.
@@ -5662,14 +5623,11 @@ fn call_delete_gear<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_gear(values.string(crate::conformance::Key::Path(0usize)))
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getGearContext` with every parameter set.
@@ -5748,16 +5706,13 @@ fn call_delete_gear_permissions<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_gear_permissions(
                 values.string(crate::conformance::Key::Path(0usize)),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `addGearPermission` with every parameter set.
@@ -5783,7 +5738,7 @@ fn call_delete_gear_permission<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_gear_permission(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.enum_value(crate::conformance::Key::Path(1usize)),
@@ -5791,10 +5746,7 @@ fn call_delete_gear_permission<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getGearSeries` with every parameter set.
@@ -5913,17 +5865,14 @@ fn call_delete_group_tags<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_group_tags(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `addGroupTags` with every parameter set.
@@ -5932,17 +5881,14 @@ fn call_add_group_tags<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .add_group_tags(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getGroupTag` with every parameter set.
@@ -6255,17 +6201,14 @@ fn call_remove_role_from_group<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .remove_role_from_group(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.string(crate::conformance::Key::Path(1usize)),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getAllJobs` with every parameter set.
@@ -6421,7 +6364,7 @@ fn call_engine_complete_job<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .engine_complete_job(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
@@ -6431,10 +6374,7 @@ fn call_engine_complete_job<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `completeJob` with every parameter set.
@@ -6443,7 +6383,7 @@ fn call_complete_job<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .complete_job(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
@@ -6453,10 +6393,7 @@ fn call_complete_job<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getJobConfig` with every parameter set.
@@ -6504,17 +6441,14 @@ fn call_add_job_logs<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .add_job_logs(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `enginePrepareCompleteJob` with every parameter set.
@@ -7100,17 +7034,14 @@ fn call_delete_project_tags<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_project_tags(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `addProjectTags` with every parameter set.
@@ -7119,17 +7050,14 @@ fn call_add_project_tags<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .add_project_tags(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getProjectTag` with every parameter set.
@@ -7347,7 +7275,7 @@ fn call_download_output_from_project_analysis<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getProjectAnalysisOutputZipInfo` with every parameter set.
@@ -7419,7 +7347,7 @@ fn call_download_input_from_project_analysis<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getProjectAnalysisInputZipInfo` with every parameter set.
@@ -7508,7 +7436,7 @@ fn call_download_file_from_project<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getProjectFileZipInfo` with every parameter set.
@@ -7621,7 +7549,7 @@ fn call_end_project_packfile_upload<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .end_project_packfile_upload(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.string(crate::conformance::Key::Query("token")),
@@ -7630,10 +7558,7 @@ fn call_end_project_packfile_upload<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `startProjectPackfileUpload` with every parameter set.
@@ -7806,17 +7731,14 @@ fn call_remove_project_rule<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .remove_project_rule(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.string(crate::conformance::Key::Path(1usize)),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getProjectSessions` with every parameter set.
@@ -8082,17 +8004,14 @@ fn call_collect_usage<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .collect_usage()
             .year(values.integer(crate::conformance::Key::Query("year")))
             .month(values.integer(crate::conformance::Key::Query("month")))
             .day(values.integer(crate::conformance::Key::Query("day")))
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `lookupPath` with every parameter set.
@@ -8196,14 +8115,11 @@ fn call_delete_role<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_role(values.string(crate::conformance::Key::Path(0usize)))
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getAllSessions` with every parameter set.
@@ -8552,17 +8468,14 @@ fn call_delete_session_tags<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_session_tags(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `addSessionTags` with every parameter set.
@@ -8571,17 +8484,14 @@ fn call_add_session_tags<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .add_session_tags(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getSessionTag` with every parameter set.
@@ -8796,7 +8706,7 @@ fn call_download_output_from_session_analysis<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getSessionAnalysisOutputZipInfo` with every parameter set.
@@ -8868,7 +8778,7 @@ fn call_download_input_from_session_analysis<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getSessionAnalysisInputZipInfo` with every parameter set.
@@ -8941,7 +8851,7 @@ fn call_download_file_from_session<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getSessionFileZipInfo` with every parameter set.
@@ -9143,14 +9053,11 @@ fn call_delete_provider<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_provider(values.string(crate::conformance::Key::Path(0usize)))
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getProviderConfig` with every parameter set.
@@ -9227,14 +9134,11 @@ fn call_remove_site_rule<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .remove_site_rule(values.string(crate::conformance::Key::Path(0usize)))
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getSiteSettings` with every parameter set.
@@ -9627,17 +9531,14 @@ fn call_delete_subject_tags<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_subject_tags(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `addSubjectTags` with every parameter set.
@@ -9646,17 +9547,14 @@ fn call_add_subject_tags<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .add_subject_tags(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getSubjectTag` with every parameter set.
@@ -9839,7 +9737,7 @@ fn call_download_output_from_subject_analysis<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getSubjectAnalysisOutputZipInfo` with every parameter set.
@@ -9911,7 +9809,7 @@ fn call_download_input_from_subject_analysis<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getSubjectAnalysisInputZipInfo` with every parameter set.
@@ -9984,7 +9882,7 @@ fn call_download_file_from_subject<'a>(
             )
             .send()
             .await?;
-        ::std::result::Result::Ok(crate::conformance::Outcome::download(output).await?)
+        crate::conformance::Outcome::download(output).await
     })
 }
 /// Calls `getSubjectFileZipInfo` with every parameter set.
@@ -10225,11 +10123,8 @@ fn call_cleanup_signed_upload_url<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client.cleanup_signed_upload_url(values.body()).send().await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        client.cleanup_signed_upload_url(values.body()).send().await?;
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `uploadByUid` with every parameter set.
@@ -10302,15 +10197,12 @@ fn call_get_current_user_avatar<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .get_current_user_avatar()
             .default(values.string(crate::conformance::Key::Query("default")))
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getCurrentUserInfo` with every parameter set.
@@ -10333,11 +10225,8 @@ fn call_modify_current_user_info<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client.modify_current_user_info(values.body()).send().await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        client.modify_current_user_info(values.body()).send().await?;
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getCurrentUserJobs` with every parameter set.
@@ -10380,14 +10269,11 @@ fn call_delete_user_key<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_user_key(values.string(crate::conformance::Key::Path(0usize)))
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `syncUser` with every parameter set.
@@ -10396,17 +10282,14 @@ fn call_sync_user<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .sync_user(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getUserAcquisitions` with every parameter set.
@@ -10542,14 +10425,11 @@ fn call_delete_user<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .delete_user(values.string(crate::conformance::Key::Path(0usize)))
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getUserAvatar` with every parameter set.
@@ -10558,15 +10438,12 @@ fn call_get_user_avatar<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .get_user_avatar(values.string(crate::conformance::Key::Path(0usize)))
             .default(values.string(crate::conformance::Key::Query("default")))
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `getUserCollections` with every parameter set.
@@ -10607,7 +10484,7 @@ fn call_evaluate_view_adhoc<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .evaluate_view_adhoc(
                 values.string(crate::conformance::Key::Query("containerId")),
                 values.body(),
@@ -10621,10 +10498,7 @@ fn call_evaluate_view_adhoc<'a>(
             .limit(values.integer(crate::conformance::Key::Query("limit")))
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `queueAdhoc` with every parameter set.
@@ -10717,7 +10591,7 @@ fn call_evaluate_view<'a>(
     values: &'a crate::conformance::Values,
 ) -> crate::conformance::CallFuture<'a> {
     ::std::boxed::Box::pin(async move {
-        let output = client
+        client
             .evaluate_view(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.string(crate::conformance::Key::Query("containerId")),
@@ -10731,10 +10605,7 @@ fn call_evaluate_view<'a>(
             .limit(values.integer(crate::conformance::Key::Query("limit")))
             .send()
             .await?;
-        ::std::result::Result::Ok({
-            let () = output;
-            crate::conformance::Outcome::Empty
-        })
+        ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
 /// Calls `queueSaved` with every parameter set.

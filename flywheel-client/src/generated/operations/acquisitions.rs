@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllAcquisitions`]: `exhaustive`, `join`, `join_avatars`, `collection_id`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAllAcquisitionsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `AcquisitionListOutputListOrPage`; `.into_stream()` pages through every item lazily.
     pub fn get_all_acquisitions(&self) -> GetAllAcquisitions {
         let request = self
             .request("getAllAcquisitions", ::reqwest::Method::GET, "/acquisitions");
@@ -279,7 +279,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_acquisition_analysis_output_download_ticket(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -417,7 +417,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_acquisition_analysis_input_download_ticket(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -540,7 +540,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_acquisition_download_ticket(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -656,7 +656,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysesResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `PageOrAcquisitionListOutputAnalysesItemList`; `.into_stream()` pages through every item lazily.
     pub fn get_acquisition_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -683,7 +683,7 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `body`: JSON request body (`AddAcquisitionAnalysisBody`).
+    /// - `body`: JSON request body (`AdhocAnalysisInputOrJobAnalysisInput`).
     ///
     /// Optional parameters are setters on the returned [`AddAcquisitionAnalysis`]: `job`.
     ///
@@ -691,7 +691,7 @@ impl crate::Client {
     pub fn add_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
-        body: crate::types::AddAcquisitionAnalysisBody,
+        body: crate::types::AdhocAnalysisInputOrJobAnalysisInput,
     ) -> AddAcquisitionAnalysis {
         let mut request = self
             .request(
@@ -718,7 +718,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisResponse`.
+    /// `.send().await` returns `AnalysisOutputInflatedJobOrAnalysisOutput`.
     pub fn get_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1397,7 +1397,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToAcquisition`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns `UploadFileToAcquisitionResponse`.
+    /// `.send().await` returns `FileOutputListOrUploadTicketOutput`.
     pub fn upload_file_to_acquisition(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1608,7 +1608,7 @@ impl GetAllAcquisitions {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAllAcquisitionsResponse`.
+    /// Sends the request and decodes the JSON answer as `AcquisitionListOutputListOrPage`.
     ///
     /// # Errors
     ///
@@ -1616,9 +1616,9 @@ impl GetAllAcquisitions {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAllAcquisitionsResponse>,
+        Output = crate::Result<crate::types::AcquisitionListOutputListOrPage>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAllAcquisitionsResponse>()
+        self.request.send_json::<crate::types::AcquisitionListOutputListOrPage>()
     }
 }
 /// Request builder for [`Client::add_acquisition`](crate::Client::add_acquisition): `POST /acquisitions`.
@@ -2149,7 +2149,7 @@ impl GetAcquisitionAnalysisOutputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -2157,14 +2157,9 @@ impl GetAcquisitionAnalysisOutputDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::download_input_from_acquisition_analysis`](crate::Client::download_input_from_acquisition_analysis): `GET /acquisitions/{acquisitionId}/analyses/{analysisId}/inputs/{filename}`.
@@ -2443,7 +2438,7 @@ impl GetAcquisitionAnalysisInputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -2451,14 +2446,9 @@ impl GetAcquisitionAnalysisInputDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::download_file_from_acquisition`](crate::Client::download_file_from_acquisition): `GET /acquisitions/{acquisitionId}/files/{fileName}`.
@@ -2797,7 +2787,7 @@ impl GetAcquisitionDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -2805,14 +2795,9 @@ impl GetAcquisitionDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::modify_acquisition_file`](crate::Client::modify_acquisition_file): `PUT /acquisitions/{acquisitionId}/files/{fileName}`.
@@ -3049,7 +3034,7 @@ impl GetAcquisitionAnalyses {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysesResponse`.
+    /// Sends the request and decodes the JSON answer as `PageOrAcquisitionListOutputAnalysesItemList`.
     ///
     /// # Errors
     ///
@@ -3057,9 +3042,10 @@ impl GetAcquisitionAnalyses {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAcquisitionAnalysesResponse>,
+        Output = crate::Result<crate::types::PageOrAcquisitionListOutputAnalysesItemList>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAcquisitionAnalysesResponse>()
+        self.request
+            .send_json::<crate::types::PageOrAcquisitionListOutputAnalysesItemList>()
     }
 }
 /// Request builder for [`Client::add_acquisition_analysis`](crate::Client::add_acquisition_analysis): `POST /acquisitions/{cid}/analyses`.
@@ -3139,7 +3125,7 @@ impl GetAcquisitionAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisResponse`.
+    /// Sends the request and decodes the JSON answer as `AnalysisOutputInflatedJobOrAnalysisOutput`.
     ///
     /// # Errors
     ///
@@ -3147,9 +3133,10 @@ impl GetAcquisitionAnalysis {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAcquisitionAnalysisResponse>,
+        Output = crate::Result<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAcquisitionAnalysisResponse>()
+        self.request
+            .send_json::<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>()
     }
 }
 /// Request builder for [`Client::modify_acquisition_analysis`](crate::Client::modify_acquisition_analysis): `PUT /acquisitions/{cid}/analyses/{analysisId}`.
@@ -3798,7 +3785,7 @@ impl UploadFileToAcquisition {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `UploadFileToAcquisitionResponse`.
+    /// Sends the request and decodes the JSON answer as `FileOutputListOrUploadTicketOutput`.
     ///
     /// # Errors
     ///
@@ -3806,9 +3793,9 @@ impl UploadFileToAcquisition {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UploadFileToAcquisitionResponse>,
+        Output = crate::Result<crate::types::FileOutputListOrUploadTicketOutput>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::UploadFileToAcquisitionResponse>()
+        self.request.send_json::<crate::types::FileOutputListOrUploadTicketOutput>()
     }
 }
 /// Request builder for [`Client::add_acquisition_note`](crate::Client::add_acquisition_note): `POST /acquisitions/{containerId}/notes`.

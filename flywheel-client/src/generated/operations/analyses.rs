@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllAnalyses`]: `inflate_job`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysesResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `PageOrAcquisitionListOutputAnalysesItemList`; `.into_stream()` pages through every item lazily.
     pub fn get_all_analyses(&self) -> GetAllAnalyses {
         let request = self
             .request("getAllAnalyses", ::reqwest::Method::GET, "/analyses");
@@ -73,7 +73,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns `AcquisitionOutputAnalysesItem`.
+    /// `.send().await` returns `AnalysisOutputOrAnalysisOutputInflatedJob`.
     pub fn get_analysis(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -232,7 +232,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_analysis_output_download_ticket(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -347,7 +347,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_analysis_input_download_ticket(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -921,7 +921,7 @@ impl GetAllAnalyses {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysesResponse`.
+    /// Sends the request and decodes the JSON answer as `PageOrAcquisitionListOutputAnalysesItemList`.
     ///
     /// # Errors
     ///
@@ -929,9 +929,10 @@ impl GetAllAnalyses {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAcquisitionAnalysesResponse>,
+        Output = crate::Result<crate::types::PageOrAcquisitionListOutputAnalysesItemList>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAcquisitionAnalysesResponse>()
+        self.request
+            .send_json::<crate::types::PageOrAcquisitionListOutputAnalysesItemList>()
     }
 }
 /// Request builder for [`Client::delete_analyses_by_ids`](crate::Client::delete_analyses_by_ids): `DELETE /analyses`.
@@ -1064,7 +1065,7 @@ impl GetAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `AcquisitionOutputAnalysesItem`.
+    /// Sends the request and decodes the JSON answer as `AnalysisOutputOrAnalysisOutputInflatedJob`.
     ///
     /// # Errors
     ///
@@ -1072,9 +1073,10 @@ impl GetAnalysis {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::AcquisitionOutputAnalysesItem>,
+        Output = crate::Result<crate::types::AnalysisOutputOrAnalysisOutputInflatedJob>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::AcquisitionOutputAnalysesItem>()
+        self.request
+            .send_json::<crate::types::AnalysisOutputOrAnalysisOutputInflatedJob>()
     }
 }
 /// Request builder for [`Client::modify_analysis`](crate::Client::modify_analysis): `PUT /analyses/{analysisId}`.
@@ -1424,7 +1426,7 @@ impl GetAnalysisOutputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -1432,14 +1434,9 @@ impl GetAnalysisOutputDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::download_input_from_analysis`](crate::Client::download_input_from_analysis): `GET /analyses/{analysisId}/inputs/{filename}`.
@@ -1718,7 +1715,7 @@ impl GetAnalysisInputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -1726,14 +1723,9 @@ impl GetAnalysisInputDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::upload_output_to_analysis`](crate::Client::upload_output_to_analysis): `POST /analyses/{containerId}/files`.

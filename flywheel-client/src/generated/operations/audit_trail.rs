@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`ListAuditTrailReports`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `ListAuditTrailReportsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `PageOrAuditTrailReportList`; `.into_stream()` pages through every item lazily.
     pub fn list_audit_trail_reports(&self) -> ListAuditTrailReports {
         let request = self
             .request(
@@ -241,7 +241,7 @@ impl ListAuditTrailReports {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `ListAuditTrailReportsResponse`.
+    /// Sends the request and decodes the JSON answer as `PageOrAuditTrailReportList`.
     ///
     /// # Errors
     ///
@@ -249,9 +249,9 @@ impl ListAuditTrailReports {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ListAuditTrailReportsResponse>,
+        Output = crate::Result<crate::types::PageOrAuditTrailReportList>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::ListAuditTrailReportsResponse>()
+        self.request.send_json::<crate::types::PageOrAuditTrailReportList>()
     }
 }
 /// Request builder for [`Client::add_audit_trail_report`](crate::Client::add_audit_trail_report): `POST /audit-trail/reports`.

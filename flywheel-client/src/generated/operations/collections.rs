@@ -638,7 +638,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetCollectionAcquisitions`]: `session`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAllAcquisitionsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `AcquisitionListOutputListOrPage`; `.into_stream()` pages through every item lazily.
     pub fn get_collection_acquisitions(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -748,7 +748,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetCollectionDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_collection_download_ticket(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -1005,7 +1005,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetCollectionSessions`]: `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetCollectionSessionsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `SessionListOutputListOrPage`; `.into_stream()` pages through every item lazily.
     pub fn get_collection_sessions(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -1034,7 +1034,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToCollection`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns `UploadFileToAcquisitionResponse`.
+    /// `.send().await` returns `FileOutputListOrUploadTicketOutput`.
     pub fn upload_file_to_collection(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -2081,7 +2081,7 @@ impl GetCollectionAcquisitions {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAllAcquisitionsResponse`.
+    /// Sends the request and decodes the JSON answer as `AcquisitionListOutputListOrPage`.
     ///
     /// # Errors
     ///
@@ -2089,9 +2089,9 @@ impl GetCollectionAcquisitions {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAllAcquisitionsResponse>,
+        Output = crate::Result<crate::types::AcquisitionListOutputListOrPage>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAllAcquisitionsResponse>()
+        self.request.send_json::<crate::types::AcquisitionListOutputListOrPage>()
     }
 }
 /// Request builder for [`Client::download_file_from_collection`](crate::Client::download_file_from_collection): `GET /collections/{collectionId}/files/{fileName}`.
@@ -2430,7 +2430,7 @@ impl GetCollectionDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -2438,14 +2438,9 @@ impl GetCollectionDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::modify_collection_file`](crate::Client::modify_collection_file): `PUT /collections/{collectionId}/files/{fileName}`.
@@ -2751,7 +2746,7 @@ impl GetCollectionSessions {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetCollectionSessionsResponse`.
+    /// Sends the request and decodes the JSON answer as `SessionListOutputListOrPage`.
     ///
     /// # Errors
     ///
@@ -2759,9 +2754,9 @@ impl GetCollectionSessions {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetCollectionSessionsResponse>,
+        Output = crate::Result<crate::types::SessionListOutputListOrPage>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetCollectionSessionsResponse>()
+        self.request.send_json::<crate::types::SessionListOutputListOrPage>()
     }
 }
 /// Request builder for [`Client::upload_file_to_collection`](crate::Client::upload_file_to_collection): `POST /collections/{containerId}/files`.
@@ -2861,7 +2856,7 @@ impl UploadFileToCollection {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `UploadFileToAcquisitionResponse`.
+    /// Sends the request and decodes the JSON answer as `FileOutputListOrUploadTicketOutput`.
     ///
     /// # Errors
     ///
@@ -2869,9 +2864,9 @@ impl UploadFileToCollection {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UploadFileToAcquisitionResponse>,
+        Output = crate::Result<crate::types::FileOutputListOrUploadTicketOutput>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::UploadFileToAcquisitionResponse>()
+        self.request.send_json::<crate::types::FileOutputListOrUploadTicketOutput>()
     }
 }
 /// Request builder for [`Client::add_collection_note`](crate::Client::add_collection_note): `POST /collections/{containerId}/notes`.

@@ -15,7 +15,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainerAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysesResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `PageOrAcquisitionListOutputAnalysesItemList`; `.into_stream()` pages through every item lazily.
     pub fn get_container_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -42,7 +42,7 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `body`: JSON request body (`AddAcquisitionAnalysisBody`).
+    /// - `body`: JSON request body (`AdhocAnalysisInputOrJobAnalysisInput`).
     ///
     /// Optional parameters are setters on the returned [`AddContainerAnalysis`]: `job`.
     ///
@@ -50,7 +50,7 @@ impl crate::Client {
     pub fn add_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
-        body: crate::types::AddAcquisitionAnalysisBody,
+        body: crate::types::AdhocAnalysisInputOrJobAnalysisInput,
     ) -> AddContainerAnalysis {
         let mut request = self
             .request(
@@ -77,7 +77,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainerAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisResponse`.
+    /// `.send().await` returns `AnalysisOutputInflatedJobOrAnalysisOutput`.
     pub fn get_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -897,7 +897,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainerAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_container_analysis_output_download_ticket(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1035,7 +1035,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainerAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_container_analysis_input_download_ticket(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1117,7 +1117,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToContainer`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns `UploadFileToAcquisitionResponse`.
+    /// `.send().await` returns `FileOutputListOrUploadTicketOutput`.
     pub fn upload_file_to_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1225,7 +1225,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainerDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_container_download_ticket(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1575,7 +1575,7 @@ impl GetContainerAnalyses {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysesResponse`.
+    /// Sends the request and decodes the JSON answer as `PageOrAcquisitionListOutputAnalysesItemList`.
     ///
     /// # Errors
     ///
@@ -1583,9 +1583,10 @@ impl GetContainerAnalyses {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAcquisitionAnalysesResponse>,
+        Output = crate::Result<crate::types::PageOrAcquisitionListOutputAnalysesItemList>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAcquisitionAnalysesResponse>()
+        self.request
+            .send_json::<crate::types::PageOrAcquisitionListOutputAnalysesItemList>()
     }
 }
 /// Request builder for [`Client::add_container_analysis`](crate::Client::add_container_analysis): `POST /containers/{cid}/analyses`.
@@ -1665,7 +1666,7 @@ impl GetContainerAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisResponse`.
+    /// Sends the request and decodes the JSON answer as `AnalysisOutputInflatedJobOrAnalysisOutput`.
     ///
     /// # Errors
     ///
@@ -1673,9 +1674,10 @@ impl GetContainerAnalysis {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAcquisitionAnalysisResponse>,
+        Output = crate::Result<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAcquisitionAnalysisResponse>()
+        self.request
+            .send_json::<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>()
     }
 }
 /// Request builder for [`Client::modify_container_analysis`](crate::Client::modify_container_analysis): `PUT /containers/{cid}/analyses/{analysisId}`.
@@ -2594,7 +2596,7 @@ impl GetContainerAnalysisOutputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -2602,14 +2604,9 @@ impl GetContainerAnalysisOutputDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::download_input_from_container_analysis`](crate::Client::download_input_from_container_analysis): `GET /containers/{containerId}/analyses/{analysisId}/inputs/{filename}`.
@@ -2888,7 +2885,7 @@ impl GetContainerAnalysisInputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -2896,14 +2893,9 @@ impl GetContainerAnalysisInputDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::add_container_analysis_note`](crate::Client::add_container_analysis_note): `POST /containers/{containerId}/analyses/{analysisId}/notes`.
@@ -3030,7 +3022,7 @@ impl UploadFileToContainer {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `UploadFileToAcquisitionResponse`.
+    /// Sends the request and decodes the JSON answer as `FileOutputListOrUploadTicketOutput`.
     ///
     /// # Errors
     ///
@@ -3038,9 +3030,9 @@ impl UploadFileToContainer {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UploadFileToAcquisitionResponse>,
+        Output = crate::Result<crate::types::FileOutputListOrUploadTicketOutput>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::UploadFileToAcquisitionResponse>()
+        self.request.send_json::<crate::types::FileOutputListOrUploadTicketOutput>()
     }
 }
 /// Request builder for [`Client::download_file_from_container`](crate::Client::download_file_from_container): `GET /containers/{containerId}/files/{fileName}`.
@@ -3379,7 +3371,7 @@ impl GetContainerDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -3387,14 +3379,9 @@ impl GetContainerDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::modify_container_file`](crate::Client::modify_container_file): `PUT /containers/{containerId}/files/{fileName}`.

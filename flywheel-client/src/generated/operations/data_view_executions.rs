@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllDataViewExecutions`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAllDataViewExecutionsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `PageOrDataViewExecutionList`; `.into_stream()` pages through every item lazily.
     pub fn get_all_data_view_executions(&self) -> GetAllDataViewExecutions {
         let request = self
             .request(
@@ -256,7 +256,7 @@ impl GetAllDataViewExecutions {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAllDataViewExecutionsResponse`.
+    /// Sends the request and decodes the JSON answer as `PageOrDataViewExecutionList`.
     ///
     /// # Errors
     ///
@@ -264,9 +264,9 @@ impl GetAllDataViewExecutions {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAllDataViewExecutionsResponse>,
+        Output = crate::Result<crate::types::PageOrDataViewExecutionList>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAllDataViewExecutionsResponse>()
+        self.request.send_json::<crate::types::PageOrDataViewExecutionList>()
     }
 }
 /// Request builder for [`Client::get_data_view_execution`](crate::Client::get_data_view_execution): `GET /data_view_executions/{dataViewExecutionId}`.

@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllSavedSearches`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAllSavedSearchesResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `SaveSearchOutputListOrSaveSearchPage`; `.into_stream()` pages through every item lazily.
     pub fn get_all_saved_searches(&self) -> GetAllSavedSearches {
         let request = self
             .request(
@@ -125,7 +125,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`Search`]: `simple`, `size`, `facets`, `csv`.
     ///
-    /// `.send().await` returns `SearchResponse2`.
+    /// `.send().await` returns `SearchResponseListOrObject`.
     pub fn search(&self, body: crate::types::SearchQuery) -> Search {
         let mut request = self
             .request("search", ::reqwest::Method::POST, "/dataexplorer/search");
@@ -313,7 +313,7 @@ impl GetAllSavedSearches {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAllSavedSearchesResponse`.
+    /// Sends the request and decodes the JSON answer as `SaveSearchOutputListOrSaveSearchPage`.
     ///
     /// # Errors
     ///
@@ -321,9 +321,9 @@ impl GetAllSavedSearches {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAllSavedSearchesResponse>,
+        Output = crate::Result<crate::types::SaveSearchOutputListOrSaveSearchPage>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAllSavedSearchesResponse>()
+        self.request.send_json::<crate::types::SaveSearchOutputListOrSaveSearchPage>()
     }
 }
 /// Request builder for [`Client::save_search`](crate::Client::save_search): `POST /dataexplorer/queries`.
@@ -480,7 +480,7 @@ impl Search {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `SearchResponse2`.
+    /// Sends the request and decodes the JSON answer as `SearchResponseListOrObject`.
     ///
     /// # Errors
     ///
@@ -488,9 +488,9 @@ impl Search {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SearchResponse2>,
+        Output = crate::Result<crate::types::SearchResponseListOrObject>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::SearchResponse2>()
+        self.request.send_json::<crate::types::SearchResponseListOrObject>()
     }
 }
 /// Request builder for [`Client::parse_search_query`](crate::Client::parse_search_query): `POST /dataexplorer/search/parse`.

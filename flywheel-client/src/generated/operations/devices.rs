@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllDevices`]: `join_keys`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAllDevicesResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `EgressDeviceListOrEgressDevicePage`; `.into_stream()` pages through every item lazily.
     pub fn get_all_devices(&self) -> GetAllDevices {
         let request = self.request("getAllDevices", ::reqwest::Method::GET, "/devices");
         GetAllDevices { request }
@@ -345,7 +345,7 @@ impl GetAllDevices {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAllDevicesResponse`.
+    /// Sends the request and decodes the JSON answer as `EgressDeviceListOrEgressDevicePage`.
     ///
     /// # Errors
     ///
@@ -353,9 +353,9 @@ impl GetAllDevices {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAllDevicesResponse>,
+        Output = crate::Result<crate::types::EgressDeviceListOrEgressDevicePage>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAllDevicesResponse>()
+        self.request.send_json::<crate::types::EgressDeviceListOrEgressDevicePage>()
     }
 }
 /// Request builder for [`Client::create_device`](crate::Client::create_device): `POST /devices`.

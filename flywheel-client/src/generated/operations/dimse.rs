@@ -111,12 +111,12 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
-    /// - `body`: JSON request body (`CreateServiceAetBody`).
+    /// - `body`: JSON request body (`ProjectAetInputOrServiceAetInput`).
     ///
     /// `.send().await` returns `ServiceAet`.
     pub fn create_service_aet(
         &self,
-        body: crate::types::CreateServiceAetBody,
+        body: crate::types::ProjectAetInputOrServiceAetInput,
     ) -> CreateServiceAet {
         let mut request = self
             .request("createServiceAet", ::reqwest::Method::POST, "/dimse/services");

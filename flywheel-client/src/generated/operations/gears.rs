@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllGears`]: `project_id`, `all_versions`, `include_invalid`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `exhaustive`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAllGearsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `GearDocumentListOrPage`; `.into_stream()` pages through every item lazily.
     pub fn get_all_gears(&self) -> GetAllGears {
         let request = self.request("getAllGears", ::reqwest::Method::GET, "/gears");
         GetAllGears { request }
@@ -608,7 +608,7 @@ impl GetAllGears {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAllGearsResponse`.
+    /// Sends the request and decodes the JSON answer as `GearDocumentListOrPage`.
     ///
     /// # Errors
     ///
@@ -616,9 +616,9 @@ impl GetAllGears {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAllGearsResponse>,
+        Output = crate::Result<crate::types::GearDocumentListOrPage>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAllGearsResponse>()
+        self.request.send_json::<crate::types::GearDocumentListOrPage>()
     }
 }
 /// Request builder for [`Client::get_my_gear_tickets`](crate::Client::get_my_gear_tickets): `GET /gears/my-tickets`.

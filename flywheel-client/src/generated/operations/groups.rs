@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllGroups`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAllGroupsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `PageOrGroupOutputList`; `.into_stream()` pages through every item lazily.
     pub fn get_all_groups(&self) -> GetAllGroups {
         let request = self.request("getAllGroups", ::reqwest::Method::GET, "/groups");
         GetAllGroups { request }
@@ -632,7 +632,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetGroupProjects`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetGroupProjectsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `PageOrProjectListOutputList`; `.into_stream()` pages through every item lazily.
     pub fn get_group_projects(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -896,7 +896,7 @@ impl GetAllGroups {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAllGroupsResponse`.
+    /// Sends the request and decodes the JSON answer as `PageOrGroupOutputList`.
     ///
     /// # Errors
     ///
@@ -904,9 +904,9 @@ impl GetAllGroups {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAllGroupsResponse>,
+        Output = crate::Result<crate::types::PageOrGroupOutputList>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAllGroupsResponse>()
+        self.request.send_json::<crate::types::PageOrGroupOutputList>()
     }
 }
 /// Request builder for [`Client::add_group`](crate::Client::add_group): `POST /groups`.
@@ -1688,7 +1688,7 @@ impl GetGroupProjects {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetGroupProjectsResponse`.
+    /// Sends the request and decodes the JSON answer as `PageOrProjectListOutputList`.
     ///
     /// # Errors
     ///
@@ -1696,9 +1696,9 @@ impl GetGroupProjects {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetGroupProjectsResponse>,
+        Output = crate::Result<crate::types::PageOrProjectListOutputList>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetGroupProjectsResponse>()
+        self.request.send_json::<crate::types::PageOrProjectListOutputList>()
     }
 }
 /// Request builder for [`Client::get_all_group_roles`](crate::Client::get_all_group_roles): `GET /groups/{groupId}/roles`.

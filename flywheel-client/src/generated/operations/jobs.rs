@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllJobs`]: `include_parent_info`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAllJobsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `JobListOutputListOrPage`; `.into_stream()` pages through every item lazily.
     pub fn get_all_jobs(&self) -> GetAllJobs {
         let request = self.request("getAllJobs", ::reqwest::Method::GET, "/jobs");
         GetAllJobs { request }
@@ -581,7 +581,7 @@ impl GetAllJobs {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAllJobsResponse`.
+    /// Sends the request and decodes the JSON answer as `JobListOutputListOrPage`.
     ///
     /// # Errors
     ///
@@ -589,9 +589,9 @@ impl GetAllJobs {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAllJobsResponse>,
+        Output = crate::Result<crate::types::JobListOutputListOrPage>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAllJobsResponse>()
+        self.request.send_json::<crate::types::JobListOutputListOrPage>()
     }
 }
 /// Request builder for [`Client::add_job`](crate::Client::add_job): `POST /jobs/add`.

@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllModalities`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAllModalitiesResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `ModalityOutputListOrPage`; `.into_stream()` pages through every item lazily.
     pub fn get_all_modalities(&self) -> GetAllModalities {
         let request = self
             .request("getAllModalities", ::reqwest::Method::GET, "/modalities");
@@ -220,7 +220,7 @@ impl GetAllModalities {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAllModalitiesResponse`.
+    /// Sends the request and decodes the JSON answer as `ModalityOutputListOrPage`.
     ///
     /// # Errors
     ///
@@ -228,9 +228,9 @@ impl GetAllModalities {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAllModalitiesResponse>,
+        Output = crate::Result<crate::types::ModalityOutputListOrPage>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAllModalitiesResponse>()
+        self.request.send_json::<crate::types::ModalityOutputListOrPage>()
     }
 }
 /// Request builder for [`Client::add_modality`](crate::Client::add_modality): `POST /modalities`.

@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllProjects`]: `counts`, `stats`, `join_avatars`, `join`, `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAllProjectsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `ProjectListOutputListOrPage`; `.into_stream()` pages through every item lazily.
     pub fn get_all_projects(&self) -> GetAllProjects {
         let request = self
             .request("getAllProjects", ::reqwest::Method::GET, "/projects");
@@ -58,7 +58,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`CatalogList`]: `search_string`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `CatalogListResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `CatalogListOutputListOrPage`; `.into_stream()` pages through every item lazily.
     pub fn catalog_list(&self) -> CatalogList {
         let request = self
             .request("catalogList", ::reqwest::Method::GET, "/projects/catalog-list");
@@ -140,7 +140,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysesResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `PageOrAcquisitionListOutputAnalysesItemList`; `.into_stream()` pages through every item lazily.
     pub fn get_project_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -167,7 +167,7 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `body`: JSON request body (`AddAcquisitionAnalysisBody`).
+    /// - `body`: JSON request body (`AdhocAnalysisInputOrJobAnalysisInput`).
     ///
     /// Optional parameters are setters on the returned [`AddProjectAnalysis`]: `job`.
     ///
@@ -175,7 +175,7 @@ impl crate::Client {
     pub fn add_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
-        body: crate::types::AddAcquisitionAnalysisBody,
+        body: crate::types::AdhocAnalysisInputOrJobAnalysisInput,
     ) -> AddProjectAnalysis {
         let mut request = self
             .request(
@@ -202,7 +202,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisResponse`.
+    /// `.send().await` returns `AnalysisOutputInflatedJobOrAnalysisOutput`.
     pub fn get_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -865,7 +865,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToProject`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns `UploadFileToAcquisitionResponse`.
+    /// `.send().await` returns `FileOutputListOrUploadTicketOutput`.
     pub fn upload_file_to_project(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1005,7 +1005,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectAcquisitions`]: `collection_id`, `exhaustive`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAllAcquisitionsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `AcquisitionListOutputListOrPage`; `.into_stream()` pages through every item lazily.
     pub fn get_project_acquisitions(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1128,7 +1128,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_project_analysis_output_download_ticket(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1266,7 +1266,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_project_analysis_input_download_ticket(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1416,7 +1416,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_project_download_ticket(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1965,7 +1965,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectSessions`]: `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetProjectSessionsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `PageOrSessionListOutputList`; `.into_stream()` pages through every item lazily.
     pub fn get_project_sessions(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2054,7 +2054,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectSubjects`]: `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetProjectSubjectsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `PageOrSubjectOutputForListList`; `.into_stream()` pages through every item lazily.
     pub fn get_project_subjects(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2321,7 +2321,7 @@ impl GetAllProjects {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAllProjectsResponse`.
+    /// Sends the request and decodes the JSON answer as `ProjectListOutputListOrPage`.
     ///
     /// # Errors
     ///
@@ -2329,9 +2329,9 @@ impl GetAllProjects {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAllProjectsResponse>,
+        Output = crate::Result<crate::types::ProjectListOutputListOrPage>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAllProjectsResponse>()
+        self.request.send_json::<crate::types::ProjectListOutputListOrPage>()
     }
 }
 /// Request builder for [`Client::add_project`](crate::Client::add_project): `POST /projects`.
@@ -2537,7 +2537,7 @@ impl CatalogList {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `CatalogListResponse`.
+    /// Sends the request and decodes the JSON answer as `CatalogListOutputListOrPage`.
     ///
     /// # Errors
     ///
@@ -2545,9 +2545,9 @@ impl CatalogList {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::CatalogListResponse>,
+        Output = crate::Result<crate::types::CatalogListOutputListOrPage>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::CatalogListResponse>()
+        self.request.send_json::<crate::types::CatalogListOutputListOrPage>()
     }
 }
 /// Request builder for [`Client::get_catalog_list_filter_options`](crate::Client::get_catalog_list_filter_options): `GET /projects/catalog-list-filter-options`.
@@ -2932,7 +2932,7 @@ impl GetProjectAnalyses {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysesResponse`.
+    /// Sends the request and decodes the JSON answer as `PageOrAcquisitionListOutputAnalysesItemList`.
     ///
     /// # Errors
     ///
@@ -2940,9 +2940,10 @@ impl GetProjectAnalyses {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAcquisitionAnalysesResponse>,
+        Output = crate::Result<crate::types::PageOrAcquisitionListOutputAnalysesItemList>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAcquisitionAnalysesResponse>()
+        self.request
+            .send_json::<crate::types::PageOrAcquisitionListOutputAnalysesItemList>()
     }
 }
 /// Request builder for [`Client::add_project_analysis`](crate::Client::add_project_analysis): `POST /projects/{cid}/analyses`.
@@ -3022,7 +3023,7 @@ impl GetProjectAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisResponse`.
+    /// Sends the request and decodes the JSON answer as `AnalysisOutputInflatedJobOrAnalysisOutput`.
     ///
     /// # Errors
     ///
@@ -3030,9 +3031,10 @@ impl GetProjectAnalysis {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAcquisitionAnalysisResponse>,
+        Output = crate::Result<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAcquisitionAnalysisResponse>()
+        self.request
+            .send_json::<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>()
     }
 }
 /// Request builder for [`Client::modify_project_analysis`](crate::Client::modify_project_analysis): `PUT /projects/{cid}/analyses/{analysisId}`.
@@ -3681,7 +3683,7 @@ impl UploadFileToProject {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `UploadFileToAcquisitionResponse`.
+    /// Sends the request and decodes the JSON answer as `FileOutputListOrUploadTicketOutput`.
     ///
     /// # Errors
     ///
@@ -3689,9 +3691,9 @@ impl UploadFileToProject {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UploadFileToAcquisitionResponse>,
+        Output = crate::Result<crate::types::FileOutputListOrUploadTicketOutput>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::UploadFileToAcquisitionResponse>()
+        self.request.send_json::<crate::types::FileOutputListOrUploadTicketOutput>()
     }
 }
 /// Request builder for [`Client::add_project_note`](crate::Client::add_project_note): `POST /projects/{containerId}/notes`.
@@ -4030,7 +4032,7 @@ impl GetProjectAcquisitions {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAllAcquisitionsResponse`.
+    /// Sends the request and decodes the JSON answer as `AcquisitionListOutputListOrPage`.
     ///
     /// # Errors
     ///
@@ -4038,9 +4040,9 @@ impl GetProjectAcquisitions {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAllAcquisitionsResponse>,
+        Output = crate::Result<crate::types::AcquisitionListOutputListOrPage>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAllAcquisitionsResponse>()
+        self.request.send_json::<crate::types::AcquisitionListOutputListOrPage>()
     }
 }
 /// Request builder for [`Client::download_output_from_project_analysis`](crate::Client::download_output_from_project_analysis): `GET /projects/{projectId}/analyses/{analysisId}/files/{filename}`.
@@ -4319,7 +4321,7 @@ impl GetProjectAnalysisOutputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -4327,14 +4329,9 @@ impl GetProjectAnalysisOutputDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::download_input_from_project_analysis`](crate::Client::download_input_from_project_analysis): `GET /projects/{projectId}/analyses/{analysisId}/inputs/{filename}`.
@@ -4613,7 +4610,7 @@ impl GetProjectAnalysisInputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -4621,14 +4618,9 @@ impl GetProjectAnalysisInputDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::project_copy`](crate::Client::project_copy): `POST /projects/{projectId}/copy`.
@@ -4994,7 +4986,7 @@ impl GetProjectDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -5002,14 +4994,9 @@ impl GetProjectDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::modify_project_file`](crate::Client::modify_project_file): `PUT /projects/{projectId}/files/{fileName}`.
@@ -5627,7 +5614,7 @@ impl GetProjectSessions {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetProjectSessionsResponse`.
+    /// Sends the request and decodes the JSON answer as `PageOrSessionListOutputList`.
     ///
     /// # Errors
     ///
@@ -5635,9 +5622,9 @@ impl GetProjectSessions {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetProjectSessionsResponse>,
+        Output = crate::Result<crate::types::PageOrSessionListOutputList>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetProjectSessionsResponse>()
+        self.request.send_json::<crate::types::PageOrSessionListOutputList>()
     }
 }
 /// Request builder for [`Client::get_project_settings`](crate::Client::get_project_settings): `GET /projects/{projectId}/settings`.
@@ -5843,7 +5830,7 @@ impl GetProjectSubjects {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetProjectSubjectsResponse`.
+    /// Sends the request and decodes the JSON answer as `PageOrSubjectOutputForListList`.
     ///
     /// # Errors
     ///
@@ -5851,9 +5838,9 @@ impl GetProjectSubjects {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetProjectSubjectsResponse>,
+        Output = crate::Result<crate::types::PageOrSubjectOutputForListList>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetProjectSubjectsResponse>()
+        self.request.send_json::<crate::types::PageOrSubjectOutputForListList>()
     }
 }
 /// Request builder for [`Client::set_project_template`](crate::Client::set_project_template): `POST /projects/{projectId}/template`.

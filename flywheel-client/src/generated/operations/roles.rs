@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllRoles`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAllRolesResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `RoleOutputListOrPage`; `.into_stream()` pages through every item lazily.
     pub fn get_all_roles(&self) -> GetAllRoles {
         let request = self.request("getAllRoles", ::reqwest::Method::GET, "/roles");
         GetAllRoles { request }
@@ -208,7 +208,7 @@ impl GetAllRoles {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAllRolesResponse`.
+    /// Sends the request and decodes the JSON answer as `RoleOutputListOrPage`.
     ///
     /// # Errors
     ///
@@ -216,9 +216,9 @@ impl GetAllRoles {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAllRolesResponse>,
+        Output = crate::Result<crate::types::RoleOutputListOrPage>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAllRolesResponse>()
+        self.request.send_json::<crate::types::RoleOutputListOrPage>()
     }
 }
 /// Request builder for [`Client::add_role`](crate::Client::add_role): `POST /roles`.

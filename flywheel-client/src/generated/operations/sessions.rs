@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllSessions`]: `exhaustive`, `join_avatars`, `join`, `include_all_info`, `user_id`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetProjectSessionsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `PageOrSessionListOutputList`; `.into_stream()` pages through every item lazily.
     pub fn get_all_sessions(&self) -> GetAllSessions {
         let request = self
             .request("getAllSessions", ::reqwest::Method::GET, "/sessions");
@@ -90,7 +90,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysesResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `PageOrAcquisitionListOutputAnalysesItemList`; `.into_stream()` pages through every item lazily.
     pub fn get_session_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -117,7 +117,7 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `body`: JSON request body (`AddAcquisitionAnalysisBody`).
+    /// - `body`: JSON request body (`AdhocAnalysisInputOrJobAnalysisInput`).
     ///
     /// Optional parameters are setters on the returned [`AddSessionAnalysis`]: `job`.
     ///
@@ -125,7 +125,7 @@ impl crate::Client {
     pub fn add_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
-        body: crate::types::AddAcquisitionAnalysisBody,
+        body: crate::types::AdhocAnalysisInputOrJobAnalysisInput,
     ) -> AddSessionAnalysis {
         let mut request = self
             .request(
@@ -152,7 +152,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisResponse`.
+    /// `.send().await` returns `AnalysisOutputInflatedJobOrAnalysisOutput`.
     pub fn get_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -815,7 +815,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToSession`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns `UploadFileToAcquisitionResponse`.
+    /// `.send().await` returns `FileOutputListOrUploadTicketOutput`.
     pub fn upload_file_to_session(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -957,7 +957,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionAcquisitions`]: `collection_id`, `exhaustive`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAllAcquisitionsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `AcquisitionListOutputListOrPage`; `.into_stream()` pages through every item lazily.
     pub fn get_session_acquisitions(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1080,7 +1080,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_session_analysis_output_download_ticket(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1218,7 +1218,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_session_analysis_input_download_ticket(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1337,7 +1337,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_session_download_ticket(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1453,7 +1453,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionJobs`]: `states`, `tags`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetSessionJobsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `JobsListOrPage`; `.into_stream()` pages through every item lazily.
     pub fn get_session_jobs(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1629,7 +1629,7 @@ impl GetAllSessions {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetProjectSessionsResponse`.
+    /// Sends the request and decodes the JSON answer as `PageOrSessionListOutputList`.
     ///
     /// # Errors
     ///
@@ -1637,9 +1637,9 @@ impl GetAllSessions {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetProjectSessionsResponse>,
+        Output = crate::Result<crate::types::PageOrSessionListOutputList>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetProjectSessionsResponse>()
+        self.request.send_json::<crate::types::PageOrSessionListOutputList>()
     }
 }
 /// Request builder for [`Client::add_session`](crate::Client::add_session): `POST /sessions`.
@@ -1912,7 +1912,7 @@ impl GetSessionAnalyses {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysesResponse`.
+    /// Sends the request and decodes the JSON answer as `PageOrAcquisitionListOutputAnalysesItemList`.
     ///
     /// # Errors
     ///
@@ -1920,9 +1920,10 @@ impl GetSessionAnalyses {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAcquisitionAnalysesResponse>,
+        Output = crate::Result<crate::types::PageOrAcquisitionListOutputAnalysesItemList>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAcquisitionAnalysesResponse>()
+        self.request
+            .send_json::<crate::types::PageOrAcquisitionListOutputAnalysesItemList>()
     }
 }
 /// Request builder for [`Client::add_session_analysis`](crate::Client::add_session_analysis): `POST /sessions/{cid}/analyses`.
@@ -2002,7 +2003,7 @@ impl GetSessionAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisResponse`.
+    /// Sends the request and decodes the JSON answer as `AnalysisOutputInflatedJobOrAnalysisOutput`.
     ///
     /// # Errors
     ///
@@ -2010,9 +2011,10 @@ impl GetSessionAnalysis {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAcquisitionAnalysisResponse>,
+        Output = crate::Result<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAcquisitionAnalysisResponse>()
+        self.request
+            .send_json::<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>()
     }
 }
 /// Request builder for [`Client::modify_session_analysis`](crate::Client::modify_session_analysis): `PUT /sessions/{cid}/analyses/{analysisId}`.
@@ -2661,7 +2663,7 @@ impl UploadFileToSession {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `UploadFileToAcquisitionResponse`.
+    /// Sends the request and decodes the JSON answer as `FileOutputListOrUploadTicketOutput`.
     ///
     /// # Errors
     ///
@@ -2669,9 +2671,9 @@ impl UploadFileToSession {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UploadFileToAcquisitionResponse>,
+        Output = crate::Result<crate::types::FileOutputListOrUploadTicketOutput>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::UploadFileToAcquisitionResponse>()
+        self.request.send_json::<crate::types::FileOutputListOrUploadTicketOutput>()
     }
 }
 /// Request builder for [`Client::add_session_note`](crate::Client::add_session_note): `POST /sessions/{containerId}/notes`.
@@ -2991,7 +2993,7 @@ impl GetSessionAcquisitions {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAllAcquisitionsResponse`.
+    /// Sends the request and decodes the JSON answer as `AcquisitionListOutputListOrPage`.
     ///
     /// # Errors
     ///
@@ -2999,9 +3001,9 @@ impl GetSessionAcquisitions {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAllAcquisitionsResponse>,
+        Output = crate::Result<crate::types::AcquisitionListOutputListOrPage>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAllAcquisitionsResponse>()
+        self.request.send_json::<crate::types::AcquisitionListOutputListOrPage>()
     }
 }
 /// Request builder for [`Client::download_output_from_session_analysis`](crate::Client::download_output_from_session_analysis): `GET /sessions/{sessionId}/analyses/{analysisId}/files/{filename}`.
@@ -3280,7 +3282,7 @@ impl GetSessionAnalysisOutputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -3288,14 +3290,9 @@ impl GetSessionAnalysisOutputDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::download_input_from_session_analysis`](crate::Client::download_input_from_session_analysis): `GET /sessions/{sessionId}/analyses/{analysisId}/inputs/{filename}`.
@@ -3574,7 +3571,7 @@ impl GetSessionAnalysisInputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -3582,14 +3579,9 @@ impl GetSessionAnalysisInputDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::download_file_from_session`](crate::Client::download_file_from_session): `GET /sessions/{sessionId}/files/{fileName}`.
@@ -3928,7 +3920,7 @@ impl GetSessionDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -3936,14 +3928,9 @@ impl GetSessionDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::modify_session_file`](crate::Client::modify_session_file): `PUT /sessions/{sessionId}/files/{fileName}`.
@@ -4179,7 +4166,7 @@ impl GetSessionJobs {
         }
         crate::Paginator::new(self.request, id_of, "jobs")
     }
-    /// Sends the request and decodes the JSON answer as `GetSessionJobsResponse`.
+    /// Sends the request and decodes the JSON answer as `JobsListOrPage`.
     ///
     /// # Errors
     ///
@@ -4187,8 +4174,8 @@ impl GetSessionJobs {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetSessionJobsResponse>,
+        Output = crate::Result<crate::types::JobsListOrPage>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetSessionJobsResponse>()
+        self.request.send_json::<crate::types::JobsListOrPage>()
     }
 }

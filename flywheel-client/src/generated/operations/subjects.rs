@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllSubjects`]: `exhaustive`, `join`, `join_avatars`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetProjectSubjectsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `PageOrSubjectOutputForListList`; `.into_stream()` pages through every item lazily.
     pub fn get_all_subjects(&self) -> GetAllSubjects {
         let request = self
             .request("getAllSubjects", ::reqwest::Method::GET, "/subjects");
@@ -136,7 +136,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysesResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `PageOrAcquisitionListOutputAnalysesItemList`; `.into_stream()` pages through every item lazily.
     pub fn get_subject_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -163,7 +163,7 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `body`: JSON request body (`AddAcquisitionAnalysisBody`).
+    /// - `body`: JSON request body (`AdhocAnalysisInputOrJobAnalysisInput`).
     ///
     /// Optional parameters are setters on the returned [`AddSubjectAnalysis`]: `job`.
     ///
@@ -171,7 +171,7 @@ impl crate::Client {
     pub fn add_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
-        body: crate::types::AddAcquisitionAnalysisBody,
+        body: crate::types::AdhocAnalysisInputOrJobAnalysisInput,
     ) -> AddSubjectAnalysis {
         let mut request = self
             .request(
@@ -198,7 +198,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisResponse`.
+    /// `.send().await` returns `AnalysisOutputInflatedJobOrAnalysisOutput`.
     pub fn get_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -861,7 +861,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToSubject`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns `UploadFileToAcquisitionResponse`.
+    /// `.send().await` returns `FileOutputListOrUploadTicketOutput`.
     pub fn upload_file_to_subject(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1096,7 +1096,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_subject_analysis_output_download_ticket(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1234,7 +1234,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_subject_analysis_input_download_ticket(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1353,7 +1353,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
     pub fn get_subject_download_ticket(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1467,7 +1467,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectSessions`]: `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetProjectSessionsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `PageOrSessionListOutputList`; `.into_stream()` pages through every item lazily.
     pub fn get_subject_sessions(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1632,7 +1632,7 @@ impl GetAllSubjects {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetProjectSubjectsResponse`.
+    /// Sends the request and decodes the JSON answer as `PageOrSubjectOutputForListList`.
     ///
     /// # Errors
     ///
@@ -1640,9 +1640,9 @@ impl GetAllSubjects {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetProjectSubjectsResponse>,
+        Output = crate::Result<crate::types::PageOrSubjectOutputForListList>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetProjectSubjectsResponse>()
+        self.request.send_json::<crate::types::PageOrSubjectOutputForListList>()
     }
 }
 /// Request builder for [`Client::add_subject`](crate::Client::add_subject): `POST /subjects`.
@@ -1969,7 +1969,7 @@ impl GetSubjectAnalyses {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysesResponse`.
+    /// Sends the request and decodes the JSON answer as `PageOrAcquisitionListOutputAnalysesItemList`.
     ///
     /// # Errors
     ///
@@ -1977,9 +1977,10 @@ impl GetSubjectAnalyses {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAcquisitionAnalysesResponse>,
+        Output = crate::Result<crate::types::PageOrAcquisitionListOutputAnalysesItemList>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAcquisitionAnalysesResponse>()
+        self.request
+            .send_json::<crate::types::PageOrAcquisitionListOutputAnalysesItemList>()
     }
 }
 /// Request builder for [`Client::add_subject_analysis`](crate::Client::add_subject_analysis): `POST /subjects/{cid}/analyses`.
@@ -2059,7 +2060,7 @@ impl GetSubjectAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisResponse`.
+    /// Sends the request and decodes the JSON answer as `AnalysisOutputInflatedJobOrAnalysisOutput`.
     ///
     /// # Errors
     ///
@@ -2067,9 +2068,10 @@ impl GetSubjectAnalysis {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAcquisitionAnalysisResponse>,
+        Output = crate::Result<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAcquisitionAnalysisResponse>()
+        self.request
+            .send_json::<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>()
     }
 }
 /// Request builder for [`Client::modify_subject_analysis`](crate::Client::modify_subject_analysis): `PUT /subjects/{cid}/analyses/{analysisId}`.
@@ -2718,7 +2720,7 @@ impl UploadFileToSubject {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `UploadFileToAcquisitionResponse`.
+    /// Sends the request and decodes the JSON answer as `FileOutputListOrUploadTicketOutput`.
     ///
     /// # Errors
     ///
@@ -2726,9 +2728,9 @@ impl UploadFileToSubject {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UploadFileToAcquisitionResponse>,
+        Output = crate::Result<crate::types::FileOutputListOrUploadTicketOutput>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::UploadFileToAcquisitionResponse>()
+        self.request.send_json::<crate::types::FileOutputListOrUploadTicketOutput>()
     }
 }
 /// Request builder for [`Client::add_subject_note`](crate::Client::add_subject_note): `POST /subjects/{containerId}/notes`.
@@ -3171,7 +3173,7 @@ impl GetSubjectAnalysisOutputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -3179,14 +3181,9 @@ impl GetSubjectAnalysisOutputDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::download_input_from_subject_analysis`](crate::Client::download_input_from_subject_analysis): `GET /subjects/{subjectId}/analyses/{analysisId}/inputs/{filename}`.
@@ -3465,7 +3462,7 @@ impl GetSubjectAnalysisInputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -3473,14 +3470,9 @@ impl GetSubjectAnalysisInputDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::download_file_from_subject`](crate::Client::download_file_from_subject): `GET /subjects/{subjectId}/files/{fileName}`.
@@ -3819,7 +3811,7 @@ impl GetSubjectDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetAcquisitionAnalysisOutputDownloadTicketResponse`.
+    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
     ///
     /// # Errors
     ///
@@ -3827,14 +3819,9 @@ impl GetSubjectDownloadTicket {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-        >,
+        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
     > + ::std::marker::Send + 'static {
-        self.request
-            .send_json::<
-                crate::types::GetAcquisitionAnalysisOutputDownloadTicketResponse,
-            >()
+        self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
 /// Request builder for [`Client::modify_subject_file`](crate::Client::modify_subject_file): `PUT /subjects/{subjectId}/files/{fileName}`.
@@ -4044,7 +4031,7 @@ impl GetSubjectSessions {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetProjectSessionsResponse`.
+    /// Sends the request and decodes the JSON answer as `PageOrSessionListOutputList`.
     ///
     /// # Errors
     ///
@@ -4052,8 +4039,8 @@ impl GetSubjectSessions {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetProjectSessionsResponse>,
+        Output = crate::Result<crate::types::PageOrSessionListOutputList>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetProjectSessionsResponse>()
+        self.request.send_json::<crate::types::PageOrSessionListOutputList>()
     }
 }

@@ -15,7 +15,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`FetchTree`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `FetchTreeResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `PageOrObjectList`; `.into_stream()` pages through every item lazily.
     pub fn fetch_tree(&self, body: crate::types::GraphFilter) -> FetchTree {
         let mut request = self.request("fetchTree", ::reqwest::Method::POST, "/tree");
         request.json_body(&body);
@@ -156,7 +156,7 @@ impl FetchTree {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `FetchTreeResponse`.
+    /// Sends the request and decodes the JSON answer as `PageOrObjectList`.
     ///
     /// # Errors
     ///
@@ -164,9 +164,9 @@ impl FetchTree {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FetchTreeResponse>,
+        Output = crate::Result<crate::types::PageOrObjectList>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::FetchTreeResponse>()
+        self.request.send_json::<crate::types::PageOrObjectList>()
     }
 }
 /// Request builder for [`Client::get_tree_graph`](crate::Client::get_tree_graph): `GET /tree/graph`.

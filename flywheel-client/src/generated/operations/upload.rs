@@ -65,7 +65,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadByLabel`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `files`, `metadata`.
     ///
-    /// `.send().await` returns `UploadByLabelResponse`.
+    /// `.send().await` returns `FileListOrUploadTicketOutput`.
     pub fn upload_by_label(&self) -> UploadByLabel {
         let request = self
             .request("uploadByLabel", ::reqwest::Method::POST, "/upload/label");
@@ -82,7 +82,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadByReaper`]: `preserve_metadata`, `ticket`, `uid_placement`, `id`, `level`, `job`, `files`, `metadata`.
     ///
-    /// `.send().await` returns `UploadByLabelResponse`.
+    /// `.send().await` returns `FileListOrUploadTicketOutput`.
     pub fn upload_by_reaper(&self) -> UploadByReaper {
         let request = self
             .request("uploadByReaper", ::reqwest::Method::POST, "/upload/reaper");
@@ -146,7 +146,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadByUid`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `files`, `metadata`.
     ///
-    /// `.send().await` returns `UploadByLabelResponse`.
+    /// `.send().await` returns `FileListOrUploadTicketOutput`.
     pub fn upload_by_uid(&self) -> UploadByUid {
         let request = self
             .request("uploadByUid", ::reqwest::Method::POST, "/upload/uid");
@@ -294,7 +294,7 @@ impl UploadByLabel {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `UploadByLabelResponse`.
+    /// Sends the request and decodes the JSON answer as `FileListOrUploadTicketOutput`.
     ///
     /// # Errors
     ///
@@ -302,9 +302,9 @@ impl UploadByLabel {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UploadByLabelResponse>,
+        Output = crate::Result<crate::types::FileListOrUploadTicketOutput>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::UploadByLabelResponse>()
+        self.request.send_json::<crate::types::FileListOrUploadTicketOutput>()
     }
 }
 /// Request builder for [`Client::upload_by_reaper`](crate::Client::upload_by_reaper): `POST /upload/reaper`.
@@ -400,7 +400,7 @@ impl UploadByReaper {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `UploadByLabelResponse`.
+    /// Sends the request and decodes the JSON answer as `FileListOrUploadTicketOutput`.
     ///
     /// # Errors
     ///
@@ -408,9 +408,9 @@ impl UploadByReaper {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UploadByLabelResponse>,
+        Output = crate::Result<crate::types::FileListOrUploadTicketOutput>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::UploadByLabelResponse>()
+        self.request.send_json::<crate::types::FileListOrUploadTicketOutput>()
     }
 }
 /// Request builder for [`Client::create_signed_upload_url`](crate::Client::create_signed_upload_url): `POST /upload/signed-url`.
@@ -554,7 +554,7 @@ impl UploadByUid {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `UploadByLabelResponse`.
+    /// Sends the request and decodes the JSON answer as `FileListOrUploadTicketOutput`.
     ///
     /// # Errors
     ///
@@ -562,8 +562,8 @@ impl UploadByUid {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UploadByLabelResponse>,
+        Output = crate::Result<crate::types::FileListOrUploadTicketOutput>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::UploadByLabelResponse>()
+        self.request.send_json::<crate::types::FileListOrUploadTicketOutput>()
     }
 }

@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllUsers`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAllUsersResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns `UserOutputListOrOutputUserPage`; `.into_stream()` pages through every item lazily.
     pub fn get_all_users(&self) -> GetAllUsers {
         let request = self.request("getAllUsers", ::reqwest::Method::GET, "/users");
         GetAllUsers { request }
@@ -514,7 +514,7 @@ impl GetAllUsers {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAllUsersResponse`.
+    /// Sends the request and decodes the JSON answer as `UserOutputListOrOutputUserPage`.
     ///
     /// # Errors
     ///
@@ -522,9 +522,9 @@ impl GetAllUsers {
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetAllUsersResponse>,
+        Output = crate::Result<crate::types::UserOutputListOrOutputUserPage>,
     > + ::std::marker::Send + 'static {
-        self.request.send_json::<crate::types::GetAllUsersResponse>()
+        self.request.send_json::<crate::types::UserOutputListOrOutputUserPage>()
     }
 }
 /// Request builder for [`Client::add_user`](crate::Client::add_user): `POST /users`.

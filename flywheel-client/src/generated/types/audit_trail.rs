@@ -135,17 +135,17 @@ pub struct ModifyReportInput {
 }
 /// Inline schema at `#/paths/~1audit-trail~1reports/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum ListAuditTrailReportsResponse {
+pub enum PageOrAuditTrailReportList {
     /// A `Page`.
     Page(crate::types::Page),
     /// A `Vec<AuditTrailReport>`.
     AuditTrailReportList(::std::vec::Vec<crate::types::AuditTrailReport>),
 }
-impl<'de> ::serde::Deserialize<'de> for ListAuditTrailReportsResponse {
+impl<'de> ::serde::Deserialize<'de> for PageOrAuditTrailReportList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

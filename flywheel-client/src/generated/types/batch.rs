@@ -202,14 +202,10 @@ pub struct ClassicBatchProposalOutput {
     pub optional_input_policy: ::std::option::Option<crate::types::OptionalInputPolicy>,
     /// JSON key `ambiguous`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ambiguous: ::std::option::Option<
-        crate::types::ClassicBatchProposalOutputAmbiguous,
-    >,
+    pub ambiguous: ::std::option::Option<crate::types::AcquisitionListOrSessionList>,
     /// JSON key `not_matched`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub not_matched: ::std::option::Option<
-        crate::types::ClassicBatchProposalOutputAmbiguous,
-    >,
+    pub not_matched: ::std::option::Option<crate::types::AcquisitionListOrSessionList>,
     /// JSON key `matched`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub matched: ::std::option::Option<crate::types::ClassicBatchProposalOutputMatched>,
@@ -271,7 +267,7 @@ pub struct MatchedAcquisitionOutput {
     pub inputs: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
-            crate::types::MatchedAcquisitionOutputInputsValue,
+            crate::types::FileReferenceOrContextInput,
         >,
     >,
 }
@@ -416,20 +412,56 @@ pub struct PremadeJobsBatchProposalInput {
 }
 /// Inline schema at `#/components/schemas/ClassicBatchProposalOutput/properties/ambiguous`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum ClassicBatchProposalOutputAmbiguous {
+pub enum AcquisitionListOrSessionList {
     /// A `Vec<Acquisition>`.
     AcquisitionList(::std::vec::Vec<crate::types::Acquisition>),
     /// A `Vec<Session>`.
     SessionList(::std::vec::Vec<crate::types::Session>),
 }
+impl<'de> ::serde::Deserialize<'de> for AcquisitionListOrSessionList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[Shape::Array, Shape::Array];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <::std::vec::Vec<
+                        crate::types::Acquisition,
+                    > as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::AcquisitionList)
+                }
+                1usize => {
+                    <::std::vec::Vec<
+                        crate::types::Session,
+                    > as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::SessionList)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of AcquisitionListOrSessionList",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/components/schemas/ClassicBatchProposalOutput/properties/matched`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ClassicBatchProposalOutputMatched {
@@ -440,22 +472,97 @@ pub enum ClassicBatchProposalOutputMatched {
     /// A `Vec<ContainerReference>`.
     ContainerReferenceList(::std::vec::Vec<crate::types::ContainerReference>),
 }
+impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalOutputMatched {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[Shape::Array, Shape::Array];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <::std::vec::Vec<
+                        crate::types::MatchedAcquisitionOutput,
+                    > as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::MatchedAcquisitionOutputList)
+                }
+                1usize => {
+                    <::std::vec::Vec<
+                        crate::types::ContainerReference,
+                    > as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::ContainerReferenceList)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of ClassicBatchProposalOutputMatched",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/components/schemas/MatchedAcquisitionOutput/properties/inputs/additionalProperties`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum MatchedAcquisitionOutputInputsValue {
+pub enum FileReferenceOrContextInput {
     /// A `FileReference`.
     FileReference(crate::types::FileReference),
     /// A `ContextInput`.
     ContextInput(crate::types::ContextInput),
 }
+impl<'de> ::serde::Deserialize<'de> for FileReferenceOrContextInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(&["type", "id", "name"]),
+            Shape::Object(&["found", "value", "base"]),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::FileReference as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::FileReference)
+                }
+                1usize => {
+                    <crate::types::ContextInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::ContextInput)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of FileReferenceOrContextInput",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/paths/~1batch~1{batchId}/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GetBatchResponse {
@@ -469,4 +576,80 @@ pub enum GetBatchResponse {
     PremadeJobsBatchJobOutputInflatedJobs(
         crate::types::PremadeJobsBatchJobOutputInflatedJobs,
     ),
+}
+impl<'de> ::serde::Deserialize<'de> for GetBatchResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(
+                &[
+                    "_id",
+                    "gear_id",
+                    "state",
+                    "origin",
+                    "config",
+                    "jobs",
+                    "created",
+                    "modified",
+                ],
+            ),
+            Shape::Object(
+                &[
+                    "_id",
+                    "gear_id",
+                    "state",
+                    "origin",
+                    "config",
+                    "tags",
+                    "jobs",
+                    "created",
+                    "modified",
+                ],
+            ),
+            Shape::Object(&["_id", "origin", "jobs", "state", "created", "modified"]),
+            Shape::Object(&["_id", "origin", "jobs", "state", "created", "modified"]),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::ClassicBatchJobOutput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::ClassicBatchJobOutput)
+                }
+                1usize => {
+                    <crate::types::ClassicBatchJobOutputInflatedJobs as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::ClassicBatchJobOutputInflatedJobs)
+                }
+                2usize => {
+                    <crate::types::PremadeJobsBatchJobOutput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::PremadeJobsBatchJobOutput)
+                }
+                3usize => {
+                    <crate::types::PremadeJobsBatchJobOutputInflatedJobs as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::PremadeJobsBatchJobOutputInflatedJobs)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of GetBatchResponse",
+            ),
+        )
+    }
 }

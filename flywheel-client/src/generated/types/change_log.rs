@@ -16,7 +16,7 @@ pub struct Change {
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `container_type`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub container_type: ::std::option::Option<crate::types::ChangeContainerType>,
+    pub container_type: ::std::option::Option<crate::types::ContainerTypeOrString>,
     /// JSON key `container_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub container_id: ::std::option::Option<::std::string::String>,
@@ -127,7 +127,7 @@ crate::support::string_enum_impls!(ChangeLogContainerType);
 pub struct ChangeLogDocument {
     /// JSON key `container_type`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub container_type: ::std::option::Option<crate::types::ChangeContainerType>,
+    pub container_type: ::std::option::Option<crate::types::ContainerTypeOrString>,
     /// JSON key `container_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub container_id: ::std::option::Option<::std::string::String>,
@@ -239,13 +239,47 @@ pub struct FieldChangeLogDocument {
 }
 /// Inline schema at `#/components/schemas/Change/properties/container_type`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum ChangeContainerType {
+pub enum ContainerTypeOrString {
     /// A `ContainerType`.
     ContainerType(crate::types::ContainerType),
     /// A `String`.
     String(::std::string::String),
+}
+impl<'de> ::serde::Deserialize<'de> for ContainerTypeOrString {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[Shape::String, Shape::String];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::ContainerType as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::ContainerType)
+                }
+                1usize => {
+                    <::std::string::String as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::String)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of ContainerTypeOrString",
+            ),
+        )
+    }
 }

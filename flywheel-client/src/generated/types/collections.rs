@@ -164,8 +164,8 @@ pub struct Curator {
 }
 /// Inline schema at `#/paths/~1collections/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GetAllCollectionsResponse {
@@ -176,19 +176,63 @@ pub enum GetAllCollectionsResponse {
     /// A `Vec<CollectionOutput>`.
     CollectionOutputList(::std::vec::Vec<crate::types::CollectionOutput>),
 }
+impl<'de> ::serde::Deserialize<'de> for GetAllCollectionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(&["count", "total", "results"]),
+            Shape::Array,
+            Shape::Array,
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::Page as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::Page)
+                }
+                1usize => {
+                    <::std::vec::Vec<
+                        crate::types::CollectionWithStats,
+                    > as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::CollectionWithStatsList)
+                }
+                2usize => {
+                    <::std::vec::Vec<
+                        crate::types::CollectionOutput,
+                    > as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::CollectionOutputList)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of GetAllCollectionsResponse",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/paths/~1collections~1{collectionId}~1sessions/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetCollectionSessionsResponse {
+pub enum SessionListOutputListOrPage {
     /// A `Vec<SessionListOutput>`.
     SessionListOutputList(::std::vec::Vec<crate::types::SessionListOutput>),
     /// A `Page`.
     Page(crate::types::Page),
 }
-impl<'de> ::serde::Deserialize<'de> for GetCollectionSessionsResponse {
+impl<'de> ::serde::Deserialize<'de> for SessionListOutputListOrPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

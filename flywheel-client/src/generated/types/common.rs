@@ -344,7 +344,7 @@ pub struct AcquisitionOutput {
     /// JSON key `analyses`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub analyses: ::std::option::Option<
-        ::std::vec::Vec<crate::types::AcquisitionOutputAnalysesItem>,
+        ::std::vec::Vec<crate::types::AnalysisOutputOrAnalysisOutputInflatedJob>,
     >,
     /// JSON key `collections`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1080,7 +1080,7 @@ pub struct AnalysisOutput {
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `job`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub job: ::std::option::Option<crate::types::AnalysisOutputJob>,
+    pub job: ::std::option::Option<crate::types::JobOutputOrString>,
     /// JSON key `gear_info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
@@ -1306,7 +1306,9 @@ pub struct AzureMlIntegration {
     pub enabled: ::std::option::Option<bool>,
     /// JSON key `workspace`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub workspace: ::std::option::Option<crate::types::AzureMlIntegrationWorkspace>,
+    pub workspace: ::std::option::Option<
+        crate::types::AzureMlWorkspaceOrAzureMlWorkspaceInput,
+    >,
     /// JSON key `azureml_initialization`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub azureml_initialization: ::std::option::Option<
@@ -3022,7 +3024,7 @@ pub struct ErrorResponse {
     ///
     /// JSON key `detail`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub detail: ::std::option::Option<crate::types::ErrorResponseDetail>,
+    pub detail: ::std::option::Option<crate::types::StringOrValidationErrorDetailList>,
 }
 /// Schema `File` (`#/components/schemas/File`).
 ///
@@ -3833,7 +3835,7 @@ pub struct Filter {
     pub operator: ::std::option::Option<::std::string::String>,
     /// JSON key `value`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<crate::types::FilterValue>,
+    pub value: ::std::option::Option<crate::types::StringOrIntegerOrObjectList>,
 }
 /// Schema `FixedFileVersionInput` (`#/components/schemas/FixedFileVersionInput`).
 ///
@@ -4051,7 +4053,7 @@ pub struct GearRuleInput {
     /// JSON key `fixed_inputs`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fixed_inputs: ::std::option::Option<
-        ::std::vec::Vec<crate::types::GearRuleInputFixedInputsItem>,
+        ::std::vec::Vec<crate::types::FixedInputOrFixedFileVersionInput>,
     >,
     /// JSON key `priority`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4100,7 +4102,7 @@ pub struct GearRuleModifyInput {
     /// JSON key `fixed_inputs`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fixed_inputs: ::std::option::Option<
-        ::std::vec::Vec<crate::types::GearRuleInputFixedInputsItem>,
+        ::std::vec::Vec<crate::types::FixedInputOrFixedFileVersionInput>,
     >,
     /// JSON key `priority`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4478,7 +4480,7 @@ pub struct InputJob {
     pub inputs: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
-            crate::types::InputJobInputsValue,
+            crate::types::FileReferenceOrFileVersion,
         >,
     >,
     /// JSON key `parents`.
@@ -7229,7 +7231,7 @@ pub struct ProjectOutput {
     /// JSON key `analyses`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub analyses: ::std::option::Option<
-        ::std::vec::Vec<crate::types::AcquisitionOutputAnalysesItem>,
+        ::std::vec::Vec<crate::types::AnalysisOutputOrAnalysisOutputInflatedJob>,
     >,
     /// JSON key `settings`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7754,7 +7756,7 @@ pub struct RoleOutput {
     /// JSON key `actions`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub actions: ::std::option::Option<
-        ::std::vec::Vec<crate::types::RoleOutputActionsItem>,
+        ::std::vec::Vec<crate::types::ActionOrDeprecatedAction>,
     >,
     /// JSON key `in_use`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7999,7 +8001,7 @@ pub struct SessionOutput {
     /// JSON key `analyses`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub analyses: ::std::option::Option<
-        ::std::vec::Vec<crate::types::AcquisitionOutputAnalysesItem>,
+        ::std::vec::Vec<crate::types::AnalysisOutputOrAnalysisOutputInflatedJob>,
     >,
     /// JSON key `project_has_template`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8205,7 +8207,7 @@ pub struct SubjectOutput {
     /// JSON key `analyses`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub analyses: ::std::option::Option<
-        ::std::vec::Vec<crate::types::AcquisitionOutputAnalysesItem>,
+        ::std::vec::Vec<crate::types::AnalysisOutputOrAnalysisOutputInflatedJob>,
     >,
     /// JSON key `join-origin`.
     #[serde(
@@ -8861,9 +8863,7 @@ pub struct ValidationErrorDetail {
     ///
     /// JSON key `loc`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub loc: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ValidationErrorDetailLocItem>,
-    >,
+    pub loc: ::std::option::Option<::std::vec::Vec<crate::types::StringOrInteger>>,
     /// What is wrong.
     ///
     /// JSON key `msg`.
@@ -9279,7 +9279,7 @@ pub struct ZipfileMemberInfo {
 }
 /// Inline schema at `#/components/schemas/AcquisitionListOutput/properties/analyses/items`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -9293,7 +9293,7 @@ pub struct ZipfileMemberInfo {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AcquisitionListOutputAnalysesItem {
@@ -9302,9 +9302,106 @@ pub enum AcquisitionListOutputAnalysesItem {
     /// A `AnalysisListOutputInflatedJob`.
     AnalysisListOutputInflatedJob(crate::types::AnalysisListOutputInflatedJob),
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutputAnalysesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(
+                &[
+                    "_id",
+                    "label",
+                    "parent",
+                    "parents",
+                    "created",
+                    "modified",
+                    "revision",
+                    "tags",
+                    "inputs",
+                    "description",
+                    "files",
+                    "notes",
+                    "job",
+                    "gear_info",
+                    "compute_provider_id",
+                    "join-origin",
+                    "copy_of",
+                    "original_copy_of",
+                    "timestamp",
+                    "info",
+                ],
+            ),
+            Shape::Object(
+                &[
+                    "_id",
+                    "label",
+                    "parent",
+                    "parents",
+                    "created",
+                    "modified",
+                    "revision",
+                    "inputs",
+                    "description",
+                    "tags",
+                    "files",
+                    "notes",
+                    "job_id",
+                    "job",
+                    "gear_info",
+                    "compute_provider_id",
+                    "join-origin",
+                    "copy_of",
+                    "original_copy_of",
+                ],
+            ),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::AnalysisListOutput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::AnalysisListOutput)
+                }
+                1usize => {
+                    <crate::types::AnalysisListOutputInflatedJob as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::AnalysisListOutputInflatedJob)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of AcquisitionListOutputAnalysesItem",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/components/schemas/AcquisitionOutput/properties/analyses/items`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -9316,18 +9413,114 @@ pub enum AcquisitionListOutputAnalysesItem {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum AcquisitionOutputAnalysesItem {
+pub enum AnalysisOutputOrAnalysisOutputInflatedJob {
     /// A `AnalysisOutput`.
     AnalysisOutput(crate::types::AnalysisOutput),
     /// A `AnalysisOutputInflatedJob`.
     AnalysisOutputInflatedJob(crate::types::AnalysisOutputInflatedJob),
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AnalysisOutputOrAnalysisOutputInflatedJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(
+                &[
+                    "_id",
+                    "label",
+                    "parent",
+                    "parents",
+                    "created",
+                    "modified",
+                    "timestamp",
+                    "revision",
+                    "inputs",
+                    "description",
+                    "info",
+                    "files",
+                    "notes",
+                    "tags",
+                    "job",
+                    "gear_info",
+                    "compute_provider_id",
+                    "join-origin",
+                    "copy_of",
+                    "original_copy_of",
+                ],
+            ),
+            Shape::Object(
+                &[
+                    "_id",
+                    "label",
+                    "parent",
+                    "parents",
+                    "created",
+                    "modified",
+                    "revision",
+                    "inputs",
+                    "description",
+                    "info",
+                    "files",
+                    "notes",
+                    "tags",
+                    "job_id",
+                    "job",
+                    "gear_info",
+                    "compute_provider_id",
+                    "join-origin",
+                    "copy_of",
+                    "original_copy_of",
+                ],
+            ),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::AnalysisOutput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::AnalysisOutput)
+                }
+                1usize => {
+                    <crate::types::AnalysisOutputInflatedJob as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::AnalysisOutputInflatedJob)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of AnalysisOutputOrAnalysisOutputInflatedJob",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/components/schemas/AnalysisOutput/properties/job`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -9341,18 +9534,103 @@ pub enum AcquisitionOutputAnalysesItem {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum AnalysisOutputJob {
+pub enum JobOutputOrString {
     /// A `JobOutput`.
     JobOutput(crate::types::JobOutput),
     /// A `String`.
     String(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobOutputOrString {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(
+                &[
+                    "gear_id",
+                    "gear_info",
+                    "rule_id",
+                    "role_id",
+                    "inputs",
+                    "destination",
+                    "tags",
+                    "priority",
+                    "attempt",
+                    "previous_job_id",
+                    "created",
+                    "modified",
+                    "retried",
+                    "state",
+                    "request",
+                    "id",
+                    "config",
+                    "origin",
+                    "saved_files",
+                    "outputs",
+                    "deleted_outputs",
+                    "produced_metadata",
+                    "batch",
+                    "failed_output_accepted",
+                    "profile",
+                    "failure_reason",
+                    "related_container_ids",
+                    "label",
+                    "compute_provider_id",
+                    "parents",
+                    "transitions",
+                    "parent_info",
+                ],
+            ),
+            Shape::String,
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::JobOutput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::JobOutput)
+                }
+                1usize => {
+                    <::std::string::String as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::String)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of JobOutputOrString",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/components/schemas/AzureMLIntegration/properties/workspace`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(
     any(
         feature = "containers",
@@ -9361,32 +9639,124 @@ pub enum AnalysisOutputJob {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum AzureMlIntegrationWorkspace {
+pub enum AzureMlWorkspaceOrAzureMlWorkspaceInput {
     /// A `AzureMlWorkspace`.
     AzureMlWorkspace(crate::types::AzureMlWorkspace),
     /// A `AzureMlWorkspaceInput`.
     AzureMlWorkspaceInput(crate::types::AzureMlWorkspaceInput),
 }
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspaceOrAzureMlWorkspaceInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(
+                &[
+                    "name",
+                    "display_name",
+                    "resource_group",
+                    "subscription",
+                    "url",
+                    "created",
+                    "origin",
+                    "project_id",
+                ],
+            ),
+            Shape::Object(&["name", "display_name"]),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::AzureMlWorkspace as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::AzureMlWorkspace)
+                }
+                1usize => {
+                    <crate::types::AzureMlWorkspaceInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::AzureMlWorkspaceInput)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of AzureMlWorkspaceOrAzureMlWorkspaceInput",
+            ),
+        )
+    }
+}
 /// A message, or the list of validation errors.
 ///
 /// Inline schema at `#/components/schemas/ErrorResponse/properties/detail`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum ErrorResponseDetail {
+pub enum StringOrValidationErrorDetailList {
     /// A `String`.
     String(::std::string::String),
     /// A `Vec<ValidationErrorDetail>`.
     ValidationErrorDetailList(::std::vec::Vec<crate::types::ValidationErrorDetail>),
 }
+impl<'de> ::serde::Deserialize<'de> for StringOrValidationErrorDetailList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[Shape::String, Shape::Array];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <::std::string::String as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::String)
+                }
+                1usize => {
+                    <::std::vec::Vec<
+                        crate::types::ValidationErrorDetail,
+                    > as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::ValidationErrorDetailList)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of StringOrValidationErrorDetailList",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/components/schemas/Filter/properties/value`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -9399,10 +9769,10 @@ pub enum ErrorResponseDetail {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum FilterValue {
+pub enum StringOrIntegerOrObjectList {
     /// A `String`.
     String(::std::string::String),
     /// A `i64`.
@@ -9410,35 +9780,157 @@ pub enum FilterValue {
     /// A `Vec<serde_json::Value>`.
     ObjectList(::std::vec::Vec<::serde_json::Value>),
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "files",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrObjectList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[Shape::String, Shape::Number, Shape::Array];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <::std::string::String as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::String)
+                }
+                1usize => {
+                    <i64 as ::serde::Deserialize>::deserialize(&value).map(Self::Integer)
+                }
+                2usize => {
+                    <::std::vec::Vec<
+                        ::serde_json::Value,
+                    > as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::ObjectList)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of StringOrIntegerOrObjectList",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/components/schemas/GearRuleInput/properties/fixed_inputs/items`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(any(feature = "projects", feature = "site"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GearRuleInputFixedInputsItem {
+pub enum FixedInputOrFixedFileVersionInput {
     /// A `FixedInput`.
     FixedInput(crate::types::FixedInput),
     /// A `FixedFileVersionInput`.
     FixedFileVersionInput(crate::types::FixedFileVersionInput),
 }
+#[cfg(any(feature = "projects", feature = "site"))]
+impl<'de> ::serde::Deserialize<'de> for FixedInputOrFixedFileVersionInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(&["type", "id", "name", "version", "input"]),
+            Shape::Object(&["file_id", "version", "input"]),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::FixedInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::FixedInput)
+                }
+                1usize => {
+                    <crate::types::FixedFileVersionInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::FixedFileVersionInput)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of FixedInputOrFixedFileVersionInput",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/components/schemas/IngressSiteSettings/properties/deid_profile`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(any(feature = "projects", feature = "site"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum IngressSiteSettingsDeidProfile {
+pub enum StringOrObject {
     /// A `String`.
     String(::std::string::String),
     /// A `serde_json::Value`.
     Object(::serde_json::Value),
 }
+#[cfg(any(feature = "projects", feature = "site"))]
+impl<'de> ::serde::Deserialize<'de> for StringOrObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[Shape::String, Shape::Any];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <::std::string::String as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::String)
+                }
+                1usize => {
+                    <::serde_json::Value as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::Object)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of StringOrObject",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/components/schemas/InputJob/properties/inputs/additionalProperties`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -9450,18 +9942,68 @@ pub enum IngressSiteSettingsDeidProfile {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum InputJobInputsValue {
+pub enum FileReferenceOrFileVersion {
     /// A `FileReference`.
     FileReference(crate::types::FileReference),
     /// A `FileVersion`.
     FileVersion(crate::types::FileVersion),
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for FileReferenceOrFileVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(&["type", "id", "name"]),
+            Shape::Object(&["file_id", "version"]),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::FileReference as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::FileReference)
+                }
+                1usize => {
+                    <crate::types::FileVersion as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::FileVersion)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of FileReferenceOrFileVersion",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/components/schemas/JobAskResponseJob/properties/inputs/additionalProperties`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -9476,7 +10018,7 @@ pub enum InputJobInputsValue {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum JobAskResponseJobInputsValue {
@@ -9487,9 +10029,69 @@ pub enum JobAskResponseJobInputsValue {
     /// A `CoreModelsJobsApiKeyInput`.
     CoreModelsJobsApiKeyInput(crate::types::CoreModelsJobsApiKeyInput),
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobAskResponseJobInputsValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(&["hierarchy", "object", "location", "base"]),
+            Shape::Object(&["found", "value", "base"]),
+            Shape::Any,
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::JobFileInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::JobFileInput)
+                }
+                1usize => {
+                    <crate::types::ContextInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::ContextInput)
+                }
+                2usize => {
+                    <crate::types::CoreModelsJobsApiKeyInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::CoreModelsJobsApiKeyInput)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of JobAskResponseJobInputsValue",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/components/schemas/JobListOutputConfig/properties/inputs/additionalProperties`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -9504,7 +10106,7 @@ pub enum JobAskResponseJobInputsValue {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum JobListOutputConfigInputsValue {
@@ -9515,34 +10117,160 @@ pub enum JobListOutputConfigInputsValue {
     /// A `CoreModelsJobsApiKeyInput`.
     CoreModelsJobsApiKeyInput(crate::types::CoreModelsJobsApiKeyInput),
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobListOutputConfigInputsValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(&["hierarchy", "object", "location", "base"]),
+            Shape::Object(&["found", "value", "base"]),
+            Shape::Any,
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::JobFileInputListOutput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::JobFileInputListOutput)
+                }
+                1usize => {
+                    <crate::types::ContextInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::ContextInput)
+                }
+                2usize => {
+                    <crate::types::CoreModelsJobsApiKeyInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::CoreModelsJobsApiKeyInput)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of JobListOutputConfigInputsValue",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/components/schemas/RoleOutput/properties/actions/items`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(any(feature = "groups", feature = "roles"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum RoleOutputActionsItem {
+pub enum ActionOrDeprecatedAction {
     /// A `Action`.
     Action(crate::types::Action),
     /// A `DeprecatedAction`.
     DeprecatedAction(crate::types::DeprecatedAction),
 }
+#[cfg(any(feature = "groups", feature = "roles"))]
+impl<'de> ::serde::Deserialize<'de> for ActionOrDeprecatedAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[Shape::String, Shape::String];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::Action as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::Action)
+                }
+                1usize => {
+                    <crate::types::DeprecatedAction as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::DeprecatedAction)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of ActionOrDeprecatedAction",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/components/schemas/ValidationErrorDetail/properties/loc/items`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum ValidationErrorDetailLocItem {
+pub enum StringOrInteger {
     /// A `String`.
     String(::std::string::String),
     /// A `i64`.
     Integer(i64),
 }
+impl<'de> ::serde::Deserialize<'de> for StringOrInteger {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[Shape::String, Shape::Number];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <::std::string::String as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::String)
+                }
+                1usize => {
+                    <i64 as ::serde::Deserialize>::deserialize(&value).map(Self::Integer)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of StringOrInteger",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/paths/~1acquisitions/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -9554,7 +10282,7 @@ pub enum ValidationErrorDetailLocItem {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetAllAcquisitionsResponse {
+pub enum AcquisitionListOutputListOrPage {
     /// A `Vec<AcquisitionListOutput>`.
     AcquisitionListOutputList(::std::vec::Vec<crate::types::AcquisitionListOutput>),
     /// A `Page`.
@@ -9568,7 +10296,7 @@ pub enum GetAllAcquisitionsResponse {
         feature = "sessions"
     )
 )]
-impl<'de> ::serde::Deserialize<'de> for GetAllAcquisitionsResponse {
+impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutputListOrPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -9584,7 +10312,7 @@ impl<'de> ::serde::Deserialize<'de> for GetAllAcquisitionsResponse {
 }
 /// Inline schema at `#/paths/~1acquisitions~1{acquisitionId}~1analyses~1{analysisId}~1files~1{filename}/get/x-flywheel-variants/1/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -9596,18 +10324,68 @@ impl<'de> ::serde::Deserialize<'de> for GetAllAcquisitionsResponse {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetAcquisitionAnalysisOutputDownloadTicketResponse {
+pub enum DownloadTicketStubOrZipfileInfo {
     /// A `DownloadTicketStub`.
     DownloadTicketStub(crate::types::DownloadTicketStub),
     /// A `ZipfileInfo`.
     ZipfileInfo(crate::types::ZipfileInfo),
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for DownloadTicketStubOrZipfileInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(&["ticket", "filename", "file_cnt", "size"]),
+            Shape::Object(&["comment", "members"]),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::DownloadTicketStub as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::DownloadTicketStub)
+                }
+                1usize => {
+                    <crate::types::ZipfileInfo as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::ZipfileInfo)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of DownloadTicketStubOrZipfileInfo",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/paths/~1acquisitions~1{cid}~1analyses/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -9621,7 +10399,7 @@ pub enum GetAcquisitionAnalysisOutputDownloadTicketResponse {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetAcquisitionAnalysesResponse {
+pub enum PageOrAcquisitionListOutputAnalysesItemList {
     /// A `Page`.
     Page(crate::types::Page),
     /// A `Vec<AcquisitionListOutputAnalysesItem>`.
@@ -9639,7 +10417,7 @@ pub enum GetAcquisitionAnalysesResponse {
         feature = "subjects"
     )
 )]
-impl<'de> ::serde::Deserialize<'de> for GetAcquisitionAnalysesResponse {
+impl<'de> ::serde::Deserialize<'de> for PageOrAcquisitionListOutputAnalysesItemList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -9655,7 +10433,7 @@ impl<'de> ::serde::Deserialize<'de> for GetAcquisitionAnalysesResponse {
 }
 /// Inline schema at `#/paths/~1acquisitions~1{cid}~1analyses/post/requestBody/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -9665,18 +10443,15 @@ impl<'de> ::serde::Deserialize<'de> for GetAcquisitionAnalysesResponse {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum AddAcquisitionAnalysisBody {
+pub enum AdhocAnalysisInputOrJobAnalysisInput {
     /// A `AdhocAnalysisInput`.
     AdhocAnalysisInput(crate::types::AdhocAnalysisInput),
     /// A `JobAnalysisInput`.
     JobAnalysisInput(crate::types::JobAnalysisInput),
 }
-/// Inline schema at `#/paths/~1acquisitions~1{cid}~1analyses~1{analysisId}/get/responses/200/content/application~1json/schema`.
-///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -9686,18 +10461,165 @@ pub enum AddAcquisitionAnalysisBody {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+impl<'de> ::serde::Deserialize<'de> for AdhocAnalysisInputOrJobAnalysisInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(&["label", "inputs", "description", "info"]),
+            Shape::Object(
+                &["job", "label", "description", "compute_provider_id", "info"],
+            ),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::AdhocAnalysisInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::AdhocAnalysisInput)
+                }
+                1usize => {
+                    <crate::types::JobAnalysisInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::JobAnalysisInput)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of AdhocAnalysisInputOrJobAnalysisInput",
+            ),
+        )
+    }
+}
+/// Inline schema at `#/paths/~1acquisitions~1{cid}~1analyses~1{analysisId}/get/responses/200/content/application~1json/schema`.
+///
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetAcquisitionAnalysisResponse {
+pub enum AnalysisOutputInflatedJobOrAnalysisOutput {
     /// A `AnalysisOutputInflatedJob`.
     AnalysisOutputInflatedJob(crate::types::AnalysisOutputInflatedJob),
     /// A `AnalysisOutput`.
     AnalysisOutput(crate::types::AnalysisOutput),
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AnalysisOutputInflatedJobOrAnalysisOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(
+                &[
+                    "_id",
+                    "label",
+                    "parent",
+                    "parents",
+                    "created",
+                    "modified",
+                    "revision",
+                    "inputs",
+                    "description",
+                    "info",
+                    "files",
+                    "notes",
+                    "tags",
+                    "job_id",
+                    "job",
+                    "gear_info",
+                    "compute_provider_id",
+                    "join-origin",
+                    "copy_of",
+                    "original_copy_of",
+                ],
+            ),
+            Shape::Object(
+                &[
+                    "_id",
+                    "label",
+                    "parent",
+                    "parents",
+                    "created",
+                    "modified",
+                    "timestamp",
+                    "revision",
+                    "inputs",
+                    "description",
+                    "info",
+                    "files",
+                    "notes",
+                    "tags",
+                    "job",
+                    "gear_info",
+                    "compute_provider_id",
+                    "join-origin",
+                    "copy_of",
+                    "original_copy_of",
+                ],
+            ),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::AnalysisOutputInflatedJob as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::AnalysisOutputInflatedJob)
+                }
+                1usize => {
+                    <crate::types::AnalysisOutput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::AnalysisOutput)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of AnalysisOutputInflatedJobOrAnalysisOutput",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/paths/~1acquisitions~1{containerId}~1files/post/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -9711,7 +10633,7 @@ pub enum GetAcquisitionAnalysisResponse {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum UploadFileToAcquisitionResponse {
+pub enum FileOutputListOrUploadTicketOutput {
     /// A `Vec<FileOutput>`.
     FileOutputList(::std::vec::Vec<crate::types::FileOutput>),
     /// A `UploadTicketOutput`.
@@ -9727,7 +10649,7 @@ pub enum UploadFileToAcquisitionResponse {
         feature = "subjects"
     )
 )]
-impl<'de> ::serde::Deserialize<'de> for UploadFileToAcquisitionResponse {
+impl<'de> ::serde::Deserialize<'de> for FileOutputListOrUploadTicketOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -9745,19 +10667,19 @@ impl<'de> ::serde::Deserialize<'de> for UploadFileToAcquisitionResponse {
 }
 /// Inline schema at `#/paths/~1projects~1{projectId}~1sessions/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(any(feature = "projects", feature = "sessions", feature = "subjects"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetProjectSessionsResponse {
+pub enum PageOrSessionListOutputList {
     /// A `Page`.
     Page(crate::types::Page),
     /// A `Vec<SessionListOutput>`.
     SessionListOutputList(::std::vec::Vec<crate::types::SessionListOutput>),
 }
 #[cfg(any(feature = "projects", feature = "sessions", feature = "subjects"))]
-impl<'de> ::serde::Deserialize<'de> for GetProjectSessionsResponse {
+impl<'de> ::serde::Deserialize<'de> for PageOrSessionListOutputList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -9773,19 +10695,19 @@ impl<'de> ::serde::Deserialize<'de> for GetProjectSessionsResponse {
 }
 /// Inline schema at `#/paths/~1projects~1{projectId}~1subjects/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(any(feature = "projects", feature = "subjects"))]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetProjectSubjectsResponse {
+pub enum PageOrSubjectOutputForListList {
     /// A `Page`.
     Page(crate::types::Page),
     /// A `Vec<SubjectOutputForList>`.
     SubjectOutputForListList(::std::vec::Vec<crate::types::SubjectOutputForList>),
 }
 #[cfg(any(feature = "projects", feature = "subjects"))]
-impl<'de> ::serde::Deserialize<'de> for GetProjectSubjectsResponse {
+impl<'de> ::serde::Deserialize<'de> for PageOrSubjectOutputForListList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -77,8 +77,8 @@ pub struct ViewIdOutput {
 }
 /// Inline schema at `#/paths/~1containers~1{containerId}/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GetContainerResponse {
@@ -96,4 +96,258 @@ pub enum GetContainerResponse {
     AnalysisContainerOutput(crate::types::AnalysisContainerOutput),
     /// A `CollectionContainerOutput`.
     CollectionContainerOutput(crate::types::CollectionContainerOutput),
+}
+impl<'de> ::serde::Deserialize<'de> for GetContainerResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(
+                &[
+                    "_id",
+                    "label",
+                    "permissions",
+                    "permissions_template",
+                    "created",
+                    "modified",
+                    "revision",
+                    "tags",
+                    "providers",
+                    "roles",
+                    "editions",
+                    "settings",
+                ],
+            ),
+            Shape::Object(
+                &[
+                    "_id",
+                    "label",
+                    "description",
+                    "group",
+                    "parents",
+                    "editions",
+                    "providers",
+                    "ldap_sync",
+                    "permissions",
+                    "files",
+                    "info",
+                    "info_exists",
+                    "notes",
+                    "tags",
+                    "templates",
+                    "join-origin",
+                    "analyses",
+                    "settings",
+                    "locked",
+                    "revision",
+                    "modified",
+                    "created",
+                    "copyable",
+                    "copy_status",
+                    "copy_failure_reason",
+                    "copy_of",
+                    "original_copy_of",
+                    "stats",
+                ],
+            ),
+            Shape::Object(
+                &[
+                    "_id",
+                    "project",
+                    "created",
+                    "date_of_birth",
+                    "modified",
+                    "revision",
+                    "parents",
+                    "permissions",
+                    "firstname",
+                    "lastname",
+                    "sex",
+                    "age",
+                    "cohort",
+                    "mlset",
+                    "type",
+                    "race",
+                    "ethnicity",
+                    "species",
+                    "strain",
+                    "label",
+                    "code",
+                    "master_code",
+                    "notes",
+                    "tags",
+                    "info",
+                    "info_exists",
+                    "state",
+                    "files",
+                    "analyses",
+                    "join-origin",
+                    "copy_of",
+                    "original_copy_of",
+                ],
+            ),
+            Shape::Object(
+                &[
+                    "_id",
+                    "group",
+                    "project",
+                    "parents",
+                    "label",
+                    "info",
+                    "uid",
+                    "timestamp",
+                    "timezone",
+                    "tags",
+                    "notes",
+                    "permissions",
+                    "subject",
+                    "age",
+                    "weight",
+                    "operator",
+                    "files",
+                    "created",
+                    "modified",
+                    "revision",
+                    "satisfies_template",
+                    "analyses",
+                    "project_has_template",
+                    "join-origin",
+                    "copy_of",
+                    "original_copy_of",
+                    "info_exists",
+                ],
+            ),
+            Shape::Object(
+                &[
+                    "_id",
+                    "parents",
+                    "label",
+                    "session",
+                    "info_exists",
+                    "info",
+                    "metadata",
+                    "uid",
+                    "timestamp",
+                    "timezone",
+                    "created",
+                    "modified",
+                    "revision",
+                    "permissions",
+                    "tags",
+                    "notes",
+                    "analyses",
+                    "collections",
+                    "join-origin",
+                    "files",
+                    "copy_of",
+                    "original_copy_of",
+                ],
+            ),
+            Shape::Object(
+                &[
+                    "_id",
+                    "label",
+                    "parent",
+                    "parents",
+                    "created",
+                    "modified",
+                    "timestamp",
+                    "revision",
+                    "inputs",
+                    "description",
+                    "info",
+                    "files",
+                    "notes",
+                    "tags",
+                    "job",
+                    "gear_info",
+                    "compute_provider_id",
+                    "join-origin",
+                    "copy_of",
+                    "original_copy_of",
+                ],
+            ),
+            Shape::Object(
+                &[
+                    "created",
+                    "modified",
+                    "label",
+                    "description",
+                    "info",
+                    "_id",
+                    "curator",
+                    "revision",
+                    "notes",
+                    "tags",
+                    "analyses",
+                    "permissions",
+                    "join-origin",
+                    "files",
+                    "attachment_count",
+                    "session_count",
+                    "noncompliant_session_count",
+                    "subject_count",
+                ],
+            ),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::GroupContainerOutput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::GroupContainerOutput)
+                }
+                1usize => {
+                    <crate::types::ProjectContainerOutput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::ProjectContainerOutput)
+                }
+                2usize => {
+                    <crate::types::SubjectContainerOutput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::SubjectContainerOutput)
+                }
+                3usize => {
+                    <crate::types::SessionContainerOutput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::SessionContainerOutput)
+                }
+                4usize => {
+                    <crate::types::AcquisitionContainerOutput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::AcquisitionContainerOutput)
+                }
+                5usize => {
+                    <crate::types::AnalysisContainerOutput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::AnalysisContainerOutput)
+                }
+                6usize => {
+                    <crate::types::CollectionContainerOutput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::CollectionContainerOutput)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of GetContainerResponse",
+            ),
+        )
+    }
 }

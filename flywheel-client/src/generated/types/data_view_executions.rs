@@ -4,17 +4,17 @@
 //! Types used only by operations of tag `data-view-executions`.
 /// Inline schema at `#/paths/~1data_view_executions/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetAllDataViewExecutionsResponse {
+pub enum PageOrDataViewExecutionList {
     /// A `Page`.
     Page(crate::types::Page),
     /// A `Vec<DataViewExecution>`.
     DataViewExecutionList(::std::vec::Vec<crate::types::DataViewExecution>),
 }
-impl<'de> ::serde::Deserialize<'de> for GetAllDataViewExecutionsResponse {
+impl<'de> ::serde::Deserialize<'de> for PageOrDataViewExecutionList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

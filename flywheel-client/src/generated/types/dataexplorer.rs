@@ -653,17 +653,17 @@ pub struct StructuredQueryValueSuggestion {
 }
 /// Inline schema at `#/paths/~1dataexplorer~1queries/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetAllSavedSearchesResponse {
+pub enum SaveSearchOutputListOrSaveSearchPage {
     /// A `Vec<SaveSearchOutput>`.
     SaveSearchOutputList(::std::vec::Vec<crate::types::SaveSearchOutput>),
     /// A `SaveSearchPage`.
     SaveSearchPage(crate::types::SaveSearchPage),
 }
-impl<'de> ::serde::Deserialize<'de> for GetAllSavedSearchesResponse {
+impl<'de> ::serde::Deserialize<'de> for SaveSearchOutputListOrSaveSearchPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -681,13 +681,47 @@ impl<'de> ::serde::Deserialize<'de> for GetAllSavedSearchesResponse {
 }
 /// Inline schema at `#/paths/~1dataexplorer~1search/post/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum SearchResponse2 {
+pub enum SearchResponseListOrObject {
     /// A `Vec<SearchResponse>`.
     SearchResponseList(::std::vec::Vec<crate::types::SearchResponse>),
     /// A `serde_json::Value`.
     Object(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for SearchResponseListOrObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[Shape::Array, Shape::Any];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <::std::vec::Vec<
+                        crate::types::SearchResponse,
+                    > as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::SearchResponseList)
+                }
+                1usize => {
+                    <::serde_json::Value as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::Object)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of SearchResponseListOrObject",
+            ),
+        )
+    }
 }

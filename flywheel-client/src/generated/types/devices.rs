@@ -268,17 +268,17 @@ pub struct StorageStrategyConfig {
 }
 /// Inline schema at `#/paths/~1devices/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetAllDevicesResponse {
+pub enum EgressDeviceListOrEgressDevicePage {
     /// A `Vec<EgressDevice>`.
     EgressDeviceList(::std::vec::Vec<crate::types::EgressDevice>),
     /// A `EgressDevicePage`.
     EgressDevicePage(crate::types::EgressDevicePage),
 }
-impl<'de> ::serde::Deserialize<'de> for GetAllDevicesResponse {
+impl<'de> ::serde::Deserialize<'de> for EgressDeviceListOrEgressDevicePage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

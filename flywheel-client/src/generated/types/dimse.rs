@@ -117,13 +117,52 @@ pub struct ServiceAetInput {
 }
 /// Inline schema at `#/paths/~1dimse~1services/post/requestBody/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum CreateServiceAetBody {
+pub enum ProjectAetInputOrServiceAetInput {
     /// A `ProjectAetInput`.
     ProjectAetInput(crate::types::ProjectAetInput),
     /// A `ServiceAetInput`.
     ServiceAetInput(crate::types::ServiceAetInput),
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectAetInputOrServiceAetInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(&["aet", "created", "creator", "project_id"]),
+            Shape::Object(&["aet", "created", "creator", "host", "port"]),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::ProjectAetInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::ProjectAetInput)
+                }
+                1usize => {
+                    <crate::types::ServiceAetInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::ServiceAetInput)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of ProjectAetInputOrServiceAetInput",
+            ),
+        )
+    }
 }

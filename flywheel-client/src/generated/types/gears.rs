@@ -294,7 +294,7 @@ pub struct GearManifest {
     pub inputs: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
-            crate::types::GearManifestInputsValue,
+            crate::types::GearFileInputOrGearContextInputOrGearKeyInput,
         >,
     >,
     /// JSON key `config`.
@@ -534,11 +534,11 @@ pub struct GearTicketOutput {
 }
 /// Inline schema at `#/components/schemas/GearManifest/properties/inputs/additionalProperties`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GearManifestInputsValue {
+pub enum GearFileInputOrGearContextInputOrGearKeyInput {
     /// A `GearFileInput`.
     GearFileInput(crate::types::GearFileInput),
     /// A `GearContextInput`.
@@ -546,19 +546,65 @@ pub enum GearManifestInputsValue {
     /// A `GearKeyInput`.
     GearKeyInput(crate::types::GearKeyInput),
 }
+impl<'de> ::serde::Deserialize<'de> for GearFileInputOrGearContextInputOrGearKeyInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(&["base", "optional"]),
+            Shape::Object(&["base"]),
+            Shape::Object(&["base", "read-only"]),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::GearFileInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::GearFileInput)
+                }
+                1usize => {
+                    <crate::types::GearContextInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::GearContextInput)
+                }
+                2usize => {
+                    <crate::types::GearKeyInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::GearKeyInput)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of GearFileInputOrGearContextInputOrGearKeyInput",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/paths/~1gears/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetAllGearsResponse {
+pub enum GearDocumentListOrPage {
     /// A `Vec<GearDocument>`.
     GearDocumentList(::std::vec::Vec<crate::types::GearDocument>),
     /// A `Page`.
     Page(crate::types::Page),
 }
-impl<'de> ::serde::Deserialize<'de> for GetAllGearsResponse {
+impl<'de> ::serde::Deserialize<'de> for GearDocumentListOrPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -574,8 +620,8 @@ impl<'de> ::serde::Deserialize<'de> for GetAllGearsResponse {
 }
 /// Inline schema at `#/paths/~1gears~1{gearId}~1context~1{containerName}~1{containerId}/get/responses/200/content/application~1json/schema/additionalProperties`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GetGearContextResponseValue {
@@ -583,4 +629,43 @@ pub enum GetGearContextResponseValue {
     GearContextValueOutput(crate::types::GearContextValueOutput),
     /// A `GearContextValueOutputUnfound`.
     GearContextValueOutputUnfound(crate::types::GearContextValueOutputUnfound),
+}
+impl<'de> ::serde::Deserialize<'de> for GetGearContextResponseValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(&["container_type", "label", "id", "value", "found"]),
+            Shape::Object(&["found"]),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::GearContextValueOutput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::GearContextValueOutput)
+                }
+                1usize => {
+                    <crate::types::GearContextValueOutputUnfound as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::GearContextValueOutputUnfound)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of GetGearContextResponseValue",
+            ),
+        )
+    }
 }

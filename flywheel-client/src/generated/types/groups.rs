@@ -52,17 +52,17 @@ pub struct GroupUpdate {
 }
 /// Inline schema at `#/paths/~1groups/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetAllGroupsResponse {
+pub enum PageOrGroupOutputList {
     /// A `Page`.
     Page(crate::types::Page),
     /// A `Vec<GroupOutput>`.
     GroupOutputList(::std::vec::Vec<crate::types::GroupOutput>),
 }
-impl<'de> ::serde::Deserialize<'de> for GetAllGroupsResponse {
+impl<'de> ::serde::Deserialize<'de> for PageOrGroupOutputList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -78,17 +78,17 @@ impl<'de> ::serde::Deserialize<'de> for GetAllGroupsResponse {
 }
 /// Inline schema at `#/paths/~1groups~1{groupId}~1projects/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetGroupProjectsResponse {
+pub enum PageOrProjectListOutputList {
     /// A `Page`.
     Page(crate::types::Page),
     /// A `Vec<ProjectListOutput>`.
     ProjectListOutputList(::std::vec::Vec<crate::types::ProjectListOutput>),
 }
-impl<'de> ::serde::Deserialize<'de> for GetGroupProjectsResponse {
+impl<'de> ::serde::Deserialize<'de> for PageOrProjectListOutputList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -831,8 +831,8 @@ pub struct StaticCompute {
 }
 /// Inline schema at `#/components/schemas/JobDetail/properties/parents`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum JobDetailParents {
@@ -849,10 +849,79 @@ pub enum JobDetailParents {
     /// A `FileParents`.
     FileParents(crate::types::FileParents),
 }
+impl<'de> ::serde::Deserialize<'de> for JobDetailParents {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(&["group", "project", "subject", "session", "acquisition"]),
+            Shape::Object(&["group"]),
+            Shape::Object(&["group", "project"]),
+            Shape::Object(&["group", "subject", "project"]),
+            Shape::Object(&["group", "project", "subject", "session"]),
+            Shape::Object(
+                &["group", "project", "subject", "session", "acquisition", "analysis"],
+            ),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::AnalysisParents as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::AnalysisParents)
+                }
+                1usize => {
+                    <crate::types::ProjectParents as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::ProjectParents)
+                }
+                2usize => {
+                    <crate::types::SubjectParents as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::SubjectParents)
+                }
+                3usize => {
+                    <crate::types::SessionParents as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::SessionParents)
+                }
+                4usize => {
+                    <crate::types::AcquisitionParents as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::AcquisitionParents)
+                }
+                5usize => {
+                    <crate::types::FileParents as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::FileParents)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of JobDetailParents",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/components/schemas/Provider/properties/creds`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ProviderCreds {
@@ -865,10 +934,70 @@ pub enum ProviderCreds {
     /// A `AzureCreds`.
     AzureCreds(crate::types::AzureCreds),
 }
+impl<'de> ::serde::Deserialize<'de> for ProviderCreds {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Any,
+            Shape::Object(&["aws_access_key_id", "aws_secret_access_key"]),
+            Shape::Object(
+                &[
+                    "client_email",
+                    "client_id",
+                    "private_key_id",
+                    "private_key",
+                    "client_x509_cert_url",
+                    "project_id",
+                    "auth_uri",
+                    "token_uri",
+                    "auth_provider_x509_cert_url",
+                    "type",
+                ],
+            ),
+            Shape::Object(&["azure_account_name", "azure_account_key"]),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::Creds as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::Creds)
+                }
+                1usize => {
+                    <crate::types::AwsCreds as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::AwsCreds)
+                }
+                2usize => {
+                    <crate::types::GcpCreds as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::GcpCreds)
+                }
+                3usize => {
+                    <crate::types::AzureCreds as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::AzureCreds)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of ProviderCreds",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/components/schemas/Provider/properties/config`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ProviderConfig {
@@ -889,19 +1018,148 @@ pub enum ProviderConfig {
     /// A `ExchangeStorage`.
     ExchangeStorage(crate::types::ExchangeStorage),
 }
+impl<'de> ::serde::Deserialize<'de> for ProviderConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(
+                &[
+                    "queue_threshold",
+                    "max_compute",
+                    "machine_type",
+                    "disk_size",
+                    "swap_size",
+                    "preemptible",
+                    "zone",
+                    "region",
+                    "tags",
+                    "config_type",
+                    "config_class",
+                ],
+            ),
+            Shape::Object(
+                &[
+                    "region",
+                    "bucket",
+                    "path",
+                    "endpoint_url",
+                    "verify_certs",
+                    "signed_urls",
+                    "config_type",
+                    "config_class",
+                    "addressing_style",
+                ],
+            ),
+            Shape::Object(
+                &[
+                    "region",
+                    "bucket",
+                    "path",
+                    "zone",
+                    "endpoint_url",
+                    "config_type",
+                    "config_class",
+                    "addressing_style",
+                ],
+            ),
+            Shape::Object(
+                &["region", "bucket", "path", "zone", "config_type", "config_class"],
+            ),
+            Shape::Object(&["path", "config_type", "config_class"]),
+            Shape::Object(&["config_type", "config_class", "tags"]),
+            Shape::Object(
+                &[
+                    "bucket",
+                    "path",
+                    "signed_urls",
+                    "region",
+                    "config_type",
+                    "config_class",
+                ],
+            ),
+            Shape::Object(&["config_type", "config_class", "site_id", "dataset_id"]),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::BaseCompute as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::BaseCompute)
+                }
+                1usize => {
+                    <crate::types::S3CompatStorage as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::S3CompatStorage)
+                }
+                2usize => {
+                    <crate::types::AwsStorage as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::AwsStorage)
+                }
+                3usize => {
+                    <crate::types::GcpStorage as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::GcpStorage)
+                }
+                4usize => {
+                    <crate::types::LocalStorage as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::LocalStorage)
+                }
+                5usize => {
+                    <crate::types::StaticCompute as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::StaticCompute)
+                }
+                6usize => {
+                    <crate::types::AsStorage as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::AsStorage)
+                }
+                7usize => {
+                    <crate::types::ExchangeStorage as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::ExchangeStorage)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of ProviderConfig",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/paths/~1jobs/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetAllJobsResponse {
+pub enum JobListOutputListOrPage {
     /// A `Vec<JobListOutput>`.
     JobListOutputList(::std::vec::Vec<crate::types::JobListOutput>),
     /// A `Page`.
     Page(crate::types::Page),
 }
-impl<'de> ::serde::Deserialize<'de> for GetAllJobsResponse {
+impl<'de> ::serde::Deserialize<'de> for JobListOutputListOrPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -76,17 +76,17 @@ pub struct ModalityOutput {
 }
 /// Inline schema at `#/paths/~1modalities/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetAllModalitiesResponse {
+pub enum ModalityOutputListOrPage {
     /// A `Vec<ModalityOutput>`.
     ModalityOutputList(::std::vec::Vec<crate::types::ModalityOutput>),
     /// A `Page`.
     Page(crate::types::Page),
 }
-impl<'de> ::serde::Deserialize<'de> for GetAllModalitiesResponse {
+impl<'de> ::serde::Deserialize<'de> for ModalityOutputListOrPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -356,9 +356,7 @@ pub struct ProjectSettingsInput {
     >,
     /// JSON key `deid_profile`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub deid_profile: ::std::option::Option<
-        crate::types::IngressSiteSettingsDeidProfile,
-    >,
+    pub deid_profile: ::std::option::Option<crate::types::StringOrObject>,
     /// JSON key `forms`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub forms: ::std::option::Option<
@@ -639,17 +637,17 @@ pub struct UploadTokenOutput {
 }
 /// Inline schema at `#/paths/~1projects/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetAllProjectsResponse {
+pub enum ProjectListOutputListOrPage {
     /// A `Vec<ProjectListOutput>`.
     ProjectListOutputList(::std::vec::Vec<crate::types::ProjectListOutput>),
     /// A `Page`.
     Page(crate::types::Page),
 }
-impl<'de> ::serde::Deserialize<'de> for GetAllProjectsResponse {
+impl<'de> ::serde::Deserialize<'de> for ProjectListOutputListOrPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -665,17 +663,17 @@ impl<'de> ::serde::Deserialize<'de> for GetAllProjectsResponse {
 }
 /// Inline schema at `#/paths/~1projects~1catalog-list/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum CatalogListResponse {
+pub enum CatalogListOutputListOrPage {
     /// A `Vec<CatalogListOutput>`.
     CatalogListOutputList(::std::vec::Vec<crate::types::CatalogListOutput>),
     /// A `Page`.
     Page(crate::types::Page),
 }
-impl<'de> ::serde::Deserialize<'de> for CatalogListResponse {
+impl<'de> ::serde::Deserialize<'de> for CatalogListOutputListOrPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -30,17 +30,17 @@ pub struct RoleUpdate {
 }
 /// Inline schema at `#/paths/~1roles/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetAllRolesResponse {
+pub enum RoleOutputListOrPage {
     /// A `Vec<RoleOutput>`.
     RoleOutputList(::std::vec::Vec<crate::types::RoleOutput>),
     /// A `Page`.
     Page(crate::types::Page),
 }
-impl<'de> ::serde::Deserialize<'de> for GetAllRolesResponse {
+impl<'de> ::serde::Deserialize<'de> for RoleOutputListOrPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

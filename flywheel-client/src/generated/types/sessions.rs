@@ -63,7 +63,7 @@ pub struct SessionInput {
     pub timezone: ::std::option::Option<::std::string::String>,
     /// JSON key `subject`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<crate::types::SessionInputSubject>,
+    pub subject: ::std::option::Option<crate::types::SessionEmbeddedSubjectOrString>,
     /// JSON key `age`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub age: ::std::option::Option<i64>,
@@ -91,7 +91,7 @@ pub struct SessionModify {
     pub project: ::std::option::Option<::std::string::String>,
     /// JSON key `subject`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<crate::types::SessionModifySubject>,
+    pub subject: ::std::option::Option<crate::types::StringOrSessionEmbeddedSubject>,
     /// JSON key `timezone`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
@@ -124,37 +124,146 @@ pub struct SessionModify {
 }
 /// Inline schema at `#/components/schemas/SessionInput/properties/subject`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum SessionInputSubject {
+pub enum SessionEmbeddedSubjectOrString {
     /// A `SessionEmbeddedSubject`.
     SessionEmbeddedSubject(crate::types::SessionEmbeddedSubject),
     /// A `String`.
     String(::std::string::String),
+}
+impl<'de> ::serde::Deserialize<'de> for SessionEmbeddedSubjectOrString {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(&["project", "_id", "master_code", "code", "label", "age"]),
+            Shape::String,
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::SessionEmbeddedSubject as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::SessionEmbeddedSubject)
+                }
+                1usize => {
+                    <::std::string::String as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::String)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of SessionEmbeddedSubjectOrString",
+            ),
+        )
+    }
 }
 /// Inline schema at `#/components/schemas/SessionModify/properties/subject`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum SessionModifySubject {
+pub enum StringOrSessionEmbeddedSubject {
     /// A `String`.
     String(::std::string::String),
     /// A `SessionEmbeddedSubject`.
     SessionEmbeddedSubject(crate::types::SessionEmbeddedSubject),
 }
+impl<'de> ::serde::Deserialize<'de> for StringOrSessionEmbeddedSubject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::String,
+            Shape::Object(&["project", "_id", "master_code", "code", "label", "age"]),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <::std::string::String as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::String)
+                }
+                1usize => {
+                    <crate::types::SessionEmbeddedSubject as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::SessionEmbeddedSubject)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of StringOrSessionEmbeddedSubject",
+            ),
+        )
+    }
+}
 /// Inline schema at `#/paths/~1sessions~1{sessionId}~1jobs/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetSessionJobsResponse {
+pub enum JobsListOrPage {
     /// A `JobsList`.
     JobsList(crate::types::JobsList),
     /// A `Page`.
     Page(crate::types::Page),
+}
+impl<'de> ::serde::Deserialize<'de> for JobsListOrPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(&["jobs"]),
+            Shape::Object(&["count", "total", "results"]),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::JobsList as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::JobsList)
+                }
+                1usize => {
+                    <crate::types::Page as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::Page)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of JobsListOrPage",
+            ),
+        )
+    }
 }

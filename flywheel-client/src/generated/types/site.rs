@@ -197,9 +197,7 @@ pub struct IngressSiteSettings {
     >,
     /// JSON key `deid_profile`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub deid_profile: ::std::option::Option<
-        crate::types::IngressSiteSettingsDeidProfile,
-    >,
+    pub deid_profile: ::std::option::Option<crate::types::StringOrObject>,
 }
 /// Schema `IngressUpdateProvider` (`#/components/schemas/IngressUpdateProvider`).
 ///

@@ -188,8 +188,8 @@ pub struct SubjectModify {
 }
 /// Inline schema at `#/paths/~1subjects~1master-code/post/requestBody/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateMasterSubjectCodeBody {
@@ -197,4 +197,59 @@ pub enum CreateMasterSubjectCodeBody {
     MasterSubjectCodeInput(crate::types::MasterSubjectCodeInput),
     /// A `MasterSubjectCodeDobInput`.
     MasterSubjectCodeDobInput(crate::types::MasterSubjectCodeDobInput),
+}
+impl<'de> ::serde::Deserialize<'de> for CreateMasterSubjectCodeBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(
+                &[
+                    "patient_id",
+                    "use_patient_id",
+                    "first_name",
+                    "last_name",
+                    "date_of_birth",
+                ],
+            ),
+            Shape::Object(
+                &[
+                    "first_name",
+                    "last_name",
+                    "date_of_birth",
+                    "patient_id",
+                    "use_patient_id",
+                ],
+            ),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <crate::types::MasterSubjectCodeInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::MasterSubjectCodeInput)
+                }
+                1usize => {
+                    <crate::types::MasterSubjectCodeDobInput as ::serde::Deserialize>::deserialize(
+                            &value,
+                        )
+                        .map(Self::MasterSubjectCodeDobInput)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of CreateMasterSubjectCodeBody",
+            ),
+        )
+    }
 }

@@ -93,17 +93,17 @@ pub struct TreeGraphNode {
 pub type TreeRequest = crate::types::GraphFilter;
 /// Inline schema at `#/paths/~1tree/post/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum FetchTreeResponse {
+pub enum PageOrObjectList {
     /// A `Page`.
     Page(crate::types::Page),
     /// A `Vec<serde_json::Value>`.
     ObjectList(::std::vec::Vec<::serde_json::Value>),
 }
-impl<'de> ::serde::Deserialize<'de> for FetchTreeResponse {
+impl<'de> ::serde::Deserialize<'de> for PageOrObjectList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

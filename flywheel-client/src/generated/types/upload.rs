@@ -112,17 +112,17 @@ pub type UploadCompleteS3MultipartInput = crate::types::CompleteS3MultipartUploa
 pub type UploadCompleteS3MultipartOutput = crate::types::CompleteMultipartUploadOutput;
 /// Inline schema at `#/paths/~1upload~1label/post/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum UploadByLabelResponse {
+pub enum FileListOrUploadTicketOutput {
     /// A `Vec<File>`.
     FileList(::std::vec::Vec<crate::types::File>),
     /// A `UploadTicketOutput`.
     UploadTicketOutput(crate::types::UploadTicketOutput),
 }
-impl<'de> ::serde::Deserialize<'de> for UploadByLabelResponse {
+impl<'de> ::serde::Deserialize<'de> for FileListOrUploadTicketOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -330,17 +330,17 @@ pub struct UserOutputId {
 pub type UserPreferences = ::serde_json::Value;
 /// Inline schema at `#/paths/~1users/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
-pub enum GetAllUsersResponse {
+pub enum UserOutputListOrOutputUserPage {
     /// A `Vec<UserOutput>`.
     UserOutputList(::std::vec::Vec<crate::types::UserOutput>),
     /// A `OutputUserPage`.
     OutputUserPage(crate::types::OutputUserPage),
 }
-impl<'de> ::serde::Deserialize<'de> for GetAllUsersResponse {
+impl<'de> ::serde::Deserialize<'de> for UserOutputListOrOutputUserPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -358,8 +358,8 @@ impl<'de> ::serde::Deserialize<'de> for GetAllUsersResponse {
 }
 /// Inline schema at `#/paths/~1users~1{userId}~1collections/get/responses/200/content/application~1json/schema`.
 ///
-/// One of several shapes (`oneOf`); the first variant that fits is chosen.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GetUserCollectionsResponse {
@@ -369,4 +369,48 @@ pub enum GetUserCollectionsResponse {
     CollectionOutputList(::std::vec::Vec<crate::types::CollectionOutput>),
     /// A `Page`.
     Page(crate::types::Page),
+}
+impl<'de> ::serde::Deserialize<'de> for GetUserCollectionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Array,
+            Shape::Array,
+            Shape::Object(&["count", "total", "results"]),
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        for index in crate::support::candidates(&value, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    <::std::vec::Vec<
+                        crate::types::CollectionWithStats,
+                    > as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::CollectionWithStatsList)
+                }
+                1usize => {
+                    <::std::vec::Vec<
+                        crate::types::CollectionOutput,
+                    > as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::CollectionOutputList)
+                }
+                2usize => {
+                    <crate::types::Page as ::serde::Deserialize>::deserialize(&value)
+                        .map(Self::Page)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of GetUserCollectionsResponse",
+            ),
+        )
+    }
 }
