@@ -324,7 +324,15 @@ pub(crate) async fn build_form(
     activity: &Arc<Activity>,
 ) -> crate::Result<Form> {
     let mut form = Form::new().percent_encode_noop();
-    for field in fields {
+    // Text fields (such as `metadata`) go before file parts whatever the call order, so a
+    // server that streams the form knows the metadata before the bytes arrive.
+    let texts = fields
+        .iter()
+        .filter(|f| matches!(f, MultipartField::Text { .. }));
+    let files = fields
+        .iter()
+        .filter(|f| matches!(f, MultipartField::File { .. }));
+    for field in texts.chain(files) {
         form = match field {
             MultipartField::Text { name, value } => form.text(*name, value.clone()),
             MultipartField::File { name, file } => {

@@ -87,6 +87,20 @@ async fn a_unicode_file_name_survives_the_multipart_header_byte_for_byte() {
 }
 
 #[tokio::test]
+async fn text_fields_go_before_file_parts_whatever_the_call_order() {
+    let server = upload_server().await;
+    let mut request = upload_request(&server);
+    request.multipart_file("file", UploadFile::from_bytes("a.txt", b"bytes".to_vec()));
+    request.multipart_text("metadata", "{}".to_owned());
+    let _: serde_json::Value = request.send_json().await.unwrap();
+    let (_, body) = single_body(&server).await;
+    let position = |needle: &[u8]| body.windows(needle.len()).position(|w| w == needle);
+    let metadata = position(b"name=\"metadata\"").expect("metadata part");
+    let file = position(b"name=\"file\"").expect("file part");
+    assert!(metadata < file, "{}", String::from_utf8_lossy(&body));
+}
+
+#[tokio::test]
 async fn a_file_from_a_path_is_streamed_with_a_content_length() {
     let server = upload_server().await;
     let dir = tempfile::tempdir().unwrap();
