@@ -285,7 +285,7 @@ fn builder(op: &Operation) -> TokenStream {
         "Sends the request and {}.\n\n# Errors\n\nFails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.",
         match &op.response {
             Response::Empty => "waits for the server's success status".to_owned(),
-            Response::Json(t) => format!("decodes the JSON answer as `{}`", type_name(t)),
+            Response::Json(t) => format!("decodes the JSON answer as {}", type_link(t)),
             Response::Text => "returns the answer as text".to_owned(),
             Response::Binary =>
                 "returns the body as a [`crate::Download`] stream, before reading it".to_owned(),
@@ -312,8 +312,8 @@ fn builder(op: &Operation) -> TokenStream {
             IdAccess::None => quote! { let _ = item; ::std::option::Option::None },
         };
         let doc = docs::attrs(&format!(
-            "Streams every item of the list, fetching pages lazily.\n\nPages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `{}`; see [`crate::Paginator`] for errors and resuming.",
-            type_name(&p.item)
+            "Streams every item of the list, fetching pages lazily.\n\nPages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as {}; see [`crate::Paginator`] for errors and resuming.",
+            type_link(&p.item)
         ));
         quote! {
             #doc
@@ -344,6 +344,16 @@ fn builder(op: &Operation) -> TokenStream {
                 #send_call
             }
         }
+    }
+}
+
+/// A type for docs, with named types linked: [`FileOutput`](crate::types::FileOutput).
+fn type_link(t: &TypeRef) -> String {
+    match t {
+        TypeRef::Named(n) => format!("[`{n}`](crate::types::{n})"),
+        TypeRef::Array(inner) => format!("a list of {}", type_link(inner)),
+        TypeRef::Map(inner) => format!("a map from names to {}", type_link(inner)),
+        other => format!("`{}`", type_name(other)),
     }
 }
 
@@ -501,7 +511,7 @@ fn method_doc(op: &Operation) -> String {
     }
     let returns = match &op.response {
         Response::Empty => "nothing (`()`)".to_owned(),
-        Response::Json(t) => format!("`{}`", type_name(t)),
+        Response::Json(t) => type_link(t),
         Response::Text => "the body as text".to_owned(),
         Response::Binary => "a [`Download`](crate::Download) byte stream".to_owned(),
     };

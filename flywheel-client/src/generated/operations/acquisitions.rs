@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllAcquisitions`]: `exhaustive`, `join`, `join_avatars`, `collection_id`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `AcquisitionListOutputListOrPage`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage); `.into_stream()` pages through every item lazily.
     pub fn get_all_acquisitions(&self) -> GetAllAcquisitions {
         let request = self
             .request("getAllAcquisitions", ::reqwest::Method::GET, "/acquisitions");
@@ -25,7 +25,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`AcquisitionInput`).
     ///
-    /// `.send().await` returns `InsertedId`.
+    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
     pub fn add_acquisition(
         &self,
         body: crate::types::AcquisitionInput,
@@ -45,7 +45,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteAcquisitionsByIds`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_acquisitions_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -69,7 +69,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteAcquisitionsByQuery`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_acquisitions_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -95,7 +95,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisition`]: `join`, `join_avatars`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `AcquisitionOutput`.
+    /// `.send().await` returns [`AcquisitionOutput`](crate::types::AcquisitionOutput).
     pub fn get_acquisition(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -122,7 +122,7 @@ impl crate::Client {
     /// - `acquisition_id`: Acquisition id. Path parameter `acquisitionId` (`String`).
     /// - `body`: JSON request body (`AcquisitionModifyInput`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_acquisition(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -156,7 +156,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteAcquisition`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_acquisition(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -234,7 +234,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_acquisition_analysis_output_zip_info(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -279,7 +279,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_acquisition_analysis_output_download_ticket(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -372,7 +372,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_acquisition_analysis_input_zip_info(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -417,7 +417,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_acquisition_analysis_input_download_ticket(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -502,7 +502,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_acquisition_file_zip_info(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -540,7 +540,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_acquisition_download_ticket(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -579,7 +579,7 @@ impl crate::Client {
     /// - `file_name`: File name; any characters, sent percent-encoded as one path segment. Path parameter `fileName` (`String`).
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_acquisition_file(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -620,7 +620,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteAcquisitionFile`]: `delete_reason`, `force`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_acquisition_file(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -656,7 +656,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `PageOrAcquisitionListOutputAnalysesItemList`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
     pub fn get_acquisition_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -687,7 +687,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`AddAcquisitionAnalysis`]: `job`.
     ///
-    /// `.send().await` returns `InsertedId`.
+    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
     pub fn add_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -718,7 +718,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns `AnalysisOutputInflatedJobOrAnalysisOutput`.
+    /// `.send().await` returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
     pub fn get_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -752,7 +752,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `body`: JSON request body (`AnalysisModifyInput`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -793,7 +793,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteAcquisitionAnalysis`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -833,7 +833,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadOutputToAcquisitionAnalysis`]: `ticket`, `id`, `level`, `job`.
     ///
-    /// `.send().await` returns `Vec<FileOutput>`.
+    /// `.send().await` returns a list of [`FileOutput`](crate::types::FileOutput).
     pub fn upload_output_to_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -871,7 +871,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_acquisition_analysis_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -915,7 +915,7 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_acquisition_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -952,7 +952,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
-    /// `.send().await` returns `FileOutput`.
+    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
     pub fn get_acquisition_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -988,7 +988,7 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_acquisition_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1027,7 +1027,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_acquisition_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1058,7 +1058,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn get_acquisition_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1129,7 +1129,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_acquisition_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1164,7 +1164,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn add_acquisition_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1324,7 +1324,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `value`: The tag to interact with Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_acquisition_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1358,7 +1358,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `body`: note content JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn add_acquisition_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1397,7 +1397,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToAcquisition`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns `FileOutputListOrUploadTicketOutput`.
+    /// `.send().await` returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
     pub fn upload_file_to_acquisition(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1426,7 +1426,7 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn add_acquisition_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1599,7 +1599,7 @@ impl GetAllAcquisitions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `AcquisitionListOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::AcquisitionListOutput> {
         fn id_of(
             item: &crate::types::AcquisitionListOutput,
@@ -1608,7 +1608,7 @@ impl GetAllAcquisitions {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `AcquisitionListOutputListOrPage`.
+    /// Sends the request and decodes the JSON answer as [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage).
     ///
     /// # Errors
     ///
@@ -1635,7 +1635,7 @@ impl AddAcquisition {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `InsertedId`.
+    /// Sends the request and decodes the JSON answer as [`InsertedId`](crate::types::InsertedId).
     ///
     /// # Errors
     ///
@@ -1679,7 +1679,7 @@ impl DeleteAcquisitionsByIds {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1723,7 +1723,7 @@ impl DeleteAcquisitionsByQuery {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1789,7 +1789,7 @@ impl GetAcquisition {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `AcquisitionOutput`.
+    /// Sends the request and decodes the JSON answer as [`AcquisitionOutput`](crate::types::AcquisitionOutput).
     ///
     /// # Errors
     ///
@@ -1816,7 +1816,7 @@ impl ModifyAcquisition {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1860,7 +1860,7 @@ impl DeleteAcquisition {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2055,7 +2055,7 @@ impl GetAcquisitionAnalysisOutputZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -2149,7 +2149,7 @@ impl GetAcquisitionAnalysisOutputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -2344,7 +2344,7 @@ impl GetAcquisitionAnalysisInputZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -2438,7 +2438,7 @@ impl GetAcquisitionAnalysisInputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -2673,7 +2673,7 @@ impl GetAcquisitionFileZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -2787,7 +2787,7 @@ impl GetAcquisitionDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -2814,7 +2814,7 @@ impl ModifyAcquisitionFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2866,7 +2866,7 @@ impl DeleteAcquisitionFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -3016,7 +3016,7 @@ impl GetAcquisitionAnalyses {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `AcquisitionListOutputAnalysesItem`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(
         self,
     ) -> crate::Paginator<crate::types::AcquisitionListOutputAnalysesItem> {
@@ -3034,7 +3034,7 @@ impl GetAcquisitionAnalyses {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageOrAcquisitionListOutputAnalysesItemList`.
+    /// Sends the request and decodes the JSON answer as [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList).
     ///
     /// # Errors
     ///
@@ -3070,7 +3070,7 @@ impl AddAcquisitionAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `InsertedId`.
+    /// Sends the request and decodes the JSON answer as [`InsertedId`](crate::types::InsertedId).
     ///
     /// # Errors
     ///
@@ -3125,7 +3125,7 @@ impl GetAcquisitionAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `AnalysisOutputInflatedJobOrAnalysisOutput`.
+    /// Sends the request and decodes the JSON answer as [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
     ///
     /// # Errors
     ///
@@ -3153,7 +3153,7 @@ impl ModifyAcquisitionAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -3197,7 +3197,7 @@ impl DeleteAcquisitionAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -3270,7 +3270,7 @@ impl UploadOutputToAcquisitionAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<FileOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`FileOutput`](crate::types::FileOutput).
     ///
     /// # Errors
     ///
@@ -3297,7 +3297,7 @@ impl DeleteAcquisitionAnalysisNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -3324,7 +3324,7 @@ impl ModifyAcquisitionFileClassification {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -3351,7 +3351,7 @@ impl GetAcquisitionFileInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileOutput`](crate::types::FileOutput).
     ///
     /// # Errors
     ///
@@ -3378,7 +3378,7 @@ impl ModifyAcquisitionFileInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -3405,7 +3405,7 @@ impl ModifyAcquisitionInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -3432,7 +3432,7 @@ impl GetAcquisitionNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -3486,7 +3486,7 @@ impl DeleteAcquisitionNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -3513,7 +3513,7 @@ impl AddAcquisitionTag {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -3648,7 +3648,7 @@ impl DeleteAcquisitionTag {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -3675,7 +3675,7 @@ impl AddAcquisitionAnalysisNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -3785,7 +3785,7 @@ impl UploadFileToAcquisition {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileOutputListOrUploadTicketOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
     ///
     /// # Errors
     ///
@@ -3812,7 +3812,7 @@ impl AddAcquisitionNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///

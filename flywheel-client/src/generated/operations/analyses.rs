@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllAnalyses`]: `inflate_job`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `PageOrAcquisitionListOutputAnalysesItemList`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
     pub fn get_all_analyses(&self) -> GetAllAnalyses {
         let request = self
             .request("getAllAnalyses", ::reqwest::Method::GET, "/analyses");
@@ -27,7 +27,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteAnalysesByIds`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_analyses_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -47,7 +47,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteAnalysesByQuery`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_analyses_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -73,7 +73,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns `AnalysisOutputOrAnalysisOutputInflatedJob`.
+    /// `.send().await` returns [`AnalysisOutputOrAnalysisOutputInflatedJob`](crate::types::AnalysisOutputOrAnalysisOutputInflatedJob).
     pub fn get_analysis(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -98,7 +98,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `body`: new analysis fields JSON request body (`AnalysisModifyInput`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_analysis(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -126,7 +126,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteAnalysis`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_analysis(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -194,7 +194,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_analysis_output_zip_info(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -232,7 +232,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_analysis_output_download_ticket(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -311,7 +311,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_analysis_input_zip_info(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -347,7 +347,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_analysis_input_download_ticket(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -418,7 +418,7 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_analysis_info(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -447,7 +447,7 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
-    /// `.send().await` returns `FileOutput`.
+    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
     pub fn get_analysis_file_info(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -480,7 +480,7 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn add_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -511,7 +511,7 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn get_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -582,7 +582,7 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -617,7 +617,7 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn add_analysis_tag(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -719,7 +719,7 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `value`: The tag to interact with Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_analysis_tag(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -755,7 +755,7 @@ impl crate::Client {
     /// - `container_id`: The parent container id Path parameter `containerId` (`String`).
     /// - `subcontainer_name`: The sub container type Path parameter `subcontainerName` (`String`).
     ///
-    /// `.send().await` returns `Vec<AnalysisListOutput>`.
+    /// `.send().await` returns a list of [`AnalysisListOutput`](crate::types::AnalysisListOutput).
     pub fn get_analyses(
         &self,
         container_name: impl ::std::convert::Into<::std::string::String>,
@@ -903,7 +903,7 @@ impl GetAllAnalyses {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `AcquisitionListOutputAnalysesItem`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(
         self,
     ) -> crate::Paginator<crate::types::AcquisitionListOutputAnalysesItem> {
@@ -921,7 +921,7 @@ impl GetAllAnalyses {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageOrAcquisitionListOutputAnalysesItemList`.
+    /// Sends the request and decodes the JSON answer as [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList).
     ///
     /// # Errors
     ///
@@ -966,7 +966,7 @@ impl DeleteAnalysesByIds {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1010,7 +1010,7 @@ impl DeleteAnalysesByQuery {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1065,7 +1065,7 @@ impl GetAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `AnalysisOutputOrAnalysisOutputInflatedJob`.
+    /// Sends the request and decodes the JSON answer as [`AnalysisOutputOrAnalysisOutputInflatedJob`](crate::types::AnalysisOutputOrAnalysisOutputInflatedJob).
     ///
     /// # Errors
     ///
@@ -1093,7 +1093,7 @@ impl ModifyAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1137,7 +1137,7 @@ impl DeleteAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1332,7 +1332,7 @@ impl GetAnalysisOutputZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -1426,7 +1426,7 @@ impl GetAnalysisOutputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -1621,7 +1621,7 @@ impl GetAnalysisInputZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -1715,7 +1715,7 @@ impl GetAnalysisInputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -1842,7 +1842,7 @@ impl ModifyAnalysisInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1869,7 +1869,7 @@ impl GetAnalysisFileInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileOutput`](crate::types::FileOutput).
     ///
     /// # Errors
     ///
@@ -1896,7 +1896,7 @@ impl AddAnalysisNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -1923,7 +1923,7 @@ impl GetAnalysisNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -1977,7 +1977,7 @@ impl DeleteAnalysisNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2004,7 +2004,7 @@ impl AddAnalysisTag {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2085,7 +2085,7 @@ impl DeleteAnalysisTag {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2112,7 +2112,7 @@ impl GetAnalyses {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<AnalysisListOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`AnalysisListOutput`](crate::types::AnalysisListOutput).
     ///
     /// # Errors
     ///

@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`ListAuditTrailReports`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `PageOrAuditTrailReportList`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageOrAuditTrailReportList`](crate::types::PageOrAuditTrailReportList); `.into_stream()` pages through every item lazily.
     pub fn list_audit_trail_reports(&self) -> ListAuditTrailReports {
         let request = self
             .request(
@@ -31,7 +31,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`CreateReportInput`).
     ///
-    /// `.send().await` returns `AuditTrailReport`.
+    /// `.send().await` returns [`AuditTrailReport`](crate::types::AuditTrailReport).
     pub fn add_audit_trail_report(
         &self,
         body: crate::types::CreateReportInput,
@@ -55,7 +55,7 @@ impl crate::Client {
     ///
     /// - `report_id`: Report id. Path parameter `reportId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_audit_trail_report(
         &self,
         report_id: impl ::std::convert::Into<::std::string::String>,
@@ -82,7 +82,7 @@ impl crate::Client {
     /// - `report_id`: Report id. Path parameter `reportId` (`String`).
     /// - `body`: JSON request body (`ModifyReportInput`).
     ///
-    /// `.send().await` returns `AuditTrailReport`.
+    /// `.send().await` returns [`AuditTrailReport`](crate::types::AuditTrailReport).
     pub fn modify_audit_trail_report(
         &self,
         report_id: impl ::std::convert::Into<::std::string::String>,
@@ -234,14 +234,14 @@ impl ListAuditTrailReports {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `AuditTrailReport`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AuditTrailReport`](crate::types::AuditTrailReport); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::AuditTrailReport> {
         fn id_of(item: &crate::types::AuditTrailReport) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageOrAuditTrailReportList`.
+    /// Sends the request and decodes the JSON answer as [`PageOrAuditTrailReportList`](crate::types::PageOrAuditTrailReportList).
     ///
     /// # Errors
     ///
@@ -268,7 +268,7 @@ impl AddAuditTrailReport {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `AuditTrailReport`.
+    /// Sends the request and decodes the JSON answer as [`AuditTrailReport`](crate::types::AuditTrailReport).
     ///
     /// # Errors
     ///
@@ -295,7 +295,7 @@ impl DeleteAuditTrailReport {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -322,7 +322,7 @@ impl ModifyAuditTrailReport {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `AuditTrailReport`.
+    /// Sends the request and decodes the JSON answer as [`AuditTrailReport`](crate::types::AuditTrailReport).
     ///
     /// # Errors
     ///

@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// `GET /batch` (operation `getAllBatches`, tag `batch`).
     ///
-    /// `.send().await` returns `Vec<Batch>`.
+    /// `.send().await` returns a list of [`Batch`](crate::types::Batch).
     pub fn get_all_batches(&self) -> GetAllBatches {
         let request = self.request("getAllBatches", ::reqwest::Method::GET, "/batch");
         GetAllBatches { request }
@@ -22,7 +22,7 @@ impl crate::Client {
     ///
     /// - `body`: The batch proposal JSON request body (`ClassicBatchProposalInput`).
     ///
-    /// `.send().await` returns `ClassicBatchProposalOutput`.
+    /// `.send().await` returns [`ClassicBatchProposalOutput`](crate::types::ClassicBatchProposalOutput).
     pub fn propose_batch(
         &self,
         body: crate::types::ClassicBatchProposalInput,
@@ -40,7 +40,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`PremadeJobsBatchProposalInput`).
     ///
-    /// `.send().await` returns `PremadeJobsBatchProposal`.
+    /// `.send().await` returns [`PremadeJobsBatchProposal`](crate::types::PremadeJobsBatchProposal).
     pub fn create_batch_job_from_jobs(
         &self,
         body: crate::types::PremadeJobsBatchProposalInput,
@@ -60,7 +60,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetBatch`]: `jobs`.
     ///
-    /// `.send().await` returns `GetBatchResponse`.
+    /// `.send().await` returns [`GetBatchResponse`](crate::types::GetBatchResponse).
     pub fn get_batch(
         &self,
         batch_id: impl ::std::convert::Into<::std::string::String>,
@@ -84,7 +84,7 @@ impl crate::Client {
     ///
     /// - `batch_id`: Batch id. Path parameter `batchId` (`String`).
     ///
-    /// `.send().await` returns `CancelledBatchOutput`.
+    /// `.send().await` returns [`CancelledBatchOutput`](crate::types::CancelledBatchOutput).
     pub fn cancel_batch(
         &self,
         batch_id: impl ::std::convert::Into<::std::string::String>,
@@ -108,7 +108,7 @@ impl crate::Client {
     ///
     /// - `batch_id`: Batch id. Path parameter `batchId` (`String`).
     ///
-    /// `.send().await` returns `Vec<JobOutput>`.
+    /// `.send().await` returns a list of [`JobOutput`](crate::types::JobOutput).
     pub fn start_batch(
         &self,
         batch_id: impl ::std::convert::Into<::std::string::String>,
@@ -137,7 +137,7 @@ impl GetAllBatches {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<Batch>`.
+    /// Sends the request and decodes the JSON answer as a list of [`Batch`](crate::types::Batch).
     ///
     /// # Errors
     ///
@@ -164,7 +164,7 @@ impl ProposeBatch {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ClassicBatchProposalOutput`.
+    /// Sends the request and decodes the JSON answer as [`ClassicBatchProposalOutput`](crate::types::ClassicBatchProposalOutput).
     ///
     /// # Errors
     ///
@@ -191,7 +191,7 @@ impl CreateBatchJobFromJobs {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `PremadeJobsBatchProposal`.
+    /// Sends the request and decodes the JSON answer as [`PremadeJobsBatchProposal`](crate::types::PremadeJobsBatchProposal).
     ///
     /// # Errors
     ///
@@ -226,7 +226,7 @@ impl GetBatch {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetBatchResponse`.
+    /// Sends the request and decodes the JSON answer as [`GetBatchResponse`](crate::types::GetBatchResponse).
     ///
     /// # Errors
     ///
@@ -253,7 +253,7 @@ impl CancelBatch {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `CancelledBatchOutput`.
+    /// Sends the request and decodes the JSON answer as [`CancelledBatchOutput`](crate::types::CancelledBatchOutput).
     ///
     /// # Errors
     ///
@@ -280,7 +280,7 @@ impl StartBatch {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<JobOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`JobOutput`](crate::types::JobOutput).
     ///
     /// # Errors
     ///

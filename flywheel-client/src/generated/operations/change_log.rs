@@ -14,7 +14,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetChangeLog`]: `version`.
     ///
-    /// `.send().await` returns `ChangeLogDocument`.
+    /// `.send().await` returns [`ChangeLogDocument`](crate::types::ChangeLogDocument).
     pub fn get_change_log(
         &self,
         container_type: impl ::std::convert::Into<crate::types::ChangeLogContainerType>,
@@ -54,7 +54,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetFieldChangeLog`]: `version`.
     ///
-    /// `.send().await` returns `FieldChangeLogDocument`.
+    /// `.send().await` returns [`FieldChangeLogDocument`](crate::types::FieldChangeLogDocument).
     pub fn get_field_change_log(
         &self,
         container_type: impl ::std::convert::Into<crate::types::ChangeLogContainerType>,
@@ -111,7 +111,7 @@ impl GetChangeLog {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ChangeLogDocument`.
+    /// Sends the request and decodes the JSON answer as [`ChangeLogDocument`](crate::types::ChangeLogDocument).
     ///
     /// # Errors
     ///
@@ -146,7 +146,7 @@ impl GetFieldChangeLog {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FieldChangeLogDocument`.
+    /// Sends the request and decodes the JSON answer as [`FieldChangeLogDocument`](crate::types::FieldChangeLogDocument).
     ///
     /// # Errors
     ///

@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllCollections`]: `exhaustive`, `join_avatars`, `join_files`, `join`, `stats`, `include_all_info`, `user_id`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetAllCollectionsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`GetAllCollectionsResponse`](crate::types::GetAllCollectionsResponse); `.into_stream()` pages through every item lazily.
     pub fn get_all_collections(&self) -> GetAllCollections {
         let request = self
             .request("getAllCollections", ::reqwest::Method::GET, "/collections");
@@ -23,7 +23,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`CollectionInput`).
     ///
-    /// `.send().await` returns `InsertedId`.
+    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
     pub fn add_collection(&self, body: crate::types::CollectionInput) -> AddCollection {
         let mut request = self
             .request("addCollection", ::reqwest::Method::POST, "/collections");
@@ -40,7 +40,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteCollectionsByIds`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_collections_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -60,7 +60,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllCollectionsCurators`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
-    /// `.send().await` returns `Vec<Curator>`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns a list of [`Curator`](crate::types::Curator); `.into_stream()` pages through every item lazily.
     pub fn get_all_collections_curators(&self) -> GetAllCollectionsCurators {
         let request = self
             .request(
@@ -82,7 +82,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteCollectionsByQuery`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_collections_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -110,7 +110,7 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_collection_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -147,7 +147,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
-    /// `.send().await` returns `FileOutput`.
+    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
     pub fn get_collection_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -183,7 +183,7 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_collection_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -222,7 +222,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_collection_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -253,7 +253,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn get_collection_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -324,7 +324,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_collection_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -359,7 +359,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn add_collection_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -519,7 +519,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `value`: The tag to interact with Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_collection_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -553,7 +553,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetCollection`]: `join_avatars`, `join`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `CollectionOutput`.
+    /// `.send().await` returns [`CollectionOutput`](crate::types::CollectionOutput).
     pub fn get_collection(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -580,7 +580,7 @@ impl crate::Client {
     /// - `collection_id`: Collection id. Path parameter `collectionId` (`String`).
     /// - `body`: JSON request body (`CollectionInputWithContents`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_collection(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -610,7 +610,7 @@ impl crate::Client {
     ///
     /// - `collection_id`: Collection id. Path parameter `collectionId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_collection(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -638,7 +638,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetCollectionAcquisitions`]: `session`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `AcquisitionListOutputListOrPage`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage); `.into_stream()` pages through every item lazily.
     pub fn get_collection_acquisitions(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -710,7 +710,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetCollectionFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_collection_file_zip_info(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -748,7 +748,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetCollectionDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_collection_download_ticket(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -787,7 +787,7 @@ impl crate::Client {
     /// - `file_name`: File name; any characters, sent percent-encoded as one path segment. Path parameter `fileName` (`String`).
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_collection_file(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -828,7 +828,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteCollectionFile`]: `delete_reason`, `force`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_collection_file(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -861,7 +861,7 @@ impl crate::Client {
     /// - `collection_id`: Collection id. Path parameter `collectionId` (`String`).
     /// - `body`: JSON request body (`AccessPermission`).
     ///
-    /// `.send().await` returns `AccessPermissionOutput`.
+    /// `.send().await` returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
     pub fn add_collection_permission(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -892,7 +892,7 @@ impl crate::Client {
     /// - `collection_id`: Collection id. Path parameter `collectionId` (`String`).
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
-    /// `.send().await` returns `AccessPermissionOutput`.
+    /// `.send().await` returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
     pub fn get_collection_user_permission(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -930,7 +930,7 @@ impl crate::Client {
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     /// - `body`: JSON request body (`AccessPermissionUpdate`).
     ///
-    /// `.send().await` returns `AccessPermissionOutput`.
+    /// `.send().await` returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
     pub fn modify_collection_user_permission(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -967,7 +967,7 @@ impl crate::Client {
     /// - `collection_id`: Collection id. Path parameter `collectionId` (`String`).
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn delete_collection_user_permission(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -1005,7 +1005,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetCollectionSessions`]: `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `SessionListOutputListOrPage`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`SessionListOutputListOrPage`](crate::types::SessionListOutputListOrPage); `.into_stream()` pages through every item lazily.
     pub fn get_collection_sessions(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -1034,7 +1034,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToCollection`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns `FileOutputListOrUploadTicketOutput`.
+    /// `.send().await` returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
     pub fn upload_file_to_collection(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1063,7 +1063,7 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn add_collection_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1246,7 +1246,7 @@ impl GetAllCollections {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `CollectionWithStats`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`CollectionWithStats`](crate::types::CollectionWithStats); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::CollectionWithStats> {
         fn id_of(
             item: &crate::types::CollectionWithStats,
@@ -1255,7 +1255,7 @@ impl GetAllCollections {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetAllCollectionsResponse`.
+    /// Sends the request and decodes the JSON answer as [`GetAllCollectionsResponse`](crate::types::GetAllCollectionsResponse).
     ///
     /// # Errors
     ///
@@ -1282,7 +1282,7 @@ impl AddCollection {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `InsertedId`.
+    /// Sends the request and decodes the JSON answer as [`InsertedId`](crate::types::InsertedId).
     ///
     /// # Errors
     ///
@@ -1326,7 +1326,7 @@ impl DeleteCollectionsByIds {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1421,14 +1421,14 @@ impl GetAllCollectionsCurators {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `Curator`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`Curator`](crate::types::Curator); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::Curator> {
         fn id_of(item: &crate::types::Curator) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `Vec<Curator>`.
+    /// Sends the request and decodes the JSON answer as a list of [`Curator`](crate::types::Curator).
     ///
     /// # Errors
     ///
@@ -1472,7 +1472,7 @@ impl DeleteCollectionsByQuery {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1499,7 +1499,7 @@ impl ModifyCollectionFileClassification {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1526,7 +1526,7 @@ impl GetCollectionFileInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileOutput`](crate::types::FileOutput).
     ///
     /// # Errors
     ///
@@ -1553,7 +1553,7 @@ impl ModifyCollectionFileInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1580,7 +1580,7 @@ impl ModifyCollectionInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1607,7 +1607,7 @@ impl GetCollectionNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -1661,7 +1661,7 @@ impl DeleteCollectionNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1688,7 +1688,7 @@ impl AddCollectionTag {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1823,7 +1823,7 @@ impl DeleteCollectionTag {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1889,7 +1889,7 @@ impl GetCollection {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `CollectionOutput`.
+    /// Sends the request and decodes the JSON answer as [`CollectionOutput`](crate::types::CollectionOutput).
     ///
     /// # Errors
     ///
@@ -1916,7 +1916,7 @@ impl ModifyCollection {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1943,7 +1943,7 @@ impl DeleteCollection {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2072,7 +2072,7 @@ impl GetCollectionAcquisitions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `AcquisitionListOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::AcquisitionListOutput> {
         fn id_of(
             item: &crate::types::AcquisitionListOutput,
@@ -2081,7 +2081,7 @@ impl GetCollectionAcquisitions {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `AcquisitionListOutputListOrPage`.
+    /// Sends the request and decodes the JSON answer as [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage).
     ///
     /// # Errors
     ///
@@ -2316,7 +2316,7 @@ impl GetCollectionFileZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -2430,7 +2430,7 @@ impl GetCollectionDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -2457,7 +2457,7 @@ impl ModifyCollectionFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2509,7 +2509,7 @@ impl DeleteCollectionFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2536,7 +2536,7 @@ impl AddCollectionPermission {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `AccessPermissionOutput`.
+    /// Sends the request and decodes the JSON answer as [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
     ///
     /// # Errors
     ///
@@ -2563,7 +2563,7 @@ impl GetCollectionUserPermission {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `AccessPermissionOutput`.
+    /// Sends the request and decodes the JSON answer as [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
     ///
     /// # Errors
     ///
@@ -2590,7 +2590,7 @@ impl ModifyCollectionUserPermission {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `AccessPermissionOutput`.
+    /// Sends the request and decodes the JSON answer as [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
     ///
     /// # Errors
     ///
@@ -2617,7 +2617,7 @@ impl DeleteCollectionUserPermission {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2739,14 +2739,14 @@ impl GetCollectionSessions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `SessionListOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`SessionListOutput`](crate::types::SessionListOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::SessionListOutput> {
         fn id_of(item: &crate::types::SessionListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `SessionListOutputListOrPage`.
+    /// Sends the request and decodes the JSON answer as [`SessionListOutputListOrPage`](crate::types::SessionListOutputListOrPage).
     ///
     /// # Errors
     ///
@@ -2856,7 +2856,7 @@ impl UploadFileToCollection {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileOutputListOrUploadTicketOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
     ///
     /// # Errors
     ///
@@ -2883,7 +2883,7 @@ impl AddCollectionNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///

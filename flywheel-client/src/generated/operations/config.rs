@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// `GET /config` (operation `getConfig`, tag `config`).
     ///
-    /// `.send().await` returns `ConfigOut`.
+    /// `.send().await` returns [`ConfigOut`](crate::types::ConfigOut).
     pub fn get_config(&self) -> GetConfig {
         let request = self.request("getConfig", ::reqwest::Method::GET, "/config");
         GetConfig { request }
@@ -31,7 +31,7 @@ impl crate::Client {
     ///
     /// `GET /version` (operation `getVersion`, tag `config`).
     ///
-    /// `.send().await` returns `Version`.
+    /// `.send().await` returns [`Version`](crate::types::Version).
     pub fn get_version(&self) -> GetVersion {
         let request = self.request("getVersion", ::reqwest::Method::GET, "/version");
         GetVersion { request }
@@ -51,7 +51,7 @@ impl GetConfig {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ConfigOut`.
+    /// Sends the request and decodes the JSON answer as [`ConfigOut`](crate::types::ConfigOut).
     ///
     /// # Errors
     ///
@@ -105,7 +105,7 @@ impl GetVersion {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Version`.
+    /// Sends the request and decodes the JSON answer as [`Version`](crate::types::Version).
     ///
     /// # Errors
     ///

@@ -15,7 +15,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainerAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `PageOrAcquisitionListOutputAnalysesItemList`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
     pub fn get_container_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -46,7 +46,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`AddContainerAnalysis`]: `job`.
     ///
-    /// `.send().await` returns `InsertedId`.
+    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
     pub fn add_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -77,7 +77,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainerAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns `AnalysisOutputInflatedJobOrAnalysisOutput`.
+    /// `.send().await` returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
     pub fn get_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -111,7 +111,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `body`: JSON request body (`AnalysisModifyInput`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -150,7 +150,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteContainerAnalysis`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -188,7 +188,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadOutputToContainerAnalysis`]: `ticket`, `id`, `level`, `job`.
     ///
-    /// `.send().await` returns `Vec<FileOutput>`.
+    /// `.send().await` returns a list of [`FileOutput`](crate::types::FileOutput).
     pub fn upload_output_to_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -226,7 +226,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_container_analysis_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -270,7 +270,7 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_container_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -307,7 +307,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
-    /// `.send().await` returns `FileOutput`.
+    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
     pub fn get_container_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -343,7 +343,7 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_container_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -380,7 +380,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_container_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -411,7 +411,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn get_container_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -482,7 +482,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_container_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -517,7 +517,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn add_container_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -677,7 +677,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `value`: The tag to interact with Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_container_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -713,7 +713,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainer`]: `join`, `join_avatars`.
     ///
-    /// `.send().await` returns `GetContainerResponse`.
+    /// `.send().await` returns [`GetContainerResponse`](crate::types::GetContainerResponse).
     pub fn get_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -742,7 +742,7 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`ContainerUpdate`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -774,7 +774,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteContainer`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -852,7 +852,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainerAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_container_analysis_output_zip_info(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -897,7 +897,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainerAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_container_analysis_output_download_ticket(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -990,7 +990,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainerAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_container_analysis_input_zip_info(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1035,7 +1035,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainerAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_container_analysis_input_download_ticket(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1078,7 +1078,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `body`: note content JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn add_container_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1117,7 +1117,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToContainer`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns `FileOutputListOrUploadTicketOutput`.
+    /// `.send().await` returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
     pub fn upload_file_to_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1189,7 +1189,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainerFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_container_file_zip_info(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1225,7 +1225,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainerDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_container_download_ticket(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1264,7 +1264,7 @@ impl crate::Client {
     /// - `file_name`: File name; any characters, sent percent-encoded as one path segment. Path parameter `fileName` (`String`).
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_container_file(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1305,7 +1305,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteContainerFile`]: `delete_reason`, `force`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_container_file(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1338,7 +1338,7 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn add_container_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1370,7 +1370,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetViews`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
-    /// `.send().await` returns `Vec<ViewOutput>`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns a list of [`ViewOutput`](crate::types::ViewOutput); `.into_stream()` pages through every item lazily.
     pub fn get_views(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1399,7 +1399,7 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`ContainerIdViewInput`).
     ///
-    /// `.send().await` returns `ViewIdOutput`.
+    /// `.send().await` returns [`ViewIdOutput`](crate::types::ViewIdOutput).
     pub fn add_view(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1557,7 +1557,7 @@ impl GetContainerAnalyses {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `AcquisitionListOutputAnalysesItem`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(
         self,
     ) -> crate::Paginator<crate::types::AcquisitionListOutputAnalysesItem> {
@@ -1575,7 +1575,7 @@ impl GetContainerAnalyses {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageOrAcquisitionListOutputAnalysesItemList`.
+    /// Sends the request and decodes the JSON answer as [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList).
     ///
     /// # Errors
     ///
@@ -1611,7 +1611,7 @@ impl AddContainerAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `InsertedId`.
+    /// Sends the request and decodes the JSON answer as [`InsertedId`](crate::types::InsertedId).
     ///
     /// # Errors
     ///
@@ -1666,7 +1666,7 @@ impl GetContainerAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `AnalysisOutputInflatedJobOrAnalysisOutput`.
+    /// Sends the request and decodes the JSON answer as [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
     ///
     /// # Errors
     ///
@@ -1694,7 +1694,7 @@ impl ModifyContainerAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1738,7 +1738,7 @@ impl DeleteContainerAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1811,7 +1811,7 @@ impl UploadOutputToContainerAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<FileOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`FileOutput`](crate::types::FileOutput).
     ///
     /// # Errors
     ///
@@ -1838,7 +1838,7 @@ impl DeleteContainerAnalysisNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1865,7 +1865,7 @@ impl ModifyContainerFileClassification {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1892,7 +1892,7 @@ impl GetContainerFileInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileOutput`](crate::types::FileOutput).
     ///
     /// # Errors
     ///
@@ -1919,7 +1919,7 @@ impl ModifyContainerFileInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1946,7 +1946,7 @@ impl ModifyContainerInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1973,7 +1973,7 @@ impl GetContainerNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -2027,7 +2027,7 @@ impl DeleteContainerNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2054,7 +2054,7 @@ impl AddContainerTag {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2189,7 +2189,7 @@ impl DeleteContainerTag {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2236,7 +2236,7 @@ impl GetContainer {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GetContainerResponse`.
+    /// Sends the request and decodes the JSON answer as [`GetContainerResponse`](crate::types::GetContainerResponse).
     ///
     /// # Errors
     ///
@@ -2263,7 +2263,7 @@ impl ModifyContainer {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2307,7 +2307,7 @@ impl DeleteContainer {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2502,7 +2502,7 @@ impl GetContainerAnalysisOutputZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -2596,7 +2596,7 @@ impl GetContainerAnalysisOutputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -2791,7 +2791,7 @@ impl GetContainerAnalysisInputZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -2885,7 +2885,7 @@ impl GetContainerAnalysisInputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -2912,7 +2912,7 @@ impl AddContainerAnalysisNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -3022,7 +3022,7 @@ impl UploadFileToContainer {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileOutputListOrUploadTicketOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
     ///
     /// # Errors
     ///
@@ -3257,7 +3257,7 @@ impl GetContainerFileZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -3371,7 +3371,7 @@ impl GetContainerDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -3398,7 +3398,7 @@ impl ModifyContainerFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -3450,7 +3450,7 @@ impl DeleteContainerFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -3477,7 +3477,7 @@ impl AddContainerNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -3572,14 +3572,14 @@ impl GetViews {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `ViewOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`ViewOutput`](crate::types::ViewOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::ViewOutput> {
         fn id_of(item: &crate::types::ViewOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `Vec<ViewOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`ViewOutput`](crate::types::ViewOutput).
     ///
     /// # Errors
     ///
@@ -3606,7 +3606,7 @@ impl AddView {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ViewIdOutput`.
+    /// Sends the request and decodes the JSON answer as [`ViewIdOutput`](crate::types::ViewIdOutput).
     ///
     /// # Errors
     ///

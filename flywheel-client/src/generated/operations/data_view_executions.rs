@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllDataViewExecutions`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `PageOrDataViewExecutionList`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageOrDataViewExecutionList`](crate::types::PageOrDataViewExecutionList); `.into_stream()` pages through every item lazily.
     pub fn get_all_data_view_executions(&self) -> GetAllDataViewExecutions {
         let request = self
             .request(
@@ -29,7 +29,7 @@ impl crate::Client {
     ///
     /// - `data_view_execution_id`: Data view execution id. Path parameter `dataViewExecutionId` (`String`).
     ///
-    /// `.send().await` returns `DataViewExecution`.
+    /// `.send().await` returns [`DataViewExecution`](crate::types::DataViewExecution).
     pub fn get_data_view_execution(
         &self,
         data_view_execution_id: impl ::std::convert::Into<::std::string::String>,
@@ -89,7 +89,7 @@ impl crate::Client {
     ///
     /// - `data_view_execution_id`: Data view execution id. Path parameter `dataViewExecutionId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_view_execution(
         &self,
         data_view_execution_id: impl ::std::convert::Into<::std::string::String>,
@@ -119,7 +119,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`SaveDataViewExecution`]: `file_format`.
     ///
-    /// `.send().await` returns `File`.
+    /// `.send().await` returns [`File`](crate::types::File).
     pub fn save_data_view_execution(
         &self,
         data_view_execution_id: impl ::std::convert::Into<::std::string::String>,
@@ -249,14 +249,14 @@ impl GetAllDataViewExecutions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `DataViewExecution`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`DataViewExecution`](crate::types::DataViewExecution); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::DataViewExecution> {
         fn id_of(item: &crate::types::DataViewExecution) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageOrDataViewExecutionList`.
+    /// Sends the request and decodes the JSON answer as [`PageOrDataViewExecutionList`](crate::types::PageOrDataViewExecutionList).
     ///
     /// # Errors
     ///
@@ -283,7 +283,7 @@ impl GetDataViewExecution {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DataViewExecution`.
+    /// Sends the request and decodes the JSON answer as [`DataViewExecution`](crate::types::DataViewExecution).
     ///
     /// # Errors
     ///
@@ -382,7 +382,7 @@ impl DeleteViewExecution {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -424,7 +424,7 @@ impl SaveDataViewExecution {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `File`.
+    /// Sends the request and decodes the JSON answer as [`File`](crate::types::File).
     ///
     /// # Errors
     ///

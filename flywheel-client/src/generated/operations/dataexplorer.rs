@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllSavedSearches`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `SaveSearchOutputListOrSaveSearchPage`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`SaveSearchOutputListOrSaveSearchPage`](crate::types::SaveSearchOutputListOrSaveSearchPage); `.into_stream()` pages through every item lazily.
     pub fn get_all_saved_searches(&self) -> GetAllSavedSearches {
         let request = self
             .request(
@@ -27,7 +27,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`SaveSearchInput`).
     ///
-    /// `.send().await` returns `InsertedId`.
+    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
     pub fn save_search(&self, body: crate::types::SaveSearchInput) -> SaveSearch {
         let mut request = self
             .request("saveSearch", ::reqwest::Method::POST, "/dataexplorer/queries");
@@ -42,7 +42,7 @@ impl crate::Client {
     ///
     /// - `search_id`: Search id. Path parameter `searchId` (`String`).
     ///
-    /// `.send().await` returns `SaveSearch`.
+    /// `.send().await` returns [`SaveSearch`](crate::types::SaveSearch).
     pub fn get_saved_search(
         &self,
         search_id: impl ::std::convert::Into<::std::string::String>,
@@ -69,7 +69,7 @@ impl crate::Client {
     /// - `search_id`: Search id. Path parameter `searchId` (`String`).
     /// - `body`: JSON request body (`SaveSearchUpdate`).
     ///
-    /// `.send().await` returns `SaveSearch`.
+    /// `.send().await` returns [`SaveSearch`](crate::types::SaveSearch).
     pub fn replace_search(
         &self,
         search_id: impl ::std::convert::Into<::std::string::String>,
@@ -97,7 +97,7 @@ impl crate::Client {
     ///
     /// - `search_id`: Search id. Path parameter `searchId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_save_search(
         &self,
         search_id: impl ::std::convert::Into<::std::string::String>,
@@ -125,7 +125,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`Search`]: `simple`, `size`, `facets`, `csv`.
     ///
-    /// `.send().await` returns `SearchResponseListOrObject`.
+    /// `.send().await` returns [`SearchResponseListOrObject`](crate::types::SearchResponseListOrObject).
     pub fn search(&self, body: crate::types::SearchQuery) -> Search {
         let mut request = self
             .request("search", ::reqwest::Method::POST, "/dataexplorer/search");
@@ -142,7 +142,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`StructuredQuery`).
     ///
-    /// `.send().await` returns `ParsedQueryResponse`.
+    /// `.send().await` returns [`ParsedQueryResponse`](crate::types::ParsedQueryResponse).
     pub fn parse_search_query(
         &self,
         body: crate::types::StructuredQuery,
@@ -160,7 +160,7 @@ impl crate::Client {
     ///
     /// `GET /dataexplorer/search/status` (operation `getSearchStatus`, tag `dataexplorer`).
     ///
-    /// `.send().await` returns `SearchStatus`.
+    /// `.send().await` returns [`SearchStatus`](crate::types::SearchStatus).
     pub fn get_search_status(&self) -> GetSearchStatus {
         let request = self
             .request(
@@ -180,7 +180,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`StructuredQuery`).
     ///
-    /// `.send().await` returns `StructuredQuerySuggestions`.
+    /// `.send().await` returns [`StructuredQuerySuggestions`](crate::types::StructuredQuerySuggestions).
     pub fn get_search_query_suggestions(
         &self,
         body: crate::types::StructuredQuery,
@@ -306,14 +306,14 @@ impl GetAllSavedSearches {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `SaveSearchOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`SaveSearchOutput`](crate::types::SaveSearchOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::SaveSearchOutput> {
         fn id_of(item: &crate::types::SaveSearchOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `SaveSearchOutputListOrSaveSearchPage`.
+    /// Sends the request and decodes the JSON answer as [`SaveSearchOutputListOrSaveSearchPage`](crate::types::SaveSearchOutputListOrSaveSearchPage).
     ///
     /// # Errors
     ///
@@ -340,7 +340,7 @@ impl SaveSearch {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `InsertedId`.
+    /// Sends the request and decodes the JSON answer as [`InsertedId`](crate::types::InsertedId).
     ///
     /// # Errors
     ///
@@ -367,7 +367,7 @@ impl GetSavedSearch {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `SaveSearch`.
+    /// Sends the request and decodes the JSON answer as [`SaveSearch`](crate::types::SaveSearch).
     ///
     /// # Errors
     ///
@@ -394,7 +394,7 @@ impl ReplaceSearch {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `SaveSearch`.
+    /// Sends the request and decodes the JSON answer as [`SaveSearch`](crate::types::SaveSearch).
     ///
     /// # Errors
     ///
@@ -421,7 +421,7 @@ impl DeleteSaveSearch {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -480,7 +480,7 @@ impl Search {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `SearchResponseListOrObject`.
+    /// Sends the request and decodes the JSON answer as [`SearchResponseListOrObject`](crate::types::SearchResponseListOrObject).
     ///
     /// # Errors
     ///
@@ -507,7 +507,7 @@ impl ParseSearchQuery {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ParsedQueryResponse`.
+    /// Sends the request and decodes the JSON answer as [`ParsedQueryResponse`](crate::types::ParsedQueryResponse).
     ///
     /// # Errors
     ///
@@ -534,7 +534,7 @@ impl GetSearchStatus {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `SearchStatus`.
+    /// Sends the request and decodes the JSON answer as [`SearchStatus`](crate::types::SearchStatus).
     ///
     /// # Errors
     ///
@@ -561,7 +561,7 @@ impl GetSearchQuerySuggestions {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `StructuredQuerySuggestions`.
+    /// Sends the request and decodes the JSON answer as [`StructuredQuerySuggestions`](crate::types::StructuredQuerySuggestions).
     ///
     /// # Errors
     ///

@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllDevices`]: `join_keys`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `EgressDeviceListOrEgressDevicePage`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`EgressDeviceListOrEgressDevicePage`](crate::types::EgressDeviceListOrEgressDevicePage); `.into_stream()` pages through every item lazily.
     pub fn get_all_devices(&self) -> GetAllDevices {
         let request = self.request("getAllDevices", ::reqwest::Method::GET, "/devices");
         GetAllDevices { request }
@@ -26,7 +26,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`DeviceCreate`).
     ///
-    /// `.send().await` returns `EgressDevice`.
+    /// `.send().await` returns [`EgressDevice`](crate::types::EgressDevice).
     pub fn create_device(&self, body: crate::types::DeviceCreate) -> CreateDevice {
         let mut request = self
             .request("createDevice", ::reqwest::Method::POST, "/devices");
@@ -37,7 +37,7 @@ impl crate::Client {
     ///
     /// `GET /devices/self` (operation `getCurrentDevice`, tag `devices`).
     ///
-    /// `.send().await` returns `EgressDevice`.
+    /// `.send().await` returns [`EgressDevice`](crate::types::EgressDevice).
     pub fn get_current_device(&self) -> GetCurrentDevice {
         let request = self
             .request("getCurrentDevice", ::reqwest::Method::GET, "/devices/self");
@@ -53,7 +53,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`DeviceSelfUpdate`).
     ///
-    /// `.send().await` returns `EgressDevice`.
+    /// `.send().await` returns [`EgressDevice`](crate::types::EgressDevice).
     pub fn update_device(&self, body: crate::types::DeviceSelfUpdate) -> UpdateDevice {
         let mut request = self
             .request("updateDevice", ::reqwest::Method::PUT, "/devices/self");
@@ -66,7 +66,7 @@ impl crate::Client {
     ///
     /// `GET /devices/status` (operation `getAllDevicesStatus`, tag `devices`).
     ///
-    /// `.send().await` returns `BTreeMap<String, DeviceStatusEntry>`.
+    /// `.send().await` returns a map from names to [`DeviceStatusEntry`](crate::types::DeviceStatusEntry).
     pub fn get_all_devices_status(&self) -> GetAllDevicesStatus {
         let request = self
             .request("getAllDevicesStatus", ::reqwest::Method::GET, "/devices/status");
@@ -80,7 +80,7 @@ impl crate::Client {
     ///
     /// - `device_id`: Device id. Path parameter `deviceId` (`String`).
     ///
-    /// `.send().await` returns `EgressDevice`.
+    /// `.send().await` returns [`EgressDevice`](crate::types::EgressDevice).
     pub fn get_device(
         &self,
         device_id: impl ::std::convert::Into<::std::string::String>,
@@ -103,7 +103,7 @@ impl crate::Client {
     /// - `device_id`: Device id. Path parameter `deviceId` (`String`).
     /// - `body`: JSON request body (`DeviceAdminUpdate`).
     ///
-    /// `.send().await` returns `EgressDevice`.
+    /// `.send().await` returns [`EgressDevice`](crate::types::EgressDevice).
     pub fn modify_device(
         &self,
         device_id: impl ::std::convert::Into<::std::string::String>,
@@ -338,14 +338,14 @@ impl GetAllDevices {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `EgressDevice`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`EgressDevice`](crate::types::EgressDevice); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::EgressDevice> {
         fn id_of(item: &crate::types::EgressDevice) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `EgressDeviceListOrEgressDevicePage`.
+    /// Sends the request and decodes the JSON answer as [`EgressDeviceListOrEgressDevicePage`](crate::types::EgressDeviceListOrEgressDevicePage).
     ///
     /// # Errors
     ///
@@ -372,7 +372,7 @@ impl CreateDevice {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `EgressDevice`.
+    /// Sends the request and decodes the JSON answer as [`EgressDevice`](crate::types::EgressDevice).
     ///
     /// # Errors
     ///
@@ -399,7 +399,7 @@ impl GetCurrentDevice {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `EgressDevice`.
+    /// Sends the request and decodes the JSON answer as [`EgressDevice`](crate::types::EgressDevice).
     ///
     /// # Errors
     ///
@@ -426,7 +426,7 @@ impl UpdateDevice {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `EgressDevice`.
+    /// Sends the request and decodes the JSON answer as [`EgressDevice`](crate::types::EgressDevice).
     ///
     /// # Errors
     ///
@@ -453,7 +453,7 @@ impl GetAllDevicesStatus {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `BTreeMap<String, DeviceStatusEntry>`.
+    /// Sends the request and decodes the JSON answer as a map from names to [`DeviceStatusEntry`](crate::types::DeviceStatusEntry).
     ///
     /// # Errors
     ///
@@ -491,7 +491,7 @@ impl GetDevice {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `EgressDevice`.
+    /// Sends the request and decodes the JSON answer as [`EgressDevice`](crate::types::EgressDevice).
     ///
     /// # Errors
     ///
@@ -518,7 +518,7 @@ impl ModifyDevice {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `EgressDevice`.
+    /// Sends the request and decodes the JSON answer as [`EgressDevice`](crate::types::EgressDevice).
     ///
     /// # Errors
     ///

@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// `GET /dimse/projects` (operation `getAllProjectAets`, tag `dimse`).
     ///
-    /// `.send().await` returns `Vec<ProjectAet>`.
+    /// `.send().await` returns a list of [`ProjectAet`](crate::types::ProjectAet).
     pub fn get_all_project_aets(&self) -> GetAllProjectAets {
         let request = self
             .request("getAllProjectAets", ::reqwest::Method::GET, "/dimse/projects");
@@ -25,7 +25,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`ProjectAetInput`).
     ///
-    /// `.send().await` returns `BaseAet`.
+    /// `.send().await` returns [`BaseAet`](crate::types::BaseAet).
     pub fn create_project_aet(
         &self,
         body: crate::types::ProjectAetInput,
@@ -45,7 +45,7 @@ impl crate::Client {
     ///
     /// - `project_aet`: Project aet. Path parameter `projectAet` (`String`).
     ///
-    /// `.send().await` returns `ProjectAet`.
+    /// `.send().await` returns [`ProjectAet`](crate::types::ProjectAet).
     pub fn get_project_aet(
         &self,
         project_aet: impl ::std::convert::Into<::std::string::String>,
@@ -73,7 +73,7 @@ impl crate::Client {
     ///
     /// - `project_aet`: Project aet. Path parameter `projectAet` (`String`).
     ///
-    /// `.send().await` returns `BTreeMap<String, i64>`.
+    /// `.send().await` returns a map from names to `i64`.
     pub fn delete_project_aet(
         &self,
         project_aet: impl ::std::convert::Into<::std::string::String>,
@@ -97,7 +97,7 @@ impl crate::Client {
     ///
     /// `GET /dimse/services` (operation `getAllServiceAets`, tag `dimse`).
     ///
-    /// `.send().await` returns `Vec<ServiceAet>`.
+    /// `.send().await` returns a list of [`ServiceAet`](crate::types::ServiceAet).
     pub fn get_all_service_aets(&self) -> GetAllServiceAets {
         let request = self
             .request("getAllServiceAets", ::reqwest::Method::GET, "/dimse/services");
@@ -113,7 +113,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`ProjectAetInputOrServiceAetInput`).
     ///
-    /// `.send().await` returns `ServiceAet`.
+    /// `.send().await` returns [`ServiceAet`](crate::types::ServiceAet).
     pub fn create_service_aet(
         &self,
         body: crate::types::ProjectAetInputOrServiceAetInput,
@@ -133,7 +133,7 @@ impl crate::Client {
     ///
     /// - `service_aet`: Service aet. Path parameter `serviceAet` (`String`).
     ///
-    /// `.send().await` returns `ServiceAet`.
+    /// `.send().await` returns [`ServiceAet`](crate::types::ServiceAet).
     pub fn get_service_aet(
         &self,
         service_aet: impl ::std::convert::Into<::std::string::String>,
@@ -161,7 +161,7 @@ impl crate::Client {
     ///
     /// - `service_aet`: Service aet. Path parameter `serviceAet` (`String`).
     ///
-    /// `.send().await` returns `BTreeMap<String, i64>`.
+    /// `.send().await` returns a map from names to `i64`.
     pub fn delete_service_aet(
         &self,
         service_aet: impl ::std::convert::Into<::std::string::String>,
@@ -194,7 +194,7 @@ impl GetAllProjectAets {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<ProjectAet>`.
+    /// Sends the request and decodes the JSON answer as a list of [`ProjectAet`](crate::types::ProjectAet).
     ///
     /// # Errors
     ///
@@ -221,7 +221,7 @@ impl CreateProjectAet {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `BaseAet`.
+    /// Sends the request and decodes the JSON answer as [`BaseAet`](crate::types::BaseAet).
     ///
     /// # Errors
     ///
@@ -248,7 +248,7 @@ impl GetProjectAet {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ProjectAet`.
+    /// Sends the request and decodes the JSON answer as [`ProjectAet`](crate::types::ProjectAet).
     ///
     /// # Errors
     ///
@@ -275,7 +275,7 @@ impl DeleteProjectAet {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `BTreeMap<String, i64>`.
+    /// Sends the request and decodes the JSON answer as a map from names to `i64`.
     ///
     /// # Errors
     ///
@@ -303,7 +303,7 @@ impl GetAllServiceAets {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<ServiceAet>`.
+    /// Sends the request and decodes the JSON answer as a list of [`ServiceAet`](crate::types::ServiceAet).
     ///
     /// # Errors
     ///
@@ -330,7 +330,7 @@ impl CreateServiceAet {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ServiceAet`.
+    /// Sends the request and decodes the JSON answer as [`ServiceAet`](crate::types::ServiceAet).
     ///
     /// # Errors
     ///
@@ -357,7 +357,7 @@ impl GetServiceAet {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ServiceAet`.
+    /// Sends the request and decodes the JSON answer as [`ServiceAet`](crate::types::ServiceAet).
     ///
     /// # Errors
     ///
@@ -384,7 +384,7 @@ impl DeleteServiceAet {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `BTreeMap<String, i64>`.
+    /// Sends the request and decodes the JSON answer as a map from names to `i64`.
     ///
     /// # Errors
     ///

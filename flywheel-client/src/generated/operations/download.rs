@@ -41,7 +41,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`CreateDownloadTicket`]: `type`, `bulk`, `metadata`, `analyses`, `prefix`.
     ///
-    /// `.send().await` returns `DownloadTicketStub`.
+    /// `.send().await` returns [`DownloadTicketStub`](crate::types::DownloadTicketStub).
     pub fn create_download_ticket(
         &self,
         body: crate::types::DownloadInput,
@@ -158,7 +158,7 @@ impl CreateDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStub`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStub`](crate::types::DownloadTicketStub).
     ///
     /// # Errors
     ///

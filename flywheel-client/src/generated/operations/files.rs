@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllFiles`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
-    /// `.send().await` returns `PageGenericFileOutput`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageGenericFileOutput`](crate::types::PageGenericFileOutput); `.into_stream()` pages through every item lazily.
     pub fn get_all_files(&self) -> GetAllFiles {
         let request = self.request("getAllFiles", ::reqwest::Method::GET, "/files");
         GetAllFiles { request }
@@ -28,7 +28,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UpsertFile`]: `force_update`.
     ///
-    /// `.send().await` returns `FileUpsertOutput`.
+    /// `.send().await` returns [`FileUpsertOutput`](crate::types::FileUpsertOutput).
     pub fn upsert_file(&self, body: crate::types::FileUpsertInput) -> UpsertFile {
         let mut request = self.request("upsertFile", ::reqwest::Method::POST, "/files");
         request.json_body(&body);
@@ -44,7 +44,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteFilesByIds`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_files_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -64,7 +64,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteFilesByQuery`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_files_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -90,7 +90,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetFile`]: `version`.
     ///
-    /// `.send().await` returns `FileOutput`.
+    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
     pub fn get_file(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -118,7 +118,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteFile`]: `version`, `delete_reason`, `force`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_file(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -143,7 +143,7 @@ impl crate::Client {
     /// - `file_id`: File id. Path parameter `fileId` (`String`).
     /// - `body`: JSON request body (`FileMoveInput`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn move_file(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -171,7 +171,7 @@ impl crate::Client {
     /// - `version`: Query parameter `version` (`i64`).
     /// - `evaluate_gear_rules`: Specify if gear rules should be reevaluated on the newly created file version Query parameter `evaluate_gear_rules` (`bool`).
     ///
-    /// `.send().await` returns `FileOutput`.
+    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
     pub fn restore_file(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -199,7 +199,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetFileTags`]: `version`.
     ///
-    /// `.send().await` returns `Vec<String>`.
+    /// `.send().await` returns a list of `String`.
     pub fn get_file_tags(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -224,7 +224,7 @@ impl crate::Client {
     /// - `file_id`: File id. Path parameter `fileId` (`String`).
     /// - `body`: List of application-specific tags JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn set_file_tags(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -279,7 +279,7 @@ impl crate::Client {
     /// - `file_id`: File id. Path parameter `fileId` (`String`).
     /// - `body`: JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns `Vec<String>`.
+    /// `.send().await` returns a list of `String`.
     pub fn add_file_tags(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -305,7 +305,7 @@ impl crate::Client {
     ///
     /// - `file_id`: File id. Path parameter `fileId` (`String`).
     ///
-    /// `.send().await` returns `Vec<FileVersionOutput>`.
+    /// `.send().await` returns a list of [`FileVersionOutput`](crate::types::FileVersionOutput).
     pub fn get_file_versions(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -335,7 +335,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetFileZipInfo`]: `version`, `ticket`.
     ///
-    /// `.send().await` returns `ZipfileInfo`.
+    /// `.send().await` returns [`ZipfileInfo`](crate::types::ZipfileInfo).
     pub fn get_file_zip_info(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -436,14 +436,14 @@ impl GetAllFiles {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `FileOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`FileOutput`](crate::types::FileOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::FileOutput> {
         fn id_of(item: &crate::types::FileOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageGenericFileOutput`.
+    /// Sends the request and decodes the JSON answer as [`PageGenericFileOutput`](crate::types::PageGenericFileOutput).
     ///
     /// # Errors
     ///
@@ -476,7 +476,7 @@ impl UpsertFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileUpsertOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileUpsertOutput`](crate::types::FileUpsertOutput).
     ///
     /// # Errors
     ///
@@ -520,7 +520,7 @@ impl DeleteFilesByIds {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -564,7 +564,7 @@ impl DeleteFilesByQuery {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -599,7 +599,7 @@ impl GetFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileOutput`](crate::types::FileOutput).
     ///
     /// # Errors
     ///
@@ -659,7 +659,7 @@ impl DeleteFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -686,7 +686,7 @@ impl MoveFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -713,7 +713,7 @@ impl RestoreFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileOutput`](crate::types::FileOutput).
     ///
     /// # Errors
     ///
@@ -748,7 +748,7 @@ impl GetFileTags {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<String>`.
+    /// Sends the request and decodes the JSON answer as a list of `String`.
     ///
     /// # Errors
     ///
@@ -775,7 +775,7 @@ impl SetFileTags {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -836,7 +836,7 @@ impl AddFileTags {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<String>`.
+    /// Sends the request and decodes the JSON answer as a list of `String`.
     ///
     /// # Errors
     ///
@@ -863,7 +863,7 @@ impl GetFileVersions {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<FileVersionOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`FileVersionOutput`](crate::types::FileVersionOutput).
     ///
     /// # Errors
     ///
@@ -913,7 +913,7 @@ impl GetFileZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`ZipfileInfo`](crate::types::ZipfileInfo).
     ///
     /// # Errors
     ///

@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllGears`]: `project_id`, `all_versions`, `include_invalid`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `exhaustive`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GearDocumentListOrPage`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`GearDocumentListOrPage`](crate::types::GearDocumentListOrPage); `.into_stream()` pages through every item lazily.
     pub fn get_all_gears(&self) -> GetAllGears {
         let request = self.request("getAllGears", ::reqwest::Method::GET, "/gears");
         GetAllGears { request }
@@ -18,7 +18,7 @@ impl crate::Client {
     ///
     /// `GET /gears/my-tickets` (operation `getMyGearTickets`, tag `gears`).
     ///
-    /// `.send().await` returns `Vec<String>`.
+    /// `.send().await` returns a list of `String`.
     pub fn get_my_gear_tickets(&self) -> GetMyGearTickets {
         let request = self
             .request("getMyGearTickets", ::reqwest::Method::GET, "/gears/my-tickets");
@@ -32,7 +32,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`GearDocumentInput`).
     ///
-    /// `.send().await` returns `GearTicketOutput`.
+    /// `.send().await` returns [`GearTicketOutput`](crate::types::GearTicketOutput).
     pub fn prepare_add_gear(
         &self,
         body: crate::types::GearDocumentInput,
@@ -50,7 +50,7 @@ impl crate::Client {
     ///
     /// - `body`: The ticket, repo and pointer JSON request body (`GearSaveSubmission`).
     ///
-    /// `.send().await` returns `GearDocument`.
+    /// `.send().await` returns [`GearDocument`](crate::types::GearDocument).
     pub fn save_gear(&self, body: crate::types::GearSaveSubmission) -> SaveGear {
         let mut request = self
             .request("saveGear", ::reqwest::Method::POST, "/gears/save");
@@ -65,7 +65,7 @@ impl crate::Client {
     ///
     /// - `ticket_id`: Ticket id. Path parameter `ticketId` (`String`).
     ///
-    /// `.send().await` returns `GearTicket`.
+    /// `.send().await` returns [`GearTicket`](crate::types::GearTicket).
     pub fn get_gear_ticket(
         &self,
         ticket_id: impl ::std::convert::Into<::std::string::String>,
@@ -91,7 +91,7 @@ impl crate::Client {
     ///
     /// - `gear_id_or_name`: Gear id (24-character hex) or, for `addGear`, the gear name. Path parameter `gearIdOrName` (`String`).
     ///
-    /// `.send().await` returns `GearDocument`.
+    /// `.send().await` returns [`GearDocument`](crate::types::GearDocument).
     pub fn get_gear(
         &self,
         gear_id_or_name: impl ::std::convert::Into<::std::string::String>,
@@ -116,7 +116,7 @@ impl crate::Client {
     /// - `gear_id_or_name`: Name of the gear to interact with Path parameter `gearIdOrName` (`String`).
     /// - `body`: JSON request body (`GearDocumentLegacyInput`).
     ///
-    /// `.send().await` returns `GearIdOutput`.
+    /// `.send().await` returns [`GearIdOutput`](crate::types::GearIdOutput).
     pub fn add_gear(
         &self,
         gear_id_or_name: impl ::std::convert::Into<::std::string::String>,
@@ -166,7 +166,7 @@ impl crate::Client {
     /// - `container_name`: Container name. Path parameter `containerName` (`String`).
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     ///
-    /// `.send().await` returns `BTreeMap<String, GetGearContextResponseValue>`.
+    /// `.send().await` returns a map from names to [`GetGearContextResponseValue`](crate::types::GetGearContextResponseValue).
     pub fn get_gear_context(
         &self,
         gear_id: impl ::std::convert::Into<::std::string::String>,
@@ -236,7 +236,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetGearSuggest`]: `filter`, `sort`, `limit`, `skip`, `page`, `include`, `collection`.
     ///
-    /// `.send().await` returns `GearSuggestionOutput`.
+    /// `.send().await` returns [`GearSuggestionOutput`](crate::types::GearSuggestionOutput).
     pub fn get_gear_suggest(
         &self,
         gear_id: impl ::std::convert::Into<::std::string::String>,
@@ -275,7 +275,7 @@ impl crate::Client {
     /// - `gear_name`: Name of the gear to interact with Path parameter `gearName` (`String`).
     /// - `body`: JSON request body (`GearPermissions`).
     ///
-    /// `.send().await` returns `GearSeries`.
+    /// `.send().await` returns [`GearSeries`](crate::types::GearSeries).
     pub fn replace_gear_permissions(
         &self,
         gear_name: impl ::std::convert::Into<::std::string::String>,
@@ -331,7 +331,7 @@ impl crate::Client {
     /// - `permission_type`: Permission type. Path parameter `permissionType` (`GearPermissionsType`).
     /// - `body`: JSON request body (`GearPermissionsInput`).
     ///
-    /// `.send().await` returns `GearSeries`.
+    /// `.send().await` returns [`GearSeries`](crate::types::GearSeries).
     pub fn add_gear_permission(
         &self,
         gear_name: impl ::std::convert::Into<::std::string::String>,
@@ -415,7 +415,7 @@ impl crate::Client {
     ///
     /// - `gear_name`: Name of the gear to interact with Path parameter `gearName` (`String`).
     ///
-    /// `.send().await` returns `GearSeries`.
+    /// `.send().await` returns [`GearSeries`](crate::types::GearSeries).
     pub fn get_gear_series(
         &self,
         gear_name: impl ::std::convert::Into<::std::string::String>,
@@ -442,7 +442,7 @@ impl crate::Client {
     /// - `gear_name`: Name of the gear series to modify Path parameter `gearName` (`String`).
     /// - `body`: JSON request body (`GearSeriesUpdate`).
     ///
-    /// `.send().await` returns `GearSeries`.
+    /// `.send().await` returns [`GearSeries`](crate::types::GearSeries).
     pub fn modify_gear_series(
         &self,
         gear_name: impl ::std::convert::Into<::std::string::String>,
@@ -601,14 +601,14 @@ impl GetAllGears {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `GearDocument`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`GearDocument`](crate::types::GearDocument); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::GearDocument> {
         fn id_of(item: &crate::types::GearDocument) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GearDocumentListOrPage`.
+    /// Sends the request and decodes the JSON answer as [`GearDocumentListOrPage`](crate::types::GearDocumentListOrPage).
     ///
     /// # Errors
     ///
@@ -635,7 +635,7 @@ impl GetMyGearTickets {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<String>`.
+    /// Sends the request and decodes the JSON answer as a list of `String`.
     ///
     /// # Errors
     ///
@@ -662,7 +662,7 @@ impl PrepareAddGear {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GearTicketOutput`.
+    /// Sends the request and decodes the JSON answer as [`GearTicketOutput`](crate::types::GearTicketOutput).
     ///
     /// # Errors
     ///
@@ -689,7 +689,7 @@ impl SaveGear {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GearDocument`.
+    /// Sends the request and decodes the JSON answer as [`GearDocument`](crate::types::GearDocument).
     ///
     /// # Errors
     ///
@@ -716,7 +716,7 @@ impl GetGearTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GearTicket`.
+    /// Sends the request and decodes the JSON answer as [`GearTicket`](crate::types::GearTicket).
     ///
     /// # Errors
     ///
@@ -743,7 +743,7 @@ impl GetGear {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GearDocument`.
+    /// Sends the request and decodes the JSON answer as [`GearDocument`](crate::types::GearDocument).
     ///
     /// # Errors
     ///
@@ -770,7 +770,7 @@ impl AddGear {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GearIdOutput`.
+    /// Sends the request and decodes the JSON answer as [`GearIdOutput`](crate::types::GearIdOutput).
     ///
     /// # Errors
     ///
@@ -824,7 +824,7 @@ impl GetGearContext {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `BTreeMap<String, GetGearContextResponseValue>`.
+    /// Sends the request and decodes the JSON answer as a map from names to [`GetGearContextResponseValue`](crate::types::GetGearContextResponseValue).
     ///
     /// # Errors
     ///
@@ -974,7 +974,7 @@ impl GetGearSuggest {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GearSuggestionOutput`.
+    /// Sends the request and decodes the JSON answer as [`GearSuggestionOutput`](crate::types::GearSuggestionOutput).
     ///
     /// # Errors
     ///
@@ -1001,7 +1001,7 @@ impl ReplaceGearPermissions {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GearSeries`.
+    /// Sends the request and decodes the JSON answer as [`GearSeries`](crate::types::GearSeries).
     ///
     /// # Errors
     ///
@@ -1055,7 +1055,7 @@ impl AddGearPermission {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GearSeries`.
+    /// Sends the request and decodes the JSON answer as [`GearSeries`](crate::types::GearSeries).
     ///
     /// # Errors
     ///
@@ -1109,7 +1109,7 @@ impl GetGearSeries {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GearSeries`.
+    /// Sends the request and decodes the JSON answer as [`GearSeries`](crate::types::GearSeries).
     ///
     /// # Errors
     ///
@@ -1136,7 +1136,7 @@ impl ModifyGearSeries {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GearSeries`.
+    /// Sends the request and decodes the JSON answer as [`GearSeries`](crate::types::GearSeries).
     ///
     /// # Errors
     ///

@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllGroups`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `PageOrGroupOutputList`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageOrGroupOutputList`](crate::types::PageOrGroupOutputList); `.into_stream()` pages through every item lazily.
     pub fn get_all_groups(&self) -> GetAllGroups {
         let request = self.request("getAllGroups", ::reqwest::Method::GET, "/groups");
         GetAllGroups { request }
@@ -26,7 +26,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`GroupInput`).
     ///
-    /// `.send().await` returns `InsertedId`.
+    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
     pub fn add_group(&self, body: crate::types::GroupInput) -> AddGroup {
         let mut request = self.request("addGroup", ::reqwest::Method::POST, "/groups");
         request.json_body(&body);
@@ -42,7 +42,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteGroupsByIds`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_groups_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -62,7 +62,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteGroupsByQuery`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_groups_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -87,7 +87,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn add_group_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -235,7 +235,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `value`: The tag to interact with Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_group_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -269,7 +269,7 @@ impl crate::Client {
     ///
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     ///
-    /// `.send().await` returns `GroupOutput`.
+    /// `.send().await` returns [`GroupOutput`](crate::types::GroupOutput).
     pub fn get_group(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -294,7 +294,7 @@ impl crate::Client {
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     /// - `body`: JSON request body (`GroupUpdate`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_group(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -320,7 +320,7 @@ impl crate::Client {
     ///
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_group(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -345,7 +345,7 @@ impl crate::Client {
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     /// - `body`: JSON request body (`AccessPermission`).
     ///
-    /// `.send().await` returns `AccessPermissionOutput`.
+    /// `.send().await` returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
     pub fn add_group_permission(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -376,7 +376,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`AddGroupPermissionTemplate`]: `propagate`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `RolePermissionOutput`.
+    /// `.send().await` returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
     pub fn add_group_permission_template(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -407,7 +407,7 @@ impl crate::Client {
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
-    /// `.send().await` returns `RolePermissionOutput`.
+    /// `.send().await` returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
     pub fn get_group_user_permission_template(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -445,7 +445,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`ModifyGroupUserPermissionTemplate`]: `propagate`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `RolePermissionOutput`.
+    /// `.send().await` returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
     pub fn modify_group_user_permission_template(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -484,7 +484,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteGroupUserPermissionTemplate`]: `propagate`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn delete_group_user_permission_template(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -521,7 +521,7 @@ impl crate::Client {
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
-    /// `.send().await` returns `AccessPermissionOutput`.
+    /// `.send().await` returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
     pub fn get_group_user_permission(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -555,7 +555,7 @@ impl crate::Client {
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     /// - `body`: JSON request body (`AccessPermissionUpdate`).
     ///
-    /// `.send().await` returns `AccessPermissionOutput`.
+    /// `.send().await` returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
     pub fn modify_group_user_permission(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -594,7 +594,7 @@ impl crate::Client {
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn delete_group_user_permission(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -632,7 +632,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetGroupProjects`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `PageOrProjectListOutputList`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageOrProjectListOutputList`](crate::types::PageOrProjectListOutputList); `.into_stream()` pages through every item lazily.
     pub fn get_group_projects(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -660,7 +660,7 @@ impl crate::Client {
     ///
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     ///
-    /// `.send().await` returns `Vec<RoleOutput>`.
+    /// `.send().await` returns a list of [`RoleOutput`](crate::types::RoleOutput).
     pub fn get_all_group_roles(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -689,7 +689,7 @@ impl crate::Client {
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     /// - `body`: JSON request body (`GroupRole`).
     ///
-    /// `.send().await` returns `RoleOutput`.
+    /// `.send().await` returns [`RoleOutput`](crate::types::RoleOutput).
     pub fn add_role_to_group(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -720,7 +720,7 @@ impl crate::Client {
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     /// - `role_id`: The ID of the role Path parameter `roleId` (`String`).
     ///
-    /// `.send().await` returns `RoleOutput`.
+    /// `.send().await` returns [`RoleOutput`](crate::types::RoleOutput).
     pub fn get_group_role(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -889,14 +889,14 @@ impl GetAllGroups {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `GroupOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`GroupOutput`](crate::types::GroupOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::GroupOutput> {
         fn id_of(item: &crate::types::GroupOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageOrGroupOutputList`.
+    /// Sends the request and decodes the JSON answer as [`PageOrGroupOutputList`](crate::types::PageOrGroupOutputList).
     ///
     /// # Errors
     ///
@@ -923,7 +923,7 @@ impl AddGroup {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `InsertedId`.
+    /// Sends the request and decodes the JSON answer as [`InsertedId`](crate::types::InsertedId).
     ///
     /// # Errors
     ///
@@ -967,7 +967,7 @@ impl DeleteGroupsByIds {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1011,7 +1011,7 @@ impl DeleteGroupsByQuery {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1038,7 +1038,7 @@ impl AddGroupTag {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1173,7 +1173,7 @@ impl DeleteGroupTag {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1200,7 +1200,7 @@ impl GetGroup {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GroupOutput`.
+    /// Sends the request and decodes the JSON answer as [`GroupOutput`](crate::types::GroupOutput).
     ///
     /// # Errors
     ///
@@ -1227,7 +1227,7 @@ impl ModifyGroup {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1254,7 +1254,7 @@ impl DeleteGroup {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1281,7 +1281,7 @@ impl AddGroupPermission {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `AccessPermissionOutput`.
+    /// Sends the request and decodes the JSON answer as [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
     ///
     /// # Errors
     ///
@@ -1335,7 +1335,7 @@ impl AddGroupPermissionTemplate {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `RolePermissionOutput`.
+    /// Sends the request and decodes the JSON answer as [`RolePermissionOutput`](crate::types::RolePermissionOutput).
     ///
     /// # Errors
     ///
@@ -1362,7 +1362,7 @@ impl GetGroupUserPermissionTemplate {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `RolePermissionOutput`.
+    /// Sends the request and decodes the JSON answer as [`RolePermissionOutput`](crate::types::RolePermissionOutput).
     ///
     /// # Errors
     ///
@@ -1416,7 +1416,7 @@ impl ModifyGroupUserPermissionTemplate {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `RolePermissionOutput`.
+    /// Sends the request and decodes the JSON answer as [`RolePermissionOutput`](crate::types::RolePermissionOutput).
     ///
     /// # Errors
     ///
@@ -1470,7 +1470,7 @@ impl DeleteGroupUserPermissionTemplate {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1497,7 +1497,7 @@ impl GetGroupUserPermission {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `AccessPermissionOutput`.
+    /// Sends the request and decodes the JSON answer as [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
     ///
     /// # Errors
     ///
@@ -1524,7 +1524,7 @@ impl ModifyGroupUserPermission {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `AccessPermissionOutput`.
+    /// Sends the request and decodes the JSON answer as [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
     ///
     /// # Errors
     ///
@@ -1551,7 +1551,7 @@ impl DeleteGroupUserPermission {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1681,14 +1681,14 @@ impl GetGroupProjects {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `ProjectListOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`ProjectListOutput`](crate::types::ProjectListOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::ProjectListOutput> {
         fn id_of(item: &crate::types::ProjectListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageOrProjectListOutputList`.
+    /// Sends the request and decodes the JSON answer as [`PageOrProjectListOutputList`](crate::types::PageOrProjectListOutputList).
     ///
     /// # Errors
     ///
@@ -1715,7 +1715,7 @@ impl GetAllGroupRoles {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<RoleOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`RoleOutput`](crate::types::RoleOutput).
     ///
     /// # Errors
     ///
@@ -1742,7 +1742,7 @@ impl AddRoleToGroup {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `RoleOutput`.
+    /// Sends the request and decodes the JSON answer as [`RoleOutput`](crate::types::RoleOutput).
     ///
     /// # Errors
     ///
@@ -1769,7 +1769,7 @@ impl GetGroupRole {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `RoleOutput`.
+    /// Sends the request and decodes the JSON answer as [`RoleOutput`](crate::types::RoleOutput).
     ///
     /// # Errors
     ///

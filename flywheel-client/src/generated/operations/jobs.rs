@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllJobs`]: `include_parent_info`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `JobListOutputListOrPage`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`JobListOutputListOrPage`](crate::types::JobListOutputListOrPage); `.into_stream()` pages through every item lazily.
     pub fn get_all_jobs(&self) -> GetAllJobs {
         let request = self.request("getAllJobs", ::reqwest::Method::GET, "/jobs");
         GetAllJobs { request }
@@ -22,7 +22,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`InputJob`).
     ///
-    /// `.send().await` returns `InsertedId`.
+    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
     pub fn add_job(&self, body: crate::types::InputJob) -> AddJob {
         let mut request = self.request("addJob", ::reqwest::Method::POST, "/jobs/add");
         request.json_body(&body);
@@ -38,7 +38,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`JobAsk`).
     ///
-    /// `.send().await` returns `JobAskResponse`.
+    /// `.send().await` returns [`JobAskResponse`](crate::types::JobAskResponse).
     pub fn ask_jobs(&self, body: crate::types::JobAsk) -> AskJobs {
         let mut request = self.request("askJobs", ::reqwest::Method::POST, "/jobs/ask");
         request.json_body(&body);
@@ -55,7 +55,7 @@ impl crate::Client {
     /// - `job_state`: Job state. Path parameter `jobState` (`JobState`).
     /// - `body`: JSON request body (`JobAsk`).
     ///
-    /// `.send().await` returns `JobAskStateResponse`.
+    /// `.send().await` returns [`JobAskStateResponse`](crate::types::JobAskStateResponse).
     pub fn ask_jobs_state(
         &self,
         job_state: impl ::std::convert::Into<crate::types::JobState>,
@@ -81,7 +81,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`InputJob`).
     ///
-    /// `.send().await` returns `Provider`.
+    /// `.send().await` returns [`Provider`](crate::types::Provider).
     pub fn determine_provider_for_job(
         &self,
         body: crate::types::InputJob,
@@ -103,7 +103,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetNextJob`]: `tags`.
     ///
-    /// `.send().await` returns `Job`.
+    /// `.send().await` returns [`Job`](crate::types::Job).
     pub fn get_next_job(&self) -> GetNextJob {
         let request = self.request("getNextJob", ::reqwest::Method::GET, "/jobs/next");
         GetNextJob { request }
@@ -116,7 +116,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`JobPriorityUpdate`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn update_jobs_priority(
         &self,
         body: crate::types::JobPriorityUpdate,
@@ -130,7 +130,7 @@ impl crate::Client {
     ///
     /// `POST /jobs/reap` (operation `reapJobs`, tag `jobs`).
     ///
-    /// `.send().await` returns `OrphanedCount`.
+    /// `.send().await` returns [`OrphanedCount`](crate::types::OrphanedCount).
     pub fn reap_jobs(&self) -> ReapJobs {
         let request = self.request("reapJobs", ::reqwest::Method::POST, "/jobs/reap");
         ReapJobs { request }
@@ -153,7 +153,7 @@ impl crate::Client {
     ///
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
-    /// `.send().await` returns `JobOutput`.
+    /// `.send().await` returns [`JobOutput`](crate::types::JobOutput).
     pub fn get_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -178,7 +178,7 @@ impl crate::Client {
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     /// - `body`: JSON request body (`JobModify`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -260,7 +260,7 @@ impl crate::Client {
     ///
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
-    /// `.send().await` returns `JobOutputConfig`.
+    /// `.send().await` returns [`JobOutputConfig`](crate::types::JobOutputConfig).
     pub fn get_job_config(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -286,7 +286,7 @@ impl crate::Client {
     ///
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
-    /// `.send().await` returns `JobDetail`.
+    /// `.send().await` returns [`JobDetail`](crate::types::JobDetail).
     pub fn get_job_detail(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -308,7 +308,7 @@ impl crate::Client {
     ///
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
-    /// `.send().await` returns `JobLogRecord`.
+    /// `.send().await` returns [`JobLogRecord`](crate::types::JobLogRecord).
     pub fn get_job_logs(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -355,7 +355,7 @@ impl crate::Client {
     ///
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
-    /// `.send().await` returns `JobTicketOutput`.
+    /// `.send().await` returns [`JobTicketOutput`](crate::types::JobTicketOutput).
     pub fn engine_prepare_complete_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -383,7 +383,7 @@ impl crate::Client {
     ///
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
-    /// `.send().await` returns `JobTicketOutput`.
+    /// `.send().await` returns [`JobTicketOutput`](crate::types::JobTicketOutput).
     pub fn prepare_complete_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -410,7 +410,7 @@ impl crate::Client {
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     /// - `body`: JSON request body (`InputJobProfile`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn update_job_profile(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -442,7 +442,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`RetryJob`]: `compute_provider_id`, `ignore_state`.
     ///
-    /// `.send().await` returns `InsertedId`.
+    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
     pub fn retry_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -574,14 +574,14 @@ impl GetAllJobs {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `JobListOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`JobListOutput`](crate::types::JobListOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::JobListOutput> {
         fn id_of(item: &crate::types::JobListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `JobListOutputListOrPage`.
+    /// Sends the request and decodes the JSON answer as [`JobListOutputListOrPage`](crate::types::JobListOutputListOrPage).
     ///
     /// # Errors
     ///
@@ -608,7 +608,7 @@ impl AddJob {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `InsertedId`.
+    /// Sends the request and decodes the JSON answer as [`InsertedId`](crate::types::InsertedId).
     ///
     /// # Errors
     ///
@@ -635,7 +635,7 @@ impl AskJobs {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `JobAskResponse`.
+    /// Sends the request and decodes the JSON answer as [`JobAskResponse`](crate::types::JobAskResponse).
     ///
     /// # Errors
     ///
@@ -662,7 +662,7 @@ impl AskJobsState {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `JobAskStateResponse`.
+    /// Sends the request and decodes the JSON answer as [`JobAskStateResponse`](crate::types::JobAskStateResponse).
     ///
     /// # Errors
     ///
@@ -689,7 +689,7 @@ impl DetermineProviderForJob {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Provider`.
+    /// Sends the request and decodes the JSON answer as [`Provider`](crate::types::Provider).
     ///
     /// # Errors
     ///
@@ -733,7 +733,7 @@ impl GetNextJob {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Job`.
+    /// Sends the request and decodes the JSON answer as [`Job`](crate::types::Job).
     ///
     /// # Errors
     ///
@@ -760,7 +760,7 @@ impl UpdateJobsPriority {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -787,7 +787,7 @@ impl ReapJobs {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `OrphanedCount`.
+    /// Sends the request and decodes the JSON answer as [`OrphanedCount`](crate::types::OrphanedCount).
     ///
     /// # Errors
     ///
@@ -841,7 +841,7 @@ impl GetJob {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `JobOutput`.
+    /// Sends the request and decodes the JSON answer as [`JobOutput`](crate::types::JobOutput).
     ///
     /// # Errors
     ///
@@ -868,7 +868,7 @@ impl ModifyJob {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -979,7 +979,7 @@ impl GetJobConfig {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `JobOutputConfig`.
+    /// Sends the request and decodes the JSON answer as [`JobOutputConfig`](crate::types::JobOutputConfig).
     ///
     /// # Errors
     ///
@@ -1006,7 +1006,7 @@ impl GetJobDetail {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `JobDetail`.
+    /// Sends the request and decodes the JSON answer as [`JobDetail`](crate::types::JobDetail).
     ///
     /// # Errors
     ///
@@ -1033,7 +1033,7 @@ impl GetJobLogs {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `JobLogRecord`.
+    /// Sends the request and decodes the JSON answer as [`JobLogRecord`](crate::types::JobLogRecord).
     ///
     /// # Errors
     ///
@@ -1087,7 +1087,7 @@ impl EnginePrepareCompleteJob {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `JobTicketOutput`.
+    /// Sends the request and decodes the JSON answer as [`JobTicketOutput`](crate::types::JobTicketOutput).
     ///
     /// # Errors
     ///
@@ -1114,7 +1114,7 @@ impl PrepareCompleteJob {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `JobTicketOutput`.
+    /// Sends the request and decodes the JSON answer as [`JobTicketOutput`](crate::types::JobTicketOutput).
     ///
     /// # Errors
     ///
@@ -1141,7 +1141,7 @@ impl UpdateJobProfile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1187,7 +1187,7 @@ impl RetryJob {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `InsertedId`.
+    /// Sends the request and decodes the JSON answer as [`InsertedId`](crate::types::InsertedId).
     ///
     /// # Errors
     ///

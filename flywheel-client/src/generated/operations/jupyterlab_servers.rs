@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// - `jupyterlab_server_id`: Jupyterlab server id. Path parameter `jupyterlabServerId` (`String`).
     ///
-    /// `.send().await` returns `JupyterlabServerResponse`.
+    /// `.send().await` returns [`JupyterlabServerResponse`](crate::types::JupyterlabServerResponse).
     pub fn get_jupyterlab_server(
         &self,
         jupyterlab_server_id: impl ::std::convert::Into<::std::string::String>,
@@ -40,7 +40,7 @@ impl crate::Client {
     /// - `jupyterlab_server_id`: Jupyterlab server id. Path parameter `jupyterlabServerId` (`String`).
     /// - `body`: JSON request body (`JupyterlabServerModify`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_jupyterlab_server(
         &self,
         jupyterlab_server_id: impl ::std::convert::Into<::std::string::String>,
@@ -77,7 +77,7 @@ impl GetJupyterlabServer {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `JupyterlabServerResponse`.
+    /// Sends the request and decodes the JSON answer as [`JupyterlabServerResponse`](crate::types::JupyterlabServerResponse).
     ///
     /// # Errors
     ///
@@ -104,7 +104,7 @@ impl ModifyJupyterlabServer {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///

@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllModalities`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `ModalityOutputListOrPage`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`ModalityOutputListOrPage`](crate::types::ModalityOutputListOrPage); `.into_stream()` pages through every item lazily.
     pub fn get_all_modalities(&self) -> GetAllModalities {
         let request = self
             .request("getAllModalities", ::reqwest::Method::GET, "/modalities");
@@ -27,7 +27,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`ModalityInput`).
     ///
-    /// `.send().await` returns `InsertedId`.
+    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
     pub fn add_modality(&self, body: crate::types::ModalityInput) -> AddModality {
         let mut request = self
             .request("addModality", ::reqwest::Method::POST, "/modalities");
@@ -42,7 +42,7 @@ impl crate::Client {
     ///
     /// - `modality_id`: Modality id. Path parameter `modalityId` (`String`).
     ///
-    /// `.send().await` returns `ModalityOutput`.
+    /// `.send().await` returns [`ModalityOutput`](crate::types::ModalityOutput).
     pub fn get_modality(
         &self,
         modality_id: impl ::std::convert::Into<::std::string::String>,
@@ -65,7 +65,7 @@ impl crate::Client {
     /// - `modality_id`: Modality id. Path parameter `modalityId` (`String`).
     /// - `body`: JSON request body (`ModalityModify`).
     ///
-    /// `.send().await` returns `ModalityOutput`.
+    /// `.send().await` returns [`ModalityOutput`](crate::types::ModalityOutput).
     pub fn replace_modality(
         &self,
         modality_id: impl ::std::convert::Into<::std::string::String>,
@@ -93,7 +93,7 @@ impl crate::Client {
     ///
     /// - `modality_id`: Modality id. Path parameter `modalityId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_modality(
         &self,
         modality_id: impl ::std::convert::Into<::std::string::String>,
@@ -213,14 +213,14 @@ impl GetAllModalities {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `ModalityOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`ModalityOutput`](crate::types::ModalityOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::ModalityOutput> {
         fn id_of(item: &crate::types::ModalityOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `ModalityOutputListOrPage`.
+    /// Sends the request and decodes the JSON answer as [`ModalityOutputListOrPage`](crate::types::ModalityOutputListOrPage).
     ///
     /// # Errors
     ///
@@ -247,7 +247,7 @@ impl AddModality {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `InsertedId`.
+    /// Sends the request and decodes the JSON answer as [`InsertedId`](crate::types::InsertedId).
     ///
     /// # Errors
     ///
@@ -274,7 +274,7 @@ impl GetModality {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModalityOutput`.
+    /// Sends the request and decodes the JSON answer as [`ModalityOutput`](crate::types::ModalityOutput).
     ///
     /// # Errors
     ///
@@ -301,7 +301,7 @@ impl ReplaceModality {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModalityOutput`.
+    /// Sends the request and decodes the JSON answer as [`ModalityOutput`](crate::types::ModalityOutput).
     ///
     /// # Errors
     ///
@@ -328,7 +328,7 @@ impl DeleteModality {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///

@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllProjects`]: `counts`, `stats`, `join_avatars`, `join`, `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `ProjectListOutputListOrPage`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`ProjectListOutputListOrPage`](crate::types::ProjectListOutputListOrPage); `.into_stream()` pages through every item lazily.
     pub fn get_all_projects(&self) -> GetAllProjects {
         let request = self
             .request("getAllProjects", ::reqwest::Method::GET, "/projects");
@@ -25,7 +25,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`AddProject`]: `inherit`.
     ///
-    /// `.send().await` returns `InsertedId`.
+    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
     pub fn add_project(&self, body: crate::types::ProjectInput) -> AddProject {
         let mut request = self
             .request("addProject", ::reqwest::Method::POST, "/projects");
@@ -42,7 +42,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteProjectsByIds`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_projects_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -58,7 +58,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`CatalogList`]: `search_string`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `CatalogListOutputListOrPage`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`CatalogListOutputListOrPage`](crate::types::CatalogListOutputListOrPage); `.into_stream()` pages through every item lazily.
     pub fn catalog_list(&self) -> CatalogList {
         let request = self
             .request("catalogList", ::reqwest::Method::GET, "/projects/catalog-list");
@@ -68,7 +68,7 @@ impl crate::Client {
     ///
     /// `GET /projects/catalog-list-filter-options` (operation `getCatalogListFilterOptions`, tag `projects`).
     ///
-    /// `.send().await` returns `SharingFilterOptions`.
+    /// `.send().await` returns [`SharingFilterOptions`](crate::types::SharingFilterOptions).
     pub fn get_catalog_list_filter_options(&self) -> GetCatalogListFilterOptions {
         let request = self
             .request(
@@ -90,7 +90,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteProjectsByQuery`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_projects_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -110,7 +110,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllProjectsGroups`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `Vec<GroupOutput>`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns a list of [`GroupOutput`](crate::types::GroupOutput); `.into_stream()` pages through every item lazily.
     pub fn get_all_projects_groups(&self) -> GetAllProjectsGroups {
         let request = self
             .request("getAllProjectsGroups", ::reqwest::Method::GET, "/projects/groups");
@@ -122,7 +122,7 @@ impl crate::Client {
     ///
     /// `POST /projects/recalc` (operation `recalcAllProjects`, tag `projects`).
     ///
-    /// `.send().await` returns `SessionTemplateRecalcOutput`.
+    /// `.send().await` returns [`SessionTemplateRecalcOutput`](crate::types::SessionTemplateRecalcOutput).
     pub fn recalc_all_projects(&self) -> RecalcAllProjects {
         let request = self
             .request("recalcAllProjects", ::reqwest::Method::POST, "/projects/recalc");
@@ -140,7 +140,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `PageOrAcquisitionListOutputAnalysesItemList`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
     pub fn get_project_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -171,7 +171,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`AddProjectAnalysis`]: `job`.
     ///
-    /// `.send().await` returns `InsertedId`.
+    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
     pub fn add_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -202,7 +202,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns `AnalysisOutputInflatedJobOrAnalysisOutput`.
+    /// `.send().await` returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
     pub fn get_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -236,7 +236,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `body`: JSON request body (`AnalysisModifyInput`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -275,7 +275,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteProjectAnalysis`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -313,7 +313,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadOutputToProjectAnalysis`]: `ticket`, `id`, `level`, `job`.
     ///
-    /// `.send().await` returns `Vec<FileOutput>`.
+    /// `.send().await` returns a list of [`FileOutput`](crate::types::FileOutput).
     pub fn upload_output_to_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -351,7 +351,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_project_analysis_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -395,7 +395,7 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_project_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -432,7 +432,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
-    /// `.send().await` returns `FileOutput`.
+    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
     pub fn get_project_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -468,7 +468,7 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_project_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -505,7 +505,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_project_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -536,7 +536,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn get_project_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -607,7 +607,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_project_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -642,7 +642,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn add_project_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -794,7 +794,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `value`: The tag to interact with Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_project_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -828,7 +828,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `body`: note content JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn add_project_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -865,7 +865,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToProject`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns `FileOutputListOrUploadTicketOutput`.
+    /// `.send().await` returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
     pub fn upload_file_to_project(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -894,7 +894,7 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn add_project_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -924,7 +924,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProject`]: `join`, `join_avatars`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `ProjectOutput`.
+    /// `.send().await` returns [`ProjectOutput`](crate::types::ProjectOutput).
     pub fn get_project(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -949,7 +949,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`ModifyProject`]: `x_accept_feature`.
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_project(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -977,7 +977,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteProject`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_project(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1005,7 +1005,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectAcquisitions`]: `collection_id`, `exhaustive`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `AcquisitionListOutputListOrPage`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage); `.into_stream()` pages through every item lazily.
     pub fn get_project_acquisitions(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1083,7 +1083,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_project_analysis_output_zip_info(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1128,7 +1128,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_project_analysis_output_download_ticket(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1221,7 +1221,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_project_analysis_input_zip_info(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1266,7 +1266,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_project_analysis_input_download_ticket(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1310,7 +1310,7 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `body`: JSON request body (`ProjectCopyInput`).
     ///
-    /// `.send().await` returns `ProjectCopyOutput`.
+    /// `.send().await` returns [`ProjectCopyOutput`](crate::types::ProjectCopyOutput).
     pub fn project_copy(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1380,7 +1380,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_project_file_zip_info(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1416,7 +1416,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_project_download_ticket(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1455,7 +1455,7 @@ impl crate::Client {
     /// - `file_name`: File name; any characters, sent percent-encoded as one path segment. Path parameter `fileName` (`String`).
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_project_file(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1496,7 +1496,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteProjectFile`]: `delete_reason`, `force`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_project_file(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1530,7 +1530,7 @@ impl crate::Client {
     /// - `token`: Query parameter `token` (`String`).
     /// - `file`: The file to upload. Multipart part `file`.
     ///
-    /// `.send().await` returns `Vec<FileOutput>`.
+    /// `.send().await` returns a list of [`FileOutput`](crate::types::FileOutput).
     pub fn project_packfile_upload(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1603,7 +1603,7 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     ///
-    /// `.send().await` returns `UploadTokenOutput`.
+    /// `.send().await` returns [`UploadTokenOutput`](crate::types::UploadTokenOutput).
     pub fn start_project_packfile_upload(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1636,7 +1636,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`AddProjectPermission`]: `x_accept_feature`.
     ///
-    /// `.send().await` returns `RolePermissionOutput`.
+    /// `.send().await` returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
     pub fn add_project_permission(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1667,7 +1667,7 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `uid`: User id. Path parameter `uid` (`String`).
     ///
-    /// `.send().await` returns `RolePermissionOutput`.
+    /// `.send().await` returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
     pub fn get_project_user_permission(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1705,7 +1705,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`ModifyProjectUserPermission`]: `x_accept_feature`.
     ///
-    /// `.send().await` returns `RolePermissionOutput`.
+    /// `.send().await` returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
     pub fn modify_project_user_permission(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1744,7 +1744,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteProjectUserPermission`]: `x_accept_feature`.
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn delete_project_user_permission(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1778,7 +1778,7 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     ///
-    /// `.send().await` returns `SessionTemplateRecalcOutput`.
+    /// `.send().await` returns [`SessionTemplateRecalcOutput`](crate::types::SessionTemplateRecalcOutput).
     pub fn recalc_project(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1804,7 +1804,7 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     ///
-    /// `.send().await` returns `Vec<GearRuleOutput>`.
+    /// `.send().await` returns a list of [`GearRuleOutput`](crate::types::GearRuleOutput).
     pub fn get_project_rules(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1831,7 +1831,7 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `body`: JSON request body (`GearRuleInput`).
     ///
-    /// `.send().await` returns `GearRuleOutput`.
+    /// `.send().await` returns [`GearRuleOutput`](crate::types::GearRuleOutput).
     pub fn add_project_rule(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1860,7 +1860,7 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `rule_id`: Rule id. Path parameter `ruleId` (`String`).
     ///
-    /// `.send().await` returns `GearRuleOutput`.
+    /// `.send().await` returns [`GearRuleOutput`](crate::types::GearRuleOutput).
     pub fn get_project_rule(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1894,7 +1894,7 @@ impl crate::Client {
     /// - `rule_id`: Rule id. Path parameter `ruleId` (`String`).
     /// - `body`: JSON request body (`GearRuleModifyInput`).
     ///
-    /// `.send().await` returns `GearRuleOutput`.
+    /// `.send().await` returns [`GearRuleOutput`](crate::types::GearRuleOutput).
     pub fn modify_project_rule(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1965,7 +1965,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectSessions`]: `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `PageOrSessionListOutputList`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageOrSessionListOutputList`](crate::types::PageOrSessionListOutputList); `.into_stream()` pages through every item lazily.
     pub fn get_project_sessions(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1993,7 +1993,7 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     ///
-    /// `.send().await` returns `ProjectSettingsOutput`.
+    /// `.send().await` returns [`ProjectSettingsOutput`](crate::types::ProjectSettingsOutput).
     pub fn get_project_settings(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2024,7 +2024,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`ModifyProjectSettings`]: `x_accept_feature`.
     ///
-    /// `.send().await` returns `ProjectSettingsOutput`.
+    /// `.send().await` returns [`ProjectSettingsOutput`](crate::types::ProjectSettingsOutput).
     pub fn modify_project_settings(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2054,7 +2054,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectSubjects`]: `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `PageOrSubjectOutputForListList`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageOrSubjectOutputForListList`](crate::types::PageOrSubjectOutputForListList); `.into_stream()` pages through every item lazily.
     pub fn get_project_subjects(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2081,7 +2081,7 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `body`: JSON request body (`ProjectTemplateListInput`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn set_project_template(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2109,7 +2109,7 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn remove_project_template(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2140,7 +2140,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UpsertProjectHierarchy`]: `uid_scope`.
     ///
-    /// `.send().await` returns `ProjectHierarchyOutput`.
+    /// `.send().await` returns [`ProjectHierarchyOutput`](crate::types::ProjectHierarchyOutput).
     pub fn upsert_project_hierarchy(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2314,14 +2314,14 @@ impl GetAllProjects {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `ProjectListOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`ProjectListOutput`](crate::types::ProjectListOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::ProjectListOutput> {
         fn id_of(item: &crate::types::ProjectListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `ProjectListOutputListOrPage`.
+    /// Sends the request and decodes the JSON answer as [`ProjectListOutputListOrPage`](crate::types::ProjectListOutputListOrPage).
     ///
     /// # Errors
     ///
@@ -2356,7 +2356,7 @@ impl AddProject {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `InsertedId`.
+    /// Sends the request and decodes the JSON answer as [`InsertedId`](crate::types::InsertedId).
     ///
     /// # Errors
     ///
@@ -2400,7 +2400,7 @@ impl DeleteProjectsByIds {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2529,7 +2529,7 @@ impl CatalogList {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `CatalogListOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`CatalogListOutput`](crate::types::CatalogListOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::CatalogListOutput> {
         fn id_of(item: &crate::types::CatalogListOutput) -> ::std::option::Option<&str> {
             let _ = item;
@@ -2537,7 +2537,7 @@ impl CatalogList {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `CatalogListOutputListOrPage`.
+    /// Sends the request and decodes the JSON answer as [`CatalogListOutputListOrPage`](crate::types::CatalogListOutputListOrPage).
     ///
     /// # Errors
     ///
@@ -2564,7 +2564,7 @@ impl GetCatalogListFilterOptions {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `SharingFilterOptions`.
+    /// Sends the request and decodes the JSON answer as [`SharingFilterOptions`](crate::types::SharingFilterOptions).
     ///
     /// # Errors
     ///
@@ -2608,7 +2608,7 @@ impl DeleteProjectsByQuery {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2730,14 +2730,14 @@ impl GetAllProjectsGroups {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `GroupOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`GroupOutput`](crate::types::GroupOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::GroupOutput> {
         fn id_of(item: &crate::types::GroupOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `Vec<GroupOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`GroupOutput`](crate::types::GroupOutput).
     ///
     /// # Errors
     ///
@@ -2764,7 +2764,7 @@ impl RecalcAllProjects {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `SessionTemplateRecalcOutput`.
+    /// Sends the request and decodes the JSON answer as [`SessionTemplateRecalcOutput`](crate::types::SessionTemplateRecalcOutput).
     ///
     /// # Errors
     ///
@@ -2914,7 +2914,7 @@ impl GetProjectAnalyses {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `AcquisitionListOutputAnalysesItem`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(
         self,
     ) -> crate::Paginator<crate::types::AcquisitionListOutputAnalysesItem> {
@@ -2932,7 +2932,7 @@ impl GetProjectAnalyses {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageOrAcquisitionListOutputAnalysesItemList`.
+    /// Sends the request and decodes the JSON answer as [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList).
     ///
     /// # Errors
     ///
@@ -2968,7 +2968,7 @@ impl AddProjectAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `InsertedId`.
+    /// Sends the request and decodes the JSON answer as [`InsertedId`](crate::types::InsertedId).
     ///
     /// # Errors
     ///
@@ -3023,7 +3023,7 @@ impl GetProjectAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `AnalysisOutputInflatedJobOrAnalysisOutput`.
+    /// Sends the request and decodes the JSON answer as [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
     ///
     /// # Errors
     ///
@@ -3051,7 +3051,7 @@ impl ModifyProjectAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -3095,7 +3095,7 @@ impl DeleteProjectAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -3168,7 +3168,7 @@ impl UploadOutputToProjectAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<FileOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`FileOutput`](crate::types::FileOutput).
     ///
     /// # Errors
     ///
@@ -3195,7 +3195,7 @@ impl DeleteProjectAnalysisNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -3222,7 +3222,7 @@ impl ModifyProjectFileClassification {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -3249,7 +3249,7 @@ impl GetProjectFileInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileOutput`](crate::types::FileOutput).
     ///
     /// # Errors
     ///
@@ -3276,7 +3276,7 @@ impl ModifyProjectFileInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -3303,7 +3303,7 @@ impl ModifyProjectInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -3330,7 +3330,7 @@ impl GetProjectNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -3384,7 +3384,7 @@ impl DeleteProjectNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -3411,7 +3411,7 @@ impl AddProjectTag {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -3546,7 +3546,7 @@ impl DeleteProjectTag {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -3573,7 +3573,7 @@ impl AddProjectAnalysisNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -3683,7 +3683,7 @@ impl UploadFileToProject {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileOutputListOrUploadTicketOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
     ///
     /// # Errors
     ///
@@ -3710,7 +3710,7 @@ impl AddProjectNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -3776,7 +3776,7 @@ impl GetProject {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ProjectOutput`.
+    /// Sends the request and decodes the JSON answer as [`ProjectOutput`](crate::types::ProjectOutput).
     ///
     /// # Errors
     ///
@@ -3822,7 +3822,7 @@ impl ModifyProject {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -3866,7 +3866,7 @@ impl DeleteProject {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -4023,7 +4023,7 @@ impl GetProjectAcquisitions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `AcquisitionListOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::AcquisitionListOutput> {
         fn id_of(
             item: &crate::types::AcquisitionListOutput,
@@ -4032,7 +4032,7 @@ impl GetProjectAcquisitions {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `AcquisitionListOutputListOrPage`.
+    /// Sends the request and decodes the JSON answer as [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage).
     ///
     /// # Errors
     ///
@@ -4227,7 +4227,7 @@ impl GetProjectAnalysisOutputZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -4321,7 +4321,7 @@ impl GetProjectAnalysisOutputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -4516,7 +4516,7 @@ impl GetProjectAnalysisInputZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -4610,7 +4610,7 @@ impl GetProjectAnalysisInputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -4637,7 +4637,7 @@ impl ProjectCopy {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ProjectCopyOutput`.
+    /// Sends the request and decodes the JSON answer as [`ProjectCopyOutput`](crate::types::ProjectCopyOutput).
     ///
     /// # Errors
     ///
@@ -4872,7 +4872,7 @@ impl GetProjectFileZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -4986,7 +4986,7 @@ impl GetProjectDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -5013,7 +5013,7 @@ impl ModifyProjectFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -5065,7 +5065,7 @@ impl DeleteProjectFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -5092,7 +5092,7 @@ impl ProjectPackfileUpload {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<FileOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`FileOutput`](crate::types::FileOutput).
     ///
     /// # Errors
     ///
@@ -5146,7 +5146,7 @@ impl StartProjectPackfileUpload {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `UploadTokenOutput`.
+    /// Sends the request and decodes the JSON answer as [`UploadTokenOutput`](crate::types::UploadTokenOutput).
     ///
     /// # Errors
     ///
@@ -5192,7 +5192,7 @@ impl AddProjectPermission {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `RolePermissionOutput`.
+    /// Sends the request and decodes the JSON answer as [`RolePermissionOutput`](crate::types::RolePermissionOutput).
     ///
     /// # Errors
     ///
@@ -5219,7 +5219,7 @@ impl GetProjectUserPermission {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `RolePermissionOutput`.
+    /// Sends the request and decodes the JSON answer as [`RolePermissionOutput`](crate::types::RolePermissionOutput).
     ///
     /// # Errors
     ///
@@ -5265,7 +5265,7 @@ impl ModifyProjectUserPermission {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `RolePermissionOutput`.
+    /// Sends the request and decodes the JSON answer as [`RolePermissionOutput`](crate::types::RolePermissionOutput).
     ///
     /// # Errors
     ///
@@ -5311,7 +5311,7 @@ impl DeleteProjectUserPermission {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -5338,7 +5338,7 @@ impl RecalcProject {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `SessionTemplateRecalcOutput`.
+    /// Sends the request and decodes the JSON answer as [`SessionTemplateRecalcOutput`](crate::types::SessionTemplateRecalcOutput).
     ///
     /// # Errors
     ///
@@ -5365,7 +5365,7 @@ impl GetProjectRules {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<GearRuleOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`GearRuleOutput`](crate::types::GearRuleOutput).
     ///
     /// # Errors
     ///
@@ -5392,7 +5392,7 @@ impl AddProjectRule {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GearRuleOutput`.
+    /// Sends the request and decodes the JSON answer as [`GearRuleOutput`](crate::types::GearRuleOutput).
     ///
     /// # Errors
     ///
@@ -5419,7 +5419,7 @@ impl GetProjectRule {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GearRuleOutput`.
+    /// Sends the request and decodes the JSON answer as [`GearRuleOutput`](crate::types::GearRuleOutput).
     ///
     /// # Errors
     ///
@@ -5446,7 +5446,7 @@ impl ModifyProjectRule {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GearRuleOutput`.
+    /// Sends the request and decodes the JSON answer as [`GearRuleOutput`](crate::types::GearRuleOutput).
     ///
     /// # Errors
     ///
@@ -5607,14 +5607,14 @@ impl GetProjectSessions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `SessionListOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`SessionListOutput`](crate::types::SessionListOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::SessionListOutput> {
         fn id_of(item: &crate::types::SessionListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageOrSessionListOutputList`.
+    /// Sends the request and decodes the JSON answer as [`PageOrSessionListOutputList`](crate::types::PageOrSessionListOutputList).
     ///
     /// # Errors
     ///
@@ -5641,7 +5641,7 @@ impl GetProjectSettings {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ProjectSettingsOutput`.
+    /// Sends the request and decodes the JSON answer as [`ProjectSettingsOutput`](crate::types::ProjectSettingsOutput).
     ///
     /// # Errors
     ///
@@ -5687,7 +5687,7 @@ impl ModifyProjectSettings {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ProjectSettingsOutput`.
+    /// Sends the request and decodes the JSON answer as [`ProjectSettingsOutput`](crate::types::ProjectSettingsOutput).
     ///
     /// # Errors
     ///
@@ -5821,7 +5821,7 @@ impl GetProjectSubjects {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `SubjectOutputForList`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`SubjectOutputForList`](crate::types::SubjectOutputForList); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::SubjectOutputForList> {
         fn id_of(
             item: &crate::types::SubjectOutputForList,
@@ -5830,7 +5830,7 @@ impl GetProjectSubjects {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageOrSubjectOutputForListList`.
+    /// Sends the request and decodes the JSON answer as [`PageOrSubjectOutputForListList`](crate::types::PageOrSubjectOutputForListList).
     ///
     /// # Errors
     ///
@@ -5857,7 +5857,7 @@ impl SetProjectTemplate {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -5884,7 +5884,7 @@ impl RemoveProjectTemplate {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -5924,7 +5924,7 @@ impl UpsertProjectHierarchy {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ProjectHierarchyOutput`.
+    /// Sends the request and decodes the JSON answer as [`ProjectHierarchyOutput`](crate::types::ProjectHierarchyOutput).
     ///
     /// # Errors
     ///

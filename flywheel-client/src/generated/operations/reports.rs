@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAccessLogReport`]: `csv`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `start_date`, `end_date`, `user`, `subject`, `project`, `access_types`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `Vec<ReportAccessLogEntry>`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns a list of [`ReportAccessLogEntry`](crate::types::ReportAccessLogEntry); `.into_stream()` pages through every item lazily.
     pub fn get_access_log_report(&self) -> GetAccessLogReport {
         let request = self
             .request("getAccessLogReport", ::reqwest::Method::GET, "/report/accesslog");
@@ -19,7 +19,7 @@ impl crate::Client {
     ///
     /// `GET /report/accesslog/types` (operation `getAccessLogTypes`, tag `reports`).
     ///
-    /// `.send().await` returns `Vec<String>`.
+    /// `.send().await` returns a list of `String`.
     pub fn get_access_log_types(&self) -> GetAccessLogTypes {
         let request = self
             .request(
@@ -37,7 +37,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetDailyUsageReport`]: `year`, `month`, `group`, `project`.
     ///
-    /// `.send().await` returns `Vec<DailyReportUsage>`.
+    /// `.send().await` returns a list of [`DailyReportUsage`](crate::types::DailyReportUsage).
     pub fn get_daily_usage_report(&self) -> GetDailyUsageReport {
         let request = self
             .request(
@@ -59,7 +59,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetLegacyUsageReport`]: `start_date`, `end_date`.
     ///
-    /// `.send().await` returns `Vec<LegacyUsageReport>`.
+    /// `.send().await` returns a list of [`LegacyUsageReport`](crate::types::LegacyUsageReport).
     pub fn get_legacy_usage_report(
         &self,
         r#type: impl ::std::convert::Into<::std::string::String>,
@@ -80,7 +80,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectReport`]: `projects`, `start_date`, `end_date`.
     ///
-    /// `.send().await` returns `ProjectReportList`.
+    /// `.send().await` returns [`ProjectReportList`](crate::types::ProjectReportList).
     pub fn get_project_report(&self) -> GetProjectReport {
         let request = self
             .request("getProjectReport", ::reqwest::Method::GET, "/report/project");
@@ -90,7 +90,7 @@ impl crate::Client {
     ///
     /// `GET /report/site` (operation `getSiteReport`, tag `reports`).
     ///
-    /// `.send().await` returns `SiteReport`.
+    /// `.send().await` returns [`SiteReport`](crate::types::SiteReport).
     pub fn get_site_report(&self) -> GetSiteReport {
         let request = self
             .request("getSiteReport", ::reqwest::Method::GET, "/report/site");
@@ -104,7 +104,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetUsageReport`]: `year`, `month`, `project`.
     ///
-    /// `.send().await` returns `Vec<ReportUsage>`.
+    /// `.send().await` returns a list of [`ReportUsage`](crate::types::ReportUsage).
     pub fn get_usage_report(&self) -> GetUsageReport {
         let request = self
             .request("getUsageReport", ::reqwest::Method::GET, "/report/usage");
@@ -116,7 +116,7 @@ impl crate::Client {
     ///
     /// `GET /report/usage/availability` (operation `getUsageAvailability`, tag `reports`).
     ///
-    /// `.send().await` returns `ReportAvailabilityList`.
+    /// `.send().await` returns [`ReportAvailabilityList`](crate::types::ReportAvailabilityList).
     pub fn get_usage_availability(&self) -> GetUsageAvailability {
         let request = self
             .request(
@@ -327,7 +327,7 @@ impl GetAccessLogReport {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `ReportAccessLogEntry`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`ReportAccessLogEntry`](crate::types::ReportAccessLogEntry); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::ReportAccessLogEntry> {
         fn id_of(
             item: &crate::types::ReportAccessLogEntry,
@@ -336,7 +336,7 @@ impl GetAccessLogReport {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `Vec<ReportAccessLogEntry>`.
+    /// Sends the request and decodes the JSON answer as a list of [`ReportAccessLogEntry`](crate::types::ReportAccessLogEntry).
     ///
     /// # Errors
     ///
@@ -363,7 +363,7 @@ impl GetAccessLogTypes {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<String>`.
+    /// Sends the request and decodes the JSON answer as a list of `String`.
     ///
     /// # Errors
     ///
@@ -433,7 +433,7 @@ impl GetDailyUsageReport {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<DailyReportUsage>`.
+    /// Sends the request and decodes the JSON answer as a list of [`DailyReportUsage`](crate::types::DailyReportUsage).
     ///
     /// # Errors
     ///
@@ -476,7 +476,7 @@ impl GetLegacyUsageReport {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<LegacyUsageReport>`.
+    /// Sends the request and decodes the JSON answer as a list of [`LegacyUsageReport`](crate::types::LegacyUsageReport).
     ///
     /// # Errors
     ///
@@ -538,7 +538,7 @@ impl GetProjectReport {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ProjectReportList`.
+    /// Sends the request and decodes the JSON answer as [`ProjectReportList`](crate::types::ProjectReportList).
     ///
     /// # Errors
     ///
@@ -565,7 +565,7 @@ impl GetSiteReport {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `SiteReport`.
+    /// Sends the request and decodes the JSON answer as [`SiteReport`](crate::types::SiteReport).
     ///
     /// # Errors
     ///
@@ -623,7 +623,7 @@ impl GetUsageReport {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<ReportUsage>`.
+    /// Sends the request and decodes the JSON answer as a list of [`ReportUsage`](crate::types::ReportUsage).
     ///
     /// # Errors
     ///
@@ -650,7 +650,7 @@ impl GetUsageAvailability {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ReportAvailabilityList`.
+    /// Sends the request and decodes the JSON answer as [`ReportAvailabilityList`](crate::types::ReportAvailabilityList).
     ///
     /// # Errors
     ///

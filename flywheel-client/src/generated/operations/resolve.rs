@@ -15,7 +15,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`LookupPath`]: `full_tree`, `exhaustive`.
     ///
-    /// `.send().await` returns `ResolverNode`.
+    /// `.send().await` returns [`ResolverNode`](crate::types::ResolverNode).
     pub fn lookup_path(&self, body: crate::types::ResolveInput) -> LookupPath {
         let mut request = self.request("lookupPath", ::reqwest::Method::POST, "/lookup");
         request.json_body(&body);
@@ -33,7 +33,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`ResolvePath`]: `full_tree`, `minattr`, `exhaustive`.
     ///
-    /// `.send().await` returns `ResolveOutput`.
+    /// `.send().await` returns [`ResolveOutput`](crate::types::ResolveOutput).
     pub fn resolve_path(&self, body: crate::types::ResolveInput) -> ResolvePath {
         let mut request = self
             .request("resolvePath", ::reqwest::Method::POST, "/resolve");
@@ -69,7 +69,7 @@ impl LookupPath {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ResolverNode`.
+    /// Sends the request and decodes the JSON answer as [`ResolverNode`](crate::types::ResolverNode).
     ///
     /// # Errors
     ///
@@ -120,7 +120,7 @@ impl ResolvePath {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ResolveOutput`.
+    /// Sends the request and decodes the JSON answer as [`ResolveOutput`](crate::types::ResolveOutput).
     ///
     /// # Errors
     ///

@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllRoles`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `RoleOutputListOrPage`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`RoleOutputListOrPage`](crate::types::RoleOutputListOrPage); `.into_stream()` pages through every item lazily.
     pub fn get_all_roles(&self) -> GetAllRoles {
         let request = self.request("getAllRoles", ::reqwest::Method::GET, "/roles");
         GetAllRoles { request }
@@ -22,7 +22,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`RoleInput`).
     ///
-    /// `.send().await` returns `RoleOutput`.
+    /// `.send().await` returns [`RoleOutput`](crate::types::RoleOutput).
     pub fn add_role(&self, body: crate::types::RoleInput) -> AddRole {
         let mut request = self.request("addRole", ::reqwest::Method::POST, "/roles");
         request.json_body(&body);
@@ -36,7 +36,7 @@ impl crate::Client {
     ///
     /// - `role_id`: The ID of the role Path parameter `roleId` (`String`).
     ///
-    /// `.send().await` returns `RoleOutput`.
+    /// `.send().await` returns [`RoleOutput`](crate::types::RoleOutput).
     pub fn get_role(
         &self,
         role_id: impl ::std::convert::Into<::std::string::String>,
@@ -61,7 +61,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`ModifyRole`]: `x_accept_feature`.
     ///
-    /// `.send().await` returns `RoleOutput`.
+    /// `.send().await` returns [`RoleOutput`](crate::types::RoleOutput).
     pub fn modify_role(
         &self,
         role_id: impl ::std::convert::Into<::std::string::String>,
@@ -201,14 +201,14 @@ impl GetAllRoles {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `RoleOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`RoleOutput`](crate::types::RoleOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::RoleOutput> {
         fn id_of(item: &crate::types::RoleOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `RoleOutputListOrPage`.
+    /// Sends the request and decodes the JSON answer as [`RoleOutputListOrPage`](crate::types::RoleOutputListOrPage).
     ///
     /// # Errors
     ///
@@ -235,7 +235,7 @@ impl AddRole {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `RoleOutput`.
+    /// Sends the request and decodes the JSON answer as [`RoleOutput`](crate::types::RoleOutput).
     ///
     /// # Errors
     ///
@@ -262,7 +262,7 @@ impl GetRole {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `RoleOutput`.
+    /// Sends the request and decodes the JSON answer as [`RoleOutput`](crate::types::RoleOutput).
     ///
     /// # Errors
     ///
@@ -308,7 +308,7 @@ impl ModifyRole {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `RoleOutput`.
+    /// Sends the request and decodes the JSON answer as [`RoleOutput`](crate::types::RoleOutput).
     ///
     /// # Errors
     ///

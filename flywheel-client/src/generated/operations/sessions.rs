@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllSessions`]: `exhaustive`, `join_avatars`, `join`, `include_all_info`, `user_id`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `PageOrSessionListOutputList`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageOrSessionListOutputList`](crate::types::PageOrSessionListOutputList); `.into_stream()` pages through every item lazily.
     pub fn get_all_sessions(&self) -> GetAllSessions {
         let request = self
             .request("getAllSessions", ::reqwest::Method::GET, "/sessions");
@@ -27,7 +27,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`SessionInput`).
     ///
-    /// `.send().await` returns `InsertedId`.
+    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
     pub fn add_session(&self, body: crate::types::SessionInput) -> AddSession {
         let mut request = self
             .request("addSession", ::reqwest::Method::POST, "/sessions");
@@ -44,7 +44,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteSessionsByIds`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_sessions_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -64,7 +64,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteSessionsByQuery`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_sessions_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -90,7 +90,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `PageOrAcquisitionListOutputAnalysesItemList`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
     pub fn get_session_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -121,7 +121,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`AddSessionAnalysis`]: `job`.
     ///
-    /// `.send().await` returns `InsertedId`.
+    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
     pub fn add_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -152,7 +152,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns `AnalysisOutputInflatedJobOrAnalysisOutput`.
+    /// `.send().await` returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
     pub fn get_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -186,7 +186,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `body`: JSON request body (`AnalysisModifyInput`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -225,7 +225,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteSessionAnalysis`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -263,7 +263,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadOutputToSessionAnalysis`]: `ticket`, `id`, `level`, `job`.
     ///
-    /// `.send().await` returns `Vec<FileOutput>`.
+    /// `.send().await` returns a list of [`FileOutput`](crate::types::FileOutput).
     pub fn upload_output_to_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -301,7 +301,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_session_analysis_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -345,7 +345,7 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_session_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -382,7 +382,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
-    /// `.send().await` returns `FileOutput`.
+    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
     pub fn get_session_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -418,7 +418,7 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_session_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -455,7 +455,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_session_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -486,7 +486,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn get_session_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -557,7 +557,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_session_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -592,7 +592,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn add_session_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -744,7 +744,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `value`: The tag to interact with Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_session_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -778,7 +778,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `body`: note content JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn add_session_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -815,7 +815,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToSession`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns `FileOutputListOrUploadTicketOutput`.
+    /// `.send().await` returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
     pub fn upload_file_to_session(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -844,7 +844,7 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn add_session_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -874,7 +874,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSession`]: `join_avatars`, `join`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `SessionOutput`.
+    /// `.send().await` returns [`SessionOutput`](crate::types::SessionOutput).
     pub fn get_session(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -899,7 +899,7 @@ impl crate::Client {
     /// - `session_id`: Session id. Path parameter `sessionId` (`String`).
     /// - `body`: JSON request body (`SessionModify`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_session(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -927,7 +927,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteSession`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_session(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -957,7 +957,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionAcquisitions`]: `collection_id`, `exhaustive`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `AcquisitionListOutputListOrPage`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage); `.into_stream()` pages through every item lazily.
     pub fn get_session_acquisitions(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1035,7 +1035,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_session_analysis_output_zip_info(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1080,7 +1080,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_session_analysis_output_download_ticket(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1173,7 +1173,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_session_analysis_input_zip_info(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1218,7 +1218,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_session_analysis_input_download_ticket(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1301,7 +1301,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_session_file_zip_info(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1337,7 +1337,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_session_download_ticket(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1376,7 +1376,7 @@ impl crate::Client {
     /// - `file_name`: File name; any characters, sent percent-encoded as one path segment. Path parameter `fileName` (`String`).
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_session_file(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1417,7 +1417,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteSessionFile`]: `delete_reason`, `force`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_session_file(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1453,7 +1453,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionJobs`]: `states`, `tags`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `JobsListOrPage`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`JobsListOrPage`](crate::types::JobsListOrPage); `.into_stream()` pages through every item lazily.
     pub fn get_session_jobs(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1622,14 +1622,14 @@ impl GetAllSessions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `SessionListOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`SessionListOutput`](crate::types::SessionListOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::SessionListOutput> {
         fn id_of(item: &crate::types::SessionListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageOrSessionListOutputList`.
+    /// Sends the request and decodes the JSON answer as [`PageOrSessionListOutputList`](crate::types::PageOrSessionListOutputList).
     ///
     /// # Errors
     ///
@@ -1656,7 +1656,7 @@ impl AddSession {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `InsertedId`.
+    /// Sends the request and decodes the JSON answer as [`InsertedId`](crate::types::InsertedId).
     ///
     /// # Errors
     ///
@@ -1700,7 +1700,7 @@ impl DeleteSessionsByIds {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1744,7 +1744,7 @@ impl DeleteSessionsByQuery {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1894,7 +1894,7 @@ impl GetSessionAnalyses {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `AcquisitionListOutputAnalysesItem`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(
         self,
     ) -> crate::Paginator<crate::types::AcquisitionListOutputAnalysesItem> {
@@ -1912,7 +1912,7 @@ impl GetSessionAnalyses {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageOrAcquisitionListOutputAnalysesItemList`.
+    /// Sends the request and decodes the JSON answer as [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList).
     ///
     /// # Errors
     ///
@@ -1948,7 +1948,7 @@ impl AddSessionAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `InsertedId`.
+    /// Sends the request and decodes the JSON answer as [`InsertedId`](crate::types::InsertedId).
     ///
     /// # Errors
     ///
@@ -2003,7 +2003,7 @@ impl GetSessionAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `AnalysisOutputInflatedJobOrAnalysisOutput`.
+    /// Sends the request and decodes the JSON answer as [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
     ///
     /// # Errors
     ///
@@ -2031,7 +2031,7 @@ impl ModifySessionAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2075,7 +2075,7 @@ impl DeleteSessionAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2148,7 +2148,7 @@ impl UploadOutputToSessionAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<FileOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`FileOutput`](crate::types::FileOutput).
     ///
     /// # Errors
     ///
@@ -2175,7 +2175,7 @@ impl DeleteSessionAnalysisNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2202,7 +2202,7 @@ impl ModifySessionFileClassification {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2229,7 +2229,7 @@ impl GetSessionFileInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileOutput`](crate::types::FileOutput).
     ///
     /// # Errors
     ///
@@ -2256,7 +2256,7 @@ impl ModifySessionFileInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2283,7 +2283,7 @@ impl ModifySessionInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2310,7 +2310,7 @@ impl GetSessionNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -2364,7 +2364,7 @@ impl DeleteSessionNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2391,7 +2391,7 @@ impl AddSessionTag {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2526,7 +2526,7 @@ impl DeleteSessionTag {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2553,7 +2553,7 @@ impl AddSessionAnalysisNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -2663,7 +2663,7 @@ impl UploadFileToSession {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileOutputListOrUploadTicketOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
     ///
     /// # Errors
     ///
@@ -2690,7 +2690,7 @@ impl AddSessionNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -2756,7 +2756,7 @@ impl GetSession {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `SessionOutput`.
+    /// Sends the request and decodes the JSON answer as [`SessionOutput`](crate::types::SessionOutput).
     ///
     /// # Errors
     ///
@@ -2783,7 +2783,7 @@ impl ModifySession {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2827,7 +2827,7 @@ impl DeleteSession {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2984,7 +2984,7 @@ impl GetSessionAcquisitions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `AcquisitionListOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::AcquisitionListOutput> {
         fn id_of(
             item: &crate::types::AcquisitionListOutput,
@@ -2993,7 +2993,7 @@ impl GetSessionAcquisitions {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `AcquisitionListOutputListOrPage`.
+    /// Sends the request and decodes the JSON answer as [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage).
     ///
     /// # Errors
     ///
@@ -3188,7 +3188,7 @@ impl GetSessionAnalysisOutputZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -3282,7 +3282,7 @@ impl GetSessionAnalysisOutputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -3477,7 +3477,7 @@ impl GetSessionAnalysisInputZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -3571,7 +3571,7 @@ impl GetSessionAnalysisInputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -3806,7 +3806,7 @@ impl GetSessionFileZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -3920,7 +3920,7 @@ impl GetSessionDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -3947,7 +3947,7 @@ impl ModifySessionFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -3999,7 +3999,7 @@ impl DeleteSessionFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -4159,14 +4159,14 @@ impl GetSessionJobs {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `JobListOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`JobListOutput`](crate::types::JobListOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::JobListOutput> {
         fn id_of(item: &crate::types::JobListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "jobs")
     }
-    /// Sends the request and decodes the JSON answer as `JobsListOrPage`.
+    /// Sends the request and decodes the JSON answer as [`JobsListOrPage`](crate::types::JobsListOrPage).
     ///
     /// # Errors
     ///

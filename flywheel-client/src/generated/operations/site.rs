@@ -7,7 +7,7 @@ impl crate::Client {
     ///
     /// `GET /site/bookmark-list` (operation `getBookmarkList`, tag `site`).
     ///
-    /// `.send().await` returns `Vec<Bookmark>`.
+    /// `.send().await` returns a list of [`Bookmark`](crate::types::Bookmark).
     pub fn get_bookmark_list(&self) -> GetBookmarkList {
         let request = self
             .request("getBookmarkList", ::reqwest::Method::GET, "/site/bookmark-list");
@@ -21,7 +21,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`Vec<Bookmark>`).
     ///
-    /// `.send().await` returns `Vec<Bookmark>`.
+    /// `.send().await` returns a list of [`Bookmark`](crate::types::Bookmark).
     pub fn modify_bookmark_list(
         &self,
         body: ::std::vec::Vec<crate::types::Bookmark>,
@@ -41,7 +41,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProviders`]: `class`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
-    /// `.send().await` returns `Vec<EgressProvider>`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns a list of [`EgressProvider`](crate::types::EgressProvider); `.into_stream()` pages through every item lazily.
     pub fn get_providers(&self) -> GetProviders {
         let request = self
             .request("getProviders", ::reqwest::Method::GET, "/site/providers");
@@ -55,7 +55,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`IngressProvider`).
     ///
-    /// `.send().await` returns `EgressProviderId`.
+    /// `.send().await` returns [`EgressProviderId`](crate::types::EgressProviderId).
     pub fn add_provider(&self, body: crate::types::IngressProvider) -> AddProvider {
         let mut request = self
             .request("addProvider", ::reqwest::Method::POST, "/site/providers");
@@ -70,7 +70,7 @@ impl crate::Client {
     ///
     /// - `provider_id`: The ID of the provider Path parameter `providerId` (`String`).
     ///
-    /// `.send().await` returns `EgressProvider`.
+    /// `.send().await` returns [`EgressProvider`](crate::types::EgressProvider).
     pub fn get_provider(
         &self,
         provider_id: impl ::std::convert::Into<::std::string::String>,
@@ -97,7 +97,7 @@ impl crate::Client {
     /// - `provider_id`: The ID of the provider Path parameter `providerId` (`String`).
     /// - `body`: JSON request body (`IngressUpdateProvider`).
     ///
-    /// `.send().await` returns `EgressProvider`.
+    /// `.send().await` returns [`EgressProvider`](crate::types::EgressProvider).
     pub fn modify_provider(
         &self,
         provider_id: impl ::std::convert::Into<::std::string::String>,
@@ -179,7 +179,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSiteRules`]: `limit`, `after_id`, `name`.
     ///
-    /// `.send().await` returns `Vec<GearRule>`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns a list of [`GearRule`](crate::types::GearRule); `.into_stream()` pages through every item lazily.
     pub fn get_site_rules(&self) -> GetSiteRules {
         let request = self
             .request("getSiteRules", ::reqwest::Method::GET, "/site/rules");
@@ -193,7 +193,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`GearRuleInput`).
     ///
-    /// `.send().await` returns `GearRule`.
+    /// `.send().await` returns [`GearRule`](crate::types::GearRule).
     pub fn add_site_rule(&self, body: crate::types::GearRuleInput) -> AddSiteRule {
         let mut request = self
             .request("addSiteRule", ::reqwest::Method::POST, "/site/rules");
@@ -208,7 +208,7 @@ impl crate::Client {
     ///
     /// - `rule_id`: Rule id. Path parameter `ruleId` (`String`).
     ///
-    /// `.send().await` returns `GearRule`.
+    /// `.send().await` returns [`GearRule`](crate::types::GearRule).
     pub fn get_site_rule(
         &self,
         rule_id: impl ::std::convert::Into<::std::string::String>,
@@ -231,7 +231,7 @@ impl crate::Client {
     /// - `rule_id`: Rule id. Path parameter `ruleId` (`String`).
     /// - `body`: JSON request body (`GearRuleModifyInput`).
     ///
-    /// `.send().await` returns `GearRule`.
+    /// `.send().await` returns [`GearRule`](crate::types::GearRule).
     pub fn modify_site_rule(
         &self,
         rule_id: impl ::std::convert::Into<::std::string::String>,
@@ -279,7 +279,7 @@ impl crate::Client {
     ///
     /// `GET /site/settings` (operation `getSiteSettings`, tag `site`).
     ///
-    /// `.send().await` returns `SiteSettings`.
+    /// `.send().await` returns [`SiteSettings`](crate::types::SiteSettings).
     pub fn get_site_settings(&self) -> GetSiteSettings {
         let request = self
             .request("getSiteSettings", ::reqwest::Method::GET, "/site/settings");
@@ -293,7 +293,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`IngressSiteSettings`).
     ///
-    /// `.send().await` returns `SiteSettings`.
+    /// `.send().await` returns [`SiteSettings`](crate::types::SiteSettings).
     pub fn modify_site_settings(
         &self,
         body: crate::types::IngressSiteSettings,
@@ -318,7 +318,7 @@ impl GetBookmarkList {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<Bookmark>`.
+    /// Sends the request and decodes the JSON answer as a list of [`Bookmark`](crate::types::Bookmark).
     ///
     /// # Errors
     ///
@@ -345,7 +345,7 @@ impl ModifyBookmarkList {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<Bookmark>`.
+    /// Sends the request and decodes the JSON answer as a list of [`Bookmark`](crate::types::Bookmark).
     ///
     /// # Errors
     ///
@@ -455,14 +455,14 @@ impl GetProviders {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `EgressProvider`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`EgressProvider`](crate::types::EgressProvider); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::EgressProvider> {
         fn id_of(item: &crate::types::EgressProvider) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `Vec<EgressProvider>`.
+    /// Sends the request and decodes the JSON answer as a list of [`EgressProvider`](crate::types::EgressProvider).
     ///
     /// # Errors
     ///
@@ -489,7 +489,7 @@ impl AddProvider {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `EgressProviderId`.
+    /// Sends the request and decodes the JSON answer as [`EgressProviderId`](crate::types::EgressProviderId).
     ///
     /// # Errors
     ///
@@ -516,7 +516,7 @@ impl GetProvider {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `EgressProvider`.
+    /// Sends the request and decodes the JSON answer as [`EgressProvider`](crate::types::EgressProvider).
     ///
     /// # Errors
     ///
@@ -543,7 +543,7 @@ impl ModifyProvider {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `EgressProvider`.
+    /// Sends the request and decodes the JSON answer as [`EgressProvider`](crate::types::EgressProvider).
     ///
     /// # Errors
     ///
@@ -659,14 +659,14 @@ impl GetSiteRules {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `GearRule`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`GearRule`](crate::types::GearRule); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::GearRule> {
         fn id_of(item: &crate::types::GearRule) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `Vec<GearRule>`.
+    /// Sends the request and decodes the JSON answer as a list of [`GearRule`](crate::types::GearRule).
     ///
     /// # Errors
     ///
@@ -693,7 +693,7 @@ impl AddSiteRule {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GearRule`.
+    /// Sends the request and decodes the JSON answer as [`GearRule`](crate::types::GearRule).
     ///
     /// # Errors
     ///
@@ -720,7 +720,7 @@ impl GetSiteRule {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GearRule`.
+    /// Sends the request and decodes the JSON answer as [`GearRule`](crate::types::GearRule).
     ///
     /// # Errors
     ///
@@ -747,7 +747,7 @@ impl ModifySiteRule {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `GearRule`.
+    /// Sends the request and decodes the JSON answer as [`GearRule`](crate::types::GearRule).
     ///
     /// # Errors
     ///
@@ -801,7 +801,7 @@ impl GetSiteSettings {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `SiteSettings`.
+    /// Sends the request and decodes the JSON answer as [`SiteSettings`](crate::types::SiteSettings).
     ///
     /// # Errors
     ///
@@ -828,7 +828,7 @@ impl ModifySiteSettings {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `SiteSettings`.
+    /// Sends the request and decodes the JSON answer as [`SiteSettings`](crate::types::SiteSettings).
     ///
     /// # Errors
     ///

@@ -9,7 +9,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllSubjects`]: `exhaustive`, `join`, `join_avatars`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `PageOrSubjectOutputForListList`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageOrSubjectOutputForListList`](crate::types::PageOrSubjectOutputForListList); `.into_stream()` pages through every item lazily.
     pub fn get_all_subjects(&self) -> GetAllSubjects {
         let request = self
             .request("getAllSubjects", ::reqwest::Method::GET, "/subjects");
@@ -23,7 +23,7 @@ impl crate::Client {
     ///
     /// - `body`: subject object to create JSON request body (`SubjectInput`).
     ///
-    /// `.send().await` returns `InsertedId`.
+    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
     pub fn add_subject(&self, body: crate::types::SubjectInput) -> AddSubject {
         let mut request = self
             .request("addSubject", ::reqwest::Method::POST, "/subjects");
@@ -40,7 +40,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteSubjectsByIds`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_subjects_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -60,7 +60,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteSubjectsByQuery`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_subjects_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -84,7 +84,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`CreateMasterSubjectCodeBody`).
     ///
-    /// `.send().await` returns `MasterSubjectCodeOutput`.
+    /// `.send().await` returns [`MasterSubjectCodeOutput`](crate::types::MasterSubjectCodeOutput).
     pub fn create_master_subject_code(
         &self,
         body: crate::types::CreateMasterSubjectCodeBody,
@@ -106,7 +106,7 @@ impl crate::Client {
     ///
     /// - `code`: code id Path parameter `code` (`String`).
     ///
-    /// `.send().await` returns `MasterSubjectCodeOutput`.
+    /// `.send().await` returns [`MasterSubjectCodeOutput`](crate::types::MasterSubjectCodeOutput).
     pub fn verify_master_subject_code(
         &self,
         code: impl ::std::convert::Into<::std::string::String>,
@@ -136,7 +136,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `PageOrAcquisitionListOutputAnalysesItemList`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
     pub fn get_subject_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -167,7 +167,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`AddSubjectAnalysis`]: `job`.
     ///
-    /// `.send().await` returns `InsertedId`.
+    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
     pub fn add_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -198,7 +198,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns `AnalysisOutputInflatedJobOrAnalysisOutput`.
+    /// `.send().await` returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
     pub fn get_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -232,7 +232,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `body`: JSON request body (`AnalysisModifyInput`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -271,7 +271,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteSubjectAnalysis`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -309,7 +309,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadOutputToSubjectAnalysis`]: `ticket`, `id`, `level`, `job`.
     ///
-    /// `.send().await` returns `Vec<FileOutput>`.
+    /// `.send().await` returns a list of [`FileOutput`](crate::types::FileOutput).
     pub fn upload_output_to_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -347,7 +347,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_subject_analysis_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -391,7 +391,7 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_subject_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -428,7 +428,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
-    /// `.send().await` returns `FileOutput`.
+    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
     pub fn get_subject_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -464,7 +464,7 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_subject_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -501,7 +501,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_subject_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -532,7 +532,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn get_subject_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -603,7 +603,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_subject_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -638,7 +638,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn add_subject_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -790,7 +790,7 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `value`: The tag to interact with Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_subject_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -824,7 +824,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `body`: note content JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn add_subject_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -861,7 +861,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToSubject`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns `FileOutputListOrUploadTicketOutput`.
+    /// `.send().await` returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
     pub fn upload_file_to_subject(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -890,7 +890,7 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `Note`.
+    /// `.send().await` returns [`Note`](crate::types::Note).
     pub fn add_subject_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -922,7 +922,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubject`]: `join`, `join_avatars`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `SubjectOutput`.
+    /// `.send().await` returns [`SubjectOutput`](crate::types::SubjectOutput).
     pub fn get_subject(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -945,7 +945,7 @@ impl crate::Client {
     /// - `subject_id`: Subject id. Path parameter `subjectId` (`String`).
     /// - `body`: subject object to modify JSON request body (`SubjectModify`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_subject(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -973,7 +973,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteSubject`]: `delete_reason`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_subject(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1051,7 +1051,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_subject_analysis_output_zip_info(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1096,7 +1096,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_subject_analysis_output_download_ticket(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1189,7 +1189,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_subject_analysis_input_zip_info(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1234,7 +1234,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_subject_analysis_input_download_ticket(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1317,7 +1317,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns `FileZipInfo`.
+    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
     pub fn get_subject_file_zip_info(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1353,7 +1353,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `DownloadTicketStubOrZipfileInfo`.
+    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     pub fn get_subject_download_ticket(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1392,7 +1392,7 @@ impl crate::Client {
     /// - `file_name`: File name; any characters, sent percent-encoded as one path segment. Path parameter `fileName` (`String`).
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_subject_file(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1433,7 +1433,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteSubjectFile`]: `delete_reason`, `force`.
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_subject_file(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1467,7 +1467,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectSessions`]: `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `PageOrSessionListOutputList`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageOrSessionListOutputList`](crate::types::PageOrSessionListOutputList); `.into_stream()` pages through every item lazily.
     pub fn get_subject_sessions(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1623,7 +1623,7 @@ impl GetAllSubjects {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `SubjectOutputForList`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`SubjectOutputForList`](crate::types::SubjectOutputForList); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::SubjectOutputForList> {
         fn id_of(
             item: &crate::types::SubjectOutputForList,
@@ -1632,7 +1632,7 @@ impl GetAllSubjects {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageOrSubjectOutputForListList`.
+    /// Sends the request and decodes the JSON answer as [`PageOrSubjectOutputForListList`](crate::types::PageOrSubjectOutputForListList).
     ///
     /// # Errors
     ///
@@ -1659,7 +1659,7 @@ impl AddSubject {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `InsertedId`.
+    /// Sends the request and decodes the JSON answer as [`InsertedId`](crate::types::InsertedId).
     ///
     /// # Errors
     ///
@@ -1703,7 +1703,7 @@ impl DeleteSubjectsByIds {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1747,7 +1747,7 @@ impl DeleteSubjectsByQuery {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -1774,7 +1774,7 @@ impl CreateMasterSubjectCode {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `MasterSubjectCodeOutput`.
+    /// Sends the request and decodes the JSON answer as [`MasterSubjectCodeOutput`](crate::types::MasterSubjectCodeOutput).
     ///
     /// # Errors
     ///
@@ -1801,7 +1801,7 @@ impl VerifyMasterSubjectCode {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `MasterSubjectCodeOutput`.
+    /// Sends the request and decodes the JSON answer as [`MasterSubjectCodeOutput`](crate::types::MasterSubjectCodeOutput).
     ///
     /// # Errors
     ///
@@ -1951,7 +1951,7 @@ impl GetSubjectAnalyses {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `AcquisitionListOutputAnalysesItem`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(
         self,
     ) -> crate::Paginator<crate::types::AcquisitionListOutputAnalysesItem> {
@@ -1969,7 +1969,7 @@ impl GetSubjectAnalyses {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageOrAcquisitionListOutputAnalysesItemList`.
+    /// Sends the request and decodes the JSON answer as [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList).
     ///
     /// # Errors
     ///
@@ -2005,7 +2005,7 @@ impl AddSubjectAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `InsertedId`.
+    /// Sends the request and decodes the JSON answer as [`InsertedId`](crate::types::InsertedId).
     ///
     /// # Errors
     ///
@@ -2060,7 +2060,7 @@ impl GetSubjectAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `AnalysisOutputInflatedJobOrAnalysisOutput`.
+    /// Sends the request and decodes the JSON answer as [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
     ///
     /// # Errors
     ///
@@ -2088,7 +2088,7 @@ impl ModifySubjectAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2132,7 +2132,7 @@ impl DeleteSubjectAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2205,7 +2205,7 @@ impl UploadOutputToSubjectAnalysis {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<FileOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`FileOutput`](crate::types::FileOutput).
     ///
     /// # Errors
     ///
@@ -2232,7 +2232,7 @@ impl DeleteSubjectAnalysisNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2259,7 +2259,7 @@ impl ModifySubjectFileClassification {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2286,7 +2286,7 @@ impl GetSubjectFileInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileOutput`](crate::types::FileOutput).
     ///
     /// # Errors
     ///
@@ -2313,7 +2313,7 @@ impl ModifySubjectFileInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2340,7 +2340,7 @@ impl ModifySubjectInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2367,7 +2367,7 @@ impl GetSubjectNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -2421,7 +2421,7 @@ impl DeleteSubjectNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2448,7 +2448,7 @@ impl AddSubjectTag {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2583,7 +2583,7 @@ impl DeleteSubjectTag {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -2610,7 +2610,7 @@ impl AddSubjectAnalysisNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -2720,7 +2720,7 @@ impl UploadFileToSubject {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileOutputListOrUploadTicketOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
     ///
     /// # Errors
     ///
@@ -2747,7 +2747,7 @@ impl AddSubjectNote {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Note`.
+    /// Sends the request and decodes the JSON answer as [`Note`](crate::types::Note).
     ///
     /// # Errors
     ///
@@ -2813,7 +2813,7 @@ impl GetSubject {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `SubjectOutput`.
+    /// Sends the request and decodes the JSON answer as [`SubjectOutput`](crate::types::SubjectOutput).
     ///
     /// # Errors
     ///
@@ -2840,7 +2840,7 @@ impl ModifySubject {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -2884,7 +2884,7 @@ impl DeleteSubject {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -3079,7 +3079,7 @@ impl GetSubjectAnalysisOutputZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -3173,7 +3173,7 @@ impl GetSubjectAnalysisOutputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -3368,7 +3368,7 @@ impl GetSubjectAnalysisInputZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -3462,7 +3462,7 @@ impl GetSubjectAnalysisInputDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -3697,7 +3697,7 @@ impl GetSubjectFileZipInfo {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileZipInfo`.
+    /// Sends the request and decodes the JSON answer as [`FileZipInfo`](crate::types::FileZipInfo).
     ///
     /// # Errors
     ///
@@ -3811,7 +3811,7 @@ impl GetSubjectDownloadTicket {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DownloadTicketStubOrZipfileInfo`.
+    /// Sends the request and decodes the JSON answer as [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
     ///
     /// # Errors
     ///
@@ -3838,7 +3838,7 @@ impl ModifySubjectFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -3890,7 +3890,7 @@ impl DeleteSubjectFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -4024,14 +4024,14 @@ impl GetSubjectSessions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `SessionListOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`SessionListOutput`](crate::types::SessionListOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::SessionListOutput> {
         fn id_of(item: &crate::types::SessionListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageOrSessionListOutputList`.
+    /// Sends the request and decodes the JSON answer as [`PageOrSessionListOutputList`](crate::types::PageOrSessionListOutputList).
     ///
     /// # Errors
     ///

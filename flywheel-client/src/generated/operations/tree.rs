@@ -15,7 +15,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`FetchTree`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `PageOrObjectList`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`PageOrObjectList`](crate::types::PageOrObjectList); `.into_stream()` pages through every item lazily.
     pub fn fetch_tree(&self, body: crate::types::GraphFilter) -> FetchTree {
         let mut request = self.request("fetchTree", ::reqwest::Method::POST, "/tree");
         request.json_body(&body);
@@ -25,7 +25,7 @@ impl crate::Client {
     ///
     /// `GET /tree/graph` (operation `getTreeGraph`, tag `tree`).
     ///
-    /// `.send().await` returns `BTreeMap<String, TreeGraphNode>`.
+    /// `.send().await` returns a map from names to [`TreeGraphNode`](crate::types::TreeGraphNode).
     pub fn get_tree_graph(&self) -> GetTreeGraph {
         let request = self
             .request("getTreeGraph", ::reqwest::Method::GET, "/tree/graph");
@@ -156,7 +156,7 @@ impl FetchTree {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `PageOrObjectList`.
+    /// Sends the request and decodes the JSON answer as [`PageOrObjectList`](crate::types::PageOrObjectList).
     ///
     /// # Errors
     ///
@@ -183,7 +183,7 @@ impl GetTreeGraph {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `BTreeMap<String, TreeGraphNode>`.
+    /// Sends the request and decodes the JSON answer as a map from names to [`TreeGraphNode`](crate::types::TreeGraphNode).
     ///
     /// # Errors
     ///

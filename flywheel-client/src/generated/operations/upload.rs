@@ -13,7 +13,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`CompleteS3MultipartUploadInput`).
     ///
-    /// `.send().await` returns `CompleteMultipartUploadOutput`.
+    /// `.send().await` returns [`CompleteMultipartUploadOutput`](crate::types::CompleteMultipartUploadOutput).
     pub fn complete_s3_multipart_upload(
         &self,
         body: crate::types::CompleteS3MultipartUploadInput,
@@ -40,7 +40,7 @@ impl crate::Client {
     /// - `token`: Upload token Query parameter `token` (`String`).
     /// - `body`: Signed filesystem file upload payload JSON request body (`String`).
     ///
-    /// `.send().await` returns `SignedFsUploadOutput`.
+    /// `.send().await` returns [`SignedFsUploadOutput`](crate::types::SignedFsUploadOutput).
     pub fn upload_signed_fs_file(
         &self,
         token: impl ::std::convert::Into<::std::string::String>,
@@ -65,7 +65,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadByLabel`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `files`, `metadata`.
     ///
-    /// `.send().await` returns `FileListOrUploadTicketOutput`.
+    /// `.send().await` returns [`FileListOrUploadTicketOutput`](crate::types::FileListOrUploadTicketOutput).
     pub fn upload_by_label(&self) -> UploadByLabel {
         let request = self
             .request("uploadByLabel", ::reqwest::Method::POST, "/upload/label");
@@ -82,7 +82,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadByReaper`]: `preserve_metadata`, `ticket`, `uid_placement`, `id`, `level`, `job`, `files`, `metadata`.
     ///
-    /// `.send().await` returns `FileListOrUploadTicketOutput`.
+    /// `.send().await` returns [`FileListOrUploadTicketOutput`](crate::types::FileListOrUploadTicketOutput).
     pub fn upload_by_reaper(&self) -> UploadByReaper {
         let request = self
             .request("uploadByReaper", ::reqwest::Method::POST, "/upload/reaper");
@@ -98,7 +98,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`SignedUrlUploadInput`).
     ///
-    /// `.send().await` returns `SignedUrlUploadOutput`.
+    /// `.send().await` returns [`SignedUrlUploadOutput`](crate::types::SignedUrlUploadOutput).
     pub fn create_signed_upload_url(
         &self,
         body: crate::types::SignedUrlUploadInput,
@@ -146,7 +146,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadByUid`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `files`, `metadata`.
     ///
-    /// `.send().await` returns `FileListOrUploadTicketOutput`.
+    /// `.send().await` returns [`FileListOrUploadTicketOutput`](crate::types::FileListOrUploadTicketOutput).
     pub fn upload_by_uid(&self) -> UploadByUid {
         let request = self
             .request("uploadByUid", ::reqwest::Method::POST, "/upload/uid");
@@ -167,7 +167,7 @@ impl CompleteS3MultipartUpload {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `CompleteMultipartUploadOutput`.
+    /// Sends the request and decodes the JSON answer as [`CompleteMultipartUploadOutput`](crate::types::CompleteMultipartUploadOutput).
     ///
     /// # Errors
     ///
@@ -194,7 +194,7 @@ impl UploadSignedFsFile {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `SignedFsUploadOutput`.
+    /// Sends the request and decodes the JSON answer as [`SignedFsUploadOutput`](crate::types::SignedFsUploadOutput).
     ///
     /// # Errors
     ///
@@ -294,7 +294,7 @@ impl UploadByLabel {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileListOrUploadTicketOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileListOrUploadTicketOutput`](crate::types::FileListOrUploadTicketOutput).
     ///
     /// # Errors
     ///
@@ -400,7 +400,7 @@ impl UploadByReaper {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileListOrUploadTicketOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileListOrUploadTicketOutput`](crate::types::FileListOrUploadTicketOutput).
     ///
     /// # Errors
     ///
@@ -427,7 +427,7 @@ impl CreateSignedUploadUrl {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `SignedUrlUploadOutput`.
+    /// Sends the request and decodes the JSON answer as [`SignedUrlUploadOutput`](crate::types::SignedUrlUploadOutput).
     ///
     /// # Errors
     ///
@@ -554,7 +554,7 @@ impl UploadByUid {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `FileListOrUploadTicketOutput`.
+    /// Sends the request and decodes the JSON answer as [`FileListOrUploadTicketOutput`](crate::types::FileListOrUploadTicketOutput).
     ///
     /// # Errors
     ///

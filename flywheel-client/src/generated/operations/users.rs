@@ -11,7 +11,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllUsers`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `UserOutputListOrOutputUserPage`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`UserOutputListOrOutputUserPage`](crate::types::UserOutputListOrOutputUserPage); `.into_stream()` pages through every item lazily.
     pub fn get_all_users(&self) -> GetAllUsers {
         let request = self.request("getAllUsers", ::reqwest::Method::GET, "/users");
         GetAllUsers { request }
@@ -24,7 +24,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`UserInput`).
     ///
-    /// `.send().await` returns `UserOutputId`.
+    /// `.send().await` returns [`UserOutputId`](crate::types::UserOutputId).
     pub fn add_user(&self, body: crate::types::UserInput) -> AddUser {
         let mut request = self.request("addUser", ::reqwest::Method::POST, "/users");
         request.json_body(&body);
@@ -36,7 +36,7 @@ impl crate::Client {
     ///
     /// `GET /users/self` (operation `getCurrentUser`, tag `users`).
     ///
-    /// `.send().await` returns `CurrentUserOutput`.
+    /// `.send().await` returns [`CurrentUserOutput`](crate::types::CurrentUserOutput).
     pub fn get_current_user(&self) -> GetCurrentUser {
         let request = self
             .request("getCurrentUser", ::reqwest::Method::GET, "/users/self");
@@ -106,7 +106,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetCurrentUserJobs`]: `gear`, `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `UserJobs`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`UserJobs`](crate::types::UserJobs); `.into_stream()` pages through every item lazily.
     pub fn get_current_user_jobs(&self) -> GetCurrentUserJobs {
         let request = self
             .request("getCurrentUserJobs", ::reqwest::Method::GET, "/users/self/jobs");
@@ -122,7 +122,7 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`CoreModelsApiKeyApiKeyInput`).
     ///
-    /// `.send().await` returns `ApiKeyOutput`.
+    /// `.send().await` returns [`ApiKeyOutput`](crate::types::ApiKeyOutput).
     pub fn generate_user_key(
         &self,
         body: crate::types::CoreModelsApiKeyApiKeyInput,
@@ -186,7 +186,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetUserAcquisitions`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
-    /// `.send().await` returns `Vec<AcquisitionListOutput>`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns a list of [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); `.into_stream()` pages through every item lazily.
     pub fn get_user_acquisitions(
         &self,
         uid: impl ::std::convert::Into<::std::string::String>,
@@ -214,7 +214,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetUserGroups`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `Vec<GroupOutput>`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns a list of [`GroupOutput`](crate::types::GroupOutput); `.into_stream()` pages through every item lazily.
     pub fn get_user_groups(
         &self,
         uid: impl ::std::convert::Into<::std::string::String>,
@@ -238,7 +238,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetUserProjects`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
-    /// `.send().await` returns `Vec<ProjectListOutput>`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns a list of [`ProjectListOutput`](crate::types::ProjectListOutput); `.into_stream()` pages through every item lazily.
     pub fn get_user_projects(
         &self,
         uid: impl ::std::convert::Into<::std::string::String>,
@@ -262,7 +262,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetUserSessions`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
-    /// `.send().await` returns `Vec<SessionListOutput>`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns a list of [`SessionListOutput`](crate::types::SessionListOutput); `.into_stream()` pages through every item lazily.
     pub fn get_user_sessions(
         &self,
         uid: impl ::std::convert::Into<::std::string::String>,
@@ -288,7 +288,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetUser`]: `include_deleted`.
     ///
-    /// `.send().await` returns `UserOutput`.
+    /// `.send().await` returns [`UserOutput`](crate::types::UserOutput).
     pub fn get_user(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -313,7 +313,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`ModifyUser`]: `clear_permissions`.
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_user(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -387,7 +387,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetUserCollections`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns `GetUserCollectionsResponse`; `.into_stream()` pages through every item lazily.
+    /// `.send().await` returns [`GetUserCollectionsResponse`](crate::types::GetUserCollectionsResponse); `.into_stream()` pages through every item lazily.
     pub fn get_user_collections(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -507,14 +507,14 @@ impl GetAllUsers {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `UserOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`UserOutput`](crate::types::UserOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::UserOutput> {
         fn id_of(item: &crate::types::UserOutput) -> ::std::option::Option<&str> {
             item.get("_id").and_then(::serde_json::Value::as_str)
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `UserOutputListOrOutputUserPage`.
+    /// Sends the request and decodes the JSON answer as [`UserOutputListOrOutputUserPage`](crate::types::UserOutputListOrOutputUserPage).
     ///
     /// # Errors
     ///
@@ -541,7 +541,7 @@ impl AddUser {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `UserOutputId`.
+    /// Sends the request and decodes the JSON answer as [`UserOutputId`](crate::types::UserOutputId).
     ///
     /// # Errors
     ///
@@ -568,7 +568,7 @@ impl GetCurrentUser {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `CurrentUserOutput`.
+    /// Sends the request and decodes the JSON answer as [`CurrentUserOutput`](crate::types::CurrentUserOutput).
     ///
     /// # Errors
     ///
@@ -813,7 +813,7 @@ impl GetCurrentUserJobs {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `Job`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`Job`](crate::types::Job); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::Job> {
         fn id_of(item: &crate::types::Job) -> ::std::option::Option<&str> {
             let _ = item;
@@ -821,7 +821,7 @@ impl GetCurrentUserJobs {
         }
         crate::Paginator::new(self.request, id_of, "jobs")
     }
-    /// Sends the request and decodes the JSON answer as `UserJobs`.
+    /// Sends the request and decodes the JSON answer as [`UserJobs`](crate::types::UserJobs).
     ///
     /// # Errors
     ///
@@ -848,7 +848,7 @@ impl GenerateUserKey {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ApiKeyOutput`.
+    /// Sends the request and decodes the JSON answer as [`ApiKeyOutput`](crate::types::ApiKeyOutput).
     ///
     /// # Errors
     ///
@@ -1013,7 +1013,7 @@ impl GetUserAcquisitions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `AcquisitionListOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::AcquisitionListOutput> {
         fn id_of(
             item: &crate::types::AcquisitionListOutput,
@@ -1022,7 +1022,7 @@ impl GetUserAcquisitions {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `Vec<AcquisitionListOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`AcquisitionListOutput`](crate::types::AcquisitionListOutput).
     ///
     /// # Errors
     ///
@@ -1144,14 +1144,14 @@ impl GetUserGroups {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `GroupOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`GroupOutput`](crate::types::GroupOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::GroupOutput> {
         fn id_of(item: &crate::types::GroupOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `Vec<GroupOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`GroupOutput`](crate::types::GroupOutput).
     ///
     /// # Errors
     ///
@@ -1262,14 +1262,14 @@ impl GetUserProjects {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `ProjectListOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`ProjectListOutput`](crate::types::ProjectListOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::ProjectListOutput> {
         fn id_of(item: &crate::types::ProjectListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `Vec<ProjectListOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`ProjectListOutput`](crate::types::ProjectListOutput).
     ///
     /// # Errors
     ///
@@ -1380,14 +1380,14 @@ impl GetUserSessions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `SessionListOutput`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`SessionListOutput`](crate::types::SessionListOutput); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::SessionListOutput> {
         fn id_of(item: &crate::types::SessionListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `Vec<SessionListOutput>`.
+    /// Sends the request and decodes the JSON answer as a list of [`SessionListOutput`](crate::types::SessionListOutput).
     ///
     /// # Errors
     ///
@@ -1420,7 +1420,7 @@ impl GetUser {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `UserOutput`.
+    /// Sends the request and decodes the JSON answer as [`UserOutput`](crate::types::UserOutput).
     ///
     /// # Errors
     ///
@@ -1453,7 +1453,7 @@ impl ModifyUser {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -1636,7 +1636,7 @@ impl GetUserCollections {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as `CollectionWithStats`; see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`CollectionWithStats`](crate::types::CollectionWithStats); see [`crate::Paginator`] for errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::CollectionWithStats> {
         fn id_of(
             item: &crate::types::CollectionWithStats,
@@ -1645,7 +1645,7 @@ impl GetUserCollections {
         }
         crate::Paginator::new(self.request, id_of, "results")
     }
-    /// Sends the request and decodes the JSON answer as `GetUserCollectionsResponse`.
+    /// Sends the request and decodes the JSON answer as [`GetUserCollectionsResponse`](crate::types::GetUserCollectionsResponse).
     ///
     /// # Errors
     ///

@@ -7,7 +7,7 @@ impl crate::Client {
     ///
     /// `GET /views/columns` (operation `dataViewColumns`, tag `views`).
     ///
-    /// `.send().await` returns `Vec<DataViewColumnAlias>`.
+    /// `.send().await` returns a list of [`DataViewColumnAlias`](crate::types::DataViewColumnAlias).
     pub fn data_view_columns(&self) -> DataViewColumns {
         let request = self
             .request("dataViewColumns", ::reqwest::Method::GET, "/views/columns");
@@ -51,7 +51,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`QueueAdhoc`]: `sort`, `filter`, `skip`, `limit`.
     ///
-    /// `.send().await` returns `DataViewExecution`.
+    /// `.send().await` returns [`DataViewExecution`](crate::types::DataViewExecution).
     pub fn queue_adhoc(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -78,7 +78,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`SaveViewDataToContainer`]: `format`, `ticket`, `filter`, `sort`, `skip`, `limit`.
     ///
-    /// `.send().await` returns `File`.
+    /// `.send().await` returns [`File`](crate::types::File).
     pub fn save_view_data_to_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -102,7 +102,7 @@ impl crate::Client {
     ///
     /// - `view_id`: The ID of the view Path parameter `viewId` (`String`).
     ///
-    /// `.send().await` returns `ViewOutput`.
+    /// `.send().await` returns [`ViewOutput`](crate::types::ViewOutput).
     pub fn get_view(
         &self,
         view_id: impl ::std::convert::Into<::std::string::String>,
@@ -125,7 +125,7 @@ impl crate::Client {
     /// - `view_id`: The ID of the view Path parameter `viewId` (`String`).
     /// - `body`: JSON request body (`ContainerModify`).
     ///
-    /// `.send().await` returns `ModifiedResult`.
+    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
     pub fn modify_view(
         &self,
         view_id: impl ::std::convert::Into<::std::string::String>,
@@ -151,7 +151,7 @@ impl crate::Client {
     ///
     /// - `view_id`: The ID of the view Path parameter `viewId` (`String`).
     ///
-    /// `.send().await` returns `DeletedResult`.
+    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
     pub fn delete_view(
         &self,
         view_id: impl ::std::convert::Into<::std::string::String>,
@@ -207,7 +207,7 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`QueueSaved`]: `sort`, `filter`, `skip`, `limit`.
     ///
-    /// `.send().await` returns `DataViewExecution`.
+    /// `.send().await` returns [`DataViewExecution`](crate::types::DataViewExecution).
     pub fn queue_saved(
         &self,
         view_id: impl ::std::convert::Into<::std::string::String>,
@@ -242,7 +242,7 @@ impl DataViewColumns {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `Vec<DataViewColumnAlias>`.
+    /// Sends the request and decodes the JSON answer as a list of [`DataViewColumnAlias`](crate::types::DataViewColumnAlias).
     ///
     /// # Errors
     ///
@@ -427,7 +427,7 @@ impl QueueAdhoc {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DataViewExecution`.
+    /// Sends the request and decodes the JSON answer as [`DataViewExecution`](crate::types::DataViewExecution).
     ///
     /// # Errors
     ///
@@ -527,7 +527,7 @@ impl SaveViewDataToContainer {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `File`.
+    /// Sends the request and decodes the JSON answer as [`File`](crate::types::File).
     ///
     /// # Errors
     ///
@@ -554,7 +554,7 @@ impl GetView {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ViewOutput`.
+    /// Sends the request and decodes the JSON answer as [`ViewOutput`](crate::types::ViewOutput).
     ///
     /// # Errors
     ///
@@ -581,7 +581,7 @@ impl ModifyView {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `ModifiedResult`.
+    /// Sends the request and decodes the JSON answer as [`ModifiedResult`](crate::types::ModifiedResult).
     ///
     /// # Errors
     ///
@@ -608,7 +608,7 @@ impl DeleteView {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DeletedResult`.
+    /// Sends the request and decodes the JSON answer as [`DeletedResult`](crate::types::DeletedResult).
     ///
     /// # Errors
     ///
@@ -793,7 +793,7 @@ impl QueueSaved {
         self.request.options(options);
         self
     }
-    /// Sends the request and decodes the JSON answer as `DataViewExecution`.
+    /// Sends the request and decodes the JSON answer as [`DataViewExecution`](crate::types::DataViewExecution).
     ///
     /// # Errors
     ///
