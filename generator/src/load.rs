@@ -1,6 +1,6 @@
 //! Stage 1: parse the spec text into `openapiv3` types, with pointer-bearing errors.
 
-use crate::error::Error;
+use crate::error::{Error, Problem, child};
 use openapiv3::OpenAPI;
 
 /// Parses YAML (or JSON) text into an OpenAPI 3.0 document.
@@ -16,6 +16,13 @@ pub fn load(text: &str, file: &str) -> Result<OpenAPI, Error> {
         Error::single(file, "#", format!("{at}not valid YAML: {e}"))
     })?;
     check_version(&value, file)?;
+    let problems = check_raw(&value);
+    if !problems.is_empty() {
+        return Err(Error {
+            file: file.to_owned(),
+            problems,
+        });
+    }
     serde_path_to_error::deserialize::<_, OpenAPI>(value.clone()).map_err(|e| {
         // `openapiv3` parses path items and schemas through untagged enums, which hide where
         // inside them the problem is; parsing the pieces one by one finds the deepest pointer.
@@ -80,6 +87,128 @@ fn locate(value: &serde_yaml::Value) -> Option<(String, String)> {
         })
 }
 
+/// Keywords of the OpenAPI 3.0 Schema Object.
+const SCHEMA_KEYWORDS: &[&str] = &[
+    "$ref",
+    "title",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "type",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "items",
+    "properties",
+    "additionalProperties",
+    "description",
+    "format",
+    "default",
+    "nullable",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "example",
+    "deprecated",
+];
+
+/// Checks that `openapiv3` would accept silently but that are mistakes: a `$ref` that is not
+/// a string, and an unknown keyword in a schema (`tpye: string`, `ref: …`), which would
+/// otherwise read as a free-form schema.
+fn check_raw(value: &serde_yaml::Value) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    walk(value, "#", false, &mut problems);
+    problems
+}
+
+fn walk(value: &serde_yaml::Value, at: &str, is_schema: bool, problems: &mut Vec<Problem>) {
+    match value {
+        serde_yaml::Value::Mapping(map) => {
+            for (key, item) in map {
+                let key = match key {
+                    serde_yaml::Value::String(s) => s.clone(),
+                    other => serde_yaml::to_string(other)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned(),
+                };
+                let here = child(at, &key);
+                if key == "$ref" && !item.is_string() {
+                    problems.push(Problem {
+                        pointer: here.clone(),
+                        message: "$ref must be a string such as '#/components/schemas/Name'".into(),
+                    });
+                }
+                if is_schema && !key.starts_with("x-") && !SCHEMA_KEYWORDS.contains(&key.as_str()) {
+                    problems.push(Problem {
+                        pointer: here.clone(),
+                        message: format!("`{key}` is not a schema keyword of OpenAPI 3.0"),
+                    });
+                }
+                // Which children are schemas themselves.
+                match (is_schema, key.as_str()) {
+                    (_, "schema") => walk(item, &here, item.is_mapping(), problems),
+                    (true, "items" | "not" | "additionalProperties") => {
+                        walk(item, &here, item.is_mapping(), problems)
+                    }
+                    (true, "properties") => each_schema(item, &here, problems),
+                    (true, "allOf" | "oneOf" | "anyOf") => {
+                        if let serde_yaml::Value::Sequence(list) = item {
+                            for (i, member) in list.iter().enumerate() {
+                                walk(
+                                    member,
+                                    &child(&here, &i.to_string()),
+                                    member.is_mapping(),
+                                    problems,
+                                );
+                            }
+                        }
+                    }
+                    (
+                        true,
+                        "example" | "default" | "enum" | "required" | "discriminator" | "xml"
+                        | "externalDocs",
+                    ) => {}
+                    _ if at == "#/components" && key == "schemas" => {
+                        each_schema(item, &here, problems)
+                    }
+                    _ => walk(item, &here, false, problems),
+                }
+            }
+        }
+        serde_yaml::Value::Sequence(list) => {
+            for (i, item) in list.iter().enumerate() {
+                walk(item, &child(at, &i.to_string()), false, problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn each_schema(map: &serde_yaml::Value, at: &str, problems: &mut Vec<Problem>) {
+    if let serde_yaml::Value::Mapping(map) = map {
+        for (key, item) in map {
+            let key = key.as_str().unwrap_or_default();
+            walk(item, &child(at, key), item.is_mapping(), problems);
+        }
+    }
+}
+
 fn check_version(value: &serde_yaml::Value, file: &str) -> Result<(), Error> {
     let version = value.get("openapi").and_then(|v| v.as_str());
     match version {
@@ -122,6 +251,22 @@ mod tests {
         let err = load("openapi: 3.0.3\ninfo: [unclosed\n", "x.yaml").unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with("x.yaml: #: line "), "{text}");
+    }
+
+    #[test]
+    fn non_string_refs_and_unknown_schema_keywords_are_rejected() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: 42}\n    B: {ref: '#/components/schemas/A'}\n    C:\n      type: object\n      properties:\n        x: {tpye: string}\n        y: {type: string, x-note: fine}\n";
+        let err = load(text, "x.yaml").unwrap_err();
+        let pointers: Vec<&str> = err.problems.iter().map(|p| p.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "#/components/schemas/A/$ref",
+                "#/components/schemas/B/ref",
+                "#/components/schemas/C/properties/x/tpye"
+            ],
+            "{err}"
+        );
     }
 
     #[test]
