@@ -13,6 +13,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("gen") => generate(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("usage: cargo xtask gen [--check] [--spec PATH]");
+            ExitCode::SUCCESS
+        }
         _ => {
             eprintln!("usage: cargo xtask gen [--check] [--spec PATH]");
             ExitCode::from(2)
