@@ -7,7 +7,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
 
-/// Implements `From<String>`, `FromStr`, `Display`, `Serialize`, `Deserialize` and
+/// Implements `From<String>`, `From<Enum> for String`, `FromStr`, `Display`, `Serialize`, `Deserialize` and
 /// [`ParamValue`](crate::ParamValue) for a generated string enum, given its `as_str` and
 /// `From<&str>` (which maps unknown values to `Unknown`).
 macro_rules! string_enum_impls {
@@ -15,6 +15,14 @@ macro_rules! string_enum_impls {
         impl ::std::convert::From<::std::string::String> for $name {
             fn from(value: ::std::string::String) -> Self {
                 Self::from(value.as_str())
+            }
+        }
+        impl ::std::convert::From<$name> for ::std::string::String {
+            fn from(value: $name) -> Self {
+                match value {
+                    $name::Unknown(other) => other,
+                    known => known.as_str().to_owned(),
+                }
             }
         }
         impl ::std::str::FromStr for $name {

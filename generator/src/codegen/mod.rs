@@ -171,7 +171,7 @@ pub fn render(api: &Api) -> Vec<RenderedFile> {
         files.push(RenderedFile {
             path: format!("operations/{}.rs", tag.module),
             doc,
-            tokens: operations::tag_module(&ops),
+            tokens: operations::tag_module(tag, &ops),
         });
     }
     files.push(RenderedFile {

@@ -7,10 +7,20 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// Renders the `impl Client` methods and builders of one tag's operations.
-pub fn tag_module(operations: &[&Operation]) -> TokenStream {
+pub fn tag_module(tag: &crate::ir::Tag, operations: &[&Operation]) -> TokenStream {
     let methods = operations.iter().map(|op| client_method(op));
     let builders = operations.iter().map(|op| builder(op));
+    let doc = docs::attrs(&format!(
+        "Operations of tag `{}` (Cargo feature `{}`){}",
+        tag.name,
+        tag.feature,
+        tag.description
+            .as_deref()
+            .map(|d| format!(": {}", docs::clean(d)))
+            .unwrap_or_else(|| ".".into())
+    ));
     quote! {
+        #doc
         impl crate::Client { #(#methods)* }
         #(#builders)*
     }

@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `acquisitions` (Cargo feature `acquisitions`): Acquisitions: the level below a session that holds the files of one scan or series, with their analyses, notes and tags.
+/// Operations of tag `acquisitions` (Cargo feature `acquisitions`): Acquisitions: the level below a session that holds the files of one scan or series, with their analyses, notes and tags.
 impl crate::Client {
     /// Get a list of acquisitions
     ///

@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `analyses` (Cargo feature `analyses`): Analyses: gear runs or ad-hoc analyses attached to a container, with their input and output files.
+/// Operations of tag `analyses` (Cargo feature `analyses`): Analyses: gear runs or ad-hoc analyses attached to a container, with their input and output files.
 impl crate::Client {
     /// Find all analyses
     ///

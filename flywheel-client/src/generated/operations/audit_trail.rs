@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `audit-trail` (Cargo feature `audit-trail`): Audit trail reports: generate, list, download and delete reports of who changed what.
+/// Operations of tag `audit-trail` (Cargo feature `audit-trail`): Audit trail reports: generate, list, download and delete reports of who changed what.
 impl crate::Client {
     /// List Audit Trail Reports
     ///

@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `batch` (Cargo feature `batch`): Batch jobs: propose, start and cancel gear runs over many containers at once.
+/// Operations of tag `batch` (Cargo feature `batch`): Batch jobs: propose, start and cancel gear runs over many containers at once.
 impl crate::Client {
     /// Get a list of batch jobs the user has created.
     ///

@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `change-log` (Cargo feature `change-log`): Change logs: the history of changes made to a container or file.
+/// Operations of tag `change-log` (Cargo feature `change-log`): Change logs: the history of changes made to a container or file.
 impl crate::Client {
     /// Get Change Log
     ///

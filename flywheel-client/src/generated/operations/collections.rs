@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `collections` (Cargo feature `collections`): Collections: user-curated sets of sessions and acquisitions that cut across projects.
+/// Operations of tag `collections` (Cargo feature `collections`): Collections: user-curated sets of sessions and acquisitions that cut across projects.
 impl crate::Client {
     /// List all collections.
     ///

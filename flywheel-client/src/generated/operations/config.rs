@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `config` (Cargo feature `config`): Site configuration and version information.
+/// Operations of tag `config` (Cargo feature `config`): Site configuration and version information.
 impl crate::Client {
     /// Get public configuration
     ///

@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `containers` (Cargo feature `containers`): Containers: methods that work on any container level (group, project, subject, session, acquisition, analysis, collection) by id.
+/// Operations of tag `containers` (Cargo feature `containers`): Containers: methods that work on any container level (group, project, subject, session, acquisition, analysis, collection) by id.
 impl crate::Client {
     /// Get analyses for a(n) container.
     ///

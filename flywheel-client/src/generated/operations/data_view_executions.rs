@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `data-view-executions` (Cargo feature `data-view-executions`): Data view executions: runs of saved data views and their results.
+/// Operations of tag `data-view-executions` (Cargo feature `data-view-executions`): Data view executions: runs of saved data views and their results.
 impl crate::Client {
     /// Get a list of data_view_executions
     ///

@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `dataexplorer` (Cargo feature `dataexplorer`): Data explorer: search queries over the hierarchy and saved searches.
+/// Operations of tag `dataexplorer` (Cargo feature `dataexplorer`): Data explorer: search queries over the hierarchy and saved searches.
 impl crate::Client {
     /// Get Queries
     ///

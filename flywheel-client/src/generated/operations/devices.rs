@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `devices` (Cargo feature `devices`): Devices: registered devices (scanners, reapers, connectors) and their keys.
+/// Operations of tag `devices` (Cargo feature `devices`): Devices: registered devices (scanners, reapers, connectors) and their keys.
 impl crate::Client {
     /// List all devices.
     ///

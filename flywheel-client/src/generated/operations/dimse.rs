@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `dimse` (Cargo feature `dimse`): DIMSE: DICOM network services, project and service AETs.
+/// Operations of tag `dimse` (Cargo feature `dimse`): DIMSE: DICOM network services, project and service AETs.
 impl crate::Client {
     /// List all DIMSE project AETs
     ///

@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `download` (Cargo feature `download`): Downloads: prepare and fetch tar or zip archives of many files by ticket.
+/// Operations of tag `download` (Cargo feature `download`): Downloads: prepare and fetch tar or zip archives of many files by ticket.
 impl crate::Client {
     /// Download files listed in the given ticket.
     ///

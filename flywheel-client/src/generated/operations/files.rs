@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `files` (Cargo feature `files`): Files: file versions, classification, moving and signed-URL uploads.
+/// Operations of tag `files` (Cargo feature `files`): Files: file versions, classification, moving and signed-URL uploads.
 impl crate::Client {
     /// Return all files
     ///

@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `gears` (Cargo feature `gears`): Gears: containerized algorithms, their versions, series, permissions and invocation context.
+/// Operations of tag `gears` (Cargo feature `gears`): Gears: containerized algorithms, their versions, series, permissions and invocation context.
 impl crate::Client {
     /// List all gears
     ///

@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `groups` (Cargo feature `groups`): Groups: the top of the hierarchy; they own projects and carry permissions and tags.
+/// Operations of tag `groups` (Cargo feature `groups`): Groups: the top of the hierarchy; they own projects and carry permissions and tags.
 impl crate::Client {
     /// List all groups
     ///

@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `jobs` (Cargo feature `jobs`): Jobs: queued and running gear executions, their logs, state and priority.
+/// Operations of tag `jobs` (Cargo feature `jobs`): Jobs: queued and running gear executions, their logs, state and priority.
 impl crate::Client {
     /// Return all jobs
     ///

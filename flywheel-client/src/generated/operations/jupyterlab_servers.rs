@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `jupyterlab-servers` (Cargo feature `jupyterlab-servers`): JupyterLab servers connected to the site.
+/// Operations of tag `jupyterlab-servers` (Cargo feature `jupyterlab-servers`): JupyterLab servers connected to the site.
 impl crate::Client {
     /// Get jupyterlab server
     ///

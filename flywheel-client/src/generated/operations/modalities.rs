@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `modalities` (Cargo feature `modalities`): Modalities: the classification schema for each imaging modality.
+/// Operations of tag `modalities` (Cargo feature `modalities`): Modalities: the classification schema for each imaging modality.
 impl crate::Client {
     /// List all modalities.
     ///

@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `projects` (Cargo feature `projects`): Projects: the level below a group that holds subjects, sessions, rules, settings and files.
+/// Operations of tag `projects` (Cargo feature `projects`): Projects: the level below a group that holds subjects, sessions, rules, settings and files.
 impl crate::Client {
     /// Get a list of projects
     ///

@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `reports` (Cargo feature `reports`): Reports: site, project, usage and access-log reports.
+/// Operations of tag `reports` (Cargo feature `reports`): Reports: site, project, usage and access-log reports.
 impl crate::Client {
     /// Get a report of access log entries for the given parameters
     ///

@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `resolve` (Cargo feature `resolve`): Resolve: look up containers and files by a path of labels.
+/// Operations of tag `resolve` (Cargo feature `resolve`): Resolve: look up containers and files by a path of labels.
 impl crate::Client {
     /// Perform path based lookup of a single node in the Flywheel hierarchy
     ///

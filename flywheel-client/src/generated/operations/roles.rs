@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `roles` (Cargo feature `roles`): Roles: named sets of actions that permissions grant.
+/// Operations of tag `roles` (Cargo feature `roles`): Roles: named sets of actions that permissions grant.
 impl crate::Client {
     /// Get list of all roles
     ///

@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `sessions` (Cargo feature `sessions`): Sessions: one visit of a subject, holding acquisitions, analyses and files.
+/// Operations of tag `sessions` (Cargo feature `sessions`): Sessions: one visit of a subject, holding acquisitions, analyses and files.
 impl crate::Client {
     /// Get a list of sessions
     ///

@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `site` (Cargo feature `site`): Site settings, storage providers and site-wide rules.
+/// Operations of tag `site` (Cargo feature `site`): Site settings, storage providers and site-wide rules.
 impl crate::Client {
     /// Get Bookmark List
     ///

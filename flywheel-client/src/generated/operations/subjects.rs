@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `subjects` (Cargo feature `subjects`): Subjects: the participants of a project, holding sessions.
+/// Operations of tag `subjects` (Cargo feature `subjects`): Subjects: the participants of a project, holding sessions.
 impl crate::Client {
     /// Get a list of subjects
     ///

@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `tree` (Cargo feature `tree`): Tree: fetch a part of the container hierarchy in one request.
+/// Operations of tag `tree` (Cargo feature `tree`): Tree: fetch a part of the container hierarchy in one request.
 impl crate::Client {
     /// Query a portion of the flywheel hierarchy, returning only the requested fields.
     ///

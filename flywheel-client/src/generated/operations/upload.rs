@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `upload` (Cargo feature `upload`): Upload: the reaper, label and UID upload entry points and signed-URL upload tickets.
+/// Operations of tag `upload` (Cargo feature `upload`): Upload: the reaper, label and UID upload entry points and signed-URL upload tickets.
 impl crate::Client {
     /// Complete S3 multipart signed url upload
     ///

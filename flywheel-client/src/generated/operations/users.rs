@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `users` (Cargo feature `users`): Users: accounts, API keys, avatars and per-user settings.
+/// Operations of tag `users` (Cargo feature `users`): Users: accounts, API keys, avatars and per-user settings.
 impl crate::Client {
     /// Return a list of all users
     ///

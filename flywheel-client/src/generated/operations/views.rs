@@ -2,6 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Operations of tag `views` (Cargo feature `views`): Views: saved data views (columns over the hierarchy) and their execution.
+/// Operations of tag `views` (Cargo feature `views`): Views: saved data views (columns over the hierarchy) and their execution.
 impl crate::Client {
     /// Return a list of all known column aliases for use in data views
     ///
