@@ -9,7 +9,6 @@
 //! of that name) and downloads it again.
 
 use flywheel_client::{Client, UploadFile};
-use futures_util::StreamExt;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> flywheel_client::Result<()> {

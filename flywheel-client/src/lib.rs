@@ -8,54 +8,71 @@
 //!
 //! # Quick start
 //!
+//! Every documented Flywheel method is a method of [`Client`] (named in snake case:
+//! `getAcquisition` is [`Client::get_acquisition`]) taking the required parameters; optional
+//! parameters are setters on the builder it returns, and `.send().await` performs the call.
+//!
 //! ```no_run
-//! use futures_util::StreamExt;
-//! use flywheel_client::{Client, Paginator, UploadFile};
-//! use http::Method;
+//! use flywheel_client::types::JoinType;
+//! use flywheel_client::{Client, UploadFile};
 //!
 //! # async fn example() -> flywheel_client::Result<()> {
 //! // Connect: the API key string from your Flywheel profile, `HOST:KEY` or `HOST:PORT:KEY`
 //! // (or `Client::from_env()` to read FLYWHEEL_API_KEY).
 //! let client = Client::from_api_key("flywheel.example.org:0123456789abcdef")?;
 //!
-//! // Call: one operation, decoded from JSON.
-//! let mut request = client.request("getProject", Method::GET, "/projects/{projectId}");
-//! request.path_param("projectId", "5f0c1ab2c3d4e5f60718293a");
-//! let project: serde_json::Value = request.send_json().await?;
+//! // Call: required parameters in the call, optional ones as setters.
+//! let acquisition = client
+//!     .get_acquisition("5f0c1ab2c3d4e5f60718293a")
+//!     .join(JoinType::Origin)
+//!     .send()
+//!     .await?;
+//! println!("{:?}", acquisition.label);
 //!
 //! // Stream: every project, fetched 250 at a time as the loop consumes them.
-//! let request = client.request("getAllProjects", Method::GET, "/projects");
-//! let mut projects = Paginator::<serde_json::Value>::new(
-//!     request,
-//!     |project| project.get("_id").and_then(|id| id.as_str()),
-//!     "results",
-//! );
+//! let mut projects = client.get_all_projects().into_stream();
 //! while let Some(project) = projects.next().await {
-//!     println!("{}", project?["label"]);
+//!     println!("{:?}", project?.label);
 //! }
 //!
 //! // Upload: streamed from disk, file name sent exactly as given.
-//! let mut request = client.request(
-//!     "uploadFileToProject",
-//!     Method::POST,
-//!     "/projects/{containerId}/files",
-//! );
-//! request.path_param("containerId", "5f0c1ab2c3d4e5f60718293a");
-//! request.multipart_file("file", UploadFile::from_path("/data/scan é #1.dcm"));
-//! request.send_empty().await?;
+//! let file = UploadFile::from_path("/data/scan é #1.dcm");
+//! client.upload_file_to_project("5f0c1ab2c3d4e5f60718293a", file).send().await?;
 //!
 //! // Download: streamed to a file, memory stays bounded.
-//! let mut request = client.request(
-//!     "downloadFileFromProject",
-//!     Method::GET,
-//!     "/projects/{projectId}/files/{fileName}",
-//! );
-//! request.path_param("projectId", "5f0c1ab2c3d4e5f60718293a");
-//! request.path_param("fileName", "scan é #1.dcm");
-//! let bytes = request.send_download().await?.write_to_path("scan.dcm").await?;
+//! let bytes = client
+//!     .download_file_from_project("5f0c1ab2c3d4e5f60718293a", "scan é #1.dcm")
+//!     .send()
+//!     .await?
+//!     .write_to_path("scan.dcm")
+//!     .await?;
+//!
+//! // Errors keep the status and the server's message.
+//! match client.get_project("000000000000000000000000").send().await {
+//!     Err(error) if error.is_not_found() => println!("no such project: {error}"),
+//!     other => println!("{:?}", other.map(|project| project.label)),
+//! }
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! An endpoint missing from the generated operations can be called through
+//! [`Client::request`], which returns the same [`OperationRequest`] the generated builders use:
+//!
+//! ```no_run
+//! use flywheel_client::{Client, http::Method};
+//!
+//! # async fn example(client: Client) -> flywheel_client::Result<()> {
+//! let mut request = client.request("getProject", Method::GET, "/projects/{projectId}");
+//! request.path_param("projectId", "5f0c1ab2c3d4e5f60718293a");
+//! let project: serde_json::Value = request.send_json().await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Operations are grouped by tag behind Cargo features of the same name, all on by default;
+//! a crate that needs only some tags can turn the rest off
+//! (`default-features = false, features = ["projects", "files"]`) and compile less.
 //!
 //! # What the runtime does for every call
 //!

@@ -94,10 +94,10 @@ type PageFuture<T> = Pin<Box<dyn Future<Output = crate::Result<Vec<T>>> + Send>>
 ///
 /// ```no_run
 /// # async fn example(client: flywheel_client::Client) -> flywheel_client::Result<()> {
-/// use futures_util::StreamExt;
-/// use flywheel_client::Paginator;
+/// use flywheel_client::{Paginator, http::Method};
 ///
-/// let request = client.request("getAllSessions", http::Method::GET, "/sessions");
+/// // Generated list operations offer this directly: `client.get_all_sessions().into_stream()`.
+/// let request = client.request("getAllSessions", Method::GET, "/sessions");
 /// let mut sessions = Paginator::<serde_json::Value>::new(
 ///     request,
 ///     |session| session.get("_id").and_then(|id| id.as_str()),
@@ -171,6 +171,29 @@ impl<T: DeserializeOwned + Send + 'static> Paginator<T> {
     /// How many items were fetched but not yet yielded.
     pub fn buffered_count(&self) -> usize {
         self.buffer.len()
+    }
+
+    /// The next item, fetching the next page when the current one is used up; `None` after
+    /// the last item. The same as `StreamExt::next`, without importing a futures crate.
+    ///
+    /// # Errors
+    ///
+    /// `Some(Err(_))` when a page cannot be fetched or decoded; calling again retries that page.
+    pub async fn next(&mut self) -> Option<crate::Result<T>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// Every remaining item, fetched page by page, in one `Vec`.
+    ///
+    /// # Errors
+    ///
+    /// The first error of any page; [`cursor`](Self::cursor) then tells where to resume.
+    pub async fn try_collect(&mut self) -> crate::Result<Vec<T>> {
+        let mut items = Vec::new();
+        while let Some(item) = self.next().await {
+            items.push(item?);
+        }
+        Ok(items)
     }
 
     fn fetch(&self) -> PageFuture<T> {
