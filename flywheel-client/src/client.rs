@@ -187,7 +187,13 @@ struct ParsedKeyString {
 
 /// Splits `HOST:KEY` / `HOST:PORT:KEY` (with an optional `__force_insecure` part before the key).
 fn parse_key_string(text: &str) -> crate::Result<ParsedKeyString> {
+    // Surrounding whitespace (a pasted newline) is not part of the key.
     let text = text.trim();
+    if text.starts_with("https://") || text.starts_with("http://") {
+        return Err(Error::config(format!(
+            "malformed API key: it starts like a URL; the key string has no scheme: {KEY_FORMS}"
+        )));
+    }
     let mut parts: Vec<&str> = text.split(':').collect();
     let Some(key) = parts.pop() else {
         return Err(Error::config(format!("malformed API key: {KEY_FORMS}")));
@@ -569,6 +575,7 @@ mod tests {
             "host:0:secret",
             "a:1:b:secret",
             "ho st:secret",
+            "https://flywheel.example.org:secret",
         ] {
             let error = parse_key_string(text).unwrap_err();
             let message = error.to_string();
@@ -578,6 +585,8 @@ mod tests {
             );
             assert!(!message.contains("secret"), "{message}");
         }
+        let url = parse_key_string("https://flywheel.example.org:secret").unwrap_err();
+        assert!(url.to_string().contains("starts like a URL"), "{url}");
     }
 
     #[test]

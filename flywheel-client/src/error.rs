@@ -70,7 +70,10 @@ pub enum Error {
     /// The server answered with a success status but the body is not the declared type (for
     /// example a JSON shape the model does not describe, or text that is not UTF-8). The raw
     /// body is kept.
-    #[error("{operation_id}: HTTP {status}: the response body does not decode: {source}")]
+    #[error(
+        "{operation_id}: HTTP {status}: the response body does not decode: {source}; the body starts {}",
+        body_preview(.body)
+    )]
     Decode {
         /// The operation id.
         operation_id: &'static str,
@@ -526,6 +529,18 @@ fn json_text(value: &serde_json::Value) -> Option<String> {
     }
 }
 
+/// The first bytes of a body, for an error message: `"<!DOCTYPE html>…"` (quoted and escaped).
+fn body_preview(body: &Bytes) -> String {
+    const LIMIT: usize = 120;
+    let text = String::from_utf8_lossy(&body[..body.len().min(LIMIT)]);
+    let ellipsis = if body.len() > LIMIT { "…" } else { "" };
+    if body.is_empty() {
+        "empty (0 bytes)".to_owned()
+    } else {
+        format!("{text:?}{ellipsis}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -610,5 +625,25 @@ mod tests {
         assert!(busy.is_retryable());
         assert!(!busy.is_conflict());
         assert_eq!(busy.operation_id(), Some("testOperation"));
+    }
+
+    #[test]
+    fn decode_errors_quote_the_start_of_the_body() {
+        let source = serde_json::from_slice::<serde_json::Value>(b"<html>").unwrap_err();
+        let error = Error::Decode {
+            operation_id: "getProject",
+            status: StatusCode::OK,
+            body: Bytes::from_static(b"<!DOCTYPE html><p>maintenance</p>"),
+            source: Box::new(source),
+        };
+        let text = error.to_string();
+        assert!(
+            text.starts_with("getProject: HTTP 200 OK: the response body does not decode"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("the body starts \"<!DOCTYPE html><p>maintenance</p>\""),
+            "{text}"
+        );
     }
 }
