@@ -6,16 +6,22 @@
 //! ```text
 //! cargo bench -p flywheel-client --bench per_call
 //! PER_CALL_ROUNDS=31 PER_CALL_CALLS=5000 cargo bench -p flywheel-client --bench per_call
+//! PER_CALL_SERVER_THREAD=1 cargo bench -p flywheel-client --bench per_call
 //! ```
 //!
 //! Both sides share one `reqwest::Client` (same pool settings, one keep-alive connection) and
-//! call the same loopback server: a minimal HTTP/1.1 server on its own thread that answers
-//! every request with one fixed, realistic `ProjectOutput` body (see `support/samples.rs`),
-//! so the server costs both sides the same. After a warm-up, each round times `calls`
-//! sequential calls of each side, alternating which side goes first; the figure is the
-//! median over rounds of the per-round ratio, which cancels slow drifts of a busy machine.
-//! Without `--bench` (as `cargo test --benches` runs it) it makes a few calls and checks that
-//! both sides decode the same project. Method and latest figures: BENCHMARKS.md.
+//! call the same loopback server: a minimal HTTP/1.1 server that answers every request with
+//! one fixed, realistic `ProjectOutput` body (see `support/samples.rs`), so the server costs
+//! both sides the same. By default the server is a task on the client's single-threaded
+//! runtime: client and server take turns on one thread, so a round trip costs CPU work only
+//! and not the wake-up of another thread, which on an idle machine adds some 80 µs of noise
+//! per call; `PER_CALL_SERVER_THREAD=1` gives the server a thread of its own instead.
+//!
+//! After a warm-up, each round times `calls` sequential calls of each side, alternating which
+//! side goes first; the figure is the median over rounds of the per-round ratio, which cancels
+//! slow drifts of a busy machine. Without `--bench` (as `cargo test --benches` runs it) it
+//! makes a few calls and checks that both sides decode the same project. Method and latest
+//! figures: BENCHMARKS.md.
 
 #[path = "support/samples.rs"]
 mod samples;
@@ -39,13 +45,14 @@ fn main() {
 
     let body = serde_json::to_vec(&samples::project()).expect("JSON values serialize");
     let project_id = samples::object_id(1, 0);
-    let address = start_server(&body);
+    let server_thread = std::env::var_os("PER_CALL_SERVER_THREAD").is_some();
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("tokio runtime");
     runtime.block_on(async {
+        let address = start_server(&body, server_thread);
         let http = reqwest::Client::new();
         let client = Client::builder()
             .base_url(format!("http://{address}/api"))
@@ -171,31 +178,38 @@ impl Bare {
     }
 }
 
-/// Starts the loopback server on its own thread and returns its address. It answers every
-/// request on a connection with `200 OK` and `body`, keeping the connection open.
-fn start_server(body: &[u8]) -> SocketAddr {
+/// Starts the loopback server and returns its address. It answers every request on a
+/// connection with `200 OK` and `body`, keeping the connection open. With `own_thread` it runs
+/// on a thread of its own; otherwise as a task of the caller's runtime, so that client and
+/// server take turns on one thread and no call waits for a thread to wake up.
+fn start_server(body: &[u8], own_thread: bool) -> SocketAddr {
     let mut response = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
         body.len()
     )
     .into_bytes();
     response.extend_from_slice(body);
+    let response: &'static [u8] = response.leak();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     listener.set_nonblocking(true).expect("non-blocking");
     let address = listener.local_addr().expect("address");
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("server runtime");
-        runtime.block_on(async move {
-            let listener = TcpListener::from_std(listener).expect("tokio listener");
-            let response: &'static [u8] = response.leak();
-            while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, response));
-            }
+    let accept = async move {
+        let listener = TcpListener::from_std(listener).expect("tokio listener");
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(serve(stream, response));
+        }
+    };
+    if own_thread {
+        std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("server runtime")
+                .block_on(accept);
         });
-    });
+    } else {
+        tokio::spawn(accept);
+    }
     address
 }
 
