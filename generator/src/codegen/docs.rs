@@ -16,6 +16,28 @@ pub fn attrs(markdown: &str) -> TokenStream {
     quote! { #(#lines)* }
 }
 
+/// A cleaned description followed by a blank line, or nothing: the lead paragraph of a doc.
+pub fn lead(description: Option<&str>) -> String {
+    match description.map(clean) {
+        Some(text) if !text.is_empty() => format!("{text}\n\n"),
+        _ => String::new(),
+    }
+}
+
+/// The doc of a tag's operations: `Operations of tag `x` (Cargo feature `x`): description`.
+pub fn tag(tag: &crate::ir::Tag) -> String {
+    let description = tag
+        .description
+        .as_deref()
+        .map(|d| format!(": {}", clean(d)));
+    format!(
+        "Operations of tag `{}` (Cargo feature `{}`){}",
+        tag.name,
+        tag.feature,
+        description.unwrap_or_else(|| ".".into())
+    )
+}
+
 /// Makes free text from the spec safe for rustdoc: no accidental doctests, HTML tags,
 /// intra-doc links or bare URLs.
 pub fn clean(text: &str) -> String {

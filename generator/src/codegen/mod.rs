@@ -159,15 +159,7 @@ pub fn render(api: &Api) -> Vec<RenderedFile> {
             #[cfg(feature = #feature)]
             pub mod #module;
         });
-        let doc = format!(
-            "Operations of tag `{}` (Cargo feature `{}`){}",
-            tag.name,
-            tag.feature,
-            tag.description
-                .as_deref()
-                .map(|d| format!(": {}", docs::clean(d)))
-                .unwrap_or_else(|| ".".into())
-        );
+        let doc = docs::tag(tag);
         files.push(RenderedFile {
             path: format!("operations/{}.rs", tag.module),
             doc,

@@ -10,15 +10,7 @@ use quote::quote;
 pub fn tag_module(tag: &crate::ir::Tag, operations: &[&Operation]) -> TokenStream {
     let methods = operations.iter().map(|op| client_method(op));
     let builders = operations.iter().map(|op| builder(op));
-    let doc = docs::attrs(&format!(
-        "Operations of tag `{}` (Cargo feature `{}`){}",
-        tag.name,
-        tag.feature,
-        tag.description
-            .as_deref()
-            .map(|d| format!(": {}", docs::clean(d)))
-            .unwrap_or_else(|| ".".into())
-    ));
+    let doc = docs::attrs(&docs::tag(tag));
     quote! {
         #doc
         impl crate::Client { #(#methods)* }
@@ -228,14 +220,7 @@ fn builder(op: &Operation) -> TokenStream {
             for part in parts.iter().filter(|p| !p.required) {
                 let name = ident(&part.rust_name);
                 let wire = &part.name;
-                let mut doc = part
-                    .description
-                    .as_deref()
-                    .map(docs::clean)
-                    .unwrap_or_default();
-                if !doc.is_empty() {
-                    doc.push_str("\n\n");
-                }
+                let mut doc = docs::lead(part.description.as_deref());
                 let (decl, apply) = match &part.kind {
                     PartKind::File => {
                         doc.push_str(&format!("Multipart file part `{wire}`."));
@@ -391,14 +376,7 @@ fn location_name(p: &Parameter) -> &'static str {
 }
 
 fn param_doc(p: &Parameter) -> String {
-    let mut doc = p
-        .description
-        .as_deref()
-        .map(docs::clean)
-        .unwrap_or_default();
-    if !doc.is_empty() {
-        doc.push_str("\n\n");
-    }
+    let mut doc = docs::lead(p.description.as_deref());
     let form = match (&p.ty, p.location, p.accept_feature, p.explode) {
         (TypeRef::Array(_), _, true, _) => {
             ", merged with the client's defaults into one comma-separated header"

@@ -83,10 +83,7 @@ pub fn type_def(def: &TypeDef, api: &Api, kinds: &HashMap<&str, JsonKind>) -> To
 }
 
 fn type_doc(def: &TypeDef) -> String {
-    let mut doc = match &def.description {
-        Some(d) => format!("{}\n\n", docs::clean(d)),
-        None => String::new(),
-    };
+    let mut doc = docs::lead(def.description.as_deref());
     let source = match (&def.schema_name, &def.kind) {
         (Some(schema), TypeKind::Alias(TypeRef::Named(target))) => {
             format!("Schema `{schema}`: another name for [`{target}`].")
@@ -120,10 +117,7 @@ fn field(f: &Field) -> TokenStream {
     } else {
         inner
     };
-    let mut doc = match &f.description {
-        Some(d) => format!("{}\n\n", docs::clean(d)),
-        None => String::new(),
-    };
+    let mut doc = docs::lead(f.description.as_deref());
     doc.push_str(&format!("JSON key `{}`.", f.wire_name));
     if f.required {
         doc.push_str(" Required in requests.");

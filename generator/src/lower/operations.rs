@@ -527,13 +527,13 @@ impl<'a> Ctx<'a> {
                     _ => {
                         let part_hint =
                             format!("{hint}{}", names::pascal(name).trim_start_matches("r#"));
-                        let ty = self.type_ref_boxed(property, &prop_ptr, &part_hint);
+                        let ty = self.type_ref(property, &prop_ptr, &part_hint);
                         PartKind::Json(ty)
                     }
                 },
                 ReferenceOr::Reference { .. } => {
                     let part_hint = format!("{hint}{}", names::pascal(name));
-                    PartKind::Json(self.type_ref_boxed(property, &prop_ptr, &part_hint))
+                    PartKind::Json(self.type_ref(property, &prop_ptr, &part_hint))
                 }
             };
             parts.push(MultipartPart {

@@ -8,6 +8,7 @@ use openapiv3::{
     AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
+use std::borrow::Borrow;
 use std::collections::BTreeSet;
 
 impl Ctx<'_> {
@@ -103,7 +104,7 @@ impl Ctx<'_> {
                     ReferenceOr::Item(s) => s.schema_data.description.clone(),
                     ReferenceOr::Reference { .. } => None,
                 };
-                let ty = self.type_ref_boxed(schema, &at, &hint);
+                let ty = self.type_ref(schema, &at, &hint);
                 Field {
                     wire_name: wire.clone(),
                     rust_name: {
@@ -124,28 +125,16 @@ impl Ctx<'_> {
     }
 
     /// A reference to the type of a schema, defining a named type for inline enums, objects
-    /// and unions (named after `hint`).
-    pub(crate) fn type_ref(
+    /// and unions (named after `hint`). Takes `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>`.
+    pub(crate) fn type_ref<S: Borrow<Schema>>(
         &mut self,
-        schema: &ReferenceOr<Schema>,
+        schema: &ReferenceOr<S>,
         pointer: &str,
         hint: &str,
     ) -> TypeRef {
         match schema {
             ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
-            ReferenceOr::Item(schema) => self.inline(schema, pointer, hint),
-        }
-    }
-
-    pub(crate) fn type_ref_boxed(
-        &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
-        pointer: &str,
-        hint: &str,
-    ) -> TypeRef {
-        match schema {
-            ReferenceOr::Reference { reference } => self.schema_ref(reference, pointer),
-            ReferenceOr::Item(schema) => self.inline(schema, pointer, hint),
+            ReferenceOr::Item(schema) => self.inline(schema.borrow(), pointer, hint),
         }
     }
 
@@ -195,7 +184,7 @@ impl Ctx<'_> {
             SchemaKind::Type(Type::Array(a)) => match &a.items {
                 Some(items) => {
                     let item_hint = format!("{hint}Item");
-                    TypeRef::Array(Box::new(self.type_ref_boxed(
+                    TypeRef::Array(Box::new(self.type_ref(
                         items,
                         &child(pointer, "items"),
                         &item_hint,
