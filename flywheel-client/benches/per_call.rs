@@ -94,6 +94,9 @@ fn main() {
 
         let per_call = |times: &mut Vec<Duration>| median(times).as_secs_f64() * 1e6;
         ratios.sort_by(f64::total_cmp);
+        if !full {
+            println!("smoke run (no --bench; a debug build, perhaps): the figures mean nothing");
+        }
         println!(
             "get_project round trip, {} bytes of ProjectOutput, {rounds} rounds of {calls} calls per side",
             body.len()
