@@ -116,7 +116,7 @@ pub use client::{
 pub use download::Download;
 pub use error::{ApiError, Error, ErrorDetail, TransportKind, ValidationIssue};
 pub use pagination::{DEFAULT_PAGE_LIMIT, PageCursor, Paginator};
-pub use request::{CallOptions, OperationRequest, ParamValue};
+pub use request::{CallOptions, OperationRequest, ParamValue, ResponseFuture};
 pub use upload::UploadFile;
 
 /// `std::result::Result` with this crate's [`Error`].

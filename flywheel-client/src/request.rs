@@ -2,6 +2,9 @@
 //! are written; [`CallOptions`], per-call settings.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
@@ -214,6 +217,84 @@ pub(crate) struct RawResponse {
     pub(crate) body: Bytes,
 }
 
+type BufferedFuture = Pin<Box<dyn Future<Output = crate::Result<RawResponse>> + Send>>;
+
+/// The future of one call, returned by every generated `send()` and by
+/// [`OperationRequest::send_json`] and its siblings: `.await` it to get the answer
+/// (`Result<T>`). It is `Send`, `Unpin` and `'static`, so it can be spawned or stored.
+///
+/// The request is sent when the future is first polled, not when it is created.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ResponseFuture<T> {
+    state: Exchange<T>,
+}
+
+/// The exchange is one boxed future that does not depend on `T`; only the finishing step (the
+/// decoding) does. So each generated operation adds a small decoder, not a whole future.
+enum Exchange<T> {
+    /// The whole body is read, then `finish` turns it into a `T`.
+    Buffered {
+        operation_id: &'static str,
+        exchange: BufferedFuture,
+        finish: fn(&'static str, RawResponse) -> crate::Result<T>,
+    },
+    /// The future yields the `T` itself (a streamed download).
+    Direct(Pin<Box<dyn Future<Output = crate::Result<T>> + Send>>),
+}
+
+impl<T> Future for ResponseFuture<T> {
+    type Output = crate::Result<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match &mut self.state {
+            Exchange::Buffered {
+                operation_id,
+                exchange,
+                finish,
+            } => match exchange.as_mut().poll(cx) {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(response) => {
+                    Poll::Ready(response.and_then(|r| finish(operation_id, r)))
+                }
+            },
+            Exchange::Direct(future) => future.as_mut().poll(cx),
+        }
+    }
+}
+
+impl<T> fmt::Debug for ResponseFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let operation_id = match &self.state {
+            Exchange::Buffered { operation_id, .. } => Some(*operation_id),
+            Exchange::Direct(_) => None,
+        };
+        f.debug_struct("ResponseFuture")
+            .field("operation_id", &operation_id)
+            .finish_non_exhaustive()
+    }
+}
+
+fn decode_json<T: serde::de::DeserializeOwned>(
+    operation_id: &'static str,
+    response: RawResponse,
+) -> crate::Result<T> {
+    serde_json::from_slice(&response.body).map_err(|error| Error::Decode {
+        operation_id,
+        status: response.status,
+        body: response.body,
+        source: Box::new(error),
+    })
+}
+
+fn decode_text(operation_id: &'static str, response: RawResponse) -> crate::Result<String> {
+    String::from_utf8(response.body.to_vec()).map_err(|error| Error::Decode {
+        operation_id,
+        status: response.status,
+        body: response.body,
+        source: Box::new(error),
+    })
+}
+
 impl OperationRequest {
     pub(crate) fn new(
         client: Client,
@@ -395,38 +476,24 @@ impl OperationRequest {
     /// [`Error::InvalidRequest`] for problems found while building; [`Error::Transport`] or
     /// [`Error::ReadTimeout`] for network failures; [`Error::Api`] for a non-2xx answer (after
     /// retries); [`Error::Decode`], keeping the body, when the body is not a `T`.
-    pub async fn send_json<T: serde::de::DeserializeOwned>(self) -> crate::Result<T> {
-        let operation_id = self.operation_id;
-        let response = self.execute().await?;
-        serde_json::from_slice(&response.body).map_err(|error| Error::Decode {
-            operation_id,
-            status: response.status,
-            body: response.body,
-            source: Box::new(error),
-        })
+    pub fn send_json<T: serde::de::DeserializeOwned>(self) -> ResponseFuture<T> {
+        self.buffered(decode_json::<T>)
     }
 
     /// Sends the request; the success body is read and ignored.
     ///
     /// # Errors
     /// As [`send_json`](Self::send_json), except [`Error::Decode`].
-    pub async fn send_empty(self) -> crate::Result<()> {
-        self.execute().await.map(|_| ())
+    pub fn send_empty(self) -> ResponseFuture<()> {
+        self.buffered(|_, _| Ok(()))
     }
 
     /// Sends the request and returns the success body as text.
     ///
     /// # Errors
     /// As [`send_json`](Self::send_json); [`Error::Decode`] when the body is not UTF-8.
-    pub async fn send_text(self) -> crate::Result<String> {
-        let operation_id = self.operation_id;
-        let response = self.execute().await?;
-        String::from_utf8(response.body.to_vec()).map_err(|error| Error::Decode {
-            operation_id,
-            status: response.status,
-            body: response.body,
-            source: Box::new(error),
-        })
+    pub fn send_text(self) -> ResponseFuture<String> {
+        self.buffered(decode_text)
     }
 
     /// Sends the request and returns the success body unread, as a [`Download`] to stream.
@@ -434,24 +501,49 @@ impl OperationRequest {
     ///
     /// # Errors
     /// As [`send_json`](Self::send_json) for everything up to the response headers.
-    pub async fn send_download(self) -> crate::Result<Download> {
+    pub fn send_download(self) -> ResponseFuture<Download> {
         let operation_id = self.operation_id;
-        let (response, read_timeout) = self.send().await?;
-        let status = response.status();
-        let content_length = response.content_length();
-        let headers = response.headers().clone();
-        let body = IdleTimeoutStream::new(
-            Box::pin(response.bytes_stream()),
-            read_timeout,
-            operation_id,
-        );
-        Ok(Download::new(
-            operation_id,
-            status,
-            headers,
-            content_length,
-            body,
-        ))
+        let exchange = Box::pin(async move {
+            let (response, read_timeout) = self.send().await?;
+            let status = response.status();
+            let content_length = response.content_length();
+            let headers = response.headers().clone();
+            let body = IdleTimeoutStream::new(
+                Box::pin(response.bytes_stream()),
+                read_timeout,
+                operation_id,
+            );
+            Ok(Download::new(
+                operation_id,
+                status,
+                headers,
+                content_length,
+                body,
+            ))
+        });
+        ResponseFuture {
+            state: Exchange::Direct(exchange),
+        }
+    }
+
+    /// A call whose whole body is read by a boxed, non-generic future, then finished by
+    /// `finish`.
+    fn buffered<T>(
+        self,
+        finish: fn(&'static str, RawResponse) -> crate::Result<T>,
+    ) -> ResponseFuture<T> {
+        let operation_id = self.operation_id;
+        ResponseFuture {
+            state: Exchange::Buffered {
+                operation_id,
+                exchange: self.start_buffered(),
+                finish,
+            },
+        }
+    }
+
+    fn start_buffered(self) -> BufferedFuture {
+        Box::pin(self.execute())
     }
 
     /// Sends the request (with retries) and reads the whole success body. Not generic, so the

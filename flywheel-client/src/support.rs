@@ -4,6 +4,7 @@
 #![allow(dead_code, unused_imports, unused_macros)]
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -59,6 +60,50 @@ macro_rules! string_enum_impls {
     };
 }
 pub(crate) use string_enum_impls;
+
+/// An object key as the generated struct decoders read it: borrowed from the input when it
+/// has no escapes, so matching keys allocates nothing.
+pub(crate) enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(key) => key,
+            Key::Owned(key) => key,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(key))
+            }
+
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(key.to_owned()))
+            }
+
+            fn visit_string<E: de::Error>(self, key: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(key))
+            }
+        }
+
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
 
 /// Decodes a string into any `T: From<&str>` without an intermediate `String`.
 pub(crate) struct StrVisitor<T>(PhantomData<fn() -> T>);
@@ -132,25 +177,37 @@ pub(crate) enum Shape {
     Any,
 }
 
-/// The variants worth trying for `value`, best first: variants of the wrong JSON kind are
-/// left out, and objects go to the struct that knows most of their keys (ties keep spec
-/// order). Structs with all-optional fields accept any object, so trying variants in spec
-/// order, as an untagged enum does, would pick the first struct and drop the other fields.
-pub(crate) fn candidates(value: &serde_json::Value, shapes: &[Shape]) -> Vec<usize> {
-    use serde_json::Value;
+/// The variants worth trying for a buffered JSON value, best first: variants of the wrong
+/// JSON kind are left out, and objects go to the struct that knows most of their keys (ties
+/// keep spec order). Structs with all-optional fields accept any object, so trying variants in
+/// spec order, as an untagged enum does, would pick the first struct and drop the other
+/// fields.
+///
+/// The value stays raw JSON text: each candidate decodes with `serde_json::from_slice`, the
+/// same deserializer as a whole response, so no type is compiled for a second deserializer.
+pub(crate) fn candidates(raw: &RawValue, shapes: &[Shape]) -> Vec<usize> {
+    let text = raw.get().trim_start();
+    let keys = if text.starts_with('{') {
+        serde_json::from_str::<ObjectKeys>(text)
+            .map(|k| k.0)
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let kind = text.as_bytes().first().copied().unwrap_or(b'n');
     let mut scored: Vec<(usize, usize)> = shapes
         .iter()
         .enumerate()
         .filter_map(|(index, shape)| {
-            let score = match (shape, value) {
-                (Shape::Object(fields), Value::Object(map)) => {
-                    1 + map.keys().filter(|k| fields.contains(&k.as_str())).count()
+            let score = match (shape, kind) {
+                (Shape::Object(fields), b'{') => {
+                    1 + keys.iter().filter(|k| fields.contains(&k.as_str())).count()
                 }
-                (Shape::AnyObject, Value::Object(_))
-                | (Shape::Array, Value::Array(_))
-                | (Shape::String, Value::String(_))
-                | (Shape::Number, Value::Number(_))
-                | (Shape::Bool, Value::Bool(_))
+                (Shape::AnyObject, b'{')
+                | (Shape::Array, b'[')
+                | (Shape::String, b'"')
+                | (Shape::Number, b'-' | b'0'..=b'9')
+                | (Shape::Bool, b't' | b'f')
                 | (Shape::Any, _) => 1,
                 _ => return None,
             };
@@ -159,6 +216,34 @@ pub(crate) fn candidates(value: &serde_json::Value, shapes: &[Shape]) -> Vec<usi
         .collect();
     scored.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
     scored.into_iter().map(|(index, _)| index).collect()
+}
+
+/// The keys of a JSON object, values skipped.
+struct ObjectKeys(Vec<String>);
+
+impl<'de> Deserialize<'de> for ObjectKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeysVisitor;
+
+        impl<'de> Visitor<'de> for KeysVisitor {
+            type Value = ObjectKeys;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<ObjectKeys, M::Error> {
+                let mut keys = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    map.next_value::<de::IgnoredAny>()?;
+                    keys.push(key);
+                }
+                Ok(ObjectKeys(keys))
+            }
+        }
+
+        deserializer.deserialize_map(KeysVisitor)
+    }
 }
 
 #[cfg(test)]
@@ -172,12 +257,14 @@ mod tests {
             Shape::Object(&["comment", "members"]),
             Shape::String,
         ];
-        let zip = serde_json::json!({"comment": "c", "members": []});
-        assert_eq!(candidates(&zip, &shapes), [1, 0]);
-        let ticket = serde_json::json!({"ticket": "t"});
-        assert_eq!(candidates(&ticket, &shapes), [0, 1]);
-        assert_eq!(candidates(&serde_json::json!("s"), &shapes), [2]);
-        assert!(candidates(&serde_json::json!(3), &shapes).is_empty());
+        let raw = |text: &str| RawValue::from_string(text.to_owned()).unwrap();
+        assert_eq!(
+            candidates(&raw(r#"{"comment": "c", "members": []}"#), &shapes),
+            [1, 0]
+        );
+        assert_eq!(candidates(&raw(r#" {"ticket": "t"}"#), &shapes), [0, 1]);
+        assert_eq!(candidates(&raw(r#""s""#), &shapes), [2]);
+        assert!(candidates(&raw("3"), &shapes).is_empty());
     }
 
     #[test]

@@ -97,10 +97,24 @@ fn enums_keep_unknown_values_and_fields_tolerate_null_and_absence() {
         origin.r#type,
         Some(OriginType::Unknown("quantum-scanner".into()))
     );
-    let back = serde_json::to_value(&file).unwrap();
+    let back = serde_json::to_value(origin.r#type.as_ref().unwrap()).unwrap();
     assert_eq!(
         back,
-        json!({"origin": {"type": "quantum-scanner", "id": "q"}}),
+        json!("quantum-scanner"),
+        "unknown values encode back unchanged"
+    );
+    // Request types serialize without their unset fields.
+    let note = flywheel_client::types::NoteInput {
+        text: Some("hello".into()),
+    };
+    assert_eq!(
+        serde_json::to_value(&note).unwrap(),
+        json!({"text": "hello"})
+    );
+    let empty = flywheel_client::types::NoteInput::default();
+    assert_eq!(
+        serde_json::to_value(&empty).unwrap(),
+        json!({}),
         "None fields are not sent"
     );
     assert_eq!(OriginType::from("unknown"), OriginType::UnknownValue);

@@ -264,6 +264,8 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// Tags whose operations reach it; empty when no operation does.
     pub tags: BTreeSet<String>,
+    /// Whether a request (a parameter or body) can contain it, so it must serialize.
+    pub sent: bool,
 }
 
 /// The shape of a named type.

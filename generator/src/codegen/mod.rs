@@ -198,5 +198,9 @@ pub fn cargo_features(api: &Api) -> String {
     for f in features {
         out.push_str(&format!("{f} = []\n"));
     }
+    out.push_str(&format!(
+        "# Derive `Serialize` on the types only responses contain, too (off: they only decode).\n{} = []\n",
+        types::SERIALIZE_RESPONSES_FEATURE
+    ));
     out
 }

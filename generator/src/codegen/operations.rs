@@ -335,7 +335,7 @@ fn builder(op: &Operation) -> TokenStream {
             pub fn options(mut self, options: crate::CallOptions) -> Self { self.request.options(options); self }
             #paginate
             #send_doc
-            pub fn send(self) -> impl ::std::future::Future<Output = crate::Result<#output>> + ::std::marker::Send + 'static {
+            pub fn send(self) -> crate::ResponseFuture<#output> {
                 #send_call
             }
         }

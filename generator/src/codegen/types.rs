@@ -19,13 +19,17 @@ pub fn type_def(def: &TypeDef, api: &Api, kinds: &HashMap<&str, JsonKind>) -> To
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct(fields) => {
-            let fields = fields.iter().map(field);
+            let rendered = fields.iter().map(|f| field(f, def.sent));
+            let serialize = serialize_attr(def, false);
+            let deserialize = struct_deserialize(def, fields);
             quote! {
                 #doc
                 #cfg
-                #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-                #[serde(default)]
-                pub struct #name { #(#fields)* }
+                #[derive(Clone, Debug, Default, PartialEq)]
+                #serialize
+                pub struct #name { #(#rendered)* }
+                #cfg
+                #deserialize
             }
         }
         TypeKind::Enum(values) => {
@@ -109,7 +113,7 @@ fn type_doc(def: &TypeDef) -> String {
     doc
 }
 
-fn field(f: &Field) -> TokenStream {
+fn field(f: &Field, sent: bool) -> TokenStream {
     let name = ident(&f.rust_name);
     let inner = ty(&f.ty);
     let inner = if f.boxed {
@@ -130,10 +134,83 @@ fn field(f: &Field) -> TokenStream {
     } else {
         quote! {}
     };
+    // These serde attributes serve the `Serialize` derive only (decoding is generated below).
+    let serde = quote! { serde(#rename skip_serializing_if = "::std::option::Option::is_none") };
+    let serde = if sent {
+        quote! { #[#serde] }
+    } else {
+        let feature = SERIALIZE_RESPONSES_FEATURE;
+        quote! { #[cfg_attr(feature = #feature, #serde)] }
+    };
     quote! {
         #doc
-        #[serde(#rename skip_serializing_if = "::std::option::Option::is_none")]
+        #serde
         pub #name: ::std::option::Option<#inner>,
+    }
+}
+
+/// A lean `Deserialize` for a struct: one pass over the object's keys, each known key decoded
+/// into its (optional) field, unknown keys skipped, missing ones left `None`. It is a fraction
+/// of the code of serde's derive (no field enum, no sequence form, no byte-key matching),
+/// which matters across hundreds of schemas.
+fn struct_deserialize(def: &TypeDef, fields: &[Field]) -> TokenStream {
+    let name = ident(&def.name);
+    let arms = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let wire = &f.wire_name;
+        quote! { #wire => value.#field = map.next_value()?, }
+    });
+    let expecting = format!("a JSON object ({})", def.name);
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct Fields;
+                impl<'de> ::serde::de::Visitor<'de> for Fields {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
+                        let mut value = #name::default();
+                        while let ::std::option::Option::Some(key) = map.next_key::<crate::support::Key<'de>>()? {
+                            match key.as_str() {
+                                #(#arms)*
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok(value)
+                    }
+                }
+                deserializer.deserialize_map(Fields)
+            }
+        }
+    }
+}
+
+/// The name of the Cargo feature that derives `Serialize` on types only responses contain.
+pub const SERIALIZE_RESPONSES_FEATURE: &str = "serialize-responses";
+
+/// `Serialize` for a type requests can contain; for the rest (read from responses only) it
+/// is behind the `serialize-responses` feature, which saves a good part of the build.
+/// `untagged` adds the serde attribute a union's `Serialize` needs.
+fn serialize_attr(def: &TypeDef, untagged: bool) -> TokenStream {
+    if def.sent {
+        let untagged = if untagged {
+            quote! { #[serde(untagged)] }
+        } else {
+            quote! {}
+        };
+        quote! { #[derive(::serde::Serialize)] #untagged }
+    } else {
+        let untagged = if untagged {
+            quote! { , serde(untagged) }
+        } else {
+            quote! {}
+        };
+        let feature = SERIALIZE_RESPONSES_FEATURE;
+        quote! { #[cfg_attr(feature = #feature, derive(::serde::Serialize) #untagged)] }
     }
 }
 
@@ -186,6 +263,7 @@ fn union(
     api: &Api,
 ) -> TokenStream {
     let name = ident(&def.name);
+    let serialize = serialize_attr(def, true);
     let rendered = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let inner = ty(&v.ty);
@@ -208,8 +286,8 @@ fn union(
         return quote! {
             #doc
             #cfg
-            #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-            #[serde(untagged)]
+            #[derive(Clone, Debug, PartialEq)]
+            #serialize
             #[allow(clippy::large_enum_variant)] // unboxed, so variants match like their types
             pub enum #name { #(#rendered)* }
             #cfg
@@ -229,14 +307,14 @@ fn union(
     let arms = variants.iter().enumerate().map(|(index, v)| {
         let variant = ident(&v.rust_name);
         let inner = ty(&v.ty);
-        quote! { #index => <#inner as ::serde::Deserialize>::deserialize(&value).map(Self::#variant), }
+        quote! { #index => ::serde_json::from_slice::<#inner>(raw.get().as_bytes()).map(Self::#variant), }
     });
     let message = format!("the value matches no variant of {}", def.name);
     quote! {
         #doc
         #cfg
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Clone, Debug, PartialEq)]
+        #serialize
         #[allow(clippy::large_enum_variant)] // unboxed, so variants match like their types
         pub enum #name { #(#rendered)* }
         #cfg
@@ -244,8 +322,8 @@ fn union(
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 use crate::support::Shape;
                 const SHAPES: &[Shape] = &[#(#shapes),*];
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                for index in crate::support::candidates(&value, SHAPES) {
+                let raw = <::std::boxed::Box<::serde_json::value::RawValue> as ::serde::Deserialize>::deserialize(deserializer)?;
+                for index in crate::support::candidates(&raw, SHAPES) {
                     let decoded = match index {
                         #(#arms)*
                         _ => continue,

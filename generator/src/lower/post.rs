@@ -216,45 +216,68 @@ fn box_cycles(types: &mut [TypeDef], index: &HashMap<String, usize>) {
     }
 }
 
+/// The types a request can contain: reachable from parameters and request bodies.
+fn request_roots(op: &Operation) -> Vec<&TypeRef> {
+    let mut roots: Vec<&TypeRef> = op.params.iter().map(|p| &p.ty).collect();
+    match &op.body {
+        Some(Body::Json { ty, .. }) => roots.push(ty),
+        Some(Body::Multipart { parts, .. }) => {
+            roots.extend(parts.iter().filter_map(|p| match &p.kind {
+                PartKind::Json(ty) => Some(ty),
+                _ => None,
+            }))
+        }
+        None => {}
+    }
+    roots
+}
+
+/// Indexes of every named type reachable from `roots`, through fields, variants and aliases.
+fn reach(roots: &[&TypeRef], types: &[TypeDef], index: &HashMap<String, usize>) -> BTreeSet<usize> {
+    let mut stack: Vec<usize> = Vec::new();
+    for root in roots {
+        named_in(root, index, &mut stack);
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(i) = stack.pop() {
+        if !seen.insert(i) {
+            continue;
+        }
+        match &types[i].kind {
+            TypeKind::Struct(fields) => fields
+                .iter()
+                .for_each(|f| named_in(&f.ty, index, &mut stack)),
+            TypeKind::Union(variants) => variants
+                .iter()
+                .for_each(|v| named_in(&v.ty, index, &mut stack)),
+            TypeKind::Alias(target) => named_in(target, index, &mut stack),
+            TypeKind::Enum(_) => {}
+        }
+    }
+    seen
+}
+
 fn mark_tags(api: &mut Api, index: &HashMap<String, usize>) {
     let mut marks: Vec<BTreeSet<String>> = vec![BTreeSet::new(); api.types.len()];
+    let mut sent = vec![false; api.types.len()];
     for op in &api.operations {
-        let mut roots: Vec<&TypeRef> = op.params.iter().map(|p| &p.ty).collect();
-        match &op.body {
-            Some(Body::Json { ty, .. }) => roots.push(ty),
-            Some(Body::Multipart { parts, .. }) => {
-                roots.extend(parts.iter().filter_map(|p| match &p.kind {
-                    PartKind::Json(ty) => Some(ty),
-                    _ => None,
-                }))
-            }
-            None => {}
+        let requests = request_roots(op);
+        for i in reach(&requests, &api.types, index) {
+            sent[i] = true;
         }
+        let mut roots = requests;
         if let Response::Json(ty) = &op.response {
             roots.push(ty);
         }
         if let Some(p) = &op.pagination {
             roots.push(&p.item);
         }
-        let mut stack: Vec<usize> = Vec::new();
-        for root in roots {
-            named_in(root, index, &mut stack);
+        for i in reach(&roots, &api.types, index) {
+            marks[i].insert(op.tag.clone());
         }
-        while let Some(i) = stack.pop() {
-            if !marks[i].insert(op.tag.clone()) {
-                continue;
-            }
-            match &api.types[i].kind {
-                TypeKind::Struct(fields) => fields
-                    .iter()
-                    .for_each(|f| named_in(&f.ty, index, &mut stack)),
-                TypeKind::Union(variants) => variants
-                    .iter()
-                    .for_each(|v| named_in(&v.ty, index, &mut stack)),
-                TypeKind::Alias(target) => named_in(target, index, &mut stack),
-                TypeKind::Enum(_) => {}
-            }
-        }
+    }
+    for (t, sent) in api.types.iter_mut().zip(sent) {
+        t.sent = sent;
     }
     // An alias is another name for its target: it exists whenever the target does.
     loop {

@@ -27,6 +27,7 @@ impl Ctx<'_> {
                 description: None,
                 kind: TypeKind::Alias(TypeRef::Json),
                 tags: BTreeSet::new(),
+                sent: false,
             });
             self.components.insert(name.clone(), index);
         }
@@ -306,6 +307,7 @@ impl Ctx<'_> {
             description: schema.schema_data.description.clone(),
             kind,
             tags: BTreeSet::new(),
+            sent: false,
         });
         TypeRef::Named(name)
     }

@@ -143,11 +143,7 @@ impl GetAllBatches {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::vec::Vec<crate::types::Batch>>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<::std::vec::Vec<crate::types::Batch>> {
         self.request.send_json::<::std::vec::Vec<crate::types::Batch>>()
     }
 }
@@ -172,9 +168,7 @@ impl ProposeBatch {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ClassicBatchProposalOutput>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::ClassicBatchProposalOutput> {
         self.request.send_json::<crate::types::ClassicBatchProposalOutput>()
     }
 }
@@ -197,11 +191,7 @@ impl CreateBatchJobFromJobs {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PremadeJobsBatchProposal>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::PremadeJobsBatchProposal> {
         self.request.send_json::<crate::types::PremadeJobsBatchProposal>()
     }
 }
@@ -232,11 +222,7 @@ impl GetBatch {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetBatchResponse>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::GetBatchResponse> {
         self.request.send_json::<crate::types::GetBatchResponse>()
     }
 }
@@ -259,11 +245,7 @@ impl CancelBatch {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::CancelledBatchOutput>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::CancelledBatchOutput> {
         self.request.send_json::<crate::types::CancelledBatchOutput>()
     }
 }
@@ -288,9 +270,7 @@ impl StartBatch {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::vec::Vec<crate::types::JobOutput>>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::JobOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::JobOutput>>()
     }
 }

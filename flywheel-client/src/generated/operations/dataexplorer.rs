@@ -321,9 +321,7 @@ impl GetAllSavedSearches {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SaveSearchOutputListOrSaveSearchPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::SaveSearchOutputListOrSaveSearchPage> {
         self.request.send_json::<crate::types::SaveSearchOutputListOrSaveSearchPage>()
     }
 }
@@ -346,11 +344,7 @@ impl SaveSearch {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::InsertedId>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
 }
@@ -373,11 +367,7 @@ impl GetSavedSearch {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SaveSearch>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::SaveSearch> {
         self.request.send_json::<crate::types::SaveSearch>()
     }
 }
@@ -400,11 +390,7 @@ impl ReplaceSearch {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SaveSearch>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::SaveSearch> {
         self.request.send_json::<crate::types::SaveSearch>()
     }
 }
@@ -427,11 +413,7 @@ impl DeleteSaveSearch {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DeletedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
 }
@@ -488,9 +470,7 @@ impl Search {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SearchResponseListOrObject>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::SearchResponseListOrObject> {
         self.request.send_json::<crate::types::SearchResponseListOrObject>()
     }
 }
@@ -513,11 +493,7 @@ impl ParseSearchQuery {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ParsedQueryResponse>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::ParsedQueryResponse> {
         self.request.send_json::<crate::types::ParsedQueryResponse>()
     }
 }
@@ -540,11 +516,7 @@ impl GetSearchStatus {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SearchStatus>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::SearchStatus> {
         self.request.send_json::<crate::types::SearchStatus>()
     }
 }
@@ -569,9 +541,7 @@ impl GetSearchQuerySuggestions {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::StructuredQuerySuggestions>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::StructuredQuerySuggestions> {
         self.request.send_json::<crate::types::StructuredQuerySuggestions>()
     }
 }

@@ -202,9 +202,7 @@ impl GetAllProjectAets {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::vec::Vec<crate::types::ProjectAet>>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ProjectAet>> {
         self.request.send_json::<::std::vec::Vec<crate::types::ProjectAet>>()
     }
 }
@@ -227,11 +225,7 @@ impl CreateProjectAet {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::BaseAet>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::BaseAet> {
         self.request.send_json::<crate::types::BaseAet>()
     }
 }
@@ -254,11 +248,7 @@ impl GetProjectAet {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectAet>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::ProjectAet> {
         self.request.send_json::<crate::types::ProjectAet>()
     }
 }
@@ -283,9 +273,9 @@ impl DeleteProjectAet {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::collections::BTreeMap<::std::string::String, i64>>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<
+        ::std::collections::BTreeMap<::std::string::String, i64>,
+    > {
         self.request
             .send_json::<::std::collections::BTreeMap<::std::string::String, i64>>()
     }
@@ -311,9 +301,7 @@ impl GetAllServiceAets {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::vec::Vec<crate::types::ServiceAet>>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ServiceAet>> {
         self.request.send_json::<::std::vec::Vec<crate::types::ServiceAet>>()
     }
 }
@@ -336,11 +324,7 @@ impl CreateServiceAet {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ServiceAet>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::ServiceAet> {
         self.request.send_json::<crate::types::ServiceAet>()
     }
 }
@@ -363,11 +347,7 @@ impl GetServiceAet {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ServiceAet>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::ServiceAet> {
         self.request.send_json::<crate::types::ServiceAet>()
     }
 }
@@ -392,9 +372,9 @@ impl DeleteServiceAet {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::collections::BTreeMap<::std::string::String, i64>>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<
+        ::std::collections::BTreeMap<::std::string::String, i64>,
+    > {
         self.request
             .send_json::<::std::collections::BTreeMap<::std::string::String, i64>>()
     }

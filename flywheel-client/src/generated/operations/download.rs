@@ -85,11 +85,7 @@ impl DownloadTicket {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<()>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
 }
@@ -164,11 +160,7 @@ impl CreateDownloadTicket {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DownloadTicketStub>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::DownloadTicketStub> {
         self.request.send_json::<crate::types::DownloadTicketStub>()
     }
 }

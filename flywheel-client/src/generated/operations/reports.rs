@@ -344,9 +344,7 @@ impl GetAccessLogReport {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::vec::Vec<crate::types::ReportAccessLogEntry>>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ReportAccessLogEntry>> {
         self.request.send_json::<::std::vec::Vec<crate::types::ReportAccessLogEntry>>()
     }
 }
@@ -369,11 +367,7 @@ impl GetAccessLogTypes {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::vec::Vec<::std::string::String>>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<::std::vec::Vec<::std::string::String>> {
         self.request.send_json::<::std::vec::Vec<::std::string::String>>()
     }
 }
@@ -441,9 +435,7 @@ impl GetDailyUsageReport {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::vec::Vec<crate::types::DailyReportUsage>>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::DailyReportUsage>> {
         self.request.send_json::<::std::vec::Vec<crate::types::DailyReportUsage>>()
     }
 }
@@ -484,9 +476,7 @@ impl GetLegacyUsageReport {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::vec::Vec<crate::types::LegacyUsageReport>>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::LegacyUsageReport>> {
         self.request.send_json::<::std::vec::Vec<crate::types::LegacyUsageReport>>()
     }
 }
@@ -544,11 +534,7 @@ impl GetProjectReport {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ProjectReportList>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::ProjectReportList> {
         self.request.send_json::<crate::types::ProjectReportList>()
     }
 }
@@ -571,11 +557,7 @@ impl GetSiteReport {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SiteReport>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::SiteReport> {
         self.request.send_json::<crate::types::SiteReport>()
     }
 }
@@ -631,9 +613,7 @@ impl GetUsageReport {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::vec::Vec<crate::types::ReportUsage>>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ReportUsage>> {
         self.request.send_json::<::std::vec::Vec<crate::types::ReportUsage>>()
     }
 }
@@ -656,11 +636,7 @@ impl GetUsageAvailability {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ReportAvailabilityList>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::ReportAvailabilityList> {
         self.request.send_json::<crate::types::ReportAvailabilityList>()
     }
 }
@@ -707,11 +683,7 @@ impl CollectUsage {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<()>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
 }

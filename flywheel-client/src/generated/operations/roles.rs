@@ -214,11 +214,7 @@ impl GetAllRoles {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::RoleOutputListOrPage>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::RoleOutputListOrPage> {
         self.request.send_json::<crate::types::RoleOutputListOrPage>()
     }
 }
@@ -241,11 +237,7 @@ impl AddRole {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::RoleOutput>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::RoleOutput> {
         self.request.send_json::<crate::types::RoleOutput>()
     }
 }
@@ -268,11 +260,7 @@ impl GetRole {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::RoleOutput>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::RoleOutput> {
         self.request.send_json::<crate::types::RoleOutput>()
     }
 }
@@ -314,11 +302,7 @@ impl ModifyRole {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::RoleOutput>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::RoleOutput> {
         self.request.send_json::<crate::types::RoleOutput>()
     }
 }
@@ -341,11 +325,7 @@ impl DeleteRole {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<()>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
 }

@@ -1637,9 +1637,7 @@ impl GetAllSessions {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PageOrSessionListOutputList>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::PageOrSessionListOutputList> {
         self.request.send_json::<crate::types::PageOrSessionListOutputList>()
     }
 }
@@ -1662,11 +1660,7 @@ impl AddSession {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::InsertedId>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
 }
@@ -1706,11 +1700,7 @@ impl DeleteSessionsByIds {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DeletedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
 }
@@ -1750,11 +1740,7 @@ impl DeleteSessionsByQuery {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DeletedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
 }
@@ -1920,9 +1906,9 @@ impl GetSessionAnalyses {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PageOrAcquisitionListOutputAnalysesItemList>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    > {
         self.request
             .send_json::<crate::types::PageOrAcquisitionListOutputAnalysesItemList>()
     }
@@ -1954,11 +1940,7 @@ impl AddSessionAnalysis {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::InsertedId>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
 }
@@ -2011,9 +1993,7 @@ impl GetSessionAnalysis {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput> {
         self.request
             .send_json::<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>()
     }
@@ -2037,11 +2017,7 @@ impl ModifySessionAnalysis {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ModifiedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
 }
@@ -2081,11 +2057,7 @@ impl DeleteSessionAnalysis {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DeletedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
 }
@@ -2156,9 +2128,7 @@ impl UploadOutputToSessionAnalysis {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::vec::Vec<crate::types::FileOutput>>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::FileOutput>>()
     }
 }
@@ -2181,11 +2151,7 @@ impl DeleteSessionAnalysisNote {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DeletedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
 }
@@ -2208,11 +2174,7 @@ impl ModifySessionFileClassification {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ModifiedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
 }
@@ -2235,11 +2197,7 @@ impl GetSessionFileInfo {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FileOutput>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::FileOutput> {
         self.request.send_json::<crate::types::FileOutput>()
     }
 }
@@ -2262,11 +2220,7 @@ impl ModifySessionFileInfo {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ModifiedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
 }
@@ -2289,11 +2243,7 @@ impl ModifySessionInfo {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ModifiedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
 }
@@ -2316,11 +2266,7 @@ impl GetSessionNote {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Note>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
 }
@@ -2343,11 +2289,7 @@ impl ModifySessionNote {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<i64>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<i64> {
         self.request.send_json::<i64>()
     }
 }
@@ -2370,11 +2312,7 @@ impl DeleteSessionNote {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DeletedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
 }
@@ -2397,11 +2335,7 @@ impl AddSessionTag {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ModifiedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
 }
@@ -2424,11 +2358,7 @@ impl DeleteSessionTags {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<()>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
 }
@@ -2451,11 +2381,7 @@ impl AddSessionTags {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<()>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
 }
@@ -2478,11 +2404,7 @@ impl GetSessionTag {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::string::String>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
 }
@@ -2505,11 +2427,7 @@ impl RenameSessionTag {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::string::String>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
 }
@@ -2532,11 +2450,7 @@ impl DeleteSessionTag {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DeletedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
 }
@@ -2559,11 +2473,7 @@ impl AddSessionAnalysisNote {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Note>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
 }
@@ -2671,9 +2581,7 @@ impl UploadFileToSession {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FileOutputListOrUploadTicketOutput>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::FileOutputListOrUploadTicketOutput> {
         self.request.send_json::<crate::types::FileOutputListOrUploadTicketOutput>()
     }
 }
@@ -2696,11 +2604,7 @@ impl AddSessionNote {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::Note>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
 }
@@ -2762,11 +2666,7 @@ impl GetSession {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SessionOutput>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::SessionOutput> {
         self.request.send_json::<crate::types::SessionOutput>()
     }
 }
@@ -2789,11 +2689,7 @@ impl ModifySession {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ModifiedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
 }
@@ -2833,11 +2729,7 @@ impl DeleteSession {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DeletedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
 }
@@ -3001,9 +2893,7 @@ impl GetSessionAcquisitions {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::AcquisitionListOutputListOrPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::AcquisitionListOutputListOrPage> {
         self.request.send_json::<crate::types::AcquisitionListOutputListOrPage>()
     }
 }
@@ -3093,11 +2983,7 @@ impl DownloadOutputFromSessionAnalysis {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::Download>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::Download> {
         self.request.send_download()
     }
 }
@@ -3194,11 +3080,7 @@ impl GetSessionAnalysisOutputZipInfo {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FileZipInfo>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
 }
@@ -3290,9 +3172,7 @@ impl GetSessionAnalysisOutputDownloadTicket {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
@@ -3382,11 +3262,7 @@ impl DownloadInputFromSessionAnalysis {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::Download>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::Download> {
         self.request.send_download()
     }
 }
@@ -3483,11 +3359,7 @@ impl GetSessionAnalysisInputZipInfo {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FileZipInfo>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
 }
@@ -3579,9 +3451,7 @@ impl GetSessionAnalysisInputDownloadTicket {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
@@ -3691,11 +3561,7 @@ impl DownloadFileFromSession {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::Download>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::Download> {
         self.request.send_download()
     }
 }
@@ -3812,11 +3678,7 @@ impl GetSessionFileZipInfo {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FileZipInfo>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
 }
@@ -3928,9 +3790,7 @@ impl GetSessionDownloadTicket {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
 }
@@ -3953,11 +3813,7 @@ impl ModifySessionFile {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ModifiedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
 }
@@ -4005,11 +3861,7 @@ impl DeleteSessionFile {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::DeletedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
 }
@@ -4172,11 +4024,7 @@ impl GetSessionJobs {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::JobsListOrPage>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::JobsListOrPage> {
         self.request.send_json::<crate::types::JobsListOrPage>()
     }
 }

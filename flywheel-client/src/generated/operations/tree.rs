@@ -162,11 +162,7 @@ impl FetchTree {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::PageOrObjectList>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::PageOrObjectList> {
         self.request.send_json::<crate::types::PageOrObjectList>()
     }
 }
@@ -191,14 +187,9 @@ impl GetTreeGraph {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<
-            ::std::collections::BTreeMap<
-                ::std::string::String,
-                crate::types::TreeGraphNode,
-            >,
-        >,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<
+        ::std::collections::BTreeMap<::std::string::String, crate::types::TreeGraphNode>,
+    > {
         self.request
             .send_json::<
                 ::std::collections::BTreeMap<

@@ -175,9 +175,7 @@ impl CompleteS3MultipartUpload {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::CompleteMultipartUploadOutput>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::CompleteMultipartUploadOutput> {
         self.request.send_json::<crate::types::CompleteMultipartUploadOutput>()
     }
 }
@@ -200,11 +198,7 @@ impl UploadSignedFsFile {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SignedFsUploadOutput>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::SignedFsUploadOutput> {
         self.request.send_json::<crate::types::SignedFsUploadOutput>()
     }
 }
@@ -302,9 +296,7 @@ impl UploadByLabel {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FileListOrUploadTicketOutput>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::FileListOrUploadTicketOutput> {
         self.request.send_json::<crate::types::FileListOrUploadTicketOutput>()
     }
 }
@@ -408,9 +400,7 @@ impl UploadByReaper {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FileListOrUploadTicketOutput>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::FileListOrUploadTicketOutput> {
         self.request.send_json::<crate::types::FileListOrUploadTicketOutput>()
     }
 }
@@ -433,11 +423,7 @@ impl CreateSignedUploadUrl {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::SignedUrlUploadOutput>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::SignedUrlUploadOutput> {
         self.request.send_json::<crate::types::SignedUrlUploadOutput>()
     }
 }
@@ -460,11 +446,7 @@ impl CleanupSignedUploadUrl {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<()>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
 }
@@ -562,9 +544,7 @@ impl UploadByUid {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::FileListOrUploadTicketOutput>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::FileListOrUploadTicketOutput> {
         self.request.send_json::<crate::types::FileListOrUploadTicketOutput>()
     }
 }

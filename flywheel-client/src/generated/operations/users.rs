@@ -522,9 +522,7 @@ impl GetAllUsers {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UserOutputListOrOutputUserPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::UserOutputListOrOutputUserPage> {
         self.request.send_json::<crate::types::UserOutputListOrOutputUserPage>()
     }
 }
@@ -547,11 +545,7 @@ impl AddUser {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UserOutputId>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::UserOutputId> {
         self.request.send_json::<crate::types::UserOutputId>()
     }
 }
@@ -574,11 +568,7 @@ impl GetCurrentUser {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::CurrentUserOutput>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::CurrentUserOutput> {
         self.request.send_json::<crate::types::CurrentUserOutput>()
     }
 }
@@ -616,11 +606,7 @@ impl GetCurrentUserAvatar {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<()>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
 }
@@ -658,11 +644,7 @@ impl GetCurrentUserInfo {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::serde_json::Value>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<::serde_json::Value> {
         self.request.send_json::<::serde_json::Value>()
     }
 }
@@ -685,11 +667,7 @@ impl ModifyCurrentUserInfo {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<()>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
 }
@@ -827,11 +805,7 @@ impl GetCurrentUserJobs {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UserJobs>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::UserJobs> {
         self.request.send_json::<crate::types::UserJobs>()
     }
 }
@@ -854,11 +828,7 @@ impl GenerateUserKey {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ApiKeyOutput>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::ApiKeyOutput> {
         self.request.send_json::<crate::types::ApiKeyOutput>()
     }
 }
@@ -881,11 +851,7 @@ impl DeleteUserKey {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<()>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
 }
@@ -908,11 +874,7 @@ impl SyncUser {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<()>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
 }
@@ -1030,9 +992,7 @@ impl GetUserAcquisitions {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::vec::Vec<crate::types::AcquisitionListOutput>>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::AcquisitionListOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::AcquisitionListOutput>>()
     }
 }
@@ -1159,9 +1119,7 @@ impl GetUserGroups {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::vec::Vec<crate::types::GroupOutput>>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::GroupOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::GroupOutput>>()
     }
 }
@@ -1277,9 +1235,7 @@ impl GetUserProjects {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::vec::Vec<crate::types::ProjectListOutput>>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ProjectListOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::ProjectListOutput>>()
     }
 }
@@ -1395,9 +1351,7 @@ impl GetUserSessions {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<::std::vec::Vec<crate::types::SessionListOutput>>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::SessionListOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::SessionListOutput>>()
     }
 }
@@ -1426,11 +1380,7 @@ impl GetUser {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::UserOutput>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::UserOutput> {
         self.request.send_json::<crate::types::UserOutput>()
     }
 }
@@ -1459,11 +1409,7 @@ impl ModifyUser {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::ModifiedResult>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
 }
@@ -1486,11 +1432,7 @@ impl DeleteUser {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<()>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
 }
@@ -1528,11 +1470,7 @@ impl GetUserAvatar {
     /// # Errors
     ///
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
-    pub fn send(
-        self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<()>,
-    > + ::std::marker::Send + 'static {
+    pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
 }
@@ -1653,9 +1591,7 @@ impl GetUserCollections {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = crate::Result<crate::types::GetUserCollectionsResponse>,
-    > + ::std::marker::Send + 'static {
+    ) -> crate::ResponseFuture<crate::types::GetUserCollectionsResponse> {
         self.request.send_json::<crate::types::GetUserCollectionsResponse>()
     }
 }

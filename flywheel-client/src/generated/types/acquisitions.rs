@@ -5,8 +5,8 @@
 /// Schema `AcquisitionInput` (`#/components/schemas/AcquisitionInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct AcquisitionInput {
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27,11 +27,50 @@ pub struct AcquisitionInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
 }
+impl<'de> ::serde::Deserialize<'de> for AcquisitionInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AcquisitionInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AcquisitionInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AcquisitionInput, A::Error> {
+                let mut value = AcquisitionInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "label" => value.label = map.next_value()?,
+                        "session" => value.session = map.next_value()?,
+                        "uid" => value.uid = map.next_value()?,
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "timezone" => value.timezone = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `AcquisitionModifyInput` (`#/components/schemas/AcquisitionModifyInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct AcquisitionModifyInput {
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -51,4 +90,43 @@ pub struct AcquisitionModifyInput {
     /// JSON key `timezone`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for AcquisitionModifyInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AcquisitionModifyInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AcquisitionModifyInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AcquisitionModifyInput, A::Error> {
+                let mut value = AcquisitionModifyInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "label" => value.label = map.next_value()?,
+                        "session" => value.session = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "uid" => value.uid = map.next_value()?,
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "timezone" => value.timezone = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -5,39 +5,104 @@
 /// Schema `Batch` (`#/components/schemas/Batch`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Batch {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `gear_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_id: ::std::option::Option<::std::string::String>,
     /// JSON key `state`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub state: ::std::option::Option<crate::types::JobState>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `config`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub config: ::std::option::Option<::serde_json::Value>,
     /// JSON key `jobs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub jobs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl<'de> ::serde::Deserialize<'de> for Batch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Batch;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Batch)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Batch, A::Error> {
+                let mut value = Batch::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "gear_id" => value.gear_id = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        "jobs" => value.jobs = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `BatchJobAnalysisInput` (`#/components/schemas/BatchJobAnalysisInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct BatchJobAnalysisInput {
     /// JSON key `job`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -55,6 +120,46 @@ pub struct BatchJobAnalysisInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
 }
+impl<'de> ::serde::Deserialize<'de> for BatchJobAnalysisInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = BatchJobAnalysisInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (BatchJobAnalysisInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<BatchJobAnalysisInput, A::Error> {
+                let mut value = BatchJobAnalysisInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "job" => value.job = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "compute_provider_id" => {
+                            value.compute_provider_id = map.next_value()?;
+                        }
+                        "info" => value.info = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `BatchProposal`: another name for [`ClassicBatchProposalOutput`].
 pub type BatchProposal = crate::types::ClassicBatchProposalOutput;
 /// Schema `BatchProposalInput`: another name for [`ClassicBatchProposalInput`].
@@ -62,83 +167,254 @@ pub type BatchProposalInput = crate::types::ClassicBatchProposalInput;
 /// Schema `CancelledBatchOutput` (`#/components/schemas/CancelledBatchOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CancelledBatchOutput {
     /// JSON key `number_cancelled`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub number_cancelled: ::std::option::Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for CancelledBatchOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = CancelledBatchOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (CancelledBatchOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CancelledBatchOutput, A::Error> {
+                let mut value = CancelledBatchOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "number_cancelled" => value.number_cancelled = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ClassicBatchJobOutput` (`#/components/schemas/ClassicBatchJobOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ClassicBatchJobOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `gear_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_id: ::std::option::Option<::std::string::String>,
     /// JSON key `state`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub state: ::std::option::Option<crate::types::JobState>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `config`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub config: ::std::option::Option<::serde_json::Value>,
     /// JSON key `jobs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub jobs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl<'de> ::serde::Deserialize<'de> for ClassicBatchJobOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ClassicBatchJobOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ClassicBatchJobOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ClassicBatchJobOutput, A::Error> {
+                let mut value = ClassicBatchJobOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "gear_id" => value.gear_id = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        "jobs" => value.jobs = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ClassicBatchJobOutputInflatedJobs` (`#/components/schemas/ClassicBatchJobOutputInflatedJobs`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ClassicBatchJobOutputInflatedJobs {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `gear_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_id: ::std::option::Option<::std::string::String>,
     /// JSON key `state`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub state: ::std::option::Option<crate::types::JobState>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `config`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub config: ::std::option::Option<::serde_json::Value>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `jobs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub jobs: ::std::option::Option<::std::vec::Vec<crate::types::Job>>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl<'de> ::serde::Deserialize<'de> for ClassicBatchJobOutputInflatedJobs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ClassicBatchJobOutputInflatedJobs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ClassicBatchJobOutputInflatedJobs)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ClassicBatchJobOutputInflatedJobs, A::Error> {
+                let mut value = ClassicBatchJobOutputInflatedJobs::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "gear_id" => value.gear_id = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "jobs" => value.jobs = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ClassicBatchProposalInput` (`#/components/schemas/ClassicBatchProposalInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ClassicBatchProposalInput {
     /// JSON key `gear_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -170,106 +446,326 @@ pub struct ClassicBatchProposalInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ClassicBatchProposalInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ClassicBatchProposalInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ClassicBatchProposalInput, A::Error> {
+                let mut value = ClassicBatchProposalInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "gear_id" => value.gear_id = map.next_value()?,
+                        "targets" => value.targets = map.next_value()?,
+                        "target_context" => value.target_context = map.next_value()?,
+                        "priority" => value.priority = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "analysis" => value.analysis = map.next_value()?,
+                        "optional_input_policy" => {
+                            value.optional_input_policy = map.next_value()?;
+                        }
+                        "compute_provider_id" => {
+                            value.compute_provider_id = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `ClassicBatchProposalOutput` (`#/components/schemas/ClassicBatchProposalOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ClassicBatchProposalOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `gear_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_id: ::std::option::Option<::std::string::String>,
     /// JSON key `state`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub state: ::std::option::Option<crate::types::JobState>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `config`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub config: ::std::option::Option<::serde_json::Value>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `optional_input_policy`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub optional_input_policy: ::std::option::Option<crate::types::OptionalInputPolicy>,
     /// JSON key `ambiguous`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ambiguous: ::std::option::Option<crate::types::AcquisitionListOrSessionList>,
     /// JSON key `not_matched`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub not_matched: ::std::option::Option<crate::types::AcquisitionListOrSessionList>,
     /// JSON key `matched`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub matched: ::std::option::Option<crate::types::ClassicBatchProposalOutputMatched>,
     /// JSON key `improper_permissions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub improper_permissions: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ClassicBatchProposalOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ClassicBatchProposalOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ClassicBatchProposalOutput, A::Error> {
+                let mut value = ClassicBatchProposalOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "gear_id" => value.gear_id = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "optional_input_policy" => {
+                            value.optional_input_policy = map.next_value()?;
+                        }
+                        "ambiguous" => value.ambiguous = map.next_value()?,
+                        "not_matched" => value.not_matched = map.next_value()?,
+                        "matched" => value.matched = map.next_value()?,
+                        "improper_permissions" => {
+                            value.improper_permissions = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `MatchedAcquisitionOutput` (`#/components/schemas/MatchedAcquisitionOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct MatchedAcquisitionOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::AcquisitionParents>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `metadata`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub metadata: ::std::option::Option<::serde_json::Value>,
     /// JSON key `timestamp`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `timezone`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `permissions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `analyses`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub analyses: ::std::option::Option<::std::vec::Vec<crate::types::Analysis>>,
     /// JSON key `collections`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub collections: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `inputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub inputs: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
             crate::types::FileReferenceOrContextInput,
         >,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for MatchedAcquisitionOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = MatchedAcquisitionOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (MatchedAcquisitionOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<MatchedAcquisitionOutput, A::Error> {
+                let mut value = MatchedAcquisitionOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "metadata" => value.metadata = map.next_value()?,
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "timezone" => value.timezone = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "permissions" => value.permissions = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "analyses" => value.analyses = map.next_value()?,
+                        "collections" => value.collections = map.next_value()?,
+                        "inputs" => value.inputs = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `OptionalInputPolicy` (`#/components/schemas/OptionalInputPolicy`).
 ///
@@ -313,108 +809,356 @@ crate::support::string_enum_impls!(OptionalInputPolicy);
 /// Schema `PremadeJobsBatchJobOutput` (`#/components/schemas/PremadeJobsBatchJobOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct PremadeJobsBatchJobOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `jobs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub jobs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `state`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub state: ::std::option::Option<crate::types::JobState>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchJobOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PremadeJobsBatchJobOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (PremadeJobsBatchJobOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PremadeJobsBatchJobOutput, A::Error> {
+                let mut value = PremadeJobsBatchJobOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "jobs" => value.jobs = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `PremadeJobsBatchJobOutputInflatedJobs` (`#/components/schemas/PremadeJobsBatchJobOutputInflatedJobs`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct PremadeJobsBatchJobOutputInflatedJobs {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `jobs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub jobs: ::std::option::Option<::std::vec::Vec<crate::types::Job>>,
     /// JSON key `state`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub state: ::std::option::Option<crate::types::JobState>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchJobOutputInflatedJobs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PremadeJobsBatchJobOutputInflatedJobs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (PremadeJobsBatchJobOutputInflatedJobs)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PremadeJobsBatchJobOutputInflatedJobs, A::Error> {
+                let mut value = PremadeJobsBatchJobOutputInflatedJobs::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "jobs" => value.jobs = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `PremadeJobsBatchProposal` (`#/components/schemas/PremadeJobsBatchProposal`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct PremadeJobsBatchProposal {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `proposal`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub proposal: ::std::option::Option<crate::types::PremadeJobsBatchProposalDetail>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `jobs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub jobs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `state`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub state: ::std::option::Option<crate::types::JobState>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchProposal {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PremadeJobsBatchProposal;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (PremadeJobsBatchProposal)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PremadeJobsBatchProposal, A::Error> {
+                let mut value = PremadeJobsBatchProposal::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "proposal" => value.proposal = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "jobs" => value.jobs = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `PremadeJobsBatchProposalDetail` (`#/components/schemas/PremadeJobsBatchProposalDetail`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct PremadeJobsBatchProposalDetail {
     /// JSON key `preconstructed_jobs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub preconstructed_jobs: ::std::option::Option<
         ::std::vec::Vec<crate::types::InputJob>,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchProposalDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PremadeJobsBatchProposalDetail;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (PremadeJobsBatchProposalDetail)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PremadeJobsBatchProposalDetail, A::Error> {
+                let mut value = PremadeJobsBatchProposalDetail::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "preconstructed_jobs" => {
+                            value.preconstructed_jobs = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `PremadeJobsBatchProposalInput` (`#/components/schemas/PremadeJobsBatchProposalInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct PremadeJobsBatchProposalInput {
     /// JSON key `jobs`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub jobs: ::std::option::Option<::std::vec::Vec<crate::types::InputJob>>,
 }
+impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchProposalInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = PremadeJobsBatchProposalInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (PremadeJobsBatchProposalInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PremadeJobsBatchProposalInput, A::Error> {
+                let mut value = PremadeJobsBatchProposalInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "jobs" => value.jobs = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Inline schema at `#/components/schemas/ClassicBatchProposalOutput/properties/ambiguous`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum AcquisitionListOrSessionList {
     /// A `Vec<Acquisition>`.
@@ -428,21 +1172,21 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOrSessionList {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::Array, Shape::Array];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <::std::vec::Vec<
-                        crate::types::Acquisition,
-                    > as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::vec::Vec<crate::types::Acquisition>,
+                    >(raw.get().as_bytes())
                         .map(Self::AcquisitionList)
                 }
                 1usize => {
-                    <::std::vec::Vec<
-                        crate::types::Session,
-                    > as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::vec::Vec<crate::types::Session>,
+                    >(raw.get().as_bytes())
                         .map(Self::SessionList)
                 }
                 _ => continue,
@@ -461,8 +1205,8 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOrSessionList {
 /// Inline schema at `#/components/schemas/ClassicBatchProposalOutput/properties/matched`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum ClassicBatchProposalOutputMatched {
     /// A `Vec<MatchedAcquisitionOutput>`.
@@ -478,21 +1222,21 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalOutputMatched {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::Array, Shape::Array];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <::std::vec::Vec<
-                        crate::types::MatchedAcquisitionOutput,
-                    > as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::vec::Vec<crate::types::MatchedAcquisitionOutput>,
+                    >(raw.get().as_bytes())
                         .map(Self::MatchedAcquisitionOutputList)
                 }
                 1usize => {
-                    <::std::vec::Vec<
-                        crate::types::ContainerReference,
-                    > as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::vec::Vec<crate::types::ContainerReference>,
+                    >(raw.get().as_bytes())
                         .map(Self::ContainerReferenceList)
                 }
                 _ => continue,
@@ -511,8 +1255,8 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalOutputMatched {
 /// Inline schema at `#/components/schemas/MatchedAcquisitionOutput/properties/inputs/additionalProperties`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum FileReferenceOrContextInput {
     /// A `FileReference`.
@@ -529,21 +1273,21 @@ impl<'de> ::serde::Deserialize<'de> for FileReferenceOrContextInput {
             Shape::Object(&["type", "id", "name"]),
             Shape::Object(&["found", "value", "base"]),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::FileReference as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::FileReference,
+                    >(raw.get().as_bytes())
                         .map(Self::FileReference)
                 }
                 1usize => {
-                    <crate::types::ContextInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::ContextInput,
+                    >(raw.get().as_bytes())
                         .map(Self::ContextInput)
                 }
                 _ => continue,
@@ -562,8 +1306,8 @@ impl<'de> ::serde::Deserialize<'de> for FileReferenceOrContextInput {
 /// Inline schema at `#/paths/~1batch~1{batchId}/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum GetBatchResponse {
     /// A `ClassicBatchJobOutput`.
@@ -611,33 +1355,33 @@ impl<'de> ::serde::Deserialize<'de> for GetBatchResponse {
             Shape::Object(&["_id", "origin", "jobs", "state", "created", "modified"]),
             Shape::Object(&["_id", "origin", "jobs", "state", "created", "modified"]),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::ClassicBatchJobOutput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::ClassicBatchJobOutput,
+                    >(raw.get().as_bytes())
                         .map(Self::ClassicBatchJobOutput)
                 }
                 1usize => {
-                    <crate::types::ClassicBatchJobOutputInflatedJobs as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::ClassicBatchJobOutputInflatedJobs,
+                    >(raw.get().as_bytes())
                         .map(Self::ClassicBatchJobOutputInflatedJobs)
                 }
                 2usize => {
-                    <crate::types::PremadeJobsBatchJobOutput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::PremadeJobsBatchJobOutput,
+                    >(raw.get().as_bytes())
                         .map(Self::PremadeJobsBatchJobOutput)
                 }
                 3usize => {
-                    <crate::types::PremadeJobsBatchJobOutputInflatedJobs as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::PremadeJobsBatchJobOutputInflatedJobs,
+                    >(raw.get().as_bytes())
                         .map(Self::PremadeJobsBatchJobOutputInflatedJobs)
                 }
                 _ => continue,

@@ -5,8 +5,8 @@
 /// Schema `CollectionInput` (`#/components/schemas/CollectionInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct CollectionInput {
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -18,11 +18,47 @@ pub struct CollectionInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for CollectionInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = CollectionInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (CollectionInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CollectionInput, A::Error> {
+                let mut value = CollectionInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "label" => value.label = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `CollectionInputWithContents` (`#/components/schemas/CollectionInputWithContents`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct CollectionInputWithContents {
     /// JSON key `contents`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -37,11 +73,48 @@ pub struct CollectionInputWithContents {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for CollectionInputWithContents {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = CollectionInputWithContents;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (CollectionInputWithContents)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CollectionInputWithContents, A::Error> {
+                let mut value = CollectionInputWithContents::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "contents" => value.contents = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `CollectionNode` (`#/components/schemas/CollectionNode`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct CollectionNode {
     /// JSON key `level`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -49,6 +122,41 @@ pub struct CollectionNode {
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CollectionNode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = CollectionNode;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (CollectionNode)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CollectionNode, A::Error> {
+                let mut value = CollectionNode::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "level" => value.level = map.next_value()?,
+                        "_id" => value.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `CollectionNodeLevel` (`#/components/schemas/CollectionNodeLevel`).
 ///
@@ -101,8 +209,8 @@ crate::support::string_enum_impls!(CollectionNodeLevel);
 /// Schema `CollectionOperation` (`#/components/schemas/CollectionOperation`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct CollectionOperation {
     /// JSON key `operation`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -110,6 +218,41 @@ pub struct CollectionOperation {
     /// JSON key `nodes`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nodes: ::std::option::Option<::std::vec::Vec<crate::types::CollectionNode>>,
+}
+impl<'de> ::serde::Deserialize<'de> for CollectionOperation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = CollectionOperation;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (CollectionOperation)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CollectionOperation, A::Error> {
+                let mut value = CollectionOperation::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "operation" => value.operation = map.next_value()?,
+                        "nodes" => value.nodes = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `CollectionOperationType` (`#/components/schemas/CollectionOperationType`).
 ///
@@ -149,24 +292,69 @@ crate::support::string_enum_impls!(CollectionOperationType);
 /// Schema `Curator` (`#/components/schemas/Curator`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Curator {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `firstname`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub firstname: ::std::option::Option<::std::string::String>,
     /// JSON key `lastname`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub lastname: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for Curator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Curator;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Curator)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Curator, A::Error> {
+                let mut value = Curator::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "firstname" => value.firstname = map.next_value()?,
+                        "lastname" => value.lastname = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Inline schema at `#/paths/~1collections/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum GetAllCollectionsResponse {
     /// A `Page`.
@@ -186,25 +374,25 @@ impl<'de> ::serde::Deserialize<'de> for GetAllCollectionsResponse {
             Shape::Array,
             Shape::Array,
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::Page as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<crate::types::Page>(raw.get().as_bytes())
                         .map(Self::Page)
                 }
                 1usize => {
-                    <::std::vec::Vec<
-                        crate::types::CollectionWithStats,
-                    > as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::vec::Vec<crate::types::CollectionWithStats>,
+                    >(raw.get().as_bytes())
                         .map(Self::CollectionWithStatsList)
                 }
                 2usize => {
-                    <::std::vec::Vec<
-                        crate::types::CollectionOutput,
-                    > as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::vec::Vec<crate::types::CollectionOutput>,
+                    >(raw.get().as_bytes())
                         .map(Self::CollectionOutputList)
                 }
                 _ => continue,
@@ -223,8 +411,8 @@ impl<'de> ::serde::Deserialize<'de> for GetAllCollectionsResponse {
 /// Inline schema at `#/paths/~1collections~1{collectionId}~1sessions/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum SessionListOutputListOrPage {
     /// A `Vec<SessionListOutput>`.

@@ -89,8 +89,8 @@ crate::support::string_enum_impls!(AccessLevel);
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct AccessPermission {
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -99,30 +99,151 @@ pub struct AccessPermission {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<crate::types::AccessLevel>,
 }
+#[cfg(
+    any(
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AccessPermission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccessPermission;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AccessPermission)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessPermission, A::Error> {
+                let mut value = AccessPermission::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "access" => value.access = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `AccessPermissionOutput` (`#/components/schemas/AccessPermissionOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "collections", feature = "groups"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AccessPermissionOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `access`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub access: ::std::option::Option<crate::types::AccessLevel>,
+}
+#[cfg(any(feature = "collections", feature = "groups"))]
+impl<'de> ::serde::Deserialize<'de> for AccessPermissionOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccessPermissionOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AccessPermissionOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessPermissionOutput, A::Error> {
+                let mut value = AccessPermissionOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "access" => value.access = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `AccessPermissionUpdate` (`#/components/schemas/AccessPermissionUpdate`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "collections", feature = "groups"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct AccessPermissionUpdate {
     /// JSON key `access`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access: ::std::option::Option<crate::types::AccessLevel>,
+}
+#[cfg(any(feature = "collections", feature = "groups"))]
+impl<'de> ::serde::Deserialize<'de> for AccessPermissionUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AccessPermissionUpdate;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AccessPermissionUpdate)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccessPermissionUpdate, A::Error> {
+                let mut value = AccessPermissionUpdate::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "access" => value.access = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `Accumulator` (`#/components/schemas/Accumulator`).
 ///
@@ -204,82 +325,212 @@ pub type AcquisitionContainerOutput = crate::types::AcquisitionOutput;
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AcquisitionListOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::AcquisitionParents>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `session`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub session: ::std::option::Option<::std::string::String>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `info_exists`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info_exists: ::std::option::Option<bool>,
     /// JSON key `metadata`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub metadata: ::std::option::Option<::serde_json::Value>,
     /// JSON key `uid`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub uid: ::std::option::Option<::std::string::String>,
     /// JSON key `timestamp`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `timezone`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `permissions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
     /// JSON key `notes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
     /// JSON key `analyses`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub analyses: ::std::option::Option<
         ::std::vec::Vec<crate::types::AcquisitionListOutputAnalysesItem>,
     >,
     /// JSON key `collections`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub collections: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `join-origin`.
-    #[serde(
-        rename = "join-origin",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "join-origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
     /// JSON key `copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_of: ::std::option::Option<::std::string::String>,
     /// JSON key `original_copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "collections",
+        feature = "projects",
+        feature = "sessions",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AcquisitionListOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AcquisitionListOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AcquisitionListOutput, A::Error> {
+                let mut value = AcquisitionListOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "session" => value.session = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "info_exists" => value.info_exists = map.next_value()?,
+                        "metadata" => value.metadata = map.next_value()?,
+                        "uid" => value.uid = map.next_value()?,
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "timezone" => value.timezone = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "permissions" => value.permissions = map.next_value()?,
+                        "notes" => value.notes = map.next_value()?,
+                        "analyses" => value.analyses = map.next_value()?,
+                        "collections" => value.collections = map.next_value()?,
+                        "join-origin" => value.join_origin = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `AcquisitionNode`: another name for [`AcquisitionOutput`].
 #[cfg(any(feature = "acquisitions", feature = "batch", feature = "containers"))]
@@ -288,82 +539,204 @@ pub type AcquisitionNode = crate::types::AcquisitionOutput;
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "acquisitions", feature = "batch", feature = "containers"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AcquisitionOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::AcquisitionParents>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `session`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub session: ::std::option::Option<::std::string::String>,
     /// JSON key `info_exists`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info_exists: ::std::option::Option<bool>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `metadata`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub metadata: ::std::option::Option<::serde_json::Value>,
     /// JSON key `uid`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub uid: ::std::option::Option<::std::string::String>,
     /// JSON key `timestamp`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `timezone`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `permissions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `notes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
     /// JSON key `analyses`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub analyses: ::std::option::Option<
         ::std::vec::Vec<crate::types::AnalysisOutputOrAnalysisOutputInflatedJob>,
     >,
     /// JSON key `collections`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub collections: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `join-origin`.
-    #[serde(
-        rename = "join-origin",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "join-origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
     /// JSON key `copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_of: ::std::option::Option<::std::string::String>,
     /// JSON key `original_copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
+}
+#[cfg(any(feature = "acquisitions", feature = "batch", feature = "containers"))]
+impl<'de> ::serde::Deserialize<'de> for AcquisitionOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AcquisitionOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AcquisitionOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AcquisitionOutput, A::Error> {
+                let mut value = AcquisitionOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "session" => value.session = map.next_value()?,
+                        "info_exists" => value.info_exists = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "metadata" => value.metadata = map.next_value()?,
+                        "uid" => value.uid = map.next_value()?,
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "timezone" => value.timezone = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "permissions" => value.permissions = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "notes" => value.notes = map.next_value()?,
+                        "analyses" => value.analyses = map.next_value()?,
+                        "collections" => value.collections = map.next_value()?,
+                        "join-origin" => value.join_origin = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `AcquisitionParents` (`#/components/schemas/AcquisitionParents`).
 ///
@@ -380,21 +753,82 @@ pub struct AcquisitionOutput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AcquisitionParents {
     /// JSON key `group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub group: ::std::option::Option<::std::string::String>,
     /// JSON key `project`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project: ::std::option::Option<::std::string::String>,
     /// JSON key `subject`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subject: ::std::option::Option<::std::string::String>,
     /// JSON key `session`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub session: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AcquisitionParents {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AcquisitionParents;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AcquisitionParents)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AcquisitionParents, A::Error> {
+                let mut value = AcquisitionParents::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "group" => value.group = map.next_value()?,
+                        "project" => value.project = map.next_value()?,
+                        "subject" => value.subject = map.next_value()?,
+                        "session" => value.session = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `AcquisitionTemplateOptions` (`#/components/schemas/AcquisitionTemplateOptions`).
 ///
@@ -407,8 +841,8 @@ pub struct AcquisitionParents {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct AcquisitionTemplateOptions {
     /// JSON key `minimum`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -425,6 +859,52 @@ pub struct AcquisitionTemplateOptions {
     /// JSON key `tags`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AcquisitionTemplateOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AcquisitionTemplateOptions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AcquisitionTemplateOptions)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AcquisitionTemplateOptions, A::Error> {
+                let mut value = AcquisitionTemplateOptions::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "minimum" => value.minimum = map.next_value()?,
+                        "maximum" => value.maximum = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `Action` (`#/components/schemas/Action`).
 ///
@@ -770,8 +1250,8 @@ crate::support::string_enum_impls!(Action);
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct AdhocAnalysisInput {
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -785,6 +1265,52 @@ pub struct AdhocAnalysisInput {
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AdhocAnalysisInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AdhocAnalysisInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AdhocAnalysisInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdhocAnalysisInput, A::Error> {
+                let mut value = AdhocAnalysisInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "label" => value.label = map.next_value()?,
+                        "inputs" => value.inputs = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `Analysis`: another name for [`AnalysisOutput`].
 #[cfg(
@@ -832,72 +1358,200 @@ pub type AnalysisContainerOutput = crate::types::AnalysisOutput;
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AnalysisListOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `parent`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parent: ::std::option::Option<crate::types::ContainerReference>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::AnalysisParents>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `inputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
     /// JSON key `description`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
     /// JSON key `notes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
     /// JSON key `job`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub job: ::std::option::Option<::std::string::String>,
     /// JSON key `gear_info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
     /// JSON key `compute_provider_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
     /// JSON key `join-origin`.
-    #[serde(
-        rename = "join-origin",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "join-origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
     /// JSON key `copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_of: ::std::option::Option<::std::string::String>,
     /// JSON key `original_copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
     /// JSON key `timestamp`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AnalysisListOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AnalysisListOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AnalysisListOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AnalysisListOutput, A::Error> {
+                let mut value = AnalysisListOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "parent" => value.parent = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "inputs" => value.inputs = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "notes" => value.notes = map.next_value()?,
+                        "job" => value.job = map.next_value()?,
+                        "gear_info" => value.gear_info = map.next_value()?,
+                        "compute_provider_id" => {
+                            value.compute_provider_id = map.next_value()?;
+                        }
+                        "join-origin" => value.join_origin = map.next_value()?,
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `AnalysisListOutputInflatedJob` (`#/components/schemas/AnalysisListOutputInflatedJob`).
 ///
@@ -915,69 +1569,193 @@ pub struct AnalysisListOutput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AnalysisListOutputInflatedJob {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `parent`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parent: ::std::option::Option<crate::types::ContainerReference>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::AnalysisParents>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `inputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
     /// JSON key `description`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
     /// JSON key `notes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
     /// JSON key `job_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub job_id: ::std::option::Option<::std::string::String>,
     /// JSON key `job`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub job: ::std::option::Option<crate::types::JobListOutput>,
     /// JSON key `gear_info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
     /// JSON key `compute_provider_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
     /// JSON key `join-origin`.
-    #[serde(
-        rename = "join-origin",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "join-origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
     /// JSON key `copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_of: ::std::option::Option<::std::string::String>,
     /// JSON key `original_copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AnalysisListOutputInflatedJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AnalysisListOutputInflatedJob;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AnalysisListOutputInflatedJob)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AnalysisListOutputInflatedJob, A::Error> {
+                let mut value = AnalysisListOutputInflatedJob::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "parent" => value.parent = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "inputs" => value.inputs = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "notes" => value.notes = map.next_value()?,
+                        "job_id" => value.job_id = map.next_value()?,
+                        "job" => value.job = map.next_value()?,
+                        "gear_info" => value.gear_info = map.next_value()?,
+                        "compute_provider_id" => {
+                            value.compute_provider_id = map.next_value()?;
+                        }
+                        "join-origin" => value.join_origin = map.next_value()?,
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `AnalysisModifyInput` (`#/components/schemas/AnalysisModifyInput`).
 ///
@@ -992,8 +1770,8 @@ pub struct AnalysisListOutputInflatedJob {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct AnalysisModifyInput {
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1001,6 +1779,51 @@ pub struct AnalysisModifyInput {
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AnalysisModifyInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AnalysisModifyInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AnalysisModifyInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AnalysisModifyInput, A::Error> {
+                let mut value = AnalysisModifyInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "description" => value.description = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `AnalysisNode`: another name for [`AnalysisOutput`].
 #[cfg(
@@ -1033,72 +1856,200 @@ pub type AnalysisNode = crate::types::AnalysisOutput;
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AnalysisOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `parent`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parent: ::std::option::Option<crate::types::ContainerReference>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::AnalysisParents>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `timestamp`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `inputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
     /// JSON key `description`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
     /// JSON key `notes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `job`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub job: ::std::option::Option<crate::types::JobOutputOrString>,
     /// JSON key `gear_info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
     /// JSON key `compute_provider_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
     /// JSON key `join-origin`.
-    #[serde(
-        rename = "join-origin",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "join-origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
     /// JSON key `copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_of: ::std::option::Option<::std::string::String>,
     /// JSON key `original_copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AnalysisOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AnalysisOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AnalysisOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AnalysisOutput, A::Error> {
+                let mut value = AnalysisOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "parent" => value.parent = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "inputs" => value.inputs = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "notes" => value.notes = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "job" => value.job = map.next_value()?,
+                        "gear_info" => value.gear_info = map.next_value()?,
+                        "compute_provider_id" => {
+                            value.compute_provider_id = map.next_value()?;
+                        }
+                        "join-origin" => value.join_origin = map.next_value()?,
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `AnalysisOutputInflatedJob` (`#/components/schemas/AnalysisOutputInflatedJob`).
 ///
@@ -1114,72 +2065,198 @@ pub struct AnalysisOutput {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AnalysisOutputInflatedJob {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `parent`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parent: ::std::option::Option<crate::types::ContainerReference>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::AnalysisParents>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `inputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
     /// JSON key `description`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
     /// JSON key `notes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `job_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub job_id: ::std::option::Option<::std::string::String>,
     /// JSON key `job`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub job: ::std::option::Option<crate::types::JobOutput>,
     /// JSON key `gear_info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
     /// JSON key `compute_provider_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
     /// JSON key `join-origin`.
-    #[serde(
-        rename = "join-origin",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "join-origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
     /// JSON key `copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_of: ::std::option::Option<::std::string::String>,
     /// JSON key `original_copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AnalysisOutputInflatedJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AnalysisOutputInflatedJob;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AnalysisOutputInflatedJob)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AnalysisOutputInflatedJob, A::Error> {
+                let mut value = AnalysisOutputInflatedJob::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "parent" => value.parent = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "inputs" => value.inputs = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "notes" => value.notes = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "job_id" => value.job_id = map.next_value()?,
+                        "job" => value.job = map.next_value()?,
+                        "gear_info" => value.gear_info = map.next_value()?,
+                        "compute_provider_id" => {
+                            value.compute_provider_id = map.next_value()?;
+                        }
+                        "join-origin" => value.join_origin = map.next_value()?,
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `AnalysisParents` (`#/components/schemas/AnalysisParents`).
 ///
@@ -1199,24 +2276,92 @@ pub struct AnalysisOutputInflatedJob {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AnalysisParents {
     /// JSON key `group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub group: ::std::option::Option<::std::string::String>,
     /// JSON key `project`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project: ::std::option::Option<::std::string::String>,
     /// JSON key `subject`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subject: ::std::option::Option<::std::string::String>,
     /// JSON key `session`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub session: ::std::option::Option<::std::string::String>,
     /// JSON key `acquisition`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub acquisition: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AnalysisParents {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AnalysisParents;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AnalysisParents)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AnalysisParents, A::Error> {
+                let mut value = AnalysisParents::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "group" => value.group = map.next_value()?,
+                        "project" => value.project = map.next_value()?,
+                        "subject" => value.subject = map.next_value()?,
+                        "session" => value.session = map.next_value()?,
+                        "acquisition" => value.acquisition = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `AnalysisUpdate`: another name for [`AnalysisModifyInput`].
 #[cfg(
@@ -1234,27 +2379,87 @@ pub type AnalysisUpdate = crate::types::AnalysisModifyInput;
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "devices", feature = "users"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ApiKeyOutput {
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `key`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub key: ::std::option::Option<::std::string::String>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `last_used`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub last_used: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `unencrypted_secret`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub unencrypted_secret: ::std::option::Option<::std::string::String>,
     /// JSON key `expires_at`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(any(feature = "devices", feature = "users"))]
+impl<'de> ::serde::Deserialize<'de> for ApiKeyOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ApiKeyOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ApiKeyOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ApiKeyOutput, A::Error> {
+                let mut value = ApiKeyOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "label" => value.label = map.next_value()?,
+                        "key" => value.key = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "last_used" => value.last_used = map.next_value()?,
+                        "unencrypted_secret" => {
+                            value.unencrypted_secret = map.next_value()?;
+                        }
+                        "expires_at" => value.expires_at = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `AzureMLInitialization` (`#/components/schemas/AzureMLInitialization`).
 ///
@@ -1267,8 +2472,8 @@ pub struct ApiKeyOutput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct AzureMlInitialization {
     /// JSON key `resources`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1287,6 +2492,55 @@ pub struct AzureMlInitialization {
         crate::types::AzureMlResourceInitStatus,
     >,
 }
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AzureMlInitialization {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AzureMlInitialization;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AzureMlInitialization)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AzureMlInitialization, A::Error> {
+                let mut value = AzureMlInitialization::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "resources" => value.resources = map.next_value()?,
+                        "xfer_storage" => value.xfer_storage = map.next_value()?,
+                        "user_role_assignments" => {
+                            value.user_role_assignments = map.next_value()?;
+                        }
+                        "compute_instances" => {
+                            value.compute_instances = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `AzureMLIntegration` (`#/components/schemas/AzureMLIntegration`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -1298,8 +2552,8 @@ pub struct AzureMlInitialization {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct AzureMlIntegration {
     /// JSON key `enabled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1314,6 +2568,52 @@ pub struct AzureMlIntegration {
     pub azureml_initialization: ::std::option::Option<
         crate::types::AzureMlInitialization,
     >,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AzureMlIntegration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AzureMlIntegration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AzureMlIntegration)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AzureMlIntegration, A::Error> {
+                let mut value = AzureMlIntegration::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => value.enabled = map.next_value()?,
+                        "workspace" => value.workspace = map.next_value()?,
+                        "azureml_initialization" => {
+                            value.azureml_initialization = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `AzureMLResourceInitStatus` (`#/components/schemas/AzureMLResourceInitStatus`).
 ///
@@ -1411,8 +2711,8 @@ crate::support::string_enum_impls!(AzureMlResourceInitStatus);
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct AzureMlWorkspace {
     /// JSON key `name`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1439,6 +2739,55 @@ pub struct AzureMlWorkspace {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspace {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AzureMlWorkspace;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AzureMlWorkspace)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AzureMlWorkspace, A::Error> {
+                let mut value = AzureMlWorkspace::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "display_name" => value.display_name = map.next_value()?,
+                        "resource_group" => value.resource_group = map.next_value()?,
+                        "subscription" => value.subscription = map.next_value()?,
+                        "url" => value.url = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "project_id" => value.project_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `AzureMLWorkspaceInput` (`#/components/schemas/AzureMLWorkspaceInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -1450,8 +2799,8 @@ pub struct AzureMlWorkspace {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct AzureMlWorkspaceInput {
     /// JSON key `name`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1459,6 +2808,49 @@ pub struct AzureMlWorkspaceInput {
     /// JSON key `display_name`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspaceInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AzureMlWorkspaceInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AzureMlWorkspaceInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AzureMlWorkspaceInput, A::Error> {
+                let mut value = AzureMlWorkspaceInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "display_name" => value.display_name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `BodyRegion` (`#/components/schemas/BodyRegion`).
 ///
@@ -1704,144 +3096,360 @@ pub type CollectionContainerOutput = crate::types::CollectionOutput;
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "collections", feature = "containers", feature = "users"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CollectionOutput {
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `description`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `curator`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub curator: ::std::option::Option<::std::string::String>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `notes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `analyses`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub analyses: ::std::option::Option<::std::vec::Vec<crate::types::Analysis>>,
     /// JSON key `permissions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::AccessPermission>,
     >,
     /// JSON key `join-origin`.
-    #[serde(
-        rename = "join-origin",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "join-origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
     /// JSON key `attachment_count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub attachment_count: ::std::option::Option<i64>,
     /// JSON key `session_count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub session_count: ::std::option::Option<i64>,
     /// JSON key `noncompliant_session_count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub noncompliant_session_count: ::std::option::Option<i64>,
     /// JSON key `subject_count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subject_count: ::std::option::Option<i64>,
+}
+#[cfg(any(feature = "collections", feature = "containers", feature = "users"))]
+impl<'de> ::serde::Deserialize<'de> for CollectionOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = CollectionOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (CollectionOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CollectionOutput, A::Error> {
+                let mut value = CollectionOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "_id" => value.id = map.next_value()?,
+                        "curator" => value.curator = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "notes" => value.notes = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "analyses" => value.analyses = map.next_value()?,
+                        "permissions" => value.permissions = map.next_value()?,
+                        "join-origin" => value.join_origin = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "attachment_count" => value.attachment_count = map.next_value()?,
+                        "session_count" => value.session_count = map.next_value()?,
+                        "noncompliant_session_count" => {
+                            value.noncompliant_session_count = map.next_value()?;
+                        }
+                        "subject_count" => value.subject_count = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `CollectionWithStats` (`#/components/schemas/CollectionWithStats`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "collections", feature = "users"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CollectionWithStats {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `description`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `curator`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub curator: ::std::option::Option<::std::string::String>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `notes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `analyses`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub analyses: ::std::option::Option<
         ::std::vec::Vec<crate::types::AcquisitionListOutputAnalysesItem>,
     >,
     /// JSON key `permissions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::AccessPermission>,
     >,
     /// JSON key `join-origin`.
-    #[serde(
-        rename = "join-origin",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "join-origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
     /// JSON key `attachment_count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub attachment_count: ::std::option::Option<i64>,
     /// JSON key `session_count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub session_count: ::std::option::Option<i64>,
     /// JSON key `noncompliant_session_count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub noncompliant_session_count: ::std::option::Option<i64>,
     /// JSON key `subject_count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subject_count: ::std::option::Option<i64>,
+}
+#[cfg(any(feature = "collections", feature = "users"))]
+impl<'de> ::serde::Deserialize<'de> for CollectionWithStats {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = CollectionWithStats;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (CollectionWithStats)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CollectionWithStats, A::Error> {
+                let mut value = CollectionWithStats::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "curator" => value.curator = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "notes" => value.notes = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "analyses" => value.analyses = map.next_value()?,
+                        "permissions" => value.permissions = map.next_value()?,
+                        "join-origin" => value.join_origin = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "attachment_count" => value.attachment_count = map.next_value()?,
+                        "session_count" => value.session_count = map.next_value()?,
+                        "noncompliant_session_count" => {
+                            value.noncompliant_session_count = map.next_value()?;
+                        }
+                        "subject_count" => value.subject_count = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `Column` (`#/components/schemas/Column`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "containers", feature = "views"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct Column {
     /// JSON key `src`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1858,6 +3466,45 @@ pub struct Column {
     /// JSON key `accumulator`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub accumulator: ::std::option::Option<crate::types::Accumulator>,
+}
+#[cfg(any(feature = "containers", feature = "views"))]
+impl<'de> ::serde::Deserialize<'de> for Column {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Column;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Column)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Column, A::Error> {
+                let mut value = Column::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "src" => value.src = map.next_value()?,
+                        "dst" => value.dst = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "expr" => value.expr = map.next_value()?,
+                        "accumulator" => value.accumulator = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `CommonDeletedCount`: another name for [`DeletedResult`].
 #[cfg(
@@ -2121,8 +3768,8 @@ pub type ContainerProjectParents = crate::types::ProjectParents;
         feature = "views"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ContainerReference {
     /// JSON key `type`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2130,6 +3777,60 @@ pub struct ContainerReference {
     /// JSON key `id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "upload",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ContainerReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ContainerReference;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ContainerReference)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ContainerReference, A::Error> {
+                let mut value = ContainerReference::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => value.r#type = map.next_value()?,
+                        "id" => value.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ContainerSessionParents`: another name for [`SessionParents`].
 #[cfg(
@@ -2345,18 +4046,78 @@ crate::support::string_enum_impls!(ContainerType);
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ContextInput {
     /// JSON key `found`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub found: ::std::option::Option<bool>,
     /// JSON key `value`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub value: ::std::option::Option<::serde_json::Value>,
     /// JSON key `base`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub base: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ContextInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ContextInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ContextInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ContextInput, A::Error> {
+                let mut value = ContextInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "found" => value.found = map.next_value()?,
+                        "value" => value.value = map.next_value()?,
+                        "base" => value.base = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `CoreModelsCommonSource` (`#/components/schemas/CoreModelsCommonSource`).
 ///
@@ -2370,8 +4131,8 @@ pub struct ContextInput {
         feature = "views"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct CoreModelsCommonSource {
     /// JSON key `type`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2379,6 +4140,50 @@ pub struct CoreModelsCommonSource {
     /// JSON key `id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "projects",
+        feature = "upload",
+        feature = "views"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for CoreModelsCommonSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = CoreModelsCommonSource;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (CoreModelsCommonSource)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CoreModelsCommonSource, A::Error> {
+                let mut value = CoreModelsCommonSource::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => value.r#type = map.next_value()?,
+                        "id" => value.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// A job input of API-key type (`base: api-key`). The reference names this schema (`core__models__jobs__ApiKeyInput`) without listing its fields, so it is kept free-form.
 ///
@@ -2442,8 +4247,8 @@ crate::support::string_enum_impls!(DataStrategy);
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "containers", feature = "views"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct DataViewAnalysisFilterSpec {
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2461,12 +4266,49 @@ pub struct DataViewAnalysisFilterSpec {
     )]
     pub gear_version: ::std::option::Option<crate::types::DataViewNameFilterSpec>,
 }
+#[cfg(any(feature = "containers", feature = "views"))]
+impl<'de> ::serde::Deserialize<'de> for DataViewAnalysisFilterSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = DataViewAnalysisFilterSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (DataViewAnalysisFilterSpec)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DataViewAnalysisFilterSpec, A::Error> {
+                let mut value = DataViewAnalysisFilterSpec::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "label" => value.label = map.next_value()?,
+                        "gear.name" => value.gear_name = map.next_value()?,
+                        "gear.version" => value.gear_version = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `DataViewColumnSpec` (`#/components/schemas/DataViewColumnSpec`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "containers", feature = "views"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct DataViewColumnSpec {
     /// JSON key `src`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2484,52 +4326,177 @@ pub struct DataViewColumnSpec {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub accumulator: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "containers", feature = "views"))]
+impl<'de> ::serde::Deserialize<'de> for DataViewColumnSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = DataViewColumnSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (DataViewColumnSpec)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DataViewColumnSpec, A::Error> {
+                let mut value = DataViewColumnSpec::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "src" => value.src = map.next_value()?,
+                        "dst" => value.dst = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "expr" => value.expr = map.next_value()?,
+                        "accumulator" => value.accumulator = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `DataViewExecution` (`#/components/schemas/DataViewExecution`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "data-view-executions", feature = "views"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct DataViewExecution {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `timestamp_ran`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timestamp_ran: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `user_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// JSON key `project_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project_id: ::std::option::Option<::std::string::String>,
     /// JSON key `state`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub state: ::std::option::Option<crate::types::DataViewExecutionState>,
     /// JSON key `data_view_label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub data_view_label: ::std::option::Option<::std::string::String>,
     /// JSON key `data_view_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub data_view_id: ::std::option::Option<::std::string::String>,
     /// JSON key `storage_file_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub storage_file_id: ::std::option::Option<::std::string::String>,
     /// JSON key `task_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: ::std::option::Option<::std::string::String>,
     /// JSON key `expires_on`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
+}
+#[cfg(any(feature = "data-view-executions", feature = "views"))]
+impl<'de> ::serde::Deserialize<'de> for DataViewExecution {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = DataViewExecution;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (DataViewExecution)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DataViewExecution, A::Error> {
+                let mut value = DataViewExecution::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "timestamp_ran" => value.timestamp_ran = map.next_value()?,
+                        "user_id" => value.user_id = map.next_value()?,
+                        "project_id" => value.project_id = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        "data_view_label" => value.data_view_label = map.next_value()?,
+                        "data_view_id" => value.data_view_id = map.next_value()?,
+                        "storage_file_id" => value.storage_file_id = map.next_value()?,
+                        "task_id" => value.task_id = map.next_value()?,
+                        "expires_on" => value.expires_on = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `DataViewExecutionState` (`#/components/schemas/DataViewExecutionState`).
 ///
@@ -2587,8 +4554,8 @@ crate::support::string_enum_impls!(DataViewExecutionState);
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "containers", feature = "views"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct DataViewFileSpec {
     /// JSON key `container`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2632,12 +4599,55 @@ pub struct DataViewFileSpec {
         ::std::vec::Vec<crate::types::DataViewColumnSpec>,
     >,
 }
+#[cfg(any(feature = "containers", feature = "views"))]
+impl<'de> ::serde::Deserialize<'de> for DataViewFileSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = DataViewFileSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (DataViewFileSpec)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DataViewFileSpec, A::Error> {
+                let mut value = DataViewFileSpec::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "container" => value.container = map.next_value()?,
+                        "analysisFilter" => value.analysis_filter = map.next_value()?,
+                        "filter" => value.filter = map.next_value()?,
+                        "zipMember" => value.zip_member = map.next_value()?,
+                        "match" => value.r#match = map.next_value()?,
+                        "format" => value.format = map.next_value()?,
+                        "formatOptions" => value.format_options = map.next_value()?,
+                        "processFiles" => value.process_files = map.next_value()?,
+                        "columns" => value.columns = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `DataViewNameFilterSpec` (`#/components/schemas/DataViewNameFilterSpec`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "containers", feature = "views"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct DataViewNameFilterSpec {
     /// JSON key `value`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2646,6 +4656,42 @@ pub struct DataViewNameFilterSpec {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub regex: ::std::option::Option<bool>,
 }
+#[cfg(any(feature = "containers", feature = "views"))]
+impl<'de> ::serde::Deserialize<'de> for DataViewNameFilterSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = DataViewNameFilterSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (DataViewNameFilterSpec)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DataViewNameFilterSpec, A::Error> {
+                let mut value = DataViewNameFilterSpec::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "value" => value.value = map.next_value()?,
+                        "regex" => value.regex = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `DataViewOutput`: another name for [`ViewOutput`].
 #[cfg(any(feature = "containers", feature = "views"))]
 pub type DataViewOutput = crate::types::ViewOutput;
@@ -2653,8 +4699,8 @@ pub type DataViewOutput = crate::types::ViewOutput;
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "containers", feature = "views"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct DataViewZipFilterSpec {
     /// JSON key `value`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2665,6 +4711,43 @@ pub struct DataViewZipFilterSpec {
     /// JSON key `match`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#match: ::std::option::Option<::std::string::String>,
+}
+#[cfg(any(feature = "containers", feature = "views"))]
+impl<'de> ::serde::Deserialize<'de> for DataViewZipFilterSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = DataViewZipFilterSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (DataViewZipFilterSpec)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DataViewZipFilterSpec, A::Error> {
+                let mut value = DataViewZipFilterSpec::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "value" => value.value = map.next_value()?,
+                        "regex" => value.regex = map.next_value()?,
+                        "match" => value.r#match = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `DefaultFlywheelRole` (`#/components/schemas/DefaultFlywheelRole`).
 ///
@@ -2838,45 +4921,141 @@ crate::support::string_enum_impls!(DeidLogSkipReason);
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct DeletedFile {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<crate::types::FileVersion>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `parent_ref`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parent_ref: ::std::option::Option<crate::types::ContainerReference>,
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// JSON key `provider_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub provider_id: ::std::option::Option<::std::string::String>,
     /// JSON key `uuid`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub uuid: ::std::option::Option<::std::string::String>,
     /// JSON key `size`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub size: ::std::option::Option<i64>,
     /// JSON key `copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_of: ::std::option::Option<crate::types::FileVersionCopyOf>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `deleted`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `replaced`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub replaced: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `hard_deleted`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub hard_deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for DeletedFile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = DeletedFile;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (DeletedFile)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeletedFile, A::Error> {
+                let mut value = DeletedFile::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "parent_ref" => value.parent_ref = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "provider_id" => value.provider_id = map.next_value()?,
+                        "uuid" => value.uuid = map.next_value()?,
+                        "size" => value.size = map.next_value()?,
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "deleted" => value.deleted = map.next_value()?,
+                        "replaced" => value.replaced = map.next_value()?,
+                        "hard_deleted" => value.hard_deleted = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `DeletedResult` (`#/components/schemas/DeletedResult`).
 ///
@@ -2899,15 +5078,74 @@ pub struct DeletedFile {
         feature = "views"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct DeletedResult {
     /// JSON key `deleted`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deleted: ::std::option::Option<i64>,
     /// JSON key `not_found`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub not_found: ::std::option::Option<i64>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "audit-trail",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "dataexplorer",
+        feature = "files",
+        feature = "groups",
+        feature = "modalities",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "views"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for DeletedResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = DeletedResult;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (DeletedResult)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeletedResult, A::Error> {
+                let mut value = DeletedResult::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "deleted" => value.deleted = map.next_value()?,
+                        "not_found" => value.not_found = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `DeprecatedAction` (`#/components/schemas/DeprecatedAction`).
 ///
@@ -2963,21 +5201,82 @@ crate::support::string_enum_impls!(DeprecatedAction);
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct DownloadTicketStub {
     /// JSON key `ticket`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ticket: ::std::option::Option<::std::string::String>,
     /// JSON key `filename`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub filename: ::std::option::Option<::std::string::String>,
     /// JSON key `file_cnt`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub file_cnt: ::std::option::Option<i64>,
     /// JSON key `size`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub size: ::std::option::Option<i64>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "download",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for DownloadTicketStub {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = DownloadTicketStub;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (DownloadTicketStub)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DownloadTicketStub, A::Error> {
+                let mut value = DownloadTicketStub::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ticket" => value.ticket = map.next_value()?,
+                        "filename" => value.filename = map.next_value()?,
+                        "file_cnt" => value.file_cnt = map.next_value()?,
+                        "size" => value.size = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `Edition` (`#/components/schemas/Edition`).
 ///
@@ -2990,120 +5289,283 @@ pub struct DownloadTicketStub {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct Edition {
     /// JSON key `lab`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lab: ::std::option::Option<bool>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Edition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Edition;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Edition)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Edition, A::Error> {
+                let mut value = Edition::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "lab" => value.lab = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The error body of every failed request: the legacy form carries `message` and `status_code`; FastAPI-style endpoints carry `detail`, a message or a list of validation errors.
 ///
 /// Schema `ErrorResponse` (`#/components/schemas/ErrorResponse`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ErrorResponse {
     /// Human-readable error message.
     ///
     /// JSON key `message`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// The HTTP status code, repeated.
     ///
     /// JSON key `status_code`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub status_code: ::std::option::Option<i64>,
     /// Server-side request id, for support requests.
     ///
     /// JSON key `request_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// A message, or the list of validation errors.
     ///
     /// JSON key `detail`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub detail: ::std::option::Option<crate::types::StringOrValidationErrorDetailList>,
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ErrorResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ErrorResponse)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ErrorResponse, A::Error> {
+                let mut value = ErrorResponse::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "message" => value.message = map.next_value()?,
+                        "status_code" => value.status_code = map.next_value()?,
+                        "request_id" => value.request_id = map.next_value()?,
+                        "detail" => value.detail = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `File` (`#/components/schemas/File`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "data-view-executions", feature = "upload", feature = "views"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct File {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<crate::types::FileVersion>,
     /// JSON key `parent_ref`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parent_ref: ::std::option::Option<crate::types::ContainerReference>,
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// JSON key `file_group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub file_group: ::std::option::Option<crate::types::FileGroup>,
     /// JSON key `provider_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub provider_id: ::std::option::Option<::std::string::String>,
     /// JSON key `uuid`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub uuid: ::std::option::Option<::std::string::String>,
     /// JSON key `path`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub path: ::std::option::Option<::std::string::String>,
     /// JSON key `reference`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub reference: ::std::option::Option<bool>,
     /// JSON key `size`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub size: ::std::option::Option<i64>,
     /// JSON key `hash`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub hash: ::std::option::Option<::std::string::String>,
     /// JSON key `client_hash`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub client_hash: ::std::option::Option<::std::string::String>,
     /// JSON key `zip_member_count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub zip_member_count: ::std::option::Option<i64>,
     /// JSON key `virus_scan`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub virus_scan: ::std::option::Option<crate::types::VirusScan>,
     /// JSON key `source_file_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub source_file_id: ::std::option::Option<crate::types::FileVersion>,
     /// JSON key `restored_from`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub restored_from: ::std::option::Option<i64>,
     /// JSON key `restored_by`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub restored_by: ::std::option::Option<crate::types::Origin>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::FileParents>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `source`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub source: ::std::option::Option<crate::types::CoreModelsCommonSource>,
     /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// JSON key `mimetype`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub mimetype: ::std::option::Option<::std::string::String>,
     /// JSON key `modality`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modality: ::std::option::Option<::std::string::String>,
     /// JSON key `classification`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub classification: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -3111,41 +5573,149 @@ pub struct File {
         >,
     >,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `info_exists`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info_exists: ::std::option::Option<bool>,
     /// JSON key `deid_log_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deid_log_id: ::std::option::Option<::std::string::String>,
     /// JSON key `deid_log_skip_reason`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deid_log_skip_reason: ::std::option::Option<crate::types::DeidLogSkipReason>,
     /// JSON key `gear_info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_info: ::std::option::Option<crate::types::FileGearInfo>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `replaced`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub replaced: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `deleted`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_of: ::std::option::Option<crate::types::FileVersionCopyOf>,
     /// JSON key `original_copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub original_copy_of: ::std::option::Option<crate::types::FileVersion>,
+}
+#[cfg(any(feature = "data-view-executions", feature = "upload", feature = "views"))]
+impl<'de> ::serde::Deserialize<'de> for File {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = File;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (File)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<File, A::Error> {
+                let mut value = File::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "parent_ref" => value.parent_ref = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "file_group" => value.file_group = map.next_value()?,
+                        "provider_id" => value.provider_id = map.next_value()?,
+                        "uuid" => value.uuid = map.next_value()?,
+                        "path" => value.path = map.next_value()?,
+                        "reference" => value.reference = map.next_value()?,
+                        "size" => value.size = map.next_value()?,
+                        "hash" => value.hash = map.next_value()?,
+                        "client_hash" => value.client_hash = map.next_value()?,
+                        "zip_member_count" => value.zip_member_count = map.next_value()?,
+                        "virus_scan" => value.virus_scan = map.next_value()?,
+                        "source_file_id" => value.source_file_id = map.next_value()?,
+                        "restored_from" => value.restored_from = map.next_value()?,
+                        "restored_by" => value.restored_by = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "source" => value.source = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "mimetype" => value.mimetype = map.next_value()?,
+                        "modality" => value.modality = map.next_value()?,
+                        "classification" => value.classification = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "info_exists" => value.info_exists = map.next_value()?,
+                        "deid_log_id" => value.deid_log_id = map.next_value()?,
+                        "deid_log_skip_reason" => {
+                            value.deid_log_skip_reason = map.next_value()?;
+                        }
+                        "gear_info" => value.gear_info = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "replaced" => value.replaced = map.next_value()?,
+                        "deleted" => value.deleted = map.next_value()?,
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `FileClassificationDelta` (`#/components/schemas/FileClassificationDelta`).
 ///
@@ -3160,8 +5730,8 @@ pub struct File {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct FileClassificationDelta {
     /// JSON key `modality`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3190,6 +5760,53 @@ pub struct FileClassificationDelta {
             ::std::vec::Vec<::std::string::String>,
         >,
     >,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "collections",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for FileClassificationDelta {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = FileClassificationDelta;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (FileClassificationDelta)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FileClassificationDelta, A::Error> {
+                let mut value = FileClassificationDelta::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "modality" => value.modality = map.next_value()?,
+                        "add" => value.add = map.next_value()?,
+                        "delete" => value.delete = map.next_value()?,
+                        "replace" => value.replace = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `FileFormat` (`#/components/schemas/FileFormat`).
 ///
@@ -3275,18 +5892,82 @@ crate::support::string_enum_impls!(FileFormat);
         feature = "views"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileGearInfo {
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// JSON key `version`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub version: ::std::option::Option<::std::string::String>,
     /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "upload",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for FileGearInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = FileGearInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (FileGearInfo)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FileGearInfo, A::Error> {
+                let mut value = FileGearInfo::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        "id" => value.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `FileGroup` (`#/components/schemas/FileGroup`).
 ///
@@ -3344,38 +6025,68 @@ crate::support::string_enum_impls!(FileGroup);
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileListOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// JSON key `mimetype`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub mimetype: ::std::option::Option<::std::string::String>,
     /// JSON key `file_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub file_id: ::std::option::Option<::std::string::String>,
     /// JSON key `version`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub version: ::std::option::Option<i64>,
     /// JSON key `modality`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modality: ::std::option::Option<::std::string::String>,
     /// JSON key `deid_log_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deid_log_id: ::std::option::Option<::std::string::String>,
     /// JSON key `deid_log_skip_reason`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deid_log_skip_reason: ::std::option::Option<crate::types::DeidLogSkipReason>,
     /// JSON key `classification`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub classification: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -3383,74 +6094,225 @@ pub struct FileListOutput {
         >,
     >,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `provider_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub provider_id: ::std::option::Option<::std::string::String>,
     /// JSON key `path`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub path: ::std::option::Option<::std::string::String>,
     /// JSON key `reference`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub reference: ::std::option::Option<bool>,
     /// JSON key `restored_from`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub restored_from: ::std::option::Option<i64>,
     /// JSON key `restored_by`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub restored_by: ::std::option::Option<crate::types::Origin>,
     /// JSON key `parent_ref`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parent_ref: ::std::option::Option<crate::types::ContainerReference>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::FileParents>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `virus_scan`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub virus_scan: ::std::option::Option<crate::types::VirusScan>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `replaced`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub replaced: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `deleted`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `size`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub size: ::std::option::Option<i64>,
     /// JSON key `hash`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub hash: ::std::option::Option<::std::string::String>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `info_exists`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info_exists: ::std::option::Option<bool>,
     /// JSON key `zip_member_count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub zip_member_count: ::std::option::Option<i64>,
     /// JSON key `gear_info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_info: ::std::option::Option<crate::types::FileGearInfo>,
     /// JSON key `copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_of: ::std::option::Option<crate::types::FileVersionCopyOf>,
     /// JSON key `original_copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub original_copy_of: ::std::option::Option<crate::types::FileVersion>,
     /// JSON key `client_hash`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub client_hash: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for FileListOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = FileListOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (FileListOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FileListOutput, A::Error> {
+                let mut value = FileListOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "mimetype" => value.mimetype = map.next_value()?,
+                        "file_id" => value.file_id = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        "modality" => value.modality = map.next_value()?,
+                        "deid_log_id" => value.deid_log_id = map.next_value()?,
+                        "deid_log_skip_reason" => {
+                            value.deid_log_skip_reason = map.next_value()?;
+                        }
+                        "classification" => value.classification = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "provider_id" => value.provider_id = map.next_value()?,
+                        "path" => value.path = map.next_value()?,
+                        "reference" => value.reference = map.next_value()?,
+                        "restored_from" => value.restored_from = map.next_value()?,
+                        "restored_by" => value.restored_by = map.next_value()?,
+                        "parent_ref" => value.parent_ref = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "virus_scan" => value.virus_scan = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "replaced" => value.replaced = map.next_value()?,
+                        "deleted" => value.deleted = map.next_value()?,
+                        "size" => value.size = map.next_value()?,
+                        "hash" => value.hash = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "info_exists" => value.info_exists = map.next_value()?,
+                        "zip_member_count" => value.zip_member_count = map.next_value()?,
+                        "gear_info" => value.gear_info = map.next_value()?,
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "client_hash" => value.client_hash = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `FileModifyInput` (`#/components/schemas/FileModifyInput`).
 ///
@@ -3465,8 +6327,8 @@ pub struct FileListOutput {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct FileModifyInput {
     /// JSON key `type`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3474,6 +6336,51 @@ pub struct FileModifyInput {
     /// JSON key `modality`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modality: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "collections",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for FileModifyInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = FileModifyInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (FileModifyInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FileModifyInput, A::Error> {
+                let mut value = FileModifyInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => value.r#type = map.next_value()?,
+                        "modality" => value.modality = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `FileOutput` (`#/components/schemas/FileOutput`).
 ///
@@ -3493,38 +6400,68 @@ pub struct FileModifyInput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// JSON key `file_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub file_id: ::std::option::Option<::std::string::String>,
     /// JSON key `version`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub version: ::std::option::Option<i64>,
     /// JSON key `mimetype`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub mimetype: ::std::option::Option<::std::string::String>,
     /// JSON key `modality`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modality: ::std::option::Option<::std::string::String>,
     /// JSON key `deid_log_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deid_log_id: ::std::option::Option<::std::string::String>,
     /// JSON key `deid_log_skip_reason`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deid_log_skip_reason: ::std::option::Option<crate::types::DeidLogSkipReason>,
     /// JSON key `classification`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub classification: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -3532,74 +6469,226 @@ pub struct FileOutput {
         >,
     >,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `provider_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub provider_id: ::std::option::Option<::std::string::String>,
     /// JSON key `parent_ref`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parent_ref: ::std::option::Option<crate::types::ContainerReference>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::FileParents>,
     /// JSON key `restored_from`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub restored_from: ::std::option::Option<i64>,
     /// JSON key `restored_by`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub restored_by: ::std::option::Option<crate::types::Origin>,
     /// JSON key `path`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub path: ::std::option::Option<::std::string::String>,
     /// JSON key `reference`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub reference: ::std::option::Option<bool>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `virus_scan`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub virus_scan: ::std::option::Option<crate::types::VirusScan>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `replaced`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub replaced: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `deleted`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `size`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub size: ::std::option::Option<i64>,
     /// JSON key `hash`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub hash: ::std::option::Option<::std::string::String>,
     /// JSON key `client_hash`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub client_hash: ::std::option::Option<::std::string::String>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `info_exists`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info_exists: ::std::option::Option<bool>,
     /// JSON key `zip_member_count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub zip_member_count: ::std::option::Option<i64>,
     /// JSON key `gear_info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_info: ::std::option::Option<crate::types::FileGearInfo>,
     /// JSON key `copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_of: ::std::option::Option<crate::types::FileVersionCopyOf>,
     /// JSON key `original_copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub original_copy_of: ::std::option::Option<crate::types::FileVersion>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "files",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for FileOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = FileOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (FileOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FileOutput, A::Error> {
+                let mut value = FileOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "file_id" => value.file_id = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        "mimetype" => value.mimetype = map.next_value()?,
+                        "modality" => value.modality = map.next_value()?,
+                        "deid_log_id" => value.deid_log_id = map.next_value()?,
+                        "deid_log_skip_reason" => {
+                            value.deid_log_skip_reason = map.next_value()?;
+                        }
+                        "classification" => value.classification = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "provider_id" => value.provider_id = map.next_value()?,
+                        "parent_ref" => value.parent_ref = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "restored_from" => value.restored_from = map.next_value()?,
+                        "restored_by" => value.restored_by = map.next_value()?,
+                        "path" => value.path = map.next_value()?,
+                        "reference" => value.reference = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "virus_scan" => value.virus_scan = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "replaced" => value.replaced = map.next_value()?,
+                        "deleted" => value.deleted = map.next_value()?,
+                        "size" => value.size = map.next_value()?,
+                        "hash" => value.hash = map.next_value()?,
+                        "client_hash" => value.client_hash = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "info_exists" => value.info_exists = map.next_value()?,
+                        "zip_member_count" => value.zip_member_count = map.next_value()?,
+                        "gear_info" => value.gear_info = map.next_value()?,
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `FileParents` (`#/components/schemas/FileParents`).
 ///
@@ -3623,27 +6712,103 @@ pub struct FileOutput {
         feature = "views"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileParents {
     /// JSON key `group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub group: ::std::option::Option<::std::string::String>,
     /// JSON key `project`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project: ::std::option::Option<::std::string::String>,
     /// JSON key `subject`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subject: ::std::option::Option<::std::string::String>,
     /// JSON key `session`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub session: ::std::option::Option<::std::string::String>,
     /// JSON key `acquisition`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub acquisition: ::std::option::Option<::std::string::String>,
     /// JSON key `analysis`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub analysis: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "upload",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for FileParents {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = FileParents;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (FileParents)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FileParents, A::Error> {
+                let mut value = FileParents::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "group" => value.group = map.next_value()?,
+                        "project" => value.project = map.next_value()?,
+                        "subject" => value.subject = map.next_value()?,
+                        "session" => value.session = map.next_value()?,
+                        "acquisition" => value.acquisition = map.next_value()?,
+                        "analysis" => value.analysis = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `FileReference` (`#/components/schemas/FileReference`).
 ///
@@ -3662,8 +6827,8 @@ pub struct FileParents {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct FileReference {
     /// JSON key `type`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3674,6 +6839,56 @@ pub struct FileReference {
     /// JSON key `name`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for FileReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = FileReference;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (FileReference)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FileReference, A::Error> {
+                let mut value = FileReference::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => value.r#type = map.next_value()?,
+                        "id" => value.id = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `FileTemplateOptions` (`#/components/schemas/FileTemplateOptions`).
 ///
@@ -3686,8 +6901,8 @@ pub struct FileReference {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct FileTemplateOptions {
     /// JSON key `minimum`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3707,6 +6922,53 @@ pub struct FileTemplateOptions {
     /// JSON key `classification`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub classification: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for FileTemplateOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = FileTemplateOptions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (FileTemplateOptions)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FileTemplateOptions, A::Error> {
+                let mut value = FileTemplateOptions::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "minimum" => value.minimum = map.next_value()?,
+                        "maximum" => value.maximum = map.next_value()?,
+                        "mimetype" => value.mimetype = map.next_value()?,
+                        "modality" => value.modality = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "classification" => value.classification = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `FileVersion` (`#/components/schemas/FileVersion`).
 ///
@@ -3730,8 +6992,8 @@ pub struct FileTemplateOptions {
         feature = "views"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct FileVersion {
     /// JSON key `file_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3739,6 +7001,60 @@ pub struct FileVersion {
     /// JSON key `version`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "upload",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for FileVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = FileVersion;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (FileVersion)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FileVersion, A::Error> {
+                let mut value = FileVersion::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "file_id" => value.file_id = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `FileVersionCopyOf` (`#/components/schemas/FileVersionCopyOf`).
 ///
@@ -3762,24 +7078,96 @@ pub struct FileVersion {
         feature = "views"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileVersionCopyOf {
     /// JSON key `file_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub file_id: ::std::option::Option<::std::string::String>,
     /// JSON key `version`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub version: ::std::option::Option<i64>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::FileParents>,
     /// JSON key `project_label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project_label: ::std::option::Option<::std::string::String>,
     /// JSON key `group_label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub group_label: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "upload",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for FileVersionCopyOf {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = FileVersionCopyOf;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (FileVersionCopyOf)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FileVersionCopyOf, A::Error> {
+                let mut value = FileVersionCopyOf::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "file_id" => value.file_id = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "project_label" => value.project_label = map.next_value()?,
+                        "group_label" => value.group_label = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `FileZipEntry`: another name for [`ZipfileMemberInfo`].
 #[cfg(
@@ -3824,8 +7212,8 @@ pub type FileZipInfo = crate::types::ZipfileInfo;
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct Filter {
     /// JSON key `attribute`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3837,12 +7225,60 @@ pub struct Filter {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<crate::types::StringOrIntegerOrObjectList>,
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "files",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Filter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Filter;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Filter)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Filter, A::Error> {
+                let mut value = Filter::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "attribute" => value.attribute = map.next_value()?,
+                        "operator" => value.operator = map.next_value()?,
+                        "value" => value.value = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `FixedFileVersionInput` (`#/components/schemas/FixedFileVersionInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "projects", feature = "site"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct FixedFileVersionInput {
     /// JSON key `file_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3854,12 +7290,49 @@ pub struct FixedFileVersionInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "projects", feature = "site"))]
+impl<'de> ::serde::Deserialize<'de> for FixedFileVersionInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = FixedFileVersionInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (FixedFileVersionInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FixedFileVersionInput, A::Error> {
+                let mut value = FixedFileVersionInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "file_id" => value.file_id = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        "input" => value.input = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `FixedInput` (`#/components/schemas/FixedInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "projects", feature = "site"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct FixedInput {
     /// JSON key `type`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3877,6 +7350,45 @@ pub struct FixedInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub input: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "projects", feature = "site"))]
+impl<'de> ::serde::Deserialize<'de> for FixedInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = FixedInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (FixedInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FixedInput, A::Error> {
+                let mut value = FixedInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => value.r#type = map.next_value()?,
+                        "id" => value.id = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        "input" => value.input = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `FormDefinition` (`#/components/schemas/FormDefinition`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -3888,12 +7400,54 @@ pub struct FixedInput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct FormDefinition {
     /// JSON key `components`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub components: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for FormDefinition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = FormDefinition;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (FormDefinition)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FormDefinition, A::Error> {
+                let mut value = FormDefinition::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "components" => value.components = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `GearInfo` (`#/components/schemas/GearInfo`).
 ///
@@ -3913,28 +7467,92 @@ pub struct FormDefinition {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearInfo {
     /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `category`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub category: ::std::option::Option<::std::string::String>,
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// JSON key `version`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub version: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for GearInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearInfo)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearInfo, A::Error> {
+                let mut value = GearInfo::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => value.id = map.next_value()?,
+                        "category" => value.category = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `GearRuleCondition` (`#/components/schemas/GearRuleCondition`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "projects", feature = "site"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GearRuleCondition {
     /// JSON key `type`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3945,6 +7563,43 @@ pub struct GearRuleCondition {
     /// JSON key `regex`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub regex: ::std::option::Option<bool>,
+}
+#[cfg(any(feature = "projects", feature = "site"))]
+impl<'de> ::serde::Deserialize<'de> for GearRuleCondition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearRuleCondition;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearRuleCondition)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearRuleCondition, A::Error> {
+                let mut value = GearRuleCondition::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => value.r#type = map.next_value()?,
+                        "value" => value.value = map.next_value()?,
+                        "regex" => value.regex = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `GearRuleConditionType` (`#/components/schemas/GearRuleConditionType`).
 ///
@@ -4032,8 +7687,8 @@ crate::support::string_enum_impls!(GearRuleConditionType);
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "projects", feature = "site"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GearRuleInput {
     /// JSON key `project_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4080,12 +7735,62 @@ pub struct GearRuleInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub triggering_input: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "projects", feature = "site"))]
+impl<'de> ::serde::Deserialize<'de> for GearRuleInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearRuleInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearRuleInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearRuleInput, A::Error> {
+                let mut value = GearRuleInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "project_id" => value.project_id = map.next_value()?,
+                        "gear_id" => value.gear_id = map.next_value()?,
+                        "role_id" => value.role_id = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        "fixed_inputs" => value.fixed_inputs = map.next_value()?,
+                        "priority" => value.priority = map.next_value()?,
+                        "auto_update" => value.auto_update = map.next_value()?,
+                        "any" => value.any = map.next_value()?,
+                        "all" => value.all = map.next_value()?,
+                        "not" => value.not = map.next_value()?,
+                        "disabled" => value.disabled = map.next_value()?,
+                        "compute_provider_id" => {
+                            value.compute_provider_id = map.next_value()?;
+                        }
+                        "triggering_input" => value.triggering_input = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `GearRuleModifyInput` (`#/components/schemas/GearRuleModifyInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "projects", feature = "site"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GearRuleModifyInput {
     /// JSON key `gear_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4129,6 +7834,55 @@ pub struct GearRuleModifyInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub triggering_input: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "projects", feature = "site"))]
+impl<'de> ::serde::Deserialize<'de> for GearRuleModifyInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearRuleModifyInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearRuleModifyInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearRuleModifyInput, A::Error> {
+                let mut value = GearRuleModifyInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "gear_id" => value.gear_id = map.next_value()?,
+                        "role_id" => value.role_id = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        "fixed_inputs" => value.fixed_inputs = map.next_value()?,
+                        "priority" => value.priority = map.next_value()?,
+                        "auto_update" => value.auto_update = map.next_value()?,
+                        "any" => value.any = map.next_value()?,
+                        "all" => value.all = map.next_value()?,
+                        "not" => value.not = map.next_value()?,
+                        "disabled" => value.disabled = map.next_value()?,
+                        "compute_provider_id" => {
+                            value.compute_provider_id = map.next_value()?;
+                        }
+                        "triggering_input" => value.triggering_input = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `Group`: another name for [`GroupOutput`].
 #[cfg(
     any(
@@ -4143,12 +7897,47 @@ pub type Group = crate::types::GroupOutput;
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "containers", feature = "views"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GroupBy {
     /// JSON key `columns`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub columns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+#[cfg(any(feature = "containers", feature = "views"))]
+impl<'de> ::serde::Deserialize<'de> for GroupBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GroupBy;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GroupBy)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupBy, A::Error> {
+                let mut value = GroupBy::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "columns" => value.columns = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `GroupContainerOutput`: another name for [`GroupOutput`].
 #[cfg(
@@ -4181,49 +7970,140 @@ pub type GroupNode = crate::types::GroupOutput;
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GroupOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `permissions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::AccessPermission>,
     >,
     /// JSON key `permissions_template`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions_template: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `providers`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub providers: ::std::option::Option<crate::types::Providers>,
     /// JSON key `roles`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `editions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub editions: ::std::option::Option<crate::types::Edition>,
     /// JSON key `settings`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub settings: ::std::option::Option<crate::types::GroupSettingsOutput>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for GroupOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GroupOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GroupOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupOutput, A::Error> {
+                let mut value = GroupOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "permissions" => value.permissions = map.next_value()?,
+                        "permissions_template" => {
+                            value.permissions_template = map.next_value()?;
+                        }
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "providers" => value.providers = map.next_value()?,
+                        "roles" => value.roles = map.next_value()?,
+                        "editions" => value.editions = map.next_value()?,
+                        "settings" => value.settings = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `GroupSettingsOutput` (`#/components/schemas/GroupSettingsOutput`).
 ///
@@ -4236,17 +8116,26 @@ pub struct GroupOutput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GroupSettingsOutput {
     /// JSON key `viewer_apps`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub viewer_apps: ::std::option::Option<::std::vec::Vec<crate::types::ViewerApp>>,
     /// JSON key `deid_profile`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deid_profile: ::std::option::Option<::serde_json::Value>,
     /// JSON key `forms`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub forms: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -4254,8 +8143,58 @@ pub struct GroupSettingsOutput {
         >,
     >,
     /// JSON key `external_routing_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub external_routing_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for GroupSettingsOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GroupSettingsOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GroupSettingsOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupSettingsOutput, A::Error> {
+                let mut value = GroupSettingsOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "viewer_apps" => value.viewer_apps = map.next_value()?,
+                        "deid_profile" => value.deid_profile = map.next_value()?,
+                        "forms" => value.forms = map.next_value()?,
+                        "external_routing_id" => {
+                            value.external_routing_id = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `HeaderFeature` (`#/components/schemas/HeaderFeature`).
 ///
@@ -4402,8 +8341,8 @@ crate::support::string_enum_impls!(HeaderFeature);
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct Info {
     /// JSON key `set`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4414,6 +8353,54 @@ pub struct Info {
     /// JSON key `replace`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub replace: ::std::option::Option<::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Info {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Info;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Info)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Info, A::Error> {
+                let mut value = Info::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "set" => value.set = map.next_value()?,
+                        "delete" => value.delete = map.next_value()?,
+                        "replace" => value.replace = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `InlineResponse2005`: another name for [`ModifiedResult`].
 #[cfg(
@@ -4448,8 +8435,8 @@ pub type InlineResponse2005 = crate::types::ModifiedResult;
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct InputJob {
     /// JSON key `attempt`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4499,6 +8486,66 @@ pub struct InputJob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<::serde_json::Value>,
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for InputJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = InputJob;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (InputJob)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<InputJob, A::Error> {
+                let mut value = InputJob::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "attempt" => value.attempt = map.next_value()?,
+                        "priority" => value.priority = map.next_value()?,
+                        "batch" => value.batch = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "compute_provider_id" => {
+                            value.compute_provider_id = map.next_value()?;
+                        }
+                        "destination" => value.destination = map.next_value()?,
+                        "gear_id" => value.gear_id = map.next_value()?,
+                        "role_id" => value.role_id = map.next_value()?,
+                        "inputs" => value.inputs = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "previous_job_id" => value.previous_job_id = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `InsertedId` (`#/components/schemas/InsertedId`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -4516,97 +8563,286 @@ pub struct InputJob {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct InsertedId {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "collections",
+        feature = "containers",
+        feature = "dataexplorer",
+        feature = "groups",
+        feature = "jobs",
+        feature = "modalities",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for InsertedId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = InsertedId;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (InsertedId)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<InsertedId, A::Error> {
+                let mut value = InsertedId::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `Job` (`#/components/schemas/Job`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Job {
     /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::JobOrigin>,
     /// JSON key `gear_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_id: ::std::option::Option<::std::string::String>,
     /// JSON key `gear_info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
     /// JSON key `previous_job_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub previous_job_id: ::std::option::Option<::std::string::String>,
     /// JSON key `inputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub inputs: ::std::option::Option<crate::types::JobInputsObject>,
     /// JSON key `destination`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub destination: ::std::option::Option<crate::types::JobDestination>,
     /// JSON key `compute_provider_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
     /// JSON key `group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub group: ::std::option::Option<::std::string::String>,
     /// JSON key `project`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project: ::std::option::Option<::std::string::String>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `priority`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub priority: ::std::option::Option<::std::string::String>,
     /// JSON key `state`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub state: ::std::option::Option<::std::string::String>,
     /// JSON key `failure_reason`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub failure_reason: ::std::option::Option<::std::string::String>,
     /// JSON key `attempt`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub attempt: ::std::option::Option<i64>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `retried`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub retried: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `config`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub config: ::std::option::Option<crate::types::JobConfig>,
     /// JSON key `transitions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub transitions: ::std::option::Option<crate::types::JobTransitionTimes>,
     /// JSON key `request`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub request: ::std::option::Option<crate::types::JobRequest>,
     /// JSON key `saved_files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub saved_files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `profile`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub profile: ::std::option::Option<crate::types::JobProfile>,
     /// JSON key `related_container_ids`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub related_container_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
+}
+#[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
+impl<'de> ::serde::Deserialize<'de> for Job {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Job;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Job)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Job, A::Error> {
+                let mut value = Job::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => value.id = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "gear_id" => value.gear_id = map.next_value()?,
+                        "gear_info" => value.gear_info = map.next_value()?,
+                        "previous_job_id" => value.previous_job_id = map.next_value()?,
+                        "inputs" => value.inputs = map.next_value()?,
+                        "destination" => value.destination = map.next_value()?,
+                        "compute_provider_id" => {
+                            value.compute_provider_id = map.next_value()?;
+                        }
+                        "group" => value.group = map.next_value()?,
+                        "project" => value.project = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "priority" => value.priority = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        "failure_reason" => value.failure_reason = map.next_value()?,
+                        "attempt" => value.attempt = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "retried" => value.retried = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        "transitions" => value.transitions = map.next_value()?,
+                        "request" => value.request = map.next_value()?,
+                        "saved_files" => value.saved_files = map.next_value()?,
+                        "profile" => value.profile = map.next_value()?,
+                        "related_container_ids" => {
+                            value.related_container_ids = map.next_value()?;
+                        }
+                        "label" => value.label = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobAnalysisInput` (`#/components/schemas/JobAnalysisInput`).
 ///
@@ -4620,8 +8856,8 @@ pub struct Job {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct JobAnalysisInput {
     /// JSON key `job`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4638,6 +8874,55 @@ pub struct JobAnalysisInput {
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobAnalysisInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobAnalysisInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobAnalysisInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobAnalysisInput, A::Error> {
+                let mut value = JobAnalysisInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "job" => value.job = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "compute_provider_id" => {
+                            value.compute_provider_id = map.next_value()?;
+                        }
+                        "info" => value.info = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobAskState`: another name for [`JobState`].
 #[cfg(
@@ -4696,15 +8981,57 @@ pub type JobContainerDetail = crate::types::JobDetailContainer;
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobDestination {
     /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
+impl<'de> ::serde::Deserialize<'de> for JobDestination {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobDestination;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobDestination)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobDestination, A::Error> {
+                let mut value = JobDestination::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => value.r#type = map.next_value()?,
+                        "id" => value.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobDetailContainer` (`#/components/schemas/JobDetailContainer`).
 ///
@@ -4724,15 +9051,71 @@ pub struct JobDestination {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobDetailContainer {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobDetailContainer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobDetailContainer;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobDetailContainer)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobDetailContainer, A::Error> {
+                let mut value = JobDetailContainer::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobDetailParentInfo` (`#/components/schemas/JobDetailParentInfo`).
 ///
@@ -4752,27 +9135,99 @@ pub struct JobDetailContainer {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobDetailParentInfo {
     /// JSON key `group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub group: ::std::option::Option<crate::types::JobDetailContainer>,
     /// JSON key `project`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project: ::std::option::Option<crate::types::JobDetailContainer>,
     /// JSON key `subject`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subject: ::std::option::Option<crate::types::JobDetailContainer>,
     /// JSON key `session`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub session: ::std::option::Option<crate::types::JobDetailContainer>,
     /// JSON key `acquisition`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub acquisition: ::std::option::Option<crate::types::JobDetailContainer>,
     /// JSON key `analysis`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub analysis: ::std::option::Option<crate::types::JobDetailContainer>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobDetailParentInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobDetailParentInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobDetailParentInfo)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobDetailParentInfo, A::Error> {
+                let mut value = JobDetailParentInfo::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "group" => value.group = map.next_value()?,
+                        "project" => value.project = map.next_value()?,
+                        "subject" => value.subject = map.next_value()?,
+                        "session" => value.session = map.next_value()?,
+                        "acquisition" => value.acquisition = map.next_value()?,
+                        "analysis" => value.analysis = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobExecutorInfo` (`#/components/schemas/JobExecutorInfo`).
 ///
@@ -4792,33 +9247,113 @@ pub struct JobDetailParentInfo {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobExecutorInfo {
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// JSON key `host`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub host: ::std::option::Option<::std::string::String>,
     /// JSON key `instance_type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub instance_type: ::std::option::Option<::std::string::String>,
     /// JSON key `cpu_cores`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cpu_cores: ::std::option::Option<i64>,
     /// JSON key `gpu`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gpu: ::std::option::Option<bool>,
     /// JSON key `memory_bytes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub memory_bytes: ::std::option::Option<i64>,
     /// JSON key `disk_bytes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub disk_bytes: ::std::option::Option<i64>,
     /// JSON key `swap_bytes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub swap_bytes: ::std::option::Option<i64>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobExecutorInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobExecutorInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobExecutorInfo)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobExecutorInfo, A::Error> {
+                let mut value = JobExecutorInfo::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "host" => value.host = map.next_value()?,
+                        "instance_type" => value.instance_type = map.next_value()?,
+                        "cpu_cores" => value.cpu_cores = map.next_value()?,
+                        "gpu" => value.gpu = map.next_value()?,
+                        "memory_bytes" => value.memory_bytes = map.next_value()?,
+                        "disk_bytes" => value.disk_bytes = map.next_value()?,
+                        "swap_bytes" => value.swap_bytes = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobFileInput` (`#/components/schemas/JobFileInput`).
 ///
@@ -4837,21 +9372,84 @@ pub struct JobExecutorInfo {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobFileInput {
     /// JSON key `hierarchy`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub hierarchy: ::std::option::Option<crate::types::ContainerReference>,
     /// JSON key `object`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub object: ::std::option::Option<crate::types::JobFileObject>,
     /// JSON key `location`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub location: ::std::option::Option<crate::types::Location>,
     /// JSON key `base`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub base: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobFileInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobFileInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobFileInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobFileInput, A::Error> {
+                let mut value = JobFileInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "hierarchy" => value.hierarchy = map.next_value()?,
+                        "object" => value.object = map.next_value()?,
+                        "location" => value.location = map.next_value()?,
+                        "base" => value.base = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobFileInputListOutput` (`#/components/schemas/JobFileInputListOutput`).
 ///
@@ -4870,21 +9468,84 @@ pub struct JobFileInput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobFileInputListOutput {
     /// JSON key `hierarchy`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub hierarchy: ::std::option::Option<crate::types::ContainerReference>,
     /// JSON key `object`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub object: ::std::option::Option<crate::types::JobFileObjectListOutput>,
     /// JSON key `location`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub location: ::std::option::Option<crate::types::Location>,
     /// JSON key `base`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub base: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobFileInputListOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobFileInputListOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobFileInputListOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobFileInputListOutput, A::Error> {
+                let mut value = JobFileInputListOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "hierarchy" => value.hierarchy = map.next_value()?,
+                        "object" => value.object = map.next_value()?,
+                        "location" => value.location = map.next_value()?,
+                        "base" => value.base = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobFileObject` (`#/components/schemas/JobFileObject`).
 ///
@@ -4903,42 +9564,133 @@ pub struct JobFileInputListOutput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobFileObject {
     /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// JSON key `mimetype`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub mimetype: ::std::option::Option<::std::string::String>,
     /// JSON key `modality`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modality: ::std::option::Option<::std::string::String>,
     /// JSON key `classification`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub classification: ::std::option::Option<::serde_json::Value>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `size`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub size: ::std::option::Option<i64>,
     /// JSON key `zip_member_count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub zip_member_count: ::std::option::Option<i64>,
     /// JSON key `version`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub version: ::std::option::Option<i64>,
     /// JSON key `file_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub file_id: ::std::option::Option<::std::string::String>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobFileObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobFileObject;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobFileObject)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobFileObject, A::Error> {
+                let mut value = JobFileObject::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => value.r#type = map.next_value()?,
+                        "mimetype" => value.mimetype = map.next_value()?,
+                        "modality" => value.modality = map.next_value()?,
+                        "classification" => value.classification = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "size" => value.size = map.next_value()?,
+                        "zip_member_count" => value.zip_member_count = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        "file_id" => value.file_id = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobFileObjectListOutput` (`#/components/schemas/JobFileObjectListOutput`).
 ///
@@ -4957,39 +9709,126 @@ pub struct JobFileObject {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobFileObjectListOutput {
     /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// JSON key `mimetype`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub mimetype: ::std::option::Option<::std::string::String>,
     /// JSON key `modality`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modality: ::std::option::Option<::std::string::String>,
     /// JSON key `classification`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub classification: ::std::option::Option<::serde_json::Value>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `size`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub size: ::std::option::Option<i64>,
     /// JSON key `zip_member_count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub zip_member_count: ::std::option::Option<i64>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `version`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub version: ::std::option::Option<i64>,
     /// JSON key `file_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub file_id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobFileObjectListOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobFileObjectListOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobFileObjectListOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobFileObjectListOutput, A::Error> {
+                let mut value = JobFileObjectListOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => value.r#type = map.next_value()?,
+                        "mimetype" => value.mimetype = map.next_value()?,
+                        "modality" => value.modality = map.next_value()?,
+                        "classification" => value.classification = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "size" => value.size = map.next_value()?,
+                        "zip_member_count" => value.zip_member_count = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        "file_id" => value.file_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobInputsItem` (`#/components/schemas/JobInputsItem`).
 ///
@@ -5009,21 +9848,85 @@ pub struct JobFileObjectListOutput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobInputsItem {
     /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// JSON key `uri`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub uri: ::std::option::Option<::std::string::String>,
     /// JSON key `location`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub location: ::std::option::Option<::std::string::String>,
     /// JSON key `vu`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub vu: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobInputsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobInputsItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobInputsItem)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobInputsItem, A::Error> {
+                let mut value = JobInputsItem::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => value.r#type = map.next_value()?,
+                        "uri" => value.uri = map.next_value()?,
+                        "location" => value.location = map.next_value()?,
+                        "vu" => value.vu = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobInputsObject` (`#/components/schemas/JobInputsObject`).
 #[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
@@ -5061,106 +9964,283 @@ pub type JobListEntry = crate::types::JobListOutput;
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobListOutput {
     /// JSON key `gear_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_id: ::std::option::Option<::std::string::String>,
     /// JSON key `gear_info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
     /// JSON key `rule_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub rule_id: ::std::option::Option<::std::string::String>,
     /// JSON key `role_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub role_id: ::std::option::Option<::std::string::String>,
     /// JSON key `inputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::LegacyInput>>,
     /// JSON key `destination`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub destination: ::std::option::Option<crate::types::ContainerReference>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `priority`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub priority: ::std::option::Option<crate::types::JobPriority>,
     /// JSON key `attempt`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub attempt: ::std::option::Option<i64>,
     /// JSON key `previous_job_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub previous_job_id: ::std::option::Option<::std::string::String>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `retried`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub retried: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `state`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub state: ::std::option::Option<crate::types::JobState>,
     /// JSON key `request`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub request: ::std::option::Option<crate::types::JobRequest>,
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `config`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub config: ::std::option::Option<crate::types::JobListOutputConfig>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `saved_files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub saved_files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `outputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub outputs: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
     /// JSON key `deleted_outputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deleted_outputs: ::std::option::Option<
         ::std::vec::Vec<crate::types::DeletedFile>,
     >,
     /// JSON key `batch`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub batch: ::std::option::Option<::std::string::String>,
     /// JSON key `failed_output_accepted`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub failed_output_accepted: ::std::option::Option<bool>,
     /// JSON key `profile`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub profile: ::std::option::Option<crate::types::JobProfile>,
     /// JSON key `failure_reason`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub failure_reason: ::std::option::Option<::std::string::String>,
     /// JSON key `related_container_ids`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub related_container_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `compute_provider_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::JobParents>,
     /// JSON key `parent_info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parent_info: ::std::option::Option<crate::types::JobDetailParentInfo>,
     /// JSON key `transitions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub transitions: ::std::option::Option<crate::types::Transitions>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobListOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobListOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobListOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobListOutput, A::Error> {
+                let mut value = JobListOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "gear_id" => value.gear_id = map.next_value()?,
+                        "gear_info" => value.gear_info = map.next_value()?,
+                        "rule_id" => value.rule_id = map.next_value()?,
+                        "role_id" => value.role_id = map.next_value()?,
+                        "inputs" => value.inputs = map.next_value()?,
+                        "destination" => value.destination = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "priority" => value.priority = map.next_value()?,
+                        "attempt" => value.attempt = map.next_value()?,
+                        "previous_job_id" => value.previous_job_id = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "retried" => value.retried = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        "request" => value.request = map.next_value()?,
+                        "_id" => value.id = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "saved_files" => value.saved_files = map.next_value()?,
+                        "outputs" => value.outputs = map.next_value()?,
+                        "deleted_outputs" => value.deleted_outputs = map.next_value()?,
+                        "batch" => value.batch = map.next_value()?,
+                        "failed_output_accepted" => {
+                            value.failed_output_accepted = map.next_value()?;
+                        }
+                        "profile" => value.profile = map.next_value()?,
+                        "failure_reason" => value.failure_reason = map.next_value()?,
+                        "related_container_ids" => {
+                            value.related_container_ids = map.next_value()?;
+                        }
+                        "label" => value.label = map.next_value()?,
+                        "compute_provider_id" => {
+                            value.compute_provider_id = map.next_value()?;
+                        }
+                        "parents" => value.parents = map.next_value()?,
+                        "parent_info" => value.parent_info = map.next_value()?,
+                        "transitions" => value.transitions = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobListOutputConfig` (`#/components/schemas/JobListOutputConfig`).
 ///
@@ -5179,14 +10259,20 @@ pub struct JobListOutput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobListOutputConfig {
     /// JSON key `destination`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub destination: ::std::option::Option<crate::types::ContainerReference>,
     /// JSON key `inputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub inputs: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -5194,22 +10280,117 @@ pub struct JobListOutputConfig {
         >,
     >,
     /// JSON key `config`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub config: ::std::option::Option<::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobListOutputConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobListOutputConfig;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobListOutputConfig)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobListOutputConfig, A::Error> {
+                let mut value = JobListOutputConfig::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "destination" => value.destination = map.next_value()?,
+                        "inputs" => value.inputs = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobOrigin` (`#/components/schemas/JobOrigin`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobOrigin {
     /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
+impl<'de> ::serde::Deserialize<'de> for JobOrigin {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobOrigin;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobOrigin)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobOrigin, A::Error> {
+                let mut value = JobOrigin::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => value.r#type = map.next_value()?,
+                        "id" => value.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobOutput` (`#/components/schemas/JobOutput`).
 ///
@@ -5228,111 +10409,294 @@ pub struct JobOrigin {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobOutput {
     /// JSON key `gear_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_id: ::std::option::Option<::std::string::String>,
     /// JSON key `gear_info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
     /// JSON key `rule_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub rule_id: ::std::option::Option<::std::string::String>,
     /// JSON key `role_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub role_id: ::std::option::Option<::std::string::String>,
     /// JSON key `inputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub inputs: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::types::FileReference>,
     >,
     /// JSON key `destination`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub destination: ::std::option::Option<crate::types::ContainerReference>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `priority`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub priority: ::std::option::Option<crate::types::JobPriority>,
     /// JSON key `attempt`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub attempt: ::std::option::Option<i64>,
     /// JSON key `previous_job_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub previous_job_id: ::std::option::Option<::std::string::String>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `retried`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub retried: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `state`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub state: ::std::option::Option<crate::types::JobState>,
     /// JSON key `request`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub request: ::std::option::Option<crate::types::JobRequest>,
     /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `config`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub config: ::std::option::Option<crate::types::JobOutputConfig>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `saved_files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub saved_files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `outputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub outputs: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
     /// JSON key `deleted_outputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deleted_outputs: ::std::option::Option<
         ::std::vec::Vec<crate::types::DeletedFile>,
     >,
     /// JSON key `produced_metadata`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub produced_metadata: ::std::option::Option<::serde_json::Value>,
     /// JSON key `batch`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub batch: ::std::option::Option<::std::string::String>,
     /// JSON key `failed_output_accepted`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub failed_output_accepted: ::std::option::Option<bool>,
     /// JSON key `profile`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub profile: ::std::option::Option<crate::types::JobProfile>,
     /// JSON key `failure_reason`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub failure_reason: ::std::option::Option<::std::string::String>,
     /// JSON key `related_container_ids`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub related_container_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `compute_provider_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::JobParents>,
     /// JSON key `transitions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub transitions: ::std::option::Option<crate::types::Transitions>,
     /// JSON key `parent_info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parent_info: ::std::option::Option<crate::types::JobDetailParentInfo>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobOutput, A::Error> {
+                let mut value = JobOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "gear_id" => value.gear_id = map.next_value()?,
+                        "gear_info" => value.gear_info = map.next_value()?,
+                        "rule_id" => value.rule_id = map.next_value()?,
+                        "role_id" => value.role_id = map.next_value()?,
+                        "inputs" => value.inputs = map.next_value()?,
+                        "destination" => value.destination = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "priority" => value.priority = map.next_value()?,
+                        "attempt" => value.attempt = map.next_value()?,
+                        "previous_job_id" => value.previous_job_id = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "retried" => value.retried = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        "request" => value.request = map.next_value()?,
+                        "id" => value.id = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "saved_files" => value.saved_files = map.next_value()?,
+                        "outputs" => value.outputs = map.next_value()?,
+                        "deleted_outputs" => value.deleted_outputs = map.next_value()?,
+                        "produced_metadata" => {
+                            value.produced_metadata = map.next_value()?;
+                        }
+                        "batch" => value.batch = map.next_value()?,
+                        "failed_output_accepted" => {
+                            value.failed_output_accepted = map.next_value()?;
+                        }
+                        "profile" => value.profile = map.next_value()?,
+                        "failure_reason" => value.failure_reason = map.next_value()?,
+                        "related_container_ids" => {
+                            value.related_container_ids = map.next_value()?;
+                        }
+                        "label" => value.label = map.next_value()?,
+                        "compute_provider_id" => {
+                            value.compute_provider_id = map.next_value()?;
+                        }
+                        "parents" => value.parents = map.next_value()?,
+                        "transitions" => value.transitions = map.next_value()?,
+                        "parent_info" => value.parent_info = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobOutputConfig` (`#/components/schemas/JobOutputConfig`).
 ///
@@ -5351,14 +10715,20 @@ pub struct JobOutput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobOutputConfig {
     /// JSON key `destination`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub destination: ::std::option::Option<crate::types::ContainerReference>,
     /// JSON key `inputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub inputs: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -5366,11 +10736,68 @@ pub struct JobOutputConfig {
         >,
     >,
     /// JSON key `config`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub config: ::std::option::Option<::serde_json::Value>,
     /// JSON key `job`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub job: ::std::option::Option<::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobOutputConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobOutputConfig;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobOutputConfig)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobOutputConfig, A::Error> {
+                let mut value = JobOutputConfig::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "destination" => value.destination = map.next_value()?,
+                        "inputs" => value.inputs = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        "job" => value.job = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobParents` (`#/components/schemas/JobParents`).
 ///
@@ -5390,8 +10817,8 @@ pub struct JobOutputConfig {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct JobParents {
     /// JSON key `group`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5411,6 +10838,60 @@ pub struct JobParents {
     /// JSON key `analysis`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub analysis: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobParents {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobParents;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobParents)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobParents, A::Error> {
+                let mut value = JobParents::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "group" => value.group = map.next_value()?,
+                        "project" => value.project = map.next_value()?,
+                        "subject" => value.subject = map.next_value()?,
+                        "session" => value.session = map.next_value()?,
+                        "acquisition" => value.acquisition = map.next_value()?,
+                        "analysis" => value.analysis = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobPriority` (`#/components/schemas/JobPriority`).
 ///
@@ -5537,39 +11018,137 @@ crate::support::string_enum_impls!(JobPriority);
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobProfile {
     /// JSON key `total_input_files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total_input_files: ::std::option::Option<i64>,
     /// JSON key `total_input_size_bytes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total_input_size_bytes: ::std::option::Option<i64>,
     /// JSON key `total_output_files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total_output_files: ::std::option::Option<i64>,
     /// JSON key `total_output_size_bytes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total_output_size_bytes: ::std::option::Option<i64>,
     /// JSON key `preparation_time_ms`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub preparation_time_ms: ::std::option::Option<i64>,
     /// JSON key `elapsed_time_ms`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub elapsed_time_ms: ::std::option::Option<i64>,
     /// JSON key `upload_time_ms`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub upload_time_ms: ::std::option::Option<i64>,
     /// JSON key `total_time_ms`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total_time_ms: ::std::option::Option<i64>,
     /// JSON key `versions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub versions: ::std::option::Option<crate::types::JobVersionInfo>,
     /// JSON key `executor`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub executor: ::std::option::Option<crate::types::JobExecutorInfo>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobProfile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobProfile;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobProfile)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobProfile, A::Error> {
+                let mut value = JobProfile::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "total_input_files" => {
+                            value.total_input_files = map.next_value()?;
+                        }
+                        "total_input_size_bytes" => {
+                            value.total_input_size_bytes = map.next_value()?;
+                        }
+                        "total_output_files" => {
+                            value.total_output_files = map.next_value()?;
+                        }
+                        "total_output_size_bytes" => {
+                            value.total_output_size_bytes = map.next_value()?;
+                        }
+                        "preparation_time_ms" => {
+                            value.preparation_time_ms = map.next_value()?;
+                        }
+                        "elapsed_time_ms" => value.elapsed_time_ms = map.next_value()?,
+                        "upload_time_ms" => value.upload_time_ms = map.next_value()?,
+                        "total_time_ms" => value.total_time_ms = map.next_value()?,
+                        "versions" => value.versions = map.next_value()?,
+                        "executor" => value.executor = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobRequest` (`#/components/schemas/JobRequest`).
 ///
@@ -5589,18 +11168,78 @@ pub struct JobProfile {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobRequest {
     /// JSON key `inputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::JobInputsItem>>,
     /// JSON key `target`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub target: ::std::option::Option<::serde_json::Value>,
     /// JSON key `outputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub outputs: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JobRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobRequest)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobRequest, A::Error> {
+                let mut value = JobRequest::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "inputs" => value.inputs = map.next_value()?,
+                        "target" => value.target = map.next_value()?,
+                        "outputs" => value.outputs = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobState` (`#/components/schemas/JobState`).
 ///
@@ -5725,21 +11364,71 @@ pub type JobStatsByState = crate::types::JobsByState;
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobTransitionTimes {
     /// JSON key `running`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub running: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `failed`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub failed: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `complete`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub complete: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `cancelled`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cancelled: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
+impl<'de> ::serde::Deserialize<'de> for JobTransitionTimes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobTransitionTimes;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobTransitionTimes)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobTransitionTimes, A::Error> {
+                let mut value = JobTransitionTimes::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "running" => value.running = map.next_value()?,
+                        "failed" => value.failed = map.next_value()?,
+                        "complete" => value.complete = map.next_value()?,
+                        "cancelled" => value.cancelled = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JobVersionInfo` (`#/components/schemas/JobVersionInfo`).
 #[cfg(
@@ -5762,24 +11451,78 @@ pub type JobVersionInfo = ::serde_json::Value;
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "jobs", feature = "users"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobsByState {
     /// JSON key `pending`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub pending: ::std::option::Option<i64>,
     /// JSON key `running`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub running: ::std::option::Option<i64>,
     /// JSON key `failed`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub failed: ::std::option::Option<i64>,
     /// JSON key `complete`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub complete: ::std::option::Option<i64>,
     /// JSON key `cancelled`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cancelled: ::std::option::Option<i64>,
+}
+#[cfg(any(feature = "jobs", feature = "users"))]
+impl<'de> ::serde::Deserialize<'de> for JobsByState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobsByState;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobsByState)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobsByState, A::Error> {
+                let mut value = JobsByState::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "pending" => value.pending = map.next_value()?,
+                        "running" => value.running = map.next_value()?,
+                        "failed" => value.failed = map.next_value()?,
+                        "complete" => value.complete = map.next_value()?,
+                        "cancelled" => value.cancelled = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JoinOriginDevice` (`#/components/schemas/JoinOriginDevice`).
 ///
@@ -5798,12 +11541,63 @@ pub struct JobsByState {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JoinOriginDevice {
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JoinOriginDevice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JoinOriginDevice;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JoinOriginDevice)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JoinOriginDevice, A::Error> {
+                let mut value = JoinOriginDevice::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JoinOriginJob` (`#/components/schemas/JoinOriginJob`).
 ///
@@ -5822,18 +11616,77 @@ pub struct JoinOriginDevice {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JoinOriginJob {
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `gear_info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JoinOriginJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JoinOriginJob;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JoinOriginJob)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JoinOriginJob, A::Error> {
+                let mut value = JoinOriginJob::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "gear_info" => value.gear_info = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JoinOriginUser` (`#/components/schemas/JoinOriginUser`).
 ///
@@ -5852,15 +11705,70 @@ pub struct JoinOriginJob {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JoinOriginUser {
     /// JSON key `firstname`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub firstname: ::std::option::Option<::std::string::String>,
     /// JSON key `lastname`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub lastname: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JoinOriginUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JoinOriginUser;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JoinOriginUser)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JoinOriginUser, A::Error> {
+                let mut value = JoinOriginUser::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "firstname" => value.firstname = map.next_value()?,
+                        "lastname" => value.lastname = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JoinOrigins` (`#/components/schemas/JoinOrigins`).
 ///
@@ -5879,11 +11787,14 @@ pub struct JoinOriginUser {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JoinOrigins {
     /// JSON key `device`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub device: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -5891,15 +11802,71 @@ pub struct JoinOrigins {
         >,
     >,
     /// JSON key `job`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub job: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::types::JoinOriginJob>,
     >,
     /// JSON key `user`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::types::JoinOriginUser>,
     >,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JoinOrigins {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JoinOrigins;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JoinOrigins)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JoinOrigins, A::Error> {
+                let mut value = JoinOrigins::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "device" => value.device = map.next_value()?,
+                        "job" => value.job = map.next_value()?,
+                        "user" => value.user = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JoinType` (`#/components/schemas/JoinType`).
 ///
@@ -5987,12 +11954,54 @@ crate::support::string_enum_impls!(JoinType);
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct JupyterhubWorkspace {
     /// JSON key `enabled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for JupyterhubWorkspace {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JupyterhubWorkspace;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JupyterhubWorkspace)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JupyterhubWorkspace, A::Error> {
+                let mut value = JupyterhubWorkspace::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => value.enabled = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `JupyterlabServerOrigin`: another name for [`Origin`].
 #[cfg(
@@ -6024,12 +12033,47 @@ pub type JupyterlabServerOrigin = crate::types::Origin;
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "projects", feature = "site"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct LdapSyncConfig {
     /// JSON key `group_dn`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub group_dn: ::std::option::Option<::std::string::String>,
+}
+#[cfg(any(feature = "projects", feature = "site"))]
+impl<'de> ::serde::Deserialize<'de> for LdapSyncConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = LdapSyncConfig;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (LdapSyncConfig)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LdapSyncConfig, A::Error> {
+                let mut value = LdapSyncConfig::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "group_dn" => value.group_dn = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `LdapSyncStatus` (`#/components/schemas/LdapSyncStatus`).
 ///
@@ -6043,8 +12087,8 @@ pub struct LdapSyncConfig {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct LdapSyncStatus {
     /// JSON key `group_dn`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6059,28 +12103,130 @@ pub struct LdapSyncStatus {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_error: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "site",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for LdapSyncStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = LdapSyncStatus;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (LdapSyncStatus)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LdapSyncStatus, A::Error> {
+                let mut value = LdapSyncStatus::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "group_dn" => value.group_dn = map.next_value()?,
+                        "last_attempt" => value.last_attempt = map.next_value()?,
+                        "last_success" => value.last_success = map.next_value()?,
+                        "sync_error" => value.sync_error = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `LegacyApiKeyOutput` (`#/components/schemas/LegacyApiKeyOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "devices", feature = "users"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct LegacyApiKeyOutput {
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `key`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub key: ::std::option::Option<::std::string::String>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `last_used`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub last_used: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `unencrypted_secret`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub unencrypted_secret: ::std::option::Option<::std::string::String>,
+}
+#[cfg(any(feature = "devices", feature = "users"))]
+impl<'de> ::serde::Deserialize<'de> for LegacyApiKeyOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = LegacyApiKeyOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (LegacyApiKeyOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LegacyApiKeyOutput, A::Error> {
+                let mut value = LegacyApiKeyOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "label" => value.label = map.next_value()?,
+                        "key" => value.key = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "last_used" => value.last_used = map.next_value()?,
+                        "unencrypted_secret" => {
+                            value.unencrypted_secret = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `LegacyInput` (`#/components/schemas/LegacyInput`).
 ///
@@ -6099,21 +12245,84 @@ pub struct LegacyApiKeyOutput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct LegacyInput {
     /// JSON key `input`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub input: ::std::option::Option<::std::string::String>,
     /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub r#type: ::std::option::Option<crate::types::ContainerType>,
     /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for LegacyInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = LegacyInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (LegacyInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LegacyInput, A::Error> {
+                let mut value = LegacyInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "input" => value.input = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "id" => value.id = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `Location` (`#/components/schemas/Location`).
 ///
@@ -6133,15 +12342,71 @@ pub struct LegacyInput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Location {
     /// JSON key `path`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub path: ::std::option::Option<::std::string::String>,
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Location {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Location;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Location)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Location, A::Error> {
+                let mut value = Location::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "path" => value.path = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `Locked` (`#/components/schemas/Locked`).
 ///
@@ -6154,18 +12419,71 @@ pub struct Location {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Locked {
     /// JSON key `reason`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub reason: ::std::option::Option<crate::types::ProjectLockingReason>,
     /// JSON key `timestamp`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Locked {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Locked;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Locked)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Locked, A::Error> {
+                let mut value = Locked::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "reason" => value.reason = map.next_value()?,
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `MLType` (`#/components/schemas/MLType`).
 ///
@@ -6270,15 +12588,73 @@ crate::support::string_enum_impls!(MlType);
         feature = "views"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ModifiedResult {
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<i64>,
     /// JSON key `jobs_spawned`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub jobs_spawned: ::std::option::Option<i64>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "files",
+        feature = "groups",
+        feature = "jobs",
+        feature = "jupyterlab-servers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ModifiedResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ModifiedResult;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ModifiedResult)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ModifiedResult, A::Error> {
+                let mut value = ModifiedResult::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "modified" => value.modified = map.next_value()?,
+                        "jobs_spawned" => value.jobs_spawned = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `Note` (`#/components/schemas/Note`).
 ///
@@ -6297,8 +12673,8 @@ pub struct ModifiedResult {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct Note {
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -6328,6 +12704,62 @@ pub struct Note {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Note {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Note;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Note)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Note, A::Error> {
+                let mut value = Note::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "firstname" => value.firstname = map.next_value()?,
+                        "lastname" => value.lastname = map.next_value()?,
+                        "text" => value.text = map.next_value()?,
+                        "user" => value.user = map.next_value()?,
+                        "avatar" => value.avatar = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `NoteInput` (`#/components/schemas/NoteInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -6342,12 +12774,57 @@ pub struct Note {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct NoteInput {
     /// JSON key `text`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for NoteInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = NoteInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (NoteInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<NoteInput, A::Error> {
+                let mut value = NoteInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "text" => value.text = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `OrganSystem` (`#/components/schemas/OrganSystem`).
 ///
@@ -6621,8 +13098,8 @@ crate::support::string_enum_impls!(OrganSystem);
         feature = "views"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct Origin {
     /// JSON key `type`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6630,6 +13107,65 @@ pub struct Origin {
     /// JSON key `id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "audit-trail",
+        feature = "batch",
+        feature = "change-log",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "gears",
+        feature = "groups",
+        feature = "jobs",
+        feature = "jupyterlab-servers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "site",
+        feature = "subjects",
+        feature = "upload",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Origin {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Origin;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Origin)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Origin, A::Error> {
+                let mut value = Origin::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => value.r#type = map.next_value()?,
+                        "id" => value.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `OriginType` (`#/components/schemas/OriginType`).
 ///
@@ -6813,18 +13349,83 @@ crate::support::string_enum_impls!(OriginType);
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Page {
     /// JSON key `count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub count: ::std::option::Option<i64>,
     /// JSON key `total`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total: ::std::option::Option<i64>,
     /// JSON key `results`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub results: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "audit-trail",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "gears",
+        feature = "groups",
+        feature = "jobs",
+        feature = "modalities",
+        feature = "projects",
+        feature = "roles",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "tree",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Page {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Page;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Page)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Page, A::Error> {
+                let mut value = Page::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => value.count = map.next_value()?,
+                        "total" => value.total = map.next_value()?,
+                        "results" => value.results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `PermissionAccessPermission`: another name for [`AccessPermission`].
 #[cfg(
@@ -6851,8 +13452,8 @@ pub type Project = crate::types::ProjectOutput;
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ProjectContact {
     /// JSON key `name`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6860,6 +13461,49 @@ pub struct ProjectContact {
     /// JSON key `email`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectContact {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectContact;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectContact)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectContact, A::Error> {
+                let mut value = ProjectContact::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "email" => value.email = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProjectContainerOutput`: another name for [`ProjectOutput`].
 #[cfg(any(feature = "containers", feature = "projects"))]
@@ -6932,33 +13576,110 @@ crate::support::string_enum_impls!(ProjectCopyStatus);
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectCounters {
     /// JSON key `subjects`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subjects: ::std::option::Option<i64>,
     /// JSON key `sessions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub sessions: ::std::option::Option<i64>,
     /// JSON key `acquisitions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub acquisitions: ::std::option::Option<i64>,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<i64>,
     /// JSON key `jobs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub jobs: ::std::option::Option<i64>,
     /// JSON key `analyses`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub analyses: ::std::option::Option<i64>,
     /// JSON key `acquisition_files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub acquisition_files: ::std::option::Option<i64>,
     /// JSON key `compliant_sessions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub compliant_sessions: ::std::option::Option<i64>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectCounters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectCounters;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectCounters)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectCounters, A::Error> {
+                let mut value = ProjectCounters::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "subjects" => value.subjects = map.next_value()?,
+                        "sessions" => value.sessions = map.next_value()?,
+                        "acquisitions" => value.acquisitions = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "jobs" => value.jobs = map.next_value()?,
+                        "analyses" => value.analyses = map.next_value()?,
+                        "acquisition_files" => {
+                            value.acquisition_files = map.next_value()?;
+                        }
+                        "compliant_sessions" => {
+                            value.compliant_sessions = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProjectInstitution` (`#/components/schemas/ProjectInstitution`).
 ///
@@ -6971,8 +13692,8 @@ pub struct ProjectCounters {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ProjectInstitution {
     /// JSON key `name`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6981,104 +13702,295 @@ pub struct ProjectInstitution {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectInstitution {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectInstitution;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectInstitution)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectInstitution, A::Error> {
+                let mut value = ProjectInstitution::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "url" => value.url = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `ProjectListOutput` (`#/components/schemas/ProjectListOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "groups", feature = "projects", feature = "users"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectListOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `description`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// JSON key `group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub group: ::std::option::Option<::std::string::String>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::ProjectParents>,
     /// JSON key `editions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub editions: ::std::option::Option<crate::types::Edition>,
     /// JSON key `providers`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub providers: ::std::option::Option<crate::types::Providers>,
     /// JSON key `ldap_sync`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ldap_sync: ::std::option::Option<crate::types::LdapSyncStatus>,
     /// JSON key `permissions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `info_exists`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info_exists: ::std::option::Option<bool>,
     /// JSON key `notes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `templates`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub templates: ::std::option::Option<::std::vec::Vec<crate::types::ProjectTemplate>>,
     /// JSON key `join-origin`.
-    #[serde(
-        rename = "join-origin",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "join-origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
     /// JSON key `analyses`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub analyses: ::std::option::Option<
         ::std::vec::Vec<crate::types::AcquisitionListOutputAnalysesItem>,
     >,
     /// JSON key `locked`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub locked: ::std::option::Option<crate::types::Locked>,
     /// JSON key `copyable`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copyable: ::std::option::Option<bool>,
     /// JSON key `copy_status`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_status: ::std::option::Option<::std::string::String>,
     /// JSON key `copy_failure_reason`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_failure_reason: ::std::option::Option<::std::string::String>,
     /// JSON key `copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_of: ::std::option::Option<::std::string::String>,
     /// JSON key `original_copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
     /// JSON key `stats`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub stats: ::std::option::Option<crate::types::ProjectStats>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `settings`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub settings: ::std::option::Option<crate::types::ProjectSettingsOutput>,
+}
+#[cfg(any(feature = "groups", feature = "projects", feature = "users"))]
+impl<'de> ::serde::Deserialize<'de> for ProjectListOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectListOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectListOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectListOutput, A::Error> {
+                let mut value = ProjectListOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "group" => value.group = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "editions" => value.editions = map.next_value()?,
+                        "providers" => value.providers = map.next_value()?,
+                        "ldap_sync" => value.ldap_sync = map.next_value()?,
+                        "permissions" => value.permissions = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "info_exists" => value.info_exists = map.next_value()?,
+                        "notes" => value.notes = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "templates" => value.templates = map.next_value()?,
+                        "join-origin" => value.join_origin = map.next_value()?,
+                        "analyses" => value.analyses = map.next_value()?,
+                        "locked" => value.locked = map.next_value()?,
+                        "copyable" => value.copyable = map.next_value()?,
+                        "copy_status" => value.copy_status = map.next_value()?,
+                        "copy_failure_reason" => {
+                            value.copy_failure_reason = map.next_value()?;
+                        }
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "stats" => value.stats = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "settings" => value.settings = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProjectLockingReason` (`#/components/schemas/ProjectLockingReason`).
 ///
@@ -7172,100 +14084,248 @@ pub type ProjectNode = crate::types::ProjectOutput;
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "containers", feature = "projects"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `description`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// JSON key `group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub group: ::std::option::Option<::std::string::String>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::ProjectParents>,
     /// JSON key `editions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub editions: ::std::option::Option<crate::types::Edition>,
     /// JSON key `providers`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub providers: ::std::option::Option<crate::types::Providers>,
     /// JSON key `ldap_sync`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ldap_sync: ::std::option::Option<crate::types::LdapSyncStatus>,
     /// JSON key `permissions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `info_exists`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info_exists: ::std::option::Option<bool>,
     /// JSON key `notes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `templates`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub templates: ::std::option::Option<::std::vec::Vec<crate::types::ProjectTemplate>>,
     /// JSON key `join-origin`.
-    #[serde(
-        rename = "join-origin",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "join-origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
     /// JSON key `analyses`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub analyses: ::std::option::Option<
         ::std::vec::Vec<crate::types::AnalysisOutputOrAnalysisOutputInflatedJob>,
     >,
     /// JSON key `settings`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub settings: ::std::option::Option<crate::types::ProjectSettingsOutput>,
     /// JSON key `locked`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub locked: ::std::option::Option<crate::types::Locked>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `copyable`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copyable: ::std::option::Option<bool>,
     /// JSON key `copy_status`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_status: ::std::option::Option<crate::types::ProjectCopyStatus>,
     /// JSON key `copy_failure_reason`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_failure_reason: ::std::option::Option<::std::string::String>,
     /// JSON key `copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_of: ::std::option::Option<::std::string::String>,
     /// JSON key `original_copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
     /// JSON key `stats`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub stats: ::std::option::Option<crate::types::ProjectStats>,
+}
+#[cfg(any(feature = "containers", feature = "projects"))]
+impl<'de> ::serde::Deserialize<'de> for ProjectOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectOutput, A::Error> {
+                let mut value = ProjectOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "group" => value.group = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "editions" => value.editions = map.next_value()?,
+                        "providers" => value.providers = map.next_value()?,
+                        "ldap_sync" => value.ldap_sync = map.next_value()?,
+                        "permissions" => value.permissions = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "info_exists" => value.info_exists = map.next_value()?,
+                        "notes" => value.notes = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "templates" => value.templates = map.next_value()?,
+                        "join-origin" => value.join_origin = map.next_value()?,
+                        "analyses" => value.analyses = map.next_value()?,
+                        "settings" => value.settings = map.next_value()?,
+                        "locked" => value.locked = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "copyable" => value.copyable = map.next_value()?,
+                        "copy_status" => value.copy_status = map.next_value()?,
+                        "copy_failure_reason" => {
+                            value.copy_failure_reason = map.next_value()?;
+                        }
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "stats" => value.stats = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProjectParents` (`#/components/schemas/ProjectParents`).
 ///
@@ -7279,12 +14339,58 @@ pub struct ProjectOutput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectParents {
     /// JSON key `group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub group: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectParents {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectParents;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectParents)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectParents, A::Error> {
+                let mut value = ProjectParents::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "group" => value.group = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProjectSettingsOutput` (`#/components/schemas/ProjectSettingsOutput`).
 ///
@@ -7297,17 +14403,26 @@ pub struct ProjectParents {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectSettingsOutput {
     /// JSON key `viewer_apps`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub viewer_apps: ::std::option::Option<::std::vec::Vec<crate::types::ViewerApp>>,
     /// JSON key `deid_profile`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deid_profile: ::std::option::Option<::serde_json::Value>,
     /// JSON key `forms`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub forms: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -7315,14 +14430,72 @@ pub struct ProjectSettingsOutput {
         >,
     >,
     /// JSON key `external_routing_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub external_routing_id: ::std::option::Option<::std::string::String>,
     /// JSON key `sharing`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub sharing: ::std::option::Option<crate::types::ProjectSettingsSharing>,
     /// JSON key `workspaces`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub workspaces: ::std::option::Option<crate::types::ProjectSettingsWorkspaces>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectSettingsOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectSettingsOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectSettingsOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectSettingsOutput, A::Error> {
+                let mut value = ProjectSettingsOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "viewer_apps" => value.viewer_apps = map.next_value()?,
+                        "deid_profile" => value.deid_profile = map.next_value()?,
+                        "forms" => value.forms = map.next_value()?,
+                        "external_routing_id" => {
+                            value.external_routing_id = map.next_value()?;
+                        }
+                        "sharing" => value.sharing = map.next_value()?,
+                        "workspaces" => value.workspaces = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProjectSettingsSharing` (`#/components/schemas/ProjectSettingsSharing`).
 ///
@@ -7335,36 +14508,109 @@ pub struct ProjectSettingsOutput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectSettingsSharing {
     /// JSON key `share_level`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub share_level: ::std::option::Option<crate::types::ProjectShareLevel>,
     /// JSON key `project_institutions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project_institutions: ::std::option::Option<
         ::std::vec::Vec<crate::types::ProjectInstitution>,
     >,
     /// JSON key `project_contacts`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project_contacts: ::std::option::Option<
         ::std::vec::Vec<crate::types::ProjectContact>,
     >,
     /// JSON key `summary`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub summary: ::std::option::Option<::std::string::String>,
     /// JSON key `therapeutic_areas`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub therapeutic_areas: ::std::option::Option<
         ::std::vec::Vec<crate::types::TherapeuticArea>,
     >,
     /// JSON key `body_regions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body_regions: ::std::option::Option<::std::vec::Vec<crate::types::BodyRegion>>,
     /// JSON key `organ_systems`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub organ_systems: ::std::option::Option<::std::vec::Vec<crate::types::OrganSystem>>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectSettingsSharing {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectSettingsSharing;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectSettingsSharing)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectSettingsSharing, A::Error> {
+                let mut value = ProjectSettingsSharing::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "share_level" => value.share_level = map.next_value()?,
+                        "project_institutions" => {
+                            value.project_institutions = map.next_value()?;
+                        }
+                        "project_contacts" => value.project_contacts = map.next_value()?,
+                        "summary" => value.summary = map.next_value()?,
+                        "therapeutic_areas" => {
+                            value.therapeutic_areas = map.next_value()?;
+                        }
+                        "body_regions" => value.body_regions = map.next_value()?,
+                        "organ_systems" => value.organ_systems = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProjectSettingsWorkspaces` (`#/components/schemas/ProjectSettingsWorkspaces`).
 ///
@@ -7377,15 +14623,64 @@ pub struct ProjectSettingsSharing {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectSettingsWorkspaces {
     /// JSON key `jupyterhub`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub jupyterhub: ::std::option::Option<crate::types::JupyterhubWorkspace>,
     /// JSON key `azureml`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub azureml: ::std::option::Option<crate::types::AzureMlIntegration>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectSettingsWorkspaces {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectSettingsWorkspaces;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectSettingsWorkspaces)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectSettingsWorkspaces, A::Error> {
+                let mut value = ProjectSettingsWorkspaces::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "jupyterhub" => value.jupyterhub = map.next_value()?,
+                        "azureml" => value.azureml = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProjectShareLevel` (`#/components/schemas/ProjectShareLevel`).
 ///
@@ -7505,24 +14800,85 @@ pub type ProjectSharingSettingsProjectSettingsSharing = crate::types::ProjectSet
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectStats {
     /// JSON key `number_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub number_of: ::std::option::Option<crate::types::ProjectCounters>,
     /// JSON key `age_groups`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub age_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `measurements`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub measurements: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `modalities`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modalities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `file_types`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub file_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectStats {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectStats;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectStats)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectStats, A::Error> {
+                let mut value = ProjectStats::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "number_of" => value.number_of = map.next_value()?,
+                        "age_groups" => value.age_groups = map.next_value()?,
+                        "measurements" => value.measurements = map.next_value()?,
+                        "modalities" => value.modalities = map.next_value()?,
+                        "file_types" => value.file_types = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProjectTemplate` (`#/components/schemas/ProjectTemplate`).
 ///
@@ -7535,17 +14891,66 @@ pub struct ProjectStats {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectTemplate {
     /// JSON key `session`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub session: ::std::option::Option<crate::types::SessionTemplateOptions>,
     /// JSON key `acquisitions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub acquisitions: ::std::option::Option<
         ::std::vec::Vec<crate::types::AcquisitionTemplateOptions>,
     >,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProjectTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectTemplate;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectTemplate)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectTemplate, A::Error> {
+                let mut value = ProjectTemplate::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "session" => value.session = map.next_value()?,
+                        "acquisitions" => value.acquisitions = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProviderAccessType` (`#/components/schemas/ProviderAccessType`).
 ///
@@ -7629,15 +15034,57 @@ crate::support::string_enum_impls!(ProviderClass);
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "jobs", feature = "site"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProviderDeletionStatus {
     /// JSON key `files_deleted`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files_deleted: ::std::option::Option<i64>,
     /// JSON key `files_to_delete`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files_to_delete: ::std::option::Option<i64>,
+}
+#[cfg(any(feature = "jobs", feature = "site"))]
+impl<'de> ::serde::Deserialize<'de> for ProviderDeletionStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProviderDeletionStatus;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProviderDeletionStatus)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProviderDeletionStatus, A::Error> {
+                let mut value = ProviderDeletionStatus::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "files_deleted" => value.files_deleted = map.next_value()?,
+                        "files_to_delete" => value.files_to_delete = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProviderType` (`#/components/schemas/ProviderType`).
 ///
@@ -7718,8 +15165,8 @@ crate::support::string_enum_impls!(ProviderType);
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct Providers {
     /// JSON key `storage`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7737,30 +15184,133 @@ pub struct Providers {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access_log: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "site",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Providers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Providers;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Providers)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Providers, A::Error> {
+                let mut value = Providers::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "storage" => value.storage = map.next_value()?,
+                        "compute" => value.compute = map.next_value()?,
+                        "change_log" => value.change_log = map.next_value()?,
+                        "job_logs" => value.job_logs = map.next_value()?,
+                        "access_log" => value.access_log = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `RoleOutput` (`#/components/schemas/RoleOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "groups", feature = "roles"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct RoleOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `default_flywheel_role`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub default_flywheel_role: ::std::option::Option<crate::types::DefaultFlywheelRole>,
     /// JSON key `actions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub actions: ::std::option::Option<
         ::std::vec::Vec<crate::types::ActionOrDeprecatedAction>,
     >,
     /// JSON key `in_use`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub in_use: ::std::option::Option<bool>,
+}
+#[cfg(any(feature = "groups", feature = "roles"))]
+impl<'de> ::serde::Deserialize<'de> for RoleOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = RoleOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (RoleOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RoleOutput, A::Error> {
+                let mut value = RoleOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "default_flywheel_role" => {
+                            value.default_flywheel_role = map.next_value()?;
+                        }
+                        "actions" => value.actions = map.next_value()?,
+                        "in_use" => value.in_use = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `RolePermission` (`#/components/schemas/RolePermission`).
 ///
@@ -7778,8 +15328,8 @@ pub struct RoleOutput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct RolePermission {
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -7788,30 +15338,155 @@ pub struct RolePermission {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for RolePermission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = RolePermission;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (RolePermission)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RolePermission, A::Error> {
+                let mut value = RolePermission::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "role_ids" => value.role_ids = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `RolePermissionOutput` (`#/components/schemas/RolePermissionOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "groups", feature = "projects"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct RolePermissionOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `role_ids`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub role_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+#[cfg(any(feature = "groups", feature = "projects"))]
+impl<'de> ::serde::Deserialize<'de> for RolePermissionOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = RolePermissionOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (RolePermissionOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RolePermissionOutput, A::Error> {
+                let mut value = RolePermissionOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "role_ids" => value.role_ids = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `RolePermissionUpdate` (`#/components/schemas/RolePermissionUpdate`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "groups", feature = "projects"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct RolePermissionUpdate {
     /// JSON key `role_ids`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+#[cfg(any(feature = "groups", feature = "projects"))]
+impl<'de> ::serde::Deserialize<'de> for RolePermissionUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = RolePermissionUpdate;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (RolePermissionUpdate)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RolePermissionUpdate, A::Error> {
+                let mut value = RolePermissionUpdate::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "role_ids" => value.role_ids = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `Session`: another name for [`SessionOutput`].
 #[cfg(any(feature = "batch", feature = "containers", feature = "sessions"))]
@@ -7831,97 +15506,251 @@ pub type SessionContainerOutput = crate::types::SessionOutput;
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SessionListOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub group: ::std::option::Option<::std::string::String>,
     /// JSON key `project`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project: ::std::option::Option<::std::string::String>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::SessionParents>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `uid`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub uid: ::std::option::Option<::std::string::String>,
     /// JSON key `timestamp`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `timezone`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// JSON key `permissions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `notes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
     /// JSON key `subject`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subject: ::std::option::Option<crate::types::SubjectOutputForList>,
     /// JSON key `age`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub age: ::std::option::Option<i64>,
     /// JSON key `weight`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub weight: ::std::option::Option<f64>,
     /// JSON key `operator`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub operator: ::std::option::Option<::std::string::String>,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `info_exists`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info_exists: ::std::option::Option<bool>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `satisfies_template`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub satisfies_template: ::std::option::Option<bool>,
     /// JSON key `project_has_template`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project_has_template: ::std::option::Option<bool>,
     /// JSON key `join-origin`.
-    #[serde(
-        rename = "join-origin",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "join-origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
     /// JSON key `analyses`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub analyses: ::std::option::Option<
         ::std::vec::Vec<crate::types::AcquisitionListOutputAnalysesItem>,
     >,
     /// JSON key `copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_of: ::std::option::Option<::serde_json::Value>,
     /// JSON key `original_copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub original_copy_of: ::std::option::Option<::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "collections",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for SessionListOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SessionListOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SessionListOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SessionListOutput, A::Error> {
+                let mut value = SessionListOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "group" => value.group = map.next_value()?,
+                        "project" => value.project = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "uid" => value.uid = map.next_value()?,
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "timezone" => value.timezone = map.next_value()?,
+                        "permissions" => value.permissions = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "notes" => value.notes = map.next_value()?,
+                        "subject" => value.subject = map.next_value()?,
+                        "age" => value.age = map.next_value()?,
+                        "weight" => value.weight = map.next_value()?,
+                        "operator" => value.operator = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "info_exists" => value.info_exists = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "satisfies_template" => {
+                            value.satisfies_template = map.next_value()?;
+                        }
+                        "project_has_template" => {
+                            value.project_has_template = map.next_value()?;
+                        }
+                        "join-origin" => value.join_origin = map.next_value()?,
+                        "analyses" => value.analyses = map.next_value()?,
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `SessionNode`: another name for [`SessionOutput`].
 #[cfg(any(feature = "batch", feature = "containers", feature = "sessions"))]
@@ -7930,97 +15759,243 @@ pub type SessionNode = crate::types::SessionOutput;
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "batch", feature = "containers", feature = "sessions"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SessionOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub group: ::std::option::Option<::std::string::String>,
     /// JSON key `project`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project: ::std::option::Option<::std::string::String>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::SessionParents>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `uid`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub uid: ::std::option::Option<::std::string::String>,
     /// JSON key `timestamp`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `timezone`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `notes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
     /// JSON key `permissions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
     /// JSON key `subject`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subject: ::std::option::Option<crate::types::SubjectOutput>,
     /// JSON key `age`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub age: ::std::option::Option<i64>,
     /// JSON key `weight`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub weight: ::std::option::Option<f64>,
     /// JSON key `operator`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub operator: ::std::option::Option<::std::string::String>,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `satisfies_template`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub satisfies_template: ::std::option::Option<bool>,
     /// JSON key `analyses`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub analyses: ::std::option::Option<
         ::std::vec::Vec<crate::types::AnalysisOutputOrAnalysisOutputInflatedJob>,
     >,
     /// JSON key `project_has_template`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project_has_template: ::std::option::Option<bool>,
     /// JSON key `join-origin`.
-    #[serde(
-        rename = "join-origin",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "join-origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
     /// JSON key `copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_of: ::std::option::Option<::std::string::String>,
     /// JSON key `original_copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
     /// JSON key `info_exists`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info_exists: ::std::option::Option<bool>,
+}
+#[cfg(any(feature = "batch", feature = "containers", feature = "sessions"))]
+impl<'de> ::serde::Deserialize<'de> for SessionOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SessionOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SessionOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SessionOutput, A::Error> {
+                let mut value = SessionOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "group" => value.group = map.next_value()?,
+                        "project" => value.project = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "uid" => value.uid = map.next_value()?,
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "timezone" => value.timezone = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "notes" => value.notes = map.next_value()?,
+                        "permissions" => value.permissions = map.next_value()?,
+                        "subject" => value.subject = map.next_value()?,
+                        "age" => value.age = map.next_value()?,
+                        "weight" => value.weight = map.next_value()?,
+                        "operator" => value.operator = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "satisfies_template" => {
+                            value.satisfies_template = map.next_value()?;
+                        }
+                        "analyses" => value.analyses = map.next_value()?,
+                        "project_has_template" => {
+                            value.project_has_template = map.next_value()?;
+                        }
+                        "join-origin" => value.join_origin = map.next_value()?,
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "info_exists" => value.info_exists = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `SessionParents` (`#/components/schemas/SessionParents`).
 ///
@@ -8037,18 +16012,75 @@ pub struct SessionOutput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SessionParents {
     /// JSON key `group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub group: ::std::option::Option<::std::string::String>,
     /// JSON key `subject`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subject: ::std::option::Option<::std::string::String>,
     /// JSON key `project`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for SessionParents {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SessionParents;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SessionParents)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SessionParents, A::Error> {
+                let mut value = SessionParents::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "group" => value.group = map.next_value()?,
+                        "subject" => value.subject = map.next_value()?,
+                        "project" => value.project = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `SessionTemplateOptions` (`#/components/schemas/SessionTemplateOptions`).
 ///
@@ -8061,8 +16093,8 @@ pub struct SessionParents {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct SessionTemplateOptions {
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8073,6 +16105,50 @@ pub struct SessionTemplateOptions {
     /// JSON key `subject`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<crate::types::SubjectTemplateOptions>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for SessionTemplateOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SessionTemplateOptions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SessionTemplateOptions)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SessionTemplateOptions, A::Error> {
+                let mut value = SessionTemplateOptions::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "label" => value.label = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "subject" => value.subject = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `Subject`: another name for [`SubjectOutput`].
 #[cfg(
@@ -8115,112 +16191,281 @@ pub type SubjectNode = crate::types::SubjectOutput;
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SubjectOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `project`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project: ::std::option::Option<::std::string::String>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `date_of_birth`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub date_of_birth: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::SubjectParents>,
     /// JSON key `permissions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::SubjectRolePermission>,
     >,
     /// JSON key `firstname`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub firstname: ::std::option::Option<::std::string::String>,
     /// JSON key `lastname`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub lastname: ::std::option::Option<::std::string::String>,
     /// JSON key `sex`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub sex: ::std::option::Option<::std::string::String>,
     /// JSON key `age`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub age: ::std::option::Option<i64>,
     /// JSON key `cohort`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cohort: ::std::option::Option<crate::types::Cohort>,
     /// JSON key `mlset`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub mlset: ::std::option::Option<crate::types::MlType>,
     /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// JSON key `race`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub race: ::std::option::Option<::std::string::String>,
     /// JSON key `ethnicity`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ethnicity: ::std::option::Option<::std::string::String>,
     /// JSON key `species`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub species: ::std::option::Option<::std::string::String>,
     /// JSON key `strain`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub strain: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `code`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// JSON key `master_code`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub master_code: ::std::option::Option<::std::string::String>,
     /// JSON key `notes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `info_exists`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info_exists: ::std::option::Option<bool>,
     /// JSON key `state`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub state: ::std::option::Option<crate::types::SubjectState>,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
     /// JSON key `analyses`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub analyses: ::std::option::Option<
         ::std::vec::Vec<crate::types::AnalysisOutputOrAnalysisOutputInflatedJob>,
     >,
     /// JSON key `join-origin`.
-    #[serde(
-        rename = "join-origin",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "join-origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
     /// JSON key `copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_of: ::std::option::Option<::std::string::String>,
     /// JSON key `original_copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "batch",
+        feature = "containers",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for SubjectOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SubjectOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SubjectOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SubjectOutput, A::Error> {
+                let mut value = SubjectOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "project" => value.project = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "date_of_birth" => value.date_of_birth = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "permissions" => value.permissions = map.next_value()?,
+                        "firstname" => value.firstname = map.next_value()?,
+                        "lastname" => value.lastname = map.next_value()?,
+                        "sex" => value.sex = map.next_value()?,
+                        "age" => value.age = map.next_value()?,
+                        "cohort" => value.cohort = map.next_value()?,
+                        "mlset" => value.mlset = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "race" => value.race = map.next_value()?,
+                        "ethnicity" => value.ethnicity = map.next_value()?,
+                        "species" => value.species = map.next_value()?,
+                        "strain" => value.strain = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "code" => value.code = map.next_value()?,
+                        "master_code" => value.master_code = map.next_value()?,
+                        "notes" => value.notes = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "info_exists" => value.info_exists = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "analyses" => value.analyses = map.next_value()?,
+                        "join-origin" => value.join_origin = map.next_value()?,
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `SubjectOutputForList` (`#/components/schemas/SubjectOutputForList`).
 ///
@@ -8234,112 +16479,282 @@ pub struct SubjectOutput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SubjectOutputForList {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `project`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project: ::std::option::Option<::std::string::String>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `date_of_birth`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub date_of_birth: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<crate::types::SubjectParents>,
     /// JSON key `permissions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
     /// JSON key `cohort`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cohort: ::std::option::Option<crate::types::Cohort>,
     /// JSON key `mlset`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub mlset: ::std::option::Option<crate::types::MlType>,
     /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// JSON key `species`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub species: ::std::option::Option<::std::string::String>,
     /// JSON key `strain`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub strain: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `code`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// JSON key `master_code`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub master_code: ::std::option::Option<::std::string::String>,
     /// JSON key `notes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `info_exists`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info_exists: ::std::option::Option<bool>,
     /// JSON key `state`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub state: ::std::option::Option<crate::types::SubjectState>,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
     /// JSON key `analyses`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub analyses: ::std::option::Option<
         ::std::vec::Vec<crate::types::AcquisitionListOutputAnalysesItem>,
     >,
     /// JSON key `join-origin`.
-    #[serde(
-        rename = "join-origin",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "join-origin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
     /// JSON key `copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_of: ::std::option::Option<::std::string::String>,
     /// JSON key `original_copy_of`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
     /// JSON key `firstname`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub firstname: ::std::option::Option<::std::string::String>,
     /// JSON key `lastname`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub lastname: ::std::option::Option<::std::string::String>,
     /// JSON key `sex`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub sex: ::std::option::Option<::std::string::String>,
     /// JSON key `age`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub age: ::std::option::Option<i64>,
     /// JSON key `race`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub race: ::std::option::Option<::std::string::String>,
     /// JSON key `ethnicity`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ethnicity: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "collections",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for SubjectOutputForList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SubjectOutputForList;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SubjectOutputForList)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SubjectOutputForList, A::Error> {
+                let mut value = SubjectOutputForList::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "project" => value.project = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "date_of_birth" => value.date_of_birth = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "permissions" => value.permissions = map.next_value()?,
+                        "cohort" => value.cohort = map.next_value()?,
+                        "mlset" => value.mlset = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "species" => value.species = map.next_value()?,
+                        "strain" => value.strain = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "code" => value.code = map.next_value()?,
+                        "master_code" => value.master_code = map.next_value()?,
+                        "notes" => value.notes = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "info_exists" => value.info_exists = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "analyses" => value.analyses = map.next_value()?,
+                        "join-origin" => value.join_origin = map.next_value()?,
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "firstname" => value.firstname = map.next_value()?,
+                        "lastname" => value.lastname = map.next_value()?,
+                        "sex" => value.sex = map.next_value()?,
+                        "age" => value.age = map.next_value()?,
+                        "race" => value.race = map.next_value()?,
+                        "ethnicity" => value.ethnicity = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `SubjectParents` (`#/components/schemas/SubjectParents`).
 ///
@@ -8356,15 +16771,68 @@ pub struct SubjectOutputForList {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SubjectParents {
     /// JSON key `group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub group: ::std::option::Option<::std::string::String>,
     /// JSON key `project`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for SubjectParents {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SubjectParents;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SubjectParents)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SubjectParents, A::Error> {
+                let mut value = SubjectParents::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "group" => value.group = map.next_value()?,
+                        "project" => value.project = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `SubjectRolePermission` (`#/components/schemas/SubjectRolePermission`).
 ///
@@ -8377,15 +16845,64 @@ pub struct SubjectParents {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SubjectRolePermission {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `role_ids`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub role_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+#[cfg(
+    any(
+        feature = "batch",
+        feature = "containers",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for SubjectRolePermission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SubjectRolePermission;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SubjectRolePermission)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SubjectRolePermission, A::Error> {
+                let mut value = SubjectRolePermission::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "role_ids" => value.role_ids = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `SubjectState` (`#/components/schemas/SubjectState`).
 ///
@@ -8481,8 +16998,8 @@ crate::support::string_enum_impls!(SubjectState);
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct SubjectTemplateOptions {
     /// JSON key `code`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -8490,6 +17007,49 @@ pub struct SubjectTemplateOptions {
     /// JSON key `tags`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for SubjectTemplateOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SubjectTemplateOptions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SubjectTemplateOptions)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SubjectTemplateOptions, A::Error> {
+                let mut value = SubjectTemplateOptions::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "code" => value.code = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `Tag` (`#/components/schemas/Tag`).
 ///
@@ -8506,12 +17066,58 @@ pub struct SubjectTemplateOptions {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct Tag {
     /// JSON key `value`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Tag;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Tag)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Tag, A::Error> {
+                let mut value = Tag::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "value" => value.value = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `TherapeuticArea` (`#/components/schemas/TherapeuticArea`).
 ///
@@ -8756,24 +17362,92 @@ crate::support::string_enum_impls!(TherapeuticArea);
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Transitions {
     /// JSON key `pending`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub pending: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `running`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub running: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `failed`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub failed: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `complete`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub complete: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `cancelled`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cancelled: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Transitions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Transitions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Transitions)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Transitions, A::Error> {
+                let mut value = Transitions::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "pending" => value.pending = map.next_value()?,
+                        "running" => value.running = map.next_value()?,
+                        "failed" => value.failed = map.next_value()?,
+                        "complete" => value.complete = map.next_value()?,
+                        "cancelled" => value.cancelled = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `TypeStr` (`#/components/schemas/TypeStr`).
 ///
@@ -8836,97 +17510,281 @@ crate::support::string_enum_impls!(TypeStr);
         feature = "upload"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct UploadTicketOutput {
     /// JSON key `ticket`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ticket: ::std::option::Option<::std::string::String>,
     /// JSON key `urls`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub urls: ::std::option::Option<::serde_json::Value>,
     /// JSON key `headers`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub headers: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "collections",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "upload"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for UploadTicketOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = UploadTicketOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (UploadTicketOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UploadTicketOutput, A::Error> {
+                let mut value = UploadTicketOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ticket" => value.ticket = map.next_value()?,
+                        "urls" => value.urls = map.next_value()?,
+                        "headers" => value.headers = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// One validation error of a FastAPI-style `422` answer.
 ///
 /// Schema `ValidationErrorDetail` (`#/components/schemas/ValidationErrorDetail`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ValidationErrorDetail {
     /// Where the error is: e.g. `["body", "label"]`.
     ///
     /// JSON key `loc`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub loc: ::std::option::Option<::std::vec::Vec<crate::types::StringOrInteger>>,
     /// What is wrong.
     ///
     /// JSON key `msg`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub msg: ::std::option::Option<::std::string::String>,
     /// Error kind, e.g. `value_error.missing`.
     ///
     /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ValidationErrorDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ValidationErrorDetail;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ValidationErrorDetail)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ValidationErrorDetail, A::Error> {
+                let mut value = ValidationErrorDetail::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "loc" => value.loc = map.next_value()?,
+                        "msg" => value.msg = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ViewOutput` (`#/components/schemas/ViewOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "containers", feature = "views"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ViewOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `description`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// JSON key `columns`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub columns: ::std::option::Option<::std::vec::Vec<crate::types::Column>>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `fileSpec`.
-    #[serde(rename = "fileSpec", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "fileSpec",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
+    )]
     pub file_spec: ::std::option::Option<crate::types::DataViewFileSpec>,
     /// JSON key `includeIds`.
-    #[serde(
-        rename = "includeIds",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "includeIds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub include_ids: ::std::option::Option<bool>,
     /// JSON key `includeLabels`.
-    #[serde(
-        rename = "includeLabels",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "includeLabels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub include_labels: ::std::option::Option<bool>,
     /// JSON key `errorColumn`.
-    #[serde(
-        rename = "errorColumn",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "errorColumn",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub error_column: ::std::option::Option<bool>,
     /// JSON key `missingDataStrategy`.
-    #[serde(
-        rename = "missingDataStrategy",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "missingDataStrategy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub missing_data_strategy: ::std::option::Option<crate::types::DataStrategy>,
     /// JSON key `sort`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub sort: ::std::option::Option<bool>,
+}
+#[cfg(any(feature = "containers", feature = "views"))]
+impl<'de> ::serde::Deserialize<'de> for ViewOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ViewOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ViewOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ViewOutput, A::Error> {
+                let mut value = ViewOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "columns" => value.columns = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "fileSpec" => value.file_spec = map.next_value()?,
+                        "includeIds" => value.include_ids = map.next_value()?,
+                        "includeLabels" => value.include_labels = map.next_value()?,
+                        "errorColumn" => value.error_column = map.next_value()?,
+                        "missingDataStrategy" => {
+                            value.missing_data_strategy = map.next_value()?;
+                        }
+                        "sort" => value.sort = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ViewerApp` (`#/components/schemas/ViewerApp`).
 ///
@@ -8940,43 +17798,121 @@ pub struct ViewOutput {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ViewerApp {
     /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub r#type: ::std::option::Option<crate::types::ViewerAppType>,
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// JSON key `description`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// JSON key `url`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `options`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub options: ::std::option::Option<::serde_json::Value>,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<::serde_json::Value>,
     /// JSON key `containers`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub containers: ::std::option::Option<::serde_json::Value>,
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "site",
+        feature = "users"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ViewerApp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ViewerApp;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ViewerApp)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ViewerApp, A::Error> {
+                let mut value = ViewerApp::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => value.id = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "url" => value.url = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "options" => value.options = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "containers" => value.containers = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ViewerAppInput` (`#/components/schemas/ViewerAppInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(any(feature = "projects", feature = "site"))]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ViewerAppInput {
     /// JSON key `id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9005,6 +17941,49 @@ pub struct ViewerAppInput {
     /// JSON key `containers`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub containers: ::std::option::Option<::serde_json::Value>,
+}
+#[cfg(any(feature = "projects", feature = "site"))]
+impl<'de> ::serde::Deserialize<'de> for ViewerAppInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ViewerAppInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ViewerAppInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ViewerAppInput, A::Error> {
+                let mut value = ViewerAppInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => value.id = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "url" => value.url = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "options" => value.options = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        "containers" => value.containers = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ViewerAppType` (`#/components/schemas/ViewerAppType`).
 ///
@@ -9099,12 +18078,68 @@ crate::support::string_enum_impls!(ViewerAppType);
         feature = "views"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct VirusScan {
     /// JSON key `state`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub state: ::std::option::Option<crate::types::VirusScanState>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "upload",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for VirusScan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = VirusScan;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (VirusScan)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<VirusScan, A::Error> {
+                let mut value = VirusScan::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "state" => value.state = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `VirusScanState` (`#/components/schemas/VirusScanState`).
 ///
@@ -9236,15 +18271,68 @@ crate::support::string_enum_impls!(VirusScanState);
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ZipfileInfo {
     /// JSON key `comment`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub comment: ::std::option::Option<::std::string::String>,
     /// JSON key `members`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub members: ::std::option::Option<::std::vec::Vec<crate::types::ZipfileMemberInfo>>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "files",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ZipfileInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ZipfileInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ZipfileInfo)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ZipfileInfo, A::Error> {
+                let mut value = ZipfileInfo::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "comment" => value.comment = map.next_value()?,
+                        "members" => value.members = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ZipfileMemberInfo` (`#/components/schemas/ZipfileMemberInfo`).
 ///
@@ -9261,21 +18349,82 @@ pub struct ZipfileInfo {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ZipfileMemberInfo {
     /// JSON key `path`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub path: ::std::option::Option<::std::string::String>,
     /// JSON key `size`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub size: ::std::option::Option<i64>,
     /// JSON key `timestamp`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `comment`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub comment: ::std::option::Option<::std::string::String>,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "files",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ZipfileMemberInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ZipfileMemberInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ZipfileMemberInfo)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ZipfileMemberInfo, A::Error> {
+                let mut value = ZipfileMemberInfo::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "path" => value.path = map.next_value()?,
+                        "size" => value.size = map.next_value()?,
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "comment" => value.comment = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Inline schema at `#/components/schemas/AcquisitionListOutput/properties/analyses/items`.
 ///
@@ -9293,8 +18442,8 @@ pub struct ZipfileMemberInfo {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum AcquisitionListOutputAnalysesItem {
     /// A `AnalysisListOutput`.
@@ -9369,21 +18518,21 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutputAnalysesItem {
                 ],
             ),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::AnalysisListOutput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::AnalysisListOutput,
+                    >(raw.get().as_bytes())
                         .map(Self::AnalysisListOutput)
                 }
                 1usize => {
-                    <crate::types::AnalysisListOutputInflatedJob as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::AnalysisListOutputInflatedJob,
+                    >(raw.get().as_bytes())
                         .map(Self::AnalysisListOutputInflatedJob)
                 }
                 _ => continue,
@@ -9413,8 +18562,8 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutputAnalysesItem {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum AnalysisOutputOrAnalysisOutputInflatedJob {
     /// A `AnalysisOutput`.
@@ -9488,21 +18637,21 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputOrAnalysisOutputInflatedJo
                 ],
             ),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::AnalysisOutput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::AnalysisOutput,
+                    >(raw.get().as_bytes())
                         .map(Self::AnalysisOutput)
                 }
                 1usize => {
-                    <crate::types::AnalysisOutputInflatedJob as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::AnalysisOutputInflatedJob,
+                    >(raw.get().as_bytes())
                         .map(Self::AnalysisOutputInflatedJob)
                 }
                 _ => continue,
@@ -9534,8 +18683,8 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputOrAnalysisOutputInflatedJo
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum JobOutputOrString {
     /// A `JobOutput`.
@@ -9600,19 +18749,21 @@ impl<'de> ::serde::Deserialize<'de> for JobOutputOrString {
             ),
             Shape::String,
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::JobOutput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::JobOutput,
+                    >(raw.get().as_bytes())
                         .map(Self::JobOutput)
                 }
                 1usize => {
-                    <::std::string::String as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::string::String,
+                    >(raw.get().as_bytes())
                         .map(Self::String)
                 }
                 _ => continue,
@@ -9639,7 +18790,8 @@ impl<'de> ::serde::Deserialize<'de> for JobOutputOrString {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AzureMlWorkspaceOrAzureMlWorkspaceInput {
@@ -9676,21 +18828,21 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspaceOrAzureMlWorkspaceInput 
             ),
             Shape::Object(&["name", "display_name"]),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::AzureMlWorkspace as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::AzureMlWorkspace,
+                    >(raw.get().as_bytes())
                         .map(Self::AzureMlWorkspace)
                 }
                 1usize => {
-                    <crate::types::AzureMlWorkspaceInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::AzureMlWorkspaceInput,
+                    >(raw.get().as_bytes())
                         .map(Self::AzureMlWorkspaceInput)
                 }
                 _ => continue,
@@ -9711,8 +18863,8 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspaceOrAzureMlWorkspaceInput 
 /// Inline schema at `#/components/schemas/ErrorResponse/properties/detail`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum StringOrValidationErrorDetailList {
     /// A `String`.
@@ -9726,19 +18878,21 @@ impl<'de> ::serde::Deserialize<'de> for StringOrValidationErrorDetailList {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::String, Shape::Array];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <::std::string::String as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::string::String,
+                    >(raw.get().as_bytes())
                         .map(Self::String)
                 }
                 1usize => {
-                    <::std::vec::Vec<
-                        crate::types::ValidationErrorDetail,
-                    > as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::vec::Vec<crate::types::ValidationErrorDetail>,
+                    >(raw.get().as_bytes())
                         .map(Self::ValidationErrorDetailList)
                 }
                 _ => continue,
@@ -9769,7 +18923,8 @@ impl<'de> ::serde::Deserialize<'de> for StringOrValidationErrorDetailList {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum StringOrIntegerOrObjectList {
@@ -9798,22 +18953,25 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrObjectList {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::String, Shape::Number, Shape::Array];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <::std::string::String as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::string::String,
+                    >(raw.get().as_bytes())
                         .map(Self::String)
                 }
                 1usize => {
-                    <i64 as ::serde::Deserialize>::deserialize(&value).map(Self::Integer)
+                    ::serde_json::from_slice::<i64>(raw.get().as_bytes())
+                        .map(Self::Integer)
                 }
                 2usize => {
-                    <::std::vec::Vec<
-                        ::serde_json::Value,
-                    > as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::vec::Vec<::serde_json::Value>,
+                    >(raw.get().as_bytes())
                         .map(Self::ObjectList)
                 }
                 _ => continue,
@@ -9833,7 +18991,8 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrObjectList {
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(any(feature = "projects", feature = "site"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum FixedInputOrFixedFileVersionInput {
@@ -9852,21 +19011,21 @@ impl<'de> ::serde::Deserialize<'de> for FixedInputOrFixedFileVersionInput {
             Shape::Object(&["type", "id", "name", "version", "input"]),
             Shape::Object(&["file_id", "version", "input"]),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::FixedInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::FixedInput,
+                    >(raw.get().as_bytes())
                         .map(Self::FixedInput)
                 }
                 1usize => {
-                    <crate::types::FixedFileVersionInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::FixedFileVersionInput,
+                    >(raw.get().as_bytes())
                         .map(Self::FixedFileVersionInput)
                 }
                 _ => continue,
@@ -9886,7 +19045,8 @@ impl<'de> ::serde::Deserialize<'de> for FixedInputOrFixedFileVersionInput {
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(any(feature = "projects", feature = "site"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum StringOrObject {
@@ -9902,17 +19062,19 @@ impl<'de> ::serde::Deserialize<'de> for StringOrObject {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::String, Shape::Any];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <::std::string::String as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::string::String,
+                    >(raw.get().as_bytes())
                         .map(Self::String)
                 }
                 1usize => {
-                    <::serde_json::Value as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<::serde_json::Value>(raw.get().as_bytes())
                         .map(Self::Object)
                 }
                 _ => continue,
@@ -9942,7 +19104,8 @@ impl<'de> ::serde::Deserialize<'de> for StringOrObject {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum FileReferenceOrFileVersion {
@@ -9971,21 +19134,21 @@ impl<'de> ::serde::Deserialize<'de> for FileReferenceOrFileVersion {
             Shape::Object(&["type", "id", "name"]),
             Shape::Object(&["file_id", "version"]),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::FileReference as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::FileReference,
+                    >(raw.get().as_bytes())
                         .map(Self::FileReference)
                 }
                 1usize => {
-                    <crate::types::FileVersion as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::FileVersion,
+                    >(raw.get().as_bytes())
                         .map(Self::FileVersion)
                 }
                 _ => continue,
@@ -10018,8 +19181,8 @@ impl<'de> ::serde::Deserialize<'de> for FileReferenceOrFileVersion {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum JobAskResponseJobInputsValue {
     /// A `JobFileInput`.
@@ -10053,27 +19216,27 @@ impl<'de> ::serde::Deserialize<'de> for JobAskResponseJobInputsValue {
             Shape::Object(&["found", "value", "base"]),
             Shape::Any,
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::JobFileInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::JobFileInput,
+                    >(raw.get().as_bytes())
                         .map(Self::JobFileInput)
                 }
                 1usize => {
-                    <crate::types::ContextInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::ContextInput,
+                    >(raw.get().as_bytes())
                         .map(Self::ContextInput)
                 }
                 2usize => {
-                    <crate::types::CoreModelsJobsApiKeyInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::CoreModelsJobsApiKeyInput,
+                    >(raw.get().as_bytes())
                         .map(Self::CoreModelsJobsApiKeyInput)
                 }
                 _ => continue,
@@ -10106,8 +19269,8 @@ impl<'de> ::serde::Deserialize<'de> for JobAskResponseJobInputsValue {
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum JobListOutputConfigInputsValue {
     /// A `JobFileInputListOutput`.
@@ -10141,27 +19304,27 @@ impl<'de> ::serde::Deserialize<'de> for JobListOutputConfigInputsValue {
             Shape::Object(&["found", "value", "base"]),
             Shape::Any,
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::JobFileInputListOutput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::JobFileInputListOutput,
+                    >(raw.get().as_bytes())
                         .map(Self::JobFileInputListOutput)
                 }
                 1usize => {
-                    <crate::types::ContextInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::ContextInput,
+                    >(raw.get().as_bytes())
                         .map(Self::ContextInput)
                 }
                 2usize => {
-                    <crate::types::CoreModelsJobsApiKeyInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::CoreModelsJobsApiKeyInput,
+                    >(raw.get().as_bytes())
                         .map(Self::CoreModelsJobsApiKeyInput)
                 }
                 _ => continue,
@@ -10181,8 +19344,8 @@ impl<'de> ::serde::Deserialize<'de> for JobListOutputConfigInputsValue {
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(any(feature = "groups", feature = "roles"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum ActionOrDeprecatedAction {
     /// A `Action`.
@@ -10197,19 +19360,21 @@ impl<'de> ::serde::Deserialize<'de> for ActionOrDeprecatedAction {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::String, Shape::String];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::Action as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        crate::types::Action,
+                    >(raw.get().as_bytes())
                         .map(Self::Action)
                 }
                 1usize => {
-                    <crate::types::DeprecatedAction as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::DeprecatedAction,
+                    >(raw.get().as_bytes())
                         .map(Self::DeprecatedAction)
                 }
                 _ => continue,
@@ -10228,8 +19393,8 @@ impl<'de> ::serde::Deserialize<'de> for ActionOrDeprecatedAction {
 /// Inline schema at `#/components/schemas/ValidationErrorDetail/properties/loc/items`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum StringOrInteger {
     /// A `String`.
@@ -10243,17 +19408,20 @@ impl<'de> ::serde::Deserialize<'de> for StringOrInteger {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::String, Shape::Number];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <::std::string::String as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::string::String,
+                    >(raw.get().as_bytes())
                         .map(Self::String)
                 }
                 1usize => {
-                    <i64 as ::serde::Deserialize>::deserialize(&value).map(Self::Integer)
+                    ::serde_json::from_slice::<i64>(raw.get().as_bytes())
+                        .map(Self::Integer)
                 }
                 _ => continue,
             };
@@ -10279,8 +19447,8 @@ impl<'de> ::serde::Deserialize<'de> for StringOrInteger {
         feature = "sessions"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum AcquisitionListOutputListOrPage {
     /// A `Vec<AcquisitionListOutput>`.
@@ -10324,8 +19492,8 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutputListOrPage {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum DownloadTicketStubOrZipfileInfo {
     /// A `DownloadTicketStub`.
@@ -10353,21 +19521,21 @@ impl<'de> ::serde::Deserialize<'de> for DownloadTicketStubOrZipfileInfo {
             Shape::Object(&["ticket", "filename", "file_cnt", "size"]),
             Shape::Object(&["comment", "members"]),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::DownloadTicketStub as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::DownloadTicketStub,
+                    >(raw.get().as_bytes())
                         .map(Self::DownloadTicketStub)
                 }
                 1usize => {
-                    <crate::types::ZipfileInfo as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::ZipfileInfo,
+                    >(raw.get().as_bytes())
                         .map(Self::ZipfileInfo)
                 }
                 _ => continue,
@@ -10396,8 +19564,8 @@ impl<'de> ::serde::Deserialize<'de> for DownloadTicketStubOrZipfileInfo {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum PageOrAcquisitionListOutputAnalysesItemList {
     /// A `Page`.
@@ -10443,7 +19611,8 @@ impl<'de> ::serde::Deserialize<'de> for PageOrAcquisitionListOutputAnalysesItemL
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum AdhocAnalysisInputOrJobAnalysisInput {
@@ -10472,21 +19641,21 @@ impl<'de> ::serde::Deserialize<'de> for AdhocAnalysisInputOrJobAnalysisInput {
                 &["job", "label", "description", "compute_provider_id", "info"],
             ),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::AdhocAnalysisInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::AdhocAnalysisInput,
+                    >(raw.get().as_bytes())
                         .map(Self::AdhocAnalysisInput)
                 }
                 1usize => {
-                    <crate::types::JobAnalysisInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::JobAnalysisInput,
+                    >(raw.get().as_bytes())
                         .map(Self::JobAnalysisInput)
                 }
                 _ => continue,
@@ -10514,8 +19683,8 @@ impl<'de> ::serde::Deserialize<'de> for AdhocAnalysisInputOrJobAnalysisInput {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum AnalysisOutputInflatedJobOrAnalysisOutput {
     /// A `AnalysisOutputInflatedJob`.
@@ -10587,21 +19756,21 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputInflatedJobOrAnalysisOutpu
                 ],
             ),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::AnalysisOutputInflatedJob as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::AnalysisOutputInflatedJob,
+                    >(raw.get().as_bytes())
                         .map(Self::AnalysisOutputInflatedJob)
                 }
                 1usize => {
-                    <crate::types::AnalysisOutput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::AnalysisOutput,
+                    >(raw.get().as_bytes())
                         .map(Self::AnalysisOutput)
                 }
                 _ => continue,
@@ -10630,8 +19799,8 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputInflatedJobOrAnalysisOutpu
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum FileOutputListOrUploadTicketOutput {
     /// A `Vec<FileOutput>`.
@@ -10669,8 +19838,8 @@ impl<'de> ::serde::Deserialize<'de> for FileOutputListOrUploadTicketOutput {
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(any(feature = "projects", feature = "sessions", feature = "subjects"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum PageOrSessionListOutputList {
     /// A `Page`.
@@ -10697,8 +19866,8 @@ impl<'de> ::serde::Deserialize<'de> for PageOrSessionListOutputList {
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
 #[cfg(any(feature = "projects", feature = "subjects"))]
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum PageOrSubjectOutputForListList {
     /// A `Page`.

@@ -5,478 +5,1345 @@
 /// Schema `Auth0AuthOut` (`#/components/schemas/Auth0AuthOut`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Auth0AuthOut {
     /// JSON key `client_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// JSON key `domain`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub domain: ::std::option::Option<::std::string::String>,
     /// JSON key `audience`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub audience: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `claim_namespace`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub claim_namespace: ::std::option::Option<::std::string::String>,
     /// JSON key `jwks`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub jwks: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// JSON key `options`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub options: ::std::option::Option<crate::types::Auth0OptionsOut>,
     /// JSON key `cookie_domain`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cookie_domain: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for Auth0AuthOut {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Auth0AuthOut;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Auth0AuthOut)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Auth0AuthOut, A::Error> {
+                let mut value = Auth0AuthOut::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "client_id" => value.client_id = map.next_value()?,
+                        "domain" => value.domain = map.next_value()?,
+                        "audience" => value.audience = map.next_value()?,
+                        "claim_namespace" => value.claim_namespace = map.next_value()?,
+                        "jwks" => value.jwks = map.next_value()?,
+                        "options" => value.options = map.next_value()?,
+                        "cookie_domain" => value.cookie_domain = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `Auth0OptionsOut` (`#/components/schemas/Auth0OptionsOut`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Auth0OptionsOut {
     /// JSON key `onboarding`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub onboarding: ::std::option::Option<bool>,
     /// JSON key `onboarding-eppn`.
-    #[serde(
-        rename = "onboarding-eppn",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "onboarding-eppn",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub onboarding_eppn: ::std::option::Option<bool>,
     /// JSON key `fetch-profile`.
-    #[serde(
-        rename = "fetch-profile",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "fetch-profile",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub fetch_profile: ::std::option::Option<bool>,
     /// JSON key `limit-social-domains`.
-    #[serde(
-        rename = "limit-social-domains",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "limit-social-domains",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub limit_social_domains: ::std::option::Option<bool>,
     /// JSON key `social_domain_whitelist`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub social_domain_whitelist: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// JSON key `academic_idp_whitelist`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub academic_idp_whitelist: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// JSON key `federated_logout_subs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub federated_logout_subs: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Auth0OptionsOut {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Auth0OptionsOut;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Auth0OptionsOut)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Auth0OptionsOut, A::Error> {
+                let mut value = Auth0OptionsOut::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "onboarding" => value.onboarding = map.next_value()?,
+                        "onboarding-eppn" => value.onboarding_eppn = map.next_value()?,
+                        "fetch-profile" => value.fetch_profile = map.next_value()?,
+                        "limit-social-domains" => {
+                            value.limit_social_domains = map.next_value()?;
+                        }
+                        "social_domain_whitelist" => {
+                            value.social_domain_whitelist = map.next_value()?;
+                        }
+                        "academic_idp_whitelist" => {
+                            value.academic_idp_whitelist = map.next_value()?;
+                        }
+                        "federated_logout_subs" => {
+                            value.federated_logout_subs = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `AuthOut` (`#/components/schemas/AuthOut`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AuthOut {
     /// JSON key `google`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub google: ::std::option::Option<crate::types::GoogleAuthOut>,
     /// JSON key `auth0`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub auth0: ::std::option::Option<crate::types::Auth0AuthOut>,
     /// JSON key `basic`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub basic: ::std::option::Option<::serde_json::Value>,
     /// JSON key `cas`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cas: ::std::option::Option<::serde_json::Value>,
     /// JSON key `ldap`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ldap: ::std::option::Option<::serde_json::Value>,
     /// JSON key `mail`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub mail: ::std::option::Option<::serde_json::Value>,
     /// JSON key `saml`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub saml: ::std::option::Option<::serde_json::Value>,
     /// JSON key `wechat`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub wechat: ::std::option::Option<::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for AuthOut {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AuthOut;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AuthOut)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AuthOut, A::Error> {
+                let mut value = AuthOut::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "google" => value.google = map.next_value()?,
+                        "auth0" => value.auth0 = map.next_value()?,
+                        "basic" => value.basic = map.next_value()?,
+                        "cas" => value.cas = map.next_value()?,
+                        "ldap" => value.ldap = map.next_value()?,
+                        "mail" => value.mail = map.next_value()?,
+                        "saml" => value.saml = map.next_value()?,
+                        "wechat" => value.wechat = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `CentralOut` (`#/components/schemas/CentralOut`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CentralOut {
     /// JSON key `enabled`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub enabled: ::std::option::Option<bool>,
     /// JSON key `manager_url`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub manager_url: ::std::option::Option<::std::string::String>,
     /// JSON key `app_url`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub app_url: ::std::option::Option<::std::string::String>,
     /// JSON key `tenant_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tenant_id: ::std::option::Option<::std::string::String>,
     /// JSON key `tenant_path`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tenant_path: ::std::option::Option<::std::string::String>,
     /// JSON key `organization_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub organization_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CentralOut {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = CentralOut;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (CentralOut)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CentralOut, A::Error> {
+                let mut value = CentralOut::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "enabled" => value.enabled = map.next_value()?,
+                        "manager_url" => value.manager_url = map.next_value()?,
+                        "app_url" => value.app_url = map.next_value()?,
+                        "tenant_id" => value.tenant_id = map.next_value()?,
+                        "tenant_path" => value.tenant_path = map.next_value()?,
+                        "organization_id" => value.organization_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ConfigOut` (`#/components/schemas/ConfigOut`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ConfigOut {
     /// JSON key `last_updated`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub last_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `site`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub site: ::std::option::Option<crate::types::Site>,
     /// JSON key `features`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub features: ::std::option::Option<crate::types::Features>,
     /// JSON key `wip_features`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub wip_features: ::std::option::Option<crate::types::WorkInProgressFeatures>,
     /// JSON key `signed_url`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub signed_url: ::std::option::Option<bool>,
     /// JSON key `auth`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub auth: ::std::option::Option<crate::types::AuthOut>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `central`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub central: ::std::option::Option<crate::types::CentralOut>,
+}
+impl<'de> ::serde::Deserialize<'de> for ConfigOut {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ConfigOut;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ConfigOut)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ConfigOut, A::Error> {
+                let mut value = ConfigOut::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "last_updated" => value.last_updated = map.next_value()?,
+                        "site" => value.site = map.next_value()?,
+                        "features" => value.features = map.next_value()?,
+                        "wip_features" => value.wip_features = map.next_value()?,
+                        "signed_url" => value.signed_url = map.next_value()?,
+                        "auth" => value.auth = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "central" => value.central = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `Features` (`#/components/schemas/Features`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Features {
     /// JSON key `api_enabled_gear_rules`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub api_enabled_gear_rules: ::std::option::Option<bool>,
     /// JSON key `auth0`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub auth0: ::std::option::Option<bool>,
     /// JSON key `audit_trail`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub audit_trail: ::std::option::Option<bool>,
     /// JSON key `azureml_integration`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub azureml_integration: ::std::option::Option<bool>,
     /// JSON key `cold_job_logs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cold_job_logs: ::std::option::Option<bool>,
     /// JSON key `collections`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub collections: ::std::option::Option<bool>,
     /// JSON key `copy_by_reference`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copy_by_reference: ::std::option::Option<bool>,
     /// JSON key `core_api`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub core_api: ::std::option::Option<bool>,
     /// JSON key `crawler`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub crawler: ::std::option::Option<bool>,
     /// JSON key `data_views_non_21CFR`.
-    #[serde(
-        rename = "data_views_non_21CFR",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "data_views_non_21CFR",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub data_views_non_21cfr: ::std::option::Option<bool>,
     /// JSON key `default_viewer_apps`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub default_viewer_apps: ::std::option::Option<bool>,
     /// JSON key `deid_log`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deid_log: ::std::option::Option<bool>,
     /// JSON key `deid_profile`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deid_profile: ::std::option::Option<bool>,
     /// JSON key `dicom_web_uploader_non_21CFR`.
-    #[serde(
-        rename = "dicom_web_uploader_non_21CFR",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "dicom_web_uploader_non_21CFR",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub dicom_web_uploader_non_21cfr: ::std::option::Option<bool>,
     /// JSON key `dimse`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub dimse: ::std::option::Option<bool>,
     /// JSON key `elastic_search_primary`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub elastic_search_primary: ::std::option::Option<bool>,
     /// JSON key `exchange`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub exchange: ::std::option::Option<bool>,
     /// JSON key `exchange_admin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub exchange_admin: ::std::option::Option<bool>,
     /// JSON key `external_routing`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub external_routing: ::std::option::Option<bool>,
     /// JSON key `gear_access`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_access: ::std::option::Option<bool>,
     /// JSON key `google_analytics`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub google_analytics: ::std::option::Option<bool>,
     /// JSON key `healthcare_api`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub healthcare_api: ::std::option::Option<bool>,
     /// JSON key `job_ask`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub job_ask: ::std::option::Option<bool>,
     /// JSON key `job_prioritization`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub job_prioritization: ::std::option::Option<bool>,
     /// JSON key `job_tickets`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub job_tickets: ::std::option::Option<bool>,
     /// JSON key `jupyter_integration`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub jupyter_integration: ::std::option::Option<bool>,
     /// JSON key `jupyterhub_external_storage`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub jupyterhub_external_storage: ::std::option::Option<bool>,
     /// JSON key `ldap_sync`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ldap_sync: ::std::option::Option<bool>,
     /// JSON key `multifactor_auth`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub multifactor_auth: ::std::option::Option<bool>,
     /// JSON key `multipart_signed_url`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub multipart_signed_url: ::std::option::Option<bool>,
     /// JSON key `multiproject`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub multiproject: ::std::option::Option<bool>,
     /// JSON key `ohif_multi_subject_view`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ohif_multi_subject_view: ::std::option::Option<bool>,
     /// JSON key `ohif_meteor`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ohif_meteor: ::std::option::Option<bool>,
     /// JSON key `ohif_react`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ohif_react: ::std::option::Option<bool>,
     /// JSON key `ohif_react_beta`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ohif_react_beta: ::std::option::Option<bool>,
     /// JSON key `ohif_slice_order`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ohif_slice_order: ::std::option::Option<::std::string::String>,
     /// JSON key `ohif_v2_adhoc_indexing`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ohif_v2_adhoc_indexing: ::std::option::Option<bool>,
     /// JSON key `ohif_v3`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ohif_v3: ::std::option::Option<bool>,
     /// JSON key `ohif_v3_beta`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ohif_v3_beta: ::std::option::Option<bool>,
     /// JSON key `ohif_v3_default_app`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ohif_v3_default_app: ::std::option::Option<bool>,
     /// JSON key `ohif_v3_readonly`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ohif_v3_readonly: ::std::option::Option<bool>,
     /// JSON key `project_export`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project_export: ::std::option::Option<bool>,
     /// JSON key `project_import`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project_import: ::std::option::Option<bool>,
     /// JSON key `project_list_uses_stats`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project_list_uses_stats: ::std::option::Option<bool>,
     /// JSON key `project_locking`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project_locking: ::std::option::Option<bool>,
     /// JSON key `reader_tasks`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub reader_tasks: ::std::option::Option<bool>,
     /// JSON key `rts_sync`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub rts_sync: ::std::option::Option<bool>,
     /// JSON key `sentry_logging`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub sentry_logging: ::std::option::Option<bool>,
     /// JSON key `session_templates_non_21CFR`.
-    #[serde(
-        rename = "session_templates_non_21CFR",
-        skip_serializing_if = "::std::option::Option::is_none"
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(
+            rename = "session_templates_non_21CFR",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )
     )]
     pub session_templates_non_21cfr: ::std::option::Option<bool>,
     /// JSON key `shared_projects`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub shared_projects: ::std::option::Option<bool>,
     /// JSON key `signed_url`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub signed_url: ::std::option::Option<bool>,
     /// JSON key `study_task_status`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub study_task_status: ::std::option::Option<bool>,
     /// JSON key `tagging`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tagging: ::std::option::Option<bool>,
     /// JSON key `tags_in_lists`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags_in_lists: ::std::option::Option<bool>,
     /// JSON key `task_manager_data_views`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_manager_data_views: ::std::option::Option<bool>,
     /// JSON key `transform_search_fields`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub transform_search_fields: ::std::option::Option<bool>,
     /// JSON key `unsafe_login`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub unsafe_login: ::std::option::Option<bool>,
     /// JSON key `url_access_apps`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub url_access_apps: ::std::option::Option<bool>,
     /// JSON key `userpilot`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub userpilot: ::std::option::Option<bool>,
     /// JSON key `validate_classification`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub validate_classification: ::std::option::Option<bool>,
     /// JSON key `virus_scan`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub virus_scan: ::std::option::Option<bool>,
     /// JSON key `legacy_dicom_uploader`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub legacy_dicom_uploader: ::std::option::Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for Features {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Features;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Features)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Features, A::Error> {
+                let mut value = Features::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "api_enabled_gear_rules" => {
+                            value.api_enabled_gear_rules = map.next_value()?;
+                        }
+                        "auth0" => value.auth0 = map.next_value()?,
+                        "audit_trail" => value.audit_trail = map.next_value()?,
+                        "azureml_integration" => {
+                            value.azureml_integration = map.next_value()?;
+                        }
+                        "cold_job_logs" => value.cold_job_logs = map.next_value()?,
+                        "collections" => value.collections = map.next_value()?,
+                        "copy_by_reference" => {
+                            value.copy_by_reference = map.next_value()?;
+                        }
+                        "core_api" => value.core_api = map.next_value()?,
+                        "crawler" => value.crawler = map.next_value()?,
+                        "data_views_non_21CFR" => {
+                            value.data_views_non_21cfr = map.next_value()?;
+                        }
+                        "default_viewer_apps" => {
+                            value.default_viewer_apps = map.next_value()?;
+                        }
+                        "deid_log" => value.deid_log = map.next_value()?,
+                        "deid_profile" => value.deid_profile = map.next_value()?,
+                        "dicom_web_uploader_non_21CFR" => {
+                            value.dicom_web_uploader_non_21cfr = map.next_value()?;
+                        }
+                        "dimse" => value.dimse = map.next_value()?,
+                        "elastic_search_primary" => {
+                            value.elastic_search_primary = map.next_value()?;
+                        }
+                        "exchange" => value.exchange = map.next_value()?,
+                        "exchange_admin" => value.exchange_admin = map.next_value()?,
+                        "external_routing" => value.external_routing = map.next_value()?,
+                        "gear_access" => value.gear_access = map.next_value()?,
+                        "google_analytics" => value.google_analytics = map.next_value()?,
+                        "healthcare_api" => value.healthcare_api = map.next_value()?,
+                        "job_ask" => value.job_ask = map.next_value()?,
+                        "job_prioritization" => {
+                            value.job_prioritization = map.next_value()?;
+                        }
+                        "job_tickets" => value.job_tickets = map.next_value()?,
+                        "jupyter_integration" => {
+                            value.jupyter_integration = map.next_value()?;
+                        }
+                        "jupyterhub_external_storage" => {
+                            value.jupyterhub_external_storage = map.next_value()?;
+                        }
+                        "ldap_sync" => value.ldap_sync = map.next_value()?,
+                        "multifactor_auth" => value.multifactor_auth = map.next_value()?,
+                        "multipart_signed_url" => {
+                            value.multipart_signed_url = map.next_value()?;
+                        }
+                        "multiproject" => value.multiproject = map.next_value()?,
+                        "ohif_multi_subject_view" => {
+                            value.ohif_multi_subject_view = map.next_value()?;
+                        }
+                        "ohif_meteor" => value.ohif_meteor = map.next_value()?,
+                        "ohif_react" => value.ohif_react = map.next_value()?,
+                        "ohif_react_beta" => value.ohif_react_beta = map.next_value()?,
+                        "ohif_slice_order" => value.ohif_slice_order = map.next_value()?,
+                        "ohif_v2_adhoc_indexing" => {
+                            value.ohif_v2_adhoc_indexing = map.next_value()?;
+                        }
+                        "ohif_v3" => value.ohif_v3 = map.next_value()?,
+                        "ohif_v3_beta" => value.ohif_v3_beta = map.next_value()?,
+                        "ohif_v3_default_app" => {
+                            value.ohif_v3_default_app = map.next_value()?;
+                        }
+                        "ohif_v3_readonly" => value.ohif_v3_readonly = map.next_value()?,
+                        "project_export" => value.project_export = map.next_value()?,
+                        "project_import" => value.project_import = map.next_value()?,
+                        "project_list_uses_stats" => {
+                            value.project_list_uses_stats = map.next_value()?;
+                        }
+                        "project_locking" => value.project_locking = map.next_value()?,
+                        "reader_tasks" => value.reader_tasks = map.next_value()?,
+                        "rts_sync" => value.rts_sync = map.next_value()?,
+                        "sentry_logging" => value.sentry_logging = map.next_value()?,
+                        "session_templates_non_21CFR" => {
+                            value.session_templates_non_21cfr = map.next_value()?;
+                        }
+                        "shared_projects" => value.shared_projects = map.next_value()?,
+                        "signed_url" => value.signed_url = map.next_value()?,
+                        "study_task_status" => {
+                            value.study_task_status = map.next_value()?;
+                        }
+                        "tagging" => value.tagging = map.next_value()?,
+                        "tags_in_lists" => value.tags_in_lists = map.next_value()?,
+                        "task_manager_data_views" => {
+                            value.task_manager_data_views = map.next_value()?;
+                        }
+                        "transform_search_fields" => {
+                            value.transform_search_fields = map.next_value()?;
+                        }
+                        "unsafe_login" => value.unsafe_login = map.next_value()?,
+                        "url_access_apps" => value.url_access_apps = map.next_value()?,
+                        "userpilot" => value.userpilot = map.next_value()?,
+                        "validate_classification" => {
+                            value.validate_classification = map.next_value()?;
+                        }
+                        "virus_scan" => value.virus_scan = map.next_value()?,
+                        "legacy_dicom_uploader" => {
+                            value.legacy_dicom_uploader = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `GoogleAuthOut` (`#/components/schemas/GoogleAuthOut`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GoogleAuthOut {
     /// JSON key `id_endpoint`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id_endpoint: ::std::option::Option<::std::string::String>,
     /// JSON key `client_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// JSON key `token_endpoint`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub token_endpoint: ::std::option::Option<::std::string::String>,
     /// JSON key `verify_endpoint`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub verify_endpoint: ::std::option::Option<::std::string::String>,
     /// JSON key `refresh_endpoint`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub refresh_endpoint: ::std::option::Option<::std::string::String>,
     /// JSON key `auth_endpoint`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub auth_endpoint: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GoogleAuthOut {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GoogleAuthOut;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GoogleAuthOut)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GoogleAuthOut, A::Error> {
+                let mut value = GoogleAuthOut::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id_endpoint" => value.id_endpoint = map.next_value()?,
+                        "client_id" => value.client_id = map.next_value()?,
+                        "token_endpoint" => value.token_endpoint = map.next_value()?,
+                        "verify_endpoint" => value.verify_endpoint = map.next_value()?,
+                        "refresh_endpoint" => value.refresh_endpoint = map.next_value()?,
+                        "auth_endpoint" => value.auth_endpoint = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `Site` (`#/components/schemas/Site`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Site {
     /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `api_url`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub api_url: ::std::option::Option<::std::string::String>,
     /// JSON key `central_url`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub central_url: ::std::option::Option<::std::string::String>,
     /// JSON key `deid_log_url`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deid_log_url: ::std::option::Option<::std::string::String>,
     /// JSON key `dimse_host`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub dimse_host: ::std::option::Option<::std::string::String>,
     /// JSON key `dimse_port`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub dimse_port: ::std::option::Option<i64>,
     /// JSON key `mfa_code_length`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub mfa_code_length: ::std::option::Option<i64>,
     /// JSON key `inactivity_timeout`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub inactivity_timeout: ::std::option::Option<i64>,
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// JSON key `redirect_url`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub redirect_url: ::std::option::Option<::std::string::String>,
     /// JSON key `registered`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub registered: ::std::option::Option<bool>,
     /// JSON key `ssl_cert`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ssl_cert: ::std::option::Option<::std::string::String>,
     /// JSON key `upload_maximum_bytes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub upload_maximum_bytes: ::std::option::Option<::std::string::String>,
     /// JSON key `proxy_cdn`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub proxy_cdn: ::std::option::Option<bool>,
     /// JSON key `gravatar_address`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gravatar_address: ::std::option::Option<::std::string::String>,
     /// JSON key `pagination_limit`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub pagination_limit: ::std::option::Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for Site {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Site;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Site)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Site, A::Error> {
+                let mut value = Site::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => value.id = map.next_value()?,
+                        "api_url" => value.api_url = map.next_value()?,
+                        "central_url" => value.central_url = map.next_value()?,
+                        "deid_log_url" => value.deid_log_url = map.next_value()?,
+                        "dimse_host" => value.dimse_host = map.next_value()?,
+                        "dimse_port" => value.dimse_port = map.next_value()?,
+                        "mfa_code_length" => value.mfa_code_length = map.next_value()?,
+                        "inactivity_timeout" => {
+                            value.inactivity_timeout = map.next_value()?;
+                        }
+                        "name" => value.name = map.next_value()?,
+                        "redirect_url" => value.redirect_url = map.next_value()?,
+                        "registered" => value.registered = map.next_value()?,
+                        "ssl_cert" => value.ssl_cert = map.next_value()?,
+                        "upload_maximum_bytes" => {
+                            value.upload_maximum_bytes = map.next_value()?;
+                        }
+                        "proxy_cdn" => value.proxy_cdn = map.next_value()?,
+                        "gravatar_address" => value.gravatar_address = map.next_value()?,
+                        "pagination_limit" => value.pagination_limit = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `Version` (`#/components/schemas/Version`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Version {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `database`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub database: ::std::option::Option<i64>,
     /// JSON key `database_target`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub database_target: ::std::option::Option<i64>,
     /// JSON key `release`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub release: ::std::option::Option<::std::string::String>,
     /// JSON key `flywheel_release`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub flywheel_release: ::std::option::Option<::std::string::String>,
     /// JSON key `cli_version`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cli_version: ::std::option::Option<::std::string::String>,
     /// JSON key `applied_checks`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub applied_checks: ::std::option::Option<::serde_json::Value>,
     /// JSON key `applied_fixes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub applied_fixes: ::std::option::Option<::serde_json::Value>,
+}
+impl<'de> ::serde::Deserialize<'de> for Version {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Version;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Version)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Version, A::Error> {
+                let mut value = Version::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "database" => value.database = map.next_value()?,
+                        "database_target" => value.database_target = map.next_value()?,
+                        "release" => value.release = map.next_value()?,
+                        "flywheel_release" => value.flywheel_release = map.next_value()?,
+                        "cli_version" => value.cli_version = map.next_value()?,
+                        "applied_checks" => value.applied_checks = map.next_value()?,
+                        "applied_fixes" => value.applied_fixes = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `VersionOutput`: another name for [`Version`].
 pub type VersionOutput = crate::types::Version;

@@ -5,8 +5,8 @@
 /// Schema `ContainerIdViewInput` (`#/components/schemas/ContainerIdViewInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ContainerIdViewInput {
     /// JSON key `parent`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -63,23 +63,109 @@ pub struct ContainerIdViewInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<crate::types::Origin>,
 }
+impl<'de> ::serde::Deserialize<'de> for ContainerIdViewInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ContainerIdViewInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ContainerIdViewInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ContainerIdViewInput, A::Error> {
+                let mut value = ContainerIdViewInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "parent" => value.parent = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "columns" => value.columns = map.next_value()?,
+                        "fileSpec" => value.file_spec = map.next_value()?,
+                        "filter" => value.filter = map.next_value()?,
+                        "groupBy" => value.group_by = map.next_value()?,
+                        "includeIds" => value.include_ids = map.next_value()?,
+                        "includeLabels" => value.include_labels = map.next_value()?,
+                        "errorColumn" => value.error_column = map.next_value()?,
+                        "missingDataStrategy" => {
+                            value.missing_data_strategy = map.next_value()?;
+                        }
+                        "sort" => value.sort = map.next_value()?,
+                        "_id" => value.id = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `ContainerUpdate` (`#/components/schemas/ContainerUpdate`).
 pub type ContainerUpdate = ::serde_json::Value;
 /// Schema `ViewIdOutput` (`#/components/schemas/ViewIdOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ViewIdOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ViewIdOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ViewIdOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ViewIdOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ViewIdOutput, A::Error> {
+                let mut value = ViewIdOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Inline schema at `#/paths/~1containers~1{containerId}/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum GetContainerResponse {
     /// A `GroupContainerOutput`.
@@ -291,51 +377,51 @@ impl<'de> ::serde::Deserialize<'de> for GetContainerResponse {
                 ],
             ),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::GroupContainerOutput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::GroupContainerOutput,
+                    >(raw.get().as_bytes())
                         .map(Self::GroupContainerOutput)
                 }
                 1usize => {
-                    <crate::types::ProjectContainerOutput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::ProjectContainerOutput,
+                    >(raw.get().as_bytes())
                         .map(Self::ProjectContainerOutput)
                 }
                 2usize => {
-                    <crate::types::SubjectContainerOutput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::SubjectContainerOutput,
+                    >(raw.get().as_bytes())
                         .map(Self::SubjectContainerOutput)
                 }
                 3usize => {
-                    <crate::types::SessionContainerOutput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::SessionContainerOutput,
+                    >(raw.get().as_bytes())
                         .map(Self::SessionContainerOutput)
                 }
                 4usize => {
-                    <crate::types::AcquisitionContainerOutput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::AcquisitionContainerOutput,
+                    >(raw.get().as_bytes())
                         .map(Self::AcquisitionContainerOutput)
                 }
                 5usize => {
-                    <crate::types::AnalysisContainerOutput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::AnalysisContainerOutput,
+                    >(raw.get().as_bytes())
                         .map(Self::AnalysisContainerOutput)
                 }
                 6usize => {
-                    <crate::types::CollectionContainerOutput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::CollectionContainerOutput,
+                    >(raw.get().as_bytes())
                         .map(Self::CollectionContainerOutput)
                 }
                 _ => continue,

@@ -5,8 +5,8 @@
 /// Inline schema at `#/paths/~1data_view_executions/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum PageOrDataViewExecutionList {
     /// A `Page`.

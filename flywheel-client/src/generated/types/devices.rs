@@ -5,8 +5,8 @@
 /// Schema `ApiKeyInputWithOptionalLabel` (`#/components/schemas/ApiKeyInputWithOptionalLabel`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ApiKeyInputWithOptionalLabel {
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15,13 +15,48 @@ pub struct ApiKeyInputWithOptionalLabel {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl<'de> ::serde::Deserialize<'de> for ApiKeyInputWithOptionalLabel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ApiKeyInputWithOptionalLabel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ApiKeyInputWithOptionalLabel)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ApiKeyInputWithOptionalLabel, A::Error> {
+                let mut value = ApiKeyInputWithOptionalLabel::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "label" => value.label = map.next_value()?,
+                        "expires_at" => value.expires_at = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `BodyRegenerateKeyApiDevicesDeviceIdKeyPost`: another name for [`ApiKeyInputWithOptionalLabel`].
 pub type BodyRegenerateKeyApiDevicesDeviceIdKeyPost = crate::types::ApiKeyInputWithOptionalLabel;
 /// Schema `DeviceAdminUpdate` (`#/components/schemas/DeviceAdminUpdate`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct DeviceAdminUpdate {
     /// JSON key `disabled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -30,11 +65,46 @@ pub struct DeviceAdminUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_config: ::std::option::Option<crate::types::DeviceStorageStrategyUpdate>,
 }
+impl<'de> ::serde::Deserialize<'de> for DeviceAdminUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = DeviceAdminUpdate;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (DeviceAdminUpdate)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeviceAdminUpdate, A::Error> {
+                let mut value = DeviceAdminUpdate::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "disabled" => value.disabled = map.next_value()?,
+                        "storage_config" => value.storage_config = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `DeviceCreate` (`#/components/schemas/DeviceCreate`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct DeviceCreate {
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -46,11 +116,47 @@ pub struct DeviceCreate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_config: ::std::option::Option<crate::types::StorageStrategyConfig>,
 }
+impl<'de> ::serde::Deserialize<'de> for DeviceCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = DeviceCreate;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (DeviceCreate)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeviceCreate, A::Error> {
+                let mut value = DeviceCreate::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "label" => value.label = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "storage_config" => value.storage_config = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `DeviceSelfUpdate` (`#/components/schemas/DeviceSelfUpdate`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct DeviceSelfUpdate {
     /// JSON key `type`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -68,27 +174,110 @@ pub struct DeviceSelfUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
 }
+impl<'de> ::serde::Deserialize<'de> for DeviceSelfUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = DeviceSelfUpdate;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (DeviceSelfUpdate)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeviceSelfUpdate, A::Error> {
+                let mut value = DeviceSelfUpdate::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "type" => value.r#type = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        "interval" => value.interval = map.next_value()?,
+                        "errors" => value.errors = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `DeviceStatusEntry` (`#/components/schemas/DeviceStatusEntry`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct DeviceStatusEntry {
     /// JSON key `errors`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `last_seen`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub last_seen: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `status`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub status: ::std::option::Option<crate::types::StatusValue>,
+}
+impl<'de> ::serde::Deserialize<'de> for DeviceStatusEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = DeviceStatusEntry;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (DeviceStatusEntry)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeviceStatusEntry, A::Error> {
+                let mut value = DeviceStatusEntry::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "errors" => value.errors = map.next_value()?,
+                        "last_seen" => value.last_seen = map.next_value()?,
+                        "status" => value.status = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `DeviceStorageStrategyUpdate` (`#/components/schemas/DeviceStorageStrategyUpdate`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct DeviceStorageStrategyUpdate {
     /// JSON key `storage_strategy`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -97,79 +286,260 @@ pub struct DeviceStorageStrategyUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for DeviceStorageStrategyUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = DeviceStorageStrategyUpdate;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (DeviceStorageStrategyUpdate)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeviceStorageStrategyUpdate, A::Error> {
+                let mut value = DeviceStorageStrategyUpdate::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "storage_strategy" => value.storage_strategy = map.next_value()?,
+                        "provider" => value.provider = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `EgressDevice` (`#/components/schemas/EgressDevice`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct EgressDevice {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// JSON key `method`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub method: ::std::option::Option<::std::string::String>,
     /// JSON key `api_keys`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub api_keys: ::std::option::Option<::std::vec::Vec<crate::types::ApiKeyOutput>>,
     /// JSON key `api_key`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub api_key: ::std::option::Option<crate::types::LegacyApiKeyOutput>,
     /// JSON key `key`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub key: ::std::option::Option<::std::string::String>,
     /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// JSON key `version`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub version: ::std::option::Option<::std::string::String>,
     /// JSON key `errors`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `interval`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub interval: ::std::option::Option<i64>,
     /// JSON key `last_seen`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub last_seen: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `disabled`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub disabled: ::std::option::Option<bool>,
     /// JSON key `deleted`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `storage_config`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub storage_config: ::std::option::Option<crate::types::StorageStrategyConfig>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl<'de> ::serde::Deserialize<'de> for EgressDevice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = EgressDevice;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (EgressDevice)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EgressDevice, A::Error> {
+                let mut value = EgressDevice::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "method" => value.method = map.next_value()?,
+                        "api_keys" => value.api_keys = map.next_value()?,
+                        "api_key" => value.api_key = map.next_value()?,
+                        "key" => value.key = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        "errors" => value.errors = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "interval" => value.interval = map.next_value()?,
+                        "last_seen" => value.last_seen = map.next_value()?,
+                        "disabled" => value.disabled = map.next_value()?,
+                        "deleted" => value.deleted = map.next_value()?,
+                        "storage_config" => value.storage_config = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `EgressDevicePage` (`#/components/schemas/EgressDevicePage`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct EgressDevicePage {
     /// JSON key `count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub count: ::std::option::Option<i64>,
     /// JSON key `total`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total: ::std::option::Option<i64>,
     /// JSON key `results`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub results: ::std::option::Option<::std::vec::Vec<crate::types::EgressDevice>>,
+}
+impl<'de> ::serde::Deserialize<'de> for EgressDevicePage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = EgressDevicePage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (EgressDevicePage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EgressDevicePage, A::Error> {
+                let mut value = EgressDevicePage::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => value.count = map.next_value()?,
+                        "total" => value.total = map.next_value()?,
+                        "results" => value.results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `StatusValue` (`#/components/schemas/StatusValue`).
 ///
@@ -256,8 +626,8 @@ crate::support::string_enum_impls!(StorageStrategy);
 /// Schema `StorageStrategyConfig` (`#/components/schemas/StorageStrategyConfig`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct StorageStrategyConfig {
     /// JSON key `storage_strategy`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -266,11 +636,46 @@ pub struct StorageStrategyConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for StorageStrategyConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = StorageStrategyConfig;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (StorageStrategyConfig)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<StorageStrategyConfig, A::Error> {
+                let mut value = StorageStrategyConfig::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "storage_strategy" => value.storage_strategy = map.next_value()?,
+                        "provider" => value.provider = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Inline schema at `#/paths/~1devices/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum EgressDeviceListOrEgressDevicePage {
     /// A `Vec<EgressDevice>`.

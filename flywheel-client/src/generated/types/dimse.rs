@@ -5,55 +5,165 @@
 /// Schema `BaseAET` (`#/components/schemas/BaseAET`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct BaseAet {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `aet`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub aet: ::std::option::Option<::std::string::String>,
     /// JSON key `creator`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub creator: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for BaseAet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = BaseAet;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (BaseAet)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<BaseAet, A::Error> {
+                let mut value = BaseAet::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "aet" => value.aet = map.next_value()?,
+                        "creator" => value.creator = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProjectAET` (`#/components/schemas/ProjectAET`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectAet {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `aet`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub aet: ::std::option::Option<::std::string::String>,
     /// JSON key `creator`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub creator: ::std::option::Option<::std::string::String>,
     /// JSON key `host`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub host: ::std::option::Option<::std::string::String>,
     /// JSON key `port`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub port: ::std::option::Option<i64>,
     /// JSON key `project_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectAet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectAet;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectAet)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectAet, A::Error> {
+                let mut value = ProjectAet::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "aet" => value.aet = map.next_value()?,
+                        "creator" => value.creator = map.next_value()?,
+                        "host" => value.host = map.next_value()?,
+                        "port" => value.port = map.next_value()?,
+                        "project_id" => value.project_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProjectAETInput` (`#/components/schemas/ProjectAETInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ProjectAetInput {
     /// JSON key `aet`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -68,36 +178,130 @@ pub struct ProjectAetInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for ProjectAetInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectAetInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectAetInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectAetInput, A::Error> {
+                let mut value = ProjectAetInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "aet" => value.aet = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "creator" => value.creator = map.next_value()?,
+                        "project_id" => value.project_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `ServiceAET` (`#/components/schemas/ServiceAET`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ServiceAet {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `aet`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub aet: ::std::option::Option<::std::string::String>,
     /// JSON key `creator`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub creator: ::std::option::Option<::std::string::String>,
     /// JSON key `host`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub host: ::std::option::Option<::std::string::String>,
     /// JSON key `port`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub port: ::std::option::Option<i64>,
+}
+impl<'de> ::serde::Deserialize<'de> for ServiceAet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ServiceAet;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ServiceAet)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ServiceAet, A::Error> {
+                let mut value = ServiceAet::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "aet" => value.aet = map.next_value()?,
+                        "creator" => value.creator = map.next_value()?,
+                        "host" => value.host = map.next_value()?,
+                        "port" => value.port = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ServiceAETInput` (`#/components/schemas/ServiceAETInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ServiceAetInput {
     /// JSON key `aet`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -115,10 +319,49 @@ pub struct ServiceAetInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<i64>,
 }
+impl<'de> ::serde::Deserialize<'de> for ServiceAetInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ServiceAetInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ServiceAetInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ServiceAetInput, A::Error> {
+                let mut value = ServiceAetInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "aet" => value.aet = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "creator" => value.creator = map.next_value()?,
+                        "host" => value.host = map.next_value()?,
+                        "port" => value.port = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Inline schema at `#/paths/~1dimse~1services/post/requestBody/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum ProjectAetInputOrServiceAetInput {
@@ -136,21 +379,21 @@ impl<'de> ::serde::Deserialize<'de> for ProjectAetInputOrServiceAetInput {
             Shape::Object(&["aet", "created", "creator", "project_id"]),
             Shape::Object(&["aet", "created", "creator", "host", "port"]),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::ProjectAetInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::ProjectAetInput,
+                    >(raw.get().as_bytes())
                         .map(Self::ProjectAetInput)
                 }
                 1usize => {
-                    <crate::types::ServiceAetInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::ServiceAetInput,
+                    >(raw.get().as_bytes())
                         .map(Self::ServiceAetInput)
                 }
                 _ => continue,

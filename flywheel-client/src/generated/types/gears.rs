@@ -5,39 +5,133 @@
 /// Schema `ContainerReferenceWithLabel` (`#/components/schemas/ContainerReferenceWithLabel`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ContainerReferenceWithLabel {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `cont_type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cont_type: ::std::option::Option<crate::types::ContainerType>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ContainerReferenceWithLabel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ContainerReferenceWithLabel;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ContainerReferenceWithLabel)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ContainerReferenceWithLabel, A::Error> {
+                let mut value = ContainerReferenceWithLabel::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "cont_type" => value.cont_type = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `FileSuggestion` (`#/components/schemas/FileSuggestion`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileSuggestion {
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// JSON key `file_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub file_id: ::std::option::Option<::std::string::String>,
     /// JSON key `version`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub version: ::std::option::Option<i64>,
     /// JSON key `suggested`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub suggested: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, bool>,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for FileSuggestion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = FileSuggestion;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (FileSuggestion)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FileSuggestion, A::Error> {
+                let mut value = FileSuggestion::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "file_id" => value.file_id = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        "suggested" => value.suggested = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `GearCategory` (`#/components/schemas/GearCategory`).
 ///
@@ -95,82 +189,267 @@ crate::support::string_enum_impls!(GearCategory);
 /// Schema `GearContextInput` (`#/components/schemas/GearContextInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GearContextInput {
     /// JSON key `base`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub base: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GearContextInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearContextInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearContextInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearContextInput, A::Error> {
+                let mut value = GearContextInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "base" => value.base = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `GearContextLookup`: another name for [`GearContextValueOutput`].
 pub type GearContextLookup = crate::types::GearContextValueOutput;
 /// Schema `GearContextValueOutput` (`#/components/schemas/GearContextValueOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearContextValueOutput {
     /// JSON key `container_type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub container_type: ::std::option::Option<crate::types::ContainerType>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `value`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub value: ::std::option::Option<::serde_json::Value>,
     /// JSON key `found`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub found: ::std::option::Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for GearContextValueOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearContextValueOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearContextValueOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearContextValueOutput, A::Error> {
+                let mut value = GearContextValueOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "container_type" => value.container_type = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "id" => value.id = map.next_value()?,
+                        "value" => value.value = map.next_value()?,
+                        "found" => value.found = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `GearContextValueOutputUnfound` (`#/components/schemas/GearContextValueOutputUnfound`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearContextValueOutputUnfound {
     /// JSON key `found`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub found: ::std::option::Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for GearContextValueOutputUnfound {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearContextValueOutputUnfound;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearContextValueOutputUnfound)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearContextValueOutputUnfound, A::Error> {
+                let mut value = GearContextValueOutputUnfound::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "found" => value.found = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `GearDoc`: another name for [`GearDocument`].
 pub type GearDoc = crate::types::GearDocument;
 /// Schema `GearDocument` (`#/components/schemas/GearDocument`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearDocument {
     /// JSON key `category`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub category: ::std::option::Option<crate::types::GearCategory>,
     /// JSON key `gear`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear: ::std::option::Option<crate::types::GearManifest>,
     /// JSON key `exchange`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub exchange: ::std::option::Option<crate::types::GearExchange>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `disabled`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub disabled: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GearDocument {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearDocument;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearDocument)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearDocument, A::Error> {
+                let mut value = GearDocument::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "category" => value.category = map.next_value()?,
+                        "gear" => value.gear = map.next_value()?,
+                        "exchange" => value.exchange = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "disabled" => value.disabled = map.next_value()?,
+                        "_id" => value.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `GearDocumentInput` (`#/components/schemas/GearDocumentInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GearDocumentInput {
     /// JSON key `category`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -191,11 +470,50 @@ pub struct GearDocumentInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl<'de> ::serde::Deserialize<'de> for GearDocumentInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearDocumentInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearDocumentInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearDocumentInput, A::Error> {
+                let mut value = GearDocumentInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "category" => value.category = map.next_value()?,
+                        "gear" => value.gear = map.next_value()?,
+                        "exchange" => value.exchange = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "disabled" => value.disabled = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `GearDocumentLegacyInput` (`#/components/schemas/GearDocumentLegacyInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GearDocumentLegacyInput {
     /// JSON key `category`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -216,11 +534,50 @@ pub struct GearDocumentLegacyInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl<'de> ::serde::Deserialize<'de> for GearDocumentLegacyInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearDocumentLegacyInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearDocumentLegacyInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearDocumentLegacyInput, A::Error> {
+                let mut value = GearDocumentLegacyInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "category" => value.category = map.next_value()?,
+                        "gear" => value.gear = map.next_value()?,
+                        "exchange" => value.exchange = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "disabled" => value.disabled = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `GearExchange` (`#/components/schemas/GearExchange`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GearExchange {
     /// JSON key `git-commit`.
     #[serde(
@@ -241,11 +598,47 @@ pub struct GearExchange {
     )]
     pub rootfs_url: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for GearExchange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearExchange;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearExchange)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearExchange, A::Error> {
+                let mut value = GearExchange::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "git-commit" => value.git_commit = map.next_value()?,
+                        "rootfs-hash" => value.rootfs_hash = map.next_value()?,
+                        "rootfs-url" => value.rootfs_url = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `GearFileInput` (`#/components/schemas/GearFileInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GearFileInput {
     /// JSON key `base`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -254,21 +647,93 @@ pub struct GearFileInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub optional: ::std::option::Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for GearFileInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearFileInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearFileInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearFileInput, A::Error> {
+                let mut value = GearFileInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "base" => value.base = map.next_value()?,
+                        "optional" => value.optional = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `GearIdOutput` (`#/components/schemas/GearIdOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearIdOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GearIdOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearIdOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearIdOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearIdOutput, A::Error> {
+                let mut value = GearIdOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `GearKeyInput` (`#/components/schemas/GearKeyInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GearKeyInput {
     /// JSON key `base`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -280,11 +745,46 @@ pub struct GearKeyInput {
     )]
     pub read_only: ::std::option::Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for GearKeyInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearKeyInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearKeyInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearKeyInput, A::Error> {
+                let mut value = GearKeyInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "base" => value.base = map.next_value()?,
+                        "read-only" => value.read_only = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `GearManifest` (`#/components/schemas/GearManifest`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GearManifest {
     /// JSON key `name`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -350,21 +850,110 @@ pub struct GearManifest {
         crate::types::GearOutputConfiguration,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for GearManifest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearManifest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearManifest)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearManifest, A::Error> {
+                let mut value = GearManifest::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "inputs" => value.inputs = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        "custom" => value.custom = map.next_value()?,
+                        "author" => value.author = map.next_value()?,
+                        "maintainer" => value.maintainer = map.next_value()?,
+                        "cite" => value.cite = map.next_value()?,
+                        "capabilities" => value.capabilities = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "environment" => value.environment = map.next_value()?,
+                        "command" => value.command = map.next_value()?,
+                        "license" => value.license = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "url" => value.url = map.next_value()?,
+                        "source" => value.source = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        "flywheel" => value.flywheel = map.next_value()?,
+                        "output_configuration" => {
+                            value.output_configuration = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `GearOutputConfiguration` (`#/components/schemas/GearOutputConfiguration`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GearOutputConfiguration {
     /// JSON key `enforce_file_version_match`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enforce_file_version_match: ::std::option::Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for GearOutputConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearOutputConfiguration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearOutputConfiguration)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearOutputConfiguration, A::Error> {
+                let mut value = GearOutputConfiguration::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "enforce_file_version_match" => {
+                            value.enforce_file_version_match = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `GearPermissions` (`#/components/schemas/GearPermissions`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GearPermissions {
     /// JSON key `users`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -373,15 +962,84 @@ pub struct GearPermissions {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub projects: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+impl<'de> ::serde::Deserialize<'de> for GearPermissions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearPermissions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearPermissions)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearPermissions, A::Error> {
+                let mut value = GearPermissions::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "users" => value.users = map.next_value()?,
+                        "projects" => value.projects = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `GearPermissionsInput` (`#/components/schemas/GearPermissionsInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GearPermissionsInput {
     /// JSON key `id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GearPermissionsInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearPermissionsInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearPermissionsInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearPermissionsInput, A::Error> {
+                let mut value = GearPermissionsInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => value.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `GearPermissionsType` (`#/components/schemas/GearPermissionsType`).
 ///
@@ -423,8 +1081,8 @@ pub type GearReturnTicket = crate::types::GearTicketOutput;
 /// Schema `GearSaveSubmission` (`#/components/schemas/GearSaveSubmission`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GearSaveSubmission {
     /// JSON key `ticket`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -436,63 +1094,205 @@ pub struct GearSaveSubmission {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pointer: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for GearSaveSubmission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearSaveSubmission;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearSaveSubmission)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearSaveSubmission, A::Error> {
+                let mut value = GearSaveSubmission::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ticket" => value.ticket = map.next_value()?,
+                        "repo" => value.repo = map.next_value()?,
+                        "pointer" => value.pointer = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `GearSeries` (`#/components/schemas/GearSeries`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearSeries {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// JSON key `permissions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<crate::types::GearPermissions>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `is_restricted`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub is_restricted: ::std::option::Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for GearSeries {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearSeries;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearSeries)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearSeries, A::Error> {
+                let mut value = GearSeries::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "permissions" => value.permissions = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "is_restricted" => value.is_restricted = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `GearSeriesUpdate` (`#/components/schemas/GearSeriesUpdate`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GearSeriesUpdate {
     /// JSON key `is_restricted`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_restricted: ::std::option::Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for GearSeriesUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearSeriesUpdate;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearSeriesUpdate)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearSeriesUpdate, A::Error> {
+                let mut value = GearSeriesUpdate::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "is_restricted" => value.is_restricted = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `GearSuggestionOutput` (`#/components/schemas/GearSuggestionOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearSuggestionOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `cont_type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cont_type: ::std::option::Option<crate::types::ContainerType>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `parents`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parents: ::std::option::Option<
         ::std::vec::Vec<crate::types::ContainerReferenceWithLabel>,
     >,
     /// JSON key `children`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub children: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -500,42 +1300,171 @@ pub struct GearSuggestionOutput {
         >,
     >,
     /// JSON key `files`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileSuggestion>>,
+}
+impl<'de> ::serde::Deserialize<'de> for GearSuggestionOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearSuggestionOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearSuggestionOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearSuggestionOutput, A::Error> {
+                let mut value = GearSuggestionOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "cont_type" => value.cont_type = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "children" => value.children = map.next_value()?,
+                        "files" => value.files = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `GearTicket` (`#/components/schemas/GearTicket`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearTicket {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub origin: ::std::option::Option<crate::types::Origin>,
     /// JSON key `geardoc`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub geardoc: ::std::option::Option<crate::types::GearDocumentInput>,
     /// JSON key `timestamp`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+}
+impl<'de> ::serde::Deserialize<'de> for GearTicket {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearTicket;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearTicket)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearTicket, A::Error> {
+                let mut value = GearTicket::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "geardoc" => value.geardoc = map.next_value()?,
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `GearTicketOutput` (`#/components/schemas/GearTicketOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearTicketOutput {
     /// JSON key `ticket`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ticket: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GearTicketOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearTicketOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearTicketOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearTicketOutput, A::Error> {
+                let mut value = GearTicketOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "ticket" => value.ticket = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Inline schema at `#/components/schemas/GearManifest/properties/inputs/additionalProperties`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum GearFileInputOrGearContextInputOrGearKeyInput {
@@ -556,27 +1485,27 @@ impl<'de> ::serde::Deserialize<'de> for GearFileInputOrGearContextInputOrGearKey
             Shape::Object(&["base"]),
             Shape::Object(&["base", "read-only"]),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::GearFileInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::GearFileInput,
+                    >(raw.get().as_bytes())
                         .map(Self::GearFileInput)
                 }
                 1usize => {
-                    <crate::types::GearContextInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::GearContextInput,
+                    >(raw.get().as_bytes())
                         .map(Self::GearContextInput)
                 }
                 2usize => {
-                    <crate::types::GearKeyInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::GearKeyInput,
+                    >(raw.get().as_bytes())
                         .map(Self::GearKeyInput)
                 }
                 _ => continue,
@@ -595,8 +1524,8 @@ impl<'de> ::serde::Deserialize<'de> for GearFileInputOrGearContextInputOrGearKey
 /// Inline schema at `#/paths/~1gears/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum GearDocumentListOrPage {
     /// A `Vec<GearDocument>`.
@@ -621,8 +1550,8 @@ impl<'de> ::serde::Deserialize<'de> for GearDocumentListOrPage {
 /// Inline schema at `#/paths/~1gears~1{gearId}~1context~1{containerName}~1{containerId}/get/responses/200/content/application~1json/schema/additionalProperties`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum GetGearContextResponseValue {
     /// A `GearContextValueOutput`.
@@ -639,21 +1568,21 @@ impl<'de> ::serde::Deserialize<'de> for GetGearContextResponseValue {
             Shape::Object(&["container_type", "label", "id", "value", "found"]),
             Shape::Object(&["found"]),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::GearContextValueOutput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::GearContextValueOutput,
+                    >(raw.get().as_bytes())
                         .map(Self::GearContextValueOutput)
                 }
                 1usize => {
-                    <crate::types::GearContextValueOutputUnfound as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::GearContextValueOutputUnfound,
+                    >(raw.get().as_bytes())
                         .map(Self::GearContextValueOutputUnfound)
                 }
                 _ => continue,

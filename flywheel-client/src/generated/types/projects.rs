@@ -5,8 +5,8 @@
 /// Schema `AcquisitionUpsertInput` (`#/components/schemas/AcquisitionUpsertInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct AcquisitionUpsertInput {
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -33,133 +33,411 @@ pub struct AcquisitionUpsertInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
 }
+impl<'de> ::serde::Deserialize<'de> for AcquisitionUpsertInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AcquisitionUpsertInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AcquisitionUpsertInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AcquisitionUpsertInput, A::Error> {
+                let mut value = AcquisitionUpsertInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "uid" => value.uid = map.next_value()?,
+                        "routing_field" => value.routing_field = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "source" => value.source = map.next_value()?,
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "timezone" => value.timezone = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `AcquisitionUpsertOutput` (`#/components/schemas/AcquisitionUpsertOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AcquisitionUpsertOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `uid`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub uid: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `upsert_result`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub upsert_result: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for AcquisitionUpsertOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AcquisitionUpsertOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AcquisitionUpsertOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AcquisitionUpsertOutput, A::Error> {
+                let mut value = AcquisitionUpsertOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "uid" => value.uid = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "upsert_result" => value.upsert_result = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `CatalogListOutput` (`#/components/schemas/CatalogListOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CatalogListOutput {
     /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `therapeutic_areas`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub therapeutic_areas: ::std::option::Option<
         ::std::vec::Vec<crate::types::TherapeuticArea>,
     >,
     /// JSON key `body_regions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body_regions: ::std::option::Option<::std::vec::Vec<crate::types::BodyRegion>>,
     /// JSON key `organ_systems`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub organ_systems: ::std::option::Option<::std::vec::Vec<crate::types::OrganSystem>>,
     /// JSON key `project_institutions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project_institutions: ::std::option::Option<
         ::std::vec::Vec<crate::types::ProjectInstitution>,
     >,
     /// JSON key `project_contacts`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project_contacts: ::std::option::Option<
         ::std::vec::Vec<crate::types::ProjectContact>,
     >,
     /// JSON key `summary`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub summary: ::std::option::Option<::std::string::String>,
     /// JSON key `stats`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub stats: ::std::option::Option<crate::types::ProjectStats>,
+}
+impl<'de> ::serde::Deserialize<'de> for CatalogListOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = CatalogListOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (CatalogListOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CatalogListOutput, A::Error> {
+                let mut value = CatalogListOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "id" => value.id = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "therapeutic_areas" => {
+                            value.therapeutic_areas = map.next_value()?;
+                        }
+                        "body_regions" => value.body_regions = map.next_value()?,
+                        "organ_systems" => value.organ_systems = map.next_value()?,
+                        "project_institutions" => {
+                            value.project_institutions = map.next_value()?;
+                        }
+                        "project_contacts" => value.project_contacts = map.next_value()?,
+                        "summary" => value.summary = map.next_value()?,
+                        "stats" => value.stats = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `CommonProjectSettings`: another name for [`ProjectSettingsInput`].
 pub type CommonProjectSettings = crate::types::ProjectSettingsInput;
 /// Schema `GearRuleOutput` (`#/components/schemas/GearRuleOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearRuleOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `project_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project_id: ::std::option::Option<::std::string::String>,
     /// JSON key `gear_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub gear_id: ::std::option::Option<::std::string::String>,
     /// JSON key `role_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub role_id: ::std::option::Option<::std::string::String>,
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// JSON key `config`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub config: ::std::option::Option<::serde_json::Value>,
     /// JSON key `fixed_inputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub fixed_inputs: ::std::option::Option<::std::vec::Vec<crate::types::FixedInput>>,
     /// JSON key `priority`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub priority: ::std::option::Option<crate::types::JobPriority>,
     /// JSON key `auto_update`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub auto_update: ::std::option::Option<bool>,
     /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub revision: ::std::option::Option<i64>,
     /// JSON key `any`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub any: ::std::option::Option<::std::vec::Vec<crate::types::GearRuleCondition>>,
     /// JSON key `all`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub all: ::std::option::Option<::std::vec::Vec<crate::types::GearRuleCondition>>,
     /// JSON key `not`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub not: ::std::option::Option<::std::vec::Vec<crate::types::GearRuleCondition>>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `disabled`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub disabled: ::std::option::Option<bool>,
     /// JSON key `compute_provider_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
     /// JSON key `last_modified_by`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub last_modified_by: ::std::option::Option<crate::types::Origin>,
     /// JSON key `triggering_input`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub triggering_input: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GearRuleOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearRuleOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearRuleOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearRuleOutput, A::Error> {
+                let mut value = GearRuleOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "project_id" => value.project_id = map.next_value()?,
+                        "gear_id" => value.gear_id = map.next_value()?,
+                        "role_id" => value.role_id = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "config" => value.config = map.next_value()?,
+                        "fixed_inputs" => value.fixed_inputs = map.next_value()?,
+                        "priority" => value.priority = map.next_value()?,
+                        "auto_update" => value.auto_update = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "any" => value.any = map.next_value()?,
+                        "all" => value.all = map.next_value()?,
+                        "not" => value.not = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "disabled" => value.disabled = map.next_value()?,
+                        "compute_provider_id" => {
+                            value.compute_provider_id = map.next_value()?;
+                        }
+                        "last_modified_by" => value.last_modified_by = map.next_value()?,
+                        "triggering_input" => value.triggering_input = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProjectAcquisitionUpsertInput`: another name for [`AcquisitionUpsertInput`].
 pub type ProjectAcquisitionUpsertInput = crate::types::AcquisitionUpsertInput;
@@ -170,8 +448,8 @@ pub type ProjectCatalogListOutput = crate::types::CatalogListOutput;
 /// Schema `ProjectCopyFilter` (`#/components/schemas/ProjectCopyFilter`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ProjectCopyFilter {
     /// JSON key `exclude_analysis`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -192,11 +470,52 @@ pub struct ProjectCopyFilter {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude_empty_containers: ::std::option::Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for ProjectCopyFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectCopyFilter;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectCopyFilter)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectCopyFilter, A::Error> {
+                let mut value = ProjectCopyFilter::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "exclude_analysis" => value.exclude_analysis = map.next_value()?,
+                        "exclude_notes" => value.exclude_notes = map.next_value()?,
+                        "exclude_tags" => value.exclude_tags = map.next_value()?,
+                        "include_rules" => value.include_rules = map.next_value()?,
+                        "exclude_rules" => value.exclude_rules = map.next_value()?,
+                        "exclude_empty_containers" => {
+                            value.exclude_empty_containers = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `ProjectCopyInput` (`#/components/schemas/ProjectCopyInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ProjectCopyInput {
     /// JSON key `group_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -208,27 +527,108 @@ pub struct ProjectCopyInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<crate::types::ProjectCopyFilter>,
 }
+impl<'de> ::serde::Deserialize<'de> for ProjectCopyInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectCopyInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectCopyInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectCopyInput, A::Error> {
+                let mut value = ProjectCopyInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "group_id" => value.group_id = map.next_value()?,
+                        "project_label" => value.project_label = map.next_value()?,
+                        "filter" => value.filter = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `ProjectCopyOutput` (`#/components/schemas/ProjectCopyOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectCopyOutput {
     /// JSON key `task_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub task_id: ::std::option::Option<::std::string::String>,
     /// JSON key `snapshot_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
     /// JSON key `project_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub project_id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectCopyOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectCopyOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectCopyOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectCopyOutput, A::Error> {
+                let mut value = ProjectCopyOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "task_id" => value.task_id = map.next_value()?,
+                        "snapshot_id" => value.snapshot_id = map.next_value()?,
+                        "project_id" => value.project_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProjectHierarchyInput` (`#/components/schemas/ProjectHierarchyInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ProjectHierarchyInput {
     /// JSON key `origin`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -246,21 +646,104 @@ pub struct ProjectHierarchyInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub acquisition: ::std::option::Option<crate::types::AcquisitionUpsertInput>,
 }
+impl<'de> ::serde::Deserialize<'de> for ProjectHierarchyInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectHierarchyInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectHierarchyInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectHierarchyInput, A::Error> {
+                let mut value = ProjectHierarchyInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "origin" => value.origin = map.next_value()?,
+                        "source" => value.source = map.next_value()?,
+                        "subject" => value.subject = map.next_value()?,
+                        "session" => value.session = map.next_value()?,
+                        "acquisition" => value.acquisition = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `ProjectHierarchyOutput` (`#/components/schemas/ProjectHierarchyOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectHierarchyOutput {
     /// JSON key `subject`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub subject: ::std::option::Option<crate::types::SubjectUpsertOutput>,
     /// JSON key `session`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub session: ::std::option::Option<crate::types::SessionUpsertOutput>,
     /// JSON key `acquisition`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub acquisition: ::std::option::Option<crate::types::AcquisitionUpsertOutput>,
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectHierarchyOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectHierarchyOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectHierarchyOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectHierarchyOutput, A::Error> {
+                let mut value = ProjectHierarchyOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "subject" => value.subject = map.next_value()?,
+                        "session" => value.session = map.next_value()?,
+                        "acquisition" => value.acquisition = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProjectHierarchyUpsertInput`: another name for [`ProjectHierarchyInput`].
 pub type ProjectHierarchyUpsertInput = crate::types::ProjectHierarchyInput;
@@ -269,8 +752,8 @@ pub type ProjectHierarchyUpsertOutput = crate::types::ProjectHierarchyOutput;
 /// Schema `ProjectInput` (`#/components/schemas/ProjectInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ProjectInput {
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -302,11 +785,53 @@ pub struct ProjectInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
 }
+impl<'de> ::serde::Deserialize<'de> for ProjectInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectInput, A::Error> {
+                let mut value = ProjectInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "label" => value.label = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "group" => value.group = map.next_value()?,
+                        "editions" => value.editions = map.next_value()?,
+                        "providers" => value.providers = map.next_value()?,
+                        "ldap_sync" => value.ldap_sync = map.next_value()?,
+                        "permissions" => value.permissions = map.next_value()?,
+                        "copyable" => value.copyable = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `ProjectModify` (`#/components/schemas/ProjectModify`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ProjectModify {
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -339,6 +864,51 @@ pub struct ProjectModify {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub copy_failure_reason: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for ProjectModify {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectModify;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectModify)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectModify, A::Error> {
+                let mut value = ProjectModify::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "label" => value.label = map.next_value()?,
+                        "group" => value.group = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "editions" => value.editions = map.next_value()?,
+                        "providers" => value.providers = map.next_value()?,
+                        "ldap_sync" => value.ldap_sync = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "copyable" => value.copyable = map.next_value()?,
+                        "copy_status" => value.copy_status = map.next_value()?,
+                        "copy_failure_reason" => {
+                            value.copy_failure_reason = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `ProjectSessionUpsertInput`: another name for [`SessionUpsertInput`].
 pub type ProjectSessionUpsertInput = crate::types::SessionUpsertInput;
 /// Schema `ProjectSessionUpsertOutput`: another name for [`SessionUpsertOutput`].
@@ -346,8 +916,8 @@ pub type ProjectSessionUpsertOutput = crate::types::SessionUpsertOutput;
 /// Schema `ProjectSettingsInput` (`#/components/schemas/ProjectSettingsInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ProjectSettingsInput {
     /// JSON key `viewer_apps`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -375,11 +945,52 @@ pub struct ProjectSettingsInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspaces: ::std::option::Option<crate::types::ProjectSettingsWorkspacesInput>,
 }
+impl<'de> ::serde::Deserialize<'de> for ProjectSettingsInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectSettingsInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectSettingsInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectSettingsInput, A::Error> {
+                let mut value = ProjectSettingsInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "viewer_apps" => value.viewer_apps = map.next_value()?,
+                        "deid_profile" => value.deid_profile = map.next_value()?,
+                        "forms" => value.forms = map.next_value()?,
+                        "external_routing_id" => {
+                            value.external_routing_id = map.next_value()?;
+                        }
+                        "sharing" => value.sharing = map.next_value()?,
+                        "workspaces" => value.workspaces = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `ProjectSettingsSharingInput` (`#/components/schemas/ProjectSettingsSharingInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ProjectSettingsSharingInput {
     /// JSON key `share_level`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -409,11 +1020,55 @@ pub struct ProjectSettingsSharingInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub organ_systems: ::std::option::Option<::std::vec::Vec<crate::types::OrganSystem>>,
 }
+impl<'de> ::serde::Deserialize<'de> for ProjectSettingsSharingInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectSettingsSharingInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectSettingsSharingInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectSettingsSharingInput, A::Error> {
+                let mut value = ProjectSettingsSharingInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "share_level" => value.share_level = map.next_value()?,
+                        "project_institutions" => {
+                            value.project_institutions = map.next_value()?;
+                        }
+                        "project_contacts" => value.project_contacts = map.next_value()?,
+                        "summary" => value.summary = map.next_value()?,
+                        "therapeutic_areas" => {
+                            value.therapeutic_areas = map.next_value()?;
+                        }
+                        "body_regions" => value.body_regions = map.next_value()?,
+                        "organ_systems" => value.organ_systems = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `ProjectSettingsWorkspacesInput` (`#/components/schemas/ProjectSettingsWorkspacesInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ProjectSettingsWorkspacesInput {
     /// JSON key `jupyterhub`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -421,6 +1076,41 @@ pub struct ProjectSettingsWorkspacesInput {
     /// JSON key `azureml`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub azureml: ::std::option::Option<crate::types::AzureMlIntegration>,
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectSettingsWorkspacesInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectSettingsWorkspacesInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectSettingsWorkspacesInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectSettingsWorkspacesInput, A::Error> {
+                let mut value = ProjectSettingsWorkspacesInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "jupyterhub" => value.jupyterhub = map.next_value()?,
+                        "azureml" => value.azureml = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ProjectSharingSettingsProjectSettingsInput`: another name for [`ProjectSettingsInput`].
 pub type ProjectSharingSettingsProjectSettingsInput = crate::types::ProjectSettingsInput;
@@ -433,8 +1123,8 @@ pub type ProjectSubjectUpsertOutput = crate::types::SubjectUpsertOutput;
 /// Schema `ProjectTemplateInput` (`#/components/schemas/ProjectTemplateInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ProjectTemplateInput {
     /// JSON key `session`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -445,11 +1135,46 @@ pub struct ProjectTemplateInput {
         ::std::vec::Vec<crate::types::AcquisitionTemplateOptions>,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for ProjectTemplateInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectTemplateInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectTemplateInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectTemplateInput, A::Error> {
+                let mut value = ProjectTemplateInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "session" => value.session = map.next_value()?,
+                        "acquisitions" => value.acquisitions = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `ProjectTemplateListInput` (`#/components/schemas/ProjectTemplateListInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ProjectTemplateListInput {
     /// JSON key `templates`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -457,21 +1182,92 @@ pub struct ProjectTemplateListInput {
         ::std::vec::Vec<crate::types::ProjectTemplateInput>,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for ProjectTemplateListInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectTemplateListInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectTemplateListInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectTemplateListInput, A::Error> {
+                let mut value = ProjectTemplateListInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "templates" => value.templates = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `SessionTemplateRecalcOutput` (`#/components/schemas/SessionTemplateRecalcOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SessionTemplateRecalcOutput {
     /// JSON key `sessions_changed`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub sessions_changed: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for SessionTemplateRecalcOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SessionTemplateRecalcOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SessionTemplateRecalcOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SessionTemplateRecalcOutput, A::Error> {
+                let mut value = SessionTemplateRecalcOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "sessions_changed" => value.sessions_changed = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `SessionUpsertInput` (`#/components/schemas/SessionUpsertInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct SessionUpsertInput {
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -507,61 +1303,221 @@ pub struct SessionUpsertInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
 }
+impl<'de> ::serde::Deserialize<'de> for SessionUpsertInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SessionUpsertInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SessionUpsertInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SessionUpsertInput, A::Error> {
+                let mut value = SessionUpsertInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "uid" => value.uid = map.next_value()?,
+                        "routing_field" => value.routing_field = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "source" => value.source = map.next_value()?,
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "timezone" => value.timezone = map.next_value()?,
+                        "age" => value.age = map.next_value()?,
+                        "weight" => value.weight = map.next_value()?,
+                        "operator" => value.operator = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `SessionUpsertOutput` (`#/components/schemas/SessionUpsertOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SessionUpsertOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `uid`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub uid: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `upsert_result`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub upsert_result: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for SessionUpsertOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SessionUpsertOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SessionUpsertOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SessionUpsertOutput, A::Error> {
+                let mut value = SessionUpsertOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "uid" => value.uid = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "upsert_result" => value.upsert_result = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `SharingFilterOptions` (`#/components/schemas/SharingFilterOptions`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SharingFilterOptions {
     /// JSON key `therapeutic_areas`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub therapeutic_areas: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `body_regions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `organ_systems`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub organ_systems: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `age_groups`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub age_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `measurements`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub measurements: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `modalities`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modalities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `file_types`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub file_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `tags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl<'de> ::serde::Deserialize<'de> for SharingFilterOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SharingFilterOptions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SharingFilterOptions)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SharingFilterOptions, A::Error> {
+                let mut value = SharingFilterOptions::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "therapeutic_areas" => {
+                            value.therapeutic_areas = map.next_value()?;
+                        }
+                        "body_regions" => value.body_regions = map.next_value()?,
+                        "organ_systems" => value.organ_systems = map.next_value()?,
+                        "age_groups" => value.age_groups = map.next_value()?,
+                        "measurements" => value.measurements = map.next_value()?,
+                        "modalities" => value.modalities = map.next_value()?,
+                        "file_types" => value.file_types = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `SubjectUpsertInput` (`#/components/schemas/SubjectUpsertInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct SubjectUpsertInput {
     /// JSON key `date_of_birth`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -609,37 +1565,167 @@ pub struct SubjectUpsertInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<crate::types::SubjectState>,
 }
+impl<'de> ::serde::Deserialize<'de> for SubjectUpsertInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SubjectUpsertInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SubjectUpsertInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SubjectUpsertInput, A::Error> {
+                let mut value = SubjectUpsertInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "date_of_birth" => value.date_of_birth = map.next_value()?,
+                        "_id" => value.id = map.next_value()?,
+                        "routing_field" => value.routing_field = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "source" => value.source = map.next_value()?,
+                        "firstname" => value.firstname = map.next_value()?,
+                        "lastname" => value.lastname = map.next_value()?,
+                        "sex" => value.sex = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "race" => value.race = map.next_value()?,
+                        "ethnicity" => value.ethnicity = map.next_value()?,
+                        "species" => value.species = map.next_value()?,
+                        "strain" => value.strain = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `SubjectUpsertOutput` (`#/components/schemas/SubjectUpsertOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SubjectUpsertOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `upsert_result`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub upsert_result: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for SubjectUpsertOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SubjectUpsertOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SubjectUpsertOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SubjectUpsertOutput, A::Error> {
+                let mut value = SubjectUpsertOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "upsert_result" => value.upsert_result = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `UploadTokenOutput` (`#/components/schemas/UploadTokenOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct UploadTokenOutput {
     /// JSON key `token`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub token: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for UploadTokenOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = UploadTokenOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (UploadTokenOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UploadTokenOutput, A::Error> {
+                let mut value = UploadTokenOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "token" => value.token = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Inline schema at `#/paths/~1projects/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum ProjectListOutputListOrPage {
     /// A `Vec<ProjectListOutput>`.
@@ -664,8 +1750,8 @@ impl<'de> ::serde::Deserialize<'de> for ProjectListOutputListOrPage {
 /// Inline schema at `#/paths/~1projects~1catalog-list/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum CatalogListOutputListOrPage {
     /// A `Vec<CatalogListOutput>`.

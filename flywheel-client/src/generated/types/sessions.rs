@@ -5,18 +5,55 @@
 /// Schema `JobsList` (`#/components/schemas/JobsList`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobsList {
     /// JSON key `jobs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub jobs: ::std::option::Option<::std::vec::Vec<crate::types::JobListOutput>>,
+}
+impl<'de> ::serde::Deserialize<'de> for JobsList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobsList;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobsList)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobsList, A::Error> {
+                let mut value = JobsList::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "jobs" => value.jobs = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `SessionEmbeddedSubject` (`#/components/schemas/SessionEmbeddedSubject`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct SessionEmbeddedSubject {
     /// JSON key `project`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -37,11 +74,50 @@ pub struct SessionEmbeddedSubject {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub age: ::std::option::Option<i64>,
 }
+impl<'de> ::serde::Deserialize<'de> for SessionEmbeddedSubject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SessionEmbeddedSubject;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SessionEmbeddedSubject)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SessionEmbeddedSubject, A::Error> {
+                let mut value = SessionEmbeddedSubject::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "project" => value.project = map.next_value()?,
+                        "_id" => value.id = map.next_value()?,
+                        "master_code" => value.master_code = map.next_value()?,
+                        "code" => value.code = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "age" => value.age = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `SessionInput` (`#/components/schemas/SessionInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct SessionInput {
     /// JSON key `project`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -77,11 +153,57 @@ pub struct SessionInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_has_template: ::std::option::Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for SessionInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SessionInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SessionInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SessionInput, A::Error> {
+                let mut value = SessionInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "project" => value.project = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "uid" => value.uid = map.next_value()?,
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "timezone" => value.timezone = map.next_value()?,
+                        "subject" => value.subject = map.next_value()?,
+                        "age" => value.age = map.next_value()?,
+                        "weight" => value.weight = map.next_value()?,
+                        "operator" => value.operator = map.next_value()?,
+                        "project_has_template" => {
+                            value.project_has_template = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `SessionModify` (`#/components/schemas/SessionModify`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct SessionModify {
     /// JSON key `timestamp`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -122,10 +244,58 @@ pub struct SessionModify {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_has_template: ::std::option::Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for SessionModify {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SessionModify;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SessionModify)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SessionModify, A::Error> {
+                let mut value = SessionModify::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "timestamp" => value.timestamp = map.next_value()?,
+                        "project" => value.project = map.next_value()?,
+                        "subject" => value.subject = map.next_value()?,
+                        "timezone" => value.timezone = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "permissions" => value.permissions = map.next_value()?,
+                        "age" => value.age = map.next_value()?,
+                        "weight" => value.weight = map.next_value()?,
+                        "operator" => value.operator = map.next_value()?,
+                        "project_has_template" => {
+                            value.project_has_template = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Inline schema at `#/components/schemas/SessionInput/properties/subject`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum SessionEmbeddedSubjectOrString {
@@ -143,19 +313,21 @@ impl<'de> ::serde::Deserialize<'de> for SessionEmbeddedSubjectOrString {
             Shape::Object(&["project", "_id", "master_code", "code", "label", "age"]),
             Shape::String,
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::SessionEmbeddedSubject as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::SessionEmbeddedSubject,
+                    >(raw.get().as_bytes())
                         .map(Self::SessionEmbeddedSubject)
                 }
                 1usize => {
-                    <::std::string::String as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::string::String,
+                    >(raw.get().as_bytes())
                         .map(Self::String)
                 }
                 _ => continue,
@@ -174,7 +346,8 @@ impl<'de> ::serde::Deserialize<'de> for SessionEmbeddedSubjectOrString {
 /// Inline schema at `#/components/schemas/SessionModify/properties/subject`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum StringOrSessionEmbeddedSubject {
@@ -192,19 +365,21 @@ impl<'de> ::serde::Deserialize<'de> for StringOrSessionEmbeddedSubject {
             Shape::String,
             Shape::Object(&["project", "_id", "master_code", "code", "label", "age"]),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <::std::string::String as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::string::String,
+                    >(raw.get().as_bytes())
                         .map(Self::String)
                 }
                 1usize => {
-                    <crate::types::SessionEmbeddedSubject as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::SessionEmbeddedSubject,
+                    >(raw.get().as_bytes())
                         .map(Self::SessionEmbeddedSubject)
                 }
                 _ => continue,
@@ -223,8 +398,8 @@ impl<'de> ::serde::Deserialize<'de> for StringOrSessionEmbeddedSubject {
 /// Inline schema at `#/paths/~1sessions~1{sessionId}~1jobs/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum JobsListOrPage {
     /// A `JobsList`.
@@ -241,17 +416,19 @@ impl<'de> ::serde::Deserialize<'de> for JobsListOrPage {
             Shape::Object(&["jobs"]),
             Shape::Object(&["count", "total", "results"]),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::JobsList as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        crate::types::JobsList,
+                    >(raw.get().as_bytes())
                         .map(Self::JobsList)
                 }
                 1usize => {
-                    <crate::types::Page as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<crate::types::Page>(raw.get().as_bytes())
                         .map(Self::Page)
                 }
                 _ => continue,

@@ -5,8 +5,8 @@
 /// Schema `MasterSubjectCodeDobInput` (`#/components/schemas/MasterSubjectCodeDobInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct MasterSubjectCodeDobInput {
     /// JSON key `first_name`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24,11 +24,49 @@ pub struct MasterSubjectCodeDobInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub use_patient_id: ::std::option::Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeDobInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = MasterSubjectCodeDobInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (MasterSubjectCodeDobInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<MasterSubjectCodeDobInput, A::Error> {
+                let mut value = MasterSubjectCodeDobInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "first_name" => value.first_name = map.next_value()?,
+                        "last_name" => value.last_name = map.next_value()?,
+                        "date_of_birth" => value.date_of_birth = map.next_value()?,
+                        "patient_id" => value.patient_id = map.next_value()?,
+                        "use_patient_id" => value.use_patient_id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `MasterSubjectCodeInput` (`#/components/schemas/MasterSubjectCodeInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct MasterSubjectCodeInput {
     /// JSON key `patient_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -46,21 +84,96 @@ pub struct MasterSubjectCodeInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date_of_birth: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = MasterSubjectCodeInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (MasterSubjectCodeInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<MasterSubjectCodeInput, A::Error> {
+                let mut value = MasterSubjectCodeInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "patient_id" => value.patient_id = map.next_value()?,
+                        "use_patient_id" => value.use_patient_id = map.next_value()?,
+                        "first_name" => value.first_name = map.next_value()?,
+                        "last_name" => value.last_name = map.next_value()?,
+                        "date_of_birth" => value.date_of_birth = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `MasterSubjectCodeOutput` (`#/components/schemas/MasterSubjectCodeOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct MasterSubjectCodeOutput {
     /// JSON key `code`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub code: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = MasterSubjectCodeOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (MasterSubjectCodeOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<MasterSubjectCodeOutput, A::Error> {
+                let mut value = MasterSubjectCodeOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "code" => value.code = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `SubjectInput` (`#/components/schemas/SubjectInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct SubjectInput {
     /// JSON key `firstname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -117,11 +230,62 @@ pub struct SubjectInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for SubjectInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SubjectInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SubjectInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SubjectInput, A::Error> {
+                let mut value = SubjectInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "firstname" => value.firstname = map.next_value()?,
+                        "lastname" => value.lastname = map.next_value()?,
+                        "sex" => value.sex = map.next_value()?,
+                        "cohort" => value.cohort = map.next_value()?,
+                        "date_of_birth" => value.date_of_birth = map.next_value()?,
+                        "mlset" => value.mlset = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "race" => value.race = map.next_value()?,
+                        "ethnicity" => value.ethnicity = map.next_value()?,
+                        "species" => value.species = map.next_value()?,
+                        "strain" => value.strain = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "code" => value.code = map.next_value()?,
+                        "master_code" => value.master_code = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        "project" => value.project = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `SubjectModify` (`#/components/schemas/SubjectModify`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct SubjectModify {
     /// JSON key `firstname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -186,10 +350,64 @@ pub struct SubjectModify {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
 }
+impl<'de> ::serde::Deserialize<'de> for SubjectModify {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SubjectModify;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SubjectModify)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SubjectModify, A::Error> {
+                let mut value = SubjectModify::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "firstname" => value.firstname = map.next_value()?,
+                        "lastname" => value.lastname = map.next_value()?,
+                        "sex" => value.sex = map.next_value()?,
+                        "cohort" => value.cohort = map.next_value()?,
+                        "date_of_birth" => value.date_of_birth = map.next_value()?,
+                        "mlset" => value.mlset = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "race" => value.race = map.next_value()?,
+                        "ethnicity" => value.ethnicity = map.next_value()?,
+                        "species" => value.species = map.next_value()?,
+                        "strain" => value.strain = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "code" => value.code = map.next_value()?,
+                        "master_code" => value.master_code = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "state" => value.state = map.next_value()?,
+                        "project" => value.project = map.next_value()?,
+                        "permissions" => value.permissions = map.next_value()?,
+                        "notes" => value.notes = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Inline schema at `#/paths/~1subjects~1master-code/post/requestBody/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
 pub enum CreateMasterSubjectCodeBody {
@@ -223,21 +441,21 @@ impl<'de> ::serde::Deserialize<'de> for CreateMasterSubjectCodeBody {
                 ],
             ),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <crate::types::MasterSubjectCodeInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::MasterSubjectCodeInput,
+                    >(raw.get().as_bytes())
                         .map(Self::MasterSubjectCodeInput)
                 }
                 1usize => {
-                    <crate::types::MasterSubjectCodeDobInput as ::serde::Deserialize>::deserialize(
-                            &value,
-                        )
+                    ::serde_json::from_slice::<
+                        crate::types::MasterSubjectCodeDobInput,
+                    >(raw.get().as_bytes())
                         .map(Self::MasterSubjectCodeDobInput)
                 }
                 _ => continue,

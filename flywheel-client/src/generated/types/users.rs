@@ -5,8 +5,8 @@
 /// Schema `Avatars` (`#/components/schemas/Avatars`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct Avatars {
     /// JSON key `gravatar`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -18,11 +18,47 @@ pub struct Avatars {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for Avatars {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = Avatars;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (Avatars)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Avatars, A::Error> {
+                let mut value = Avatars::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "gravatar" => value.gravatar = map.next_value()?,
+                        "provider" => value.provider = map.next_value()?,
+                        "custom" => value.custom = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `AzureMLAccount` (`#/components/schemas/AzureMLAccount`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct AzureMlAccount {
     /// JSON key `email`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -31,11 +67,46 @@ pub struct AzureMlAccount {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub onboarded: ::std::option::Option<bool>,
 }
+impl<'de> ::serde::Deserialize<'de> for AzureMlAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AzureMlAccount;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AzureMlAccount)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AzureMlAccount, A::Error> {
+                let mut value = AzureMlAccount::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "email" => value.email = map.next_value()?,
+                        "onboarded" => value.onboarded = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `CoreModelsApiKeyApiKeyInput` (`#/components/schemas/CoreModelsApiKeyApiKeyInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct CoreModelsApiKeyApiKeyInput {
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -44,81 +115,233 @@ pub struct CoreModelsApiKeyApiKeyInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl<'de> ::serde::Deserialize<'de> for CoreModelsApiKeyApiKeyInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = CoreModelsApiKeyApiKeyInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (CoreModelsApiKeyApiKeyInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CoreModelsApiKeyApiKeyInput, A::Error> {
+                let mut value = CoreModelsApiKeyApiKeyInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "label" => value.label = map.next_value()?,
+                        "expires_at" => value.expires_at = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `CurrentUserOutput` (`#/components/schemas/CurrentUserOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CurrentUserOutput {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `user_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// JSON key `firstname`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub firstname: ::std::option::Option<::std::string::String>,
     /// JSON key `lastname`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub lastname: ::std::option::Option<::std::string::String>,
     /// JSON key `email`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub email: ::std::option::Option<::std::string::String>,
     /// JSON key `auth0sub`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub auth0sub: ::std::option::Option<::std::string::String>,
     /// JSON key `roles`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `root`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub root: ::std::option::Option<bool>,
     /// JSON key `api_key`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub api_key: ::std::option::Option<crate::types::LegacyApiKeyOutput>,
     /// JSON key `api_keys`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub api_keys: ::std::option::Option<::std::vec::Vec<crate::types::ApiKeyOutput>>,
     /// JSON key `avatar`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub avatar: ::std::option::Option<::std::string::String>,
     /// JSON key `avatars`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub avatars: ::std::option::Option<crate::types::Avatars>,
     /// JSON key `disabled`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub disabled: ::std::option::Option<bool>,
     /// JSON key `preferences`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub preferences: ::std::option::Option<crate::types::UserPreferences>,
     /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `modified`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `info`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `firstlogin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub firstlogin: ::std::option::Option<::std::string::String>,
     /// JSON key `lastlogin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub lastlogin: ::std::option::Option<::std::string::String>,
     /// JSON key `visited_projects`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub visited_projects: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `azureml_account`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub azureml_account: ::std::option::Option<crate::types::AzureMlAccount>,
+}
+impl<'de> ::serde::Deserialize<'de> for CurrentUserOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = CurrentUserOutput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (CurrentUserOutput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CurrentUserOutput, A::Error> {
+                let mut value = CurrentUserOutput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "user_id" => value.user_id = map.next_value()?,
+                        "firstname" => value.firstname = map.next_value()?,
+                        "lastname" => value.lastname = map.next_value()?,
+                        "email" => value.email = map.next_value()?,
+                        "auth0sub" => value.auth0sub = map.next_value()?,
+                        "roles" => value.roles = map.next_value()?,
+                        "root" => value.root = map.next_value()?,
+                        "api_key" => value.api_key = map.next_value()?,
+                        "api_keys" => value.api_keys = map.next_value()?,
+                        "avatar" => value.avatar = map.next_value()?,
+                        "avatars" => value.avatars = map.next_value()?,
+                        "disabled" => value.disabled = map.next_value()?,
+                        "preferences" => value.preferences = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "firstlogin" => value.firstlogin = map.next_value()?,
+                        "lastlogin" => value.lastlogin = map.next_value()?,
+                        "visited_projects" => value.visited_projects = map.next_value()?,
+                        "azureml_account" => value.azureml_account = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `ModifyUserInput` (`#/components/schemas/ModifyUserInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ModifyUserInput {
     /// JSON key `firstname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -157,21 +380,111 @@ pub struct ModifyUserInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub azureml_account: ::std::option::Option<crate::types::AzureMlAccount>,
 }
+impl<'de> ::serde::Deserialize<'de> for ModifyUserInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ModifyUserInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ModifyUserInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ModifyUserInput, A::Error> {
+                let mut value = ModifyUserInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "firstname" => value.firstname = map.next_value()?,
+                        "lastname" => value.lastname = map.next_value()?,
+                        "email" => value.email = map.next_value()?,
+                        "avatars" => value.avatars = map.next_value()?,
+                        "avatar" => value.avatar = map.next_value()?,
+                        "roles" => value.roles = map.next_value()?,
+                        "disabled" => value.disabled = map.next_value()?,
+                        "preferences" => value.preferences = map.next_value()?,
+                        "root" => value.root = map.next_value()?,
+                        "password" => value.password = map.next_value()?,
+                        "central_revision" => value.central_revision = map.next_value()?,
+                        "azureml_account" => value.azureml_account = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `OutputUserPage` (`#/components/schemas/OutputUserPage`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct OutputUserPage {
     /// JSON key `count`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub count: ::std::option::Option<i64>,
     /// JSON key `total`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total: ::std::option::Option<i64>,
     /// JSON key `results`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub results: ::std::option::Option<::std::vec::Vec<crate::types::UserOutput>>,
+}
+impl<'de> ::serde::Deserialize<'de> for OutputUserPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = OutputUserPage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (OutputUserPage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<OutputUserPage, A::Error> {
+                let mut value = OutputUserPage::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => value.count = map.next_value()?,
+                        "total" => value.total = map.next_value()?,
+                        "results" => value.results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `RoleType` (`#/components/schemas/RoleType`).
 ///
@@ -231,8 +544,8 @@ pub type StableApiKeyInput = crate::types::CoreModelsApiKeyApiKeyInput;
 /// Schema `SyncUserInput` (`#/components/schemas/SyncUserInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct SyncUserInput {
     /// JSON key `email`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -256,11 +569,51 @@ pub struct SyncUserInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<crate::types::RoleType>,
 }
+impl<'de> ::serde::Deserialize<'de> for SyncUserInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SyncUserInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SyncUserInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SyncUserInput, A::Error> {
+                let mut value = SyncUserInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "email" => value.email = map.next_value()?,
+                        "given_name" => value.given_name = map.next_value()?,
+                        "family_name" => value.family_name = map.next_value()?,
+                        "disabled" => value.disabled = map.next_value()?,
+                        "auth0id" => value.auth0id = map.next_value()?,
+                        "revision" => value.revision = map.next_value()?,
+                        "role" => value.role = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `UserInput` (`#/components/schemas/UserInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct UserInput {
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -296,21 +649,110 @@ pub struct UserInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub central_revision: ::std::option::Option<i64>,
 }
+impl<'de> ::serde::Deserialize<'de> for UserInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = UserInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (UserInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserInput, A::Error> {
+                let mut value = UserInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "firstname" => value.firstname = map.next_value()?,
+                        "lastname" => value.lastname = map.next_value()?,
+                        "email" => value.email = map.next_value()?,
+                        "password" => value.password = map.next_value()?,
+                        "roles" => value.roles = map.next_value()?,
+                        "disabled" => value.disabled = map.next_value()?,
+                        "avatar" => value.avatar = map.next_value()?,
+                        "root" => value.root = map.next_value()?,
+                        "central_user_id" => value.central_user_id = map.next_value()?,
+                        "central_revision" => value.central_revision = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `UserJobs` (`#/components/schemas/UserJobs`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct UserJobs {
     /// JSON key `total`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total: ::std::option::Option<i64>,
     /// JSON key `jobs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub jobs: ::std::option::Option<::std::vec::Vec<crate::types::Job>>,
     /// JSON key `stats`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub stats: ::std::option::Option<crate::types::JobsByState>,
+}
+impl<'de> ::serde::Deserialize<'de> for UserJobs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = UserJobs;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (UserJobs)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserJobs, A::Error> {
+                let mut value = UserJobs::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "total" => value.total = map.next_value()?,
+                        "jobs" => value.jobs = map.next_value()?,
+                        "stats" => value.stats = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `UserJobsOutput`: another name for [`UserJobs`].
 pub type UserJobsOutput = crate::types::UserJobs;
@@ -319,20 +761,57 @@ pub type UserOutput = ::serde_json::Value;
 /// Schema `UserOutputId` (`#/components/schemas/UserOutputId`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct UserOutputId {
     /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for UserOutputId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = UserOutputId;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (UserOutputId)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserOutputId, A::Error> {
+                let mut value = UserOutputId::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `UserPreferences` (`#/components/schemas/UserPreferences`).
 pub type UserPreferences = ::serde_json::Value;
 /// Inline schema at `#/paths/~1users/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum UserOutputListOrOutputUserPage {
     /// A `Vec<UserOutput>`.
@@ -359,8 +838,8 @@ impl<'de> ::serde::Deserialize<'de> for UserOutputListOrOutputUserPage {
 /// Inline schema at `#/paths/~1users~1{userId}~1collections/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum GetUserCollectionsResponse {
     /// A `Vec<CollectionWithStats>`.
@@ -380,25 +859,25 @@ impl<'de> ::serde::Deserialize<'de> for GetUserCollectionsResponse {
             Shape::Array,
             Shape::Object(&["count", "total", "results"]),
         ];
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        for index in crate::support::candidates(&value, SHAPES) {
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    <::std::vec::Vec<
-                        crate::types::CollectionWithStats,
-                    > as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::vec::Vec<crate::types::CollectionWithStats>,
+                    >(raw.get().as_bytes())
                         .map(Self::CollectionWithStatsList)
                 }
                 1usize => {
-                    <::std::vec::Vec<
-                        crate::types::CollectionOutput,
-                    > as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<
+                        ::std::vec::Vec<crate::types::CollectionOutput>,
+                    >(raw.get().as_bytes())
                         .map(Self::CollectionOutputList)
                 }
                 2usize => {
-                    <crate::types::Page as ::serde::Deserialize>::deserialize(&value)
+                    ::serde_json::from_slice::<crate::types::Page>(raw.get().as_bytes())
                         .map(Self::Page)
                 }
                 _ => continue,

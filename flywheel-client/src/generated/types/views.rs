@@ -58,8 +58,8 @@ crate::support::string_enum_impls!(ColumnType);
 /// Schema `ContainerIdViewInputExecuteAndSave` (`#/components/schemas/ContainerIdViewInputExecuteAndSave`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ContainerIdViewInputExecuteAndSave {
     /// JSON key `viewId`.
     #[serde(rename = "viewId", skip_serializing_if = "::std::option::Option::is_none")]
@@ -86,11 +86,50 @@ pub struct ContainerIdViewInputExecuteAndSave {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
+impl<'de> ::serde::Deserialize<'de> for ContainerIdViewInputExecuteAndSave {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ContainerIdViewInputExecuteAndSave;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ContainerIdViewInputExecuteAndSave)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ContainerIdViewInputExecuteAndSave, A::Error> {
+                let mut value = ContainerIdViewInputExecuteAndSave::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "viewId" => value.view_id = map.next_value()?,
+                        "view" => value.view = map.next_value()?,
+                        "containerType" => value.container_type = map.next_value()?,
+                        "containerId" => value.container_id = map.next_value()?,
+                        "filename" => value.filename = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `ContainerModify` (`#/components/schemas/ContainerModify`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ContainerModify {
     /// JSON key `parent`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -147,11 +186,60 @@ pub struct ContainerModify {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<crate::types::Origin>,
 }
+impl<'de> ::serde::Deserialize<'de> for ContainerModify {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ContainerModify;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ContainerModify)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ContainerModify, A::Error> {
+                let mut value = ContainerModify::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "parent" => value.parent = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "columns" => value.columns = map.next_value()?,
+                        "fileSpec" => value.file_spec = map.next_value()?,
+                        "filter" => value.filter = map.next_value()?,
+                        "groupBy" => value.group_by = map.next_value()?,
+                        "includeIds" => value.include_ids = map.next_value()?,
+                        "includeLabels" => value.include_labels = map.next_value()?,
+                        "errorColumn" => value.error_column = map.next_value()?,
+                        "missingDataStrategy" => {
+                            value.missing_data_strategy = map.next_value()?;
+                        }
+                        "sort" => value.sort = map.next_value()?,
+                        "_id" => value.id = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `ContainerPipelineInput` (`#/components/schemas/ContainerPipelineInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct ContainerPipelineInput {
     /// JSON key `parent`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -208,35 +296,145 @@ pub struct ContainerPipelineInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<crate::types::Origin>,
 }
+impl<'de> ::serde::Deserialize<'de> for ContainerPipelineInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ContainerPipelineInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ContainerPipelineInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ContainerPipelineInput, A::Error> {
+                let mut value = ContainerPipelineInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "parent" => value.parent = map.next_value()?,
+                        "label" => value.label = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "columns" => value.columns = map.next_value()?,
+                        "fileSpec" => value.file_spec = map.next_value()?,
+                        "filter" => value.filter = map.next_value()?,
+                        "groupBy" => value.group_by = map.next_value()?,
+                        "includeIds" => value.include_ids = map.next_value()?,
+                        "includeLabels" => value.include_labels = map.next_value()?,
+                        "errorColumn" => value.error_column = map.next_value()?,
+                        "missingDataStrategy" => {
+                            value.missing_data_strategy = map.next_value()?;
+                        }
+                        "sort" => value.sort = map.next_value()?,
+                        "_id" => value.id = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `DataView`: another name for [`ContainerPipelineInput`].
 pub type DataView = crate::types::ContainerPipelineInput;
 /// Schema `DataViewColumnAlias` (`#/components/schemas/DataViewColumnAlias`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct DataViewColumnAlias {
     /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// JSON key `src`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub src: ::std::option::Option<::std::string::String>,
     /// JSON key `group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub group: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// JSON key `description`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
     /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub r#type: ::std::option::Option<crate::types::ColumnType>,
     /// JSON key `expr`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub expr: ::std::option::Option<::std::string::String>,
     /// JSON key `hidden`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub hidden: ::std::option::Option<bool>,
+}
+impl<'de> ::serde::Deserialize<'de> for DataViewColumnAlias {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = DataViewColumnAlias;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (DataViewColumnAlias)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DataViewColumnAlias, A::Error> {
+                let mut value = DataViewColumnAlias::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => value.name = map.next_value()?,
+                        "src" => value.src = map.next_value()?,
+                        "group" => value.group = map.next_value()?,
+                        "description" => value.description = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "expr" => value.expr = map.next_value()?,
+                        "hidden" => value.hidden = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Schema `DataViewSaveDataViewInput`: another name for [`ContainerIdViewInputExecuteAndSave`].
 pub type DataViewSaveDataViewInput = crate::types::ContainerIdViewInputExecuteAndSave;
