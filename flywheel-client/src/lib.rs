@@ -70,9 +70,14 @@
 //! # }
 //! ```
 //!
-//! Operations are grouped by tag behind Cargo features of the same name, all on by default;
-//! a crate that needs only some tags can turn the rest off
-//! (`default-features = false, features = ["projects", "files"]`) and compile less.
+//! # Cargo features
+//!
+//! - One feature per tag (`projects`, `files`, `acquisitions`, …), all on by default: the
+//!   operations of that tag and the types only they use. A crate that needs only some tags
+//!   turns the rest off (`default-features = false, features = ["projects", "files"]`) and
+//!   compiles less.
+//! - `serialize-responses` (off): derive `serde::Serialize` on the types only responses contain,
+//!   to store or forward decoded answers. Types a request can contain always serialize.
 //!
 //! # What the runtime does for every call
 //!
