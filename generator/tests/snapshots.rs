@@ -41,6 +41,7 @@ snapshot_tests! {
     header_arrays_and_keyword_names => "headers_and_keywords.yaml",
     variants_of_one_path => "variants.yaml",
     list_operations_paginate => "pagination.yaml",
+    path_parameters_fill_their_templates => "path_templates.yaml",
 }
 
 #[test]

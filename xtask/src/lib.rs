@@ -184,17 +184,38 @@ pub fn write(root: &Path, plan: &Plan) -> Result<(), GenError> {
     let manifest_path = root.join(CLIENT_MANIFEST);
     let manifest_tmp = manifest_path.with_extension("toml.new");
     fs::write(&manifest_tmp, &plan.manifest).map_err(io(&manifest_tmp))?;
-    for (target, staging, retired) in &swaps {
-        if target.exists() {
-            fs::rename(target, retired).map_err(io(target))?;
+    // Swap in: each folder by two renames, then the manifest. On a failure, what was already
+    // swapped is put back, so the tree holds either all old or all new generated code.
+    let mut swapped: Vec<&(PathBuf, PathBuf, PathBuf)> = Vec::new();
+    let mut failure = None;
+    for swap in &swaps {
+        let (target, staging, retired) = swap;
+        if target.exists()
+            && let Err(e) = fs::rename(target, retired)
+        {
+            failure = Some(GenError::Io(target.clone(), e));
+            break;
         }
         if let Err(e) = fs::rename(staging, target) {
-            // Put the previous code back before reporting.
             let _ = fs::rename(retired, target);
-            return Err(GenError::Io(target.clone(), e));
+            failure = Some(GenError::Io(target.clone(), e));
+            break;
         }
+        swapped.push(swap);
     }
-    fs::rename(&manifest_tmp, &manifest_path).map_err(io(&manifest_path))?;
+    if failure.is_none()
+        && let Err(e) = fs::rename(&manifest_tmp, &manifest_path)
+    {
+        failure = Some(GenError::Io(manifest_path.clone(), e));
+    }
+    if let Some(error) = failure {
+        for (target, staging, retired) in swapped.into_iter().rev() {
+            let _ = fs::rename(target, staging);
+            let _ = fs::rename(retired, target);
+        }
+        let _ = fs::remove_file(&manifest_tmp);
+        return Err(error);
+    }
     for (_, _, retired) in &swaps {
         if retired.exists() {
             fs::remove_dir_all(retired).map_err(io(retired))?;

@@ -71,6 +71,19 @@ pub struct RenderedFile {
     pub tokens: TokenStream,
 }
 
+/// The file of a type that several tags use, by its name's first letter, so that no file
+/// grows past a few thousand lines.
+fn common_group(name: &str) -> &'static str {
+    match name.chars().next().map(|c| c.to_ascii_uppercase()) {
+        Some('A'..='C') => "common_a_c",
+        Some('D'..='F') => "common_d_f",
+        Some('G'..='J') => "common_g_j",
+        Some('K'..='O') => "common_k_o",
+        Some('P'..='R') => "common_p_r",
+        _ => "common_s_z",
+    }
+}
+
 /// Renders every file of the generated folder.
 pub fn render(api: &Api) -> Vec<RenderedFile> {
     let mut files = Vec::new();
@@ -93,7 +106,7 @@ pub fn render(api: &Api) -> Vec<RenderedFile> {
                     .map(|t| t.module.clone())
                     .unwrap_or_default()
             }
-            _ => "common".to_owned(),
+            _ => common_group(&def.name).to_owned(),
         };
         groups
             .entry(group)
@@ -120,12 +133,17 @@ pub fn render(api: &Api) -> Vec<RenderedFile> {
     });
     files.push(RenderedFile {
         path: "types/mod.rs".into(),
-        doc: "Types of the API's schemas: one Rust type per component schema, plus the inline schemas that need a name.\n\nTypes are grouped in files by the tag whose operations use them (`common` when several do) and all re-exported here.".into(),
+        doc: "Types of the API's schemas: one Rust type per component schema, plus the inline schemas that need a name.\n\nTypes are grouped in files by the tag whose operations use them (`common_*`, by first letter, when several do) and all re-exported here.".into(),
         tokens: quote! { #(#group_decls)* },
     });
     for (group, items) in groups {
-        let doc = if group == "common" {
-            "Types used by the operations of several tags.".to_owned()
+        let doc = if let Some(range) = group.strip_prefix("common_") {
+            let (first, last) = range.split_once('_').unwrap_or((range, range));
+            format!(
+                "Types used by the operations of several tags, whose names start with {} to {}.",
+                first.to_uppercase(),
+                last.to_uppercase()
+            )
         } else {
             let tag = api
                 .tags

@@ -3,7 +3,7 @@
 
 //! Types of the API's schemas: one Rust type per component schema, plus the inline schemas that need a name.
 //!
-//! Types are grouped in files by the tag whose operations use them (`common` when several do) and all re-exported here.
+//! Types are grouped in files by the tag whose operations use them (`common_*`, by first letter, when several do) and all re-exported here.
 #[cfg(feature = "acquisitions")]
 mod acquisitions;
 #[cfg(feature = "acquisitions")]
@@ -24,8 +24,18 @@ pub use self::change_log::*;
 mod collections;
 #[cfg(feature = "collections")]
 pub use self::collections::*;
-mod common;
-pub use self::common::*;
+mod common_a_c;
+pub use self::common_a_c::*;
+mod common_d_f;
+pub use self::common_d_f::*;
+mod common_g_j;
+pub use self::common_g_j::*;
+mod common_k_o;
+pub use self::common_k_o::*;
+mod common_p_r;
+pub use self::common_p_r::*;
+mod common_s_z;
+pub use self::common_s_z::*;
 #[cfg(feature = "config")]
 mod config;
 #[cfg(feature = "config")]
