@@ -95,8 +95,13 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
 }
 
 /// Per-call overrides of the client settings, passed with
-/// [`OperationRequest::options`]. Unset fields keep the client's value (see
-/// [`ClientBuilder`](crate::ClientBuilder) for defaults).
+/// [`OperationRequest::options`] (and the `.options(...)` setter of every generated builder).
+/// Unset fields keep the client's value (see [`ClientBuilder`](crate::ClientBuilder) for
+/// defaults).
+///
+/// The connect timeout is client-wide only ([`ClientBuilder::connect_timeout`](crate::ClientBuilder::connect_timeout)):
+/// connections are pooled and shared by calls, and `reqwest` sets it per client. A call that
+/// must give up sooner sets [`timeout`](Self::timeout), which covers connecting too.
 ///
 /// ```
 /// use std::time::Duration;

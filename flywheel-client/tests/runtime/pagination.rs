@@ -247,3 +247,35 @@ async fn a_page_of_the_wrong_shape_is_a_decode_error() {
             .contains("no `results` array")
     );
 }
+
+#[tokio::test]
+async fn a_generated_list_operation_streams_typed_items_through_every_page() {
+    let server = MockServer::start().await;
+    page_after(&server, None, sessions(&["a1", "a2"])).await;
+    page_after(
+        &server,
+        Some("a2"),
+        json!({"count": 1, "total": 3, "results": sessions(&["b1"])}),
+    )
+    .await;
+    page_after(&server, Some("b1"), json!([])).await;
+
+    let client = client_for(&server);
+    // `get_all_sessions` answers a list or a page envelope; the stream yields the sessions.
+    let mut stream = client.get_all_sessions().filter("label=x").into_stream();
+    let mut labels = Vec::new();
+    while let Some(session) = stream.next().await {
+        let session: flywheel_client::types::SessionListOutput = session.unwrap();
+        labels.push(session.label.unwrap_or_default());
+    }
+    assert_eq!(labels, ["session a1", "session a2", "session b1"]);
+    assert_eq!(stream.cursor().after_id(), Some("b1"));
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 3);
+    assert!(
+        requests
+            .iter()
+            .all(|r| query_of(r).contains("filter=label%3Dx")),
+        "filters are kept on every page"
+    );
+}
