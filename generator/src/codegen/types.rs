@@ -90,7 +90,7 @@ fn type_doc(def: &TypeDef) -> String {
     let mut doc = docs::lead(def.description.as_deref());
     let source = match (&def.schema_name, &def.kind) {
         (Some(schema), TypeKind::Alias(TypeRef::Named(target))) => {
-            format!("Schema `{schema}`: another name for [`{target}`].")
+            format!("Schema `{schema}`: another name for [`{target}`](crate::types::{target}).")
         }
         (Some(schema), _) => format!("Schema `{schema}` (`{}`).", def.pointer),
         (None, _) => format!("Inline schema at `{}`.", def.pointer),

@@ -160,9 +160,9 @@ impl<'de> ::serde::Deserialize<'de> for BatchJobAnalysisInput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `BatchProposal`: another name for [`ClassicBatchProposalOutput`].
+/// Schema `BatchProposal`: another name for [`ClassicBatchProposalOutput`](crate::types::ClassicBatchProposalOutput).
 pub type BatchProposal = crate::types::ClassicBatchProposalOutput;
-/// Schema `BatchProposalInput`: another name for [`ClassicBatchProposalInput`].
+/// Schema `BatchProposalInput`: another name for [`ClassicBatchProposalInput`](crate::types::ClassicBatchProposalInput).
 pub type BatchProposalInput = crate::types::ClassicBatchProposalInput;
 /// Schema `CancelledBatchOutput` (`#/components/schemas/CancelledBatchOutput`).
 ///

@@ -307,10 +307,10 @@ impl ::std::convert::From<&str> for Accumulator {
 }
 #[cfg(any(feature = "containers", feature = "views"))]
 crate::support::string_enum_impls!(Accumulator);
-/// Schema `Acquisition`: another name for [`AcquisitionOutput`].
+/// Schema `Acquisition`: another name for [`AcquisitionOutput`](crate::types::AcquisitionOutput).
 #[cfg(any(feature = "acquisitions", feature = "batch", feature = "containers"))]
 pub type Acquisition = crate::types::AcquisitionOutput;
-/// Schema `AcquisitionContainerOutput`: another name for [`AcquisitionOutput`].
+/// Schema `AcquisitionContainerOutput`: another name for [`AcquisitionOutput`](crate::types::AcquisitionOutput).
 #[cfg(any(feature = "acquisitions", feature = "batch", feature = "containers"))]
 pub type AcquisitionContainerOutput = crate::types::AcquisitionOutput;
 /// Schema `AcquisitionListOutput` (`#/components/schemas/AcquisitionListOutput`).
@@ -532,7 +532,7 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `AcquisitionNode`: another name for [`AcquisitionOutput`].
+/// Schema `AcquisitionNode`: another name for [`AcquisitionOutput`](crate::types::AcquisitionOutput).
 #[cfg(any(feature = "acquisitions", feature = "batch", feature = "containers"))]
 pub type AcquisitionNode = crate::types::AcquisitionOutput;
 /// Schema `AcquisitionOutput` (`#/components/schemas/AcquisitionOutput`).
@@ -1312,7 +1312,7 @@ impl<'de> ::serde::Deserialize<'de> for AdhocAnalysisInput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `Analysis`: another name for [`AnalysisOutput`].
+/// Schema `Analysis`: another name for [`AnalysisOutput`](crate::types::AnalysisOutput).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1327,7 +1327,7 @@ impl<'de> ::serde::Deserialize<'de> for AdhocAnalysisInput {
     )
 )]
 pub type Analysis = crate::types::AnalysisOutput;
-/// Schema `AnalysisContainerOutput`: another name for [`AnalysisOutput`].
+/// Schema `AnalysisContainerOutput`: another name for [`AnalysisOutput`](crate::types::AnalysisOutput).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1825,7 +1825,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisModifyInput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `AnalysisNode`: another name for [`AnalysisOutput`].
+/// Schema `AnalysisNode`: another name for [`AnalysisOutput`](crate::types::AnalysisOutput).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2363,7 +2363,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisParents {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `AnalysisUpdate`: another name for [`AnalysisModifyInput`].
+/// Schema `AnalysisUpdate`: another name for [`AnalysisModifyInput`](crate::types::AnalysisModifyInput).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3086,10 +3086,10 @@ impl ::std::convert::From<&str> for Cohort {
     )
 )]
 crate::support::string_enum_impls!(Cohort);
-/// Schema `Collection`: another name for [`CollectionOutput`].
+/// Schema `Collection`: another name for [`CollectionOutput`](crate::types::CollectionOutput).
 #[cfg(any(feature = "collections", feature = "containers", feature = "users"))]
 pub type Collection = crate::types::CollectionOutput;
-/// Schema `CollectionContainerOutput`: another name for [`CollectionOutput`].
+/// Schema `CollectionContainerOutput`: another name for [`CollectionOutput`](crate::types::CollectionOutput).
 #[cfg(any(feature = "collections", feature = "containers", feature = "users"))]
 pub type CollectionContainerOutput = crate::types::CollectionOutput;
 /// Schema `CollectionOutput` (`#/components/schemas/CollectionOutput`).
@@ -3506,7 +3506,7 @@ impl<'de> ::serde::Deserialize<'de> for Column {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `CommonDeletedCount`: another name for [`DeletedResult`].
+/// Schema `CommonDeletedCount`: another name for [`DeletedResult`](crate::types::DeletedResult).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3526,7 +3526,7 @@ impl<'de> ::serde::Deserialize<'de> for Column {
     )
 )]
 pub type CommonDeletedCount = crate::types::DeletedResult;
-/// Schema `CommonEditions`: another name for [`Edition`].
+/// Schema `CommonEditions`: another name for [`Edition`](crate::types::Edition).
 #[cfg(
     any(
         feature = "containers",
@@ -3536,7 +3536,7 @@ pub type CommonDeletedCount = crate::types::DeletedResult;
     )
 )]
 pub type CommonEditions = crate::types::Edition;
-/// Schema `CommonJoinOrigins`: another name for [`JoinOrigins`].
+/// Schema `CommonJoinOrigins`: another name for [`JoinOrigins`](crate::types::JoinOrigins).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3552,7 +3552,7 @@ pub type CommonEditions = crate::types::Edition;
     )
 )]
 pub type CommonJoinOrigins = crate::types::JoinOrigins;
-/// Schema `CommonModifiedCount`: another name for [`ModifiedResult`].
+/// Schema `CommonModifiedCount`: another name for [`ModifiedResult`](crate::types::ModifiedResult).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3719,7 +3719,7 @@ impl ::std::convert::From<&str> for ContainerDeleteReason {
     )
 )]
 crate::support::string_enum_impls!(ContainerDeleteReason);
-/// Schema `ContainerNewOutput`: another name for [`InsertedId`].
+/// Schema `ContainerNewOutput`: another name for [`InsertedId`](crate::types::InsertedId).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3735,7 +3735,7 @@ crate::support::string_enum_impls!(ContainerDeleteReason);
     )
 )]
 pub type ContainerNewOutput = crate::types::InsertedId;
-/// Schema `ContainerProjectParents`: another name for [`ProjectParents`].
+/// Schema `ContainerProjectParents`: another name for [`ProjectParents`](crate::types::ProjectParents).
 #[cfg(
     any(
         feature = "containers",
@@ -3832,7 +3832,7 @@ impl<'de> ::serde::Deserialize<'de> for ContainerReference {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `ContainerSessionParents`: another name for [`SessionParents`].
+/// Schema `ContainerSessionParents`: another name for [`SessionParents`](crate::types::SessionParents).
 #[cfg(
     any(
         feature = "batch",
@@ -3846,7 +3846,7 @@ impl<'de> ::serde::Deserialize<'de> for ContainerReference {
     )
 )]
 pub type ContainerSessionParents = crate::types::SessionParents;
-/// Schema `ContainerSubjectParents`: another name for [`SubjectParents`].
+/// Schema `ContainerSubjectParents`: another name for [`SubjectParents`](crate::types::SubjectParents).
 #[cfg(
     any(
         feature = "batch",

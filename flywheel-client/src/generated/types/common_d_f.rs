@@ -490,7 +490,7 @@ impl<'de> ::serde::Deserialize<'de> for DataViewNameFilterSpec {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `DataViewOutput`: another name for [`ViewOutput`].
+/// Schema `DataViewOutput`: another name for [`ViewOutput`](crate::types::ViewOutput).
 #[cfg(any(feature = "containers", feature = "views"))]
 pub type DataViewOutput = crate::types::ViewOutput;
 /// Schema `DataViewZipFilterSpec` (`#/components/schemas/DataViewZipFilterSpec`).
@@ -2967,7 +2967,7 @@ impl<'de> ::serde::Deserialize<'de> for FileVersionCopyOf {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `FileZipEntry`: another name for [`ZipfileMemberInfo`].
+/// Schema `FileZipEntry`: another name for [`ZipfileMemberInfo`](crate::types::ZipfileMemberInfo).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2981,7 +2981,7 @@ impl<'de> ::serde::Deserialize<'de> for FileVersionCopyOf {
     )
 )]
 pub type FileZipEntry = crate::types::ZipfileMemberInfo;
-/// Schema `FileZipInfo`: another name for [`ZipfileInfo`].
+/// Schema `FileZipInfo`: another name for [`ZipfileInfo`](crate::types::ZipfileInfo).
 #[cfg(
     any(
         feature = "acquisitions",

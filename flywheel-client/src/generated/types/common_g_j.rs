@@ -436,7 +436,7 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleModifyInput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `Group`: another name for [`GroupOutput`].
+/// Schema `Group`: another name for [`GroupOutput`](crate::types::GroupOutput).
 #[cfg(
     any(
         feature = "containers",
@@ -492,7 +492,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupBy {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `GroupContainerOutput`: another name for [`GroupOutput`].
+/// Schema `GroupContainerOutput`: another name for [`GroupOutput`](crate::types::GroupOutput).
 #[cfg(
     any(
         feature = "containers",
@@ -502,7 +502,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupBy {
     )
 )]
 pub type GroupContainerOutput = crate::types::GroupOutput;
-/// Schema `GroupNode`: another name for [`GroupOutput`].
+/// Schema `GroupNode`: another name for [`GroupOutput`](crate::types::GroupOutput).
 #[cfg(
     any(
         feature = "containers",
@@ -955,7 +955,7 @@ impl<'de> ::serde::Deserialize<'de> for Info {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `InlineResponse2005`: another name for [`ModifiedResult`].
+/// Schema `InlineResponse2005`: another name for [`ModifiedResult`](crate::types::ModifiedResult).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1477,7 +1477,7 @@ impl<'de> ::serde::Deserialize<'de> for JobAnalysisInput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `JobAskState`: another name for [`JobState`].
+/// Schema `JobAskState`: another name for [`JobState`](crate::types::JobState).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1497,7 +1497,7 @@ pub type JobAskState = crate::types::JobState;
 /// Schema `JobConfig` (`#/components/schemas/JobConfig`).
 #[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
 pub type JobConfig = ::serde_json::Value;
-/// Schema `JobConfigOutput`: another name for [`JobOutputConfig`].
+/// Schema `JobConfigOutput`: another name for [`JobOutputConfig`](crate::types::JobOutputConfig).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1513,7 +1513,7 @@ pub type JobConfig = ::serde_json::Value;
     )
 )]
 pub type JobConfigOutput = crate::types::JobOutputConfig;
-/// Schema `JobContainerDetail`: another name for [`JobDetailContainer`].
+/// Schema `JobContainerDetail`: another name for [`JobDetailContainer`](crate::types::JobDetailContainer).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2484,7 +2484,7 @@ impl<'de> ::serde::Deserialize<'de> for JobInputsItem {
 /// Schema `JobInputsObject` (`#/components/schemas/JobInputsObject`).
 #[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
 pub type JobInputsObject = ::serde_json::Value;
-/// Schema `JobListEntry`: another name for [`JobListOutput`].
+/// Schema `JobListEntry`: another name for [`JobListOutput`](crate::types::JobListOutput).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3907,10 +3907,10 @@ impl ::std::convert::From<&str> for JobState {
     )
 )]
 crate::support::string_enum_impls!(JobState);
-/// Schema `JobStateCounts`: another name for [`JobsByState`].
+/// Schema `JobStateCounts`: another name for [`JobsByState`](crate::types::JobsByState).
 #[cfg(any(feature = "jobs", feature = "users"))]
 pub type JobStateCounts = crate::types::JobsByState;
-/// Schema `JobStatsByState`: another name for [`JobsByState`].
+/// Schema `JobStatsByState`: another name for [`JobsByState`](crate::types::JobsByState).
 #[cfg(any(feature = "jobs", feature = "users"))]
 pub type JobStatsByState = crate::types::JobsByState;
 /// Schema `JobTransitionTimes` (`#/components/schemas/JobTransitionTimes`).
@@ -4556,7 +4556,7 @@ impl<'de> ::serde::Deserialize<'de> for JupyterhubWorkspace {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `JupyterlabServerOrigin`: another name for [`Origin`].
+/// Schema `JupyterlabServerOrigin`: another name for [`Origin`](crate::types::Origin).
 #[cfg(
     any(
         feature = "acquisitions",

@@ -103,7 +103,7 @@ impl<'de> ::serde::Deserialize<'de> for Page {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `PermissionAccessPermission`: another name for [`AccessPermission`].
+/// Schema `PermissionAccessPermission`: another name for [`AccessPermission`](crate::types::AccessPermission).
 #[cfg(
     any(
         feature = "collections",
@@ -114,7 +114,7 @@ impl<'de> ::serde::Deserialize<'de> for Page {
     )
 )]
 pub type PermissionAccessPermission = crate::types::AccessPermission;
-/// Schema `Project`: another name for [`ProjectOutput`].
+/// Schema `Project`: another name for [`ProjectOutput`](crate::types::ProjectOutput).
 #[cfg(any(feature = "containers", feature = "projects"))]
 pub type Project = crate::types::ProjectOutput;
 /// Schema `ProjectContact` (`#/components/schemas/ProjectContact`).
@@ -181,7 +181,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectContact {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `ProjectContainerOutput`: another name for [`ProjectOutput`].
+/// Schema `ProjectContainerOutput`: another name for [`ProjectOutput`](crate::types::ProjectOutput).
 #[cfg(any(feature = "containers", feature = "projects"))]
 pub type ProjectContainerOutput = crate::types::ProjectOutput;
 /// Schema `ProjectCopyStatus` (`#/components/schemas/ProjectCopyStatus`).
@@ -753,7 +753,7 @@ impl ::std::convert::From<&str> for ProjectLockingReason {
     )
 )]
 crate::support::string_enum_impls!(ProjectLockingReason);
-/// Schema `ProjectNode`: another name for [`ProjectOutput`].
+/// Schema `ProjectNode`: another name for [`ProjectOutput`](crate::types::ProjectOutput).
 #[cfg(any(feature = "containers", feature = "projects"))]
 pub type ProjectNode = crate::types::ProjectOutput;
 /// Schema `ProjectOutput` (`#/components/schemas/ProjectOutput`).
@@ -1425,7 +1425,7 @@ impl ::std::convert::From<&str> for ProjectShareLevel {
     )
 )]
 crate::support::string_enum_impls!(ProjectShareLevel);
-/// Schema `ProjectSharingSettingsProjectContact`: another name for [`ProjectContact`].
+/// Schema `ProjectSharingSettingsProjectContact`: another name for [`ProjectContact`](crate::types::ProjectContact).
 #[cfg(
     any(
         feature = "containers",
@@ -1435,7 +1435,7 @@ crate::support::string_enum_impls!(ProjectShareLevel);
     )
 )]
 pub type ProjectSharingSettingsProjectContact = crate::types::ProjectContact;
-/// Schema `ProjectSharingSettingsProjectInstitution`: another name for [`ProjectInstitution`].
+/// Schema `ProjectSharingSettingsProjectInstitution`: another name for [`ProjectInstitution`](crate::types::ProjectInstitution).
 #[cfg(
     any(
         feature = "containers",
@@ -1445,7 +1445,7 @@ pub type ProjectSharingSettingsProjectContact = crate::types::ProjectContact;
     )
 )]
 pub type ProjectSharingSettingsProjectInstitution = crate::types::ProjectInstitution;
-/// Schema `ProjectSharingSettingsProjectSettingsOutput`: another name for [`ProjectSettingsOutput`].
+/// Schema `ProjectSharingSettingsProjectSettingsOutput`: another name for [`ProjectSettingsOutput`](crate::types::ProjectSettingsOutput).
 #[cfg(
     any(
         feature = "containers",
@@ -1455,7 +1455,7 @@ pub type ProjectSharingSettingsProjectInstitution = crate::types::ProjectInstitu
     )
 )]
 pub type ProjectSharingSettingsProjectSettingsOutput = crate::types::ProjectSettingsOutput;
-/// Schema `ProjectSharingSettingsProjectSettingsSharing`: another name for [`ProjectSettingsSharing`].
+/// Schema `ProjectSharingSettingsProjectSettingsSharing`: another name for [`ProjectSettingsSharing`](crate::types::ProjectSettingsSharing).
 #[cfg(
     any(
         feature = "containers",

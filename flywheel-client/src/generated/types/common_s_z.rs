@@ -2,10 +2,10 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Types used by the operations of several tags, whose names start with S to Z.
-/// Schema `Session`: another name for [`SessionOutput`].
+/// Schema `Session`: another name for [`SessionOutput`](crate::types::SessionOutput).
 #[cfg(any(feature = "batch", feature = "containers", feature = "sessions"))]
 pub type Session = crate::types::SessionOutput;
-/// Schema `SessionContainerOutput`: another name for [`SessionOutput`].
+/// Schema `SessionContainerOutput`: another name for [`SessionOutput`](crate::types::SessionOutput).
 #[cfg(any(feature = "batch", feature = "containers", feature = "sessions"))]
 pub type SessionContainerOutput = crate::types::SessionOutput;
 /// Schema `SessionListOutput` (`#/components/schemas/SessionListOutput`).
@@ -266,7 +266,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionListOutput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `SessionNode`: another name for [`SessionOutput`].
+/// Schema `SessionNode`: another name for [`SessionOutput`](crate::types::SessionOutput).
 #[cfg(any(feature = "batch", feature = "containers", feature = "sessions"))]
 pub type SessionNode = crate::types::SessionOutput;
 /// Schema `SessionOutput` (`#/components/schemas/SessionOutput`).
@@ -664,7 +664,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionTemplateOptions {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `Subject`: another name for [`SubjectOutput`].
+/// Schema `Subject`: another name for [`SubjectOutput`](crate::types::SubjectOutput).
 #[cfg(
     any(
         feature = "batch",
@@ -674,7 +674,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionTemplateOptions {
     )
 )]
 pub type Subject = crate::types::SubjectOutput;
-/// Schema `SubjectContainerOutput`: another name for [`SubjectOutput`].
+/// Schema `SubjectContainerOutput`: another name for [`SubjectOutput`](crate::types::SubjectOutput).
 #[cfg(
     any(
         feature = "batch",
@@ -684,7 +684,7 @@ pub type Subject = crate::types::SubjectOutput;
     )
 )]
 pub type SubjectContainerOutput = crate::types::SubjectOutput;
-/// Schema `SubjectNode`: another name for [`SubjectOutput`].
+/// Schema `SubjectNode`: another name for [`SubjectOutput`](crate::types::SubjectOutput).
 #[cfg(
     any(
         feature = "batch",

@@ -1345,7 +1345,7 @@ impl<'de> ::serde::Deserialize<'de> for Version {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `VersionOutput`: another name for [`Version`].
+/// Schema `VersionOutput`: another name for [`Version`](crate::types::Version).
 pub type VersionOutput = crate::types::Version;
 /// Schema `WorkInProgressFeatures` (`#/components/schemas/WorkInProgressFeatures`).
 pub type WorkInProgressFeatures = ::serde_json::Value;

@@ -1454,7 +1454,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchStatus {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `SearchStructuredSearchQuery`: another name for [`StructuredQuery`].
+/// Schema `SearchStructuredSearchQuery`: another name for [`StructuredQuery`](crate::types::StructuredQuery).
 pub type SearchStructuredSearchQuery = crate::types::StructuredQuery;
 /// Schema `SearchSubjectResponse` (`#/components/schemas/SearchSubjectResponse`).
 ///

@@ -50,7 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyInputWithOptionalLabel {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `BodyRegenerateKeyApiDevicesDeviceIdKeyPost`: another name for [`ApiKeyInputWithOptionalLabel`].
+/// Schema `BodyRegenerateKeyApiDevicesDeviceIdKeyPost`: another name for [`ApiKeyInputWithOptionalLabel`](crate::types::ApiKeyInputWithOptionalLabel).
 pub type BodyRegenerateKeyApiDevicesDeviceIdKeyPost = crate::types::ApiKeyInputWithOptionalLabel;
 /// Schema `DeviceAdminUpdate` (`#/components/schemas/DeviceAdminUpdate`).
 ///

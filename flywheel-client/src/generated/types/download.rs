@@ -293,7 +293,7 @@ impl ::std::convert::From<&str> for DownloadFormat {
     }
 }
 crate::support::string_enum_impls!(DownloadFormat);
-/// Schema `DownloadInput`: another name for [`Download`].
+/// Schema `DownloadInput`: another name for [`Download`](crate::types::Download).
 pub type DownloadInput = crate::types::Download;
 /// Schema `DownloadNode` (`#/components/schemas/DownloadNode`).
 ///

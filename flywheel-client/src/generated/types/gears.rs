@@ -230,7 +230,7 @@ impl<'de> ::serde::Deserialize<'de> for GearContextInput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `GearContextLookup`: another name for [`GearContextValueOutput`].
+/// Schema `GearContextLookup`: another name for [`GearContextValueOutput`](crate::types::GearContextValueOutput).
 pub type GearContextLookup = crate::types::GearContextValueOutput;
 /// Schema `GearContextValueOutput` (`#/components/schemas/GearContextValueOutput`).
 ///
@@ -354,7 +354,7 @@ impl<'de> ::serde::Deserialize<'de> for GearContextValueOutputUnfound {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `GearDoc`: another name for [`GearDocument`].
+/// Schema `GearDoc`: another name for [`GearDocument`](crate::types::GearDocument).
 pub type GearDoc = crate::types::GearDocument;
 /// Schema `GearDocument` (`#/components/schemas/GearDocument`).
 ///
@@ -1076,7 +1076,7 @@ impl ::std::convert::From<&str> for GearPermissionsType {
     }
 }
 crate::support::string_enum_impls!(GearPermissionsType);
-/// Schema `GearReturnTicket`: another name for [`GearTicketOutput`].
+/// Schema `GearReturnTicket`: another name for [`GearTicketOutput`](crate::types::GearTicketOutput).
 pub type GearReturnTicket = crate::types::GearTicketOutput;
 /// Schema `GearSaveSubmission` (`#/components/schemas/GearSaveSubmission`).
 ///

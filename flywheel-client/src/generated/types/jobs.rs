@@ -1205,7 +1205,7 @@ impl<'de> ::serde::Deserialize<'de> for JobAskResponseJob {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `JobAskReturn`: another name for [`JobAskReturnCriteria`].
+/// Schema `JobAskReturn`: another name for [`JobAskReturnCriteria`](crate::types::JobAskReturnCriteria).
 pub type JobAskReturn = crate::types::JobAskReturnCriteria;
 /// Schema `JobAskReturnCriteria` (`#/components/schemas/JobAskReturnCriteria`).
 ///
@@ -1362,9 +1362,9 @@ impl<'de> ::serde::Deserialize<'de> for JobComplete {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `JobCompletionInput`: another name for [`JobComplete`].
+/// Schema `JobCompletionInput`: another name for [`JobComplete`](crate::types::JobComplete).
 pub type JobCompletionInput = crate::types::JobComplete;
-/// Schema `JobCompletionTicket`: another name for [`JobTicketOutput`].
+/// Schema `JobCompletionTicket`: another name for [`JobTicketOutput`](crate::types::JobTicketOutput).
 pub type JobCompletionTicket = crate::types::JobTicketOutput;
 /// Schema `JobConfigInput` (`#/components/schemas/JobConfigInput`).
 ///
@@ -1435,7 +1435,7 @@ impl<'de> ::serde::Deserialize<'de> for JobConfigInput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `JobConfigInputs`: another name for [`JobConfigInput`].
+/// Schema `JobConfigInputs`: another name for [`JobConfigInput`](crate::types::JobConfigInput).
 pub type JobConfigInputs = crate::types::JobConfigInput;
 /// Schema `JobDetail` (`#/components/schemas/JobDetail`).
 ///
@@ -1753,7 +1753,7 @@ impl<'de> ::serde::Deserialize<'de> for JobDetailFileEntry {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `JobGearMatch`: another name for [`JobConfigInput`].
+/// Schema `JobGearMatch`: another name for [`JobConfigInput`](crate::types::JobConfigInput).
 pub type JobGearMatch = crate::types::JobConfigInput;
 /// Schema `JobLog` (`#/components/schemas/JobLog`).
 ///
@@ -1953,7 +1953,7 @@ impl<'de> ::serde::Deserialize<'de> for JobPriorityUpdate {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `JobProfileInput`: another name for [`InputJobProfile`].
+/// Schema `JobProfileInput`: another name for [`InputJobProfile`](crate::types::InputJobProfile).
 pub type JobProfileInput = crate::types::InputJobProfile;
 /// Schema `JobTicketOutput` (`#/components/schemas/JobTicketOutput`).
 ///

@@ -64,7 +64,7 @@ impl<'de> ::serde::Deserialize<'de> for JupyterlabServerModify {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `JupyterlabServerOutput`: another name for [`JupyterlabServerResponse`].
+/// Schema `JupyterlabServerOutput`: another name for [`JupyterlabServerResponse`](crate::types::JupyterlabServerResponse).
 pub type JupyterlabServerOutput = crate::types::JupyterlabServerResponse;
 /// Schema `JupyterlabServerResponse` (`#/components/schemas/JupyterlabServerResponse`).
 ///
@@ -178,7 +178,7 @@ impl<'de> ::serde::Deserialize<'de> for JupyterlabServerResponse {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `JupyterlabServerUpdate`: another name for [`JupyterlabServerModify`].
+/// Schema `JupyterlabServerUpdate`: another name for [`JupyterlabServerModify`](crate::types::JupyterlabServerModify).
 pub type JupyterlabServerUpdate = crate::types::JupyterlabServerModify;
 /// Schema `ServerState` (`#/components/schemas/ServerState`).
 ///

@@ -262,7 +262,7 @@ impl<'de> ::serde::Deserialize<'de> for CatalogListOutput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `CommonProjectSettings`: another name for [`ProjectSettingsInput`].
+/// Schema `CommonProjectSettings`: another name for [`ProjectSettingsInput`](crate::types::ProjectSettingsInput).
 pub type CommonProjectSettings = crate::types::ProjectSettingsInput;
 /// Schema `GearRuleOutput` (`#/components/schemas/GearRuleOutput`).
 ///
@@ -439,11 +439,11 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleOutput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `ProjectAcquisitionUpsertInput`: another name for [`AcquisitionUpsertInput`].
+/// Schema `ProjectAcquisitionUpsertInput`: another name for [`AcquisitionUpsertInput`](crate::types::AcquisitionUpsertInput).
 pub type ProjectAcquisitionUpsertInput = crate::types::AcquisitionUpsertInput;
-/// Schema `ProjectAcquisitionUpsertOutput`: another name for [`AcquisitionUpsertOutput`].
+/// Schema `ProjectAcquisitionUpsertOutput`: another name for [`AcquisitionUpsertOutput`](crate::types::AcquisitionUpsertOutput).
 pub type ProjectAcquisitionUpsertOutput = crate::types::AcquisitionUpsertOutput;
-/// Schema `ProjectCatalogListOutput`: another name for [`CatalogListOutput`].
+/// Schema `ProjectCatalogListOutput`: another name for [`CatalogListOutput`](crate::types::CatalogListOutput).
 pub type ProjectCatalogListOutput = crate::types::CatalogListOutput;
 /// Schema `ProjectCopyFilter` (`#/components/schemas/ProjectCopyFilter`).
 ///
@@ -745,9 +745,9 @@ impl<'de> ::serde::Deserialize<'de> for ProjectHierarchyOutput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `ProjectHierarchyUpsertInput`: another name for [`ProjectHierarchyInput`].
+/// Schema `ProjectHierarchyUpsertInput`: another name for [`ProjectHierarchyInput`](crate::types::ProjectHierarchyInput).
 pub type ProjectHierarchyUpsertInput = crate::types::ProjectHierarchyInput;
-/// Schema `ProjectHierarchyUpsertOutput`: another name for [`ProjectHierarchyOutput`].
+/// Schema `ProjectHierarchyUpsertOutput`: another name for [`ProjectHierarchyOutput`](crate::types::ProjectHierarchyOutput).
 pub type ProjectHierarchyUpsertOutput = crate::types::ProjectHierarchyOutput;
 /// Schema `ProjectInput` (`#/components/schemas/ProjectInput`).
 ///
@@ -909,9 +909,9 @@ impl<'de> ::serde::Deserialize<'de> for ProjectModify {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `ProjectSessionUpsertInput`: another name for [`SessionUpsertInput`].
+/// Schema `ProjectSessionUpsertInput`: another name for [`SessionUpsertInput`](crate::types::SessionUpsertInput).
 pub type ProjectSessionUpsertInput = crate::types::SessionUpsertInput;
-/// Schema `ProjectSessionUpsertOutput`: another name for [`SessionUpsertOutput`].
+/// Schema `ProjectSessionUpsertOutput`: another name for [`SessionUpsertOutput`](crate::types::SessionUpsertOutput).
 pub type ProjectSessionUpsertOutput = crate::types::SessionUpsertOutput;
 /// Schema `ProjectSettingsInput` (`#/components/schemas/ProjectSettingsInput`).
 ///
@@ -1112,13 +1112,13 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsWorkspacesInput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `ProjectSharingSettingsProjectSettingsInput`: another name for [`ProjectSettingsInput`].
+/// Schema `ProjectSharingSettingsProjectSettingsInput`: another name for [`ProjectSettingsInput`](crate::types::ProjectSettingsInput).
 pub type ProjectSharingSettingsProjectSettingsInput = crate::types::ProjectSettingsInput;
-/// Schema `ProjectSharingSettingsProjectSettingsSharingInput`: another name for [`ProjectSettingsSharingInput`].
+/// Schema `ProjectSharingSettingsProjectSettingsSharingInput`: another name for [`ProjectSettingsSharingInput`](crate::types::ProjectSettingsSharingInput).
 pub type ProjectSharingSettingsProjectSettingsSharingInput = crate::types::ProjectSettingsSharingInput;
-/// Schema `ProjectSubjectUpsertInput`: another name for [`SubjectUpsertInput`].
+/// Schema `ProjectSubjectUpsertInput`: another name for [`SubjectUpsertInput`](crate::types::SubjectUpsertInput).
 pub type ProjectSubjectUpsertInput = crate::types::SubjectUpsertInput;
-/// Schema `ProjectSubjectUpsertOutput`: another name for [`SubjectUpsertOutput`].
+/// Schema `ProjectSubjectUpsertOutput`: another name for [`SubjectUpsertOutput`](crate::types::SubjectUpsertOutput).
 pub type ProjectSubjectUpsertOutput = crate::types::SubjectUpsertOutput;
 /// Schema `ProjectTemplateInput` (`#/components/schemas/ProjectTemplateInput`).
 ///

@@ -1141,7 +1141,7 @@ impl<'de> ::serde::Deserialize<'de> for ReportAvailabilityList {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `ReportProject`: another name for [`ProjectReportList`].
+/// Schema `ReportProject`: another name for [`ProjectReportList`](crate::types::ProjectReportList).
 pub type ReportProject = crate::types::ProjectReportList;
 /// Schema `ReportTimePeriod` (`#/components/schemas/ReportTimePeriod`).
 ///
@@ -1371,7 +1371,7 @@ impl<'de> ::serde::Deserialize<'de> for ReportUsage {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `ReportUsageEntry`: another name for [`ReportUsage`].
+/// Schema `ReportUsageEntry`: another name for [`ReportUsage`](crate::types::ReportUsage).
 pub type ReportUsageEntry = crate::types::ReportUsage;
 /// Schema `SiteReport` (`#/components/schemas/SiteReport`).
 ///

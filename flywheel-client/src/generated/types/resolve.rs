@@ -100,7 +100,7 @@ impl<'de> ::serde::Deserialize<'de> for ResolveOutput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `ResolverInput`: another name for [`ResolveInput`].
+/// Schema `ResolverInput`: another name for [`ResolveInput`](crate::types::ResolveInput).
 pub type ResolverInput = crate::types::ResolveInput;
 /// Schema `ResolverNode` (`#/components/schemas/ResolverNode`).
 ///
@@ -149,5 +149,5 @@ impl<'de> ::serde::Deserialize<'de> for ResolverNode {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `ResolverOutput`: another name for [`ResolveOutput`].
+/// Schema `ResolverOutput`: another name for [`ResolveOutput`](crate::types::ResolveOutput).
 pub type ResolverOutput = crate::types::ResolveOutput;

@@ -622,7 +622,7 @@ impl<'de> ::serde::Deserialize<'de> for IngressUpdateProvider {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `ProviderInput`: another name for [`IngressProvider`].
+/// Schema `ProviderInput`: another name for [`IngressProvider`](crate::types::IngressProvider).
 pub type ProviderInput = crate::types::IngressProvider;
 /// Schema `SiteSettings` (`#/components/schemas/SiteSettings`).
 ///

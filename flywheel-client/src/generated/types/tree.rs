@@ -253,7 +253,7 @@ impl<'de> ::serde::Deserialize<'de> for TreeGraphNode {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `TreeRequest`: another name for [`GraphFilter`].
+/// Schema `TreeRequest`: another name for [`GraphFilter`](crate::types::GraphFilter).
 pub type TreeRequest = crate::types::GraphFilter;
 /// Inline schema at `#/paths/~1tree/post/responses/200/content/application~1json/schema`.
 ///

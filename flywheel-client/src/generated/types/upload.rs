@@ -364,9 +364,9 @@ impl<'de> ::serde::Deserialize<'de> for SignedUrlUploadOutput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `UploadCompleteS3MultipartInput`: another name for [`CompleteS3MultipartUploadInput`].
+/// Schema `UploadCompleteS3MultipartInput`: another name for [`CompleteS3MultipartUploadInput`](crate::types::CompleteS3MultipartUploadInput).
 pub type UploadCompleteS3MultipartInput = crate::types::CompleteS3MultipartUploadInput;
-/// Schema `UploadCompleteS3MultipartOutput`: another name for [`CompleteMultipartUploadOutput`].
+/// Schema `UploadCompleteS3MultipartOutput`: another name for [`CompleteMultipartUploadOutput`](crate::types::CompleteMultipartUploadOutput).
 pub type UploadCompleteS3MultipartOutput = crate::types::CompleteMultipartUploadOutput;
 /// Inline schema at `#/paths/~1upload~1label/post/responses/200/content/application~1json/schema`.
 ///

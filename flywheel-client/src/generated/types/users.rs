@@ -539,7 +539,7 @@ impl ::std::convert::From<&str> for RoleType {
     }
 }
 crate::support::string_enum_impls!(RoleType);
-/// Schema `StableApiKeyInput`: another name for [`CoreModelsApiKeyApiKeyInput`].
+/// Schema `StableApiKeyInput`: another name for [`CoreModelsApiKeyApiKeyInput`](crate::types::CoreModelsApiKeyApiKeyInput).
 pub type StableApiKeyInput = crate::types::CoreModelsApiKeyApiKeyInput;
 /// Schema `SyncUserInput` (`#/components/schemas/SyncUserInput`).
 ///
@@ -754,7 +754,7 @@ impl<'de> ::serde::Deserialize<'de> for UserJobs {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `UserJobsOutput`: another name for [`UserJobs`].
+/// Schema `UserJobsOutput`: another name for [`UserJobs`](crate::types::UserJobs).
 pub type UserJobsOutput = crate::types::UserJobs;
 /// Schema `UserOutput` (`#/components/schemas/UserOutput`).
 pub type UserOutput = ::serde_json::Value;

@@ -345,7 +345,7 @@ impl<'de> ::serde::Deserialize<'de> for ContainerPipelineInput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `DataView`: another name for [`ContainerPipelineInput`].
+/// Schema `DataView`: another name for [`ContainerPipelineInput`](crate::types::ContainerPipelineInput).
 pub type DataView = crate::types::ContainerPipelineInput;
 /// Schema `DataViewColumnAlias` (`#/components/schemas/DataViewColumnAlias`).
 ///
@@ -436,5 +436,5 @@ impl<'de> ::serde::Deserialize<'de> for DataViewColumnAlias {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `DataViewSaveDataViewInput`: another name for [`ContainerIdViewInputExecuteAndSave`].
+/// Schema `DataViewSaveDataViewInput`: another name for [`ContainerIdViewInputExecuteAndSave`](crate::types::ContainerIdViewInputExecuteAndSave).
 pub type DataViewSaveDataViewInput = crate::types::ContainerIdViewInputExecuteAndSave;
