@@ -9,6 +9,12 @@
 //! reference (a path template, a query wire name, a schema field's wire name) therefore shows up as
 //! a mismatch of exactly the method concerned.
 //!
+//! An operation the reference does not document (one just added to the spec) is checked against
+//! the spec instead: [`Reference::add_spec`] translates the generator's IR of such operations, and
+//! of the schemas `models.json` lacks, into the reference's own representation (marked
+//! [`Source::Spec`]), so adding an operation to the spec adds its check with no hand work.
+//! Documented methods and schemas are never taken from the spec.
+//!
 //! The test driving it against a loopback server is `tests/tests/conformance.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,6 +25,7 @@ use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
+use flywheel_generator::ir;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -114,8 +121,19 @@ pub const BASE_PATH: &str = "/api";
 // The reference
 // ------------------------------------------------------------------------------------------------
 
-/// One documented method (`operations.json`).
-#[derive(Debug, Clone, Deserialize)]
+/// Where the expectations of an operation come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Source {
+    /// The API reference (`operations.json`, `models.json`): a documented method.
+    #[default]
+    Reference,
+    /// The spec, through the generator's IR: an operation the reference does not document.
+    Spec,
+}
+
+/// One documented method (`operations.json`), or an operation of the spec that the reference
+/// lacks, in the same form ([`Reference::add_spec`]).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct RefOperation {
     /// The method name, used as `operationId`.
     pub operation: String,
@@ -133,10 +151,17 @@ pub struct RefOperation {
     pub produces: Vec<String>,
     /// The decoded success body; `None` = none or raw bytes.
     pub response_type: Option<String>,
+    /// Where this entry comes from.
+    #[serde(skip)]
+    pub source: Source,
+    /// For an entry from the spec: the query values it always sends (the IR's `fixed_query`).
+    /// Documented methods derive theirs from their name ([`Values`]).
+    #[serde(skip)]
+    pub fixed_query: Vec<(String, String)>,
 }
 
 /// One parameter of a [`RefOperation`].
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct RefParam {
     /// `path`, `query`, `header`, `formData` or `file`.
     #[serde(rename = "in")]
@@ -149,7 +174,7 @@ pub struct RefParam {
 }
 
 /// The JSON request body of a [`RefOperation`].
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct RefBody {
     /// Type notation.
     #[serde(rename = "type")]
@@ -176,20 +201,24 @@ struct RefField {
     ty: String,
 }
 
-/// A schema of `models.json`, with its field types parsed.
-#[derive(Debug, Clone)]
+/// A schema of `models.json` (or of the spec, for one `models.json` lacks), with its field
+/// types parsed.
+#[derive(Debug, Clone, PartialEq)]
 enum Model {
     Object(Vec<(String, Ty)>),
     Enum(Vec<String>),
 }
 
-/// The reference: the documented methods and the schemas they use.
+/// The reference: the documented methods and the schemas they use, plus (after
+/// [`Reference::add_spec`]) the operations and schemas of the spec that it lacks.
 #[derive(Debug)]
 pub struct Reference {
     operations: Vec<RefOperation>,
     by_name: BTreeMap<String, usize>,
     models: BTreeMap<String, Model>,
     aliases: BTreeMap<String, String>,
+    /// Schemas of the spec that `models.json` lacks; seen only by [`Source::Spec`] operations.
+    spec_models: BTreeMap<String, Model>,
 }
 
 impl Reference {
@@ -254,6 +283,7 @@ impl Reference {
             by_name,
             models,
             aliases: file.aliases,
+            spec_models: BTreeMap::new(),
         })
     }
 
@@ -267,32 +297,76 @@ impl Reference {
         self.by_name.get(name).map(|&index| &self.operations[index])
     }
 
-    /// The schema `name` after following aliases.
-    fn model(&self, name: &str) -> Option<(&str, &Model)> {
-        let mut name = name;
+    /// The schema `name` after following aliases; for a [`Source::Spec`] operation, a schema of
+    /// the spec when the reference has none of that name.
+    fn model(&self, name: &str, source: Source) -> Option<(&str, &Model)> {
+        let mut current = name;
         for _ in 0..16 {
-            if let Some((key, model)) = self.models.get_key_value(name) {
+            if let Some((key, model)) = self.models.get_key_value(current) {
                 return Some((key.as_str(), model));
             }
-            name = self.aliases.get(name)?;
+            match self.aliases.get(current) {
+                Some(target) => current = target,
+                None => break,
+            }
         }
-        None
+        match source {
+            Source::Reference => None,
+            Source::Spec => self
+                .spec_models
+                .get_key_value(name)
+                .map(|(key, model)| (key.as_str(), model)),
+        }
+    }
+
+    /// Whether `models.json` defines `name` (as a model or an alias).
+    fn documents_schema(&self, name: &str) -> bool {
+        self.models.contains_key(name) || self.aliases.contains_key(name)
     }
 
     /// The values of a string enum type, if `ty` is one (a union counts by its first member).
-    fn enum_values(&self, ty: &Ty) -> Option<&[String]> {
+    fn enum_values(&self, ty: &Ty, source: Source) -> Option<&[String]> {
         match ty {
-            Ty::Named(name) => match self.model(name) {
+            Ty::Named(name) => match self.model(name, source) {
                 Some((_, Model::Enum(values))) if !values.is_empty() => Some(values),
                 _ => None,
             },
-            Ty::Union(members) => members.first().and_then(|first| self.enum_values(first)),
+            Ty::Union(members) => members
+                .first()
+                .and_then(|first| self.enum_values(first, source)),
             _ => None,
         }
     }
 
-    /// Checks that `calls` has exactly one entry per documented method; returns one line per
-    /// problem.
+    /// Adds the operations of `api` that the reference does not document, translated from the
+    /// generator's IR into the reference's form ([`Source::Spec`]), with the schemas they use
+    /// that `models.json` lacks. Documented methods and schemas stay as the reference has them.
+    /// Returns how many operations were added.
+    pub fn add_spec(&mut self, api: &ir::Api) -> usize {
+        let mut translator = SpecTranslator::new(self, api);
+        let operations: Vec<RefOperation> = api
+            .operations
+            .iter()
+            .filter(|operation| self.operation(&operation.operation_id).is_none())
+            .map(|operation| translator.operation(operation))
+            .collect();
+        let models = translator.models;
+        self.spec_models.extend(models);
+        let mut added = 0;
+        for operation in operations {
+            // A repeated operationId keeps its first entry.
+            if !self.by_name.contains_key(&operation.operation) {
+                self.by_name
+                    .insert(operation.operation.clone(), self.operations.len());
+                self.operations.push(operation);
+                added += 1;
+            }
+        }
+        added
+    }
+
+    /// Checks that `calls` has exactly one entry per documented method (and per operation added
+    /// from the spec); returns one line per problem.
     pub fn coverage(&self, calls: &[Call]) -> Vec<String> {
         let mut problems = Vec::new();
         let mut seen = BTreeSet::new();
@@ -305,15 +379,19 @@ impl Reference {
             }
             if self.operation(call.operation_id).is_none() {
                 problems.push(format!(
-                    "{}: CALLS: not a documented method (not in operations.json)",
+                    "{}: CALLS: neither a documented method (not in operations.json) nor an operation of the spec",
                     call.operation_id
                 ));
             }
         }
         for operation in &self.operations {
             if !seen.contains(operation.operation.as_str()) {
+                let what = match operation.source {
+                    Source::Reference => "documented method",
+                    Source::Spec => "operation of the spec",
+                };
                 problems.push(format!(
-                    "{}: CALLS: documented method without a generated call",
+                    "{}: CALLS: {what} without a generated call",
                     operation.operation
                 ));
             }
@@ -447,6 +525,242 @@ impl TyParser<'_> {
             "object" | "Object" => Ty::Object,
             _ => Ty::Named(name),
         }
+    }
+}
+
+impl fmt::Display for Ty {
+    /// The reference notation, which [`Ty::parse`] reads back.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ty::Str => f.write_str("str"),
+            Ty::Int => f.write_str("int"),
+            Ty::Float => f.write_str("float"),
+            Ty::Bool => f.write_str("bool"),
+            Ty::DateTime => f.write_str("datetime"),
+            Ty::Object => f.write_str("object"),
+            Ty::List(item) => write!(f, "list[{item}]"),
+            Ty::Map(value) => write!(f, "dict(str, {value})"),
+            Ty::Union(members) => {
+                f.write_str("union[")?;
+                for (index, member) in members.iter().enumerate() {
+                    if index > 0 {
+                        f.write_str(",")?;
+                    }
+                    write!(f, "{member}")?;
+                }
+                f.write_str("]")
+            }
+            Ty::Named(name) => f.write_str(name),
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The spec, for what the reference lacks
+// ------------------------------------------------------------------------------------------------
+
+/// The spec's `paths`/`components` as the generator reads them: loaded and lowered to its IR.
+///
+/// # Errors
+/// The generator's message (every problem with its JSON pointer) when the spec does not load.
+pub fn lower_spec(text: &str, file: &str) -> Result<ir::Api, String> {
+    let spec = flywheel_generator::load(text, file).map_err(|error| error.to_string())?;
+    flywheel_generator::lower(&spec, file).map_err(|error| error.to_string())
+}
+
+/// `spec/openapi.yaml` of the workspace.
+pub fn default_spec_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml")
+}
+
+/// Translates IR operations and types into the reference's form. Named types resolve to the
+/// reference's schema when `models.json` defines the spec's schema name; otherwise the IR type
+/// becomes a schema of its own (structs and enums, under the spec's schema name, or the Rust name
+/// of an inline type) or is written out (unions as `union[…]`, aliases as their target).
+struct SpecTranslator<'a> {
+    reference: &'a Reference,
+    types: BTreeMap<&'a str, &'a ir::TypeDef>,
+    /// Rust name of a struct or enum type → the schema name it was given.
+    names: BTreeMap<String, String>,
+    /// The schemas made from the IR.
+    models: BTreeMap<String, Model>,
+    /// Unions and aliases being written out (a cycle through them stops at `object`).
+    expanding: Vec<String>,
+}
+
+impl<'a> SpecTranslator<'a> {
+    fn new(reference: &'a Reference, api: &'a ir::Api) -> Self {
+        SpecTranslator {
+            reference,
+            types: api
+                .types
+                .iter()
+                .map(|def| (def.name.as_str(), def))
+                .collect(),
+            names: BTreeMap::new(),
+            models: BTreeMap::new(),
+            expanding: Vec::new(),
+        }
+    }
+
+    fn operation(&mut self, operation: &ir::Operation) -> RefOperation {
+        let mut params: Vec<RefParam> = operation
+            .params
+            .iter()
+            .map(|param| RefParam {
+                location: match param.location {
+                    ir::Location::Path => "path",
+                    ir::Location::Query => "query",
+                    ir::Location::Header => "header",
+                }
+                .to_owned(),
+                // For path parameters the template name, otherwise the wire name.
+                wire_name: param.name.clone(),
+                ty: self.ty(&param.ty).to_string(),
+            })
+            .collect();
+        let (body, consumes) = match &operation.body {
+            None => (None, Vec::new()),
+            Some(ir::Body::Json { ty, .. }) => (
+                Some(RefBody {
+                    ty: self.ty(ty).to_string(),
+                }),
+                vec!["application/json".to_owned()],
+            ),
+            Some(ir::Body::Multipart { parts, .. }) => {
+                for part in parts {
+                    // As in the reference: file parts are `file` typed `str`, whether one file or
+                    // several; other parts are `formData` of their type.
+                    let (location, ty) = match &part.kind {
+                        ir::PartKind::File | ir::PartKind::Files => ("file", Ty::Str),
+                        ir::PartKind::Text => ("formData", Ty::Str),
+                        ir::PartKind::Json(ty) => ("formData", self.ty(ty)),
+                    };
+                    params.push(RefParam {
+                        location: location.to_owned(),
+                        wire_name: part.name.clone(),
+                        ty: ty.to_string(),
+                    });
+                }
+                (None, vec!["multipart/form-data".to_owned()])
+            }
+        };
+        let (produces, response_type) = match &operation.response {
+            ir::Response::Json(ty) => (
+                vec!["application/json".to_owned()],
+                Some(self.ty(ty).to_string()),
+            ),
+            ir::Response::Empty => (Vec::new(), None),
+            // The IR keeps no media type for text; any `text/*` is answered with text.
+            ir::Response::Text => (vec!["text/plain".to_owned()], None),
+            ir::Response::Binary => (vec!["application/octet-stream".to_owned()], None),
+        };
+        RefOperation {
+            operation: operation.operation_id.clone(),
+            verb: operation.method.as_str().to_owned(),
+            path: operation.path.clone(),
+            params,
+            body,
+            consumes,
+            produces,
+            response_type,
+            source: Source::Spec,
+            fixed_query: operation.fixed_query.clone(),
+        }
+    }
+
+    fn ty(&mut self, ty: &ir::TypeRef) -> Ty {
+        match ty {
+            ir::TypeRef::String => Ty::Str,
+            ir::TypeRef::Integer => Ty::Int,
+            ir::TypeRef::Number => Ty::Float,
+            ir::TypeRef::Boolean => Ty::Bool,
+            ir::TypeRef::DateTime => Ty::DateTime,
+            ir::TypeRef::Json => Ty::Object,
+            ir::TypeRef::Array(item) => Ty::List(Box::new(self.ty(item))),
+            ir::TypeRef::Map(value) => Ty::Map(Box::new(self.ty(value))),
+            ir::TypeRef::Named(name) => self.named(name),
+        }
+    }
+
+    fn named(&mut self, rust_name: &str) -> Ty {
+        let Some(&def) = self.types.get(rust_name) else {
+            // Not a type of the IR (lowering guarantees it is): sampled as an empty object.
+            return Ty::Named(rust_name.to_owned());
+        };
+        if let Some(schema) = &def.schema_name
+            && self.reference.documents_schema(schema)
+        {
+            return Ty::Named(schema.clone());
+        }
+        match &def.kind {
+            ir::TypeKind::Struct(fields) => {
+                let (name, fresh) = self.claim(rust_name, def);
+                if fresh {
+                    let fields = fields
+                        .iter()
+                        .map(|field| (field.wire_name.clone(), self.ty(&field.ty)))
+                        .collect();
+                    self.models.insert(name.clone(), Model::Object(fields));
+                }
+                Ty::Named(name)
+            }
+            ir::TypeKind::Enum(values) => {
+                let (name, fresh) = self.claim(rust_name, def);
+                if fresh {
+                    let values = values.iter().map(|value| value.wire.clone()).collect();
+                    self.models.insert(name.clone(), Model::Enum(values));
+                }
+                Ty::Named(name)
+            }
+            ir::TypeKind::Union(_) | ir::TypeKind::Alias(_)
+                if self.expanding.iter().any(|seen| seen == rust_name) =>
+            {
+                Ty::Object
+            }
+            ir::TypeKind::Union(variants) => {
+                self.expanding.push(rust_name.to_owned());
+                let members = variants
+                    .iter()
+                    .map(|variant| self.ty(&variant.ty))
+                    .collect();
+                self.expanding.pop();
+                Ty::Union(members)
+            }
+            ir::TypeKind::Alias(target) => {
+                self.expanding.push(rust_name.to_owned());
+                let ty = self.ty(target);
+                self.expanding.pop();
+                ty
+            }
+        }
+    }
+
+    /// The schema name of a struct or enum type, and whether it was given just now (then its
+    /// model is still to be made). Named before its fields are translated, so that a field of
+    /// its own type ends there. The name is the spec's schema name (or the Rust name of an
+    /// inline type), with `_spec`, `_spec2`, … appended when the reference or another type from
+    /// the spec has it already.
+    fn claim(&mut self, rust_name: &str, def: &ir::TypeDef) -> (String, bool) {
+        if let Some(name) = self.names.get(rust_name) {
+            return (name.clone(), false);
+        }
+        let base = def.schema_name.as_deref().unwrap_or(rust_name);
+        let taken = |name: &str| {
+            self.reference.documents_schema(name) || self.names.values().any(|given| given == name)
+        };
+        let mut name = base.to_owned();
+        let mut counter = 1;
+        while taken(&name) {
+            name = if counter == 1 {
+                format!("{base}_spec")
+            } else {
+                format!("{base}_spec{counter}")
+            };
+            counter += 1;
+        }
+        self.names.insert(rust_name.to_owned(), name.clone());
+        (name, true)
     }
 }
 
@@ -624,6 +938,8 @@ fn date(text: &str) -> DateTime<Utc> {
 /// maps with one key, and a schema inside itself left out (recursion).
 struct Sampler<'r> {
     reference: &'r Reference,
+    /// Whose schemas the sample may use ([`Reference::model`]).
+    source: Source,
     seed: &'r str,
     stack: Vec<String>,
 }
@@ -672,7 +988,7 @@ impl Sampler<'_> {
                 Value::Object(map)
             }
             Ty::Union(members) => return self.value(members.first()?, hint),
-            Ty::Named(name) => match self.reference.model(name) {
+            Ty::Named(name) => match self.reference.model(name, self.source) {
                 Some((_, Model::Enum(values))) => Value::String(values.first()?.clone()),
                 Some((canonical, Model::Object(fields))) => {
                     if self.stack.iter().any(|seen| seen == canonical)
@@ -697,10 +1013,12 @@ impl Sampler<'_> {
     }
 }
 
-/// A sample JSON value of `ty` (reference notation), seeded by `seed` (the operation).
-pub fn sample_json(reference: &Reference, seed: &str, ty: &Ty) -> Value {
+/// A sample JSON value of `ty` (reference notation), seeded by `seed` (the operation); the
+/// schemas of the spec are used only for a `source` of [`Source::Spec`].
+pub fn sample_json(reference: &Reference, source: Source, seed: &str, ty: &Ty) -> Value {
     let mut sampler = Sampler {
         reference,
+        source,
         seed,
         stack: Vec::new(),
     };
@@ -867,7 +1185,8 @@ impl fmt::Display for Mismatch {
 const ABSENT: &str = "(nothing)";
 
 impl Values {
-    /// The values for `operation_id`, or `None` when the reference does not document it.
+    /// The values for `operation_id`, or `None` when neither the reference documents it nor
+    /// [`Reference::add_spec`] added it from the spec.
     pub fn new(reference: Arc<Reference>, operation_id: &str) -> Option<Values> {
         let index = *reference.by_name.get(operation_id)?;
         let path_names = placeholders(&reference.operations[index].path);
@@ -887,6 +1206,17 @@ impl Values {
 
     fn op_name(&self) -> &str {
         &self.operation().operation
+    }
+
+    /// Where the expectations come from: the reference, or the spec for an operation the
+    /// reference does not document.
+    pub fn source(&self) -> Source {
+        self.operation().source
+    }
+
+    /// A sample of `ty` for this operation.
+    fn sample(&self, ty: &Ty) -> Value {
+        sample_json(&self.reference, self.source(), self.op_name(), ty)
     }
 
     /// The reference parameter a key stands for: its place, wire name and type.
@@ -942,7 +1272,7 @@ impl Values {
         let ty = ty.first();
         let salt = salt.to_string();
         let h = hash(&[self.op_name(), place.tag(), wire, ty.tag(), &salt]);
-        if let Some(values) = self.reference.enum_values(ty) {
+        if let Some(values) = self.reference.enum_values(ty, self.source()) {
             return Scalar::Str(values[(h % values.len() as u64) as usize].clone());
         }
         match ty {
@@ -966,7 +1296,7 @@ impl Values {
             Ty::Float => Scalar::Float(rotate(FLOATS, h)),
             Ty::Bool => Scalar::Bool(h.is_multiple_of(2)),
             Ty::DateTime => Scalar::DateTime(date(rotate(DATES, h))),
-            other => Scalar::Json(sample_json(&self.reference, self.op_name(), other)),
+            other => Scalar::Json(self.sample(other)),
         }
     }
 
@@ -1050,7 +1380,7 @@ impl Values {
     /// The sample of the reference body type (computed once).
     fn body_sample(&self) -> &Value {
         self.body.get_or_init(|| match &self.operation().body {
-            Some(body) => sample_json(&self.reference, self.op_name(), &Ty::parse(&body.ty)),
+            Some(body) => self.sample(&Ty::parse(&body.ty)),
             None => Value::Null,
         })
     }
@@ -1107,7 +1437,7 @@ impl Values {
             Ty::Str => {
                 Value::String(rotate(BODY_STRINGS, hash(&[self.op_name(), part])).to_owned())
             }
-            other => sample_json(&self.reference, self.op_name(), other),
+            other => self.sample(other),
         }
     }
 
@@ -1137,11 +1467,19 @@ impl Values {
     }
 
     /// The answer to serve: a sample of the reference success type (JSON), bytes for downloads,
-    /// JavaScript text for `application/javascript`, `{}` when the reference declares no body.
+    /// JavaScript text for `application/javascript` (and for `text/*`), `{}` when the reference
+    /// declares no body.
     pub fn response(&self) -> &Served {
         self.response.get_or_init(|| {
             let operation = self.operation();
             let produces = |media: &str| operation.produces.iter().any(|p| p == media);
+            let text_type = if produces("application/javascript") {
+                Some("application/javascript")
+            } else if operation.produces.iter().any(|p| p.starts_with("text/")) {
+                Some("text/plain; charset=utf-8")
+            } else {
+                None
+            };
             if produces("application/octet-stream") {
                 let mut body = b"\x89conformance bytes\x00\r\n\xff ".to_vec();
                 body.extend_from_slice(operation.operation.as_bytes());
@@ -1150,18 +1488,18 @@ impl Values {
                     expected: Outcome::Bytes(body.clone()),
                     body,
                 }
-            } else if produces("application/javascript") {
+            } else if let Some(content_type) = text_type {
                 let text = format!(
                     "window.flywheelConfig = {{\"site\": \"é 🧠\", \"operation\": \"{}\"}};\n",
                     operation.operation
                 );
                 Served {
-                    content_type: "application/javascript",
+                    content_type,
                     body: text.clone().into_bytes(),
                     expected: Outcome::Text(text),
                 }
             } else if let Some(ty) = &operation.response_type {
-                let value = sample_json(&self.reference, &operation.operation, &Ty::parse(ty));
+                let value = self.sample(&Ty::parse(ty));
                 Served {
                     content_type: "application/json",
                     body: serde_json::to_vec(&value).expect("JSON values serialize"),
@@ -1250,35 +1588,44 @@ impl Values {
             })
             .collect();
         for (name, value) in self.fixed_query() {
-            let value = vec![Scalar::Str(value.to_owned())];
-            match query.iter_mut().find(|(key, _)| key == name) {
+            let value = vec![Scalar::Str(value)];
+            match query.iter_mut().find(|(key, _)| *key == name) {
                 Some(entry) => entry.1 = value,
-                None => query.push((name.to_owned(), value)),
+                None => query.push((name, value)),
             }
         }
         query
     }
 
-    /// The fixed query values of the file-endpoint variants: the methods sharing verb and path with
-    /// another method are variants of a download; the one named `…ZipInfo` always sends
-    /// `info=true`, the `get…DownloadTicket` one always sends `ticket=` (empty).
-    fn fixed_query(&self) -> Vec<(&'static str, &'static str)> {
+    /// The fixed query values of the file-endpoint variants. For documented methods: the methods
+    /// sharing verb and path with another documented method are variants of a download; the one
+    /// named `…ZipInfo` always sends `info=true`, the `get…DownloadTicket` one always sends
+    /// `ticket=` (empty). For an operation from the spec: the IR's `fixed_query`.
+    fn fixed_query(&self) -> Vec<(String, String)> {
         let operation = self.operation();
+        if operation.source == Source::Spec {
+            return operation.fixed_query.clone();
+        }
         let shared = self.reference.operations.iter().any(|other| {
-            other.operation != operation.operation
+            other.source == Source::Reference
+                && other.operation != operation.operation
                 && other.verb == operation.verb
                 && other.path == operation.path
         });
         let name = operation.operation.as_str();
-        if !shared {
-            Vec::new()
+        let fixed: &[(&str, &str)] = if !shared {
+            &[]
         } else if name.contains("ZipInfo") {
-            vec![("info", "true")]
+            &[("info", "true")]
         } else if name.starts_with("get") && name.ends_with("DownloadTicket") {
-            vec![("ticket", "")]
+            &[("ticket", "")]
         } else {
-            Vec::new()
-        }
+            &[]
+        };
+        fixed
+            .iter()
+            .map(|&(key, value)| (key.to_owned(), value.to_owned()))
+            .collect()
     }
 
     /// Compares one call (its recorded requests and how it ended) with the reference; returns
@@ -2202,7 +2549,12 @@ mod tests {
     #[test]
     fn samples_set_every_field_and_stop_at_recursion() {
         let reference = reference();
-        let sample = sample_json(&reference, "op", &Ty::Named("ThingAlias".to_owned()));
+        let sample = sample_json(
+            &reference,
+            Source::Reference,
+            "op",
+            &Ty::Named("ThingAlias".to_owned()),
+        );
         let object = sample.as_object().unwrap();
         let keys: Vec<&str> = object.keys().map(String::as_str).collect();
         // `children` (a Thing inside a Thing) is left out; everything else is set.
@@ -2223,10 +2575,11 @@ mod tests {
         assert_eq!(object["either"], "first");
         assert_eq!(object["parts"].as_array().unwrap().len(), 2);
         assert_eq!(object["counts"].as_object().unwrap().len(), 1);
-        let ids = sample_json(&reference, "op", &Ty::parse("list[str]"));
+        let ids = sample_json(&reference, Source::Reference, "op", &Ty::parse("list[str]"));
         assert!(ids[0].is_string());
         let mut sampler = Sampler {
             reference: &reference,
+            source: Source::Reference,
             seed: "op",
             stack: Vec::new(),
         };
@@ -2239,7 +2592,12 @@ mod tests {
         // Deterministic.
         assert_eq!(
             sample,
-            sample_json(&reference, "op", &Ty::Named("Thing".to_owned()))
+            sample_json(
+                &reference,
+                Source::Reference,
+                "op",
+                &Ty::Named("Thing".to_owned())
+            )
         );
     }
 
@@ -2574,6 +2932,539 @@ mod tests {
         assert_eq!(seen, ["x.l: 2 items [1,2] / 1 items [1]", "x.n: 3 / 3.0"]);
     }
 
+    // --------------------------------------------------------------------------------------------
+    // Operations and schemas the reference lacks: from the spec
+    // --------------------------------------------------------------------------------------------
+
+    /// A spec for the mini reference: `addThing` (documented) and six operations the reference
+    /// lacks, covering every shape the IR has (variants, multipart, downloads, text, aliases,
+    /// unions, maps, recursion, an inline schema).
+    const MINI_SPEC: &str = r##"openapi: 3.0.3
+info: {title: Gadgets, version: "1"}
+tags:
+  - {name: things, description: Things.}
+paths:
+  /things:
+    post:
+      tags: [things]
+      operationId: addThing
+      summary: Add a thing (documented).
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+  /gadgets/{gadgetId}:
+    get:
+      tags: [things]
+      operationId: getGadget
+      summary: A gadget.
+      parameters:
+        - {name: gadgetId, in: path, required: true, schema: {type: string}}
+        - {name: page-size, in: query, schema: {type: integer}}
+        - {name: kinds, in: query, schema: {type: array, items: {$ref: '#/components/schemas/ThingKind'}}}
+        - {name: x-accept-feature, in: header, style: simple, explode: false, schema: {type: array, items: {type: string}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Gadget'}}}}
+    put:
+      tags: [things]
+      operationId: modifyGadget
+      summary: Change a gadget.
+      parameters:
+        - {name: gadgetId, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content: {application/json: {schema: {type: object, additionalProperties: {$ref: '#/components/schemas/GadgetAlias'}}}}
+      responses:
+        '200': {description: ok}
+  /gadgets/{gadgetId}/files/{name}:
+    get:
+      tags: [things]
+      operationId: downloadGadgetFile
+      summary: Download.
+      parameters:
+        - {name: gadgetId, in: path, required: true, schema: {type: string}}
+        - {name: name, in: path, required: true, schema: {type: string}}
+        - {name: info, in: query, schema: {type: boolean}}
+      responses:
+        '200': {description: bytes, content: {application/octet-stream: {schema: {type: string, format: binary}}}}
+      x-flywheel-variants:
+        - operationId: getGadgetFileZipInfo
+          summary: Zip member information.
+          fixedQuery: {info: true}
+          responses:
+            '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Part'}}}}
+  /gadgets/{gadgetId}/files:
+    post:
+      tags: [things]
+      operationId: uploadGadgetFiles
+      summary: Upload.
+      parameters:
+        - {name: gadgetId, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [files]
+              properties:
+                files: {type: array, items: {type: string, format: binary}}
+                metadata: {type: string}
+                options: {$ref: '#/components/schemas/Part'}
+      responses:
+        '200': {description: ok}
+  /gadgets/{gadgetId}/notes:
+    get:
+      tags: [things]
+      operationId: getGadgetNotes
+      summary: Notes.
+      parameters:
+        - {name: gadgetId, in: path, required: true, schema: {type: string}}
+      responses:
+        '200': {description: text, content: {text/plain: {schema: {type: string}}}}
+components:
+  schemas:
+    Thing: {type: object, properties: {_id: {type: string}, label: {type: string}}}
+    Part: {type: object, properties: {name: {type: string}}}
+    ThingKind: {type: string, enum: [first, second]}
+    Gadget:
+      type: object
+      properties:
+        _id: {type: string}
+        thing: {$ref: '#/components/schemas/Thing'}
+        children: {type: array, items: {$ref: '#/components/schemas/Gadget'}}
+        state: {$ref: '#/components/schemas/GadgetState'}
+        either:
+          oneOf:
+            - {$ref: '#/components/schemas/ThingKind'}
+            - {type: integer}
+        extra:
+          type: object
+          properties:
+            note: {type: string}
+    GadgetAlias: {$ref: '#/components/schemas/Gadget'}
+    GadgetState: {type: string, enum: [on, off]}
+"##;
+
+    fn param(location: &str, wire_name: &str, ty: &str) -> RefParam {
+        RefParam {
+            location: location.to_owned(),
+            wire_name: wire_name.to_owned(),
+            ty: ty.to_owned(),
+        }
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|item| (*item).to_owned()).collect()
+    }
+
+    /// The mini reference plus an unrelated documented schema named like the spec's inline
+    /// `GadgetExtra`, then the mini spec added.
+    fn mini_reference_with_spec() -> (Reference, usize) {
+        let mut reference = Reference::parse(OPERATIONS, MODELS).unwrap();
+        reference.models.insert(
+            "GadgetExtra".to_owned(),
+            Model::Enum(strings(&["unrelated"])),
+        );
+        let api = lower_spec(MINI_SPEC, "mini.yaml").unwrap();
+        let added = reference.add_spec(&api);
+        (reference, added)
+    }
+
+    #[test]
+    fn type_notation_reads_back() {
+        for text in [
+            "str",
+            "int",
+            "float",
+            "bool",
+            "datetime",
+            "object",
+            "Thing",
+            "list[union[HeaderFeature,str]]",
+            "dict(str, list[Thing])",
+            "union[ThingKind,int,dict(str, float)]",
+        ] {
+            let ty = Ty::parse(text);
+            assert_eq!(ty.to_string(), text);
+            assert_eq!(Ty::parse(&ty.to_string()), ty);
+        }
+    }
+
+    #[test]
+    fn operations_the_reference_lacks_are_translated_from_the_spec() {
+        let (reference, added) = mini_reference_with_spec();
+        // `addThing` is documented: the reference's entry stays.
+        assert_eq!(added, 6);
+        let add_thing = reference.operation("addThing").unwrap();
+        assert_eq!(add_thing.source, Source::Reference);
+        assert_eq!(add_thing.body.as_ref().unwrap().ty, "Thing");
+
+        let spec_operation =
+            |name: &str,
+             verb: &str,
+             path: &str,
+             params: Vec<RefParam>,
+             (body, consumes): (Option<&str>, &[&str]),
+             (produces, response_type): (&[&str], Option<&str>),
+             fixed_query: &[(&str, &str)]| RefOperation {
+                operation: name.to_owned(),
+                verb: verb.to_owned(),
+                path: path.to_owned(),
+                params,
+                body: body.map(|ty| RefBody { ty: ty.to_owned() }),
+                consumes: strings(consumes),
+                produces: strings(produces),
+                response_type: response_type.map(str::to_owned),
+                source: Source::Spec,
+                fixed_query: fixed_query
+                    .iter()
+                    .map(|&(key, value)| (key.to_owned(), value.to_owned()))
+                    .collect(),
+            };
+        let gadget_id = || param("path", "gadgetId", "str");
+        let expected = [
+            spec_operation(
+                "getGadget",
+                "GET",
+                "/gadgets/{gadgetId}",
+                vec![
+                    gadget_id(),
+                    param("query", "page-size", "int"),
+                    param("query", "kinds", "list[ThingKind]"),
+                    param("header", "x-accept-feature", "list[str]"),
+                ],
+                (None, &[]),
+                (&["application/json"], Some("Gadget")),
+                &[],
+            ),
+            // The alias `GadgetAlias` (not in the reference) is written as its target.
+            spec_operation(
+                "modifyGadget",
+                "PUT",
+                "/gadgets/{gadgetId}",
+                vec![gadget_id()],
+                (Some("dict(str, Gadget)"), &["application/json"]),
+                (&[], None),
+                &[],
+            ),
+            spec_operation(
+                "downloadGadgetFile",
+                "GET",
+                "/gadgets/{gadgetId}/files/{name}",
+                vec![
+                    gadget_id(),
+                    param("path", "name", "str"),
+                    param("query", "info", "bool"),
+                ],
+                (None, &[]),
+                (&["application/octet-stream"], None),
+                &[],
+            ),
+            spec_operation(
+                "getGadgetFileZipInfo",
+                "GET",
+                "/gadgets/{gadgetId}/files/{name}",
+                vec![gadget_id(), param("path", "name", "str")],
+                (None, &[]),
+                (&["application/json"], Some("Part")),
+                &[("info", "true")],
+            ),
+            spec_operation(
+                "uploadGadgetFiles",
+                "POST",
+                "/gadgets/{gadgetId}/files",
+                vec![
+                    gadget_id(),
+                    param("file", "files", "str"),
+                    param("formData", "metadata", "str"),
+                    param("formData", "options", "Part"),
+                ],
+                (None, &["multipart/form-data"]),
+                (&[], None),
+                &[],
+            ),
+            spec_operation(
+                "getGadgetNotes",
+                "GET",
+                "/gadgets/{gadgetId}/notes",
+                vec![gadget_id()],
+                (None, &[]),
+                (&["text/plain"], None),
+                &[],
+            ),
+        ];
+        for operation in &expected {
+            assert_eq!(reference.operation(&operation.operation), Some(operation));
+        }
+        assert_eq!(reference.operations().len(), 4 + expected.len());
+
+        // Schemas: the reference's where it has them (`Thing`, `Part`, `ThingKind`), the spec's
+        // otherwise; the inline `GadgetExtra` is renamed, the reference having that name.
+        let named = |name: &str| Ty::Named(name.to_owned());
+        let gadget = Model::Object(vec![
+            ("_id".to_owned(), Ty::Str),
+            ("thing".to_owned(), named("Thing")),
+            ("children".to_owned(), Ty::List(Box::new(named("Gadget")))),
+            ("state".to_owned(), named("GadgetState")),
+            (
+                "either".to_owned(),
+                Ty::Union(vec![named("ThingKind"), Ty::Int]),
+            ),
+            ("extra".to_owned(), named("GadgetExtra_spec")),
+        ]);
+        let extra = Model::Object(vec![("note".to_owned(), Ty::Str)]);
+        let state = Model::Enum(strings(&["on", "off"]));
+        assert_eq!(
+            reference.spec_models,
+            BTreeMap::from([
+                ("Gadget".to_owned(), gadget.clone()),
+                ("GadgetExtra_spec".to_owned(), extra),
+                ("GadgetState".to_owned(), state),
+            ])
+        );
+        // Only operations from the spec see them.
+        assert_eq!(
+            reference.model("Gadget", Source::Spec),
+            Some(("Gadget", &gadget))
+        );
+        assert_eq!(reference.model("Gadget", Source::Reference), None);
+        assert!(matches!(
+            reference.model("Thing", Source::Spec),
+            Some(("Thing", Model::Object(fields))) if fields.len() == 9
+        ));
+    }
+
+    #[test]
+    fn operations_from_the_spec_get_values_and_expectations_like_documented_ones() {
+        let reference = Arc::new(mini_reference_with_spec().0);
+        let values = Values::new(Arc::clone(&reference), "getGadget").unwrap();
+        assert_eq!(values.source(), Source::Spec);
+        assert_eq!(
+            values.expected_path(),
+            format!(
+                "/api/gadgets/{}",
+                encode_segment(&values.string(Key::Path(0)))
+            )
+        );
+        let query = values.expected_query();
+        let keys: Vec<&str> = query.iter().map(|(key, _)| key.as_str()).collect();
+        assert_eq!(keys, ["page-size", "kinds"]);
+        let kinds = values.strings(Key::Query("kinds"));
+        assert_eq!(kinds.len(), 2);
+        assert!(
+            kinds
+                .iter()
+                .all(|kind| ["first", "second"].contains(&kind.as_str()))
+        );
+        // The answer: the spec's `Gadget` (no `children`: a Gadget inside itself), with the
+        // reference's `Thing` inside it (which has more fields than the spec's).
+        let Outcome::Json(answer) = &values.response().expected else {
+            panic!("a JSON answer is served");
+        };
+        let keys: Vec<&str> = answer
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["_id", "either", "extra", "state", "thing"]);
+        assert_eq!(answer["state"], "on");
+        assert_eq!(answer["either"], "first");
+        assert!(answer["extra"]["note"].is_string());
+        assert!(answer["thing"]["created"].is_string());
+
+        let zip_info = Values::new(Arc::clone(&reference), "getGadgetFileZipInfo").unwrap();
+        assert_eq!(
+            zip_info.expected_query(),
+            [("info".to_owned(), vec![Scalar::Str("true".to_owned())])]
+        );
+        let body = Values::new(Arc::clone(&reference), "modifyGadget").unwrap();
+        let entry = &body.body::<Value>()["entry"];
+        assert!(
+            entry["_id"].is_string() && entry["thing"].is_object(),
+            "{entry}"
+        );
+        let notes = Values::new(Arc::clone(&reference), "getGadgetNotes").unwrap();
+        assert_eq!(notes.response().content_type, "text/plain; charset=utf-8");
+        assert!(matches!(&notes.response().expected, Outcome::Text(text) if !text.is_empty()));
+        let download = Values::new(Arc::clone(&reference), "downloadGadgetFile").unwrap();
+        assert!(matches!(download.response().expected, Outcome::Bytes(_)));
+
+        // The coverage check asks for a call of each of them too.
+        fn run<'a>(_: &'a flywheel_client::Client, _: &'a Values) -> CallFuture<'a> {
+            Box::pin(async { Ok(Outcome::Empty) })
+        }
+        let calls: Vec<Call> = reference
+            .operations()
+            .iter()
+            .filter(|operation| operation.operation != "getGadgetNotes")
+            .map(|operation| Call {
+                operation_id: leak(&operation.operation),
+                run,
+            })
+            .collect();
+        assert_eq!(
+            reference.coverage(&calls),
+            ["getGadgetNotes: CALLS: operation of the spec without a generated call"]
+        );
+    }
+
+    fn leak(text: &str) -> &'static str {
+        Box::leak(text.to_owned().into_boxed_str())
+    }
+
+    /// The real spec with `GET /widgets/{widgetId}` and the schemas `Widget` and `WidgetKind`
+    /// inserted (in memory): what a developer adding an operation to the spec would write.
+    fn real_spec_with_widgets() -> String {
+        const PATH: &str = "  /widgets/{widgetId}:
+    get:
+      tags: [acquisitions]
+      operationId: getWidget
+      summary: Get a widget
+      parameters:
+        - {name: widgetId, in: path, required: true, schema: {type: string}}
+        - {name: page-size, in: query, schema: {type: integer}}
+        - {name: since, in: query, schema: {type: string, format: date-time}}
+        - {$ref: '#/components/parameters/XAcceptFeatureTyped'}
+      responses:
+        '200':
+          description: Success.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Widget'}
+        default: {$ref: '#/components/responses/Error'}
+";
+        const SCHEMAS: &str = "    Widget:
+      type: object
+      properties:
+        _id: {type: string}
+        label: {type: string}
+        created: {type: string, format: date-time}
+        kind: {$ref: '#/components/schemas/WidgetKind'}
+        permission: {$ref: '#/components/schemas/AccessPermission'}
+        sizes: {type: array, items: {type: integer}}
+        scores: {type: object, additionalProperties: {type: number}}
+    WidgetKind:
+      type: string
+      enum: [gear, sprocket]
+";
+        let path = default_spec_path();
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+        let insert_after = |text: &str, marker: &str, insert: &str| {
+            let at = text
+                .find(marker)
+                .unwrap_or_else(|| panic!("no {marker:?} in the spec"))
+                + marker.len();
+            format!("{}{insert}{}", &text[..at], &text[at..])
+        };
+        let text = insert_after(&text, "\npaths:\n", PATH);
+        insert_after(&text, "\n  schemas:\n", SCHEMAS)
+    }
+
+    fn real_reference() -> Reference {
+        Reference::load(&Reference::default_dir()).unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    #[test]
+    fn an_operation_added_to_the_real_spec_is_expected_from_the_spec() {
+        let api = lower_spec(&real_spec_with_widgets(), "spec/openapi.yaml").unwrap();
+        let mut reference = real_reference();
+        let documented = reference.operations().len();
+        assert_eq!(reference.add_spec(&api), 1);
+        assert_eq!(reference.operations().len(), documented + 1);
+        assert_eq!(
+            reference.operation("getWidget"),
+            Some(&RefOperation {
+                operation: "getWidget".to_owned(),
+                verb: "GET".to_owned(),
+                path: "/widgets/{widgetId}".to_owned(),
+                params: vec![
+                    param("path", "widgetId", "str"),
+                    param("query", "page-size", "int"),
+                    param("query", "since", "datetime"),
+                    // The generator reads `oneOf: [HeaderFeature, string]` as the enum, which
+                    // keeps unknown values.
+                    param("header", "x-accept-feature", "list[HeaderFeature]"),
+                ],
+                body: None,
+                consumes: Vec::new(),
+                produces: strings(&["application/json"]),
+                response_type: Some("Widget".to_owned()),
+                source: Source::Spec,
+                fixed_query: Vec::new(),
+            })
+        );
+        // `Widget` and `WidgetKind` from the spec; the documented `AccessPermission` and
+        // `HeaderFeature` from the reference.
+        let named = |name: &str| Ty::Named(name.to_owned());
+        assert_eq!(
+            reference.spec_models,
+            BTreeMap::from([
+                (
+                    "Widget".to_owned(),
+                    Model::Object(vec![
+                        ("_id".to_owned(), Ty::Str),
+                        ("label".to_owned(), Ty::Str),
+                        ("created".to_owned(), Ty::DateTime),
+                        ("kind".to_owned(), named("WidgetKind")),
+                        ("permission".to_owned(), named("AccessPermission")),
+                        ("sizes".to_owned(), Ty::List(Box::new(Ty::Int))),
+                        ("scores".to_owned(), Ty::Map(Box::new(Ty::Float))),
+                    ])
+                ),
+                (
+                    "WidgetKind".to_owned(),
+                    Model::Enum(strings(&["gear", "sprocket"]))
+                ),
+            ])
+        );
+        let values = Values::new(Arc::new(reference), "getWidget").unwrap();
+        assert_eq!(values.source(), Source::Spec);
+        let Outcome::Json(answer) = &values.response().expected else {
+            panic!("a JSON answer is served");
+        };
+        assert_eq!(answer["kind"], "gear");
+        // `access` is the reference's `AccessLevel`, the first of its values.
+        assert_eq!(answer["permission"]["access"], "ro");
+        let features = values.strings(Key::Header("x-accept-feature"));
+        assert_eq!(features.len(), 2);
+    }
+
+    #[test]
+    fn documented_methods_keep_their_reference_expectations() {
+        let plain = Arc::new(real_reference());
+        let mut with_spec = real_reference();
+        let api = lower_spec(&real_spec_with_widgets(), "spec/openapi.yaml").unwrap();
+        with_spec.add_spec(&api);
+        let with_spec = Arc::new(with_spec);
+        assert_eq!(plain.operations().len(), 496);
+        for operation in plain.operations() {
+            let name = operation.operation.as_str();
+            assert_eq!(with_spec.operation(name), Some(operation));
+            let before = Values::new(Arc::clone(&plain), name).unwrap();
+            let after = Values::new(Arc::clone(&with_spec), name).unwrap();
+            assert_eq!(after.source(), Source::Reference, "{name}");
+            assert_eq!(before.expected_path(), after.expected_path(), "{name}");
+            assert_eq!(before.expected_query(), after.expected_query(), "{name}");
+            assert_eq!(
+                before.chosen_arguments(),
+                after.chosen_arguments(),
+                "{name}"
+            );
+            assert_eq!(before.body_sample(), after.body_sample(), "{name}");
+            let (served_before, served_after) = (before.response(), after.response());
+            assert_eq!(
+                served_before.content_type, served_after.content_type,
+                "{name}"
+            );
+            assert_eq!(served_before.body, served_after.body, "{name}");
+            assert_eq!(served_before.expected, served_after.expected, "{name}");
+        }
+    }
+
     #[test]
     fn coverage_names_missing_extra_and_repeated_calls() {
         fn run<'a>(_: &'a flywheel_client::Client, _: &'a Values) -> CallFuture<'a> {
@@ -2592,7 +3483,7 @@ mod tests {
             reference.coverage(&calls),
             [
                 "downloadThingFile: CALLS: listed more than once",
-                "notDocumented: CALLS: not a documented method (not in operations.json)",
+                "notDocumented: CALLS: neither a documented method (not in operations.json) nor an operation of the spec",
                 "addThing: CALLS: documented method without a generated call",
             ]
         );
