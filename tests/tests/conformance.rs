@@ -1,18 +1,21 @@
-//! Wire conformance of every documented method (issue 5).
+//! Wire conformance of every generated method (issue 5).
 //!
 //! Each generated call in `flywheel_tests::generated::calls::CALLS` runs against one recording
 //! loopback server with every parameter set; the request it sent and the answer it decoded are
-//! checked against the API reference (`../shared/reference`) by `flywheel_tests::conformance`.
-//! Every mismatch of every method is collected, then the test fails listing them all as
-//! `operationId: field: expected X, got Y`.
+//! checked against the API reference (`../shared/reference`) by `flywheel_tests::conformance`,
+//! or, for an operation the reference does not document yet, against the spec (through the
+//! generator's IR). Every mismatch of every method is collected, then the test fails listing them
+//! all as `operationId: field: expected X, got Y`.
 
 use std::io::Write;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use flywheel_client::Client;
+use flywheel_generator::ir;
 use flywheel_tests::conformance::{
-    API_KEY, CLIENT_FEATURE, CallResult, RecordedRequest, Reference, Values,
+    API_KEY, CLIENT_FEATURE, CallResult, RecordedRequest, Reference, Source, Values,
+    default_spec_path, lower_spec,
 };
 use flywheel_tests::generated::calls::CALLS;
 use futures_util::FutureExt;
@@ -93,11 +96,25 @@ fn missing_hard_cases(arguments: &[(&'static str, String)]) -> Vec<String> {
     missing
 }
 
-#[tokio::test]
-async fn every_documented_method_sends_what_the_reference_says() {
-    let reference = Arc::new(
-        Reference::load(&Reference::default_dir()).unwrap_or_else(|error| panic!("{error}")),
-    );
+/// The spec of the workspace, lowered to the generator's IR.
+fn spec_api() -> ir::Api {
+    let path = default_spec_path();
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+    lower_spec(&text, "spec/openapi.yaml").unwrap_or_else(|error| panic!("{error}"))
+}
+
+/// What one run of every call found.
+struct Run {
+    problems: Vec<String>,
+    /// Methods checked against the reference.
+    from_reference: usize,
+    /// Methods checked against the spec only.
+    from_spec: usize,
+}
+
+/// Runs every generated call against a recording server and checks it against `reference`.
+async fn run_calls(reference: Arc<Reference>) -> Run {
     let mut problems = reference.coverage(CALLS);
 
     let server = MockServer::start().await;
@@ -109,7 +126,7 @@ async fn every_documented_method_sends_what_the_reference_says() {
         .build()
         .expect("the test client builds");
 
-    let mut exercised = 0;
+    let (mut from_reference, mut from_spec) = (0, 0);
     let mut arguments: Vec<(&'static str, String)> = Vec::new();
     for call in CALLS {
         let Some(values) = Values::new(Arc::clone(&reference), call.operation_id) else {
@@ -144,19 +161,69 @@ async fn every_documented_method_sends_what_the_reference_says() {
                 .iter()
                 .map(ToString::to_string),
         );
-        exercised += 1;
+        match values.source() {
+            Source::Reference => from_reference += 1,
+            Source::Spec => from_spec += 1,
+        }
     }
 
     problems.extend(missing_hard_cases(&arguments));
+    Run {
+        problems,
+        from_reference,
+        from_spec,
+    }
+}
+
+#[tokio::test]
+async fn every_generated_method_sends_what_the_reference_or_the_spec_says() {
+    let mut reference =
+        Reference::load(&Reference::default_dir()).unwrap_or_else(|error| panic!("{error}"));
+    // Operations the reference does not document are checked against the spec.
+    reference.add_spec(&spec_api());
+    let run = run_calls(Arc::new(reference)).await;
+    let exercised = run.from_reference + run.from_spec;
 
     // Written past the test harness's output capture, so every run shows it.
     let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "conformance: exercised {exercised} methods");
+    let _ = writeln!(
+        stdout,
+        "conformance: exercised {exercised} methods ({} against the API reference, {} against the spec only)",
+        run.from_reference, run.from_spec
+    );
     let _ = stdout.flush();
     assert!(
-        problems.is_empty(),
+        run.problems.is_empty(),
         "conformance: {} mismatches over {exercised} methods:\n{}",
-        problems.len(),
-        problems.join("\n")
+        run.problems.len(),
+        run.problems.join("\n")
+    );
+}
+
+/// The fallback for undocumented operations, exercised on every shape the generator emits: with
+/// an empty reference, every method's expectations come from the spec, and the generated client
+/// (made from that spec) must meet all of them.
+#[tokio::test]
+async fn every_generated_method_meets_expectations_taken_from_the_spec_alone() {
+    let mut reference = Reference::parse("[]", r#"{"models": {}, "aliases": {}}"#)
+        .unwrap_or_else(|error| panic!("{error}"));
+    let added = reference.add_spec(&spec_api());
+    let run = run_calls(Arc::new(reference)).await;
+
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(
+        stdout,
+        "conformance (spec only): exercised {} methods against expectations from the spec alone",
+        run.from_spec
+    );
+    let _ = stdout.flush();
+    assert_eq!(added, CALLS.len());
+    assert_eq!((run.from_reference, run.from_spec), (0, CALLS.len()));
+    assert!(
+        run.problems.is_empty(),
+        "conformance (spec only): {} mismatches over {} methods:\n{}",
+        run.problems.len(),
+        run.from_spec,
+        run.problems.join("\n")
     );
 }
