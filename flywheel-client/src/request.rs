@@ -513,11 +513,7 @@ impl OperationRequest {
             let status = response.status();
             let content_length = response.content_length();
             let headers = response.headers().clone();
-            let body = IdleTimeoutStream::new(
-                Box::pin(response.bytes_stream()),
-                read_timeout,
-                operation_id,
-            );
+            let body = IdleTimeoutStream::of_response(response, read_timeout, operation_id);
             Ok(Download::new(
                 operation_id,
                 status,
@@ -541,14 +537,10 @@ impl OperationRequest {
         ResponseFuture {
             state: Exchange::Buffered {
                 operation_id,
-                exchange: self.start_buffered(),
+                exchange: Box::pin(self.execute()),
                 finish,
             },
         }
-    }
-
-    fn start_buffered(self) -> BufferedFuture {
-        Box::pin(self.execute())
     }
 
     /// Sends the request (with retries) and reads the whole success body. Not generic, so the
@@ -562,11 +554,7 @@ impl OperationRequest {
             .and_then(|length| usize::try_from(length).ok())
             .unwrap_or(0)
             .min(64 * 1024 * 1024);
-        let mut stream = IdleTimeoutStream::new(
-            Box::pin(response.bytes_stream()),
-            read_timeout,
-            operation_id,
-        );
+        let mut stream = IdleTimeoutStream::of_response(response, read_timeout, operation_id);
         let mut body = BytesMut::with_capacity(capacity);
         while let Some(chunk) = stream.next().await {
             body.extend_from_slice(&chunk?);
@@ -859,11 +847,7 @@ async fn read_error_body(
     read_timeout: Duration,
     operation_id: &'static str,
 ) -> Bytes {
-    let mut stream = IdleTimeoutStream::new(
-        Box::pin(response.bytes_stream()),
-        read_timeout,
-        operation_id,
-    );
+    let mut stream = IdleTimeoutStream::of_response(response, read_timeout, operation_id);
     let mut body = BytesMut::new();
     while let Some(Ok(chunk)) = stream.next().await {
         let room = ERROR_BODY_LIMIT - body.len();

@@ -106,6 +106,15 @@ impl IdleTimeoutStream {
             finished: false,
         }
     }
+
+    /// The body of `response`, with the idle timeout.
+    pub(crate) fn of_response(
+        response: reqwest::Response,
+        idle: Duration,
+        operation_id: &'static str,
+    ) -> Self {
+        IdleTimeoutStream::new(Box::pin(response.bytes_stream()), idle, operation_id)
+    }
 }
 
 impl Stream for IdleTimeoutStream {

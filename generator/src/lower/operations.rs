@@ -660,13 +660,9 @@ struct OpContext<'a> {
 /// Operation-level parameters override path-level ones with the same name and location.
 fn merge_params<'s>(base: &mut Vec<RawParam<'s>>, own: Vec<RawParam<'s>>) {
     for p in own {
-        base.retain(|q| !(q.data.name == p.data.name && same_in(q, &p)));
+        base.retain(|q| !(q.data.name == p.data.name && q.location == p.location));
         base.push(p);
     }
-}
-
-fn same_in(a: &RawParam<'_>, b: &RawParam<'_>) -> bool {
-    a.location == b.location
 }
 
 /// The `{name}`s of a path template, in order.
