@@ -84,8 +84,20 @@
 //! - **Authentication**: `Authorization: scitran-user KEY`, or `Bearer KEY` for a 57-character
 //!   session token. The key never appears in `Debug` output, errors or traces, and is not
 //!   forwarded when a redirect leads to another host (or port, or scheme).
-//! - **Headers**: `User-Agent: flywheel-client/<version>`; one `x-accept-feature` header merging
-//!   client defaults and per-call values; `Content-Type` only when there is a body.
+//! - **Headers**: `User-Agent: flywheel-client/<version>`; `Accept` with the media type the
+//!   operation produces (`application/json`, `application/octet-stream` for the downloads,
+//!   `application/javascript` for `getConfigJs`); one `x-accept-feature` header merging client
+//!   defaults ([`DEFAULT_ACCEPT_FEATURES`]: `Safe-Redirect`, as the Flywheel SDK sends, without
+//!   the SDK's `multipart_signed_url` because this client does not yet handle signed-URL
+//!   multipart upload answers) and per-call values (`x_accept_feature` setters take
+//!   [`types::HeaderFeature`] or any string); `Content-Type` only when there is a body.
+//! - **The SDK's defaults**: where the Flywheel SDK sends a parameter the caller did not set,
+//!   the generated method does too, and the setter replaces it: `job=true` on the five
+//!   `add*Analysis` methods, `inflate_job=true` on `get_analysis`, `simple=true` and
+//!   `size=100` on `search` (the spec's `x-flywheel-client-default`).
+//! - **Download tickets**: a `get*DownloadTicket` method answers a ticket id; the matching
+//!   `download*` method's `.ticket(id)` setter redeems it (`?ticket=ID` on the same path), as
+//!   the SDK's signed download URL does.
 //! - **Retries**: 429, 502, 503 and 504 answers and connection failures are retried with
 //!   exponential backoff and jitter, honouring `Retry-After`, up to 5 attempts; only idempotent
 //!   methods are retried after a status answer unless
@@ -115,13 +127,14 @@ mod support;
 pub use generated::{operations, types};
 
 pub use client::{
-    API_KEY_ENV_VAR, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_INITIAL_RETRY_DELAY,
-    DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_RETRY_DELAY, DEFAULT_READ_TIMEOUT,
+    API_KEY_ENV_VAR, Client, ClientBuilder, DEFAULT_ACCEPT_FEATURES, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_INITIAL_RETRY_DELAY, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_RETRY_DELAY,
+    DEFAULT_READ_TIMEOUT,
 };
 pub use download::Download;
 pub use error::{ApiError, Error, ErrorDetail, TransportKind, ValidationIssue};
 pub use pagination::{DEFAULT_PAGE_LIMIT, PageCursor, Paginator};
-pub use request::{CallOptions, OperationRequest, ParamValue, ResponseFuture};
+pub use request::{CallOptions, DEFAULT_ACCEPT, OperationRequest, ParamValue, ResponseFuture};
 pub use upload::UploadFile;
 
 /// `std::result::Result` with this crate's [`Error`].

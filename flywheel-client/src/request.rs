@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
-use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use tracing::Instrument;
@@ -34,6 +34,11 @@ const ERROR_BODY_LIMIT: usize = 1024 * 1024;
 
 /// The header carrying opt-in server features.
 const ACCEPT_FEATURE: &str = "x-accept-feature";
+
+/// The `Accept` header of a request unless [`OperationRequest::accept`] sets another: what
+/// every operation producing JSON (and every operation producing nothing) asks for, as the
+/// Flywheel SDK does.
+pub const DEFAULT_ACCEPT: &str = "application/json";
 
 /// How a parameter value is written in a query string or header.
 ///
@@ -208,6 +213,7 @@ pub struct OperationRequest {
     /// In first-set order; a key with several values is sent repeated.
     query: Vec<(&'static str, Vec<String>)>,
     headers: Vec<(&'static str, String)>,
+    accept: &'static str,
     accept_features: Vec<String>,
     body: RequestBody,
     options: CallOptions,
@@ -315,6 +321,7 @@ impl OperationRequest {
             path_params: Vec::new(),
             query: Vec::new(),
             headers: Vec::new(),
+            accept: DEFAULT_ACCEPT,
             accept_features: Vec::new(),
             body: RequestBody::Empty,
             options: CallOptions::default(),
@@ -417,6 +424,14 @@ impl OperationRequest {
             Some(entry) => entry.1 = value,
             None => self.headers.push((name, value)),
         }
+    }
+
+    /// Sets the `Accept` header: the media type the operation produces. Without it a request
+    /// asks for [`DEFAULT_ACCEPT`] (`application/json`); the generated downloads ask for
+    /// `application/octet-stream` and `getConfigJs` for `application/javascript`, as the Flywheel
+    /// SDK does. A [`header`](Self::header) named `accept` replaces it.
+    pub fn accept(&mut self, media_type: &'static str) {
+        self.accept = media_type;
     }
 
     /// Adds `x-accept-feature` values for this call. At send they are merged with the client's
@@ -576,6 +591,7 @@ impl OperationRequest {
             path_params: self.path_params.clone(),
             query: self.query.clone(),
             headers: self.headers.clone(),
+            accept: self.accept,
             accept_features: self.accept_features.clone(),
             body: match &self.body {
                 RequestBody::Empty => RequestBody::Empty,
@@ -680,10 +696,18 @@ impl OperationRequest {
         Ok(url)
     }
 
-    /// Authorization, user agent, accept features and the caller's headers.
+    /// Accept, authorization, user agent, accept features and the caller's headers.
     fn headers(&self) -> crate::Result<HeaderMap> {
         let inner = &self.client.inner;
         let mut headers = HeaderMap::new();
+        // First, so that a caller's `accept` header replaces it.
+        let accept = HeaderValue::from_str(self.accept).map_err(|_| {
+            Error::invalid_request(
+                self.operation_id,
+                "the accept media type contains characters not allowed in a header",
+            )
+        })?;
+        headers.insert(ACCEPT, accept);
         for (name, value) in &self.headers {
             if name.eq_ignore_ascii_case(CONTENT_TYPE.as_str()) {
                 continue;
@@ -737,6 +761,7 @@ impl fmt::Debug for OperationRequest {
             .field("path_params", &self.path_params)
             .field("query", &self.query)
             .field("headers", &self.headers)
+            .field("accept", &self.accept)
             .field("accept_features", &self.accept_features)
             .field("body", &self.body)
             .field("options", &self.options)

@@ -102,6 +102,9 @@ pub struct Operation {
     pub body: Option<Body>,
     /// What a successful response carries.
     pub response: Response,
+    /// The `Accept` header: the media type of the success response, or `application/json`
+    /// when it declares none (as the Flywheel SDK sends).
+    pub accept: String,
     /// Lazy paging support, for list operations that take `limit` and `after_id`.
     pub pagination: Option<Pagination>,
     /// For a variant, the operationId of the operation that carries it.
@@ -138,6 +141,11 @@ pub struct Parameter {
     pub description: Option<String>,
     /// Marks the `x-accept-feature` header, which the runtime merges with client defaults.
     pub accept_feature: bool,
+    /// The value sent when the caller sets none (`x-flywheel-client-default`), as written on
+    /// the wire (`true`, `100`).
+    pub client_default: Option<String>,
+    /// Whether the Flywheel SDK reference lacks this parameter (`x-flywheel-not-in-sdk`).
+    pub not_in_sdk: bool,
 }
 
 /// A request body.

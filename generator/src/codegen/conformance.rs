@@ -73,7 +73,12 @@ fn call_fn(op: &Operation) -> TokenStream {
         .map(|p| value(op, p))
         .collect();
     let mut setters = Vec::new();
-    for p in op.params.iter().filter(|p| !p.required) {
+    // A parameter with a client default is left unset, so the wire shows the default.
+    for p in op
+        .params
+        .iter()
+        .filter(|p| !p.required && p.client_default.is_none())
+    {
         let setter = ident(&p.rust_name);
         let value = value(op, p);
         setters.push(quote! { .#setter(#value) });
@@ -121,7 +126,10 @@ fn call_fn(op: &Operation) -> TokenStream {
     } else {
         format_ident!("values")
     };
-    let doc = format!(" Calls `{}` with every parameter set.", op.operation_id);
+    let doc = format!(
+        " Calls `{}` with every parameter set (those with a client default left unset).",
+        op.operation_id
+    );
     let allow = if op.deprecated {
         quote! { #[allow(deprecated)] }
     } else {

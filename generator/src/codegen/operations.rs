@@ -111,6 +111,18 @@ fn client_method(op: &Operation) -> TokenStream {
     for (name, value) in &op.fixed_query {
         applies.push(quote! { request.fixed_query(#name, #value); });
     }
+    // `OperationRequest` asks for JSON unless told otherwise.
+    if op.accept != "application/json" {
+        let accept = &op.accept;
+        applies.push(quote! { request.accept(#accept); });
+    }
+    // The values the Flywheel SDK sends when the caller sets none; the setter replaces them.
+    for p in op.params.iter().filter(|p| !p.required) {
+        if let Some(value) = &p.client_default {
+            let wire = &p.name;
+            applies.push(quote! { request.query(#wire, #value); });
+        }
+    }
     match &op.body {
         Some(Body::Json {
             ty: body_ty,
@@ -391,6 +403,11 @@ fn param_doc(p: &Parameter) -> String {
         p.name,
         type_name(&p.ty)
     ));
+    if let Some(value) = &p.client_default {
+        doc.push_str(&format!(
+            " Sent as `{value}` when not set, as the Flywheel SDK does (the server's own default differs)."
+        ));
+    }
     doc
 }
 

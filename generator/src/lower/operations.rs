@@ -15,6 +15,13 @@ use serde::Deserialize;
 
 /// Name of the vendor extension that lists further methods served by one operation.
 pub const VARIANTS_EXTENSION: &str = "x-flywheel-variants";
+/// Name of the vendor extension giving the value a parameter is sent with when the caller sets
+/// none (what the Flywheel SDK sends).
+pub const CLIENT_DEFAULT_EXTENSION: &str = "x-flywheel-client-default";
+/// Name of the vendor extension marking a parameter the Flywheel SDK reference lacks.
+pub const NOT_IN_SDK_EXTENSION: &str = "x-flywheel-not-in-sdk";
+/// The `Accept` header of an operation whose success response declares no media type.
+const DEFAULT_ACCEPT: &str = "application/json";
 
 /// Methods every `Client` has, which generated methods must not shadow.
 const CLIENT_METHODS: &[&str] = &[
@@ -153,7 +160,8 @@ impl<'a> Ctx<'a> {
             Some(body) => self.body(body, &child(&cx.pointer, "requestBody"), &hint),
             None => None,
         };
-        let response = self.response(&op.responses, &child(&cx.pointer, "responses"), &hint);
+        let (response, accept) =
+            self.response(&op.responses, &child(&cx.pointer, "responses"), &hint);
         let mut operation = Operation {
             operation_id,
             method_name: String::new(),
@@ -169,6 +177,7 @@ impl<'a> Ctx<'a> {
             fixed_query: Vec::new(),
             body,
             response,
+            accept,
             pagination: None,
             variant_of: None,
         };
@@ -238,7 +247,8 @@ impl<'a> Ctx<'a> {
                     ),
                 }
             }
-            let response = self.response(&spec.responses, &child(&at, "responses"), &hint);
+            let (response, accept) =
+                self.response(&spec.responses, &child(&at, "responses"), &hint);
             let mut operation = Operation {
                 operation_id: spec.operation_id,
                 method_name: String::new(),
@@ -254,6 +264,7 @@ impl<'a> Ctx<'a> {
                 fixed_query,
                 body: base.body.clone(),
                 response,
+                accept,
                 pagination: None,
                 variant_of: Some(base.operation_id.clone()),
             };
@@ -381,6 +392,8 @@ impl<'a> Ctx<'a> {
                     "a parameter must be a string, number, boolean, date-time, enum, free-form object or a list of those",
                 );
             }
+            let client_default = self.client_default(p, &ty);
+            let not_in_sdk = self.not_in_sdk(p);
             out.push(Parameter {
                 name: p.data.name.clone(),
                 rust_name: String::new(),
@@ -391,11 +404,57 @@ impl<'a> Ctx<'a> {
                 description: p.data.description.clone(),
                 accept_feature: location == Location::Header
                     && p.data.name.eq_ignore_ascii_case("x-accept-feature"),
+                client_default,
+                not_in_sdk,
             });
         }
         // Path parameters first: they are the leading arguments of the method.
         out.sort_by_key(|p| p.location != Location::Path);
         out
+    }
+
+    /// The `x-flywheel-client-default` of a parameter, as sent on the wire: a scalar of the
+    /// parameter's type on an optional query parameter.
+    fn client_default(&mut self, p: &RawParam<'_>, ty: &TypeRef) -> Option<String> {
+        let value = p.data.extensions.get(CLIENT_DEFAULT_EXTENSION)?;
+        let at = child(&p.pointer, CLIENT_DEFAULT_EXTENSION);
+        if p.location != Some(Location::Query) || p.data.required {
+            self.problems.push(
+                at,
+                "a client default belongs on an optional query parameter",
+            );
+            return None;
+        }
+        let wire = match (ty, value) {
+            (TypeRef::Boolean, serde_json::Value::Bool(b)) => b.to_string(),
+            (TypeRef::Integer, serde_json::Value::Number(n)) if n.is_i64() => n.to_string(),
+            (TypeRef::Number, serde_json::Value::Number(n)) => n.to_string(),
+            (TypeRef::String, serde_json::Value::String(text)) => text.clone(),
+            _ => {
+                self.problems.push(
+                    at,
+                    "a client default must be a boolean, integer, number or string matching the parameter's type",
+                );
+                return None;
+            }
+        };
+        Some(wire)
+    }
+
+    /// Whether a parameter carries `x-flywheel-not-in-sdk` (a sentence saying where the server
+    /// documents it).
+    fn not_in_sdk(&mut self, p: &RawParam<'_>) -> bool {
+        match p.data.extensions.get(NOT_IN_SDK_EXTENSION) {
+            None => false,
+            Some(serde_json::Value::String(text)) if !text.trim().is_empty() => true,
+            Some(_) => {
+                self.problems.push(
+                    child(&p.pointer, NOT_IN_SDK_EXTENSION),
+                    "must be a sentence saying where the server documents the parameter",
+                );
+                false
+            }
+        }
     }
 
     fn check_path_template(&mut self, cx: &OpContext<'a>, params: &[Parameter]) {
@@ -547,7 +606,9 @@ impl<'a> Ctx<'a> {
         Some(Body::Multipart { parts, description })
     }
 
-    fn response(&mut self, responses: &Responses, at: &str, hint: &str) -> Response {
+    /// What the success response carries, and the `Accept` header that asks for it.
+    fn response(&mut self, responses: &Responses, at: &str, hint: &str) -> (Response, String) {
+        let default_accept = || DEFAULT_ACCEPT.to_owned();
         let success = responses
             .responses
             .iter()
@@ -562,7 +623,7 @@ impl<'a> Ctx<'a> {
         let Some((code, response)) = success else {
             self.problems
                 .push(at.to_owned(), "no success (2xx) response is declared");
-            return Response::Empty;
+            return (Response::Empty, default_accept());
         };
         let at = child(at, &code.to_string());
         let response = match response {
@@ -583,7 +644,7 @@ impl<'a> Ctx<'a> {
                             child(&at, "$ref"),
                             format!("$ref {reference:?} does not resolve to a response"),
                         );
-                        return Response::Empty;
+                        return (Response::Empty, default_accept());
                     }
                 }
             }
@@ -591,16 +652,17 @@ impl<'a> Ctx<'a> {
         let content_ptr = child(&at, "content");
         let mut entries = response.content.iter();
         match (entries.next(), entries.next()) {
-            (None, _) => Response::Empty,
-            (Some((media, media_type)), None) => {
-                self.response_media(media, media_type, &child(&content_ptr, media), hint)
-            }
+            (None, _) => (Response::Empty, default_accept()),
+            (Some((media, media_type)), None) => (
+                self.response_media(media, media_type, &child(&content_ptr, media), hint),
+                media.to_ascii_lowercase(),
+            ),
             _ => {
                 self.problems.push(
                     content_ptr,
                     "a success response needs at most one media type",
                 );
-                Response::Empty
+                (Response::Empty, default_accept())
             }
         }
     }

@@ -1991,7 +1991,7 @@ pub const CALLS: &[crate::conformance::Call] = &[
         run: call_queue_saved,
     },
 ];
-/// Calls `getAllAcquisitions` with every parameter set.
+/// Calls `getAllAcquisitions` with every parameter set (those with a client default left unset).
 fn call_get_all_acquisitions<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2022,7 +2022,7 @@ fn call_get_all_acquisitions<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addAcquisition` with every parameter set.
+/// Calls `addAcquisition` with every parameter set (those with a client default left unset).
 fn call_add_acquisition<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2032,7 +2032,7 @@ fn call_add_acquisition<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteAcquisitionsByIds` with every parameter set.
+/// Calls `deleteAcquisitionsByIds` with every parameter set (those with a client default left unset).
 fn call_delete_acquisitions_by_ids<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2048,7 +2048,7 @@ fn call_delete_acquisitions_by_ids<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteAcquisitionsByQuery` with every parameter set.
+/// Calls `deleteAcquisitionsByQuery` with every parameter set (those with a client default left unset).
 fn call_delete_acquisitions_by_query<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2064,7 +2064,7 @@ fn call_delete_acquisitions_by_query<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAcquisition` with every parameter set.
+/// Calls `getAcquisition` with every parameter set (those with a client default left unset).
 fn call_get_acquisition<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2082,7 +2082,7 @@ fn call_get_acquisition<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyAcquisition` with every parameter set.
+/// Calls `modifyAcquisition` with every parameter set (those with a client default left unset).
 fn call_modify_acquisition<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2098,7 +2098,7 @@ fn call_modify_acquisition<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteAcquisition` with every parameter set.
+/// Calls `deleteAcquisition` with every parameter set (those with a client default left unset).
 fn call_delete_acquisition<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2114,7 +2114,7 @@ fn call_delete_acquisition<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadOutputFromAcquisitionAnalysis` with every parameter set.
+/// Calls `downloadOutputFromAcquisitionAnalysis` with every parameter set (those with a client default left unset).
 fn call_download_output_from_acquisition_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2133,12 +2133,13 @@ fn call_download_output_from_acquisition_analysis<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getAcquisitionAnalysisOutputZipInfo` with every parameter set.
+/// Calls `getAcquisitionAnalysisOutputZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_acquisition_analysis_output_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2162,7 +2163,7 @@ fn call_get_acquisition_analysis_output_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAcquisitionAnalysisOutputDownloadTicket` with every parameter set.
+/// Calls `getAcquisitionAnalysisOutputDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_acquisition_analysis_output_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2186,7 +2187,7 @@ fn call_get_acquisition_analysis_output_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadInputFromAcquisitionAnalysis` with every parameter set.
+/// Calls `downloadInputFromAcquisitionAnalysis` with every parameter set (those with a client default left unset).
 fn call_download_input_from_acquisition_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2205,12 +2206,13 @@ fn call_download_input_from_acquisition_analysis<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getAcquisitionAnalysisInputZipInfo` with every parameter set.
+/// Calls `getAcquisitionAnalysisInputZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_acquisition_analysis_input_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2234,7 +2236,7 @@ fn call_get_acquisition_analysis_input_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAcquisitionAnalysisInputDownloadTicket` with every parameter set.
+/// Calls `getAcquisitionAnalysisInputDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_acquisition_analysis_input_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2258,7 +2260,7 @@ fn call_get_acquisition_analysis_input_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadFileFromAcquisition` with every parameter set.
+/// Calls `downloadFileFromAcquisition` with every parameter set (those with a client default left unset).
 fn call_download_file_from_acquisition<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2278,12 +2280,13 @@ fn call_download_file_from_acquisition<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getAcquisitionFileZipInfo` with every parameter set.
+/// Calls `getAcquisitionFileZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_acquisition_file_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2308,7 +2311,7 @@ fn call_get_acquisition_file_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAcquisitionDownloadTicket` with every parameter set.
+/// Calls `getAcquisitionDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_acquisition_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2333,7 +2336,7 @@ fn call_get_acquisition_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyAcquisitionFile` with every parameter set.
+/// Calls `modifyAcquisitionFile` with every parameter set (those with a client default left unset).
 fn call_modify_acquisition_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2350,7 +2353,7 @@ fn call_modify_acquisition_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteAcquisitionFile` with every parameter set.
+/// Calls `deleteAcquisitionFile` with every parameter set (those with a client default left unset).
 fn call_delete_acquisition_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2370,7 +2373,7 @@ fn call_delete_acquisition_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAcquisitionAnalyses` with every parameter set.
+/// Calls `getAcquisitionAnalyses` with every parameter set (those with a client default left unset).
 fn call_get_acquisition_analyses<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2400,7 +2403,7 @@ fn call_get_acquisition_analyses<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addAcquisitionAnalysis` with every parameter set.
+/// Calls `addAcquisitionAnalysis` with every parameter set (those with a client default left unset).
 fn call_add_acquisition_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2411,13 +2414,12 @@ fn call_add_acquisition_analysis<'a>(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
-            .job(values.boolean(crate::conformance::Key::Query("job")))
             .send()
             .await?;
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAcquisitionAnalysis` with every parameter set.
+/// Calls `getAcquisitionAnalysis` with every parameter set (those with a client default left unset).
 fn call_get_acquisition_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2436,7 +2438,7 @@ fn call_get_acquisition_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyAcquisitionAnalysis` with every parameter set.
+/// Calls `modifyAcquisitionAnalysis` with every parameter set (those with a client default left unset).
 fn call_modify_acquisition_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2453,7 +2455,7 @@ fn call_modify_acquisition_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteAcquisitionAnalysis` with every parameter set.
+/// Calls `deleteAcquisitionAnalysis` with every parameter set (those with a client default left unset).
 fn call_delete_acquisition_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2472,7 +2474,7 @@ fn call_delete_acquisition_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `uploadOutputToAcquisitionAnalysis` with every parameter set.
+/// Calls `uploadOutputToAcquisitionAnalysis` with every parameter set (those with a client default left unset).
 fn call_upload_output_to_acquisition_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2493,7 +2495,7 @@ fn call_upload_output_to_acquisition_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteAcquisitionAnalysisNote` with every parameter set.
+/// Calls `deleteAcquisitionAnalysisNote` with every parameter set (those with a client default left unset).
 fn call_delete_acquisition_analysis_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2510,7 +2512,7 @@ fn call_delete_acquisition_analysis_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyAcquisitionFileClassification` with every parameter set.
+/// Calls `modifyAcquisitionFileClassification` with every parameter set (those with a client default left unset).
 fn call_modify_acquisition_file_classification<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2527,7 +2529,7 @@ fn call_modify_acquisition_file_classification<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAcquisitionFileInfo` with every parameter set.
+/// Calls `getAcquisitionFileInfo` with every parameter set (those with a client default left unset).
 fn call_get_acquisition_file_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2543,7 +2545,7 @@ fn call_get_acquisition_file_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyAcquisitionFileInfo` with every parameter set.
+/// Calls `modifyAcquisitionFileInfo` with every parameter set (those with a client default left unset).
 fn call_modify_acquisition_file_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2560,7 +2562,7 @@ fn call_modify_acquisition_file_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyAcquisitionInfo` with every parameter set.
+/// Calls `modifyAcquisitionInfo` with every parameter set (those with a client default left unset).
 fn call_modify_acquisition_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2576,7 +2578,7 @@ fn call_modify_acquisition_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAcquisitionNote` with every parameter set.
+/// Calls `getAcquisitionNote` with every parameter set (those with a client default left unset).
 fn call_get_acquisition_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2592,7 +2594,7 @@ fn call_get_acquisition_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyAcquisitionNote` with every parameter set.
+/// Calls `modifyAcquisitionNote` with every parameter set (those with a client default left unset).
 fn call_modify_acquisition_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2609,7 +2611,7 @@ fn call_modify_acquisition_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteAcquisitionNote` with every parameter set.
+/// Calls `deleteAcquisitionNote` with every parameter set (those with a client default left unset).
 fn call_delete_acquisition_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2625,7 +2627,7 @@ fn call_delete_acquisition_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addAcquisitionTag` with every parameter set.
+/// Calls `addAcquisitionTag` with every parameter set (those with a client default left unset).
 fn call_add_acquisition_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2641,7 +2643,7 @@ fn call_add_acquisition_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteAcquisitionTags` with every parameter set.
+/// Calls `deleteAcquisitionTags` with every parameter set (those with a client default left unset).
 fn call_delete_acquisition_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2657,7 +2659,7 @@ fn call_delete_acquisition_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `addAcquisitionTags` with every parameter set.
+/// Calls `addAcquisitionTags` with every parameter set (those with a client default left unset).
 fn call_add_acquisition_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2673,7 +2675,7 @@ fn call_add_acquisition_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getAcquisitionTag` with every parameter set.
+/// Calls `getAcquisitionTag` with every parameter set (those with a client default left unset).
 fn call_get_acquisition_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2689,7 +2691,7 @@ fn call_get_acquisition_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `renameAcquisitionTag` with every parameter set.
+/// Calls `renameAcquisitionTag` with every parameter set (those with a client default left unset).
 fn call_rename_acquisition_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2706,7 +2708,7 @@ fn call_rename_acquisition_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteAcquisitionTag` with every parameter set.
+/// Calls `deleteAcquisitionTag` with every parameter set (those with a client default left unset).
 fn call_delete_acquisition_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2722,7 +2724,7 @@ fn call_delete_acquisition_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addAcquisitionAnalysisNote` with every parameter set.
+/// Calls `addAcquisitionAnalysisNote` with every parameter set (those with a client default left unset).
 fn call_add_acquisition_analysis_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2739,7 +2741,7 @@ fn call_add_acquisition_analysis_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `uploadFileToAcquisition` with every parameter set.
+/// Calls `uploadFileToAcquisition` with every parameter set (those with a client default left unset).
 fn call_upload_file_to_acquisition<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2766,7 +2768,7 @@ fn call_upload_file_to_acquisition<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addAcquisitionNote` with every parameter set.
+/// Calls `addAcquisitionNote` with every parameter set (those with a client default left unset).
 fn call_add_acquisition_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2782,7 +2784,7 @@ fn call_add_acquisition_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllAnalyses` with every parameter set.
+/// Calls `getAllAnalyses` with every parameter set (those with a client default left unset).
 fn call_get_all_analyses<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2808,7 +2810,7 @@ fn call_get_all_analyses<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteAnalysesByIds` with every parameter set.
+/// Calls `deleteAnalysesByIds` with every parameter set (those with a client default left unset).
 fn call_delete_analyses_by_ids<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2824,7 +2826,7 @@ fn call_delete_analyses_by_ids<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteAnalysesByQuery` with every parameter set.
+/// Calls `deleteAnalysesByQuery` with every parameter set (those with a client default left unset).
 fn call_delete_analyses_by_query<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2840,7 +2842,7 @@ fn call_delete_analyses_by_query<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAnalysis` with every parameter set.
+/// Calls `getAnalysis` with every parameter set (those with a client default left unset).
 fn call_get_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2848,7 +2850,6 @@ fn call_get_analysis<'a>(
     ::std::boxed::Box::pin(async move {
         let output = client
             .get_analysis(values.string(crate::conformance::Key::Path(0usize)))
-            .inflate_job(values.boolean(crate::conformance::Key::Query("inflate_job")))
             .join_avatars(values.boolean(crate::conformance::Key::Query("join_avatars")))
             .join(values.enum_value(crate::conformance::Key::Query("join")))
             .send()
@@ -2856,7 +2857,7 @@ fn call_get_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyAnalysis` with every parameter set.
+/// Calls `modifyAnalysis` with every parameter set (those with a client default left unset).
 fn call_modify_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2872,7 +2873,7 @@ fn call_modify_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteAnalysis` with every parameter set.
+/// Calls `deleteAnalysis` with every parameter set (those with a client default left unset).
 fn call_delete_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2888,7 +2889,7 @@ fn call_delete_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadOutputFromAnalysis` with every parameter set.
+/// Calls `downloadOutputFromAnalysis` with every parameter set (those with a client default left unset).
 fn call_download_output_from_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2906,12 +2907,13 @@ fn call_download_output_from_analysis<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getAnalysisOutputZipInfo` with every parameter set.
+/// Calls `getAnalysisOutputZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_analysis_output_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2934,7 +2936,7 @@ fn call_get_analysis_output_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAnalysisOutputDownloadTicket` with every parameter set.
+/// Calls `getAnalysisOutputDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_analysis_output_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2957,7 +2959,7 @@ fn call_get_analysis_output_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadInputFromAnalysis` with every parameter set.
+/// Calls `downloadInputFromAnalysis` with every parameter set (those with a client default left unset).
 fn call_download_input_from_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -2975,12 +2977,13 @@ fn call_download_input_from_analysis<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getAnalysisInputZipInfo` with every parameter set.
+/// Calls `getAnalysisInputZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_analysis_input_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3003,7 +3006,7 @@ fn call_get_analysis_input_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAnalysisInputDownloadTicket` with every parameter set.
+/// Calls `getAnalysisInputDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_analysis_input_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3026,7 +3029,7 @@ fn call_get_analysis_input_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `uploadOutputToAnalysis` with every parameter set.
+/// Calls `uploadOutputToAnalysis` with every parameter set (those with a client default left unset).
 fn call_upload_output_to_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3052,7 +3055,7 @@ fn call_upload_output_to_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `modifyAnalysisInfo` with every parameter set.
+/// Calls `modifyAnalysisInfo` with every parameter set (those with a client default left unset).
 fn call_modify_analysis_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3068,7 +3071,7 @@ fn call_modify_analysis_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAnalysisFileInfo` with every parameter set.
+/// Calls `getAnalysisFileInfo` with every parameter set (those with a client default left unset).
 fn call_get_analysis_file_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3084,7 +3087,7 @@ fn call_get_analysis_file_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addAnalysisNote` with every parameter set.
+/// Calls `addAnalysisNote` with every parameter set (those with a client default left unset).
 fn call_add_analysis_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3100,7 +3103,7 @@ fn call_add_analysis_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAnalysisNote` with every parameter set.
+/// Calls `getAnalysisNote` with every parameter set (those with a client default left unset).
 fn call_get_analysis_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3116,7 +3119,7 @@ fn call_get_analysis_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyAnalysisNote` with every parameter set.
+/// Calls `modifyAnalysisNote` with every parameter set (those with a client default left unset).
 fn call_modify_analysis_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3133,7 +3136,7 @@ fn call_modify_analysis_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteAnalysisNote` with every parameter set.
+/// Calls `deleteAnalysisNote` with every parameter set (those with a client default left unset).
 fn call_delete_analysis_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3149,7 +3152,7 @@ fn call_delete_analysis_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addAnalysisTag` with every parameter set.
+/// Calls `addAnalysisTag` with every parameter set (those with a client default left unset).
 fn call_add_analysis_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3165,7 +3168,7 @@ fn call_add_analysis_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAnalysisTag` with every parameter set.
+/// Calls `getAnalysisTag` with every parameter set (those with a client default left unset).
 fn call_get_analysis_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3181,7 +3184,7 @@ fn call_get_analysis_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `renameAnalysisTag` with every parameter set.
+/// Calls `renameAnalysisTag` with every parameter set (those with a client default left unset).
 fn call_rename_analysis_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3198,7 +3201,7 @@ fn call_rename_analysis_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteAnalysisTag` with every parameter set.
+/// Calls `deleteAnalysisTag` with every parameter set (those with a client default left unset).
 fn call_delete_analysis_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3214,7 +3217,7 @@ fn call_delete_analysis_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAnalyses` with every parameter set.
+/// Calls `getAnalyses` with every parameter set (those with a client default left unset).
 fn call_get_analyses<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3231,7 +3234,7 @@ fn call_get_analyses<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `listAuditTrailReports` with every parameter set.
+/// Calls `listAuditTrailReports` with every parameter set (those with a client default left unset).
 fn call_list_audit_trail_reports<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3253,7 +3256,7 @@ fn call_list_audit_trail_reports<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addAuditTrailReport` with every parameter set.
+/// Calls `addAuditTrailReport` with every parameter set (those with a client default left unset).
 fn call_add_audit_trail_report<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3263,7 +3266,7 @@ fn call_add_audit_trail_report<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteAuditTrailReport` with every parameter set.
+/// Calls `deleteAuditTrailReport` with every parameter set (those with a client default left unset).
 fn call_delete_audit_trail_report<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3278,7 +3281,7 @@ fn call_delete_audit_trail_report<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyAuditTrailReport` with every parameter set.
+/// Calls `modifyAuditTrailReport` with every parameter set (those with a client default left unset).
 fn call_modify_audit_trail_report<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3294,7 +3297,7 @@ fn call_modify_audit_trail_report<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadAuditTrailReport` with every parameter set.
+/// Calls `downloadAuditTrailReport` with every parameter set (those with a client default left unset).
 fn call_download_audit_trail_report<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3309,7 +3312,7 @@ fn call_download_audit_trail_report<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getAllBatches` with every parameter set.
+/// Calls `getAllBatches` with every parameter set (those with a client default left unset).
 fn call_get_all_batches<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -3319,7 +3322,7 @@ fn call_get_all_batches<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `proposeBatch` with every parameter set.
+/// Calls `proposeBatch` with every parameter set (those with a client default left unset).
 fn call_propose_batch<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3329,7 +3332,7 @@ fn call_propose_batch<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `createBatchJobFromJobs` with every parameter set.
+/// Calls `createBatchJobFromJobs` with every parameter set (those with a client default left unset).
 fn call_create_batch_job_from_jobs<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3339,7 +3342,7 @@ fn call_create_batch_job_from_jobs<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getBatch` with every parameter set.
+/// Calls `getBatch` with every parameter set (those with a client default left unset).
 fn call_get_batch<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3353,7 +3356,7 @@ fn call_get_batch<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `cancelBatch` with every parameter set.
+/// Calls `cancelBatch` with every parameter set (those with a client default left unset).
 fn call_cancel_batch<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3366,7 +3369,7 @@ fn call_cancel_batch<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `startBatch` with every parameter set.
+/// Calls `startBatch` with every parameter set (those with a client default left unset).
 fn call_start_batch<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3379,7 +3382,7 @@ fn call_start_batch<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getChangeLog` with every parameter set.
+/// Calls `getChangeLog` with every parameter set (those with a client default left unset).
 fn call_get_change_log<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3396,7 +3399,7 @@ fn call_get_change_log<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getFieldChangeLog` with every parameter set.
+/// Calls `getFieldChangeLog` with every parameter set (those with a client default left unset).
 fn call_get_field_change_log<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3414,7 +3417,7 @@ fn call_get_field_change_log<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllCollections` with every parameter set.
+/// Calls `getAllCollections` with every parameter set (those with a client default left unset).
 fn call_get_all_collections<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3445,7 +3448,7 @@ fn call_get_all_collections<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addCollection` with every parameter set.
+/// Calls `addCollection` with every parameter set (those with a client default left unset).
 fn call_add_collection<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3455,7 +3458,7 @@ fn call_add_collection<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteCollectionsByIds` with every parameter set.
+/// Calls `deleteCollectionsByIds` with every parameter set (those with a client default left unset).
 fn call_delete_collections_by_ids<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3471,7 +3474,7 @@ fn call_delete_collections_by_ids<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllCollectionsCurators` with every parameter set.
+/// Calls `getAllCollectionsCurators` with every parameter set (those with a client default left unset).
 fn call_get_all_collections_curators<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3490,7 +3493,7 @@ fn call_get_all_collections_curators<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteCollectionsByQuery` with every parameter set.
+/// Calls `deleteCollectionsByQuery` with every parameter set (those with a client default left unset).
 fn call_delete_collections_by_query<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3506,7 +3509,7 @@ fn call_delete_collections_by_query<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyCollectionFileClassification` with every parameter set.
+/// Calls `modifyCollectionFileClassification` with every parameter set (those with a client default left unset).
 fn call_modify_collection_file_classification<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3523,7 +3526,7 @@ fn call_modify_collection_file_classification<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getCollectionFileInfo` with every parameter set.
+/// Calls `getCollectionFileInfo` with every parameter set (those with a client default left unset).
 fn call_get_collection_file_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3539,7 +3542,7 @@ fn call_get_collection_file_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyCollectionFileInfo` with every parameter set.
+/// Calls `modifyCollectionFileInfo` with every parameter set (those with a client default left unset).
 fn call_modify_collection_file_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3556,7 +3559,7 @@ fn call_modify_collection_file_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyCollectionInfo` with every parameter set.
+/// Calls `modifyCollectionInfo` with every parameter set (those with a client default left unset).
 fn call_modify_collection_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3572,7 +3575,7 @@ fn call_modify_collection_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getCollectionNote` with every parameter set.
+/// Calls `getCollectionNote` with every parameter set (those with a client default left unset).
 fn call_get_collection_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3588,7 +3591,7 @@ fn call_get_collection_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyCollectionNote` with every parameter set.
+/// Calls `modifyCollectionNote` with every parameter set (those with a client default left unset).
 fn call_modify_collection_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3605,7 +3608,7 @@ fn call_modify_collection_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteCollectionNote` with every parameter set.
+/// Calls `deleteCollectionNote` with every parameter set (those with a client default left unset).
 fn call_delete_collection_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3621,7 +3624,7 @@ fn call_delete_collection_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addCollectionTag` with every parameter set.
+/// Calls `addCollectionTag` with every parameter set (those with a client default left unset).
 fn call_add_collection_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3637,7 +3640,7 @@ fn call_add_collection_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteCollectionTags` with every parameter set.
+/// Calls `deleteCollectionTags` with every parameter set (those with a client default left unset).
 fn call_delete_collection_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3653,7 +3656,7 @@ fn call_delete_collection_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `addCollectionTags` with every parameter set.
+/// Calls `addCollectionTags` with every parameter set (those with a client default left unset).
 fn call_add_collection_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3669,7 +3672,7 @@ fn call_add_collection_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getCollectionTag` with every parameter set.
+/// Calls `getCollectionTag` with every parameter set (those with a client default left unset).
 fn call_get_collection_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3685,7 +3688,7 @@ fn call_get_collection_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `renameCollectionTag` with every parameter set.
+/// Calls `renameCollectionTag` with every parameter set (those with a client default left unset).
 fn call_rename_collection_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3702,7 +3705,7 @@ fn call_rename_collection_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteCollectionTag` with every parameter set.
+/// Calls `deleteCollectionTag` with every parameter set (those with a client default left unset).
 fn call_delete_collection_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3718,7 +3721,7 @@ fn call_delete_collection_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getCollection` with every parameter set.
+/// Calls `getCollection` with every parameter set (those with a client default left unset).
 fn call_get_collection<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3736,7 +3739,7 @@ fn call_get_collection<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyCollection` with every parameter set.
+/// Calls `modifyCollection` with every parameter set (those with a client default left unset).
 fn call_modify_collection<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3752,7 +3755,7 @@ fn call_modify_collection<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteCollection` with every parameter set.
+/// Calls `deleteCollection` with every parameter set (those with a client default left unset).
 fn call_delete_collection<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3765,7 +3768,7 @@ fn call_delete_collection<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getCollectionAcquisitions` with every parameter set.
+/// Calls `getCollectionAcquisitions` with every parameter set (those with a client default left unset).
 fn call_get_collection_acquisitions<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3790,7 +3793,7 @@ fn call_get_collection_acquisitions<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadFileFromCollection` with every parameter set.
+/// Calls `downloadFileFromCollection` with every parameter set (those with a client default left unset).
 fn call_download_file_from_collection<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3810,12 +3813,13 @@ fn call_download_file_from_collection<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getCollectionFileZipInfo` with every parameter set.
+/// Calls `getCollectionFileZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_collection_file_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3840,7 +3844,7 @@ fn call_get_collection_file_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getCollectionDownloadTicket` with every parameter set.
+/// Calls `getCollectionDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_collection_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3865,7 +3869,7 @@ fn call_get_collection_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyCollectionFile` with every parameter set.
+/// Calls `modifyCollectionFile` with every parameter set (those with a client default left unset).
 fn call_modify_collection_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3882,7 +3886,7 @@ fn call_modify_collection_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteCollectionFile` with every parameter set.
+/// Calls `deleteCollectionFile` with every parameter set (those with a client default left unset).
 fn call_delete_collection_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3902,7 +3906,7 @@ fn call_delete_collection_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addCollectionPermission` with every parameter set.
+/// Calls `addCollectionPermission` with every parameter set (those with a client default left unset).
 fn call_add_collection_permission<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3918,7 +3922,7 @@ fn call_add_collection_permission<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getCollectionUserPermission` with every parameter set.
+/// Calls `getCollectionUserPermission` with every parameter set (those with a client default left unset).
 fn call_get_collection_user_permission<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3934,7 +3938,7 @@ fn call_get_collection_user_permission<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyCollectionUserPermission` with every parameter set.
+/// Calls `modifyCollectionUserPermission` with every parameter set (those with a client default left unset).
 fn call_modify_collection_user_permission<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3951,7 +3955,7 @@ fn call_modify_collection_user_permission<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteCollectionUserPermission` with every parameter set.
+/// Calls `deleteCollectionUserPermission` with every parameter set (those with a client default left unset).
 fn call_delete_collection_user_permission<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3967,7 +3971,7 @@ fn call_delete_collection_user_permission<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getCollectionSessions` with every parameter set.
+/// Calls `getCollectionSessions` with every parameter set (those with a client default left unset).
 fn call_get_collection_sessions<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -3994,7 +3998,7 @@ fn call_get_collection_sessions<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `uploadFileToCollection` with every parameter set.
+/// Calls `uploadFileToCollection` with every parameter set (those with a client default left unset).
 fn call_upload_file_to_collection<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4021,7 +4025,7 @@ fn call_upload_file_to_collection<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addCollectionNote` with every parameter set.
+/// Calls `addCollectionNote` with every parameter set (those with a client default left unset).
 fn call_add_collection_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4037,7 +4041,7 @@ fn call_add_collection_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getConfig` with every parameter set.
+/// Calls `getConfig` with every parameter set (those with a client default left unset).
 fn call_get_config<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -4047,7 +4051,7 @@ fn call_get_config<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getConfigJs` with every parameter set.
+/// Calls `getConfigJs` with every parameter set (those with a client default left unset).
 fn call_get_config_js<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -4057,7 +4061,7 @@ fn call_get_config_js<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Text(output))
     })
 }
-/// Calls `getVersion` with every parameter set.
+/// Calls `getVersion` with every parameter set (those with a client default left unset).
 fn call_get_version<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -4067,7 +4071,7 @@ fn call_get_version<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getContainerAnalyses` with every parameter set.
+/// Calls `getContainerAnalyses` with every parameter set (those with a client default left unset).
 fn call_get_container_analyses<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4095,7 +4099,7 @@ fn call_get_container_analyses<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addContainerAnalysis` with every parameter set.
+/// Calls `addContainerAnalysis` with every parameter set (those with a client default left unset).
 fn call_add_container_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4106,13 +4110,12 @@ fn call_add_container_analysis<'a>(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
-            .job(values.boolean(crate::conformance::Key::Query("job")))
             .send()
             .await?;
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getContainerAnalysis` with every parameter set.
+/// Calls `getContainerAnalysis` with every parameter set (those with a client default left unset).
 fn call_get_container_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4131,7 +4134,7 @@ fn call_get_container_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyContainerAnalysis` with every parameter set.
+/// Calls `modifyContainerAnalysis` with every parameter set (those with a client default left unset).
 fn call_modify_container_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4148,7 +4151,7 @@ fn call_modify_container_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteContainerAnalysis` with every parameter set.
+/// Calls `deleteContainerAnalysis` with every parameter set (those with a client default left unset).
 fn call_delete_container_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4167,7 +4170,7 @@ fn call_delete_container_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `uploadOutputToContainerAnalysis` with every parameter set.
+/// Calls `uploadOutputToContainerAnalysis` with every parameter set (those with a client default left unset).
 fn call_upload_output_to_container_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4188,7 +4191,7 @@ fn call_upload_output_to_container_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteContainerAnalysisNote` with every parameter set.
+/// Calls `deleteContainerAnalysisNote` with every parameter set (those with a client default left unset).
 fn call_delete_container_analysis_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4205,7 +4208,7 @@ fn call_delete_container_analysis_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyContainerFileClassification` with every parameter set.
+/// Calls `modifyContainerFileClassification` with every parameter set (those with a client default left unset).
 fn call_modify_container_file_classification<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4222,7 +4225,7 @@ fn call_modify_container_file_classification<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getContainerFileInfo` with every parameter set.
+/// Calls `getContainerFileInfo` with every parameter set (those with a client default left unset).
 fn call_get_container_file_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4238,7 +4241,7 @@ fn call_get_container_file_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyContainerFileInfo` with every parameter set.
+/// Calls `modifyContainerFileInfo` with every parameter set (those with a client default left unset).
 fn call_modify_container_file_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4255,7 +4258,7 @@ fn call_modify_container_file_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyContainerInfo` with every parameter set.
+/// Calls `modifyContainerInfo` with every parameter set (those with a client default left unset).
 fn call_modify_container_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4271,7 +4274,7 @@ fn call_modify_container_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getContainerNote` with every parameter set.
+/// Calls `getContainerNote` with every parameter set (those with a client default left unset).
 fn call_get_container_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4287,7 +4290,7 @@ fn call_get_container_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyContainerNote` with every parameter set.
+/// Calls `modifyContainerNote` with every parameter set (those with a client default left unset).
 fn call_modify_container_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4304,7 +4307,7 @@ fn call_modify_container_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteContainerNote` with every parameter set.
+/// Calls `deleteContainerNote` with every parameter set (those with a client default left unset).
 fn call_delete_container_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4320,7 +4323,7 @@ fn call_delete_container_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addContainerTag` with every parameter set.
+/// Calls `addContainerTag` with every parameter set (those with a client default left unset).
 fn call_add_container_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4336,7 +4339,7 @@ fn call_add_container_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteContainerTags` with every parameter set.
+/// Calls `deleteContainerTags` with every parameter set (those with a client default left unset).
 fn call_delete_container_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4352,7 +4355,7 @@ fn call_delete_container_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `addContainerTags` with every parameter set.
+/// Calls `addContainerTags` with every parameter set (those with a client default left unset).
 fn call_add_container_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4368,7 +4371,7 @@ fn call_add_container_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getContainerTag` with every parameter set.
+/// Calls `getContainerTag` with every parameter set (those with a client default left unset).
 fn call_get_container_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4384,7 +4387,7 @@ fn call_get_container_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `renameContainerTag` with every parameter set.
+/// Calls `renameContainerTag` with every parameter set (those with a client default left unset).
 fn call_rename_container_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4401,7 +4404,7 @@ fn call_rename_container_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteContainerTag` with every parameter set.
+/// Calls `deleteContainerTag` with every parameter set (those with a client default left unset).
 fn call_delete_container_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4417,7 +4420,7 @@ fn call_delete_container_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getContainer` with every parameter set.
+/// Calls `getContainer` with every parameter set (those with a client default left unset).
 fn call_get_container<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4432,7 +4435,7 @@ fn call_get_container<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyContainer` with every parameter set.
+/// Calls `modifyContainer` with every parameter set (those with a client default left unset).
 fn call_modify_container<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4448,7 +4451,7 @@ fn call_modify_container<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteContainer` with every parameter set.
+/// Calls `deleteContainer` with every parameter set (those with a client default left unset).
 fn call_delete_container<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4464,7 +4467,7 @@ fn call_delete_container<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadOutputFromContainerAnalysis` with every parameter set.
+/// Calls `downloadOutputFromContainerAnalysis` with every parameter set (those with a client default left unset).
 fn call_download_output_from_container_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4483,12 +4486,13 @@ fn call_download_output_from_container_analysis<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getContainerAnalysisOutputZipInfo` with every parameter set.
+/// Calls `getContainerAnalysisOutputZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_container_analysis_output_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4512,7 +4516,7 @@ fn call_get_container_analysis_output_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getContainerAnalysisOutputDownloadTicket` with every parameter set.
+/// Calls `getContainerAnalysisOutputDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_container_analysis_output_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4536,7 +4540,7 @@ fn call_get_container_analysis_output_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadInputFromContainerAnalysis` with every parameter set.
+/// Calls `downloadInputFromContainerAnalysis` with every parameter set (those with a client default left unset).
 fn call_download_input_from_container_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4555,12 +4559,13 @@ fn call_download_input_from_container_analysis<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getContainerAnalysisInputZipInfo` with every parameter set.
+/// Calls `getContainerAnalysisInputZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_container_analysis_input_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4584,7 +4589,7 @@ fn call_get_container_analysis_input_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getContainerAnalysisInputDownloadTicket` with every parameter set.
+/// Calls `getContainerAnalysisInputDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_container_analysis_input_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4608,7 +4613,7 @@ fn call_get_container_analysis_input_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addContainerAnalysisNote` with every parameter set.
+/// Calls `addContainerAnalysisNote` with every parameter set (those with a client default left unset).
 fn call_add_container_analysis_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4625,7 +4630,7 @@ fn call_add_container_analysis_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `uploadFileToContainer` with every parameter set.
+/// Calls `uploadFileToContainer` with every parameter set (those with a client default left unset).
 fn call_upload_file_to_container<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4652,7 +4657,7 @@ fn call_upload_file_to_container<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadFileFromContainer` with every parameter set.
+/// Calls `downloadFileFromContainer` with every parameter set (those with a client default left unset).
 fn call_download_file_from_container<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4672,12 +4677,13 @@ fn call_download_file_from_container<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getContainerFileZipInfo` with every parameter set.
+/// Calls `getContainerFileZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_container_file_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4702,7 +4708,7 @@ fn call_get_container_file_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getContainerDownloadTicket` with every parameter set.
+/// Calls `getContainerDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_container_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4727,7 +4733,7 @@ fn call_get_container_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyContainerFile` with every parameter set.
+/// Calls `modifyContainerFile` with every parameter set (those with a client default left unset).
 fn call_modify_container_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4744,7 +4750,7 @@ fn call_modify_container_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteContainerFile` with every parameter set.
+/// Calls `deleteContainerFile` with every parameter set (those with a client default left unset).
 fn call_delete_container_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4764,7 +4770,7 @@ fn call_delete_container_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addContainerNote` with every parameter set.
+/// Calls `addContainerNote` with every parameter set (those with a client default left unset).
 fn call_add_container_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4780,7 +4786,7 @@ fn call_add_container_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getViews` with every parameter set.
+/// Calls `getViews` with every parameter set (those with a client default left unset).
 fn call_get_views<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4799,7 +4805,7 @@ fn call_get_views<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addView` with every parameter set.
+/// Calls `addView` with every parameter set (those with a client default left unset).
 fn call_add_view<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4815,7 +4821,7 @@ fn call_add_view<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllDataViewExecutions` with every parameter set.
+/// Calls `getAllDataViewExecutions` with every parameter set (those with a client default left unset).
 fn call_get_all_data_view_executions<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4838,7 +4844,7 @@ fn call_get_all_data_view_executions<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getDataViewExecution` with every parameter set.
+/// Calls `getDataViewExecution` with every parameter set (those with a client default left unset).
 fn call_get_data_view_execution<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4853,7 +4859,7 @@ fn call_get_data_view_execution<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getDataViewExecutionData` with every parameter set.
+/// Calls `getDataViewExecutionData` with every parameter set (those with a client default left unset).
 fn call_get_data_view_execution_data<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4873,7 +4879,7 @@ fn call_get_data_view_execution_data<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `deleteViewExecution` with every parameter set.
+/// Calls `deleteViewExecution` with every parameter set (those with a client default left unset).
 fn call_delete_view_execution<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4886,7 +4892,7 @@ fn call_delete_view_execution<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `saveDataViewExecution` with every parameter set.
+/// Calls `saveDataViewExecution` with every parameter set (those with a client default left unset).
 fn call_save_data_view_execution<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4904,7 +4910,7 @@ fn call_save_data_view_execution<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllSavedSearches` with every parameter set.
+/// Calls `getAllSavedSearches` with every parameter set (those with a client default left unset).
 fn call_get_all_saved_searches<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4927,7 +4933,7 @@ fn call_get_all_saved_searches<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `saveSearch` with every parameter set.
+/// Calls `saveSearch` with every parameter set (those with a client default left unset).
 fn call_save_search<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4937,7 +4943,7 @@ fn call_save_search<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSavedSearch` with every parameter set.
+/// Calls `getSavedSearch` with every parameter set (those with a client default left unset).
 fn call_get_saved_search<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4950,7 +4956,7 @@ fn call_get_saved_search<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `replaceSearch` with every parameter set.
+/// Calls `replaceSearch` with every parameter set (those with a client default left unset).
 fn call_replace_search<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4966,7 +4972,7 @@ fn call_replace_search<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSaveSearch` with every parameter set.
+/// Calls `deleteSaveSearch` with every parameter set (those with a client default left unset).
 fn call_delete_save_search<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4979,7 +4985,7 @@ fn call_delete_save_search<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `search` with every parameter set.
+/// Calls `search` with every parameter set (those with a client default left unset).
 fn call_search<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -4987,8 +4993,6 @@ fn call_search<'a>(
     ::std::boxed::Box::pin(async move {
         let output = client
             .search(values.body())
-            .simple(values.boolean(crate::conformance::Key::Query("simple")))
-            .size(values.integer(crate::conformance::Key::Query("size")))
             .facets(values.boolean(crate::conformance::Key::Query("facets")))
             .csv(values.boolean(crate::conformance::Key::Query("csv")))
             .send()
@@ -4996,7 +5000,7 @@ fn call_search<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `parseSearchQuery` with every parameter set.
+/// Calls `parseSearchQuery` with every parameter set (those with a client default left unset).
 fn call_parse_search_query<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5006,7 +5010,7 @@ fn call_parse_search_query<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSearchStatus` with every parameter set.
+/// Calls `getSearchStatus` with every parameter set (those with a client default left unset).
 fn call_get_search_status<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -5016,7 +5020,7 @@ fn call_get_search_status<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSearchQuerySuggestions` with every parameter set.
+/// Calls `getSearchQuerySuggestions` with every parameter set (those with a client default left unset).
 fn call_get_search_query_suggestions<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5026,7 +5030,7 @@ fn call_get_search_query_suggestions<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllDevices` with every parameter set.
+/// Calls `getAllDevices` with every parameter set (those with a client default left unset).
 fn call_get_all_devices<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5049,7 +5053,7 @@ fn call_get_all_devices<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `createDevice` with every parameter set.
+/// Calls `createDevice` with every parameter set (those with a client default left unset).
 fn call_create_device<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5059,7 +5063,7 @@ fn call_create_device<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getCurrentDevice` with every parameter set.
+/// Calls `getCurrentDevice` with every parameter set (those with a client default left unset).
 fn call_get_current_device<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -5069,7 +5073,7 @@ fn call_get_current_device<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `updateDevice` with every parameter set.
+/// Calls `updateDevice` with every parameter set (those with a client default left unset).
 fn call_update_device<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5079,7 +5083,7 @@ fn call_update_device<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllDevicesStatus` with every parameter set.
+/// Calls `getAllDevicesStatus` with every parameter set (those with a client default left unset).
 fn call_get_all_devices_status<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -5089,7 +5093,7 @@ fn call_get_all_devices_status<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getDevice` with every parameter set.
+/// Calls `getDevice` with every parameter set (those with a client default left unset).
 fn call_get_device<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5102,7 +5106,7 @@ fn call_get_device<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyDevice` with every parameter set.
+/// Calls `modifyDevice` with every parameter set (those with a client default left unset).
 fn call_modify_device<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5118,7 +5122,7 @@ fn call_modify_device<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteDevice` with every parameter set.
+/// Calls `deleteDevice` with every parameter set (those with a client default left unset).
 fn call_delete_device<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5131,7 +5135,7 @@ fn call_delete_device<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `generateKey` with every parameter set.
+/// Calls `generateKey` with every parameter set (those with a client default left unset).
 fn call_generate_key<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5145,7 +5149,7 @@ fn call_generate_key<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `regenerateKey` with every parameter set.
+/// Calls `regenerateKey` with every parameter set (those with a client default left unset).
 fn call_regenerate_key<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5159,7 +5163,7 @@ fn call_regenerate_key<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteDeviceKey` with every parameter set.
+/// Calls `deleteDeviceKey` with every parameter set (those with a client default left unset).
 fn call_delete_device_key<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5175,7 +5179,7 @@ fn call_delete_device_key<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getAllProjectAets` with every parameter set.
+/// Calls `getAllProjectAets` with every parameter set (those with a client default left unset).
 fn call_get_all_project_aets<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -5185,7 +5189,7 @@ fn call_get_all_project_aets<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `createProjectAet` with every parameter set.
+/// Calls `createProjectAet` with every parameter set (those with a client default left unset).
 fn call_create_project_aet<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5195,7 +5199,7 @@ fn call_create_project_aet<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProjectAet` with every parameter set.
+/// Calls `getProjectAet` with every parameter set (those with a client default left unset).
 fn call_get_project_aet<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5208,7 +5212,7 @@ fn call_get_project_aet<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteProjectAet` with every parameter set.
+/// Calls `deleteProjectAet` with every parameter set (those with a client default left unset).
 fn call_delete_project_aet<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5221,7 +5225,7 @@ fn call_delete_project_aet<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllServiceAets` with every parameter set.
+/// Calls `getAllServiceAets` with every parameter set (those with a client default left unset).
 fn call_get_all_service_aets<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -5231,7 +5235,7 @@ fn call_get_all_service_aets<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `createServiceAet` with every parameter set.
+/// Calls `createServiceAet` with every parameter set (those with a client default left unset).
 fn call_create_service_aet<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5241,7 +5245,7 @@ fn call_create_service_aet<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getServiceAet` with every parameter set.
+/// Calls `getServiceAet` with every parameter set (those with a client default left unset).
 fn call_get_service_aet<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5254,7 +5258,7 @@ fn call_get_service_aet<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteServiceAet` with every parameter set.
+/// Calls `deleteServiceAet` with every parameter set (those with a client default left unset).
 fn call_delete_service_aet<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5267,7 +5271,7 @@ fn call_delete_service_aet<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadTicket` with every parameter set.
+/// Calls `downloadTicket` with every parameter set (those with a client default left unset).
 fn call_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5281,7 +5285,7 @@ fn call_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `createDownloadTicket` with every parameter set.
+/// Calls `createDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_create_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5299,7 +5303,7 @@ fn call_create_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllFiles` with every parameter set.
+/// Calls `getAllFiles` with every parameter set (those with a client default left unset).
 fn call_get_all_files<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5318,7 +5322,7 @@ fn call_get_all_files<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `upsertFile` with every parameter set.
+/// Calls `upsertFile` with every parameter set (those with a client default left unset).
 fn call_upsert_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5332,7 +5336,7 @@ fn call_upsert_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteFilesByIds` with every parameter set.
+/// Calls `deleteFilesByIds` with every parameter set (those with a client default left unset).
 fn call_delete_files_by_ids<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5348,7 +5352,7 @@ fn call_delete_files_by_ids<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteFilesByQuery` with every parameter set.
+/// Calls `deleteFilesByQuery` with every parameter set (those with a client default left unset).
 fn call_delete_files_by_query<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5364,7 +5368,7 @@ fn call_delete_files_by_query<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getFile` with every parameter set.
+/// Calls `getFile` with every parameter set (those with a client default left unset).
 fn call_get_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5378,7 +5382,7 @@ fn call_get_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteFile` with every parameter set.
+/// Calls `deleteFile` with every parameter set (those with a client default left unset).
 fn call_delete_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5396,7 +5400,7 @@ fn call_delete_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `moveFile` with every parameter set.
+/// Calls `moveFile` with every parameter set (those with a client default left unset).
 fn call_move_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5412,7 +5416,7 @@ fn call_move_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `restoreFile` with every parameter set.
+/// Calls `restoreFile` with every parameter set (those with a client default left unset).
 fn call_restore_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5429,7 +5433,7 @@ fn call_restore_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getFileTags` with every parameter set.
+/// Calls `getFileTags` with every parameter set (those with a client default left unset).
 fn call_get_file_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5443,7 +5447,7 @@ fn call_get_file_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `setFileTags` with every parameter set.
+/// Calls `setFileTags` with every parameter set (those with a client default left unset).
 fn call_set_file_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5459,7 +5463,7 @@ fn call_set_file_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteFileTags` with every parameter set.
+/// Calls `deleteFileTags` with every parameter set (those with a client default left unset).
 fn call_delete_file_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5473,7 +5477,7 @@ fn call_delete_file_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `addFileTags` with every parameter set.
+/// Calls `addFileTags` with every parameter set (those with a client default left unset).
 fn call_add_file_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5489,7 +5493,7 @@ fn call_add_file_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getFileVersions` with every parameter set.
+/// Calls `getFileVersions` with every parameter set (those with a client default left unset).
 fn call_get_file_versions<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5502,7 +5506,7 @@ fn call_get_file_versions<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getFileZipInfo` with every parameter set.
+/// Calls `getFileZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_file_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5517,7 +5521,7 @@ fn call_get_file_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllGears` with every parameter set.
+/// Calls `getAllGears` with every parameter set (those with a client default left unset).
 fn call_get_all_gears<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5545,7 +5549,7 @@ fn call_get_all_gears<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getMyGearTickets` with every parameter set.
+/// Calls `getMyGearTickets` with every parameter set (those with a client default left unset).
 fn call_get_my_gear_tickets<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -5555,7 +5559,7 @@ fn call_get_my_gear_tickets<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `prepareAddGear` with every parameter set.
+/// Calls `prepareAddGear` with every parameter set (those with a client default left unset).
 fn call_prepare_add_gear<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5565,7 +5569,7 @@ fn call_prepare_add_gear<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `saveGear` with every parameter set.
+/// Calls `saveGear` with every parameter set (those with a client default left unset).
 fn call_save_gear<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5575,7 +5579,7 @@ fn call_save_gear<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getGearTicket` with every parameter set.
+/// Calls `getGearTicket` with every parameter set (those with a client default left unset).
 fn call_get_gear_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5588,7 +5592,7 @@ fn call_get_gear_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getGear` with every parameter set.
+/// Calls `getGear` with every parameter set (those with a client default left unset).
 fn call_get_gear<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5601,7 +5605,7 @@ fn call_get_gear<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addGear` with every parameter set.
+/// Calls `addGear` with every parameter set (those with a client default left unset).
 fn call_add_gear<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5617,7 +5621,7 @@ fn call_add_gear<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteGear` with every parameter set.
+/// Calls `deleteGear` with every parameter set (those with a client default left unset).
 fn call_delete_gear<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5630,7 +5634,7 @@ fn call_delete_gear<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getGearContext` with every parameter set.
+/// Calls `getGearContext` with every parameter set (those with a client default left unset).
 fn call_get_gear_context<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5647,7 +5651,7 @@ fn call_get_gear_context<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getGearInvocation` with every parameter set.
+/// Calls `getGearInvocation` with every parameter set (those with a client default left unset).
 fn call_get_gear_invocation<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5660,7 +5664,7 @@ fn call_get_gear_invocation<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getGearSuggest` with every parameter set.
+/// Calls `getGearSuggest` with every parameter set (those with a client default left unset).
 fn call_get_gear_suggest<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5684,7 +5688,7 @@ fn call_get_gear_suggest<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `replaceGearPermissions` with every parameter set.
+/// Calls `replaceGearPermissions` with every parameter set (those with a client default left unset).
 fn call_replace_gear_permissions<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5700,7 +5704,7 @@ fn call_replace_gear_permissions<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteGearPermissions` with every parameter set.
+/// Calls `deleteGearPermissions` with every parameter set (those with a client default left unset).
 fn call_delete_gear_permissions<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5715,7 +5719,7 @@ fn call_delete_gear_permissions<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `addGearPermission` with every parameter set.
+/// Calls `addGearPermission` with every parameter set (those with a client default left unset).
 fn call_add_gear_permission<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5732,7 +5736,7 @@ fn call_add_gear_permission<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteGearPermission` with every parameter set.
+/// Calls `deleteGearPermission` with every parameter set (those with a client default left unset).
 fn call_delete_gear_permission<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5749,7 +5753,7 @@ fn call_delete_gear_permission<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getGearSeries` with every parameter set.
+/// Calls `getGearSeries` with every parameter set (those with a client default left unset).
 fn call_get_gear_series<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5762,7 +5766,7 @@ fn call_get_gear_series<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyGearSeries` with every parameter set.
+/// Calls `modifyGearSeries` with every parameter set (those with a client default left unset).
 fn call_modify_gear_series<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5778,7 +5782,7 @@ fn call_modify_gear_series<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllGroups` with every parameter set.
+/// Calls `getAllGroups` with every parameter set (those with a client default left unset).
 fn call_get_all_groups<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5801,7 +5805,7 @@ fn call_get_all_groups<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addGroup` with every parameter set.
+/// Calls `addGroup` with every parameter set (those with a client default left unset).
 fn call_add_group<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5811,7 +5815,7 @@ fn call_add_group<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteGroupsByIds` with every parameter set.
+/// Calls `deleteGroupsByIds` with every parameter set (those with a client default left unset).
 fn call_delete_groups_by_ids<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5827,7 +5831,7 @@ fn call_delete_groups_by_ids<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteGroupsByQuery` with every parameter set.
+/// Calls `deleteGroupsByQuery` with every parameter set (those with a client default left unset).
 fn call_delete_groups_by_query<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5843,7 +5847,7 @@ fn call_delete_groups_by_query<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addGroupTag` with every parameter set.
+/// Calls `addGroupTag` with every parameter set (those with a client default left unset).
 fn call_add_group_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5859,7 +5863,7 @@ fn call_add_group_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteGroupTags` with every parameter set.
+/// Calls `deleteGroupTags` with every parameter set (those with a client default left unset).
 fn call_delete_group_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5875,7 +5879,7 @@ fn call_delete_group_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `addGroupTags` with every parameter set.
+/// Calls `addGroupTags` with every parameter set (those with a client default left unset).
 fn call_add_group_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5891,7 +5895,7 @@ fn call_add_group_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getGroupTag` with every parameter set.
+/// Calls `getGroupTag` with every parameter set (those with a client default left unset).
 fn call_get_group_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5907,7 +5911,7 @@ fn call_get_group_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `renameGroupTag` with every parameter set.
+/// Calls `renameGroupTag` with every parameter set (those with a client default left unset).
 fn call_rename_group_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5924,7 +5928,7 @@ fn call_rename_group_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteGroupTag` with every parameter set.
+/// Calls `deleteGroupTag` with every parameter set (those with a client default left unset).
 fn call_delete_group_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5940,7 +5944,7 @@ fn call_delete_group_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getGroup` with every parameter set.
+/// Calls `getGroup` with every parameter set (those with a client default left unset).
 fn call_get_group<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5953,7 +5957,7 @@ fn call_get_group<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyGroup` with every parameter set.
+/// Calls `modifyGroup` with every parameter set (those with a client default left unset).
 fn call_modify_group<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5969,7 +5973,7 @@ fn call_modify_group<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteGroup` with every parameter set.
+/// Calls `deleteGroup` with every parameter set (those with a client default left unset).
 fn call_delete_group<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5982,7 +5986,7 @@ fn call_delete_group<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addGroupPermission` with every parameter set.
+/// Calls `addGroupPermission` with every parameter set (those with a client default left unset).
 fn call_add_group_permission<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -5998,7 +6002,7 @@ fn call_add_group_permission<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addGroupPermissionTemplate` with every parameter set.
+/// Calls `addGroupPermissionTemplate` with every parameter set (those with a client default left unset).
 fn call_add_group_permission_template<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6018,7 +6022,7 @@ fn call_add_group_permission_template<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getGroupUserPermissionTemplate` with every parameter set.
+/// Calls `getGroupUserPermissionTemplate` with every parameter set (those with a client default left unset).
 fn call_get_group_user_permission_template<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6034,7 +6038,7 @@ fn call_get_group_user_permission_template<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyGroupUserPermissionTemplate` with every parameter set.
+/// Calls `modifyGroupUserPermissionTemplate` with every parameter set (those with a client default left unset).
 fn call_modify_group_user_permission_template<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6055,7 +6059,7 @@ fn call_modify_group_user_permission_template<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteGroupUserPermissionTemplate` with every parameter set.
+/// Calls `deleteGroupUserPermissionTemplate` with every parameter set (those with a client default left unset).
 fn call_delete_group_user_permission_template<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6075,7 +6079,7 @@ fn call_delete_group_user_permission_template<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getGroupUserPermission` with every parameter set.
+/// Calls `getGroupUserPermission` with every parameter set (those with a client default left unset).
 fn call_get_group_user_permission<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6091,7 +6095,7 @@ fn call_get_group_user_permission<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyGroupUserPermission` with every parameter set.
+/// Calls `modifyGroupUserPermission` with every parameter set (those with a client default left unset).
 fn call_modify_group_user_permission<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6108,7 +6112,7 @@ fn call_modify_group_user_permission<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteGroupUserPermission` with every parameter set.
+/// Calls `deleteGroupUserPermission` with every parameter set (those with a client default left unset).
 fn call_delete_group_user_permission<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6124,7 +6128,7 @@ fn call_delete_group_user_permission<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getGroupProjects` with every parameter set.
+/// Calls `getGroupProjects` with every parameter set (those with a client default left unset).
 fn call_get_group_projects<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6150,7 +6154,7 @@ fn call_get_group_projects<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllGroupRoles` with every parameter set.
+/// Calls `getAllGroupRoles` with every parameter set (those with a client default left unset).
 fn call_get_all_group_roles<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6163,7 +6167,7 @@ fn call_get_all_group_roles<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addRoleToGroup` with every parameter set.
+/// Calls `addRoleToGroup` with every parameter set (those with a client default left unset).
 fn call_add_role_to_group<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6179,7 +6183,7 @@ fn call_add_role_to_group<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getGroupRole` with every parameter set.
+/// Calls `getGroupRole` with every parameter set (those with a client default left unset).
 fn call_get_group_role<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6195,7 +6199,7 @@ fn call_get_group_role<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `removeRoleFromGroup` with every parameter set.
+/// Calls `removeRoleFromGroup` with every parameter set (those with a client default left unset).
 fn call_remove_role_from_group<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6211,7 +6215,7 @@ fn call_remove_role_from_group<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getAllJobs` with every parameter set.
+/// Calls `getAllJobs` with every parameter set (those with a client default left unset).
 fn call_get_all_jobs<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6239,7 +6243,7 @@ fn call_get_all_jobs<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addJob` with every parameter set.
+/// Calls `addJob` with every parameter set (those with a client default left unset).
 fn call_add_job<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6249,7 +6253,7 @@ fn call_add_job<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `askJobs` with every parameter set.
+/// Calls `askJobs` with every parameter set (those with a client default left unset).
 fn call_ask_jobs<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6259,7 +6263,7 @@ fn call_ask_jobs<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `askJobsState` with every parameter set.
+/// Calls `askJobsState` with every parameter set (those with a client default left unset).
 fn call_ask_jobs_state<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6275,7 +6279,7 @@ fn call_ask_jobs_state<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `determineProviderForJob` with every parameter set.
+/// Calls `determineProviderForJob` with every parameter set (those with a client default left unset).
 fn call_determine_provider_for_job<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6285,7 +6289,7 @@ fn call_determine_provider_for_job<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getNextJob` with every parameter set.
+/// Calls `getNextJob` with every parameter set (those with a client default left unset).
 fn call_get_next_job<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6299,7 +6303,7 @@ fn call_get_next_job<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `updateJobsPriority` with every parameter set.
+/// Calls `updateJobsPriority` with every parameter set (those with a client default left unset).
 fn call_update_jobs_priority<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6309,7 +6313,7 @@ fn call_update_jobs_priority<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `reapJobs` with every parameter set.
+/// Calls `reapJobs` with every parameter set (those with a client default left unset).
 fn call_reap_jobs<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -6319,7 +6323,7 @@ fn call_reap_jobs<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getJobsStats` with every parameter set.
+/// Calls `getJobsStats` with every parameter set (those with a client default left unset).
 fn call_get_jobs_stats<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -6329,7 +6333,7 @@ fn call_get_jobs_stats<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getJob` with every parameter set.
+/// Calls `getJob` with every parameter set (those with a client default left unset).
 fn call_get_job<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6342,7 +6346,7 @@ fn call_get_job<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyJob` with every parameter set.
+/// Calls `modifyJob` with every parameter set (those with a client default left unset).
 fn call_modify_job<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6358,7 +6362,7 @@ fn call_modify_job<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `engineCompleteJob` with every parameter set.
+/// Calls `engineCompleteJob` with every parameter set (those with a client default left unset).
 fn call_engine_complete_job<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6377,7 +6381,7 @@ fn call_engine_complete_job<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `completeJob` with every parameter set.
+/// Calls `completeJob` with every parameter set (those with a client default left unset).
 fn call_complete_job<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6396,7 +6400,7 @@ fn call_complete_job<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getJobConfig` with every parameter set.
+/// Calls `getJobConfig` with every parameter set (those with a client default left unset).
 fn call_get_job_config<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6409,7 +6413,7 @@ fn call_get_job_config<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getJobDetail` with every parameter set.
+/// Calls `getJobDetail` with every parameter set (those with a client default left unset).
 fn call_get_job_detail<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6422,7 +6426,7 @@ fn call_get_job_detail<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getJobLogs` with every parameter set.
+/// Calls `getJobLogs` with every parameter set (those with a client default left unset).
 fn call_get_job_logs<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6435,7 +6439,7 @@ fn call_get_job_logs<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addJobLogs` with every parameter set.
+/// Calls `addJobLogs` with every parameter set (those with a client default left unset).
 fn call_add_job_logs<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6451,7 +6455,7 @@ fn call_add_job_logs<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `enginePrepareCompleteJob` with every parameter set.
+/// Calls `enginePrepareCompleteJob` with every parameter set (those with a client default left unset).
 fn call_engine_prepare_complete_job<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6466,7 +6470,7 @@ fn call_engine_prepare_complete_job<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `prepareCompleteJob` with every parameter set.
+/// Calls `prepareCompleteJob` with every parameter set (those with a client default left unset).
 fn call_prepare_complete_job<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6479,7 +6483,7 @@ fn call_prepare_complete_job<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `updateJobProfile` with every parameter set.
+/// Calls `updateJobProfile` with every parameter set (those with a client default left unset).
 fn call_update_job_profile<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6495,7 +6499,7 @@ fn call_update_job_profile<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `retryJob` with every parameter set.
+/// Calls `retryJob` with every parameter set (those with a client default left unset).
 fn call_retry_job<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6512,7 +6516,7 @@ fn call_retry_job<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getJupyterlabServer` with every parameter set.
+/// Calls `getJupyterlabServer` with every parameter set (those with a client default left unset).
 fn call_get_jupyterlab_server<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6525,7 +6529,7 @@ fn call_get_jupyterlab_server<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyJupyterlabServer` with every parameter set.
+/// Calls `modifyJupyterlabServer` with every parameter set (those with a client default left unset).
 fn call_modify_jupyterlab_server<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6541,7 +6545,7 @@ fn call_modify_jupyterlab_server<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllModalities` with every parameter set.
+/// Calls `getAllModalities` with every parameter set (those with a client default left unset).
 fn call_get_all_modalities<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6563,7 +6567,7 @@ fn call_get_all_modalities<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addModality` with every parameter set.
+/// Calls `addModality` with every parameter set (those with a client default left unset).
 fn call_add_modality<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6573,7 +6577,7 @@ fn call_add_modality<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getModality` with every parameter set.
+/// Calls `getModality` with every parameter set (those with a client default left unset).
 fn call_get_modality<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6586,7 +6590,7 @@ fn call_get_modality<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `replaceModality` with every parameter set.
+/// Calls `replaceModality` with every parameter set (those with a client default left unset).
 fn call_replace_modality<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6602,7 +6606,7 @@ fn call_replace_modality<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteModality` with every parameter set.
+/// Calls `deleteModality` with every parameter set (those with a client default left unset).
 fn call_delete_modality<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6615,7 +6619,7 @@ fn call_delete_modality<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllProjects` with every parameter set.
+/// Calls `getAllProjects` with every parameter set (those with a client default left unset).
 fn call_get_all_projects<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6645,7 +6649,7 @@ fn call_get_all_projects<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addProject` with every parameter set.
+/// Calls `addProject` with every parameter set (those with a client default left unset).
 fn call_add_project<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6659,7 +6663,7 @@ fn call_add_project<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteProjectsByIds` with every parameter set.
+/// Calls `deleteProjectsByIds` with every parameter set (those with a client default left unset).
 fn call_delete_projects_by_ids<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6675,7 +6679,7 @@ fn call_delete_projects_by_ids<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `catalogList` with every parameter set.
+/// Calls `catalogList` with every parameter set (those with a client default left unset).
 fn call_catalog_list<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6700,7 +6704,7 @@ fn call_catalog_list<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getCatalogListFilterOptions` with every parameter set.
+/// Calls `getCatalogListFilterOptions` with every parameter set (those with a client default left unset).
 fn call_get_catalog_list_filter_options<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -6710,7 +6714,7 @@ fn call_get_catalog_list_filter_options<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteProjectsByQuery` with every parameter set.
+/// Calls `deleteProjectsByQuery` with every parameter set (those with a client default left unset).
 fn call_delete_projects_by_query<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6726,7 +6730,7 @@ fn call_delete_projects_by_query<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllProjectsGroups` with every parameter set.
+/// Calls `getAllProjectsGroups` with every parameter set (those with a client default left unset).
 fn call_get_all_projects_groups<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6749,7 +6753,7 @@ fn call_get_all_projects_groups<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `recalcAllProjects` with every parameter set.
+/// Calls `recalcAllProjects` with every parameter set (those with a client default left unset).
 fn call_recalc_all_projects<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -6759,7 +6763,7 @@ fn call_recalc_all_projects<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProjectAnalyses` with every parameter set.
+/// Calls `getProjectAnalyses` with every parameter set (those with a client default left unset).
 fn call_get_project_analyses<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6787,7 +6791,7 @@ fn call_get_project_analyses<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addProjectAnalysis` with every parameter set.
+/// Calls `addProjectAnalysis` with every parameter set (those with a client default left unset).
 fn call_add_project_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6798,13 +6802,12 @@ fn call_add_project_analysis<'a>(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
-            .job(values.boolean(crate::conformance::Key::Query("job")))
             .send()
             .await?;
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProjectAnalysis` with every parameter set.
+/// Calls `getProjectAnalysis` with every parameter set (those with a client default left unset).
 fn call_get_project_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6823,7 +6826,7 @@ fn call_get_project_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyProjectAnalysis` with every parameter set.
+/// Calls `modifyProjectAnalysis` with every parameter set (those with a client default left unset).
 fn call_modify_project_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6840,7 +6843,7 @@ fn call_modify_project_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteProjectAnalysis` with every parameter set.
+/// Calls `deleteProjectAnalysis` with every parameter set (those with a client default left unset).
 fn call_delete_project_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6859,7 +6862,7 @@ fn call_delete_project_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `uploadOutputToProjectAnalysis` with every parameter set.
+/// Calls `uploadOutputToProjectAnalysis` with every parameter set (those with a client default left unset).
 fn call_upload_output_to_project_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6880,7 +6883,7 @@ fn call_upload_output_to_project_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteProjectAnalysisNote` with every parameter set.
+/// Calls `deleteProjectAnalysisNote` with every parameter set (those with a client default left unset).
 fn call_delete_project_analysis_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6897,7 +6900,7 @@ fn call_delete_project_analysis_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyProjectFileClassification` with every parameter set.
+/// Calls `modifyProjectFileClassification` with every parameter set (those with a client default left unset).
 fn call_modify_project_file_classification<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6914,7 +6917,7 @@ fn call_modify_project_file_classification<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProjectFileInfo` with every parameter set.
+/// Calls `getProjectFileInfo` with every parameter set (those with a client default left unset).
 fn call_get_project_file_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6930,7 +6933,7 @@ fn call_get_project_file_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyProjectFileInfo` with every parameter set.
+/// Calls `modifyProjectFileInfo` with every parameter set (those with a client default left unset).
 fn call_modify_project_file_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6947,7 +6950,7 @@ fn call_modify_project_file_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyProjectInfo` with every parameter set.
+/// Calls `modifyProjectInfo` with every parameter set (those with a client default left unset).
 fn call_modify_project_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6963,7 +6966,7 @@ fn call_modify_project_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProjectNote` with every parameter set.
+/// Calls `getProjectNote` with every parameter set (those with a client default left unset).
 fn call_get_project_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6979,7 +6982,7 @@ fn call_get_project_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyProjectNote` with every parameter set.
+/// Calls `modifyProjectNote` with every parameter set (those with a client default left unset).
 fn call_modify_project_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -6996,7 +6999,7 @@ fn call_modify_project_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteProjectNote` with every parameter set.
+/// Calls `deleteProjectNote` with every parameter set (those with a client default left unset).
 fn call_delete_project_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7012,7 +7015,7 @@ fn call_delete_project_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addProjectTag` with every parameter set.
+/// Calls `addProjectTag` with every parameter set (those with a client default left unset).
 fn call_add_project_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7028,7 +7031,7 @@ fn call_add_project_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteProjectTags` with every parameter set.
+/// Calls `deleteProjectTags` with every parameter set (those with a client default left unset).
 fn call_delete_project_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7044,7 +7047,7 @@ fn call_delete_project_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `addProjectTags` with every parameter set.
+/// Calls `addProjectTags` with every parameter set (those with a client default left unset).
 fn call_add_project_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7060,7 +7063,7 @@ fn call_add_project_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getProjectTag` with every parameter set.
+/// Calls `getProjectTag` with every parameter set (those with a client default left unset).
 fn call_get_project_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7076,7 +7079,7 @@ fn call_get_project_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `renameProjectTag` with every parameter set.
+/// Calls `renameProjectTag` with every parameter set (those with a client default left unset).
 fn call_rename_project_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7093,7 +7096,7 @@ fn call_rename_project_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteProjectTag` with every parameter set.
+/// Calls `deleteProjectTag` with every parameter set (those with a client default left unset).
 fn call_delete_project_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7109,7 +7112,7 @@ fn call_delete_project_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addProjectAnalysisNote` with every parameter set.
+/// Calls `addProjectAnalysisNote` with every parameter set (those with a client default left unset).
 fn call_add_project_analysis_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7126,7 +7129,7 @@ fn call_add_project_analysis_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `uploadFileToProject` with every parameter set.
+/// Calls `uploadFileToProject` with every parameter set (those with a client default left unset).
 fn call_upload_file_to_project<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7153,7 +7156,7 @@ fn call_upload_file_to_project<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addProjectNote` with every parameter set.
+/// Calls `addProjectNote` with every parameter set (those with a client default left unset).
 fn call_add_project_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7169,7 +7172,7 @@ fn call_add_project_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProject` with every parameter set.
+/// Calls `getProject` with every parameter set (those with a client default left unset).
 fn call_get_project<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7187,7 +7190,7 @@ fn call_get_project<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyProject` with every parameter set.
+/// Calls `modifyProject` with every parameter set (those with a client default left unset).
 fn call_modify_project<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7206,7 +7209,7 @@ fn call_modify_project<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteProject` with every parameter set.
+/// Calls `deleteProject` with every parameter set (those with a client default left unset).
 fn call_delete_project<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7222,7 +7225,7 @@ fn call_delete_project<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProjectAcquisitions` with every parameter set.
+/// Calls `getProjectAcquisitions` with every parameter set (those with a client default left unset).
 fn call_get_project_acquisitions<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7254,7 +7257,7 @@ fn call_get_project_acquisitions<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadOutputFromProjectAnalysis` with every parameter set.
+/// Calls `downloadOutputFromProjectAnalysis` with every parameter set (those with a client default left unset).
 fn call_download_output_from_project_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7273,12 +7276,13 @@ fn call_download_output_from_project_analysis<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getProjectAnalysisOutputZipInfo` with every parameter set.
+/// Calls `getProjectAnalysisOutputZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_project_analysis_output_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7302,7 +7306,7 @@ fn call_get_project_analysis_output_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProjectAnalysisOutputDownloadTicket` with every parameter set.
+/// Calls `getProjectAnalysisOutputDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_project_analysis_output_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7326,7 +7330,7 @@ fn call_get_project_analysis_output_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadInputFromProjectAnalysis` with every parameter set.
+/// Calls `downloadInputFromProjectAnalysis` with every parameter set (those with a client default left unset).
 fn call_download_input_from_project_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7345,12 +7349,13 @@ fn call_download_input_from_project_analysis<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getProjectAnalysisInputZipInfo` with every parameter set.
+/// Calls `getProjectAnalysisInputZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_project_analysis_input_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7374,7 +7379,7 @@ fn call_get_project_analysis_input_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProjectAnalysisInputDownloadTicket` with every parameter set.
+/// Calls `getProjectAnalysisInputDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_project_analysis_input_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7398,7 +7403,7 @@ fn call_get_project_analysis_input_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `projectCopy` with every parameter set.
+/// Calls `projectCopy` with every parameter set (those with a client default left unset).
 fn call_project_copy<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7414,7 +7419,7 @@ fn call_project_copy<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadFileFromProject` with every parameter set.
+/// Calls `downloadFileFromProject` with every parameter set (those with a client default left unset).
 fn call_download_file_from_project<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7434,12 +7439,13 @@ fn call_download_file_from_project<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getProjectFileZipInfo` with every parameter set.
+/// Calls `getProjectFileZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_project_file_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7464,7 +7470,7 @@ fn call_get_project_file_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProjectDownloadTicket` with every parameter set.
+/// Calls `getProjectDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_project_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7489,7 +7495,7 @@ fn call_get_project_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyProjectFile` with every parameter set.
+/// Calls `modifyProjectFile` with every parameter set (those with a client default left unset).
 fn call_modify_project_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7506,7 +7512,7 @@ fn call_modify_project_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteProjectFile` with every parameter set.
+/// Calls `deleteProjectFile` with every parameter set (those with a client default left unset).
 fn call_delete_project_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7526,7 +7532,7 @@ fn call_delete_project_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `projectPackfileUpload` with every parameter set.
+/// Calls `projectPackfileUpload` with every parameter set (those with a client default left unset).
 fn call_project_packfile_upload<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7543,7 +7549,7 @@ fn call_project_packfile_upload<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `endProjectPackfileUpload` with every parameter set.
+/// Calls `endProjectPackfileUpload` with every parameter set (those with a client default left unset).
 fn call_end_project_packfile_upload<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7561,7 +7567,7 @@ fn call_end_project_packfile_upload<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `startProjectPackfileUpload` with every parameter set.
+/// Calls `startProjectPackfileUpload` with every parameter set (those with a client default left unset).
 fn call_start_project_packfile_upload<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7576,7 +7582,7 @@ fn call_start_project_packfile_upload<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addProjectPermission` with every parameter set.
+/// Calls `addProjectPermission` with every parameter set (those with a client default left unset).
 fn call_add_project_permission<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7595,7 +7601,7 @@ fn call_add_project_permission<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProjectUserPermission` with every parameter set.
+/// Calls `getProjectUserPermission` with every parameter set (those with a client default left unset).
 fn call_get_project_user_permission<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7611,7 +7617,7 @@ fn call_get_project_user_permission<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyProjectUserPermission` with every parameter set.
+/// Calls `modifyProjectUserPermission` with every parameter set (those with a client default left unset).
 fn call_modify_project_user_permission<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7631,7 +7637,7 @@ fn call_modify_project_user_permission<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteProjectUserPermission` with every parameter set.
+/// Calls `deleteProjectUserPermission` with every parameter set (those with a client default left unset).
 fn call_delete_project_user_permission<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7650,7 +7656,7 @@ fn call_delete_project_user_permission<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `recalcProject` with every parameter set.
+/// Calls `recalcProject` with every parameter set (those with a client default left unset).
 fn call_recalc_project<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7663,7 +7669,7 @@ fn call_recalc_project<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProjectRules` with every parameter set.
+/// Calls `getProjectRules` with every parameter set (those with a client default left unset).
 fn call_get_project_rules<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7676,7 +7682,7 @@ fn call_get_project_rules<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addProjectRule` with every parameter set.
+/// Calls `addProjectRule` with every parameter set (those with a client default left unset).
 fn call_add_project_rule<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7692,7 +7698,7 @@ fn call_add_project_rule<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProjectRule` with every parameter set.
+/// Calls `getProjectRule` with every parameter set (those with a client default left unset).
 fn call_get_project_rule<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7708,7 +7714,7 @@ fn call_get_project_rule<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyProjectRule` with every parameter set.
+/// Calls `modifyProjectRule` with every parameter set (those with a client default left unset).
 fn call_modify_project_rule<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7725,7 +7731,7 @@ fn call_modify_project_rule<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `removeProjectRule` with every parameter set.
+/// Calls `removeProjectRule` with every parameter set (those with a client default left unset).
 fn call_remove_project_rule<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7741,7 +7747,7 @@ fn call_remove_project_rule<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getProjectSessions` with every parameter set.
+/// Calls `getProjectSessions` with every parameter set (those with a client default left unset).
 fn call_get_project_sessions<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7767,7 +7773,7 @@ fn call_get_project_sessions<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProjectSettings` with every parameter set.
+/// Calls `getProjectSettings` with every parameter set (those with a client default left unset).
 fn call_get_project_settings<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7780,7 +7786,7 @@ fn call_get_project_settings<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyProjectSettings` with every parameter set.
+/// Calls `modifyProjectSettings` with every parameter set (those with a client default left unset).
 fn call_modify_project_settings<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7799,7 +7805,7 @@ fn call_modify_project_settings<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProjectSubjects` with every parameter set.
+/// Calls `getProjectSubjects` with every parameter set (those with a client default left unset).
 fn call_get_project_subjects<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7825,7 +7831,7 @@ fn call_get_project_subjects<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `setProjectTemplate` with every parameter set.
+/// Calls `setProjectTemplate` with every parameter set (those with a client default left unset).
 fn call_set_project_template<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7841,7 +7847,7 @@ fn call_set_project_template<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `removeProjectTemplate` with every parameter set.
+/// Calls `removeProjectTemplate` with every parameter set (those with a client default left unset).
 fn call_remove_project_template<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7856,7 +7862,7 @@ fn call_remove_project_template<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `upsertProjectHierarchy` with every parameter set.
+/// Calls `upsertProjectHierarchy` with every parameter set (those with a client default left unset).
 fn call_upsert_project_hierarchy<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7873,7 +7879,7 @@ fn call_upsert_project_hierarchy<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAccessLogReport` with every parameter set.
+/// Calls `getAccessLogReport` with every parameter set (those with a client default left unset).
 fn call_get_access_log_report<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7902,7 +7908,7 @@ fn call_get_access_log_report<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAccessLogTypes` with every parameter set.
+/// Calls `getAccessLogTypes` with every parameter set (those with a client default left unset).
 fn call_get_access_log_types<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -7912,7 +7918,7 @@ fn call_get_access_log_types<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getDailyUsageReport` with every parameter set.
+/// Calls `getDailyUsageReport` with every parameter set (those with a client default left unset).
 fn call_get_daily_usage_report<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7929,7 +7935,7 @@ fn call_get_daily_usage_report<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getLegacyUsageReport` with every parameter set.
+/// Calls `getLegacyUsageReport` with every parameter set (those with a client default left unset).
 fn call_get_legacy_usage_report<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7946,7 +7952,7 @@ fn call_get_legacy_usage_report<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProjectReport` with every parameter set.
+/// Calls `getProjectReport` with every parameter set (those with a client default left unset).
 fn call_get_project_report<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7962,7 +7968,7 @@ fn call_get_project_report<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSiteReport` with every parameter set.
+/// Calls `getSiteReport` with every parameter set (those with a client default left unset).
 fn call_get_site_report<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -7972,7 +7978,7 @@ fn call_get_site_report<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getUsageReport` with every parameter set.
+/// Calls `getUsageReport` with every parameter set (those with a client default left unset).
 fn call_get_usage_report<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -7988,7 +7994,7 @@ fn call_get_usage_report<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getUsageAvailability` with every parameter set.
+/// Calls `getUsageAvailability` with every parameter set (those with a client default left unset).
 fn call_get_usage_availability<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -7998,7 +8004,7 @@ fn call_get_usage_availability<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `collectUsage` with every parameter set.
+/// Calls `collectUsage` with every parameter set (those with a client default left unset).
 fn call_collect_usage<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8014,7 +8020,7 @@ fn call_collect_usage<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `lookupPath` with every parameter set.
+/// Calls `lookupPath` with every parameter set (those with a client default left unset).
 fn call_lookup_path<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8029,7 +8035,7 @@ fn call_lookup_path<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `resolvePath` with every parameter set.
+/// Calls `resolvePath` with every parameter set (those with a client default left unset).
 fn call_resolve_path<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8045,7 +8051,7 @@ fn call_resolve_path<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllRoles` with every parameter set.
+/// Calls `getAllRoles` with every parameter set (those with a client default left unset).
 fn call_get_all_roles<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8067,7 +8073,7 @@ fn call_get_all_roles<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addRole` with every parameter set.
+/// Calls `addRole` with every parameter set (those with a client default left unset).
 fn call_add_role<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8077,7 +8083,7 @@ fn call_add_role<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getRole` with every parameter set.
+/// Calls `getRole` with every parameter set (those with a client default left unset).
 fn call_get_role<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8090,7 +8096,7 @@ fn call_get_role<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyRole` with every parameter set.
+/// Calls `modifyRole` with every parameter set (those with a client default left unset).
 fn call_modify_role<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8109,7 +8115,7 @@ fn call_modify_role<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteRole` with every parameter set.
+/// Calls `deleteRole` with every parameter set (those with a client default left unset).
 fn call_delete_role<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8122,7 +8128,7 @@ fn call_delete_role<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getAllSessions` with every parameter set.
+/// Calls `getAllSessions` with every parameter set (those with a client default left unset).
 fn call_get_all_sessions<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8151,7 +8157,7 @@ fn call_get_all_sessions<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addSession` with every parameter set.
+/// Calls `addSession` with every parameter set (those with a client default left unset).
 fn call_add_session<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8161,7 +8167,7 @@ fn call_add_session<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSessionsByIds` with every parameter set.
+/// Calls `deleteSessionsByIds` with every parameter set (those with a client default left unset).
 fn call_delete_sessions_by_ids<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8177,7 +8183,7 @@ fn call_delete_sessions_by_ids<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSessionsByQuery` with every parameter set.
+/// Calls `deleteSessionsByQuery` with every parameter set (those with a client default left unset).
 fn call_delete_sessions_by_query<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8193,7 +8199,7 @@ fn call_delete_sessions_by_query<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSessionAnalyses` with every parameter set.
+/// Calls `getSessionAnalyses` with every parameter set (those with a client default left unset).
 fn call_get_session_analyses<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8221,7 +8227,7 @@ fn call_get_session_analyses<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addSessionAnalysis` with every parameter set.
+/// Calls `addSessionAnalysis` with every parameter set (those with a client default left unset).
 fn call_add_session_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8232,13 +8238,12 @@ fn call_add_session_analysis<'a>(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
-            .job(values.boolean(crate::conformance::Key::Query("job")))
             .send()
             .await?;
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSessionAnalysis` with every parameter set.
+/// Calls `getSessionAnalysis` with every parameter set (those with a client default left unset).
 fn call_get_session_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8257,7 +8262,7 @@ fn call_get_session_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifySessionAnalysis` with every parameter set.
+/// Calls `modifySessionAnalysis` with every parameter set (those with a client default left unset).
 fn call_modify_session_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8274,7 +8279,7 @@ fn call_modify_session_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSessionAnalysis` with every parameter set.
+/// Calls `deleteSessionAnalysis` with every parameter set (those with a client default left unset).
 fn call_delete_session_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8293,7 +8298,7 @@ fn call_delete_session_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `uploadOutputToSessionAnalysis` with every parameter set.
+/// Calls `uploadOutputToSessionAnalysis` with every parameter set (those with a client default left unset).
 fn call_upload_output_to_session_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8314,7 +8319,7 @@ fn call_upload_output_to_session_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSessionAnalysisNote` with every parameter set.
+/// Calls `deleteSessionAnalysisNote` with every parameter set (those with a client default left unset).
 fn call_delete_session_analysis_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8331,7 +8336,7 @@ fn call_delete_session_analysis_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifySessionFileClassification` with every parameter set.
+/// Calls `modifySessionFileClassification` with every parameter set (those with a client default left unset).
 fn call_modify_session_file_classification<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8348,7 +8353,7 @@ fn call_modify_session_file_classification<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSessionFileInfo` with every parameter set.
+/// Calls `getSessionFileInfo` with every parameter set (those with a client default left unset).
 fn call_get_session_file_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8364,7 +8369,7 @@ fn call_get_session_file_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifySessionFileInfo` with every parameter set.
+/// Calls `modifySessionFileInfo` with every parameter set (those with a client default left unset).
 fn call_modify_session_file_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8381,7 +8386,7 @@ fn call_modify_session_file_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifySessionInfo` with every parameter set.
+/// Calls `modifySessionInfo` with every parameter set (those with a client default left unset).
 fn call_modify_session_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8397,7 +8402,7 @@ fn call_modify_session_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSessionNote` with every parameter set.
+/// Calls `getSessionNote` with every parameter set (those with a client default left unset).
 fn call_get_session_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8413,7 +8418,7 @@ fn call_get_session_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifySessionNote` with every parameter set.
+/// Calls `modifySessionNote` with every parameter set (those with a client default left unset).
 fn call_modify_session_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8430,7 +8435,7 @@ fn call_modify_session_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSessionNote` with every parameter set.
+/// Calls `deleteSessionNote` with every parameter set (those with a client default left unset).
 fn call_delete_session_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8446,7 +8451,7 @@ fn call_delete_session_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addSessionTag` with every parameter set.
+/// Calls `addSessionTag` with every parameter set (those with a client default left unset).
 fn call_add_session_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8462,7 +8467,7 @@ fn call_add_session_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSessionTags` with every parameter set.
+/// Calls `deleteSessionTags` with every parameter set (those with a client default left unset).
 fn call_delete_session_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8478,7 +8483,7 @@ fn call_delete_session_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `addSessionTags` with every parameter set.
+/// Calls `addSessionTags` with every parameter set (those with a client default left unset).
 fn call_add_session_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8494,7 +8499,7 @@ fn call_add_session_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getSessionTag` with every parameter set.
+/// Calls `getSessionTag` with every parameter set (those with a client default left unset).
 fn call_get_session_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8510,7 +8515,7 @@ fn call_get_session_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `renameSessionTag` with every parameter set.
+/// Calls `renameSessionTag` with every parameter set (those with a client default left unset).
 fn call_rename_session_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8527,7 +8532,7 @@ fn call_rename_session_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSessionTag` with every parameter set.
+/// Calls `deleteSessionTag` with every parameter set (those with a client default left unset).
 fn call_delete_session_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8543,7 +8548,7 @@ fn call_delete_session_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addSessionAnalysisNote` with every parameter set.
+/// Calls `addSessionAnalysisNote` with every parameter set (those with a client default left unset).
 fn call_add_session_analysis_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8560,7 +8565,7 @@ fn call_add_session_analysis_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `uploadFileToSession` with every parameter set.
+/// Calls `uploadFileToSession` with every parameter set (those with a client default left unset).
 fn call_upload_file_to_session<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8587,7 +8592,7 @@ fn call_upload_file_to_session<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addSessionNote` with every parameter set.
+/// Calls `addSessionNote` with every parameter set (those with a client default left unset).
 fn call_add_session_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8603,7 +8608,7 @@ fn call_add_session_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSession` with every parameter set.
+/// Calls `getSession` with every parameter set (those with a client default left unset).
 fn call_get_session<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8621,7 +8626,7 @@ fn call_get_session<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifySession` with every parameter set.
+/// Calls `modifySession` with every parameter set (those with a client default left unset).
 fn call_modify_session<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8637,7 +8642,7 @@ fn call_modify_session<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSession` with every parameter set.
+/// Calls `deleteSession` with every parameter set (those with a client default left unset).
 fn call_delete_session<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8653,7 +8658,7 @@ fn call_delete_session<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSessionAcquisitions` with every parameter set.
+/// Calls `getSessionAcquisitions` with every parameter set (those with a client default left unset).
 fn call_get_session_acquisitions<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8685,7 +8690,7 @@ fn call_get_session_acquisitions<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadOutputFromSessionAnalysis` with every parameter set.
+/// Calls `downloadOutputFromSessionAnalysis` with every parameter set (those with a client default left unset).
 fn call_download_output_from_session_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8704,12 +8709,13 @@ fn call_download_output_from_session_analysis<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getSessionAnalysisOutputZipInfo` with every parameter set.
+/// Calls `getSessionAnalysisOutputZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_session_analysis_output_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8733,7 +8739,7 @@ fn call_get_session_analysis_output_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSessionAnalysisOutputDownloadTicket` with every parameter set.
+/// Calls `getSessionAnalysisOutputDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_session_analysis_output_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8757,7 +8763,7 @@ fn call_get_session_analysis_output_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadInputFromSessionAnalysis` with every parameter set.
+/// Calls `downloadInputFromSessionAnalysis` with every parameter set (those with a client default left unset).
 fn call_download_input_from_session_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8776,12 +8782,13 @@ fn call_download_input_from_session_analysis<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getSessionAnalysisInputZipInfo` with every parameter set.
+/// Calls `getSessionAnalysisInputZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_session_analysis_input_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8805,7 +8812,7 @@ fn call_get_session_analysis_input_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSessionAnalysisInputDownloadTicket` with every parameter set.
+/// Calls `getSessionAnalysisInputDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_session_analysis_input_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8829,7 +8836,7 @@ fn call_get_session_analysis_input_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadFileFromSession` with every parameter set.
+/// Calls `downloadFileFromSession` with every parameter set (those with a client default left unset).
 fn call_download_file_from_session<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8849,12 +8856,13 @@ fn call_download_file_from_session<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getSessionFileZipInfo` with every parameter set.
+/// Calls `getSessionFileZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_session_file_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8879,7 +8887,7 @@ fn call_get_session_file_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSessionDownloadTicket` with every parameter set.
+/// Calls `getSessionDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_session_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8904,7 +8912,7 @@ fn call_get_session_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifySessionFile` with every parameter set.
+/// Calls `modifySessionFile` with every parameter set (those with a client default left unset).
 fn call_modify_session_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8921,7 +8929,7 @@ fn call_modify_session_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSessionFile` with every parameter set.
+/// Calls `deleteSessionFile` with every parameter set (those with a client default left unset).
 fn call_delete_session_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8941,7 +8949,7 @@ fn call_delete_session_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSessionJobs` with every parameter set.
+/// Calls `getSessionJobs` with every parameter set (those with a client default left unset).
 fn call_get_session_jobs<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8968,7 +8976,7 @@ fn call_get_session_jobs<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getBookmarkList` with every parameter set.
+/// Calls `getBookmarkList` with every parameter set (those with a client default left unset).
 fn call_get_bookmark_list<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -8978,7 +8986,7 @@ fn call_get_bookmark_list<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyBookmarkList` with every parameter set.
+/// Calls `modifyBookmarkList` with every parameter set (those with a client default left unset).
 fn call_modify_bookmark_list<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -8988,7 +8996,7 @@ fn call_modify_bookmark_list<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProviders` with every parameter set.
+/// Calls `getProviders` with every parameter set (those with a client default left unset).
 fn call_get_providers<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9008,7 +9016,7 @@ fn call_get_providers<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addProvider` with every parameter set.
+/// Calls `addProvider` with every parameter set (those with a client default left unset).
 fn call_add_provider<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9018,7 +9026,7 @@ fn call_add_provider<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getProvider` with every parameter set.
+/// Calls `getProvider` with every parameter set (those with a client default left unset).
 fn call_get_provider<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9031,7 +9039,7 @@ fn call_get_provider<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyProvider` with every parameter set.
+/// Calls `modifyProvider` with every parameter set (those with a client default left unset).
 fn call_modify_provider<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9047,7 +9055,7 @@ fn call_modify_provider<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteProvider` with every parameter set.
+/// Calls `deleteProvider` with every parameter set (those with a client default left unset).
 fn call_delete_provider<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9060,7 +9068,7 @@ fn call_delete_provider<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getProviderConfig` with every parameter set.
+/// Calls `getProviderConfig` with every parameter set (those with a client default left unset).
 fn call_get_provider_config<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9073,7 +9081,7 @@ fn call_get_provider_config<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSiteRules` with every parameter set.
+/// Calls `getSiteRules` with every parameter set (those with a client default left unset).
 fn call_get_site_rules<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9089,7 +9097,7 @@ fn call_get_site_rules<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addSiteRule` with every parameter set.
+/// Calls `addSiteRule` with every parameter set (those with a client default left unset).
 fn call_add_site_rule<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9099,7 +9107,7 @@ fn call_add_site_rule<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSiteRule` with every parameter set.
+/// Calls `getSiteRule` with every parameter set (those with a client default left unset).
 fn call_get_site_rule<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9112,7 +9120,7 @@ fn call_get_site_rule<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifySiteRule` with every parameter set.
+/// Calls `modifySiteRule` with every parameter set (those with a client default left unset).
 fn call_modify_site_rule<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9128,7 +9136,7 @@ fn call_modify_site_rule<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `removeSiteRule` with every parameter set.
+/// Calls `removeSiteRule` with every parameter set (those with a client default left unset).
 fn call_remove_site_rule<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9141,7 +9149,7 @@ fn call_remove_site_rule<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getSiteSettings` with every parameter set.
+/// Calls `getSiteSettings` with every parameter set (those with a client default left unset).
 fn call_get_site_settings<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -9151,7 +9159,7 @@ fn call_get_site_settings<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifySiteSettings` with every parameter set.
+/// Calls `modifySiteSettings` with every parameter set (those with a client default left unset).
 fn call_modify_site_settings<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9161,7 +9169,7 @@ fn call_modify_site_settings<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllSubjects` with every parameter set.
+/// Calls `getAllSubjects` with every parameter set (those with a client default left unset).
 fn call_get_all_subjects<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9189,7 +9197,7 @@ fn call_get_all_subjects<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addSubject` with every parameter set.
+/// Calls `addSubject` with every parameter set (those with a client default left unset).
 fn call_add_subject<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9199,7 +9207,7 @@ fn call_add_subject<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSubjectsByIds` with every parameter set.
+/// Calls `deleteSubjectsByIds` with every parameter set (those with a client default left unset).
 fn call_delete_subjects_by_ids<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9215,7 +9223,7 @@ fn call_delete_subjects_by_ids<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSubjectsByQuery` with every parameter set.
+/// Calls `deleteSubjectsByQuery` with every parameter set (those with a client default left unset).
 fn call_delete_subjects_by_query<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9231,7 +9239,7 @@ fn call_delete_subjects_by_query<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `createMasterSubjectCode` with every parameter set.
+/// Calls `createMasterSubjectCode` with every parameter set (those with a client default left unset).
 fn call_create_master_subject_code<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9241,7 +9249,7 @@ fn call_create_master_subject_code<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `verifyMasterSubjectCode` with every parameter set.
+/// Calls `verifyMasterSubjectCode` with every parameter set (those with a client default left unset).
 fn call_verify_master_subject_code<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9256,7 +9264,7 @@ fn call_verify_master_subject_code<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSubjectAnalyses` with every parameter set.
+/// Calls `getSubjectAnalyses` with every parameter set (those with a client default left unset).
 fn call_get_subject_analyses<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9284,7 +9292,7 @@ fn call_get_subject_analyses<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addSubjectAnalysis` with every parameter set.
+/// Calls `addSubjectAnalysis` with every parameter set (those with a client default left unset).
 fn call_add_subject_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9295,13 +9303,12 @@ fn call_add_subject_analysis<'a>(
                 values.string(crate::conformance::Key::Path(0usize)),
                 values.body(),
             )
-            .job(values.boolean(crate::conformance::Key::Query("job")))
             .send()
             .await?;
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSubjectAnalysis` with every parameter set.
+/// Calls `getSubjectAnalysis` with every parameter set (those with a client default left unset).
 fn call_get_subject_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9320,7 +9327,7 @@ fn call_get_subject_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifySubjectAnalysis` with every parameter set.
+/// Calls `modifySubjectAnalysis` with every parameter set (those with a client default left unset).
 fn call_modify_subject_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9337,7 +9344,7 @@ fn call_modify_subject_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSubjectAnalysis` with every parameter set.
+/// Calls `deleteSubjectAnalysis` with every parameter set (those with a client default left unset).
 fn call_delete_subject_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9356,7 +9363,7 @@ fn call_delete_subject_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `uploadOutputToSubjectAnalysis` with every parameter set.
+/// Calls `uploadOutputToSubjectAnalysis` with every parameter set (those with a client default left unset).
 fn call_upload_output_to_subject_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9377,7 +9384,7 @@ fn call_upload_output_to_subject_analysis<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSubjectAnalysisNote` with every parameter set.
+/// Calls `deleteSubjectAnalysisNote` with every parameter set (those with a client default left unset).
 fn call_delete_subject_analysis_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9394,7 +9401,7 @@ fn call_delete_subject_analysis_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifySubjectFileClassification` with every parameter set.
+/// Calls `modifySubjectFileClassification` with every parameter set (those with a client default left unset).
 fn call_modify_subject_file_classification<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9411,7 +9418,7 @@ fn call_modify_subject_file_classification<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSubjectFileInfo` with every parameter set.
+/// Calls `getSubjectFileInfo` with every parameter set (those with a client default left unset).
 fn call_get_subject_file_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9427,7 +9434,7 @@ fn call_get_subject_file_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifySubjectFileInfo` with every parameter set.
+/// Calls `modifySubjectFileInfo` with every parameter set (those with a client default left unset).
 fn call_modify_subject_file_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9444,7 +9451,7 @@ fn call_modify_subject_file_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifySubjectInfo` with every parameter set.
+/// Calls `modifySubjectInfo` with every parameter set (those with a client default left unset).
 fn call_modify_subject_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9460,7 +9467,7 @@ fn call_modify_subject_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSubjectNote` with every parameter set.
+/// Calls `getSubjectNote` with every parameter set (those with a client default left unset).
 fn call_get_subject_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9476,7 +9483,7 @@ fn call_get_subject_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifySubjectNote` with every parameter set.
+/// Calls `modifySubjectNote` with every parameter set (those with a client default left unset).
 fn call_modify_subject_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9493,7 +9500,7 @@ fn call_modify_subject_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSubjectNote` with every parameter set.
+/// Calls `deleteSubjectNote` with every parameter set (those with a client default left unset).
 fn call_delete_subject_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9509,7 +9516,7 @@ fn call_delete_subject_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addSubjectTag` with every parameter set.
+/// Calls `addSubjectTag` with every parameter set (those with a client default left unset).
 fn call_add_subject_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9525,7 +9532,7 @@ fn call_add_subject_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSubjectTags` with every parameter set.
+/// Calls `deleteSubjectTags` with every parameter set (those with a client default left unset).
 fn call_delete_subject_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9541,7 +9548,7 @@ fn call_delete_subject_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `addSubjectTags` with every parameter set.
+/// Calls `addSubjectTags` with every parameter set (those with a client default left unset).
 fn call_add_subject_tags<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9557,7 +9564,7 @@ fn call_add_subject_tags<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getSubjectTag` with every parameter set.
+/// Calls `getSubjectTag` with every parameter set (those with a client default left unset).
 fn call_get_subject_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9573,7 +9580,7 @@ fn call_get_subject_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `renameSubjectTag` with every parameter set.
+/// Calls `renameSubjectTag` with every parameter set (those with a client default left unset).
 fn call_rename_subject_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9590,7 +9597,7 @@ fn call_rename_subject_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSubjectTag` with every parameter set.
+/// Calls `deleteSubjectTag` with every parameter set (those with a client default left unset).
 fn call_delete_subject_tag<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9606,7 +9613,7 @@ fn call_delete_subject_tag<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addSubjectAnalysisNote` with every parameter set.
+/// Calls `addSubjectAnalysisNote` with every parameter set (those with a client default left unset).
 fn call_add_subject_analysis_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9623,7 +9630,7 @@ fn call_add_subject_analysis_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `uploadFileToSubject` with every parameter set.
+/// Calls `uploadFileToSubject` with every parameter set (those with a client default left unset).
 fn call_upload_file_to_subject<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9650,7 +9657,7 @@ fn call_upload_file_to_subject<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addSubjectNote` with every parameter set.
+/// Calls `addSubjectNote` with every parameter set (those with a client default left unset).
 fn call_add_subject_note<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9666,7 +9673,7 @@ fn call_add_subject_note<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSubject` with every parameter set.
+/// Calls `getSubject` with every parameter set (those with a client default left unset).
 fn call_get_subject<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9684,7 +9691,7 @@ fn call_get_subject<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifySubject` with every parameter set.
+/// Calls `modifySubject` with every parameter set (those with a client default left unset).
 fn call_modify_subject<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9700,7 +9707,7 @@ fn call_modify_subject<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSubject` with every parameter set.
+/// Calls `deleteSubject` with every parameter set (those with a client default left unset).
 fn call_delete_subject<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9716,7 +9723,7 @@ fn call_delete_subject<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadOutputFromSubjectAnalysis` with every parameter set.
+/// Calls `downloadOutputFromSubjectAnalysis` with every parameter set (those with a client default left unset).
 fn call_download_output_from_subject_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9735,12 +9742,13 @@ fn call_download_output_from_subject_analysis<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getSubjectAnalysisOutputZipInfo` with every parameter set.
+/// Calls `getSubjectAnalysisOutputZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_subject_analysis_output_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9764,7 +9772,7 @@ fn call_get_subject_analysis_output_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSubjectAnalysisOutputDownloadTicket` with every parameter set.
+/// Calls `getSubjectAnalysisOutputDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_subject_analysis_output_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9788,7 +9796,7 @@ fn call_get_subject_analysis_output_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadInputFromSubjectAnalysis` with every parameter set.
+/// Calls `downloadInputFromSubjectAnalysis` with every parameter set (those with a client default left unset).
 fn call_download_input_from_subject_analysis<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9807,12 +9815,13 @@ fn call_download_input_from_subject_analysis<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getSubjectAnalysisInputZipInfo` with every parameter set.
+/// Calls `getSubjectAnalysisInputZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_subject_analysis_input_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9836,7 +9845,7 @@ fn call_get_subject_analysis_input_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSubjectAnalysisInputDownloadTicket` with every parameter set.
+/// Calls `getSubjectAnalysisInputDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_subject_analysis_input_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9860,7 +9869,7 @@ fn call_get_subject_analysis_input_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `downloadFileFromSubject` with every parameter set.
+/// Calls `downloadFileFromSubject` with every parameter set (those with a client default left unset).
 fn call_download_file_from_subject<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9880,12 +9889,13 @@ fn call_download_file_from_subject<'a>(
             .x_accept_feature(
                 values.strings(crate::conformance::Key::Header("x-accept-feature")),
             )
+            .ticket(values.string(crate::conformance::Key::Query("ticket")))
             .send()
             .await?;
         crate::conformance::Outcome::download(output).await
     })
 }
-/// Calls `getSubjectFileZipInfo` with every parameter set.
+/// Calls `getSubjectFileZipInfo` with every parameter set (those with a client default left unset).
 fn call_get_subject_file_zip_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9910,7 +9920,7 @@ fn call_get_subject_file_zip_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSubjectDownloadTicket` with every parameter set.
+/// Calls `getSubjectDownloadTicket` with every parameter set (those with a client default left unset).
 fn call_get_subject_download_ticket<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9935,7 +9945,7 @@ fn call_get_subject_download_ticket<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifySubjectFile` with every parameter set.
+/// Calls `modifySubjectFile` with every parameter set (those with a client default left unset).
 fn call_modify_subject_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9952,7 +9962,7 @@ fn call_modify_subject_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteSubjectFile` with every parameter set.
+/// Calls `deleteSubjectFile` with every parameter set (those with a client default left unset).
 fn call_delete_subject_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9972,7 +9982,7 @@ fn call_delete_subject_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getSubjectSessions` with every parameter set.
+/// Calls `getSubjectSessions` with every parameter set (those with a client default left unset).
 fn call_get_subject_sessions<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -9998,7 +10008,7 @@ fn call_get_subject_sessions<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `fetchTree` with every parameter set.
+/// Calls `fetchTree` with every parameter set (those with a client default left unset).
 fn call_fetch_tree<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10024,7 +10034,7 @@ fn call_fetch_tree<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getTreeGraph` with every parameter set.
+/// Calls `getTreeGraph` with every parameter set (those with a client default left unset).
 fn call_get_tree_graph<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -10034,7 +10044,7 @@ fn call_get_tree_graph<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `completeS3MultipartUpload` with every parameter set.
+/// Calls `completeS3MultipartUpload` with every parameter set (those with a client default left unset).
 fn call_complete_s3_multipart_upload<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10044,7 +10054,7 @@ fn call_complete_s3_multipart_upload<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `uploadSignedFsFile` with every parameter set.
+/// Calls `uploadSignedFsFile` with every parameter set (those with a client default left unset).
 fn call_upload_signed_fs_file<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10060,7 +10070,7 @@ fn call_upload_signed_fs_file<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `uploadByLabel` with every parameter set.
+/// Calls `uploadByLabel` with every parameter set (those with a client default left unset).
 fn call_upload_by_label<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10082,7 +10092,7 @@ fn call_upload_by_label<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `uploadByReaper` with every parameter set.
+/// Calls `uploadByReaper` with every parameter set (those with a client default left unset).
 fn call_upload_by_reaper<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10107,7 +10117,7 @@ fn call_upload_by_reaper<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `createSignedUploadUrl` with every parameter set.
+/// Calls `createSignedUploadUrl` with every parameter set (those with a client default left unset).
 fn call_create_signed_upload_url<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10117,7 +10127,7 @@ fn call_create_signed_upload_url<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `cleanupSignedUploadUrl` with every parameter set.
+/// Calls `cleanupSignedUploadUrl` with every parameter set (those with a client default left unset).
 fn call_cleanup_signed_upload_url<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10127,7 +10137,7 @@ fn call_cleanup_signed_upload_url<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `uploadByUid` with every parameter set.
+/// Calls `uploadByUid` with every parameter set (those with a client default left unset).
 fn call_upload_by_uid<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10149,7 +10159,7 @@ fn call_upload_by_uid<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getAllUsers` with every parameter set.
+/// Calls `getAllUsers` with every parameter set (those with a client default left unset).
 fn call_get_all_users<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10171,7 +10181,7 @@ fn call_get_all_users<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `addUser` with every parameter set.
+/// Calls `addUser` with every parameter set (those with a client default left unset).
 fn call_add_user<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10181,7 +10191,7 @@ fn call_add_user<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getCurrentUser` with every parameter set.
+/// Calls `getCurrentUser` with every parameter set (those with a client default left unset).
 fn call_get_current_user<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -10191,7 +10201,7 @@ fn call_get_current_user<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getCurrentUserAvatar` with every parameter set.
+/// Calls `getCurrentUserAvatar` with every parameter set (those with a client default left unset).
 fn call_get_current_user_avatar<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10205,7 +10215,7 @@ fn call_get_current_user_avatar<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getCurrentUserInfo` with every parameter set.
+/// Calls `getCurrentUserInfo` with every parameter set (those with a client default left unset).
 fn call_get_current_user_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10219,7 +10229,7 @@ fn call_get_current_user_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyCurrentUserInfo` with every parameter set.
+/// Calls `modifyCurrentUserInfo` with every parameter set (those with a client default left unset).
 fn call_modify_current_user_info<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10229,7 +10239,7 @@ fn call_modify_current_user_info<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getCurrentUserJobs` with every parameter set.
+/// Calls `getCurrentUserJobs` with every parameter set (those with a client default left unset).
 fn call_get_current_user_jobs<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10253,7 +10263,7 @@ fn call_get_current_user_jobs<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `generateUserKey` with every parameter set.
+/// Calls `generateUserKey` with every parameter set (those with a client default left unset).
 fn call_generate_user_key<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10263,7 +10273,7 @@ fn call_generate_user_key<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteUserKey` with every parameter set.
+/// Calls `deleteUserKey` with every parameter set (those with a client default left unset).
 fn call_delete_user_key<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10276,7 +10286,7 @@ fn call_delete_user_key<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `syncUser` with every parameter set.
+/// Calls `syncUser` with every parameter set (those with a client default left unset).
 fn call_sync_user<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10292,7 +10302,7 @@ fn call_sync_user<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getUserAcquisitions` with every parameter set.
+/// Calls `getUserAcquisitions` with every parameter set (those with a client default left unset).
 fn call_get_user_acquisitions<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10315,7 +10325,7 @@ fn call_get_user_acquisitions<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getUserGroups` with every parameter set.
+/// Calls `getUserGroups` with every parameter set (those with a client default left unset).
 fn call_get_user_groups<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10338,7 +10348,7 @@ fn call_get_user_groups<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getUserProjects` with every parameter set.
+/// Calls `getUserProjects` with every parameter set (those with a client default left unset).
 fn call_get_user_projects<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10361,7 +10371,7 @@ fn call_get_user_projects<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getUserSessions` with every parameter set.
+/// Calls `getUserSessions` with every parameter set (those with a client default left unset).
 fn call_get_user_sessions<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10384,7 +10394,7 @@ fn call_get_user_sessions<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getUser` with every parameter set.
+/// Calls `getUser` with every parameter set (those with a client default left unset).
 fn call_get_user<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10400,7 +10410,7 @@ fn call_get_user<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyUser` with every parameter set.
+/// Calls `modifyUser` with every parameter set (those with a client default left unset).
 fn call_modify_user<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10419,7 +10429,7 @@ fn call_modify_user<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteUser` with every parameter set.
+/// Calls `deleteUser` with every parameter set (those with a client default left unset).
 fn call_delete_user<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10432,7 +10442,7 @@ fn call_delete_user<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getUserAvatar` with every parameter set.
+/// Calls `getUserAvatar` with every parameter set (those with a client default left unset).
 fn call_get_user_avatar<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10446,7 +10456,7 @@ fn call_get_user_avatar<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `getUserCollections` with every parameter set.
+/// Calls `getUserCollections` with every parameter set (those with a client default left unset).
 fn call_get_user_collections<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10468,7 +10478,7 @@ fn call_get_user_collections<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `dataViewColumns` with every parameter set.
+/// Calls `dataViewColumns` with every parameter set (those with a client default left unset).
 fn call_data_view_columns<'a>(
     client: &'a ::flywheel_client::Client,
     _values: &'a crate::conformance::Values,
@@ -10478,7 +10488,7 @@ fn call_data_view_columns<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `evaluateViewAdhoc` with every parameter set.
+/// Calls `evaluateViewAdhoc` with every parameter set (those with a client default left unset).
 fn call_evaluate_view_adhoc<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10501,7 +10511,7 @@ fn call_evaluate_view_adhoc<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `queueAdhoc` with every parameter set.
+/// Calls `queueAdhoc` with every parameter set (those with a client default left unset).
 fn call_queue_adhoc<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10521,7 +10531,7 @@ fn call_queue_adhoc<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `saveViewDataToContainer` with every parameter set.
+/// Calls `saveViewDataToContainer` with every parameter set (those with a client default left unset).
 fn call_save_view_data_to_container<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10543,7 +10553,7 @@ fn call_save_view_data_to_container<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `getView` with every parameter set.
+/// Calls `getView` with every parameter set (those with a client default left unset).
 fn call_get_view<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10556,7 +10566,7 @@ fn call_get_view<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `modifyView` with every parameter set.
+/// Calls `modifyView` with every parameter set (those with a client default left unset).
 fn call_modify_view<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10572,7 +10582,7 @@ fn call_modify_view<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `deleteView` with every parameter set.
+/// Calls `deleteView` with every parameter set (those with a client default left unset).
 fn call_delete_view<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10585,7 +10595,7 @@ fn call_delete_view<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::json(&output))
     })
 }
-/// Calls `evaluateView` with every parameter set.
+/// Calls `evaluateView` with every parameter set (those with a client default left unset).
 fn call_evaluate_view<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,
@@ -10608,7 +10618,7 @@ fn call_evaluate_view<'a>(
         ::std::result::Result::Ok(crate::conformance::Outcome::Empty)
     })
 }
-/// Calls `queueSaved` with every parameter set.
+/// Calls `queueSaved` with every parameter set (those with a client default left unset).
 fn call_queue_saved<'a>(
     client: &'a ::flywheel_client::Client,
     values: &'a crate::conformance::Values,

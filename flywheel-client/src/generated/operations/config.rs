@@ -23,7 +23,9 @@ impl crate::Client {
     ///
     /// `.send().await` returns the body as text.
     pub fn get_config_js(&self) -> GetConfigJs {
-        let request = self.request("getConfigJs", ::reqwest::Method::GET, "/config.js");
+        let mut request = self
+            .request("getConfigJs", ::reqwest::Method::GET, "/config.js");
+        request.accept("application/javascript");
         GetConfigJs { request }
     }
     /// Get server and database schema version info

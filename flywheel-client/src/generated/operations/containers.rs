@@ -64,6 +64,7 @@ impl crate::Client {
                 "cid",
                 &::std::convert::Into::<::std::string::String>::into(cid),
             );
+        request.query("job", "true");
         request.json_body(&body);
         AddContainerAnalysis { request }
     }
@@ -805,7 +806,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
     ///
-    /// Optional parameters are setters on the returned [`DownloadOutputFromContainerAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
+    /// Optional parameters are setters on the returned [`DownloadOutputFromContainerAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.send().await` returns a [`Download`](crate::Download) byte stream.
     pub fn download_output_from_container_analysis(
@@ -835,6 +836,7 @@ impl crate::Client {
                 "filename",
                 &::std::convert::Into::<::std::string::String>::into(filename),
             );
+        request.accept("application/octet-stream");
         DownloadOutputFromContainerAnalysis {
             request,
         }
@@ -943,7 +945,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
     ///
-    /// Optional parameters are setters on the returned [`DownloadInputFromContainerAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
+    /// Optional parameters are setters on the returned [`DownloadInputFromContainerAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.send().await` returns a [`Download`](crate::Download) byte stream.
     pub fn download_input_from_container_analysis(
@@ -973,6 +975,7 @@ impl crate::Client {
                 "filename",
                 &::std::convert::Into::<::std::string::String>::into(filename),
             );
+        request.accept("application/octet-stream");
         DownloadInputFromContainerAnalysis {
             request,
         }
@@ -1149,7 +1152,7 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `file_name`: output file name Path parameter `fileName` (`String`).
     ///
-    /// Optional parameters are setters on the returned [`DownloadFileFromContainer`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
+    /// Optional parameters are setters on the returned [`DownloadFileFromContainer`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.send().await` returns a [`Download`](crate::Download) byte stream.
     pub fn download_file_from_container(
@@ -1173,6 +1176,7 @@ impl crate::Client {
                 "fileName",
                 &::std::convert::Into::<::std::string::String>::into(file_name),
             );
+        request.accept("application/octet-stream");
         DownloadFileFromContainer {
             request,
         }
@@ -1532,20 +1536,20 @@ impl GetContainerAnalyses {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -1601,7 +1605,7 @@ pub struct AddContainerAnalysis {
 impl AddContainerAnalysis {
     /// returns job_id instead of analysis.id
     ///
-    /// Query parameter `job` (`bool`).
+    /// Query parameter `job` (`bool`). Sent as `true` when not set, as the Flywheel SDK does (the server's own default differs).
     pub fn job(mut self, job: bool) -> Self {
         let request = &mut self.request;
         request.query("job", &job);
@@ -2294,23 +2298,38 @@ impl DownloadOutputFromContainerAnalysis {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
+        self
+    }
+    /// A download ticket id from the matching `get…DownloadTicket` method: the server answers the bytes the ticket stands for, with no other parameter needed. Leave unset to download with the `Authorization` header.
+    ///
+    /// Query parameter `ticket` (`String`).
+    pub fn ticket(
+        mut self,
+        ticket: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let request = &mut self.request;
+        request
+            .query(
+                "ticket",
+                &::std::convert::Into::<::std::string::String>::into(ticket),
+            );
         self
     }
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2376,20 +2395,20 @@ impl GetContainerAnalysisOutputZipInfo {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -2481,20 +2500,20 @@ impl GetContainerAnalysisOutputDownloadTicket {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -2573,23 +2592,38 @@ impl DownloadInputFromContainerAnalysis {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
+        self
+    }
+    /// A download ticket id from the matching `get…DownloadTicket` method: the server answers the bytes the ticket stands for, with no other parameter needed. Leave unset to download with the `Authorization` header.
+    ///
+    /// Query parameter `ticket` (`String`).
+    pub fn ticket(
+        mut self,
+        ticket: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let request = &mut self.request;
+        request
+            .query(
+                "ticket",
+                &::std::convert::Into::<::std::string::String>::into(ticket),
+            );
         self
     }
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2655,20 +2689,20 @@ impl GetContainerAnalysisInputZipInfo {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -2760,20 +2794,20 @@ impl GetContainerAnalysisInputDownloadTicket {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -2881,20 +2915,20 @@ impl UploadFileToContainer {
         request.query("job", &::std::convert::Into::<::std::string::String>::into(job));
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -3003,23 +3037,38 @@ impl DownloadFileFromContainer {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
+        self
+    }
+    /// A download ticket id from the matching `get…DownloadTicket` method: the server answers the bytes the ticket stands for, with no other parameter needed. Leave unset to download with the `Authorization` header.
+    ///
+    /// Query parameter `ticket` (`String`).
+    pub fn ticket(
+        mut self,
+        ticket: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let request = &mut self.request;
+        request
+            .query(
+                "ticket",
+                &::std::convert::Into::<::std::string::String>::into(ticket),
+            );
         self
     }
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3105,20 +3154,20 @@ impl GetContainerFileZipInfo {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -3230,20 +3279,20 @@ impl GetContainerDownloadTicket {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);

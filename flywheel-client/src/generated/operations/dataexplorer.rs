@@ -130,6 +130,8 @@ impl crate::Client {
     pub fn search(&self, body: crate::types::SearchQuery) -> Search {
         let mut request = self
             .request("search", ::reqwest::Method::POST, "/dataexplorer/search");
+        request.query("simple", "true");
+        request.query("size", "100");
         request.json_body(&body);
         Search { request }
     }
@@ -281,20 +283,20 @@ impl GetAllSavedSearches {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -428,7 +430,7 @@ pub struct Search {
 impl Search {
     /// Unwrap result documents into a list.
     ///
-    /// Query parameter `simple` (`bool`).
+    /// Query parameter `simple` (`bool`). Sent as `true` when not set, as the Flywheel SDK does (the server's own default differs).
     pub fn simple(mut self, simple: bool) -> Self {
         let request = &mut self.request;
         request.query("simple", &simple);
@@ -436,7 +438,7 @@ impl Search {
     }
     /// The maximum number of results to return.
     ///
-    /// Query parameter `size` (`i64`).
+    /// Query parameter `size` (`i64`). Sent as `100` when not set, as the Flywheel SDK does (the server's own default differs).
     pub fn size(mut self, size: i64) -> Self {
         let request = &mut self.request;
         request.query("size", &size);

@@ -576,7 +576,7 @@ impl GetAllGears {
         request.query("exhaustive", &exhaustive);
         self
     }
-    /// Server features to opt in to: the known `HeaderFeature` values or any other string; sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
     /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(

@@ -189,6 +189,7 @@ impl crate::Client {
                 "cid",
                 &::std::convert::Into::<::std::string::String>::into(cid),
             );
+        request.query("job", "true");
         request.json_body(&body);
         AddProjectAnalysis { request }
     }
@@ -1036,7 +1037,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
     ///
-    /// Optional parameters are setters on the returned [`DownloadOutputFromProjectAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
+    /// Optional parameters are setters on the returned [`DownloadOutputFromProjectAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.send().await` returns a [`Download`](crate::Download) byte stream.
     pub fn download_output_from_project_analysis(
@@ -1066,6 +1067,7 @@ impl crate::Client {
                 "filename",
                 &::std::convert::Into::<::std::string::String>::into(filename),
             );
+        request.accept("application/octet-stream");
         DownloadOutputFromProjectAnalysis {
             request,
         }
@@ -1174,7 +1176,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
     ///
-    /// Optional parameters are setters on the returned [`DownloadInputFromProjectAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
+    /// Optional parameters are setters on the returned [`DownloadInputFromProjectAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.send().await` returns a [`Download`](crate::Download) byte stream.
     pub fn download_input_from_project_analysis(
@@ -1204,6 +1206,7 @@ impl crate::Client {
                 "filename",
                 &::std::convert::Into::<::std::string::String>::into(filename),
             );
+        request.accept("application/octet-stream");
         DownloadInputFromProjectAnalysis {
             request,
         }
@@ -1342,7 +1345,7 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `file_name`: output file name Path parameter `fileName` (`String`).
     ///
-    /// Optional parameters are setters on the returned [`DownloadFileFromProject`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
+    /// Optional parameters are setters on the returned [`DownloadFileFromProject`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.send().await` returns a [`Download`](crate::Download) byte stream.
     pub fn download_file_from_project(
@@ -1366,6 +1369,7 @@ impl crate::Client {
                 "fileName",
                 &::std::convert::Into::<::std::string::String>::into(file_name),
             );
+        request.accept("application/octet-stream");
         DownloadFileFromProject { request }
     }
     /// Retrieve the zip info of a child file by name.
@@ -2289,7 +2293,7 @@ impl GetAllProjects {
             );
         self
     }
-    /// Server features to opt in to: the known `HeaderFeature` values or any other string; sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
     /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
@@ -2494,7 +2498,7 @@ impl CatalogList {
             );
         self
     }
-    /// Server features to opt in to: the known `HeaderFeature` values or any other string; sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
     /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
@@ -2685,20 +2689,20 @@ impl GetAllProjectsGroups {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -2865,20 +2869,20 @@ impl GetProjectAnalyses {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -2934,7 +2938,7 @@ pub struct AddProjectAnalysis {
 impl AddProjectAnalysis {
     /// returns job_id instead of analysis.id
     ///
-    /// Query parameter `job` (`bool`).
+    /// Query parameter `job` (`bool`). Sent as `true` when not set, as the Flywheel SDK does (the server's own default differs).
     pub fn job(mut self, job: bool) -> Self {
         let request = &mut self.request;
         request.query("job", &job);
@@ -3550,20 +3554,20 @@ impl UploadFileToProject {
         request.query("job", &::std::convert::Into::<::std::string::String>::into(job));
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -3647,7 +3651,7 @@ impl GetProject {
         request.query("join_avatars", &join_avatars);
         self
     }
-    /// Server features to opt in to: the known `HeaderFeature` values or any other string; sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
     /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
@@ -3689,7 +3693,7 @@ pub struct ModifyProject {
     request: crate::OperationRequest,
 }
 impl ModifyProject {
-    /// Server features to opt in to: the known `HeaderFeature` values or any other string; sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
     /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
@@ -3880,20 +3884,20 @@ impl GetProjectAcquisitions {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -3983,23 +3987,38 @@ impl DownloadOutputFromProjectAnalysis {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
+        self
+    }
+    /// A download ticket id from the matching `get…DownloadTicket` method: the server answers the bytes the ticket stands for, with no other parameter needed. Leave unset to download with the `Authorization` header.
+    ///
+    /// Query parameter `ticket` (`String`).
+    pub fn ticket(
+        mut self,
+        ticket: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let request = &mut self.request;
+        request
+            .query(
+                "ticket",
+                &::std::convert::Into::<::std::string::String>::into(ticket),
+            );
         self
     }
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -4065,20 +4084,20 @@ impl GetProjectAnalysisOutputZipInfo {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -4170,20 +4189,20 @@ impl GetProjectAnalysisOutputDownloadTicket {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -4262,23 +4281,38 @@ impl DownloadInputFromProjectAnalysis {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
+        self
+    }
+    /// A download ticket id from the matching `get…DownloadTicket` method: the server answers the bytes the ticket stands for, with no other parameter needed. Leave unset to download with the `Authorization` header.
+    ///
+    /// Query parameter `ticket` (`String`).
+    pub fn ticket(
+        mut self,
+        ticket: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let request = &mut self.request;
+        request
+            .query(
+                "ticket",
+                &::std::convert::Into::<::std::string::String>::into(ticket),
+            );
         self
     }
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -4344,20 +4378,20 @@ impl GetProjectAnalysisInputZipInfo {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -4449,20 +4483,20 @@ impl GetProjectAnalysisInputDownloadTicket {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -4584,23 +4618,38 @@ impl DownloadFileFromProject {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
+        self
+    }
+    /// A download ticket id from the matching `get…DownloadTicket` method: the server answers the bytes the ticket stands for, with no other parameter needed. Leave unset to download with the `Authorization` header.
+    ///
+    /// Query parameter `ticket` (`String`).
+    pub fn ticket(
+        mut self,
+        ticket: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let request = &mut self.request;
+        request
+            .query(
+                "ticket",
+                &::std::convert::Into::<::std::string::String>::into(ticket),
+            );
         self
     }
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -4686,20 +4735,20 @@ impl GetProjectFileZipInfo {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -4811,20 +4860,20 @@ impl GetProjectDownloadTicket {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -4997,7 +5046,7 @@ pub struct AddProjectPermission {
     request: crate::OperationRequest,
 }
 impl AddProjectPermission {
-    /// Server features to opt in to: the known `HeaderFeature` values or any other string; sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
     /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
@@ -5062,7 +5111,7 @@ pub struct ModifyProjectUserPermission {
     request: crate::OperationRequest,
 }
 impl ModifyProjectUserPermission {
-    /// Server features to opt in to: the known `HeaderFeature` values or any other string; sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
     /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
@@ -5104,7 +5153,7 @@ pub struct DeleteProjectUserPermission {
     request: crate::OperationRequest,
 }
 impl DeleteProjectUserPermission {
-    /// Server features to opt in to: the known `HeaderFeature` values or any other string; sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
     /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
@@ -5374,7 +5423,7 @@ impl GetProjectSessions {
             );
         self
     }
-    /// Server features to opt in to: the known `HeaderFeature` values or any other string; sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
     /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
@@ -5450,7 +5499,7 @@ pub struct ModifyProjectSettings {
     request: crate::OperationRequest,
 }
 impl ModifyProjectSettings {
-    /// Server features to opt in to: the known `HeaderFeature` values or any other string; sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
     /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
@@ -5578,20 +5627,20 @@ impl GetProjectSubjects {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);

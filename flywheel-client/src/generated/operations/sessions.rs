@@ -139,6 +139,7 @@ impl crate::Client {
                 "cid",
                 &::std::convert::Into::<::std::string::String>::into(cid),
             );
+        request.query("job", "true");
         request.json_body(&body);
         AddSessionAnalysis { request }
     }
@@ -988,7 +989,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
     ///
-    /// Optional parameters are setters on the returned [`DownloadOutputFromSessionAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
+    /// Optional parameters are setters on the returned [`DownloadOutputFromSessionAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.send().await` returns a [`Download`](crate::Download) byte stream.
     pub fn download_output_from_session_analysis(
@@ -1018,6 +1019,7 @@ impl crate::Client {
                 "filename",
                 &::std::convert::Into::<::std::string::String>::into(filename),
             );
+        request.accept("application/octet-stream");
         DownloadOutputFromSessionAnalysis {
             request,
         }
@@ -1126,7 +1128,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
     ///
-    /// Optional parameters are setters on the returned [`DownloadInputFromSessionAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
+    /// Optional parameters are setters on the returned [`DownloadInputFromSessionAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.send().await` returns a [`Download`](crate::Download) byte stream.
     pub fn download_input_from_session_analysis(
@@ -1156,6 +1158,7 @@ impl crate::Client {
                 "filename",
                 &::std::convert::Into::<::std::string::String>::into(filename),
             );
+        request.accept("application/octet-stream");
         DownloadInputFromSessionAnalysis {
             request,
         }
@@ -1263,7 +1266,7 @@ impl crate::Client {
     /// - `session_id`: Session id. Path parameter `sessionId` (`String`).
     /// - `file_name`: output file name Path parameter `fileName` (`String`).
     ///
-    /// Optional parameters are setters on the returned [`DownloadFileFromSession`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
+    /// Optional parameters are setters on the returned [`DownloadFileFromSession`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.send().await` returns a [`Download`](crate::Download) byte stream.
     pub fn download_file_from_session(
@@ -1287,6 +1290,7 @@ impl crate::Client {
                 "fileName",
                 &::std::convert::Into::<::std::string::String>::into(file_name),
             );
+        request.accept("application/octet-stream");
         DownloadFileFromSession { request }
     }
     /// Retrieve the zip info of a child file by name.
@@ -1597,7 +1601,7 @@ impl GetAllSessions {
             );
         self
     }
-    /// Server features to opt in to: the known `HeaderFeature` values or any other string; sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
     /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
@@ -1855,20 +1859,20 @@ impl GetSessionAnalyses {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -1924,7 +1928,7 @@ pub struct AddSessionAnalysis {
 impl AddSessionAnalysis {
     /// returns job_id instead of analysis.id
     ///
-    /// Query parameter `job` (`bool`).
+    /// Query parameter `job` (`bool`). Sent as `true` when not set, as the Flywheel SDK does (the server's own default differs).
     pub fn job(mut self, job: bool) -> Self {
         let request = &mut self.request;
         request.query("job", &job);
@@ -2540,20 +2544,20 @@ impl UploadFileToSession {
         request.query("job", &::std::convert::Into::<::std::string::String>::into(job));
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -2637,7 +2641,7 @@ impl GetSession {
             .query("join", &::std::convert::Into::<crate::types::JoinType>::into(join));
         self
     }
-    /// Server features to opt in to: the known `HeaderFeature` values or any other string; sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
     /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
@@ -2851,20 +2855,20 @@ impl GetSessionAcquisitions {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -2954,23 +2958,38 @@ impl DownloadOutputFromSessionAnalysis {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
+        self
+    }
+    /// A download ticket id from the matching `get…DownloadTicket` method: the server answers the bytes the ticket stands for, with no other parameter needed. Leave unset to download with the `Authorization` header.
+    ///
+    /// Query parameter `ticket` (`String`).
+    pub fn ticket(
+        mut self,
+        ticket: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let request = &mut self.request;
+        request
+            .query(
+                "ticket",
+                &::std::convert::Into::<::std::string::String>::into(ticket),
+            );
         self
     }
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3036,20 +3055,20 @@ impl GetSessionAnalysisOutputZipInfo {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -3141,20 +3160,20 @@ impl GetSessionAnalysisOutputDownloadTicket {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -3233,23 +3252,38 @@ impl DownloadInputFromSessionAnalysis {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
+        self
+    }
+    /// A download ticket id from the matching `get…DownloadTicket` method: the server answers the bytes the ticket stands for, with no other parameter needed. Leave unset to download with the `Authorization` header.
+    ///
+    /// Query parameter `ticket` (`String`).
+    pub fn ticket(
+        mut self,
+        ticket: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let request = &mut self.request;
+        request
+            .query(
+                "ticket",
+                &::std::convert::Into::<::std::string::String>::into(ticket),
+            );
         self
     }
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3315,20 +3349,20 @@ impl GetSessionAnalysisInputZipInfo {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -3420,20 +3454,20 @@ impl GetSessionAnalysisInputDownloadTicket {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -3532,23 +3566,38 @@ impl DownloadFileFromSession {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
+        self
+    }
+    /// A download ticket id from the matching `get…DownloadTicket` method: the server answers the bytes the ticket stands for, with no other parameter needed. Leave unset to download with the `Authorization` header.
+    ///
+    /// Query parameter `ticket` (`String`).
+    pub fn ticket(
+        mut self,
+        ticket: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let request = &mut self.request;
+        request
+            .query(
+                "ticket",
+                &::std::convert::Into::<::std::string::String>::into(ticket),
+            );
         self
     }
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3634,20 +3683,20 @@ impl GetSessionFileZipInfo {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -3759,20 +3808,20 @@ impl GetSessionDownloadTicket {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -3986,20 +4035,20 @@ impl GetSessionJobs {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);

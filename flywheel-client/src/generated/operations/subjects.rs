@@ -185,6 +185,7 @@ impl crate::Client {
                 "cid",
                 &::std::convert::Into::<::std::string::String>::into(cid),
             );
+        request.query("job", "true");
         request.json_body(&body);
         AddSubjectAnalysis { request }
     }
@@ -1004,7 +1005,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
     ///
-    /// Optional parameters are setters on the returned [`DownloadOutputFromSubjectAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
+    /// Optional parameters are setters on the returned [`DownloadOutputFromSubjectAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.send().await` returns a [`Download`](crate::Download) byte stream.
     pub fn download_output_from_subject_analysis(
@@ -1034,6 +1035,7 @@ impl crate::Client {
                 "filename",
                 &::std::convert::Into::<::std::string::String>::into(filename),
             );
+        request.accept("application/octet-stream");
         DownloadOutputFromSubjectAnalysis {
             request,
         }
@@ -1142,7 +1144,7 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
     ///
-    /// Optional parameters are setters on the returned [`DownloadInputFromSubjectAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
+    /// Optional parameters are setters on the returned [`DownloadInputFromSubjectAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.send().await` returns a [`Download`](crate::Download) byte stream.
     pub fn download_input_from_subject_analysis(
@@ -1172,6 +1174,7 @@ impl crate::Client {
                 "filename",
                 &::std::convert::Into::<::std::string::String>::into(filename),
             );
+        request.accept("application/octet-stream");
         DownloadInputFromSubjectAnalysis {
             request,
         }
@@ -1279,7 +1282,7 @@ impl crate::Client {
     /// - `subject_id`: Subject id. Path parameter `subjectId` (`String`).
     /// - `file_name`: output file name Path parameter `fileName` (`String`).
     ///
-    /// Optional parameters are setters on the returned [`DownloadFileFromSubject`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
+    /// Optional parameters are setters on the returned [`DownloadFileFromSubject`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.send().await` returns a [`Download`](crate::Download) byte stream.
     pub fn download_file_from_subject(
@@ -1303,6 +1306,7 @@ impl crate::Client {
                 "fileName",
                 &::std::convert::Into::<::std::string::String>::into(file_name),
             );
+        request.accept("application/octet-stream");
         DownloadFileFromSubject { request }
     }
     /// Retrieve the zip info of a child file by name.
@@ -1598,7 +1602,7 @@ impl GetAllSubjects {
             );
         self
     }
-    /// Server features to opt in to: the known `HeaderFeature` values or any other string; sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
     /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
@@ -1904,20 +1908,20 @@ impl GetSubjectAnalyses {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -1973,7 +1977,7 @@ pub struct AddSubjectAnalysis {
 impl AddSubjectAnalysis {
     /// returns job_id instead of analysis.id
     ///
-    /// Query parameter `job` (`bool`).
+    /// Query parameter `job` (`bool`). Sent as `true` when not set, as the Flywheel SDK does (the server's own default differs).
     pub fn job(mut self, job: bool) -> Self {
         let request = &mut self.request;
         request.query("job", &job);
@@ -2589,20 +2593,20 @@ impl UploadFileToSubject {
         request.query("job", &::std::convert::Into::<::std::string::String>::into(job));
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -2686,7 +2690,7 @@ impl GetSubject {
         request.query("join_avatars", &join_avatars);
         self
     }
-    /// Server features to opt in to: the known `HeaderFeature` values or any other string; sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
     /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
@@ -2839,23 +2843,38 @@ impl DownloadOutputFromSubjectAnalysis {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
+        self
+    }
+    /// A download ticket id from the matching `get…DownloadTicket` method: the server answers the bytes the ticket stands for, with no other parameter needed. Leave unset to download with the `Authorization` header.
+    ///
+    /// Query parameter `ticket` (`String`).
+    pub fn ticket(
+        mut self,
+        ticket: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let request = &mut self.request;
+        request
+            .query(
+                "ticket",
+                &::std::convert::Into::<::std::string::String>::into(ticket),
+            );
         self
     }
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2921,20 +2940,20 @@ impl GetSubjectAnalysisOutputZipInfo {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -3026,20 +3045,20 @@ impl GetSubjectAnalysisOutputDownloadTicket {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -3118,23 +3137,38 @@ impl DownloadInputFromSubjectAnalysis {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
+        self
+    }
+    /// A download ticket id from the matching `get…DownloadTicket` method: the server answers the bytes the ticket stands for, with no other parameter needed. Leave unset to download with the `Authorization` header.
+    ///
+    /// Query parameter `ticket` (`String`).
+    pub fn ticket(
+        mut self,
+        ticket: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let request = &mut self.request;
+        request
+            .query(
+                "ticket",
+                &::std::convert::Into::<::std::string::String>::into(ticket),
+            );
         self
     }
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3200,20 +3234,20 @@ impl GetSubjectAnalysisInputZipInfo {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -3305,20 +3339,20 @@ impl GetSubjectAnalysisInputDownloadTicket {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -3417,23 +3451,38 @@ impl DownloadFileFromSubject {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
+        self
+    }
+    /// A download ticket id from the matching `get…DownloadTicket` method: the server answers the bytes the ticket stands for, with no other parameter needed. Leave unset to download with the `Authorization` header.
+    ///
+    /// Query parameter `ticket` (`String`).
+    pub fn ticket(
+        mut self,
+        ticket: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        let request = &mut self.request;
+        request
+            .query(
+                "ticket",
+                &::std::convert::Into::<::std::string::String>::into(ticket),
+            );
         self
     }
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3519,20 +3568,20 @@ impl GetSubjectFileZipInfo {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -3644,20 +3693,20 @@ impl GetSubjectDownloadTicket {
             );
         self
     }
-    /// Server features to opt in to (e.g. `pagination`, `safe-redirect`); sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
-    /// Header parameter `x-accept-feature` (`Vec<String>`), merged with the client's defaults into one comma-separated header.
+    /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(
         mut self,
         x_accept_feature: impl ::std::iter::IntoIterator<
-            Item = impl ::std::convert::Into<::std::string::String>,
+            Item = impl ::std::convert::Into<crate::types::HeaderFeature>,
         >,
     ) -> Self {
         let request = &mut self.request;
         let values: ::std::vec::Vec<::std::string::String> = x_accept_feature
             .into_iter()
             .map(|item| crate::ParamValue::to_param(
-                &::std::convert::Into::<::std::string::String>::into(item),
+                &::std::convert::Into::<crate::types::HeaderFeature>::into(item),
             ))
             .collect();
         request.accept_features(values);
@@ -3845,7 +3894,7 @@ impl GetSubjectSessions {
             );
         self
     }
-    /// Server features to opt in to: the known `HeaderFeature` values or any other string; sent as one comma-separated header.
+    /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
     ///
     /// Header parameter `x-accept-feature` (`Vec<HeaderFeature>`), merged with the client's defaults into one comma-separated header.
     pub fn x_accept_feature(

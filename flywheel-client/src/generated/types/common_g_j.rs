@@ -755,14 +755,24 @@ impl<'de> ::serde::Deserialize<'de> for GroupSettingsOutput {
 #[cfg(
     any(
         feature = "acquisitions",
+        feature = "analyses",
         feature = "audit-trail",
         feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "dataexplorer",
+        feature = "devices",
         feature = "gears",
         feature = "groups",
+        feature = "jobs",
+        feature = "modalities",
         feature = "projects",
+        feature = "reports",
         feature = "roles",
         feature = "sessions",
-        feature = "subjects"
+        feature = "subjects",
+        feature = "tree",
+        feature = "users"
     )
 )]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -794,14 +804,24 @@ pub enum HeaderFeature {
 #[cfg(
     any(
         feature = "acquisitions",
+        feature = "analyses",
         feature = "audit-trail",
         feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "dataexplorer",
+        feature = "devices",
         feature = "gears",
         feature = "groups",
+        feature = "jobs",
+        feature = "modalities",
         feature = "projects",
+        feature = "reports",
         feature = "roles",
         feature = "sessions",
-        feature = "subjects"
+        feature = "subjects",
+        feature = "tree",
+        feature = "users"
     )
 )]
 impl HeaderFeature {
@@ -838,14 +858,24 @@ impl HeaderFeature {
 #[cfg(
     any(
         feature = "acquisitions",
+        feature = "analyses",
         feature = "audit-trail",
         feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "dataexplorer",
+        feature = "devices",
         feature = "gears",
         feature = "groups",
+        feature = "jobs",
+        feature = "modalities",
         feature = "projects",
+        feature = "reports",
         feature = "roles",
         feature = "sessions",
-        feature = "subjects"
+        feature = "subjects",
+        feature = "tree",
+        feature = "users"
     )
 )]
 impl ::std::convert::From<&str> for HeaderFeature {
@@ -868,14 +898,24 @@ impl ::std::convert::From<&str> for HeaderFeature {
 #[cfg(
     any(
         feature = "acquisitions",
+        feature = "analyses",
         feature = "audit-trail",
         feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "dataexplorer",
+        feature = "devices",
         feature = "gears",
         feature = "groups",
+        feature = "jobs",
+        feature = "modalities",
         feature = "projects",
+        feature = "reports",
         feature = "roles",
         feature = "sessions",
-        feature = "subjects"
+        feature = "subjects",
+        feature = "tree",
+        feature = "users"
     )
 )]
 crate::support::string_enum_impls!(HeaderFeature);
