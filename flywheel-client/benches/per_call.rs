@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use flywheel_client::Client;
 use flywheel_client::types::ProjectOutput;
-use reqwest::header::{AUTHORIZATION, USER_AGENT};
+use reqwest::header::{ACCEPT, AUTHORIZATION, USER_AGENT};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -171,7 +171,8 @@ impl Bare {
             .get(&self.url)
             .header(AUTHORIZATION, &self.authorization)
             .header(USER_AGENT, USER_AGENT_VALUE)
-            .header("x-accept-feature", "safe-redirect")
+            .header(ACCEPT, "application/json")
+            .header("x-accept-feature", "Safe-Redirect")
             .send()
             .await
             .and_then(reqwest::Response::error_for_status)

@@ -42,12 +42,23 @@ snapshot_tests! {
     variants_of_one_path => "variants.yaml",
     list_operations_paginate => "pagination.yaml",
     path_parameters_fill_their_templates => "path_templates.yaml",
+    sdk_defaults_accept_and_tickets => "sdk_conventions.yaml",
 }
 
 #[test]
 fn broken_spec_reports_every_problem_with_its_pointer() {
     let err = flywheel_generator::generate(&fixture("broken_ref.yaml"), "fixtures/broken_ref.yaml")
         .expect_err("a broken spec must not generate");
+    insta::assert_snapshot!(err.to_string());
+}
+
+#[test]
+fn unusable_client_defaults_and_not_in_sdk_marks_are_reported() {
+    let err = flywheel_generator::generate(
+        &fixture("sdk_conventions_broken.yaml"),
+        "fixtures/sdk_conventions_broken.yaml",
+    )
+    .expect_err("unusable extensions must not generate");
     insta::assert_snapshot!(err.to_string());
 }
 

@@ -110,9 +110,11 @@ impl fmt::Debug for Call {
 /// The API key the test client uses; expected as `Authorization: scitran-user KEY`.
 pub const API_KEY: &str = "conformance-key-0123456789abcdef";
 
-/// The client-wide `x-accept-feature` default the test client sets; per-call values must follow it
-/// in the one merged header.
-pub const CLIENT_FEATURE: &str = "conformance-client-default";
+/// The `x-accept-feature` every call sends by default: what the Flywheel SDK 20.0.0 sends
+/// (`Safe-Redirect,multipart_signed_url`), minus `multipart_signed_url`, which the client
+/// announces only once it handles signed-URL multipart upload answers. Per-call values must
+/// follow it in the one merged header.
+pub const CLIENT_FEATURE: &str = "Safe-Redirect";
 
 /// The path below the server root where the API lives (`https://HOST:PORT/api`).
 pub const BASE_PATH: &str = "/api";
@@ -158,6 +160,11 @@ pub struct RefOperation {
     /// Documented methods derive theirs from their name ([`Values`]).
     #[serde(skip)]
     pub fixed_query: Vec<(String, String)>,
+    /// Query values sent when the caller sets none (the spec's `x-flywheel-client-default`,
+    /// what the Flywheel SDK sends), from [`Reference::add_spec`]. The generated calls leave
+    /// these parameters unset, so the wire must show these values.
+    #[serde(skip)]
+    pub client_defaults: Vec<(String, String)>,
 }
 
 /// One parameter of a [`RefOperation`].
@@ -342,8 +349,27 @@ impl Reference {
     /// generator's IR into the reference's form ([`Source::Spec`]), with the schemas they use
     /// that `models.json` lacks. Documented methods and schemas stay as the reference has them.
     /// Returns how many operations were added.
+    ///
+    /// Documented methods also get, from the spec, the SDK defaults the client sends
+    /// ([`RefOperation::client_defaults`]) and the parameters the spec marks as taken by the
+    /// server but missing from the reference (`x-flywheel-not-in-sdk`, e.g. `ticket` on the
+    /// downloads).
     pub fn add_spec(&mut self, api: &ir::Api) -> usize {
         let mut translator = SpecTranslator::new(self, api);
+        let additions: Vec<(usize, Vec<RefParam>, Vec<(String, String)>)> = api
+            .operations
+            .iter()
+            .filter_map(|operation| {
+                let index = *self.by_name.get(&operation.operation_id)?;
+                let extra = operation
+                    .params
+                    .iter()
+                    .filter(|param| param.not_in_sdk)
+                    .map(|param| translator.param(param))
+                    .collect();
+                Some((index, extra, client_defaults(operation)))
+            })
+            .collect();
         let operations: Vec<RefOperation> = api
             .operations
             .iter()
@@ -352,6 +378,11 @@ impl Reference {
             .collect();
         let models = translator.models;
         self.spec_models.extend(models);
+        for (index, extra, defaults) in additions {
+            let operation = &mut self.operations[index];
+            operation.params.extend(extra);
+            operation.client_defaults = defaults;
+        }
         let mut added = 0;
         for operation in operations {
             // A repeated operationId keeps its first entry.
@@ -577,6 +608,15 @@ pub fn default_spec_path() -> PathBuf {
 /// reference's schema when `models.json` defines the spec's schema name; otherwise the IR type
 /// becomes a schema of its own (structs and enums, under the spec's schema name, or the Rust name
 /// of an inline type) or is written out (unions as `union[…]`, aliases as their target).
+/// The query values an operation of the IR sends when the caller sets none.
+fn client_defaults(operation: &ir::Operation) -> Vec<(String, String)> {
+    operation
+        .params
+        .iter()
+        .filter_map(|param| Some((param.name.clone(), param.client_default.clone()?)))
+        .collect()
+}
+
 struct SpecTranslator<'a> {
     reference: &'a Reference,
     types: BTreeMap<&'a str, &'a ir::TypeDef>,
@@ -603,21 +643,25 @@ impl<'a> SpecTranslator<'a> {
         }
     }
 
+    fn param(&mut self, param: &ir::Parameter) -> RefParam {
+        RefParam {
+            location: match param.location {
+                ir::Location::Path => "path",
+                ir::Location::Query => "query",
+                ir::Location::Header => "header",
+            }
+            .to_owned(),
+            // For path parameters the template name, otherwise the wire name.
+            wire_name: param.name.clone(),
+            ty: self.ty(&param.ty).to_string(),
+        }
+    }
+
     fn operation(&mut self, operation: &ir::Operation) -> RefOperation {
         let mut params: Vec<RefParam> = operation
             .params
             .iter()
-            .map(|param| RefParam {
-                location: match param.location {
-                    ir::Location::Path => "path",
-                    ir::Location::Query => "query",
-                    ir::Location::Header => "header",
-                }
-                .to_owned(),
-                // For path parameters the template name, otherwise the wire name.
-                wire_name: param.name.clone(),
-                ty: self.ty(&param.ty).to_string(),
-            })
+            .map(|param| self.param(param))
             .collect();
         let (body, consumes) = match &operation.body {
             None => (None, Vec::new()),
@@ -651,9 +695,8 @@ impl<'a> SpecTranslator<'a> {
                 Some(self.ty(ty).to_string()),
             ),
             ir::Response::Empty => (Vec::new(), None),
-            // The IR keeps no media type for text; any `text/*` is answered with text.
-            ir::Response::Text => (vec!["text/plain".to_owned()], None),
-            ir::Response::Binary => (vec!["application/octet-stream".to_owned()], None),
+            // The media type the operation declares (`application/javascript`, `text/plain`, …).
+            ir::Response::Text | ir::Response::Binary => (vec![operation.accept.clone()], None),
         };
         RefOperation {
             operation: operation.operation_id.clone(),
@@ -666,6 +709,7 @@ impl<'a> SpecTranslator<'a> {
             response_type,
             source: Source::Spec,
             fixed_query: operation.fixed_query.clone(),
+            client_defaults: client_defaults(operation),
         }
     }
 
@@ -1587,7 +1631,9 @@ impl Values {
                 (param.wire_name.clone(), pick.items())
             })
             .collect();
-        for (name, value) in self.fixed_query() {
+        // Fixed values, and the SDK's defaults for the parameters the generated call leaves unset.
+        let defaults = operation.client_defaults.iter().cloned();
+        for (name, value) in self.fixed_query().into_iter().chain(defaults) {
             let value = vec![Scalar::Str(value)];
             match query.iter_mut().find(|(key, _)| *key == name) {
                 Some(entry) => entry.1 = value,
@@ -1721,6 +1767,7 @@ impl Values {
             }
         };
         expect_one(out, "authorization", &format!("scitran-user {API_KEY}"));
+        expect_one(out, "accept", &self.expected_accept());
 
         // One merged header: the client default first, then the per-call values.
         let mut features = vec![CLIENT_FEATURE.to_owned()];
@@ -1765,6 +1812,17 @@ impl Values {
                 .collect::<Vec<_>>()
                 .join(",");
             expect_one(out, &param.wire_name.to_ascii_lowercase(), &expected);
+        }
+    }
+
+    /// The `Accept` header the Flywheel SDK sends: `application/json` when the operation
+    /// produces it (or declares nothing), otherwise the media types it produces.
+    pub fn expected_accept(&self) -> String {
+        let produces = &self.operation().produces;
+        if produces.is_empty() || produces.iter().any(|media| media == "application/json") {
+            "application/json".to_owned()
+        } else {
+            produces.join(", ")
         }
     }
 
@@ -2479,6 +2537,7 @@ mod tests {
                     "range".to_owned(),
                     values.string(Key::Header("range")).into_bytes(),
                 ),
+                ("accept".to_owned(), b"application/octet-stream".to_vec()),
             ],
             body: Vec::new(),
         }
@@ -2643,6 +2702,12 @@ mod tests {
         request.query = Some(format!("{query}&extra=x"));
         request.headers.retain(|(name, _)| name != "range");
         request.headers[1].1 = b"per-call-only".to_vec();
+        // What a client sends without asking for the operation's media type.
+        for (name, value) in &mut request.headers {
+            if name == "accept" {
+                *value = b"*/*".to_vec();
+            }
+        }
         request
             .headers
             .push(("content-type".to_owned(), b"application/json".to_vec()));
@@ -2668,6 +2733,8 @@ mod tests {
                 format!("downloadThingFile: query.limit: expected [\"{limit}\"], got (nothing)"),
                 format!("downloadThingFile: query.limitt: expected (nothing), got [\"{limit}\"]"),
                 "downloadThingFile: query.extra: expected (nothing), got [\"x\"]".to_owned(),
+                "downloadThingFile: header.accept: expected \"application/octet-stream\", got \"*/*\""
+                    .to_owned(),
                 format!(
                     "downloadThingFile: header.x-accept-feature: expected {:?}, got \"per-call-only\"",
                     features.join(",")
@@ -2680,6 +2747,35 @@ mod tests {
                     values.response().body.len()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn a_client_default_is_expected_on_the_wire() {
+        let mut reference = Reference::parse(OPERATIONS, MODELS).unwrap();
+        let index = reference.by_name["downloadThingFile"];
+        reference.operations[index].client_defaults = vec![("limit".to_owned(), "100".to_owned())];
+        let values = Values::new(Arc::new(reference), "downloadThingFile").unwrap();
+        let picked = values.integer(Key::Query("limit"));
+        assert_ne!(
+            picked, 100,
+            "the pick differs from the default, so the test can tell"
+        );
+        // A call that sets `limit` itself (the generated call leaves it unset).
+        let request = correct_download_request(&values);
+        assert_eq!(
+            lines(&values.check(&[request.clone()], served_bytes(&values))),
+            [format!(
+                "downloadThingFile: query.limit: expected [\"100\"], got [\"{picked}\"]"
+            )]
+        );
+        let mut right = request;
+        right.query = right
+            .query
+            .map(|query| query.replace(&format!("limit={picked}"), "limit=100"));
+        assert_eq!(
+            lines(&values.check(&[right], served_bytes(&values))),
+            Vec::<String>::new()
         );
     }
 
@@ -2719,6 +2815,7 @@ mod tests {
                     "x-accept-feature".to_owned(),
                     CLIENT_FEATURE.as_bytes().to_vec(),
                 ),
+                ("accept".to_owned(), b"application/json".to_vec()),
             ],
             body: Vec::new(),
         };
@@ -2764,6 +2861,7 @@ mod tests {
                     CLIENT_FEATURE.as_bytes().to_vec(),
                 ),
                 ("content-type".to_owned(), b"application/json".to_vec()),
+                ("accept".to_owned(), b"application/json".to_vec()),
             ],
             body: serde_json::to_vec(&sent).unwrap(),
         };
@@ -2850,6 +2948,7 @@ mod tests {
                     "content-type".to_owned(),
                     format!("multipart/form-data; boundary={boundary}").into_bytes(),
                 ),
+                ("accept".to_owned(), b"application/json".to_vec()),
             ],
             body,
         }
@@ -3122,6 +3221,7 @@ components:
                     .iter()
                     .map(|&(key, value)| (key.to_owned(), value.to_owned()))
                     .collect(),
+                client_defaults: Vec::new(),
             };
         let gadget_id = || param("path", "gadgetId", "str");
         let expected = [
@@ -3395,6 +3495,7 @@ components:
                 response_type: Some("Widget".to_owned()),
                 source: Source::Spec,
                 fixed_query: Vec::new(),
+                client_defaults: Vec::new(),
             })
         );
         // `Widget` and `WidgetKind` from the spec; the documented `AccessPermission` and

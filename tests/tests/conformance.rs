@@ -1,7 +1,9 @@
 //! Wire conformance of every generated method (issue 5).
 //!
 //! Each generated call in `flywheel_tests::generated::calls::CALLS` runs against one recording
-//! loopback server with every parameter set; the request it sent and the answer it decoded are
+//! loopback server with every parameter set (but those the client fills with the SDK's default
+//! value, which the check then expects: `job=true`, `inflate_job=true`, `simple=true&size=100`),
+//! checking also the `Accept` header and the default `x-accept-feature`; the request it sent and the answer it decoded are
 //! checked against the API reference (`../shared/reference`) by `flywheel_tests::conformance`,
 //! or, for an operation the reference does not document yet, against the spec (through the
 //! generator's IR). Every mismatch of every method is collected, then the test fails listing them
@@ -14,8 +16,7 @@ use std::sync::Arc;
 use flywheel_client::Client;
 use flywheel_generator::ir;
 use flywheel_tests::conformance::{
-    API_KEY, CLIENT_FEATURE, CallResult, RecordedRequest, Reference, Source, Values,
-    default_spec_path, lower_spec,
+    API_KEY, CallResult, RecordedRequest, Reference, Source, Values, default_spec_path, lower_spec,
 };
 use flywheel_tests::generated::calls::CALLS;
 use futures_util::FutureExt;
@@ -119,9 +120,9 @@ async fn run_calls(reference: Arc<Reference>) -> Run {
 
     let server = MockServer::start().await;
     let port = server.address().port();
+    // The client's default `x-accept-feature` is left as is: the checks expect what the SDK sends.
     let client = Client::builder()
         .api_key_string(&format!("127.0.0.1:{port}:__force_insecure:{API_KEY}"))
-        .accept_features([CLIENT_FEATURE])
         .max_attempts(1)
         .build()
         .expect("the test client builds");
@@ -226,4 +227,70 @@ async fn every_generated_method_meets_expectations_taken_from_the_spec_alone() {
         run.from_spec,
         run.problems.join("\n")
     );
+}
+
+/// The spec records what the Flywheel SDK 20.0.0 sends that the reference does not say: the
+/// values it sends when the caller sets none, the `Accept` of each method, and one type for every
+/// `x-accept-feature` parameter. (The SDK's generated methods fall back to exactly these values;
+/// its downloads ask for `application/octet-stream`, `getConfigJs` for `application/javascript`.)
+#[test]
+fn the_spec_records_the_sdks_defaults_accept_headers_and_one_feature_type() {
+    let api = spec_api();
+    let mut defaults: Vec<(String, String, String)> = Vec::new();
+    let mut feature_types = std::collections::BTreeSet::new();
+    let mut accepts: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut downloads_without_ticket = Vec::new();
+    for operation in &api.operations {
+        *accepts.entry(operation.accept.clone()).or_default() += 1;
+        for param in &operation.params {
+            if let Some(value) = &param.client_default {
+                defaults.push((
+                    operation.operation_id.clone(),
+                    param.name.clone(),
+                    value.clone(),
+                ));
+            }
+            if param.accept_feature {
+                feature_types.insert(param.ty.clone());
+            }
+        }
+        let redeems = operation
+            .params
+            .iter()
+            .any(|param| param.name == "ticket" && param.not_in_sdk && !param.required);
+        if operation.response == ir::Response::Binary && !redeems {
+            downloads_without_ticket.push(operation.operation_id.clone());
+        }
+    }
+    let row =
+        |op: &str, name: &str, value: &str| (op.to_owned(), name.to_owned(), value.to_owned());
+    defaults.sort();
+    assert_eq!(
+        defaults,
+        [
+            row("addAcquisitionAnalysis", "job", "true"),
+            row("addContainerAnalysis", "job", "true"),
+            row("addProjectAnalysis", "job", "true"),
+            row("addSessionAnalysis", "job", "true"),
+            row("addSubjectAnalysis", "job", "true"),
+            row("getAnalysis", "inflate_job", "true"),
+            row("search", "simple", "true"),
+            row("search", "size", "100"),
+        ]
+    );
+    assert_eq!(
+        feature_types.into_iter().collect::<Vec<_>>(),
+        [ir::TypeRef::Array(Box::new(ir::TypeRef::Named(
+            "HeaderFeature".to_owned()
+        )))]
+    );
+    assert_eq!(
+        accepts.into_iter().collect::<Vec<_>>(),
+        [
+            ("application/javascript".to_owned(), 1),
+            ("application/json".to_owned(), CALLS.len() - 19),
+            ("application/octet-stream".to_owned(), 18),
+        ]
+    );
+    assert_eq!(downloads_without_ticket, Vec::<String>::new());
 }

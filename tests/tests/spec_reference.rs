@@ -366,6 +366,27 @@ struct SpecParam {
     location: String,
     required: bool,
     ty: Ty,
+    /// Marked `x-flywheel-not-in-sdk`: a parameter the server takes that the reference lacks.
+    not_in_sdk: bool,
+}
+
+/// Header parameters that OpenAPI 3.0 says to ignore (the client sets them itself): the spec
+/// does not list them even where the reference does.
+const IGNORED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
+
+fn is_ignored_header(location: &str, name: &str) -> bool {
+    location == "header" && IGNORED_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
+}
+
+/// Whether a spec parameter of type `spec` takes every value of the reference type `reference`:
+/// the same type, or a union that has it as a member (`union[HeaderFeature,str]` takes every
+/// `str`), item by item for lists.
+fn takes(spec: &Ty, reference: &Ty) -> bool {
+    match (spec, reference) {
+        (Ty::List(spec), Ty::List(reference)) => takes(spec, reference),
+        (Ty::Union(members), reference) if members.contains(reference) => *reference == Ty::Str,
+        _ => spec == reference,
+    }
 }
 
 /// One documented method in the spec: an operation, or one of its variants.
@@ -550,6 +571,7 @@ impl Spec {
                         .and_then(Value::as_bool)
                         .unwrap_or(false),
                     ty,
+                    not_in_sdk: param.get("x-flywheel-not-in-sdk").is_some(),
                 };
                 if !in_this_list.insert((param.name.clone(), param.location.clone())) {
                     diffs.push(format!(
@@ -805,6 +827,9 @@ fn check_parameters(
     let mut used = vec![false; params.len()];
 
     for ref_param in &op.params {
+        if is_ignored_header(&ref_param.location, &ref_param.wire_name) {
+            continue;
+        }
         let ref_ty = reference.ty(&ref_param.ty);
         let found = match ref_param.location.as_str() {
             "path" => {
@@ -883,7 +908,7 @@ fn check_parameters(
                 param.required, ref_param.required
             ));
         }
-        if param.ty != ref_ty {
+        if !takes(&param.ty, &ref_ty) {
             diffs.push(format!(
                 "{id}: {what}: type {} (reference {ref_ty})",
                 param.ty
@@ -892,7 +917,12 @@ fn check_parameters(
     }
 
     for (param, used) in params.iter().zip(used) {
-        if !used {
+        if is_ignored_header(&param.location, &param.name) {
+            diffs.push(format!(
+                "{id}: header parameter `{}` is ignored by OpenAPI 3.0 (the client sets it); remove it",
+                param.name
+            ));
+        } else if !used && !param.not_in_sdk {
             diffs.push(format!(
                 "{id}: extra {} parameter `{}` (not in the reference)",
                 param.location, param.name
@@ -1505,10 +1535,6 @@ paths:
       tags: [things]
       operationId: uploadThingFile
       summary: Upload a file.
-      parameters:
-        - name: content-type
-          in: header
-          schema: {type: string}
       requestBody:
         required: true
         content:
@@ -1538,6 +1564,10 @@ paths:
         - name: info
           in: query
           schema: {type: boolean}
+        - name: ticket
+          in: query
+          schema: {type: string}
+          x-flywheel-not-in-sdk: The server documents it.
       responses:
         '200':
           description: Bytes.
@@ -1648,6 +1678,53 @@ fn mini_spec_has_no_differences() {
             outcome.tags
         ),
         (5, 14, 7, 10, 1, 2)
+    );
+}
+
+#[test]
+fn reports_an_extra_parameter_not_marked_as_beyond_the_sdk() {
+    assert_eq!(
+        mini_differences(
+            "          x-flywheel-not-in-sdk: The server documents it.\n",
+            ""
+        ),
+        ["downloadThingFile: extra query parameter `ticket` (not in the reference)"]
+    );
+}
+
+#[test]
+fn reports_an_ignored_header_parameter() {
+    assert_eq!(
+        mini_differences(
+            "      summary: Upload a file.\n",
+            "      summary: Upload a file.\n      parameters:\n        - {name: Content-Type, in: header, schema: {type: string}}\n"
+        ),
+        [
+            "uploadThingFile: header parameter `Content-Type` is ignored by OpenAPI 3.0 (the client sets it); remove it"
+        ]
+    );
+}
+
+#[test]
+fn a_string_union_takes_a_reference_string_but_not_the_reverse() {
+    // The reference types some `x-accept-feature` headers `list[str]`; the spec's one feature
+    // type (`HeaderFeature` or any string) takes every such value.
+    let loose = MINI_OPERATIONS.replacen(
+        r#""type": "list[union[HeaderFeature,str]]""#,
+        r#""type": "list[str]""#,
+        1,
+    );
+    let reference = Reference::parse(&loose, MINI_MODELS, MINI_TEXT).expect("parses");
+    assert_eq!(
+        check(MINI_SPEC, &reference).differences,
+        Vec::<String>::new()
+    );
+    // A spec narrower than the reference is still reported.
+    assert_eq!(
+        mini_differences("            - {type: string}\n", ""),
+        [
+            "getThings: header parameter `x-accept-feature`: type list[HeaderFeature] (reference list[union[str,HeaderFeature]])"
+        ]
     );
 }
 

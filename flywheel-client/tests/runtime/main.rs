@@ -7,6 +7,7 @@ mod errors;
 mod pagination;
 mod redirects;
 mod retries;
+mod sdk_conventions;
 mod timeouts;
 mod tracing_spans;
 mod uploads;

@@ -405,7 +405,7 @@ fn param_doc(p: &Parameter) -> String {
     ));
     if let Some(value) = &p.client_default {
         doc.push_str(&format!(
-            " Sent as `{value}` when not set, as the Flywheel SDK does (the server's own default differs)."
+            " When not set, the client sends `{value}`, as the Flywheel SDK does."
         ));
     }
     doc

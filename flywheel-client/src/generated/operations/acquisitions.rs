@@ -3045,7 +3045,7 @@ pub struct AddAcquisitionAnalysis {
 impl AddAcquisitionAnalysis {
     /// returns job_id instead of analysis.id
     ///
-    /// Query parameter `job` (`bool`). Sent as `true` when not set, as the Flywheel SDK does (the server's own default differs).
+    /// Query parameter `job` (`bool`). When not set, the client sends `true`, as the Flywheel SDK does.
     pub fn job(mut self, job: bool) -> Self {
         let request = &mut self.request;
         request.query("job", &job);

@@ -1030,7 +1030,7 @@ pub struct GetAnalysis {
 impl GetAnalysis {
     /// Return job as an object instead of an id
     ///
-    /// Query parameter `inflate_job` (`bool`). Sent as `true` when not set, as the Flywheel SDK does (the server's own default differs).
+    /// Query parameter `inflate_job` (`bool`). When not set, the client sends `true`, as the Flywheel SDK does.
     pub fn inflate_job(mut self, inflate_job: bool) -> Self {
         let request = &mut self.request;
         request.query("inflate_job", &inflate_job);

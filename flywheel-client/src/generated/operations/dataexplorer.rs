@@ -430,7 +430,7 @@ pub struct Search {
 impl Search {
     /// Unwrap result documents into a list.
     ///
-    /// Query parameter `simple` (`bool`). Sent as `true` when not set, as the Flywheel SDK does (the server's own default differs).
+    /// Query parameter `simple` (`bool`). When not set, the client sends `true`, as the Flywheel SDK does.
     pub fn simple(mut self, simple: bool) -> Self {
         let request = &mut self.request;
         request.query("simple", &simple);
@@ -438,7 +438,7 @@ impl Search {
     }
     /// The maximum number of results to return.
     ///
-    /// Query parameter `size` (`i64`). Sent as `100` when not set, as the Flywheel SDK does (the server's own default differs).
+    /// Query parameter `size` (`i64`). When not set, the client sends `100`, as the Flywheel SDK does.
     pub fn size(mut self, size: i64) -> Self {
         let request = &mut self.request;
         request.query("size", &size);
