@@ -356,7 +356,9 @@ impl Reference {
     /// downloads).
     pub fn add_spec(&mut self, api: &ir::Api) -> usize {
         let mut translator = SpecTranslator::new(self, api);
-        let additions: Vec<(usize, Vec<RefParam>, Vec<(String, String)>)> = api
+        // (index of the documented method, parameters it gains, its client defaults)
+        type Addition = (usize, Vec<RefParam>, Vec<(String, String)>);
+        let additions: Vec<Addition> = api
             .operations
             .iter()
             .filter_map(|operation| {
@@ -2774,7 +2776,7 @@ mod tests {
         // A call that sets `limit` itself (the generated call leaves it unset).
         let request = correct_download_request(&values);
         assert_eq!(
-            lines(&values.check(&[request.clone()], served_bytes(&values))),
+            lines(&values.check(std::slice::from_ref(&request), served_bytes(&values))),
             [format!(
                 "downloadThingFile: query.limit: expected [\"100\"], got [\"{picked}\"]"
             )]
