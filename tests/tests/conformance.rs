@@ -2,7 +2,7 @@
 //!
 //! Each generated call in `flywheel_tests::generated::calls::CALLS` runs against one recording
 //! loopback server with every parameter set; the request it sent and the answer it decoded are
-//! checked against the API reference (`../shared/reference`) by `flywheel_tests::conformance`,
+//! checked against the API reference (`tests/reference`) by `flywheel_tests::conformance`,
 //! or, for an operation the reference does not document yet, against the spec (through the
 //! generator's IR). Every mismatch of every method is collected, then the test fails listing them
 //! all as `operationId: field: expected X, got Y`.
