@@ -102,6 +102,8 @@ pub struct Operation {
     pub body: Option<Body>,
     /// What a successful response carries.
     pub response: Response,
+    /// The error answers the spec declares (`default` and any non-2xx status), in spec order.
+    pub error_responses: Vec<ErrorResponse>,
     /// Lazy paging support, for list operations that take `limit` and `after_id`.
     pub pagination: Option<Pagination>,
     /// For a variant, the operationId of the operation that carries it.
@@ -200,6 +202,15 @@ pub enum Response {
     Text,
     /// Raw bytes, streamed (`application/octet-stream`).
     Binary,
+}
+
+/// An error answer an operation's spec declares.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorResponse {
+    /// The status as the spec writes it: `default`, `404`, `4XX`.
+    pub status: String,
+    /// The response's description (after `$ref` resolution), if any.
+    pub description: Option<String>,
 }
 
 /// How a paginated list operation pages.

@@ -541,6 +541,35 @@ fn method_doc(op: &Operation) -> String {
         doc.push_str("; `.into_stream()` pages through every item lazily");
     }
     doc.push('.');
+    doc.push_str(&errors_doc(op));
+    doc
+}
+
+/// The `# Errors` section: the error answers the spec declares for the operation.
+fn errors_doc(op: &Operation) -> String {
+    let mut doc = String::from("\n\n# Errors\n\n");
+    if op.error_responses.is_empty() {
+        doc.push_str("The spec declares no error answer for this operation; any status outside 2xx is still ");
+    } else {
+        doc.push_str("Error answers the spec declares:\n\n");
+        for error in &op.error_responses {
+            let status = if error.status == "default" {
+                "any status outside 2xx (`default`)".to_owned()
+            } else {
+                format!("`{}`", error.status)
+            };
+            let description = error
+                .description
+                .as_deref()
+                .map(|d| format!(": {}", one_line(&docs::clean(d))))
+                .unwrap_or_default();
+            doc.push_str(&format!("- {status}{description}\n"));
+        }
+        doc.push_str("\nAn error answer is ");
+    }
+    doc.push_str(
+        "[`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.",
+    );
     doc
 }
 

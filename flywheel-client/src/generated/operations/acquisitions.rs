@@ -13,6 +13,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllAcquisitions`]: `exhaustive`, `join`, `join_avatars`, `collection_id`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_acquisitions(&self) -> GetAllAcquisitions {
         let request = self
             .request("getAllAcquisitions", ::reqwest::Method::GET, "/acquisitions");
@@ -27,6 +35,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`AcquisitionInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_acquisition(
         &self,
         body: crate::types::AcquisitionInput,
@@ -47,6 +63,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteAcquisitionsByIds`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisitions_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -71,6 +95,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteAcquisitionsByQuery`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisitions_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -97,6 +129,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAcquisition`]: `join`, `join_avatars`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AcquisitionOutput`](crate::types::AcquisitionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -124,6 +164,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`AcquisitionModifyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_acquisition(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -158,6 +206,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteAcquisition`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisition(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -190,6 +246,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadOutputFromAcquisitionAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_output_from_acquisition_analysis(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -236,6 +300,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_analysis_output_zip_info(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -281,6 +353,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_analysis_output_download_ticket(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -328,6 +408,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadInputFromAcquisitionAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_input_from_acquisition_analysis(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -374,6 +462,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_analysis_input_zip_info(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -419,6 +515,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_analysis_input_download_ticket(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -465,6 +569,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadFileFromAcquisition`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_file_from_acquisition(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -504,6 +616,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAcquisitionFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_file_zip_info(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -542,6 +662,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAcquisitionDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_download_ticket(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -581,6 +709,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_acquisition_file(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -622,6 +758,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteAcquisitionFile`]: `delete_reason`, `force`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisition_file(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -658,6 +802,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -689,6 +841,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`AddAcquisitionAnalysis`]: `job`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -720,6 +880,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -754,6 +922,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`AnalysisModifyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -795,6 +971,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteAcquisitionAnalysis`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -835,6 +1019,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`UploadOutputToAcquisitionAnalysis`]: `ticket`, `id`, `level`, `job`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_output_to_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -873,6 +1065,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisition_analysis_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -917,6 +1117,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_acquisition_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -954,6 +1162,14 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -990,6 +1206,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Info`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_acquisition_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1029,6 +1253,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Info`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_acquisition_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1060,6 +1292,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1096,6 +1336,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_acquisition_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1131,6 +1379,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisition_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1166,6 +1422,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Tag`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_acquisition_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1195,6 +1459,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<String>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisition_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1224,6 +1496,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<String>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_acquisition_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1255,6 +1535,14 @@ impl crate::Client {
     /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1291,6 +1579,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Tag`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn rename_acquisition_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1326,6 +1622,14 @@ impl crate::Client {
     /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisition_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1360,6 +1664,14 @@ impl crate::Client {
     /// - `body`: note content. JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_acquisition_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1399,6 +1711,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`UploadFileToAcquisition`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_file_to_acquisition(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1428,6 +1748,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_acquisition_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,

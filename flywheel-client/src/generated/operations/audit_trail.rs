@@ -13,6 +13,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`ListAuditTrailReports`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PageOrAuditTrailReportList`](crate::types::PageOrAuditTrailReportList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn list_audit_trail_reports(&self) -> ListAuditTrailReports {
         let request = self
             .request(
@@ -33,6 +41,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`CreateReportInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AuditTrailReport`](crate::types::AuditTrailReport).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_audit_trail_report(
         &self,
         body: crate::types::CreateReportInput,
@@ -57,6 +73,14 @@ impl crate::Client {
     /// - `report_id`: Report id. Path parameter `reportId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_audit_trail_report(
         &self,
         report_id: impl ::std::convert::Into<::std::string::String>,
@@ -84,6 +108,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`ModifyReportInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AuditTrailReport`](crate::types::AuditTrailReport).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_audit_trail_report(
         &self,
         report_id: impl ::std::convert::Into<::std::string::String>,
@@ -114,6 +146,14 @@ impl crate::Client {
     /// - `report_id`: Report id. Path parameter `reportId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_audit_trail_report(
         &self,
         report_id: impl ::std::convert::Into<::std::string::String>,

@@ -11,6 +11,14 @@ impl crate::Client {
     /// `GET /batch` (operation `getAllBatches`, tag `batch`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`Batch`](crate::types::Batch).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_batches(&self) -> GetAllBatches {
         let request = self.request("getAllBatches", ::reqwest::Method::GET, "/batch");
         GetAllBatches { request }
@@ -24,6 +32,14 @@ impl crate::Client {
     /// - `body`: The batch proposal. JSON request body (`ClassicBatchProposalInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ClassicBatchProposalOutput`](crate::types::ClassicBatchProposalOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn propose_batch(
         &self,
         body: crate::types::ClassicBatchProposalInput,
@@ -42,6 +58,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`PremadeJobsBatchProposalInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PremadeJobsBatchProposal`](crate::types::PremadeJobsBatchProposal).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn create_batch_job_from_jobs(
         &self,
         body: crate::types::PremadeJobsBatchProposalInput,
@@ -62,6 +86,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetBatch`]: `jobs`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GetBatchResponse`](crate::types::GetBatchResponse).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_batch(
         &self,
         batch_id: impl ::std::convert::Into<::std::string::String>,
@@ -86,6 +118,14 @@ impl crate::Client {
     /// - `batch_id`: Batch id. Path parameter `batchId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`CancelledBatchOutput`](crate::types::CancelledBatchOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn cancel_batch(
         &self,
         batch_id: impl ::std::convert::Into<::std::string::String>,
@@ -110,6 +150,14 @@ impl crate::Client {
     /// - `batch_id`: Batch id. Path parameter `batchId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`JobOutput`](crate::types::JobOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn start_batch(
         &self,
         batch_id: impl ::std::convert::Into<::std::string::String>,

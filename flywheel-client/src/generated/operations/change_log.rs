@@ -16,6 +16,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetChangeLog`]: `version`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ChangeLogDocument`](crate::types::ChangeLogDocument).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_change_log(
         &self,
         container_type: impl ::std::convert::Into<crate::types::ChangeLogContainerType>,
@@ -56,6 +64,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetFieldChangeLog`]: `version`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FieldChangeLogDocument`](crate::types::FieldChangeLogDocument).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_field_change_log(
         &self,
         container_type: impl ::std::convert::Into<crate::types::ChangeLogContainerType>,

@@ -11,6 +11,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllCollections`]: `exhaustive`, `join_avatars`, `join_files`, `join`, `stats`, `include_all_info`, `user_id`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GetAllCollectionsResponse`](crate::types::GetAllCollectionsResponse); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_collections(&self) -> GetAllCollections {
         let request = self
             .request("getAllCollections", ::reqwest::Method::GET, "/collections");
@@ -25,6 +33,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`CollectionInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_collection(&self, body: crate::types::CollectionInput) -> AddCollection {
         let mut request = self
             .request("addCollection", ::reqwest::Method::POST, "/collections");
@@ -42,6 +58,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteCollectionsByIds`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_collections_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -62,6 +86,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllCollectionsCurators`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`Curator`](crate::types::Curator); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_collections_curators(&self) -> GetAllCollectionsCurators {
         let request = self
             .request(
@@ -84,6 +116,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteCollectionsByQuery`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_collections_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -112,6 +152,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_collection_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -149,6 +197,14 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -185,6 +241,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Info`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_collection_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -224,6 +288,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Info`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_collection_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -255,6 +327,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -291,6 +371,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_collection_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -326,6 +414,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_collection_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -361,6 +457,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Tag`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_collection_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -390,6 +494,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<String>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_collection_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -419,6 +531,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<String>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_collection_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -450,6 +570,14 @@ impl crate::Client {
     /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -486,6 +614,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Tag`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn rename_collection_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -521,6 +657,14 @@ impl crate::Client {
     /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_collection_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -555,6 +699,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetCollection`]: `join_avatars`, `join`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`CollectionOutput`](crate::types::CollectionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -582,6 +734,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`CollectionInputWithContents`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_collection(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -612,6 +772,14 @@ impl crate::Client {
     /// - `collection_id`: Collection id. Path parameter `collectionId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_collection(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -640,6 +808,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetCollectionAcquisitions`]: `session`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection_acquisitions(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -673,6 +849,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadFileFromCollection`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_file_from_collection(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -712,6 +896,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetCollectionFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection_file_zip_info(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -750,6 +942,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetCollectionDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection_download_ticket(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -789,6 +989,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_collection_file(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -830,6 +1038,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteCollectionFile`]: `delete_reason`, `force`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_collection_file(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -863,6 +1079,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`AccessPermission`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_collection_permission(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -894,6 +1118,14 @@ impl crate::Client {
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection_user_permission(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -932,6 +1164,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`AccessPermissionUpdate`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_collection_user_permission(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -969,6 +1209,14 @@ impl crate::Client {
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_collection_user_permission(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -1007,6 +1255,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetCollectionSessions`]: `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`SessionListOutputListOrPage`](crate::types::SessionListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection_sessions(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -1036,6 +1292,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`UploadFileToCollection`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_file_to_collection(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1065,6 +1329,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_collection_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,

@@ -11,6 +11,14 @@ impl crate::Client {
     /// `GET /config` (operation `getConfig`, tag `config`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ConfigOut`](crate::types::ConfigOut).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_config(&self) -> GetConfig {
         let request = self.request("getConfig", ::reqwest::Method::GET, "/config");
         GetConfig { request }
@@ -22,6 +30,14 @@ impl crate::Client {
     /// `GET /config.js` (operation `getConfigJs`, tag `config`).
     ///
     /// `.await` on the builder (or `.send().await`) returns the body as text.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_config_js(&self) -> GetConfigJs {
         let request = self.request("getConfigJs", ::reqwest::Method::GET, "/config.js");
         GetConfigJs { request }
@@ -33,6 +49,14 @@ impl crate::Client {
     /// `GET /version` (operation `getVersion`, tag `config`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Version`](crate::types::Version).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_version(&self) -> GetVersion {
         let request = self.request("getVersion", ::reqwest::Method::GET, "/version");
         GetVersion { request }

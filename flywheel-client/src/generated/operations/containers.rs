@@ -17,6 +17,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetContainerAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -48,6 +56,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`AddContainerAnalysis`]: `job`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -79,6 +95,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetContainerAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -113,6 +137,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`AnalysisModifyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -152,6 +184,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteContainerAnalysis`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -190,6 +230,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`UploadOutputToContainerAnalysis`]: `ticket`, `id`, `level`, `job`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_output_to_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -228,6 +276,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_container_analysis_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -272,6 +328,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_container_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -309,6 +373,14 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -345,6 +417,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Info`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_container_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -382,6 +462,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Info`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_container_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -413,6 +501,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -449,6 +545,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_container_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -484,6 +588,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_container_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -519,6 +631,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Tag`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_container_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -548,6 +668,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<String>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_container_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -577,6 +705,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<String>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_container_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -608,6 +744,14 @@ impl crate::Client {
     /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -644,6 +788,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Tag`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn rename_container_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -679,6 +831,14 @@ impl crate::Client {
     /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_container_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -715,6 +875,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetContainer`]: `join`, `join_avatars`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GetContainerResponse`](crate::types::GetContainerResponse).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -744,6 +912,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`ContainerUpdate`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -776,6 +952,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteContainer`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -808,6 +992,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadOutputFromContainerAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_output_from_container_analysis(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -854,6 +1046,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetContainerAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_analysis_output_zip_info(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -899,6 +1099,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetContainerAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_analysis_output_download_ticket(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -946,6 +1154,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadInputFromContainerAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_input_from_container_analysis(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -992,6 +1208,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetContainerAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_analysis_input_zip_info(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1037,6 +1261,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetContainerAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_analysis_input_download_ticket(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1080,6 +1312,14 @@ impl crate::Client {
     /// - `body`: note content. JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_container_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1119,6 +1359,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`UploadFileToContainer`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_file_to_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1152,6 +1400,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadFileFromContainer`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_file_from_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1191,6 +1447,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetContainerFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_file_zip_info(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1227,6 +1491,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetContainerDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_download_ticket(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1266,6 +1538,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_container_file(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1307,6 +1587,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteContainerFile`]: `delete_reason`, `force`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_container_file(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1340,6 +1628,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_container_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1372,6 +1668,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetViews`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`ViewOutput`](crate::types::ViewOutput); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_views(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1401,6 +1705,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`ContainerIdViewInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ViewIdOutput`](crate::types::ViewIdOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_view(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,

@@ -11,6 +11,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllDataViewExecutions`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PageOrDataViewExecutionList`](crate::types::PageOrDataViewExecutionList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_data_view_executions(&self) -> GetAllDataViewExecutions {
         let request = self
             .request(
@@ -31,6 +39,14 @@ impl crate::Client {
     /// - `data_view_execution_id`: Data view execution id. Path parameter `dataViewExecutionId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DataViewExecution`](crate::types::DataViewExecution).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_data_view_execution(
         &self,
         data_view_execution_id: impl ::std::convert::Into<::std::string::String>,
@@ -61,6 +77,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetDataViewExecutionData`]: `ticket`, `file_format`, `file_name`.
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_data_view_execution_data(
         &self,
         data_view_execution_id: impl ::std::convert::Into<::std::string::String>,
@@ -91,6 +115,14 @@ impl crate::Client {
     /// - `data_view_execution_id`: Data view execution id. Path parameter `dataViewExecutionId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_view_execution(
         &self,
         data_view_execution_id: impl ::std::convert::Into<::std::string::String>,
@@ -121,6 +153,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`SaveDataViewExecution`]: `file_format`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`File`](crate::types::File).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn save_data_view_execution(
         &self,
         data_view_execution_id: impl ::std::convert::Into<::std::string::String>,

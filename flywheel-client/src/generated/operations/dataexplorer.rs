@@ -11,6 +11,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllSavedSearches`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`SaveSearchOutputListOrSaveSearchPage`](crate::types::SaveSearchOutputListOrSaveSearchPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_saved_searches(&self) -> GetAllSavedSearches {
         let request = self
             .request(
@@ -29,6 +37,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`SaveSearchInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn save_search(&self, body: crate::types::SaveSearchInput) -> SaveSearch {
         let mut request = self
             .request("saveSearch", ::reqwest::Method::POST, "/dataexplorer/queries");
@@ -44,6 +60,14 @@ impl crate::Client {
     /// - `search_id`: Search id. Path parameter `searchId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`SaveSearch`](crate::types::SaveSearch).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_saved_search(
         &self,
         search_id: impl ::std::convert::Into<::std::string::String>,
@@ -71,6 +95,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`SaveSearchUpdate`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`SaveSearch`](crate::types::SaveSearch).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn replace_search(
         &self,
         search_id: impl ::std::convert::Into<::std::string::String>,
@@ -99,6 +131,14 @@ impl crate::Client {
     /// - `search_id`: Search id. Path parameter `searchId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_save_search(
         &self,
         search_id: impl ::std::convert::Into<::std::string::String>,
@@ -127,6 +167,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`Search`]: `simple`, `size`, `facets`, `csv`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`SearchResponseListOrObject`](crate::types::SearchResponseListOrObject).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn search(&self, body: crate::types::SearchQuery) -> Search {
         let mut request = self
             .request("search", ::reqwest::Method::POST, "/dataexplorer/search");
@@ -144,6 +192,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`StructuredQuery`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ParsedQueryResponse`](crate::types::ParsedQueryResponse).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn parse_search_query(
         &self,
         body: crate::types::StructuredQuery,
@@ -162,6 +218,14 @@ impl crate::Client {
     /// `GET /dataexplorer/search/status` (operation `getSearchStatus`, tag `dataexplorer`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`SearchStatus`](crate::types::SearchStatus).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_search_status(&self) -> GetSearchStatus {
         let request = self
             .request(
@@ -182,6 +246,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`StructuredQuery`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`StructuredQuerySuggestions`](crate::types::StructuredQuerySuggestions).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_search_query_suggestions(
         &self,
         body: crate::types::StructuredQuery,

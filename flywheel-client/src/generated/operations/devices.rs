@@ -13,6 +13,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllDevices`]: `join_keys`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`EgressDeviceListOrEgressDevicePage`](crate::types::EgressDeviceListOrEgressDevicePage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_devices(&self) -> GetAllDevices {
         let request = self.request("getAllDevices", ::reqwest::Method::GET, "/devices");
         GetAllDevices { request }
@@ -28,6 +36,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`DeviceCreate`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`EgressDevice`](crate::types::EgressDevice).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn create_device(&self, body: crate::types::DeviceCreate) -> CreateDevice {
         let mut request = self
             .request("createDevice", ::reqwest::Method::POST, "/devices");
@@ -39,6 +55,14 @@ impl crate::Client {
     /// `GET /devices/self` (operation `getCurrentDevice`, tag `devices`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`EgressDevice`](crate::types::EgressDevice).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_current_device(&self) -> GetCurrentDevice {
         let request = self
             .request("getCurrentDevice", ::reqwest::Method::GET, "/devices/self");
@@ -55,6 +79,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`DeviceSelfUpdate`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`EgressDevice`](crate::types::EgressDevice).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn update_device(&self, body: crate::types::DeviceSelfUpdate) -> UpdateDevice {
         let mut request = self
             .request("updateDevice", ::reqwest::Method::PUT, "/devices/self");
@@ -68,6 +100,14 @@ impl crate::Client {
     /// `GET /devices/status` (operation `getAllDevicesStatus`, tag `devices`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a map from names to [`DeviceStatusEntry`](crate::types::DeviceStatusEntry).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_devices_status(&self) -> GetAllDevicesStatus {
         let request = self
             .request("getAllDevicesStatus", ::reqwest::Method::GET, "/devices/status");
@@ -82,6 +122,14 @@ impl crate::Client {
     /// - `device_id`: Device id. Path parameter `deviceId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`EgressDevice`](crate::types::EgressDevice).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_device(
         &self,
         device_id: impl ::std::convert::Into<::std::string::String>,
@@ -105,6 +153,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`DeviceAdminUpdate`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`EgressDevice`](crate::types::EgressDevice).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_device(
         &self,
         device_id: impl ::std::convert::Into<::std::string::String>,
@@ -129,6 +185,14 @@ impl crate::Client {
     /// - `device_id`: Device id. Path parameter `deviceId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_device(
         &self,
         device_id: impl ::std::convert::Into<::std::string::String>,
@@ -155,6 +219,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GenerateKey`]: `body`.
     ///
     /// `.await` on the builder (or `.send().await`) returns `serde_json::Value`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn generate_key(
         &self,
         device_id: impl ::std::convert::Into<::std::string::String>,
@@ -179,6 +251,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`RegenerateKey`]: `body`.
     ///
     /// `.await` on the builder (or `.send().await`) returns `serde_json::Value`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn regenerate_key(
         &self,
         device_id: impl ::std::convert::Into<::std::string::String>,
@@ -206,6 +286,14 @@ impl crate::Client {
     /// - `key_id`: Key id. Path parameter `keyId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_device_key(
         &self,
         device_id: impl ::std::convert::Into<::std::string::String>,

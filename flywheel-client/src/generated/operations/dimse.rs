@@ -11,6 +11,14 @@ impl crate::Client {
     /// `GET /dimse/projects` (operation `getAllProjectAets`, tag `dimse`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`ProjectAet`](crate::types::ProjectAet).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_project_aets(&self) -> GetAllProjectAets {
         let request = self
             .request("getAllProjectAets", ::reqwest::Method::GET, "/dimse/projects");
@@ -27,6 +35,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`ProjectAetInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`BaseAet`](crate::types::BaseAet).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn create_project_aet(
         &self,
         body: crate::types::ProjectAetInput,
@@ -47,6 +63,14 @@ impl crate::Client {
     /// - `project_aet`: Project aet. Path parameter `projectAet` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ProjectAet`](crate::types::ProjectAet).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_aet(
         &self,
         project_aet: impl ::std::convert::Into<::std::string::String>,
@@ -75,6 +99,14 @@ impl crate::Client {
     /// - `project_aet`: Project aet. Path parameter `projectAet` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a map from names to `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project_aet(
         &self,
         project_aet: impl ::std::convert::Into<::std::string::String>,
@@ -99,6 +131,14 @@ impl crate::Client {
     /// `GET /dimse/services` (operation `getAllServiceAets`, tag `dimse`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`ServiceAet`](crate::types::ServiceAet).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_service_aets(&self) -> GetAllServiceAets {
         let request = self
             .request("getAllServiceAets", ::reqwest::Method::GET, "/dimse/services");
@@ -115,6 +155,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`ProjectAetInputOrServiceAetInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ServiceAet`](crate::types::ServiceAet).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn create_service_aet(
         &self,
         body: crate::types::ProjectAetInputOrServiceAetInput,
@@ -135,6 +183,14 @@ impl crate::Client {
     /// - `service_aet`: Service aet. Path parameter `serviceAet` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ServiceAet`](crate::types::ServiceAet).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_service_aet(
         &self,
         service_aet: impl ::std::convert::Into<::std::string::String>,
@@ -163,6 +219,14 @@ impl crate::Client {
     /// - `service_aet`: Service aet. Path parameter `serviceAet` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a map from names to `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_service_aet(
         &self,
         service_aet: impl ::std::convert::Into<::std::string::String>,

@@ -17,6 +17,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadTicket`]: `format`.
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_ticket(
         &self,
         ticket: impl ::std::convert::Into<::std::string::String>,
@@ -43,6 +51,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`CreateDownloadTicket`]: `type`, `bulk`, `metadata`, `analyses`, `prefix`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStub`](crate::types::DownloadTicketStub).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn create_download_ticket(
         &self,
         body: crate::types::DownloadInput,

@@ -13,6 +13,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllFiles`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PageGenericFileOutput`](crate::types::PageGenericFileOutput); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_files(&self) -> GetAllFiles {
         let request = self.request("getAllFiles", ::reqwest::Method::GET, "/files");
         GetAllFiles { request }
@@ -30,6 +38,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`UpsertFile`]: `force_update`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileUpsertOutput`](crate::types::FileUpsertOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upsert_file(&self, body: crate::types::FileUpsertInput) -> UpsertFile {
         let mut request = self.request("upsertFile", ::reqwest::Method::POST, "/files");
         request.json_body(&body);
@@ -46,6 +62,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteFilesByIds`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_files_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -66,6 +90,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteFilesByQuery`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_files_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -92,6 +124,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetFile`]: `version`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_file(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -120,6 +160,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteFile`]: `version`, `delete_reason`, `force`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_file(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -145,6 +193,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`FileMoveInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn move_file(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -173,6 +229,14 @@ impl crate::Client {
     /// - `evaluate_gear_rules`: Specify if gear rules should be reevaluated on the newly created file version. Query parameter `evaluate_gear_rules` (`bool`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn restore_file(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -201,6 +265,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetFileTags`]: `version`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_file_tags(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -226,6 +298,14 @@ impl crate::Client {
     /// - `body`: List of application-specific tags. JSON request body (`Vec<String>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn set_file_tags(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -252,6 +332,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteFileTags`]: `body`.
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_file_tags(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -281,6 +369,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<String>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_file_tags(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -307,6 +403,14 @@ impl crate::Client {
     /// - `file_id`: File id. Path parameter `fileId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`FileVersionOutput`](crate::types::FileVersionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_file_versions(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -337,6 +441,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetFileZipInfo`]: `version`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ZipfileInfo`](crate::types::ZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_file_zip_info(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,

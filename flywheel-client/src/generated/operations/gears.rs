@@ -11,6 +11,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllGears`]: `project_id`, `all_versions`, `include_invalid`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `exhaustive`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearDocumentListOrPage`](crate::types::GearDocumentListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_gears(&self) -> GetAllGears {
         let request = self.request("getAllGears", ::reqwest::Method::GET, "/gears");
         GetAllGears { request }
@@ -20,6 +28,14 @@ impl crate::Client {
     /// `GET /gears/my-tickets` (operation `getMyGearTickets`, tag `gears`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_my_gear_tickets(&self) -> GetMyGearTickets {
         let request = self
             .request("getMyGearTickets", ::reqwest::Method::GET, "/gears/my-tickets");
@@ -34,6 +50,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`GearDocumentInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearTicketOutput`](crate::types::GearTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn prepare_add_gear(
         &self,
         body: crate::types::GearDocumentInput,
@@ -52,6 +76,14 @@ impl crate::Client {
     /// - `body`: The ticket, repo and pointer. JSON request body (`GearSaveSubmission`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearDocument`](crate::types::GearDocument).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn save_gear(&self, body: crate::types::GearSaveSubmission) -> SaveGear {
         let mut request = self
             .request("saveGear", ::reqwest::Method::POST, "/gears/save");
@@ -67,6 +99,14 @@ impl crate::Client {
     /// - `ticket_id`: Ticket id. Path parameter `ticketId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearTicket`](crate::types::GearTicket).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_gear_ticket(
         &self,
         ticket_id: impl ::std::convert::Into<::std::string::String>,
@@ -93,6 +133,14 @@ impl crate::Client {
     /// - `gear_id_or_name`: Gear id (24-character hex) or, for `addGear`, the gear name. Path parameter `gearIdOrName` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearDocument`](crate::types::GearDocument).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_gear(
         &self,
         gear_id_or_name: impl ::std::convert::Into<::std::string::String>,
@@ -118,6 +166,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`GearDocumentLegacyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearIdOutput`](crate::types::GearIdOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_gear(
         &self,
         gear_id_or_name: impl ::std::convert::Into<::std::string::String>,
@@ -142,6 +198,14 @@ impl crate::Client {
     /// - `gear_id_or_name`: Id of the gear to interact with. Path parameter `gearIdOrName` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_gear(
         &self,
         gear_id_or_name: impl ::std::convert::Into<::std::string::String>,
@@ -168,6 +232,14 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a map from names to [`GetGearContextResponseValue`](crate::types::GetGearContextResponseValue).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_gear_context(
         &self,
         gear_id: impl ::std::convert::Into<::std::string::String>,
@@ -208,6 +280,14 @@ impl crate::Client {
     /// - `gear_id`: Gear id. Path parameter `gearId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `serde_json::Value`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_gear_invocation(
         &self,
         gear_id: impl ::std::convert::Into<::std::string::String>,
@@ -238,6 +318,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetGearSuggest`]: `filter`, `sort`, `limit`, `skip`, `page`, `include`, `collection`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearSuggestionOutput`](crate::types::GearSuggestionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_gear_suggest(
         &self,
         gear_id: impl ::std::convert::Into<::std::string::String>,
@@ -277,6 +365,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`GearPermissions`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearSeries`](crate::types::GearSeries).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn replace_gear_permissions(
         &self,
         gear_name: impl ::std::convert::Into<::std::string::String>,
@@ -305,6 +401,14 @@ impl crate::Client {
     /// - `gear_name`: Name of the gear to interact with. Path parameter `gearName` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_gear_permissions(
         &self,
         gear_name: impl ::std::convert::Into<::std::string::String>,
@@ -333,6 +437,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`GearPermissionsInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearSeries`](crate::types::GearSeries).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_gear_permission(
         &self,
         gear_name: impl ::std::convert::Into<::std::string::String>,
@@ -373,6 +485,14 @@ impl crate::Client {
     /// - `permission_id`: Permission id. Path parameter `permissionId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_gear_permission(
         &self,
         gear_name: impl ::std::convert::Into<::std::string::String>,
@@ -417,6 +537,14 @@ impl crate::Client {
     /// - `gear_name`: Name of the gear to interact with. Path parameter `gearName` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearSeries`](crate::types::GearSeries).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_gear_series(
         &self,
         gear_name: impl ::std::convert::Into<::std::string::String>,
@@ -444,6 +572,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`GearSeriesUpdate`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearSeries`](crate::types::GearSeries).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_gear_series(
         &self,
         gear_name: impl ::std::convert::Into<::std::string::String>,

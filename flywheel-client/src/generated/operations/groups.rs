@@ -13,6 +13,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllGroups`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PageOrGroupOutputList`](crate::types::PageOrGroupOutputList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_groups(&self) -> GetAllGroups {
         let request = self.request("getAllGroups", ::reqwest::Method::GET, "/groups");
         GetAllGroups { request }
@@ -28,6 +36,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`GroupInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_group(&self, body: crate::types::GroupInput) -> AddGroup {
         let mut request = self.request("addGroup", ::reqwest::Method::POST, "/groups");
         request.json_body(&body);
@@ -44,6 +60,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteGroupsByIds`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_groups_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -64,6 +88,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteGroupsByQuery`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_groups_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -89,6 +121,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Tag`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_group_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -114,6 +154,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<String>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_group_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -139,6 +187,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<String>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_group_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -166,6 +222,14 @@ impl crate::Client {
     /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_group_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -202,6 +266,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Tag`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn rename_group_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -237,6 +309,14 @@ impl crate::Client {
     /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_group_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -271,6 +351,14 @@ impl crate::Client {
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GroupOutput`](crate::types::GroupOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_group(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -296,6 +384,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`GroupUpdate`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_group(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -322,6 +418,14 @@ impl crate::Client {
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_group(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -347,6 +451,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`AccessPermission`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_group_permission(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -378,6 +490,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`AddGroupPermissionTemplate`]: `propagate`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_group_permission_template(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -409,6 +529,14 @@ impl crate::Client {
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_group_user_permission_template(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -447,6 +575,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`ModifyGroupUserPermissionTemplate`]: `propagate`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_group_user_permission_template(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -486,6 +622,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteGroupUserPermissionTemplate`]: `propagate`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_group_user_permission_template(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -523,6 +667,14 @@ impl crate::Client {
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_group_user_permission(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -557,6 +709,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`AccessPermissionUpdate`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_group_user_permission(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -596,6 +756,14 @@ impl crate::Client {
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_group_user_permission(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -634,6 +802,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetGroupProjects`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PageOrProjectListOutputList`](crate::types::PageOrProjectListOutputList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_group_projects(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -662,6 +838,14 @@ impl crate::Client {
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`RoleOutput`](crate::types::RoleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_group_roles(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -691,6 +875,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`GroupRole`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`RoleOutput`](crate::types::RoleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_role_to_group(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -722,6 +914,14 @@ impl crate::Client {
     /// - `role_id`: The ID of the role. Path parameter `roleId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`RoleOutput`](crate::types::RoleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_group_role(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -757,6 +957,14 @@ impl crate::Client {
     /// - `role_id`: The ID of the role. Path parameter `roleId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn remove_role_from_group(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,

@@ -11,6 +11,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllJobs`]: `include_parent_info`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`JobListOutputListOrPage`](crate::types::JobListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_jobs(&self) -> GetAllJobs {
         let request = self.request("getAllJobs", ::reqwest::Method::GET, "/jobs");
         GetAllJobs { request }
@@ -24,6 +32,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`InputJob`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_job(&self, body: crate::types::InputJob) -> AddJob {
         let mut request = self.request("addJob", ::reqwest::Method::POST, "/jobs/add");
         request.json_body(&body);
@@ -40,6 +56,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`JobAsk`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`JobAskResponse`](crate::types::JobAskResponse).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn ask_jobs(&self, body: crate::types::JobAsk) -> AskJobs {
         let mut request = self.request("askJobs", ::reqwest::Method::POST, "/jobs/ask");
         request.json_body(&body);
@@ -57,6 +81,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`JobAsk`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`JobAskStateResponse`](crate::types::JobAskStateResponse).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn ask_jobs_state(
         &self,
         job_state: impl ::std::convert::Into<crate::types::JobState>,
@@ -83,6 +115,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`InputJob`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Provider`](crate::types::Provider).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn determine_provider_for_job(
         &self,
         body: crate::types::InputJob,
@@ -105,6 +145,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetNextJob`]: `tags`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Job`](crate::types::Job).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_next_job(&self) -> GetNextJob {
         let request = self.request("getNextJob", ::reqwest::Method::GET, "/jobs/next");
         GetNextJob { request }
@@ -118,6 +166,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`JobPriorityUpdate`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn update_jobs_priority(
         &self,
         body: crate::types::JobPriorityUpdate,
@@ -132,6 +188,14 @@ impl crate::Client {
     /// `POST /jobs/reap` (operation `reapJobs`, tag `jobs`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`OrphanedCount`](crate::types::OrphanedCount).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn reap_jobs(&self) -> ReapJobs {
         let request = self.request("reapJobs", ::reqwest::Method::POST, "/jobs/reap");
         ReapJobs { request }
@@ -141,6 +205,14 @@ impl crate::Client {
     /// `GET /jobs/stats` (operation `getJobsStats`, tag `jobs`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `serde_json::Value`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_jobs_stats(&self) -> GetJobsStats {
         let request = self
             .request("getJobsStats", ::reqwest::Method::GET, "/jobs/stats");
@@ -155,6 +227,14 @@ impl crate::Client {
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`JobOutput`](crate::types::JobOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -180,6 +260,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`JobModify`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -207,6 +295,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`EngineCompleteJob`]: `job_ticket_id`.
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn engine_complete_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -238,6 +334,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`CompleteJob`]: `job_ticket_id`.
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn complete_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -262,6 +366,14 @@ impl crate::Client {
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`JobOutputConfig`](crate::types::JobOutputConfig).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_job_config(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -288,6 +400,14 @@ impl crate::Client {
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`JobDetail`](crate::types::JobDetail).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_job_detail(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -310,6 +430,14 @@ impl crate::Client {
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`JobLogRecord`](crate::types::JobLogRecord).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_job_logs(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -333,6 +461,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<JobLog>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_job_logs(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -357,6 +493,14 @@ impl crate::Client {
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`JobTicketOutput`](crate::types::JobTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn engine_prepare_complete_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -385,6 +529,14 @@ impl crate::Client {
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`JobTicketOutput`](crate::types::JobTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn prepare_complete_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -412,6 +564,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`InputJobProfile`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn update_job_profile(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -444,6 +604,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`RetryJob`]: `compute_provider_id`, `ignore_state`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn retry_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,

@@ -13,6 +13,14 @@ impl crate::Client {
     /// - `jupyterlab_server_id`: Jupyterlab server id. Path parameter `jupyterlabServerId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`JupyterlabServerResponse`](crate::types::JupyterlabServerResponse).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_jupyterlab_server(
         &self,
         jupyterlab_server_id: impl ::std::convert::Into<::std::string::String>,
@@ -42,6 +50,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`JupyterlabServerModify`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_jupyterlab_server(
         &self,
         jupyterlab_server_id: impl ::std::convert::Into<::std::string::String>,

@@ -13,6 +13,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllModalities`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModalityOutputListOrPage`](crate::types::ModalityOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_modalities(&self) -> GetAllModalities {
         let request = self
             .request("getAllModalities", ::reqwest::Method::GET, "/modalities");
@@ -29,6 +37,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`ModalityInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_modality(&self, body: crate::types::ModalityInput) -> AddModality {
         let mut request = self
             .request("addModality", ::reqwest::Method::POST, "/modalities");
@@ -44,6 +60,14 @@ impl crate::Client {
     /// - `modality_id`: Modality id. Path parameter `modalityId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModalityOutput`](crate::types::ModalityOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_modality(
         &self,
         modality_id: impl ::std::convert::Into<::std::string::String>,
@@ -67,6 +91,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`ModalityModify`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModalityOutput`](crate::types::ModalityOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn replace_modality(
         &self,
         modality_id: impl ::std::convert::Into<::std::string::String>,
@@ -95,6 +127,14 @@ impl crate::Client {
     /// - `modality_id`: Modality id. Path parameter `modalityId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_modality(
         &self,
         modality_id: impl ::std::convert::Into<::std::string::String>,

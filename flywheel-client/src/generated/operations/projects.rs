@@ -11,6 +11,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllProjects`]: `counts`, `stats`, `join_avatars`, `join`, `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ProjectListOutputListOrPage`](crate::types::ProjectListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_projects(&self) -> GetAllProjects {
         let request = self
             .request("getAllProjects", ::reqwest::Method::GET, "/projects");
@@ -27,6 +35,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`AddProject`]: `inherit`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_project(&self, body: crate::types::ProjectInput) -> AddProject {
         let mut request = self
             .request("addProject", ::reqwest::Method::POST, "/projects");
@@ -44,6 +60,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteProjectsByIds`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_projects_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -60,6 +84,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`CatalogList`]: `search_string`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`CatalogListOutputListOrPage`](crate::types::CatalogListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn catalog_list(&self) -> CatalogList {
         let request = self
             .request("catalogList", ::reqwest::Method::GET, "/projects/catalog-list");
@@ -70,6 +102,14 @@ impl crate::Client {
     /// `GET /projects/catalog-list-filter-options` (operation `getCatalogListFilterOptions`, tag `projects`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`SharingFilterOptions`](crate::types::SharingFilterOptions).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_catalog_list_filter_options(&self) -> GetCatalogListFilterOptions {
         let request = self
             .request(
@@ -92,6 +132,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteProjectsByQuery`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_projects_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -112,6 +160,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllProjectsGroups`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`GroupOutput`](crate::types::GroupOutput); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_projects_groups(&self) -> GetAllProjectsGroups {
         let request = self
             .request("getAllProjectsGroups", ::reqwest::Method::GET, "/projects/groups");
@@ -124,6 +180,14 @@ impl crate::Client {
     /// `POST /projects/recalc` (operation `recalcAllProjects`, tag `projects`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`SessionTemplateRecalcOutput`](crate::types::SessionTemplateRecalcOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn recalc_all_projects(&self) -> RecalcAllProjects {
         let request = self
             .request("recalcAllProjects", ::reqwest::Method::POST, "/projects/recalc");
@@ -142,6 +206,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetProjectAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -173,6 +245,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`AddProjectAnalysis`]: `job`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -204,6 +284,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetProjectAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -238,6 +326,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`AnalysisModifyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -277,6 +373,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteProjectAnalysis`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -315,6 +419,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`UploadOutputToProjectAnalysis`]: `ticket`, `id`, `level`, `job`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_output_to_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -353,6 +465,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project_analysis_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -397,6 +517,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -434,6 +562,14 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -470,6 +606,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Info`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -507,6 +651,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Info`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -538,6 +690,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -574,6 +734,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -609,6 +777,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -644,6 +820,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Tag`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_project_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -669,6 +853,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<String>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -698,6 +890,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<String>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_project_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -725,6 +925,14 @@ impl crate::Client {
     /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -761,6 +969,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Tag`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn rename_project_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -796,6 +1012,14 @@ impl crate::Client {
     /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -830,6 +1054,14 @@ impl crate::Client {
     /// - `body`: note content. JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_project_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -867,6 +1099,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`UploadFileToProject`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_file_to_project(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -896,6 +1136,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_project_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -926,6 +1174,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetProject`]: `join`, `join_avatars`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ProjectOutput`](crate::types::ProjectOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -951,6 +1207,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`ModifyProject`]: `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -979,6 +1243,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteProject`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1007,6 +1279,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetProjectAcquisitions`]: `collection_id`, `exhaustive`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_acquisitions(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1039,6 +1319,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadOutputFromProjectAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_output_from_project_analysis(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1085,6 +1373,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetProjectAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_analysis_output_zip_info(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1130,6 +1426,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetProjectAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_analysis_output_download_ticket(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1177,6 +1481,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadInputFromProjectAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_input_from_project_analysis(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1223,6 +1535,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetProjectAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_analysis_input_zip_info(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1268,6 +1588,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetProjectAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_analysis_input_download_ticket(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1312,6 +1640,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`ProjectCopyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ProjectCopyOutput`](crate::types::ProjectCopyOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn project_copy(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1345,6 +1681,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadFileFromProject`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_file_from_project(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1382,6 +1726,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetProjectFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_file_zip_info(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1418,6 +1770,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetProjectDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_download_ticket(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1457,6 +1817,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_file(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1498,6 +1866,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteProjectFile`]: `delete_reason`, `force`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project_file(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1532,6 +1908,14 @@ impl crate::Client {
     /// - `file`: The file to upload. Multipart part `file`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn project_packfile_upload(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1566,6 +1950,14 @@ impl crate::Client {
     /// - `file_count`: Number of files uploaded into this packfile. Query parameter `file_count` (`i64`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn end_project_packfile_upload(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1605,6 +1997,14 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`UploadTokenOutput`](crate::types::UploadTokenOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn start_project_packfile_upload(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1638,6 +2038,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`AddProjectPermission`]: `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_project_permission(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1669,6 +2077,14 @@ impl crate::Client {
     /// - `uid`: User id. Path parameter `uid` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_user_permission(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1707,6 +2123,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`ModifyProjectUserPermission`]: `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_user_permission(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1746,6 +2170,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteProjectUserPermission`]: `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project_user_permission(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1780,6 +2212,14 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`SessionTemplateRecalcOutput`](crate::types::SessionTemplateRecalcOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn recalc_project(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1806,6 +2246,14 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`GearRuleOutput`](crate::types::GearRuleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_rules(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1833,6 +2281,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`GearRuleInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearRuleOutput`](crate::types::GearRuleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_project_rule(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1862,6 +2318,14 @@ impl crate::Client {
     /// - `rule_id`: Rule id. Path parameter `ruleId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearRuleOutput`](crate::types::GearRuleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_rule(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1896,6 +2360,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`GearRuleModifyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearRuleOutput`](crate::types::GearRuleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_rule(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1931,6 +2403,14 @@ impl crate::Client {
     /// - `rule_id`: Rule id. Path parameter `ruleId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn remove_project_rule(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1967,6 +2447,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetProjectSessions`]: `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PageOrSessionListOutputList`](crate::types::PageOrSessionListOutputList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_sessions(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1995,6 +2483,14 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ProjectSettingsOutput`](crate::types::ProjectSettingsOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_settings(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2026,6 +2522,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`ModifyProjectSettings`]: `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ProjectSettingsOutput`](crate::types::ProjectSettingsOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_settings(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2056,6 +2560,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetProjectSubjects`]: `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PageOrSubjectOutputForListList`](crate::types::PageOrSubjectOutputForListList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_subjects(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2083,6 +2595,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`ProjectTemplateListInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn set_project_template(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2111,6 +2631,14 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn remove_project_template(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2142,6 +2670,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`UpsertProjectHierarchy`]: `uid_scope`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ProjectHierarchyOutput`](crate::types::ProjectHierarchyOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upsert_project_hierarchy(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,

@@ -11,6 +11,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAccessLogReport`]: `csv`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `start_date`, `end_date`, `user`, `subject`, `project`, `access_types`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`ReportAccessLogEntry`](crate::types::ReportAccessLogEntry); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_access_log_report(&self) -> GetAccessLogReport {
         let request = self
             .request("getAccessLogReport", ::reqwest::Method::GET, "/report/accesslog");
@@ -21,6 +29,14 @@ impl crate::Client {
     /// `GET /report/accesslog/types` (operation `getAccessLogTypes`, tag `reports`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_access_log_types(&self) -> GetAccessLogTypes {
         let request = self
             .request(
@@ -39,6 +55,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetDailyUsageReport`]: `year`, `month`, `group`, `project`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`DailyReportUsage`](crate::types::DailyReportUsage).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_daily_usage_report(&self) -> GetDailyUsageReport {
         let request = self
             .request(
@@ -61,6 +85,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetLegacyUsageReport`]: `start_date`, `end_date`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`LegacyUsageReport`](crate::types::LegacyUsageReport).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_legacy_usage_report(
         &self,
         r#type: impl ::std::convert::Into<::std::string::String>,
@@ -82,6 +114,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetProjectReport`]: `projects`, `start_date`, `end_date`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ProjectReportList`](crate::types::ProjectReportList).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_report(&self) -> GetProjectReport {
         let request = self
             .request("getProjectReport", ::reqwest::Method::GET, "/report/project");
@@ -92,6 +132,14 @@ impl crate::Client {
     /// `GET /report/site` (operation `getSiteReport`, tag `reports`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`SiteReport`](crate::types::SiteReport).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_site_report(&self) -> GetSiteReport {
         let request = self
             .request("getSiteReport", ::reqwest::Method::GET, "/report/site");
@@ -106,6 +154,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetUsageReport`]: `year`, `month`, `project`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`ReportUsage`](crate::types::ReportUsage).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_usage_report(&self) -> GetUsageReport {
         let request = self
             .request("getUsageReport", ::reqwest::Method::GET, "/report/usage");
@@ -118,6 +174,14 @@ impl crate::Client {
     /// `GET /report/usage/availability` (operation `getUsageAvailability`, tag `reports`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ReportAvailabilityList`](crate::types::ReportAvailabilityList).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_usage_availability(&self) -> GetUsageAvailability {
         let request = self
             .request(
@@ -136,6 +200,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`CollectUsage`]: `year`, `month`, `day`.
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn collect_usage(&self) -> CollectUsage {
         let request = self
             .request("collectUsage", ::reqwest::Method::GET, "/report/usage/collect");

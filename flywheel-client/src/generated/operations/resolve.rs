@@ -17,6 +17,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`LookupPath`]: `full_tree`, `exhaustive`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ResolverNode`](crate::types::ResolverNode).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn lookup_path(&self, body: crate::types::ResolveInput) -> LookupPath {
         let mut request = self.request("lookupPath", ::reqwest::Method::POST, "/lookup");
         request.json_body(&body);
@@ -35,6 +43,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`ResolvePath`]: `full_tree`, `minattr`, `exhaustive`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ResolveOutput`](crate::types::ResolveOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn resolve_path(&self, body: crate::types::ResolveInput) -> ResolvePath {
         let mut request = self
             .request("resolvePath", ::reqwest::Method::POST, "/resolve");

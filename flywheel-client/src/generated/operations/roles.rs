@@ -11,6 +11,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllRoles`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`RoleOutputListOrPage`](crate::types::RoleOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_roles(&self) -> GetAllRoles {
         let request = self.request("getAllRoles", ::reqwest::Method::GET, "/roles");
         GetAllRoles { request }
@@ -24,6 +32,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`RoleInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`RoleOutput`](crate::types::RoleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_role(&self, body: crate::types::RoleInput) -> AddRole {
         let mut request = self.request("addRole", ::reqwest::Method::POST, "/roles");
         request.json_body(&body);
@@ -38,6 +54,14 @@ impl crate::Client {
     /// - `role_id`: The ID of the role. Path parameter `roleId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`RoleOutput`](crate::types::RoleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_role(
         &self,
         role_id: impl ::std::convert::Into<::std::string::String>,
@@ -63,6 +87,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`ModifyRole`]: `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`RoleOutput`](crate::types::RoleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_role(
         &self,
         role_id: impl ::std::convert::Into<::std::string::String>,
@@ -87,6 +119,14 @@ impl crate::Client {
     /// - `role_id`: The ID of the role. Path parameter `roleId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_role(
         &self,
         role_id: impl ::std::convert::Into<::std::string::String>,

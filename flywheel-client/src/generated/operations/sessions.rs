@@ -13,6 +13,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllSessions`]: `exhaustive`, `join_avatars`, `join`, `include_all_info`, `user_id`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PageOrSessionListOutputList`](crate::types::PageOrSessionListOutputList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_sessions(&self) -> GetAllSessions {
         let request = self
             .request("getAllSessions", ::reqwest::Method::GET, "/sessions");
@@ -29,6 +37,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`SessionInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_session(&self, body: crate::types::SessionInput) -> AddSession {
         let mut request = self
             .request("addSession", ::reqwest::Method::POST, "/sessions");
@@ -46,6 +62,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteSessionsByIds`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_sessions_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -66,6 +90,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteSessionsByQuery`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_sessions_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -92,6 +124,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSessionAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -123,6 +163,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`AddSessionAnalysis`]: `job`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -154,6 +202,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSessionAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -188,6 +244,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`AnalysisModifyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -227,6 +291,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteSessionAnalysis`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -265,6 +337,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`UploadOutputToSessionAnalysis`]: `ticket`, `id`, `level`, `job`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_output_to_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -303,6 +383,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_session_analysis_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -347,6 +435,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_session_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -384,6 +480,14 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -420,6 +524,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Info`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_session_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -457,6 +569,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Info`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_session_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -488,6 +608,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -524,6 +652,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_session_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -559,6 +695,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_session_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -594,6 +738,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Tag`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_session_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -619,6 +771,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<String>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_session_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -648,6 +808,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<String>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_session_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -675,6 +843,14 @@ impl crate::Client {
     /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -711,6 +887,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Tag`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn rename_session_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -746,6 +930,14 @@ impl crate::Client {
     /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_session_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -780,6 +972,14 @@ impl crate::Client {
     /// - `body`: note content. JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_session_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -817,6 +1017,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`UploadFileToSession`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_file_to_session(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -846,6 +1054,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_session_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -876,6 +1092,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSession`]: `join_avatars`, `join`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`SessionOutput`](crate::types::SessionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -901,6 +1125,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`SessionModify`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_session(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -929,6 +1161,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteSession`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_session(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -959,6 +1199,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSessionAcquisitions`]: `collection_id`, `exhaustive`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_acquisitions(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -991,6 +1239,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadOutputFromSessionAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_output_from_session_analysis(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1037,6 +1293,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSessionAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_analysis_output_zip_info(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1082,6 +1346,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSessionAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_analysis_output_download_ticket(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1129,6 +1401,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadInputFromSessionAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_input_from_session_analysis(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1175,6 +1455,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSessionAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_analysis_input_zip_info(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1220,6 +1508,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSessionAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_analysis_input_download_ticket(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1266,6 +1562,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadFileFromSession`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_file_from_session(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1303,6 +1607,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSessionFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_file_zip_info(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1339,6 +1651,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSessionDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_download_ticket(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1378,6 +1698,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_session_file(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1419,6 +1747,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteSessionFile`]: `delete_reason`, `force`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_session_file(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1455,6 +1791,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSessionJobs`]: `states`, `tags`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`JobsListOrPage`](crate::types::JobsListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_jobs(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,

@@ -9,6 +9,14 @@ impl crate::Client {
     /// `GET /site/bookmark-list` (operation `getBookmarkList`, tag `site`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`Bookmark`](crate::types::Bookmark).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_bookmark_list(&self) -> GetBookmarkList {
         let request = self
             .request("getBookmarkList", ::reqwest::Method::GET, "/site/bookmark-list");
@@ -23,6 +31,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<Bookmark>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`Bookmark`](crate::types::Bookmark).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_bookmark_list(
         &self,
         body: ::std::vec::Vec<crate::types::Bookmark>,
@@ -43,6 +59,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetProviders`]: `class`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`EgressProvider`](crate::types::EgressProvider); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_providers(&self) -> GetProviders {
         let request = self
             .request("getProviders", ::reqwest::Method::GET, "/site/providers");
@@ -57,6 +81,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`IngressProvider`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`EgressProviderId`](crate::types::EgressProviderId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_provider(&self, body: crate::types::IngressProvider) -> AddProvider {
         let mut request = self
             .request("addProvider", ::reqwest::Method::POST, "/site/providers");
@@ -72,6 +104,14 @@ impl crate::Client {
     /// - `provider_id`: The ID of the provider. Path parameter `providerId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`EgressProvider`](crate::types::EgressProvider).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_provider(
         &self,
         provider_id: impl ::std::convert::Into<::std::string::String>,
@@ -99,6 +139,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`IngressUpdateProvider`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`EgressProvider`](crate::types::EgressProvider).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_provider(
         &self,
         provider_id: impl ::std::convert::Into<::std::string::String>,
@@ -129,6 +177,14 @@ impl crate::Client {
     /// - `provider_id`: The ID of the provider. Path parameter `providerId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_provider(
         &self,
         provider_id: impl ::std::convert::Into<::std::string::String>,
@@ -157,6 +213,14 @@ impl crate::Client {
     /// - `provider_id`: The ID of the provider. Path parameter `providerId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `serde_json::Value`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_provider_config(
         &self,
         provider_id: impl ::std::convert::Into<::std::string::String>,
@@ -181,6 +245,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSiteRules`]: `limit`, `after_id`, `name`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`GearRule`](crate::types::GearRule); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_site_rules(&self) -> GetSiteRules {
         let request = self
             .request("getSiteRules", ::reqwest::Method::GET, "/site/rules");
@@ -195,6 +267,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`GearRuleInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearRule`](crate::types::GearRule).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_site_rule(&self, body: crate::types::GearRuleInput) -> AddSiteRule {
         let mut request = self
             .request("addSiteRule", ::reqwest::Method::POST, "/site/rules");
@@ -210,6 +290,14 @@ impl crate::Client {
     /// - `rule_id`: Rule id. Path parameter `ruleId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearRule`](crate::types::GearRule).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_site_rule(
         &self,
         rule_id: impl ::std::convert::Into<::std::string::String>,
@@ -233,6 +321,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`GearRuleModifyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GearRule`](crate::types::GearRule).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_site_rule(
         &self,
         rule_id: impl ::std::convert::Into<::std::string::String>,
@@ -257,6 +353,14 @@ impl crate::Client {
     /// - `rule_id`: Rule id. Path parameter `ruleId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn remove_site_rule(
         &self,
         rule_id: impl ::std::convert::Into<::std::string::String>,
@@ -281,6 +385,14 @@ impl crate::Client {
     /// `GET /site/settings` (operation `getSiteSettings`, tag `site`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`SiteSettings`](crate::types::SiteSettings).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_site_settings(&self) -> GetSiteSettings {
         let request = self
             .request("getSiteSettings", ::reqwest::Method::GET, "/site/settings");
@@ -295,6 +407,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`IngressSiteSettings`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`SiteSettings`](crate::types::SiteSettings).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_site_settings(
         &self,
         body: crate::types::IngressSiteSettings,

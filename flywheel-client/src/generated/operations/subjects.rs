@@ -11,6 +11,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllSubjects`]: `exhaustive`, `join`, `join_avatars`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PageOrSubjectOutputForListList`](crate::types::PageOrSubjectOutputForListList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_subjects(&self) -> GetAllSubjects {
         let request = self
             .request("getAllSubjects", ::reqwest::Method::GET, "/subjects");
@@ -25,6 +33,14 @@ impl crate::Client {
     /// - `body`: subject object to create. JSON request body (`SubjectInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_subject(&self, body: crate::types::SubjectInput) -> AddSubject {
         let mut request = self
             .request("addSubject", ::reqwest::Method::POST, "/subjects");
@@ -42,6 +58,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteSubjectsByIds`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subjects_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -62,6 +86,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteSubjectsByQuery`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subjects_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -86,6 +118,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`CreateMasterSubjectCodeBody`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`MasterSubjectCodeOutput`](crate::types::MasterSubjectCodeOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn create_master_subject_code(
         &self,
         body: crate::types::CreateMasterSubjectCodeBody,
@@ -108,6 +148,14 @@ impl crate::Client {
     /// - `code`: code id. Path parameter `code` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`MasterSubjectCodeOutput`](crate::types::MasterSubjectCodeOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn verify_master_subject_code(
         &self,
         code: impl ::std::convert::Into<::std::string::String>,
@@ -138,6 +186,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSubjectAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -169,6 +225,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`AddSubjectAnalysis`]: `job`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -200,6 +264,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSubjectAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -234,6 +306,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`AnalysisModifyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -273,6 +353,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteSubjectAnalysis`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -311,6 +399,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`UploadOutputToSubjectAnalysis`]: `ticket`, `id`, `level`, `job`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_output_to_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -349,6 +445,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subject_analysis_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -393,6 +497,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_subject_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -430,6 +542,14 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -466,6 +586,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Info`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_subject_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -503,6 +631,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Info`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_subject_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -534,6 +670,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -570,6 +714,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_subject_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -605,6 +757,14 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subject_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -640,6 +800,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Tag`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_subject_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -665,6 +833,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<String>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subject_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -694,6 +870,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Vec<String>`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_subject_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -721,6 +905,14 @@ impl crate::Client {
     /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -757,6 +949,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Tag`).
     ///
     /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn rename_subject_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -792,6 +992,14 @@ impl crate::Client {
     /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subject_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -826,6 +1034,14 @@ impl crate::Client {
     /// - `body`: note content. JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_subject_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -863,6 +1079,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`UploadFileToSubject`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_file_to_subject(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -892,6 +1116,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`NoteInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_subject_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -924,6 +1156,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSubject`]: `join`, `join_avatars`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`SubjectOutput`](crate::types::SubjectOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -947,6 +1187,14 @@ impl crate::Client {
     /// - `body`: subject object to modify. JSON request body (`SubjectModify`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_subject(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -975,6 +1223,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteSubject`]: `delete_reason`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subject(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1007,6 +1263,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadOutputFromSubjectAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_output_from_subject_analysis(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1053,6 +1317,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSubjectAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_analysis_output_zip_info(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1098,6 +1370,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSubjectAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_analysis_output_download_ticket(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1145,6 +1425,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadInputFromSubjectAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_input_from_subject_analysis(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1191,6 +1479,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSubjectAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_analysis_input_zip_info(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1236,6 +1532,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSubjectAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_analysis_input_download_ticket(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1282,6 +1586,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DownloadFileFromSubject`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_file_from_subject(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1319,6 +1631,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSubjectFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_file_zip_info(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1355,6 +1675,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSubjectDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_download_ticket(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1394,6 +1722,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_subject_file(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1435,6 +1771,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`DeleteSubjectFile`]: `delete_reason`, `force`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subject_file(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1469,6 +1813,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetSubjectSessions`]: `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PageOrSessionListOutputList`](crate::types::PageOrSessionListOutputList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_sessions(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,

@@ -17,6 +17,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`FetchTree`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`PageOrObjectList`](crate::types::PageOrObjectList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn fetch_tree(&self, body: crate::types::GraphFilter) -> FetchTree {
         let mut request = self.request("fetchTree", ::reqwest::Method::POST, "/tree");
         request.json_body(&body);
@@ -27,6 +35,14 @@ impl crate::Client {
     /// `GET /tree/graph` (operation `getTreeGraph`, tag `tree`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a map from names to [`TreeGraphNode`](crate::types::TreeGraphNode).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_tree_graph(&self) -> GetTreeGraph {
         let request = self
             .request("getTreeGraph", ::reqwest::Method::GET, "/tree/graph");

@@ -15,6 +15,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`CompleteS3MultipartUploadInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`CompleteMultipartUploadOutput`](crate::types::CompleteMultipartUploadOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn complete_s3_multipart_upload(
         &self,
         body: crate::types::CompleteS3MultipartUploadInput,
@@ -42,6 +50,14 @@ impl crate::Client {
     /// - `body`: Signed filesystem file upload payload. JSON request body (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`SignedFsUploadOutput`](crate::types::SignedFsUploadOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_signed_fs_file(
         &self,
         token: impl ::std::convert::Into<::std::string::String>,
@@ -67,6 +83,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`UploadByLabel`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `files`, `metadata`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileListOrUploadTicketOutput`](crate::types::FileListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_by_label(&self) -> UploadByLabel {
         let request = self
             .request("uploadByLabel", ::reqwest::Method::POST, "/upload/label");
@@ -84,6 +108,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`UploadByReaper`]: `preserve_metadata`, `ticket`, `uid_placement`, `id`, `level`, `job`, `files`, `metadata`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileListOrUploadTicketOutput`](crate::types::FileListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_by_reaper(&self) -> UploadByReaper {
         let request = self
             .request("uploadByReaper", ::reqwest::Method::POST, "/upload/reaper");
@@ -100,6 +132,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`SignedUrlUploadInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`SignedUrlUploadOutput`](crate::types::SignedUrlUploadOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn create_signed_upload_url(
         &self,
         body: crate::types::SignedUrlUploadInput,
@@ -122,6 +162,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`SignedUrlCleanupInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn cleanup_signed_upload_url(
         &self,
         body: crate::types::SignedUrlCleanupInput,
@@ -148,6 +196,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`UploadByUid`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `files`, `metadata`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`FileListOrUploadTicketOutput`](crate::types::FileListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_by_uid(&self) -> UploadByUid {
         let request = self
             .request("uploadByUid", ::reqwest::Method::POST, "/upload/uid");

@@ -13,6 +13,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetAllUsers`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`UserOutputListOrOutputUserPage`](crate::types::UserOutputListOrOutputUserPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_users(&self) -> GetAllUsers {
         let request = self.request("getAllUsers", ::reqwest::Method::GET, "/users");
         GetAllUsers { request }
@@ -26,6 +34,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`UserInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`UserOutputId`](crate::types::UserOutputId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_user(&self, body: crate::types::UserInput) -> AddUser {
         let mut request = self.request("addUser", ::reqwest::Method::POST, "/users");
         request.json_body(&body);
@@ -38,6 +54,14 @@ impl crate::Client {
     /// `GET /users/self` (operation `getCurrentUser`, tag `users`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`CurrentUserOutput`](crate::types::CurrentUserOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_current_user(&self) -> GetCurrentUser {
         let request = self
             .request("getCurrentUser", ::reqwest::Method::GET, "/users/self");
@@ -52,6 +76,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetCurrentUserAvatar`]: `default`.
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_current_user_avatar(&self) -> GetCurrentUserAvatar {
         let request = self
             .request(
@@ -70,6 +102,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetCurrentUserInfo`]: `fields`.
     ///
     /// `.await` on the builder (or `.send().await`) returns `serde_json::Value`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_current_user_info(&self) -> GetCurrentUserInfo {
         let request = self
             .request("getCurrentUserInfo", ::reqwest::Method::GET, "/users/self/info");
@@ -86,6 +126,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`Info`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_current_user_info(
         &self,
         body: crate::types::Info,
@@ -108,6 +156,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetCurrentUserJobs`]: `gear`, `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`UserJobs`](crate::types::UserJobs); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_current_user_jobs(&self) -> GetCurrentUserJobs {
         let request = self
             .request("getCurrentUserJobs", ::reqwest::Method::GET, "/users/self/jobs");
@@ -124,6 +180,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`CoreModelsApiKeyApiKeyInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ApiKeyOutput`](crate::types::ApiKeyOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn generate_user_key(
         &self,
         body: crate::types::CoreModelsApiKeyApiKeyInput,
@@ -142,6 +206,14 @@ impl crate::Client {
     /// - `id`: id. Path parameter `id` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_user_key(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -162,6 +234,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`SyncUserInput`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn sync_user(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -188,6 +268,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetUserAcquisitions`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_user_acquisitions(
         &self,
         uid: impl ::std::convert::Into<::std::string::String>,
@@ -216,6 +304,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetUserGroups`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`GroupOutput`](crate::types::GroupOutput); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_user_groups(
         &self,
         uid: impl ::std::convert::Into<::std::string::String>,
@@ -240,6 +336,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetUserProjects`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`ProjectListOutput`](crate::types::ProjectListOutput); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_user_projects(
         &self,
         uid: impl ::std::convert::Into<::std::string::String>,
@@ -264,6 +368,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetUserSessions`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`SessionListOutput`](crate::types::SessionListOutput); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_user_sessions(
         &self,
         uid: impl ::std::convert::Into<::std::string::String>,
@@ -290,6 +402,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetUser`]: `include_deleted`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`UserOutput`](crate::types::UserOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_user(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -315,6 +435,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`ModifyUser`]: `clear_permissions`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_user(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -339,6 +467,14 @@ impl crate::Client {
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_user(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -365,6 +501,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetUserAvatar`]: `default`.
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_user_avatar(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -389,6 +533,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`GetUserCollections`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`GetUserCollectionsResponse`](crate::types::GetUserCollectionsResponse); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_user_collections(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,

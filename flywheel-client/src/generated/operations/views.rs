@@ -9,6 +9,14 @@ impl crate::Client {
     /// `GET /views/columns` (operation `dataViewColumns`, tag `views`).
     ///
     /// `.await` on the builder (or `.send().await`) returns a list of [`DataViewColumnAlias`](crate::types::DataViewColumnAlias).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn data_view_columns(&self) -> DataViewColumns {
         let request = self
             .request("dataViewColumns", ::reqwest::Method::GET, "/views/columns");
@@ -26,6 +34,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`EvaluateViewAdhoc`]: `filename`, `format`, `ticket`, `sort`, `filter`, `skip`, `limit`.
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn evaluate_view_adhoc(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -53,6 +69,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`QueueAdhoc`]: `sort`, `filter`, `skip`, `limit`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DataViewExecution`](crate::types::DataViewExecution).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn queue_adhoc(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -80,6 +104,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`SaveViewDataToContainer`]: `format`, `ticket`, `filter`, `sort`, `skip`, `limit`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`File`](crate::types::File).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn save_view_data_to_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -104,6 +136,14 @@ impl crate::Client {
     /// - `view_id`: The ID of the view. Path parameter `viewId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ViewOutput`](crate::types::ViewOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_view(
         &self,
         view_id: impl ::std::convert::Into<::std::string::String>,
@@ -127,6 +167,14 @@ impl crate::Client {
     /// - `body`: JSON request body (`ContainerModify`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_view(
         &self,
         view_id: impl ::std::convert::Into<::std::string::String>,
@@ -153,6 +201,14 @@ impl crate::Client {
     /// - `view_id`: The ID of the view. Path parameter `viewId` (`String`).
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_view(
         &self,
         view_id: impl ::std::convert::Into<::std::string::String>,
@@ -178,6 +234,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`EvaluateView`]: `ticket`, `filename`, `format`, `sort`, `filter`, `skip`, `limit`.
     ///
     /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn evaluate_view(
         &self,
         view_id: impl ::std::convert::Into<::std::string::String>,
@@ -209,6 +273,14 @@ impl crate::Client {
     /// Optional parameters are setters on the returned [`QueueSaved`]: `sort`, `filter`, `skip`, `limit`.
     ///
     /// `.await` on the builder (or `.send().await`) returns [`DataViewExecution`](crate::types::DataViewExecution).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn queue_saved(
         &self,
         view_id: impl ::std::convert::Into<::std::string::String>,
