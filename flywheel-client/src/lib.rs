@@ -10,7 +10,9 @@
 //!
 //! Every documented Flywheel method is a method of [`Client`] (named in snake case:
 //! `getAcquisition` is [`Client::get_acquisition`]) taking the required parameters; optional
-//! parameters are setters on the builder it returns, and `.send().await` performs the call.
+//! parameters are setters on the builder it returns, and `.send().await` (or just `.await` on
+//! the builder) performs the call. `.send_with_response().await` gives the decoded value together
+//! with the status and headers ([`ResponseValue`]).
 //!
 //! ```no_run
 //! use flywheel_client::types::JoinType;
@@ -116,6 +118,7 @@ mod download;
 mod error;
 mod pagination;
 mod request;
+mod response;
 mod retry;
 mod timeout;
 mod upload;
@@ -135,6 +138,7 @@ pub use download::Download;
 pub use error::{ApiError, Error, ErrorDetail, TransportKind, ValidationIssue};
 pub use pagination::{DEFAULT_PAGE_LIMIT, PageCursor, Paginator};
 pub use request::{CallOptions, DEFAULT_ACCEPT, OperationRequest, ParamValue, ResponseFuture};
+pub use response::ResponseValue;
 pub use upload::UploadFile;
 
 /// `std::result::Result` with this crate's [`Error`].

@@ -361,6 +361,7 @@ mod tests {
             "op",
             RawResponse {
                 status: StatusCode::OK,
+                headers: http::HeaderMap::new(),
                 body: Bytes::copy_from_slice(body.as_bytes()),
             },
             "results",

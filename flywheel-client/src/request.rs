@@ -17,6 +17,7 @@ use tracing::Instrument;
 use crate::client::{CallSettings, Client};
 use crate::download::Download;
 use crate::error::{ApiError, Error};
+use crate::response::ResponseValue;
 use crate::retry::RetryPolicy;
 use crate::timeout::{Activity, IdleTimeoutStream};
 use crate::upload::{MultipartField, UploadFile, build_form};
@@ -225,6 +226,7 @@ pub struct OperationRequest {
 #[derive(Debug)]
 pub(crate) struct RawResponse {
     pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
 }
 
@@ -295,6 +297,24 @@ fn decode_json<T: serde::de::DeserializeOwned>(
         body: response.body,
         source: Box::new(error),
     })
+}
+
+/// `decode` applied to the body, keeping the status and headers beside the value.
+fn with_response<T>(
+    decode: fn(&'static str, RawResponse) -> crate::Result<T>,
+    operation_id: &'static str,
+    mut response: RawResponse,
+) -> crate::Result<ResponseValue<T>> {
+    let status = response.status;
+    let headers = std::mem::take(&mut response.headers);
+    decode(operation_id, response).map(|value| ResponseValue::new(value, status, headers))
+}
+
+fn decode_json_with_response<T: serde::de::DeserializeOwned>(
+    operation_id: &'static str,
+    response: RawResponse,
+) -> crate::Result<ResponseValue<T>> {
+    with_response(decode_json::<T>, operation_id, response)
 }
 
 fn decode_text(operation_id: &'static str, response: RawResponse) -> crate::Result<String> {
@@ -516,6 +536,32 @@ impl OperationRequest {
         self.buffered(decode_text)
     }
 
+    /// As [`send_json`](Self::send_json), keeping the status and headers beside the value.
+    ///
+    /// # Errors
+    /// As [`send_json`](Self::send_json).
+    pub fn send_json_with_response<T: serde::de::DeserializeOwned>(
+        self,
+    ) -> ResponseFuture<ResponseValue<T>> {
+        self.buffered(decode_json_with_response::<T>)
+    }
+
+    /// As [`send_empty`](Self::send_empty), keeping the status and headers.
+    ///
+    /// # Errors
+    /// As [`send_empty`](Self::send_empty).
+    pub fn send_empty_with_response(self) -> ResponseFuture<ResponseValue<()>> {
+        self.buffered(|operation_id, response| with_response(|_, _| Ok(()), operation_id, response))
+    }
+
+    /// As [`send_text`](Self::send_text), keeping the status and headers beside the text.
+    ///
+    /// # Errors
+    /// As [`send_text`](Self::send_text).
+    pub fn send_text_with_response(self) -> ResponseFuture<ResponseValue<String>> {
+        self.buffered(|operation_id, response| with_response(decode_text, operation_id, response))
+    }
+
     /// Sends the request and returns the success body unread, as a [`Download`] to stream.
     /// Retries cover the request up to the response headers; the body is not retried.
     ///
@@ -562,8 +608,9 @@ impl OperationRequest {
     /// generic `send_*` methods stay small in every generated operation.
     pub(crate) async fn execute(self) -> crate::Result<RawResponse> {
         let operation_id = self.operation_id;
-        let (response, read_timeout) = self.send().await?;
+        let (mut response, read_timeout) = self.send().await?;
         let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
         let capacity = response
             .content_length()
             .and_then(|length| usize::try_from(length).ok())
@@ -576,6 +623,7 @@ impl OperationRequest {
         }
         Ok(RawResponse {
             status,
+            headers,
             body: body.freeze(),
         })
     }

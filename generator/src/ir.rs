@@ -105,6 +105,8 @@ pub struct Operation {
     /// The `Accept` header: the media type of the success response, or `application/json`
     /// when it declares none (as the Flywheel SDK sends).
     pub accept: String,
+    /// The error answers the spec declares (`default` and any non-2xx status), in spec order.
+    pub error_responses: Vec<ErrorResponse>,
     /// Lazy paging support, for list operations that take `limit` and `after_id`.
     pub pagination: Option<Pagination>,
     /// For a variant, the operationId of the operation that carries it.
@@ -208,6 +210,15 @@ pub enum Response {
     Text,
     /// Raw bytes, streamed (`application/octet-stream`).
     Binary,
+}
+
+/// An error answer an operation's spec declares.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorResponse {
+    /// The status as the spec writes it: `default`, `404`, `4XX`.
+    pub status: String,
+    /// The response's description (after `$ref` resolution), if any.
+    pub description: Option<String>,
 }
 
 /// How a paginated list operation pages.

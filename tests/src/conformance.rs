@@ -1,7 +1,7 @@
 //! The wire conformance harness: argument values for the generated calls
 //! ([`crate::generated::calls`]), the answers the recording server gives, and the check of every
 //! recorded request and decoded answer against the API reference (`operations.json` and
-//! `models.json` in `../shared/reference`).
+//! `models.json` in `tests/reference`).
 //!
 //! Everything here is a deterministic function of (operation, parameter key, type): the generated
 //! calls ask [`Values`] for each argument, and the checker recomputes the same values from the
@@ -229,9 +229,9 @@ pub struct Reference {
 }
 
 impl Reference {
-    /// `../shared/reference` beside the workspace (where CI has it).
+    /// `tests/reference`, the copy of the reference facts kept in the repository.
     pub fn default_dir() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference")
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("reference")
     }
 
     /// Reads `operations.json` and `models.json` from `dir`.

@@ -4,7 +4,7 @@
 //! loopback server with every parameter set (but those the client fills with the SDK's default
 //! value, which the check then expects: `job=true`, `inflate_job=true`, `simple=true&size=100`),
 //! checking also the `Accept` header and the default `x-accept-feature`; the request it sent and the answer it decoded are
-//! checked against the API reference (`../shared/reference`) by `flywheel_tests::conformance`,
+//! checked against the API reference (`tests/reference`) by `flywheel_tests::conformance`,
 //! or, for an operation the reference does not document yet, against the spec (through the
 //! generator's IR). Every mismatch of every method is collected, then the test fails listing them
 //! all as `operationId: field: expected X, got Y`.

@@ -1,12 +1,15 @@
-//! The crate as a downstream user sees it: a new crate outside the workspace depends on
-//! `flywheel-client` by path, calls `get_acquisition` with optional setters against a local
-//! server, and decodes a realistic answer (an unknown enum value, a `null`, missing fields and
-//! an unknown extra field).
+//! The crate as a downstream user sees it: a new crate outside the workspace, compiled on its own
+//! against `flywheel-client`'s public API, calls `get_acquisition` with optional setters against a
+//! local server (awaiting the builder directly) and decodes a realistic answer (an unknown enum
+//! value, a `null`, missing fields and an unknown extra field).
 //!
-//! The downstream crate builds into `target/downstream` with the workspace's `Cargo.lock`, so
-//! after the first run only the new crate compiles.
+//! The new crate reuses the workspace's build instead of building the client again: Cargo lists
+//! the artifacts of `cargo test --workspace` (all fresh when this test runs under it, so listing
+//! takes a second), and `rustc` compiles the one-file crate against the client, tokio and
+//! serde_json found there. Only that small crate compiles.
 
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const MAIN_RS: &str = r##"
@@ -48,11 +51,11 @@ async fn main() {
     let (host, server) = serve_once(body);
     let client = flywheel_client::Client::from_api_key(&format!("{host}:__force_insecure:downstream-key"))
         .expect("client from an API key string");
+    // `.await` on the builder sends it (`IntoFuture`), as `.send().await` does.
     let acquisition: AcquisitionOutput = client
         .get_acquisition("5f0c5e5b3f0f3f0f3f0f3f0f")
         .join_avatars(true)
         .join(JoinType::from("origin"))
-        .send()
         .await
         .expect("the answer decodes");
     let request = server.join().unwrap();
@@ -78,43 +81,113 @@ async fn main() {
 }
 "##;
 
+/// The workspace build's artifacts a downstream crate links against.
+#[derive(Default)]
+struct Artifacts {
+    /// Crate name -> its `.rlib`, for the crates `main.rs` names.
+    rlibs: BTreeMap<String, PathBuf>,
+    /// Search paths that build scripts asked for (native libraries, e.g. the TLS backend's).
+    link_paths: BTreeSet<String>,
+}
+
+/// Asks Cargo which artifacts `cargo test --workspace` uses (building what is not fresh).
+fn workspace_artifacts(root: &Path) -> Artifacts {
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "test",
+            "--workspace",
+            "--no-run",
+            "--offline",
+            "--message-format=json",
+        ])
+        .current_dir(root)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "cargo test --no-run failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut artifacts = Artifacts::default();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        match message["reason"].as_str() {
+            Some("compiler-artifact") => {
+                let name = message["target"]["name"].as_str().unwrap_or_default();
+                if !["flywheel_client", "tokio", "serde_json"].contains(&name) {
+                    continue;
+                }
+                let rlib = message["filenames"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(serde_json::Value::as_str)
+                    .find(|file| file.ends_with(".rlib"));
+                if let Some(rlib) = rlib {
+                    let previous = artifacts.rlibs.insert(name.to_owned(), PathBuf::from(rlib));
+                    assert!(
+                        previous.is_none_or(|p| p == Path::new(rlib)),
+                        "two builds of {name} in one workspace build"
+                    );
+                }
+            }
+            Some("build-script-executed") => {
+                let paths = message["linked_paths"].as_array().into_iter().flatten();
+                artifacts.link_paths.extend(
+                    paths
+                        .filter_map(serde_json::Value::as_str)
+                        .map(str::to_owned),
+                );
+            }
+            _ => {}
+        }
+    }
+    artifacts
+}
+
 #[test]
 fn a_new_crate_can_call_and_decode() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .canonicalize()
         .expect("workspace root");
+    let artifacts = workspace_artifacts(&root);
+    let client = &artifacts.rlibs["flywheel_client"];
+    let deps = client.parent().expect("the deps folder");
+
     let dir = tempfile::tempdir().expect("temp dir");
-    let manifest = format!(
-        r#"[package]
-name = "downstream-check"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-flywheel-client = {{ path = {client:?} }}
-tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
-serde_json = "1"
-
-[workspace]
-"#,
-        client = root.join("flywheel-client").display().to_string()
+    let main_rs = dir.path().join("main.rs");
+    std::fs::write(&main_rs, MAIN_RS).expect("write main.rs");
+    let binary = dir.path().join("downstream-check");
+    let mut rustc = Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()));
+    rustc
+        .args(["--edition", "2024", "--crate-type", "bin"])
+        .args(["--crate-name", "downstream_check", "-C", "debuginfo=0"])
+        .arg(&main_rs)
+        .arg("-o")
+        .arg(&binary)
+        .arg("-L")
+        .arg(format!("dependency={}", deps.display()));
+    for (name, rlib) in &artifacts.rlibs {
+        rustc
+            .arg("--extern")
+            .arg(format!("{name}={}", rlib.display()));
+    }
+    for path in &artifacts.link_paths {
+        rustc.arg("-L").arg(path);
+    }
+    let compiled = rustc.output().expect("rustc runs");
+    assert!(
+        compiled.status.success(),
+        "the downstream crate does not compile:\n{}",
+        String::from_utf8_lossy(&compiled.stderr)
     );
-    std::fs::write(dir.path().join("Cargo.toml"), manifest).expect("write manifest");
-    std::fs::create_dir(dir.path().join("src")).expect("src dir");
-    std::fs::write(dir.path().join("src/main.rs"), MAIN_RS).expect("write main.rs");
-    // Same versions as the workspace, so the shared target folder is reused.
-    std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).expect("copy Cargo.lock");
 
-    let target = root.join("target/downstream");
-    let output = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--offline"])
-        .current_dir(dir.path())
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
+    let output = Command::new(&binary)
         .output()
-        .expect("cargo runs");
+        .expect("the downstream crate runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

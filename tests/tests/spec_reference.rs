@@ -1,14 +1,17 @@
-//! `spec/openapi.yaml` against the reference in `../shared/reference` (see its README).
+//! `spec/openapi.yaml` against the reference facts in `tests/reference` (see its README).
 //!
 //! For each of the 496 documented methods (`operations.json`) the spec must have an operation, or an
 //! `x-flywheel-variants` entry, with that operationId and the same verb, path shape, parameters
 //! (location, wire name or path position, required flag, type), request body, success response,
-//! tag (by `x-reference-class`), summary (the first line of the method in the reference text) and
-//! the shared `default` error response. Every schema of `models.json` must be there with the same
+//! tag (by `x-reference-class`), a one-line summary and the shared `default` error response. Every schema of `models.json` must be there with the same
 //! wire field names and types (enums: the same values), and every alias as a `$ref` to its target.
 //!
 //! The checker is a function from (spec text, reference) to the list of every difference found;
 //! the unit tests at the bottom feed it a small spec with one deliberate mistake each.
+//!
+//! The spec's texts (summaries and descriptions, which become the client's doc comments) are
+//! checked apart, by [`text_problems`]: no `a(n)` placeholder and no text that runs into the
+//! words the docs append after it.
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -78,80 +81,51 @@ struct Reference {
     operations: Vec<RefOperation>,
     models: BTreeMap<String, RefModel>,
     aliases: BTreeMap<String, String>,
-    /// Method name -> the first line of its documentation (its summary).
-    summaries: BTreeMap<String, String>,
-    /// The API classes of the reference text, methods or not (`AcquisitionsApi`, ...).
+    /// The API classes of the reference, methods or not (`AcquisitionsApi`, ...).
     classes: BTreeSet<String>,
 }
 
+/// The API classes the reference documents without any method, so `operations.json` cannot name
+/// them; the spec still has a tag for each (see `tests/reference/README.md`).
+const CLASSES_WITHOUT_METHODS: [&str; 4] = ["AuthApi", "BulkApi", "PackfilesApi", "UidsApi"];
+
 impl Reference {
-    fn parse(operations_json: &str, models_json: &str, text: &str) -> Result<Self, String> {
+    /// The reference from the two JSON files; `classes_without_methods` completes the classes
+    /// that `operations.json` names.
+    fn parse(
+        operations_json: &str,
+        models_json: &str,
+        classes_without_methods: &[&str],
+    ) -> Result<Self, String> {
         let operations: Vec<RefOperation> = serde_json::from_str(operations_json)
             .map_err(|e| format!("operations.json does not parse: {e}"))?;
         let models: RefModels = serde_json::from_str(models_json)
             .map_err(|e| format!("models.json does not parse: {e}"))?;
-        let (summaries, classes) = parse_reference_text(text);
+        let classes = operations
+            .iter()
+            .map(|op| op.api.clone())
+            .chain(classes_without_methods.iter().map(|c| c.to_string()))
+            .collect();
         Ok(Self {
             operations,
             models: models.models,
             aliases: models.aliases,
-            summaries,
             classes,
         })
     }
 
-    /// Reads `operations.json`, `models.json` and the reference text from `dir`.
+    /// Reads `operations.json` and `models.json` from `dir`.
     fn load(dir: &Path) -> Result<Self, String> {
-        if !dir.is_dir() {
-            return Err(format!(
-                "the reference folder {} is missing: the spec test compares spec/openapi.yaml with \
-                 ../shared/reference/{{operations.json,models.json,000_*.txt}} next to the workspace",
-                dir.display()
-            ));
-        }
         let read = |name: &str| {
             std::fs::read_to_string(dir.join(name))
                 .map_err(|e| format!("cannot read {}: {e}", dir.join(name).display()))
         };
-        let text_name = std::fs::read_dir(dir)
-            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
-            .filter_map(|entry| entry.ok())
-            .map(|entry| entry.file_name().to_string_lossy().into_owned())
-            .filter(|name| name.starts_with("000_") && name.ends_with(".txt"))
-            .min()
-            .ok_or_else(|| format!("no 000_*.txt reference text in {}", dir.display()))?;
         Self::parse(
             &read("operations.json")?,
             &read("models.json")?,
-            &read(&text_name)?,
+            &CLASSES_WITHOUT_METHODS,
         )
     }
-}
-
-/// The reference text lists `XApi Class` headings and, per method, a `- name()` line followed by
-/// the summary line.
-fn parse_reference_text(text: &str) -> (BTreeMap<String, String>, BTreeSet<String>) {
-    let is_ident =
-        |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    let lines: Vec<&str> = text.lines().collect();
-    let mut summaries = BTreeMap::new();
-    let mut classes = BTreeSet::new();
-    for (i, line) in lines.iter().enumerate() {
-        let line = line.trim();
-        if let Some(class) = line.strip_suffix(" Class")
-            && is_ident(class)
-            && class.ends_with("Api")
-        {
-            classes.insert(class.to_string());
-        }
-        if let Some(name) = line.strip_prefix("- ").and_then(|l| l.strip_suffix("()"))
-            && is_ident(name)
-        {
-            let summary = lines.get(i + 1).map(|s| s.trim()).unwrap_or_default();
-            summaries.insert(name.to_string(), summary.to_string());
-        }
-    }
-    (summaries, classes)
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -792,14 +766,8 @@ fn check_method(
     }
     let summary_owner = method.variant.unwrap_or(method.op);
     let summary = summary_owner.get("summary").and_then(Value::as_str);
-    match reference.summaries.get(id) {
-        Some(expected) if summary == Some(expected.as_str()) => {}
-        Some(expected) => diffs.push(format!(
-            "{id}: summary {summary:?} (reference {expected:?})"
-        )),
-        None => diffs.push(format!(
-            "{id}: the reference text does not document this method"
-        )),
+    if summary.is_none_or(|s| s.trim().is_empty() || s.contains('\n')) {
+        diffs.push(format!("{id}: summary {summary:?} is not one line of text"));
     }
     let default = method.op.pointer("/responses/default");
     if default != Some(&serde_json::json!({ "$ref": ERROR_RESPONSE })) {
@@ -1279,6 +1247,128 @@ fn check_schemas(spec: &Spec, reference: &Reference, diffs: &mut Vec<String>) {
 }
 
 // ------------------------------------------------------------------------------------------------
+// The spec's texts
+// ------------------------------------------------------------------------------------------------
+
+/// Defects of the summaries and descriptions in `spec_text` (they become the client's doc
+/// comments), each as `pointer: problem`:
+/// - the `a(n)` placeholder, or `a` before a word starting with a, e, i or o;
+/// - a Python docstring flattened into the text (` Args:` and the server's own arguments);
+/// - no `.`, `!` or `?` at the end, so the words the docs append (`Path parameter ...`) run on
+///   from it.
+fn text_problems(spec_text: &str) -> Vec<String> {
+    fn walk(value: &Value, pointer: &str, problems: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let at = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                    match child {
+                        Value::String(text) if key == "summary" || key == "description" => {
+                            problems.extend(
+                                problems_of_text(text)
+                                    .into_iter()
+                                    .map(|problem| format!("{at}: {problem}")),
+                            );
+                        }
+                        _ => walk(child, &at, problems),
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{pointer}/{i}"), problems);
+                }
+            }
+            _ => {}
+        }
+    }
+    let doc = match serde_yaml::from_str::<serde_yaml::Value>(spec_text) {
+        Ok(doc) => yaml_to_json(doc),
+        Err(e) => return vec![format!("spec: the YAML does not parse: {e}")],
+    };
+    let mut problems = Vec::new();
+    walk(&doc, "#", &mut problems);
+    problems
+}
+
+fn problems_of_text(text: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    if text.contains("a(n)") || text.contains("A(n)") {
+        problems.push("`a(n)` instead of `a` or `an`".to_owned());
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for pair in words.windows(2) {
+        let next = pair[1].to_ascii_lowercase();
+        if (pair[0] == "a" || pair[0] == "A")
+            && next.starts_with(['a', 'e', 'i', 'o'])
+            && !next.starts_with("one")
+            && !next.starts_with("once")
+        {
+            problems.push(format!(
+                "`{} {}` instead of `an {}`",
+                pair[0], pair[1], pair[1]
+            ));
+        }
+    }
+    if text.contains(" Args:") {
+        problems.push("a flattened Python docstring (` Args:`)".to_owned());
+    }
+    if !text.trim_end().ends_with(['.', '!', '?']) {
+        problems.push(
+            "does not end with `.`, `!` or `?`, so it runs into the words the docs append"
+                .to_owned(),
+        );
+    }
+    problems
+}
+
+#[test]
+fn spec_texts_are_clean() {
+    let problems = text_problems(&real_spec_text());
+    assert!(
+        problems.is_empty(),
+        "{} summaries or descriptions in spec/openapi.yaml need editing:\n  {}",
+        problems.len(),
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn text_problems_are_reported() {
+    let spec = r#"
+paths:
+  /things/{id}:
+    get:
+      summary: Get a(n) thing.
+      description: 'Get a thing Args: auth_session (AuthSession)'
+      parameters:
+        - name: id
+          description: output file name
+  /others:
+    get:
+      summary: Delete a acquisition, once a one-time check passes.
+components:
+  schemas:
+    Thing:
+      description: A thing. Its `description` property is a schema, not text.
+      properties:
+        description: {type: string}
+"#;
+    let mut problems = text_problems(spec);
+    problems.sort();
+    assert_eq!(
+        problems,
+        [
+            "#/paths/~1others/get/summary: `a acquisition,` instead of `an acquisition,`",
+            "#/paths/~1things~1{id}/get/description: a flattened Python docstring (` Args:`)",
+            "#/paths/~1things~1{id}/get/description: does not end with `.`, `!` or `?`, so it runs into the words the docs append",
+            "#/paths/~1things~1{id}/get/parameters/0/description: does not end with `.`, `!` or `?`, so it runs into the words the docs append",
+            "#/paths/~1things~1{id}/get/summary: `a(n)` instead of `a` or `an`",
+        ]
+    );
+}
+
+// ------------------------------------------------------------------------------------------------
 // The test against the real spec
 // ------------------------------------------------------------------------------------------------
 
@@ -1287,7 +1377,7 @@ fn workspace_root() -> PathBuf {
 }
 
 fn real_reference() -> Reference {
-    let dir = workspace_root().join("../shared/reference");
+    let dir = workspace_root().join("tests/reference");
     Reference::load(&dir).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -1452,29 +1542,6 @@ const MINI_MODELS: &str = r#"{
   },
   "aliases": {"ThingAlias": "Thing"}
 }"#;
-
-const MINI_TEXT: &str = "flywheel.api package
-ThingsApi Class
-ThingsApi API Provider
-- class ThingsApi
-- addThing()
-Add a thing
-Add a thing.
-- downloadThingFile()
-Download a file.
-Bytes.
-- getThingFileTicket()
-Get a ticket.
-Ticket.
-- getThings()
-List things
-List things.
-- uploadThingFile()
-Upload a file.
-Upload.
-EmptyApi Class
-EmptyApi API Provider
-";
 
 const MINI_SPEC: &str = r#"
 openapi: 3.0.3
@@ -1651,7 +1718,8 @@ components:
 "#;
 
 fn mini_reference() -> Reference {
-    Reference::parse(MINI_OPERATIONS, MINI_MODELS, MINI_TEXT).expect("the mini reference parses")
+    Reference::parse(MINI_OPERATIONS, MINI_MODELS, &["EmptyApi"])
+        .expect("the mini reference parses")
 }
 
 /// The differences the checker reports for the mini spec with `from` replaced by `to` (once).
@@ -1714,7 +1782,7 @@ fn a_string_union_takes_a_reference_string_but_not_the_reverse() {
         r#""type": "list[str]""#,
         1,
     );
-    let reference = Reference::parse(&loose, MINI_MODELS, MINI_TEXT).expect("parses");
+    let reference = Reference::parse(&loose, MINI_MODELS, &["EmptyApi"]).expect("parses");
     assert_eq!(
         check(MINI_SPEC, &reference).differences,
         Vec::<String>::new()
@@ -1945,8 +2013,8 @@ fn reports_verb_tag_summary_and_default_response() {
         [r#"getThings: tags ["empty"] (reference class ThingsApi is tag `things`)"#]
     );
     assert_eq!(
-        mini_differences("summary: List things", "summary: List the things"),
-        [r#"getThings: summary Some("List the things") (reference "List things")"#]
+        mini_differences("      summary: List things\n", "      summary: ''\n"),
+        [r#"getThings: summary Some("") is not one line of text"#]
     );
     assert_eq!(
         mini_differences(

@@ -6,6 +6,7 @@ mod downloads;
 mod errors;
 mod pagination;
 mod redirects;
+mod responses;
 mod retries;
 mod sdk_conventions;
 mod timeouts;

@@ -273,21 +273,44 @@ fn builder(op: &Operation) -> TokenStream {
         }
         _ => {}
     }
-    let (output, send_call) = match &op.response {
-        Response::Empty => (quote! { () }, quote! { self.request.send_empty() }),
+    // The success type, the call that sends, and the call that also keeps status and headers
+    // (none for a download: `Download` has them already).
+    let (output, send_call, with_response_call) = match &op.response {
+        Response::Empty => (
+            quote! { () },
+            quote! { self.request.send_empty() },
+            Some(quote! { self.request.send_empty_with_response() }),
+        ),
         Response::Json(t) => {
             let t = ty(t);
-            (quote! { #t }, quote! { self.request.send_json::<#t>() })
+            (
+                quote! { #t },
+                quote! { self.request.send_json::<#t>() },
+                Some(quote! { self.request.send_json_with_response::<#t>() }),
+            )
         }
         Response::Text => (
             quote! { ::std::string::String },
             quote! { self.request.send_text() },
+            Some(quote! { self.request.send_text_with_response() }),
         ),
         Response::Binary => (
             quote! { crate::Download },
             quote! { self.request.send_download() },
+            None,
         ),
     };
+    let send_with_response = with_response_call.map(|call| {
+        let doc = docs::attrs(
+            "Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).\n\n# Errors\n\nAs [`send`](Self::send).",
+        );
+        quote! {
+            #doc
+            pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<#output>> {
+                #call
+            }
+        }
+    });
     let send_doc = docs::attrs(&format!(
         "Sends the request and {}.\n\n# Errors\n\nFails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.",
         match &op.response {
@@ -331,15 +354,22 @@ fn builder(op: &Operation) -> TokenStream {
         }
     });
     let doc = docs::attrs(&format!(
-        "Request builder for [`Client::{method_name}`](crate::Client::{method_name}): `{} {}`.\n\nSet optional parameters with the methods below, then call `.send().await`.",
+        "Request builder for [`Client::{method_name}`](crate::Client::{method_name}): `{} {}`.\n\nSet optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).",
         op.method.as_str(),
         op.path
     ));
     quote! {
         #doc
         #[derive(Debug)]
-        #[must_use = "a request does nothing until `.send().await`"]
+        #[must_use = "a request does nothing until it is awaited"]
         pub struct #builder { request: crate::OperationRequest }
+
+        /// `.await` on the builder sends the request, as [`send`](Self::send) does.
+        impl ::std::future::IntoFuture for #builder {
+            type Output = crate::Result<#output>;
+            type IntoFuture = crate::ResponseFuture<#output>;
+            fn into_future(self) -> crate::ResponseFuture<#output> { self.send() }
+        }
 
         impl #builder {
             #(#setters)*
@@ -350,6 +380,7 @@ fn builder(op: &Operation) -> TokenStream {
             pub fn send(self) -> crate::ResponseFuture<#output> {
                 #send_call
             }
+            #send_with_response
         }
     }
 }
@@ -520,11 +551,42 @@ fn method_doc(op: &Operation) -> String {
         Response::Text => "the body as text".to_owned(),
         Response::Binary => "a [`Download`](crate::Download) byte stream".to_owned(),
     };
-    doc.push_str(&format!("\n`.send().await` returns {returns}"));
+    doc.push_str(&format!(
+        "\n`.await` on the builder (or `.send().await`) returns {returns}"
+    ));
     if op.pagination.is_some() {
         doc.push_str("; `.into_stream()` pages through every item lazily");
     }
     doc.push('.');
+    doc.push_str(&errors_doc(op));
+    doc
+}
+
+/// The `# Errors` section: the error answers the spec declares for the operation.
+fn errors_doc(op: &Operation) -> String {
+    let mut doc = String::from("\n\n# Errors\n\n");
+    if op.error_responses.is_empty() {
+        doc.push_str("The spec declares no error answer for this operation; any status outside 2xx is still ");
+    } else {
+        doc.push_str("Error answers the spec declares:\n\n");
+        for error in &op.error_responses {
+            let status = if error.status == "default" {
+                "any status outside 2xx (`default`)".to_owned()
+            } else {
+                format!("`{}`", error.status)
+            };
+            let description = error
+                .description
+                .as_deref()
+                .map(|d| format!(": {}", one_line(&docs::clean(d))))
+                .unwrap_or_default();
+            doc.push_str(&format!("- {status}{description}\n"));
+        }
+        doc.push_str("\nAn error answer is ");
+    }
+    doc.push_str(
+        "[`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.",
+    );
     doc
 }
 

@@ -3,7 +3,8 @@
 use super::{Ctx, component_name};
 use crate::error::{child, pointer};
 use crate::ir::{
-    Body, Location, Method, MultipartPart, Operation, Parameter, PartKind, Response, Tag, TypeRef,
+    Body, ErrorResponse, Location, Method, MultipartPart, Operation, Parameter, PartKind, Response,
+    Tag, TypeRef,
 };
 use crate::names::{self, Scope};
 use indexmap::IndexMap;
@@ -162,6 +163,7 @@ impl<'a> Ctx<'a> {
         };
         let (response, accept) =
             self.response(&op.responses, &child(&cx.pointer, "responses"), &hint);
+        let error_responses = self.error_responses(&op.responses);
         let mut operation = Operation {
             operation_id,
             method_name: String::new(),
@@ -178,6 +180,7 @@ impl<'a> Ctx<'a> {
             body,
             response,
             accept,
+            error_responses,
             pagination: None,
             variant_of: None,
         };
@@ -249,6 +252,13 @@ impl<'a> Ctx<'a> {
             }
             let (response, accept) =
                 self.response(&spec.responses, &child(&at, "responses"), &hint);
+            // The operation's error answers apply to its variants too, after the variant's own.
+            let mut error_responses = self.error_responses(&spec.responses);
+            for inherited in &base.error_responses {
+                if !error_responses.iter().any(|e| e.status == inherited.status) {
+                    error_responses.push(inherited.clone());
+                }
+            }
             let mut operation = Operation {
                 operation_id: spec.operation_id,
                 method_name: String::new(),
@@ -265,6 +275,7 @@ impl<'a> Ctx<'a> {
                 body: base.body.clone(),
                 response,
                 accept,
+                error_responses,
                 pagination: None,
                 variant_of: Some(base.operation_id.clone()),
             };
@@ -604,6 +615,41 @@ impl<'a> Ctx<'a> {
             });
         }
         Some(Body::Multipart { parts, description })
+    }
+
+    /// The declared error answers: every status outside 2xx, then `default`. A `$ref` that does
+    /// not resolve keeps the status without a description (`response` reports broken `$ref`s of
+    /// success answers; error answers only feed docs).
+    fn error_responses(&self, responses: &Responses) -> Vec<ErrorResponse> {
+        let description = |response: &ReferenceOr<openapiv3::Response>| match response {
+            ReferenceOr::Item(r) => Some(r.description.clone()),
+            ReferenceOr::Reference { reference } => component_name(reference, "responses")
+                .ok()
+                .and_then(|name| self.spec.components.as_ref()?.responses.get(name))
+                .and_then(|found| match found {
+                    ReferenceOr::Item(r) => Some(r.description.clone()),
+                    ReferenceOr::Reference { .. } => None,
+                }),
+        };
+        let mut out: Vec<ErrorResponse> = responses
+            .responses
+            .iter()
+            .filter(|(code, _)| match code {
+                StatusCode::Code(n) => !(200..300).contains(n),
+                StatusCode::Range(n) => *n != 2,
+            })
+            .map(|(code, response)| ErrorResponse {
+                status: code.to_string(),
+                description: description(response).filter(|d| !d.trim().is_empty()),
+            })
+            .collect();
+        if let Some(default) = &responses.default {
+            out.push(ErrorResponse {
+                status: "default".to_owned(),
+                description: description(default).filter(|d| !d.trim().is_empty()),
+            });
+        }
+        out
     }
 
     /// What the success response carries, and the `Accept` header that asks for it.

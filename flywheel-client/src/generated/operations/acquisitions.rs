@@ -4,7 +4,7 @@
 //! Operations of tag `acquisitions` (Cargo feature `acquisitions`): Acquisitions: the level below a session that holds the files of one scan or series, with their analyses, notes and tags.
 /// Operations of tag `acquisitions` (Cargo feature `acquisitions`): Acquisitions: the level below a session that holds the files of one scan or series, with their analyses, notes and tags.
 impl crate::Client {
-    /// Get a list of acquisitions
+    /// Get a list of acquisitions.
     ///
     /// Get a list of acquisitions.
     ///
@@ -12,13 +12,21 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllAcquisitions`]: `exhaustive`, `join`, `join_avatars`, `collection_id`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_acquisitions(&self) -> GetAllAcquisitions {
         let request = self
             .request("getAllAcquisitions", ::reqwest::Method::GET, "/acquisitions");
         GetAllAcquisitions { request }
     }
-    /// Create a new acquisition
+    /// Create a new acquisition.
     ///
     /// `POST /acquisitions` (operation `addAcquisition`, tag `acquisitions`).
     ///
@@ -26,7 +34,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`AcquisitionInput`).
     ///
-    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
+    /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_acquisition(
         &self,
         body: crate::types::AcquisitionInput,
@@ -36,17 +52,25 @@ impl crate::Client {
         request.json_body(&body);
         AddAcquisition { request }
     }
-    /// Delete multiple acquisitions by ID list
+    /// Delete multiple acquisitions by ID list.
     ///
     /// `DELETE /acquisitions` (operation `deleteAcquisitionsByIds`, tag `acquisitions`).
     ///
     /// # Arguments
     ///
-    /// - `body`: List of IDs to delete JSON request body (`Vec<String>`).
+    /// - `body`: List of IDs to delete. JSON request body (`Vec<String>`).
     ///
     /// Optional parameters are setters on the returned [`DeleteAcquisitionsByIds`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisitions_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -60,17 +84,25 @@ impl crate::Client {
         request.json_body(&body);
         DeleteAcquisitionsByIds { request }
     }
-    /// Delete multiple acquisitions by query
+    /// Delete multiple acquisitions by query.
     ///
     /// `DELETE /acquisitions/delete_by_query` (operation `deleteAcquisitionsByQuery`, tag `acquisitions`).
     ///
     /// # Arguments
     ///
-    /// - `body`: Query for containers to delete JSON request body (`Vec<Filter>`).
+    /// - `body`: Query for containers to delete. JSON request body (`Vec<Filter>`).
     ///
     /// Optional parameters are setters on the returned [`DeleteAcquisitionsByQuery`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisitions_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -86,7 +118,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Get a single acquisition
+    /// Get a single acquisition.
     ///
     /// `GET /acquisitions/{acquisitionId}` (operation `getAcquisition`, tag `acquisitions`).
     ///
@@ -96,7 +128,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisition`]: `join`, `join_avatars`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`AcquisitionOutput`](crate::types::AcquisitionOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`AcquisitionOutput`](crate::types::AcquisitionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -114,7 +154,7 @@ impl crate::Client {
             );
         GetAcquisition { request }
     }
-    /// Update an acquisition
+    /// Update an acquisition.
     ///
     /// `PUT /acquisitions/{acquisitionId}` (operation `modifyAcquisition`, tag `acquisitions`).
     ///
@@ -123,7 +163,15 @@ impl crate::Client {
     /// - `acquisition_id`: Acquisition id. Path parameter `acquisitionId` (`String`).
     /// - `body`: JSON request body (`AcquisitionModifyInput`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_acquisition(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -143,7 +191,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyAcquisition { request }
     }
-    /// Delete a acquisition
+    /// Delete an acquisition.
     ///
     /// Read-write project permissions are required to delete an acquisition.
     ///
@@ -157,7 +205,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteAcquisition`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisition(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -185,11 +241,19 @@ impl crate::Client {
     ///
     /// - `acquisition_id`: Acquisition id. Path parameter `acquisitionId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadOutputFromAcquisitionAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_output_from_acquisition_analysis(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -232,11 +296,19 @@ impl crate::Client {
     ///
     /// - `acquisition_id`: Acquisition id. Path parameter `acquisitionId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_analysis_output_zip_info(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -277,11 +349,19 @@ impl crate::Client {
     ///
     /// - `acquisition_id`: Acquisition id. Path parameter `acquisitionId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_analysis_output_download_ticket(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -324,11 +404,19 @@ impl crate::Client {
     ///
     /// - `acquisition_id`: Acquisition id. Path parameter `acquisitionId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadInputFromAcquisitionAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_input_from_acquisition_analysis(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -371,11 +459,19 @@ impl crate::Client {
     ///
     /// - `acquisition_id`: Acquisition id. Path parameter `acquisitionId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_analysis_input_zip_info(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -416,11 +512,19 @@ impl crate::Client {
     ///
     /// - `acquisition_id`: Acquisition id. Path parameter `acquisitionId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_analysis_input_download_ticket(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -462,11 +566,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `acquisition_id`: Acquisition id. Path parameter `acquisitionId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadFileFromAcquisition`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_file_from_acquisition(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -502,11 +614,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `acquisition_id`: Acquisition id. Path parameter `acquisitionId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_file_zip_info(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -540,11 +660,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `acquisition_id`: Acquisition id. Path parameter `acquisitionId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_download_ticket(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -571,9 +699,9 @@ impl crate::Client {
             request,
         }
     }
-    /// Modify a file’s attributes
+    /// Modify a file’s attributes.
     ///
-    /// Note: If modifying a file’s modality, the current classification will be cleared (except for items in the "Custom" list)
+    /// Note: If modifying a file’s modality, the current classification will be cleared (except for items in the "Custom" list).
     ///
     /// `PUT /acquisitions/{acquisitionId}/files/{fileName}` (operation `modifyAcquisitionFile`, tag `acquisitions`).
     ///
@@ -583,7 +711,15 @@ impl crate::Client {
     /// - `file_name`: File name; any characters, sent percent-encoded as one path segment. Path parameter `fileName` (`String`).
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_acquisition_file(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -609,7 +745,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyAcquisitionFile { request }
     }
-    /// Delete a file
+    /// Delete a file.
     ///
     /// A user with read-write or higher permissions on the container may delete files that were uploaded by users or were the output of jobs. (Specifically, files whose origin.type is either job or user.)
     ///
@@ -624,7 +760,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteAcquisitionFile`]: `delete_reason`, `force`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisition_file(
         &self,
         acquisition_id: impl ::std::convert::Into<::std::string::String>,
@@ -648,7 +792,7 @@ impl crate::Client {
             );
         DeleteAcquisitionFile { request }
     }
-    /// Get analyses for a(n) acquisition.
+    /// Get analyses for an acquisition.
     ///
     /// Returns analyses that directly belong to this resource.
     ///
@@ -660,7 +804,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -691,7 +843,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`AddAcquisitionAnalysis`]: `job`.
     ///
-    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
+    /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -723,7 +883,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAcquisitionAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -757,7 +925,15 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `body`: JSON request body (`AnalysisModifyInput`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -785,7 +961,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Delete an analysis
+    /// Delete an analysis.
     ///
     /// Delete an analysis for a container.
     ///
@@ -798,7 +974,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteAcquisitionAnalysis`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -826,7 +1010,7 @@ impl crate::Client {
     }
     /// Upload an output file to an analysis.
     ///
-    /// Upload an output file to an analysis
+    /// Upload an output file to an analysis.
     ///
     /// `POST /acquisitions/{cid}/analyses/{analysisId}/files` (operation `uploadOutputToAcquisitionAnalysis`, tag `acquisitions`).
     ///
@@ -838,7 +1022,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadOutputToAcquisitionAnalysis`]: `ticket`, `id`, `level`, `job`.
     ///
-    /// `.send().await` returns a list of [`FileOutput`](crate::types::FileOutput).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_output_to_acquisition_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -866,7 +1058,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Remove a note from a(n) acquisition analysis.
+    /// Remove a note from an acquisition analysis.
     ///
     /// `DELETE /acquisitions/{cid}/analyses/{analysisId}/notes/{noteId}` (operation `deleteAcquisitionAnalysisNote`, tag `acquisitions`).
     ///
@@ -876,7 +1068,15 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisition_analysis_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -920,7 +1120,15 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_acquisition_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -957,7 +1165,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
-    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -983,7 +1199,7 @@ impl crate::Client {
     }
     /// Update info for a particular file.
     ///
-    /// Modify and return the file ‘info’ field
+    /// Modify and return the file ‘info’ field.
     ///
     /// `PATCH /acquisitions/{cid}/files/{filename}/info` (operation `modifyAcquisitionFileInfo`, tag `acquisitions`).
     ///
@@ -993,7 +1209,15 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_acquisition_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1021,9 +1245,9 @@ impl crate::Client {
             request,
         }
     }
-    /// Update or replace info for a(n) acquisition.
+    /// Update or replace info for an acquisition.
     ///
-    /// Update or replace info for a(n) acquisition. Keys that contain ‘$’ or ‘.’ will be sanitized in the process of being updated on the container.
+    /// Update or replace info for an acquisition. Keys that contain ‘$’ or ‘.’ will be sanitized in the process of being updated on the container.
     ///
     /// `PATCH /acquisitions/{cid}/info` (operation `modifyAcquisitionInfo`, tag `acquisitions`).
     ///
@@ -1032,7 +1256,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_acquisition_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1052,9 +1284,9 @@ impl crate::Client {
         request.json_body(&body);
         ModifyAcquisitionInfo { request }
     }
-    /// Get a note of a(n) acquisition.
+    /// Get a note of an acquisition.
     ///
-    /// Get a note of a(n) acquisition
+    /// Get a note of an acquisition.
     ///
     /// `GET /acquisitions/{cid}/notes/{noteId}` (operation `getAcquisitionNote`, tag `acquisitions`).
     ///
@@ -1063,7 +1295,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1087,9 +1327,9 @@ impl crate::Client {
             );
         GetAcquisitionNote { request }
     }
-    /// Update a note of a(n) acquisition.
+    /// Update a note of an acquisition.
     ///
-    /// Update a note of a(n) acquisition
+    /// Update a note of an acquisition.
     ///
     /// `PUT /acquisitions/{cid}/notes/{noteId}` (operation `modifyAcquisitionNote`, tag `acquisitions`).
     ///
@@ -1099,7 +1339,15 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `i64`.
+    /// `.await` on the builder (or `.send().await`) returns `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_acquisition_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1125,7 +1373,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyAcquisitionNote { request }
     }
-    /// Remove a note from a(n) acquisition
+    /// Remove a note from an acquisition.
     ///
     /// `DELETE /acquisitions/{cid}/notes/{noteId}` (operation `deleteAcquisitionNote`, tag `acquisitions`).
     ///
@@ -1134,7 +1382,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisition_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1158,9 +1414,9 @@ impl crate::Client {
             );
         DeleteAcquisitionNote { request }
     }
-    /// Add a tag to a(n) acquisition.
+    /// Add a tag to an acquisition.
     ///
-    /// Propagates changes to projects, sessions and acquisitions
+    /// Propagates changes to projects, sessions and acquisitions.
     ///
     /// `POST /acquisitions/{cid}/tags` (operation `addAcquisitionTag`, tag `acquisitions`).
     ///
@@ -1169,7 +1425,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_acquisition_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1189,7 +1453,7 @@ impl crate::Client {
         request.json_body(&body);
         AddAcquisitionTag { request }
     }
-    /// Delete multiple tags from a(n) acquisition
+    /// Delete multiple tags from an acquisition.
     ///
     /// `DELETE /acquisitions/{cid}/tags` (operation `deleteAcquisitionTags`, tag `acquisitions`).
     ///
@@ -1198,7 +1462,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisition_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1218,7 +1490,7 @@ impl crate::Client {
         request.json_body(&body);
         DeleteAcquisitionTags { request }
     }
-    /// Add multiple tags to a(n) acquisition
+    /// Add multiple tags to an acquisition.
     ///
     /// `PATCH /acquisitions/{cid}/tags` (operation `addAcquisitionTags`, tag `acquisitions`).
     ///
@@ -1227,7 +1499,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_acquisition_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1249,16 +1529,24 @@ impl crate::Client {
     }
     /// Get the value of a tag, by name.
     ///
-    /// Get the value of a tag, by name
+    /// Get the value of a tag, by name.
     ///
     /// `GET /acquisitions/{cid}/tags/{value}` (operation `getAcquisitionTag`, tag `acquisitions`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns `String`.
+    /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_acquisition_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1284,17 +1572,25 @@ impl crate::Client {
     }
     /// Rename a tag.
     ///
-    /// Rename a tag
+    /// Rename a tag.
     ///
     /// `PUT /acquisitions/{cid}/tags/{value}` (operation `renameAcquisitionTag`, tag `acquisitions`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns `String`.
+    /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn rename_acquisition_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1320,16 +1616,24 @@ impl crate::Client {
         request.json_body(&body);
         RenameAcquisitionTag { request }
     }
-    /// Delete a tag
+    /// Delete a tag.
     ///
     /// `DELETE /acquisitions/{cid}/tags/{value}` (operation `deleteAcquisitionTag`, tag `acquisitions`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_acquisition_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -1353,7 +1657,7 @@ impl crate::Client {
             );
         DeleteAcquisitionTag { request }
     }
-    /// Add a note to a(n) acquisition analysis.
+    /// Add a note to an acquisition analysis.
     ///
     /// `POST /acquisitions/{containerId}/analyses/{analysisId}/notes` (operation `addAcquisitionAnalysisNote`, tag `acquisitions`).
     ///
@@ -1361,9 +1665,17 @@ impl crate::Client {
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `body`: note content JSON request body (`NoteInput`).
+    /// - `body`: note content. JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_acquisition_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1391,7 +1703,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Upload a file to a(n) acquisition.
+    /// Upload a file to an acquisition.
     ///
     /// `POST /acquisitions/{containerId}/files` (operation `uploadFileToAcquisition`, tag `acquisitions`).
     ///
@@ -1402,7 +1714,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToAcquisition`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_file_to_acquisition(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1422,7 +1742,7 @@ impl crate::Client {
         request.multipart_file("file", file);
         UploadFileToAcquisition { request }
     }
-    /// Add a note to a(n) acquisition.
+    /// Add a note to an acquisition.
     ///
     /// `POST /acquisitions/{containerId}/notes` (operation `addAcquisitionNote`, tag `acquisitions`).
     ///
@@ -1431,7 +1751,15 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_acquisition_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1454,11 +1782,23 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_acquisitions`](crate::Client::get_all_acquisitions): `GET /acquisitions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllAcquisitions {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllAcquisitions {
+    type Output = crate::Result<crate::types::AcquisitionListOutputListOrPage>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AcquisitionListOutputListOrPage,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::AcquisitionListOutputListOrPage> {
+        self.send()
+    }
 }
 impl GetAllAcquisitions {
     /// Set to return a complete list regardless of permissions (admin only).
@@ -1504,7 +1844,7 @@ impl GetAllAcquisitions {
             );
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -1512,7 +1852,7 @@ impl GetAllAcquisitions {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -1527,7 +1867,7 @@ impl GetAllAcquisitions {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -1555,7 +1895,7 @@ impl GetAllAcquisitions {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -1563,7 +1903,7 @@ impl GetAllAcquisitions {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -1623,14 +1963,35 @@ impl GetAllAcquisitions {
     ) -> crate::ResponseFuture<crate::types::AcquisitionListOutputListOrPage> {
         self.request.send_json::<crate::types::AcquisitionListOutputListOrPage>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::AcquisitionListOutputListOrPage>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::AcquisitionListOutputListOrPage>()
+    }
 }
 /// Request builder for [`Client::add_acquisition`](crate::Client::add_acquisition): `POST /acquisitions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddAcquisition {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddAcquisition {
+    type Output = crate::Result<crate::types::InsertedId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::InsertedId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::InsertedId> {
+        self.send()
+    }
 }
 impl AddAcquisition {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1646,14 +2007,32 @@ impl AddAcquisition {
     pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::InsertedId>> {
+        self.request.send_json_with_response::<crate::types::InsertedId>()
+    }
 }
 /// Request builder for [`Client::delete_acquisitions_by_ids`](crate::Client::delete_acquisitions_by_ids): `DELETE /acquisitions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteAcquisitionsByIds {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteAcquisitionsByIds {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteAcquisitionsByIds {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -1686,14 +2065,32 @@ impl DeleteAcquisitionsByIds {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::delete_acquisitions_by_query`](crate::Client::delete_acquisitions_by_query): `DELETE /acquisitions/delete_by_query`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteAcquisitionsByQuery {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteAcquisitionsByQuery {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteAcquisitionsByQuery {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -1726,14 +2123,32 @@ impl DeleteAcquisitionsByQuery {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::get_acquisition`](crate::Client::get_acquisition): `GET /acquisitions/{acquisitionId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAcquisition {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAcquisition {
+    type Output = crate::Result<crate::types::AcquisitionOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::AcquisitionOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::AcquisitionOutput> {
+        self.send()
+    }
 }
 impl GetAcquisition {
     /// Join related documents into the response (e.g. `origin`: file origins).
@@ -1788,14 +2203,32 @@ impl GetAcquisition {
     pub fn send(self) -> crate::ResponseFuture<crate::types::AcquisitionOutput> {
         self.request.send_json::<crate::types::AcquisitionOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::AcquisitionOutput>> {
+        self.request.send_json_with_response::<crate::types::AcquisitionOutput>()
+    }
 }
 /// Request builder for [`Client::modify_acquisition`](crate::Client::modify_acquisition): `PUT /acquisitions/{acquisitionId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyAcquisition {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyAcquisition {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyAcquisition {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1811,14 +2244,32 @@ impl ModifyAcquisition {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_acquisition`](crate::Client::delete_acquisition): `DELETE /acquisitions/{acquisitionId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteAcquisition {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteAcquisition {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteAcquisition {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -1851,17 +2302,35 @@ impl DeleteAcquisition {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::download_output_from_acquisition_analysis`](crate::Client::download_output_from_acquisition_analysis): `GET /acquisitions/{acquisitionId}/analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadOutputFromAcquisitionAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadOutputFromAcquisitionAnalysis {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadOutputFromAcquisitionAnalysis {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -1869,7 +2338,7 @@ impl DownloadOutputFromAcquisitionAnalysis {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -1959,14 +2428,22 @@ impl DownloadOutputFromAcquisitionAnalysis {
 }
 /// Request builder for [`Client::get_acquisition_analysis_output_zip_info`](crate::Client::get_acquisition_analysis_output_zip_info): `GET /acquisitions/{acquisitionId}/analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAcquisitionAnalysisOutputZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAcquisitionAnalysisOutputZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetAcquisitionAnalysisOutputZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2025,7 +2502,7 @@ impl GetAcquisitionAnalysisOutputZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -2053,17 +2530,39 @@ impl GetAcquisitionAnalysisOutputZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_acquisition_analysis_output_download_ticket`](crate::Client::get_acquisition_analysis_output_download_ticket): `GET /acquisitions/{acquisitionId}/analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAcquisitionAnalysisOutputDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAcquisitionAnalysisOutputDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetAcquisitionAnalysisOutputDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -2071,7 +2570,7 @@ impl GetAcquisitionAnalysisOutputDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2145,17 +2644,38 @@ impl GetAcquisitionAnalysisOutputDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::download_input_from_acquisition_analysis`](crate::Client::download_input_from_acquisition_analysis): `GET /acquisitions/{acquisitionId}/analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadInputFromAcquisitionAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadInputFromAcquisitionAnalysis {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadInputFromAcquisitionAnalysis {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -2163,7 +2683,7 @@ impl DownloadInputFromAcquisitionAnalysis {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2253,14 +2773,22 @@ impl DownloadInputFromAcquisitionAnalysis {
 }
 /// Request builder for [`Client::get_acquisition_analysis_input_zip_info`](crate::Client::get_acquisition_analysis_input_zip_info): `GET /acquisitions/{acquisitionId}/analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAcquisitionAnalysisInputZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAcquisitionAnalysisInputZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetAcquisitionAnalysisInputZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2319,7 +2847,7 @@ impl GetAcquisitionAnalysisInputZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -2347,17 +2875,39 @@ impl GetAcquisitionAnalysisInputZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_acquisition_analysis_input_download_ticket`](crate::Client::get_acquisition_analysis_input_download_ticket): `GET /acquisitions/{acquisitionId}/analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAcquisitionAnalysisInputDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAcquisitionAnalysisInputDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetAcquisitionAnalysisInputDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -2365,7 +2915,7 @@ impl GetAcquisitionAnalysisInputDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2439,17 +2989,38 @@ impl GetAcquisitionAnalysisInputDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::download_file_from_acquisition`](crate::Client::download_file_from_acquisition): `GET /acquisitions/{acquisitionId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadFileFromAcquisition {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadFileFromAcquisition {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadFileFromAcquisition {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -2457,7 +3028,7 @@ impl DownloadFileFromAcquisition {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2480,7 +3051,7 @@ impl DownloadFileFromAcquisition {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -2488,7 +3059,7 @@ impl DownloadFileFromAcquisition {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -2567,14 +3138,22 @@ impl DownloadFileFromAcquisition {
 }
 /// Request builder for [`Client::get_acquisition_file_zip_info`](crate::Client::get_acquisition_file_zip_info): `GET /acquisitions/{acquisitionId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAcquisitionFileZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAcquisitionFileZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetAcquisitionFileZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2597,7 +3176,7 @@ impl GetAcquisitionFileZipInfo {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -2605,7 +3184,7 @@ impl GetAcquisitionFileZipInfo {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -2653,7 +3232,7 @@ impl GetAcquisitionFileZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -2681,17 +3260,39 @@ impl GetAcquisitionFileZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_acquisition_download_ticket`](crate::Client::get_acquisition_download_ticket): `GET /acquisitions/{acquisitionId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAcquisitionDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAcquisitionDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetAcquisitionDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -2699,7 +3300,7 @@ impl GetAcquisitionDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2722,7 +3323,7 @@ impl GetAcquisitionDownloadTicket {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -2730,7 +3331,7 @@ impl GetAcquisitionDownloadTicket {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -2793,14 +3394,35 @@ impl GetAcquisitionDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::modify_acquisition_file`](crate::Client::modify_acquisition_file): `PUT /acquisitions/{acquisitionId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyAcquisitionFile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyAcquisitionFile {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyAcquisitionFile {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2816,14 +3438,32 @@ impl ModifyAcquisitionFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_acquisition_file`](crate::Client::delete_acquisition_file): `DELETE /acquisitions/{acquisitionId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteAcquisitionFile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteAcquisitionFile {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteAcquisitionFile {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -2864,17 +3504,43 @@ impl DeleteAcquisitionFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::get_acquisition_analyses`](crate::Client::get_acquisition_analyses): `GET /acquisitions/{cid}/analyses`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAcquisitionAnalyses {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAcquisitionAnalyses {
+    type Output = crate::Result<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    > {
+        self.send()
+    }
+}
 impl GetAcquisitionAnalyses {
-    /// Return job as an object instead of an id
+    /// Return job as an object instead of an id.
     ///
     /// Query parameter `inflate_job` (`bool`).
     pub fn inflate_job(mut self, inflate_job: bool) -> Self {
@@ -2902,7 +3568,7 @@ impl GetAcquisitionAnalyses {
             .query("join", &::std::convert::Into::<crate::types::JoinType>::into(join));
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -2910,7 +3576,7 @@ impl GetAcquisitionAnalyses {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -2925,7 +3591,7 @@ impl GetAcquisitionAnalyses {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -2953,7 +3619,7 @@ impl GetAcquisitionAnalyses {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -2961,7 +3627,7 @@ impl GetAcquisitionAnalyses {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -3033,17 +3699,40 @@ impl GetAcquisitionAnalyses {
         self.request
             .send_json::<crate::types::PageOrAcquisitionListOutputAnalysesItemList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PageOrAcquisitionListOutputAnalysesItemList>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+            >()
+    }
 }
 /// Request builder for [`Client::add_acquisition_analysis`](crate::Client::add_acquisition_analysis): `POST /acquisitions/{cid}/analyses`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddAcquisitionAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddAcquisitionAnalysis {
+    type Output = crate::Result<crate::types::InsertedId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::InsertedId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::InsertedId> {
+        self.send()
+    }
+}
 impl AddAcquisitionAnalysis {
-    /// returns job_id instead of analysis.id
+    /// returns job_id instead of analysis.id.
     ///
     /// Query parameter `job` (`bool`). When not set, the client sends `true`, as the Flywheel SDK does.
     pub fn job(mut self, job: bool) -> Self {
@@ -3064,17 +3753,39 @@ impl AddAcquisitionAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::InsertedId>> {
+        self.request.send_json_with_response::<crate::types::InsertedId>()
+    }
 }
 /// Request builder for [`Client::get_acquisition_analysis`](crate::Client::get_acquisition_analysis): `GET /acquisitions/{cid}/analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAcquisitionAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAcquisitionAnalysis {
+    type Output = crate::Result<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AnalysisOutputInflatedJobOrAnalysisOutput,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput> {
+        self.send()
+    }
+}
 impl GetAcquisitionAnalysis {
-    /// Return job as an object instead of an id
+    /// Return job as an object instead of an id.
     ///
     /// Query parameter `inflate_job` (`bool`).
     pub fn inflate_job(mut self, inflate_job: bool) -> Self {
@@ -3118,14 +3829,37 @@ impl GetAcquisitionAnalysis {
         self.request
             .send_json::<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::AnalysisOutputInflatedJobOrAnalysisOutput,
+            >()
+    }
 }
 /// Request builder for [`Client::modify_acquisition_analysis`](crate::Client::modify_acquisition_analysis): `PUT /acquisitions/{cid}/analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyAcquisitionAnalysis {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyAcquisitionAnalysis {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyAcquisitionAnalysis {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3141,14 +3875,32 @@ impl ModifyAcquisitionAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_acquisition_analysis`](crate::Client::delete_acquisition_analysis): `DELETE /acquisitions/{cid}/analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteAcquisitionAnalysis {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteAcquisitionAnalysis {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteAcquisitionAnalysis {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -3181,17 +3933,37 @@ impl DeleteAcquisitionAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::upload_output_to_acquisition_analysis`](crate::Client::upload_output_to_acquisition_analysis): `POST /acquisitions/{cid}/analyses/{analysisId}/files`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UploadOutputToAcquisitionAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UploadOutputToAcquisitionAnalysis {
+    type Output = crate::Result<::std::vec::Vec<crate::types::FileOutput>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>> {
+        self.send()
+    }
+}
 impl UploadOutputToAcquisitionAnalysis {
-    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload
+    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -3252,14 +4024,35 @@ impl UploadOutputToAcquisitionAnalysis {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::FileOutput>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::FileOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::FileOutput>>()
+    }
 }
 /// Request builder for [`Client::delete_acquisition_analysis_note`](crate::Client::delete_acquisition_analysis_note): `DELETE /acquisitions/{cid}/analyses/{analysisId}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteAcquisitionAnalysisNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteAcquisitionAnalysisNote {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteAcquisitionAnalysisNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3275,14 +4068,32 @@ impl DeleteAcquisitionAnalysisNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::modify_acquisition_file_classification`](crate::Client::modify_acquisition_file_classification): `PATCH /acquisitions/{cid}/files/{filename}/classification`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyAcquisitionFileClassification {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyAcquisitionFileClassification {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyAcquisitionFileClassification {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3298,14 +4109,32 @@ impl ModifyAcquisitionFileClassification {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_acquisition_file_info`](crate::Client::get_acquisition_file_info): `GET /acquisitions/{cid}/files/{filename}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAcquisitionFileInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAcquisitionFileInfo {
+    type Output = crate::Result<crate::types::FileOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileOutput> {
+        self.send()
+    }
 }
 impl GetAcquisitionFileInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3321,14 +4150,32 @@ impl GetAcquisitionFileInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileOutput> {
         self.request.send_json::<crate::types::FileOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileOutput>> {
+        self.request.send_json_with_response::<crate::types::FileOutput>()
+    }
 }
 /// Request builder for [`Client::modify_acquisition_file_info`](crate::Client::modify_acquisition_file_info): `PATCH /acquisitions/{cid}/files/{filename}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyAcquisitionFileInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyAcquisitionFileInfo {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyAcquisitionFileInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3344,14 +4191,32 @@ impl ModifyAcquisitionFileInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::modify_acquisition_info`](crate::Client::modify_acquisition_info): `PATCH /acquisitions/{cid}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyAcquisitionInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyAcquisitionInfo {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyAcquisitionInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3367,14 +4232,32 @@ impl ModifyAcquisitionInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_acquisition_note`](crate::Client::get_acquisition_note): `GET /acquisitions/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAcquisitionNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAcquisitionNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl GetAcquisitionNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3390,14 +4273,32 @@ impl GetAcquisitionNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::modify_acquisition_note`](crate::Client::modify_acquisition_note): `PUT /acquisitions/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyAcquisitionNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyAcquisitionNote {
+    type Output = crate::Result<i64>;
+    type IntoFuture = crate::ResponseFuture<i64>;
+    fn into_future(self) -> crate::ResponseFuture<i64> {
+        self.send()
+    }
 }
 impl ModifyAcquisitionNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3413,14 +4314,30 @@ impl ModifyAcquisitionNote {
     pub fn send(self) -> crate::ResponseFuture<i64> {
         self.request.send_json::<i64>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<i64>> {
+        self.request.send_json_with_response::<i64>()
+    }
 }
 /// Request builder for [`Client::delete_acquisition_note`](crate::Client::delete_acquisition_note): `DELETE /acquisitions/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteAcquisitionNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteAcquisitionNote {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteAcquisitionNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3436,14 +4353,32 @@ impl DeleteAcquisitionNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::add_acquisition_tag`](crate::Client::add_acquisition_tag): `POST /acquisitions/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddAcquisitionTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddAcquisitionTag {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl AddAcquisitionTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3459,14 +4394,32 @@ impl AddAcquisitionTag {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_acquisition_tags`](crate::Client::delete_acquisition_tags): `DELETE /acquisitions/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteAcquisitionTags {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteAcquisitionTags {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DeleteAcquisitionTags {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3482,14 +4435,30 @@ impl DeleteAcquisitionTags {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::add_acquisition_tags`](crate::Client::add_acquisition_tags): `PATCH /acquisitions/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddAcquisitionTags {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddAcquisitionTags {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl AddAcquisitionTags {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3505,14 +4474,30 @@ impl AddAcquisitionTags {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_acquisition_tag`](crate::Client::get_acquisition_tag): `GET /acquisitions/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAcquisitionTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAcquisitionTag {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl GetAcquisitionTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3528,14 +4513,32 @@ impl GetAcquisitionTag {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_json_with_response::<::std::string::String>()
+    }
 }
 /// Request builder for [`Client::rename_acquisition_tag`](crate::Client::rename_acquisition_tag): `PUT /acquisitions/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RenameAcquisitionTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RenameAcquisitionTag {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl RenameAcquisitionTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3551,14 +4554,32 @@ impl RenameAcquisitionTag {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_json_with_response::<::std::string::String>()
+    }
 }
 /// Request builder for [`Client::delete_acquisition_tag`](crate::Client::delete_acquisition_tag): `DELETE /acquisitions/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteAcquisitionTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteAcquisitionTag {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteAcquisitionTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3574,14 +4595,32 @@ impl DeleteAcquisitionTag {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::add_acquisition_analysis_note`](crate::Client::add_acquisition_analysis_note): `POST /acquisitions/{containerId}/analyses/{analysisId}/notes`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddAcquisitionAnalysisNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddAcquisitionAnalysisNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl AddAcquisitionAnalysisNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3597,14 +4636,36 @@ impl AddAcquisitionAnalysisNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::upload_file_to_acquisition`](crate::Client::upload_file_to_acquisition): `POST /acquisitions/{containerId}/files`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UploadFileToAcquisition {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UploadFileToAcquisition {
+    type Output = crate::Result<crate::types::FileOutputListOrUploadTicketOutput>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::FileOutputListOrUploadTicketOutput,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::FileOutputListOrUploadTicketOutput> {
+        self.send()
+    }
 }
 impl UploadFileToAcquisition {
     /// Keep the metadata of the uploaded file as given instead of re-deriving it.
@@ -3615,7 +4676,7 @@ impl UploadFileToAcquisition {
         request.query("preserve_metadata", &preserve_metadata);
         self
     }
-    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload
+    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -3680,7 +4741,7 @@ impl UploadFileToAcquisition {
         request.accept_features(values);
         self
     }
-    /// Metadata object as a JSON-encoded string
+    /// Metadata object as a JSON-encoded string.
     ///
     /// Multipart text field `metadata`.
     pub fn metadata(
@@ -3705,14 +4766,37 @@ impl UploadFileToAcquisition {
     ) -> crate::ResponseFuture<crate::types::FileOutputListOrUploadTicketOutput> {
         self.request.send_json::<crate::types::FileOutputListOrUploadTicketOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::FileOutputListOrUploadTicketOutput>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::FileOutputListOrUploadTicketOutput,
+            >()
+    }
 }
 /// Request builder for [`Client::add_acquisition_note`](crate::Client::add_acquisition_note): `POST /acquisitions/{containerId}/notes`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddAcquisitionNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddAcquisitionNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl AddAcquisitionNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3727,5 +4811,15 @@ impl AddAcquisitionNote {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
     }
 }

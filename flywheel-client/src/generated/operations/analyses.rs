@@ -4,31 +4,47 @@
 //! Operations of tag `analyses` (Cargo feature `analyses`): Analyses: gear runs or ad-hoc analyses attached to a container, with their input and output files.
 /// Operations of tag `analyses` (Cargo feature `analyses`): Analyses: gear runs or ad-hoc analyses attached to a container, with their input and output files.
 impl crate::Client {
-    /// Find all analyses
+    /// Find all analyses.
     ///
-    /// Returns a page of analyses Args: filter (t.Optional\[str\]): The filters to apply sort (t.List\[Tuple\[str,int\]): Sorting, as a list of (str, int) tuples limit (t.Optional\[int\]): The maximum number of entries to return skip (t.Optional\[int\]): The number of entries to skip page (t.Optional\[int\]): Page number after_id (t.Optional\[str\]): Id to return results after Returns: Page: if a above argument is not None
+    /// Returns a page of analyses.
     ///
     /// `GET /analyses` (operation `getAllAnalyses`, tag `analyses`).
     ///
     /// Optional parameters are setters on the returned [`GetAllAnalyses`]: `inflate_job`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_analyses(&self) -> GetAllAnalyses {
         let request = self
             .request("getAllAnalyses", ::reqwest::Method::GET, "/analyses");
         GetAllAnalyses { request }
     }
-    /// Delete multiple analyses by ID list
+    /// Delete multiple analyses by ID list.
     ///
     /// `DELETE /analyses` (operation `deleteAnalysesByIds`, tag `analyses`).
     ///
     /// # Arguments
     ///
-    /// - `body`: List of IDs to delete JSON request body (`Vec<String>`).
+    /// - `body`: List of IDs to delete. JSON request body (`Vec<String>`).
     ///
     /// Optional parameters are setters on the returned [`DeleteAnalysesByIds`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_analyses_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -38,17 +54,25 @@ impl crate::Client {
         request.json_body(&body);
         DeleteAnalysesByIds { request }
     }
-    /// Delete multiple analyses by query
+    /// Delete multiple analyses by query.
     ///
     /// `DELETE /analyses/delete_by_query` (operation `deleteAnalysesByQuery`, tag `analyses`).
     ///
     /// # Arguments
     ///
-    /// - `body`: Query for containers to delete JSON request body (`Vec<Filter>`).
+    /// - `body`: Query for containers to delete. JSON request body (`Vec<Filter>`).
     ///
     /// Optional parameters are setters on the returned [`DeleteAnalysesByQuery`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_analyses_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -64,7 +88,7 @@ impl crate::Client {
     }
     /// Get an analysis.
     ///
-    /// Get an analysis by its id
+    /// Get an analysis by its id.
     ///
     /// `GET /analyses/{analysisId}` (operation `getAnalysis`, tag `analyses`).
     ///
@@ -74,7 +98,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns [`AnalysisOutputOrAnalysisOutputInflatedJob`](crate::types::AnalysisOutputOrAnalysisOutputInflatedJob).
+    /// `.await` on the builder (or `.send().await`) returns [`AnalysisOutputOrAnalysisOutputInflatedJob`](crate::types::AnalysisOutputOrAnalysisOutputInflatedJob).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_analysis(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -91,16 +123,24 @@ impl crate::Client {
     }
     /// Modify an analysis.
     ///
-    /// Modify an analysis by its id Args: analysis_id: The id of the analysis analysis_modify: The modifications to make auth_session: The auth session
+    /// Modify an analysis by its id.
     ///
     /// `PUT /analyses/{analysisId}` (operation `modifyAnalysis`, tag `analyses`).
     ///
     /// # Arguments
     ///
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `body`: new analysis fields JSON request body (`AnalysisModifyInput`).
+    /// - `body`: new analysis fields. JSON request body (`AnalysisModifyInput`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_analysis(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -116,9 +156,9 @@ impl crate::Client {
         request.json_body(&body);
         ModifyAnalysis { request }
     }
-    /// Delete an analysis
+    /// Delete an analysis.
     ///
-    /// Delete an analysis by its id Args: analysis_id: The id of the analysis auth_session: The auth session delete_reason: The reason for deletion (required when audit-trail is enabled)
+    /// Delete an analysis by its id.
     ///
     /// `DELETE /analyses/{analysisId}` (operation `deleteAnalysis`, tag `analyses`).
     ///
@@ -128,7 +168,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteAnalysis`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_analysis(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -146,18 +194,26 @@ impl crate::Client {
             );
         DeleteAnalysis { request }
     }
-    /// Get Output File
+    /// Get Output File.
     ///
     /// `GET /analyses/{analysisId}/files/{filename}` (operation `downloadOutputFromAnalysis`, tag `analyses`).
     ///
     /// # Arguments
     ///
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: output file name Path parameter `filename` (`String`).
+    /// - `filename`: output file name. Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadOutputFromAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_output_from_analysis(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -193,11 +249,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: output file name Path parameter `filename` (`String`).
+    /// - `filename`: output file name. Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_analysis_output_zip_info(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -231,11 +295,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: output file name Path parameter `filename` (`String`).
+    /// - `filename`: output file name. Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_analysis_output_download_ticket(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -271,11 +343,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: input filename Path parameter `filename` (`String`).
+    /// - `filename`: input filename. Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadInputFromAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_input_from_analysis(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -311,11 +391,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: input filename Path parameter `filename` (`String`).
+    /// - `filename`: input filename. Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_analysis_input_zip_info(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -347,11 +435,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: input filename Path parameter `filename` (`String`).
+    /// - `filename`: input filename. Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_analysis_input_download_ticket(
         &self,
         analysis_id: impl ::std::convert::Into<::std::string::String>,
@@ -380,7 +476,7 @@ impl crate::Client {
     }
     /// Upload an output file to an analysis.
     ///
-    /// Upload an output file to an analysis
+    /// Upload an output file to an analysis.
     ///
     /// `POST /analyses/{containerId}/files` (operation `uploadOutputToAnalysis`, tag `analyses`).
     ///
@@ -391,7 +487,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadOutputToAnalysis`]: `ticket`, `preserve_metadata`, `id`, `level`, `job`, `x_accept_feature`.
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_output_to_analysis(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -411,9 +515,9 @@ impl crate::Client {
         request.multipart_file("file", file);
         UploadOutputToAnalysis { request }
     }
-    /// Update or replace info for a(n) analysis.
+    /// Update or replace info for an analysis.
     ///
-    /// Update or replace info for a(n) analysis. Keys that contain ‘$’ or ‘.’ will be sanitized in the process of being updated on the container.
+    /// Update or replace info for an analysis. Keys that contain ‘$’ or ‘.’ will be sanitized in the process of being updated on the container.
     ///
     /// `PATCH /analyses/{containerId}/info` (operation `modifyAnalysisInfo`, tag `analyses`).
     ///
@@ -422,7 +526,15 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_analysis_info(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -451,7 +563,15 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
-    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_analysis_file_info(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -475,7 +595,7 @@ impl crate::Client {
             );
         GetAnalysisFileInfo { request }
     }
-    /// Add a note to a(n) analysis.
+    /// Add a note to an analysis.
     ///
     /// `POST /analyses/{containerId}/notes` (operation `addAnalysisNote`, tag `analyses`).
     ///
@@ -484,7 +604,15 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -504,9 +632,9 @@ impl crate::Client {
         request.json_body(&body);
         AddAnalysisNote { request }
     }
-    /// Get a note of a(n) analysis.
+    /// Get a note of an analysis.
     ///
-    /// Get a note of a(n) analysis
+    /// Get a note of an analysis.
     ///
     /// `GET /analyses/{containerId}/notes/{noteId}` (operation `getAnalysisNote`, tag `analyses`).
     ///
@@ -515,7 +643,15 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -539,9 +675,9 @@ impl crate::Client {
             );
         GetAnalysisNote { request }
     }
-    /// Update a note of a(n) analysis.
+    /// Update a note of an analysis.
     ///
-    /// Update a note of a(n) analysis
+    /// Update a note of an analysis.
     ///
     /// `PUT /analyses/{containerId}/notes/{noteId}` (operation `modifyAnalysisNote`, tag `analyses`).
     ///
@@ -551,7 +687,15 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `i64`.
+    /// `.await` on the builder (or `.send().await`) returns `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -577,7 +721,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyAnalysisNote { request }
     }
-    /// Remove a note from a(n) analysis
+    /// Remove a note from an analysis.
     ///
     /// `DELETE /analyses/{containerId}/notes/{noteId}` (operation `deleteAnalysisNote`, tag `analyses`).
     ///
@@ -586,7 +730,15 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -610,9 +762,9 @@ impl crate::Client {
             );
         DeleteAnalysisNote { request }
     }
-    /// Add a tag to a(n) analysis.
+    /// Add a tag to an analysis.
     ///
-    /// Propagates changes to projects, sessions and acquisitions
+    /// Propagates changes to projects, sessions and acquisitions.
     ///
     /// `POST /analyses/{containerId}/tags` (operation `addAnalysisTag`, tag `analyses`).
     ///
@@ -621,7 +773,15 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_analysis_tag(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -643,16 +803,24 @@ impl crate::Client {
     }
     /// Get the value of a tag, by name.
     ///
-    /// Get the value of a tag, by name
+    /// Get the value of a tag, by name.
     ///
     /// `GET /analyses/{containerId}/tags/{value}` (operation `getAnalysisTag`, tag `analyses`).
     ///
     /// # Arguments
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns `String`.
+    /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_analysis_tag(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -678,17 +846,25 @@ impl crate::Client {
     }
     /// Rename a tag.
     ///
-    /// Rename a tag
+    /// Rename a tag.
     ///
     /// `PUT /analyses/{containerId}/tags/{value}` (operation `renameAnalysisTag`, tag `analyses`).
     ///
     /// # Arguments
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns `String`.
+    /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn rename_analysis_tag(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -714,16 +890,24 @@ impl crate::Client {
         request.json_body(&body);
         RenameAnalysisTag { request }
     }
-    /// Delete a tag
+    /// Delete a tag.
     ///
     /// `DELETE /analyses/{containerId}/tags/{value}` (operation `deleteAnalysisTag`, tag `analyses`).
     ///
     /// # Arguments
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_analysis_tag(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -747,7 +931,7 @@ impl crate::Client {
             );
         DeleteAnalysisTag { request }
     }
-    /// Get nested analyses for a container
+    /// Get nested analyses for a container.
     ///
     /// Returns analyses that belong to containers of the specified type that belong to ContainerId. Ex: projects/{ProjectId}/acquisitions/analyses will return any analyses that have an acquisition that is under that project as a parent. The all keyword is also supported, for example: projects/{ProjectId}/all/analyses will return any analyses that have any session or acquisition or the project itself as a parent.
     ///
@@ -755,11 +939,19 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
-    /// - `container_name`: The parent container type Path parameter `containerName` (`String`).
-    /// - `container_id`: The parent container id Path parameter `containerId` (`String`).
-    /// - `subcontainer_name`: The sub container type Path parameter `subcontainerName` (`String`).
+    /// - `container_name`: The parent container type. Path parameter `containerName` (`String`).
+    /// - `container_id`: The parent container id. Path parameter `containerId` (`String`).
+    /// - `subcontainer_name`: The sub container type. Path parameter `subcontainerName` (`String`).
     ///
-    /// `.send().await` returns a list of [`AnalysisListOutput`](crate::types::AnalysisListOutput).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`AnalysisListOutput`](crate::types::AnalysisListOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_analyses(
         &self,
         container_name: impl ::std::convert::Into<::std::string::String>,
@@ -792,14 +984,30 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_analyses`](crate::Client::get_all_analyses): `GET /analyses`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllAnalyses {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllAnalyses {
+    type Output = crate::Result<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    > {
+        self.send()
+    }
+}
 impl GetAllAnalyses {
-    /// Return job as an object instead of an id
+    /// Return job as an object instead of an id.
     ///
     /// Query parameter `inflate_job` (`bool`).
     pub fn inflate_job(mut self, inflate_job: bool) -> Self {
@@ -807,7 +1015,7 @@ impl GetAllAnalyses {
         request.query("inflate_job", &inflate_job);
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -815,7 +1023,7 @@ impl GetAllAnalyses {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -830,7 +1038,7 @@ impl GetAllAnalyses {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -858,7 +1066,7 @@ impl GetAllAnalyses {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -866,7 +1074,7 @@ impl GetAllAnalyses {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -938,14 +1146,37 @@ impl GetAllAnalyses {
         self.request
             .send_json::<crate::types::PageOrAcquisitionListOutputAnalysesItemList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PageOrAcquisitionListOutputAnalysesItemList>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+            >()
+    }
 }
 /// Request builder for [`Client::delete_analyses_by_ids`](crate::Client::delete_analyses_by_ids): `DELETE /analyses`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteAnalysesByIds {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteAnalysesByIds {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteAnalysesByIds {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -978,14 +1209,32 @@ impl DeleteAnalysesByIds {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::delete_analyses_by_query`](crate::Client::delete_analyses_by_query): `DELETE /analyses/delete_by_query`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteAnalysesByQuery {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteAnalysesByQuery {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteAnalysesByQuery {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -1018,17 +1267,39 @@ impl DeleteAnalysesByQuery {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::get_analysis`](crate::Client::get_analysis): `GET /analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAnalysis {
+    type Output = crate::Result<crate::types::AnalysisOutputOrAnalysisOutputInflatedJob>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AnalysisOutputOrAnalysisOutputInflatedJob,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::AnalysisOutputOrAnalysisOutputInflatedJob> {
+        self.send()
+    }
+}
 impl GetAnalysis {
-    /// Return job as an object instead of an id
+    /// Return job as an object instead of an id.
     ///
     /// Query parameter `inflate_job` (`bool`). When not set, the client sends `true`, as the Flywheel SDK does.
     pub fn inflate_job(mut self, inflate_job: bool) -> Self {
@@ -1072,14 +1343,37 @@ impl GetAnalysis {
         self.request
             .send_json::<crate::types::AnalysisOutputOrAnalysisOutputInflatedJob>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::AnalysisOutputOrAnalysisOutputInflatedJob>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::AnalysisOutputOrAnalysisOutputInflatedJob,
+            >()
+    }
 }
 /// Request builder for [`Client::modify_analysis`](crate::Client::modify_analysis): `PUT /analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyAnalysis {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyAnalysis {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyAnalysis {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1095,14 +1389,32 @@ impl ModifyAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_analysis`](crate::Client::delete_analysis): `DELETE /analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteAnalysis {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteAnalysis {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteAnalysis {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -1135,17 +1447,35 @@ impl DeleteAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::download_output_from_analysis`](crate::Client::download_output_from_analysis): `GET /analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadOutputFromAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadOutputFromAnalysis {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadOutputFromAnalysis {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -1153,7 +1483,7 @@ impl DownloadOutputFromAnalysis {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -1243,14 +1573,22 @@ impl DownloadOutputFromAnalysis {
 }
 /// Request builder for [`Client::get_analysis_output_zip_info`](crate::Client::get_analysis_output_zip_info): `GET /analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAnalysisOutputZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAnalysisOutputZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetAnalysisOutputZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -1309,7 +1647,7 @@ impl GetAnalysisOutputZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -1337,17 +1675,39 @@ impl GetAnalysisOutputZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_analysis_output_download_ticket`](crate::Client::get_analysis_output_download_ticket): `GET /analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAnalysisOutputDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAnalysisOutputDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetAnalysisOutputDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -1355,7 +1715,7 @@ impl GetAnalysisOutputDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -1429,17 +1789,38 @@ impl GetAnalysisOutputDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::download_input_from_analysis`](crate::Client::download_input_from_analysis): `GET /analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadInputFromAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadInputFromAnalysis {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadInputFromAnalysis {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -1447,7 +1828,7 @@ impl DownloadInputFromAnalysis {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -1537,14 +1918,22 @@ impl DownloadInputFromAnalysis {
 }
 /// Request builder for [`Client::get_analysis_input_zip_info`](crate::Client::get_analysis_input_zip_info): `GET /analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAnalysisInputZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAnalysisInputZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetAnalysisInputZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -1603,7 +1992,7 @@ impl GetAnalysisInputZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -1631,17 +2020,39 @@ impl GetAnalysisInputZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_analysis_input_download_ticket`](crate::Client::get_analysis_input_download_ticket): `GET /analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAnalysisInputDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAnalysisInputDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetAnalysisInputDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -1649,7 +2060,7 @@ impl GetAnalysisInputDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -1723,17 +2134,38 @@ impl GetAnalysisInputDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::upload_output_to_analysis`](crate::Client::upload_output_to_analysis): `POST /analyses/{containerId}/files`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UploadOutputToAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UploadOutputToAnalysis {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
+}
 impl UploadOutputToAnalysis {
-    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload
+    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -1819,14 +2251,30 @@ impl UploadOutputToAnalysis {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::modify_analysis_info`](crate::Client::modify_analysis_info): `PATCH /analyses/{containerId}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyAnalysisInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyAnalysisInfo {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyAnalysisInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1842,14 +2290,32 @@ impl ModifyAnalysisInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_analysis_file_info`](crate::Client::get_analysis_file_info): `GET /analyses/{containerId}/inputs/{filename}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAnalysisFileInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAnalysisFileInfo {
+    type Output = crate::Result<crate::types::FileOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileOutput> {
+        self.send()
+    }
 }
 impl GetAnalysisFileInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1865,14 +2331,32 @@ impl GetAnalysisFileInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileOutput> {
         self.request.send_json::<crate::types::FileOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileOutput>> {
+        self.request.send_json_with_response::<crate::types::FileOutput>()
+    }
 }
 /// Request builder for [`Client::add_analysis_note`](crate::Client::add_analysis_note): `POST /analyses/{containerId}/notes`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddAnalysisNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddAnalysisNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl AddAnalysisNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1888,14 +2372,32 @@ impl AddAnalysisNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::get_analysis_note`](crate::Client::get_analysis_note): `GET /analyses/{containerId}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAnalysisNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAnalysisNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl GetAnalysisNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1911,14 +2413,32 @@ impl GetAnalysisNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::modify_analysis_note`](crate::Client::modify_analysis_note): `PUT /analyses/{containerId}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyAnalysisNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyAnalysisNote {
+    type Output = crate::Result<i64>;
+    type IntoFuture = crate::ResponseFuture<i64>;
+    fn into_future(self) -> crate::ResponseFuture<i64> {
+        self.send()
+    }
 }
 impl ModifyAnalysisNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1934,14 +2454,30 @@ impl ModifyAnalysisNote {
     pub fn send(self) -> crate::ResponseFuture<i64> {
         self.request.send_json::<i64>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<i64>> {
+        self.request.send_json_with_response::<i64>()
+    }
 }
 /// Request builder for [`Client::delete_analysis_note`](crate::Client::delete_analysis_note): `DELETE /analyses/{containerId}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteAnalysisNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteAnalysisNote {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteAnalysisNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1957,14 +2493,32 @@ impl DeleteAnalysisNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::add_analysis_tag`](crate::Client::add_analysis_tag): `POST /analyses/{containerId}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddAnalysisTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddAnalysisTag {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl AddAnalysisTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1980,14 +2534,32 @@ impl AddAnalysisTag {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_analysis_tag`](crate::Client::get_analysis_tag): `GET /analyses/{containerId}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAnalysisTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAnalysisTag {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl GetAnalysisTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2003,14 +2575,32 @@ impl GetAnalysisTag {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_json_with_response::<::std::string::String>()
+    }
 }
 /// Request builder for [`Client::rename_analysis_tag`](crate::Client::rename_analysis_tag): `PUT /analyses/{containerId}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RenameAnalysisTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RenameAnalysisTag {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl RenameAnalysisTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2026,14 +2616,32 @@ impl RenameAnalysisTag {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_json_with_response::<::std::string::String>()
+    }
 }
 /// Request builder for [`Client::delete_analysis_tag`](crate::Client::delete_analysis_tag): `DELETE /analyses/{containerId}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteAnalysisTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteAnalysisTag {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteAnalysisTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2049,14 +2657,36 @@ impl DeleteAnalysisTag {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::get_analyses`](crate::Client::get_analyses): `GET /{containerName}/{containerId}/{subcontainerName}/analyses`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAnalyses {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAnalyses {
+    type Output = crate::Result<::std::vec::Vec<crate::types::AnalysisListOutput>>;
+    type IntoFuture = crate::ResponseFuture<
+        ::std::vec::Vec<crate::types::AnalysisListOutput>,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::AnalysisListOutput>> {
+        self.send()
+    }
 }
 impl GetAnalyses {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2073,5 +2703,20 @@ impl GetAnalyses {
         self,
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::AnalysisListOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::AnalysisListOutput>>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::AnalysisListOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<
+                ::std::vec::Vec<crate::types::AnalysisListOutput>,
+            >()
     }
 }

@@ -4,7 +4,7 @@
 //! Operations of tag `audit-trail` (Cargo feature `audit-trail`): Audit trail reports: generate, list, download and delete reports of who changed what.
 /// Operations of tag `audit-trail` (Cargo feature `audit-trail`): Audit trail reports: generate, list, download and delete reports of who changed what.
 impl crate::Client {
-    /// List Audit Trail Reports
+    /// List Audit Trail Reports.
     ///
     /// List Audit Trail Reports.
     ///
@@ -12,7 +12,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`ListAuditTrailReports`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`PageOrAuditTrailReportList`](crate::types::PageOrAuditTrailReportList); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageOrAuditTrailReportList`](crate::types::PageOrAuditTrailReportList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn list_audit_trail_reports(&self) -> ListAuditTrailReports {
         let request = self
             .request(
@@ -22,7 +30,7 @@ impl crate::Client {
             );
         ListAuditTrailReports { request }
     }
-    /// Starts generation of an Audit Trail Report
+    /// Starts generation of an Audit Trail Report.
     ///
     /// Start generation of a new Audit Trail Report.
     ///
@@ -32,7 +40,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`CreateReportInput`).
     ///
-    /// `.send().await` returns [`AuditTrailReport`](crate::types::AuditTrailReport).
+    /// `.await` on the builder (or `.send().await`) returns [`AuditTrailReport`](crate::types::AuditTrailReport).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_audit_trail_report(
         &self,
         body: crate::types::CreateReportInput,
@@ -46,9 +62,9 @@ impl crate::Client {
         request.json_body(&body);
         AddAuditTrailReport { request }
     }
-    /// Deletes an Audit Trail Report
+    /// Deletes an Audit Trail Report.
     ///
-    /// Delete an Audit Trail Report
+    /// Delete an Audit Trail Report.
     ///
     /// `DELETE /audit-trail/reports/{reportId}` (operation `deleteAuditTrailReport`, tag `audit-trail`).
     ///
@@ -56,7 +72,15 @@ impl crate::Client {
     ///
     /// - `report_id`: Report id. Path parameter `reportId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_audit_trail_report(
         &self,
         report_id: impl ::std::convert::Into<::std::string::String>,
@@ -74,7 +98,7 @@ impl crate::Client {
             );
         DeleteAuditTrailReport { request }
     }
-    /// Modify an Audit Trail Report
+    /// Modify an Audit Trail Report.
     ///
     /// `PATCH /audit-trail/reports/{reportId}` (operation `modifyAuditTrailReport`, tag `audit-trail`).
     ///
@@ -83,7 +107,15 @@ impl crate::Client {
     /// - `report_id`: Report id. Path parameter `reportId` (`String`).
     /// - `body`: JSON request body (`ModifyReportInput`).
     ///
-    /// `.send().await` returns [`AuditTrailReport`](crate::types::AuditTrailReport).
+    /// `.await` on the builder (or `.send().await`) returns [`AuditTrailReport`](crate::types::AuditTrailReport).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_audit_trail_report(
         &self,
         report_id: impl ::std::convert::Into<::std::string::String>,
@@ -103,9 +135,9 @@ impl crate::Client {
         request.json_body(&body);
         ModifyAuditTrailReport { request }
     }
-    /// Download Audit Trail Report
+    /// Download Audit Trail Report.
     ///
-    /// Download Audit Trail Reports
+    /// Download Audit Trail Reports.
     ///
     /// `GET /audit-trail/reports/{reportId}/csv` (operation `downloadAuditTrailReport`, tag `audit-trail`).
     ///
@@ -113,7 +145,15 @@ impl crate::Client {
     ///
     /// - `report_id`: Report id. Path parameter `reportId` (`String`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_audit_trail_report(
         &self,
         report_id: impl ::std::convert::Into<::std::string::String>,
@@ -136,14 +176,24 @@ impl crate::Client {
 }
 /// Request builder for [`Client::list_audit_trail_reports`](crate::Client::list_audit_trail_reports): `GET /audit-trail/reports`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ListAuditTrailReports {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ListAuditTrailReports {
+    type Output = crate::Result<crate::types::PageOrAuditTrailReportList>;
+    type IntoFuture = crate::ResponseFuture<crate::types::PageOrAuditTrailReportList>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::PageOrAuditTrailReportList> {
+        self.send()
+    }
+}
 impl ListAuditTrailReports {
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -158,7 +208,7 @@ impl ListAuditTrailReports {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -186,7 +236,7 @@ impl ListAuditTrailReports {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -194,7 +244,7 @@ impl ListAuditTrailReports {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -252,14 +302,35 @@ impl ListAuditTrailReports {
     ) -> crate::ResponseFuture<crate::types::PageOrAuditTrailReportList> {
         self.request.send_json::<crate::types::PageOrAuditTrailReportList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PageOrAuditTrailReportList>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::PageOrAuditTrailReportList>()
+    }
 }
 /// Request builder for [`Client::add_audit_trail_report`](crate::Client::add_audit_trail_report): `POST /audit-trail/reports`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddAuditTrailReport {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddAuditTrailReport {
+    type Output = crate::Result<crate::types::AuditTrailReport>;
+    type IntoFuture = crate::ResponseFuture<crate::types::AuditTrailReport>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::AuditTrailReport> {
+        self.send()
+    }
 }
 impl AddAuditTrailReport {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -275,14 +346,32 @@ impl AddAuditTrailReport {
     pub fn send(self) -> crate::ResponseFuture<crate::types::AuditTrailReport> {
         self.request.send_json::<crate::types::AuditTrailReport>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::AuditTrailReport>> {
+        self.request.send_json_with_response::<crate::types::AuditTrailReport>()
+    }
 }
 /// Request builder for [`Client::delete_audit_trail_report`](crate::Client::delete_audit_trail_report): `DELETE /audit-trail/reports/{reportId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteAuditTrailReport {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteAuditTrailReport {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteAuditTrailReport {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -298,14 +387,32 @@ impl DeleteAuditTrailReport {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::modify_audit_trail_report`](crate::Client::modify_audit_trail_report): `PATCH /audit-trail/reports/{reportId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyAuditTrailReport {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyAuditTrailReport {
+    type Output = crate::Result<crate::types::AuditTrailReport>;
+    type IntoFuture = crate::ResponseFuture<crate::types::AuditTrailReport>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::AuditTrailReport> {
+        self.send()
+    }
 }
 impl ModifyAuditTrailReport {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -321,14 +428,32 @@ impl ModifyAuditTrailReport {
     pub fn send(self) -> crate::ResponseFuture<crate::types::AuditTrailReport> {
         self.request.send_json::<crate::types::AuditTrailReport>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::AuditTrailReport>> {
+        self.request.send_json_with_response::<crate::types::AuditTrailReport>()
+    }
 }
 /// Request builder for [`Client::download_audit_trail_report`](crate::Client::download_audit_trail_report): `GET /audit-trail/reports/{reportId}/csv`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadAuditTrailReport {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadAuditTrailReport {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DownloadAuditTrailReport {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -343,5 +468,13 @@ impl DownloadAuditTrailReport {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
     }
 }

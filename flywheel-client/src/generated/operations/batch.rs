@@ -10,7 +10,15 @@ impl crate::Client {
     ///
     /// `GET /batch` (operation `getAllBatches`, tag `batch`).
     ///
-    /// `.send().await` returns a list of [`Batch`](crate::types::Batch).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`Batch`](crate::types::Batch).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_batches(&self) -> GetAllBatches {
         let request = self.request("getAllBatches", ::reqwest::Method::GET, "/batch");
         GetAllBatches { request }
@@ -21,9 +29,17 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
-    /// - `body`: The batch proposal JSON request body (`ClassicBatchProposalInput`).
+    /// - `body`: The batch proposal. JSON request body (`ClassicBatchProposalInput`).
     ///
-    /// `.send().await` returns [`ClassicBatchProposalOutput`](crate::types::ClassicBatchProposalOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`ClassicBatchProposalOutput`](crate::types::ClassicBatchProposalOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn propose_batch(
         &self,
         body: crate::types::ClassicBatchProposalInput,
@@ -41,7 +57,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`PremadeJobsBatchProposalInput`).
     ///
-    /// `.send().await` returns [`PremadeJobsBatchProposal`](crate::types::PremadeJobsBatchProposal).
+    /// `.await` on the builder (or `.send().await`) returns [`PremadeJobsBatchProposal`](crate::types::PremadeJobsBatchProposal).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn create_batch_job_from_jobs(
         &self,
         body: crate::types::PremadeJobsBatchProposalInput,
@@ -61,7 +85,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetBatch`]: `jobs`.
     ///
-    /// `.send().await` returns [`GetBatchResponse`](crate::types::GetBatchResponse).
+    /// `.await` on the builder (or `.send().await`) returns [`GetBatchResponse`](crate::types::GetBatchResponse).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_batch(
         &self,
         batch_id: impl ::std::convert::Into<::std::string::String>,
@@ -75,7 +107,7 @@ impl crate::Client {
             );
         GetBatch { request }
     }
-    /// Cancel a Job
+    /// Cancel a Job.
     ///
     /// Cancels jobs that are still pending, returns number of jobs cancelled. Moves a ‘running’ batch job to ‘cancelled’.
     ///
@@ -85,7 +117,15 @@ impl crate::Client {
     ///
     /// - `batch_id`: Batch id. Path parameter `batchId` (`String`).
     ///
-    /// `.send().await` returns [`CancelledBatchOutput`](crate::types::CancelledBatchOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`CancelledBatchOutput`](crate::types::CancelledBatchOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn cancel_batch(
         &self,
         batch_id: impl ::std::convert::Into<::std::string::String>,
@@ -109,7 +149,15 @@ impl crate::Client {
     ///
     /// - `batch_id`: Batch id. Path parameter `batchId` (`String`).
     ///
-    /// `.send().await` returns a list of [`JobOutput`](crate::types::JobOutput).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`JobOutput`](crate::types::JobOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn start_batch(
         &self,
         batch_id: impl ::std::convert::Into<::std::string::String>,
@@ -126,11 +174,19 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_batches`](crate::Client::get_all_batches): `GET /batch`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllBatches {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllBatches {
+    type Output = crate::Result<::std::vec::Vec<crate::types::Batch>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::Batch>>;
+    fn into_future(self) -> crate::ResponseFuture<::std::vec::Vec<crate::types::Batch>> {
+        self.send()
+    }
 }
 impl GetAllBatches {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -146,14 +202,36 @@ impl GetAllBatches {
     pub fn send(self) -> crate::ResponseFuture<::std::vec::Vec<crate::types::Batch>> {
         self.request.send_json::<::std::vec::Vec<crate::types::Batch>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::Batch>>,
+    > {
+        self.request.send_json_with_response::<::std::vec::Vec<crate::types::Batch>>()
+    }
 }
 /// Request builder for [`Client::propose_batch`](crate::Client::propose_batch): `POST /batch`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ProposeBatch {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ProposeBatch {
+    type Output = crate::Result<crate::types::ClassicBatchProposalOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ClassicBatchProposalOutput>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::ClassicBatchProposalOutput> {
+        self.send()
+    }
 }
 impl ProposeBatch {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -171,14 +249,37 @@ impl ProposeBatch {
     ) -> crate::ResponseFuture<crate::types::ClassicBatchProposalOutput> {
         self.request.send_json::<crate::types::ClassicBatchProposalOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::ClassicBatchProposalOutput>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::ClassicBatchProposalOutput>()
+    }
 }
 /// Request builder for [`Client::create_batch_job_from_jobs`](crate::Client::create_batch_job_from_jobs): `POST /batch/jobs`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct CreateBatchJobFromJobs {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for CreateBatchJobFromJobs {
+    type Output = crate::Result<crate::types::PremadeJobsBatchProposal>;
+    type IntoFuture = crate::ResponseFuture<crate::types::PremadeJobsBatchProposal>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::PremadeJobsBatchProposal> {
+        self.send()
+    }
 }
 impl CreateBatchJobFromJobs {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -194,17 +295,37 @@ impl CreateBatchJobFromJobs {
     pub fn send(self) -> crate::ResponseFuture<crate::types::PremadeJobsBatchProposal> {
         self.request.send_json::<crate::types::PremadeJobsBatchProposal>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PremadeJobsBatchProposal>,
+    > {
+        self.request.send_json_with_response::<crate::types::PremadeJobsBatchProposal>()
+    }
 }
 /// Request builder for [`Client::get_batch`](crate::Client::get_batch): `GET /batch/{batchId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetBatch {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetBatch {
+    type Output = crate::Result<crate::types::GetBatchResponse>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GetBatchResponse>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GetBatchResponse> {
+        self.send()
+    }
+}
 impl GetBatch {
-    /// If true, return job objects instead of job ids
+    /// If true, return job objects instead of job ids.
     ///
     /// Query parameter `jobs` (`bool`).
     pub fn jobs(mut self, jobs: bool) -> Self {
@@ -225,14 +346,32 @@ impl GetBatch {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GetBatchResponse> {
         self.request.send_json::<crate::types::GetBatchResponse>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GetBatchResponse>> {
+        self.request.send_json_with_response::<crate::types::GetBatchResponse>()
+    }
 }
 /// Request builder for [`Client::cancel_batch`](crate::Client::cancel_batch): `POST /batch/{batchId}/cancel`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct CancelBatch {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for CancelBatch {
+    type Output = crate::Result<crate::types::CancelledBatchOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::CancelledBatchOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::CancelledBatchOutput> {
+        self.send()
+    }
 }
 impl CancelBatch {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -248,14 +387,36 @@ impl CancelBatch {
     pub fn send(self) -> crate::ResponseFuture<crate::types::CancelledBatchOutput> {
         self.request.send_json::<crate::types::CancelledBatchOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::CancelledBatchOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::CancelledBatchOutput>()
+    }
 }
 /// Request builder for [`Client::start_batch`](crate::Client::start_batch): `POST /batch/{batchId}/run`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct StartBatch {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for StartBatch {
+    type Output = crate::Result<::std::vec::Vec<crate::types::JobOutput>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::JobOutput>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::JobOutput>> {
+        self.send()
+    }
 }
 impl StartBatch {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -272,5 +433,18 @@ impl StartBatch {
         self,
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::JobOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::JobOutput>>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::JobOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::JobOutput>>()
     }
 }

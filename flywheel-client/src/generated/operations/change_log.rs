@@ -4,7 +4,7 @@
 //! Operations of tag `change-log` (Cargo feature `change-log`): Change logs: the history of changes made to a container or file.
 /// Operations of tag `change-log` (Cargo feature `change-log`): Change logs: the history of changes made to a container or file.
 impl crate::Client {
-    /// Get Change Log
+    /// Get Change Log.
     ///
     /// `GET /changes/{containerType}/{containerId}` (operation `getChangeLog`, tag `change-log`).
     ///
@@ -15,7 +15,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetChangeLog`]: `version`.
     ///
-    /// `.send().await` returns [`ChangeLogDocument`](crate::types::ChangeLogDocument).
+    /// `.await` on the builder (or `.send().await`) returns [`ChangeLogDocument`](crate::types::ChangeLogDocument).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_change_log(
         &self,
         container_type: impl ::std::convert::Into<crate::types::ChangeLogContainerType>,
@@ -43,7 +51,7 @@ impl crate::Client {
             );
         GetChangeLog { request }
     }
-    /// Get change logs by specific field, in reverse chronological order
+    /// Get change logs by specific field, in reverse chronological order.
     ///
     /// `GET /changes/{containerType}/{containerId}/fields/{field}` (operation `getFieldChangeLog`, tag `change-log`).
     ///
@@ -55,7 +63,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetFieldChangeLog`]: `version`.
     ///
-    /// `.send().await` returns [`FieldChangeLogDocument`](crate::types::FieldChangeLogDocument).
+    /// `.await` on the builder (or `.send().await`) returns [`FieldChangeLogDocument`](crate::types::FieldChangeLogDocument).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_field_change_log(
         &self,
         container_type: impl ::std::convert::Into<crate::types::ChangeLogContainerType>,
@@ -92,14 +108,22 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_change_log`](crate::Client::get_change_log): `GET /changes/{containerType}/{containerId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetChangeLog {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetChangeLog {
+    type Output = crate::Result<crate::types::ChangeLogDocument>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ChangeLogDocument>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ChangeLogDocument> {
+        self.send()
+    }
+}
 impl GetChangeLog {
-    /// Optional version if retrieving logs for file
+    /// Optional version if retrieving logs for file.
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -120,17 +144,35 @@ impl GetChangeLog {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ChangeLogDocument> {
         self.request.send_json::<crate::types::ChangeLogDocument>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ChangeLogDocument>> {
+        self.request.send_json_with_response::<crate::types::ChangeLogDocument>()
+    }
 }
 /// Request builder for [`Client::get_field_change_log`](crate::Client::get_field_change_log): `GET /changes/{containerType}/{containerId}/fields/{field}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetFieldChangeLog {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetFieldChangeLog {
+    type Output = crate::Result<crate::types::FieldChangeLogDocument>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FieldChangeLogDocument>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FieldChangeLogDocument> {
+        self.send()
+    }
+}
 impl GetFieldChangeLog {
-    /// Optional version if retrieving logs for file
+    /// Optional version if retrieving logs for file.
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -150,5 +192,17 @@ impl GetFieldChangeLog {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::FieldChangeLogDocument> {
         self.request.send_json::<crate::types::FieldChangeLogDocument>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::FieldChangeLogDocument>,
+    > {
+        self.request.send_json_with_response::<crate::types::FieldChangeLogDocument>()
     }
 }

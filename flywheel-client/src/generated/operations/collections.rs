@@ -10,13 +10,21 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllCollections`]: `exhaustive`, `join_avatars`, `join_files`, `join`, `stats`, `include_all_info`, `user_id`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`GetAllCollectionsResponse`](crate::types::GetAllCollectionsResponse); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`GetAllCollectionsResponse`](crate::types::GetAllCollectionsResponse); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_collections(&self) -> GetAllCollections {
         let request = self
             .request("getAllCollections", ::reqwest::Method::GET, "/collections");
         GetAllCollections { request }
     }
-    /// Create a collection
+    /// Create a collection.
     ///
     /// `POST /collections` (operation `addCollection`, tag `collections`).
     ///
@@ -24,24 +32,40 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`CollectionInput`).
     ///
-    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
+    /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_collection(&self, body: crate::types::CollectionInput) -> AddCollection {
         let mut request = self
             .request("addCollection", ::reqwest::Method::POST, "/collections");
         request.json_body(&body);
         AddCollection { request }
     }
-    /// Delete multiple collections by ID list
+    /// Delete multiple collections by ID list.
     ///
     /// `DELETE /collections` (operation `deleteCollectionsByIds`, tag `collections`).
     ///
     /// # Arguments
     ///
-    /// - `body`: List of IDs to delete JSON request body (`Vec<String>`).
+    /// - `body`: List of IDs to delete. JSON request body (`Vec<String>`).
     ///
     /// Optional parameters are setters on the returned [`DeleteCollectionsByIds`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_collections_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -55,13 +79,21 @@ impl crate::Client {
         request.json_body(&body);
         DeleteCollectionsByIds { request }
     }
-    /// List all curators of collections
+    /// List all curators of collections.
     ///
     /// `GET /collections/curators` (operation `getAllCollectionsCurators`, tag `collections`).
     ///
     /// Optional parameters are setters on the returned [`GetAllCollectionsCurators`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
-    /// `.send().await` returns a list of [`Curator`](crate::types::Curator); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns a list of [`Curator`](crate::types::Curator); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_collections_curators(&self) -> GetAllCollectionsCurators {
         let request = self
             .request(
@@ -73,17 +105,25 @@ impl crate::Client {
             request,
         }
     }
-    /// Delete multiple collections by query
+    /// Delete multiple collections by query.
     ///
     /// `DELETE /collections/delete_by_query` (operation `deleteCollectionsByQuery`, tag `collections`).
     ///
     /// # Arguments
     ///
-    /// - `body`: Query for containers to delete JSON request body (`Vec<Filter>`).
+    /// - `body`: Query for containers to delete. JSON request body (`Vec<Filter>`).
     ///
     /// Optional parameters are setters on the returned [`DeleteCollectionsByQuery`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_collections_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -111,7 +151,15 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_collection_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -148,7 +196,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
-    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -174,7 +230,7 @@ impl crate::Client {
     }
     /// Update info for a particular file.
     ///
-    /// Modify and return the file ‘info’ field
+    /// Modify and return the file ‘info’ field.
     ///
     /// `PATCH /collections/{cid}/files/{filename}/info` (operation `modifyCollectionFileInfo`, tag `collections`).
     ///
@@ -184,7 +240,15 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_collection_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -212,9 +276,9 @@ impl crate::Client {
             request,
         }
     }
-    /// Update or replace info for a(n) collection.
+    /// Update or replace info for a collection.
     ///
-    /// Update or replace info for a(n) collection. Keys that contain ‘$’ or ‘.’ will be sanitized in the process of being updated on the container.
+    /// Update or replace info for a collection. Keys that contain ‘$’ or ‘.’ will be sanitized in the process of being updated on the container.
     ///
     /// `PATCH /collections/{cid}/info` (operation `modifyCollectionInfo`, tag `collections`).
     ///
@@ -223,7 +287,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_collection_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -243,9 +315,9 @@ impl crate::Client {
         request.json_body(&body);
         ModifyCollectionInfo { request }
     }
-    /// Get a note of a(n) collection.
+    /// Get a note of a collection.
     ///
-    /// Get a note of a(n) collection
+    /// Get a note of a collection.
     ///
     /// `GET /collections/{cid}/notes/{noteId}` (operation `getCollectionNote`, tag `collections`).
     ///
@@ -254,7 +326,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -278,9 +358,9 @@ impl crate::Client {
             );
         GetCollectionNote { request }
     }
-    /// Update a note of a(n) collection.
+    /// Update a note of a collection.
     ///
-    /// Update a note of a(n) collection
+    /// Update a note of a collection.
     ///
     /// `PUT /collections/{cid}/notes/{noteId}` (operation `modifyCollectionNote`, tag `collections`).
     ///
@@ -290,7 +370,15 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `i64`.
+    /// `.await` on the builder (or `.send().await`) returns `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_collection_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -316,7 +404,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyCollectionNote { request }
     }
-    /// Remove a note from a(n) collection
+    /// Remove a note from a collection.
     ///
     /// `DELETE /collections/{cid}/notes/{noteId}` (operation `deleteCollectionNote`, tag `collections`).
     ///
@@ -325,7 +413,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_collection_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -349,9 +445,9 @@ impl crate::Client {
             );
         DeleteCollectionNote { request }
     }
-    /// Add a tag to a(n) collection.
+    /// Add a tag to a collection.
     ///
-    /// Propagates changes to projects, sessions and acquisitions
+    /// Propagates changes to projects, sessions and acquisitions.
     ///
     /// `POST /collections/{cid}/tags` (operation `addCollectionTag`, tag `collections`).
     ///
@@ -360,7 +456,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_collection_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -380,7 +484,7 @@ impl crate::Client {
         request.json_body(&body);
         AddCollectionTag { request }
     }
-    /// Delete multiple tags from a(n) collection
+    /// Delete multiple tags from a collection.
     ///
     /// `DELETE /collections/{cid}/tags` (operation `deleteCollectionTags`, tag `collections`).
     ///
@@ -389,7 +493,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_collection_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -409,7 +521,7 @@ impl crate::Client {
         request.json_body(&body);
         DeleteCollectionTags { request }
     }
-    /// Add multiple tags to a(n) collection
+    /// Add multiple tags to a collection.
     ///
     /// `PATCH /collections/{cid}/tags` (operation `addCollectionTags`, tag `collections`).
     ///
@@ -418,7 +530,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_collection_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -440,16 +560,24 @@ impl crate::Client {
     }
     /// Get the value of a tag, by name.
     ///
-    /// Get the value of a tag, by name
+    /// Get the value of a tag, by name.
     ///
     /// `GET /collections/{cid}/tags/{value}` (operation `getCollectionTag`, tag `collections`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns `String`.
+    /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -475,17 +603,25 @@ impl crate::Client {
     }
     /// Rename a tag.
     ///
-    /// Rename a tag
+    /// Rename a tag.
     ///
     /// `PUT /collections/{cid}/tags/{value}` (operation `renameCollectionTag`, tag `collections`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns `String`.
+    /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn rename_collection_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -511,16 +647,24 @@ impl crate::Client {
         request.json_body(&body);
         RenameCollectionTag { request }
     }
-    /// Delete a tag
+    /// Delete a tag.
     ///
     /// `DELETE /collections/{cid}/tags/{value}` (operation `deleteCollectionTag`, tag `collections`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_collection_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -544,7 +688,7 @@ impl crate::Client {
             );
         DeleteCollectionTag { request }
     }
-    /// Retrieve a single collection
+    /// Retrieve a single collection.
     ///
     /// `GET /collections/{collectionId}` (operation `getCollection`, tag `collections`).
     ///
@@ -554,7 +698,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetCollection`]: `join_avatars`, `join`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`CollectionOutput`](crate::types::CollectionOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`CollectionOutput`](crate::types::CollectionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -572,7 +724,7 @@ impl crate::Client {
             );
         GetCollection { request }
     }
-    /// Update a collection and its contents
+    /// Update a collection and its contents.
     ///
     /// `PUT /collections/{collectionId}` (operation `modifyCollection`, tag `collections`).
     ///
@@ -581,7 +733,15 @@ impl crate::Client {
     /// - `collection_id`: Collection id. Path parameter `collectionId` (`String`).
     /// - `body`: JSON request body (`CollectionInputWithContents`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_collection(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -601,7 +761,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyCollection { request }
     }
-    /// Delete a collection
+    /// Delete a collection.
     ///
     /// Delete Collections.
     ///
@@ -611,7 +771,15 @@ impl crate::Client {
     ///
     /// - `collection_id`: Collection id. Path parameter `collectionId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_collection(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -629,7 +797,7 @@ impl crate::Client {
             );
         DeleteCollection { request }
     }
-    /// List acquisitions in a collection
+    /// List acquisitions in a collection.
     ///
     /// `GET /collections/{collectionId}/acquisitions` (operation `getCollectionAcquisitions`, tag `collections`).
     ///
@@ -639,7 +807,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetCollectionAcquisitions`]: `session`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection_acquisitions(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -668,11 +844,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `collection_id`: Collection id. Path parameter `collectionId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadFileFromCollection`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_file_from_collection(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -708,11 +892,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `collection_id`: Collection id. Path parameter `collectionId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetCollectionFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection_file_zip_info(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -746,11 +938,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `collection_id`: Collection id. Path parameter `collectionId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetCollectionDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection_download_ticket(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -777,9 +977,9 @@ impl crate::Client {
             request,
         }
     }
-    /// Modify a file’s attributes
+    /// Modify a file’s attributes.
     ///
-    /// Note: If modifying a file’s modality, the current classification will be cleared (except for items in the "Custom" list)
+    /// Note: If modifying a file’s modality, the current classification will be cleared (except for items in the "Custom" list).
     ///
     /// `PUT /collections/{collectionId}/files/{fileName}` (operation `modifyCollectionFile`, tag `collections`).
     ///
@@ -789,7 +989,15 @@ impl crate::Client {
     /// - `file_name`: File name; any characters, sent percent-encoded as one path segment. Path parameter `fileName` (`String`).
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_collection_file(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -815,7 +1023,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyCollectionFile { request }
     }
-    /// Delete a file
+    /// Delete a file.
     ///
     /// A user with read-write or higher permissions on the container may delete files that were uploaded by users or were the output of jobs. (Specifically, files whose origin.type is either job or user.)
     ///
@@ -830,7 +1038,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteCollectionFile`]: `delete_reason`, `force`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_collection_file(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -854,7 +1070,7 @@ impl crate::Client {
             );
         DeleteCollectionFile { request }
     }
-    /// Add a permission
+    /// Add a permission.
     ///
     /// `POST /collections/{collectionId}/permissions` (operation `addCollectionPermission`, tag `collections`).
     ///
@@ -863,7 +1079,15 @@ impl crate::Client {
     /// - `collection_id`: Collection id. Path parameter `collectionId` (`String`).
     /// - `body`: JSON request body (`AccessPermission`).
     ///
-    /// `.send().await` returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_collection_permission(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -885,7 +1109,7 @@ impl crate::Client {
     }
     /// List a user’s permissions for this group.
     ///
-    /// List a user’s permissions for this group
+    /// List a user’s permissions for this group.
     ///
     /// `GET /collections/{collectionId}/permissions/{userId}` (operation `getCollectionUserPermission`, tag `collections`).
     ///
@@ -894,7 +1118,15 @@ impl crate::Client {
     /// - `collection_id`: Collection id. Path parameter `collectionId` (`String`).
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
-    /// `.send().await` returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection_user_permission(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -922,7 +1154,7 @@ impl crate::Client {
     }
     /// Update a user’s permission for this group.
     ///
-    /// Update a users permission for this group
+    /// Update a users permission for this group.
     ///
     /// `PUT /collections/{collectionId}/permissions/{userId}` (operation `modifyCollectionUserPermission`, tag `collections`).
     ///
@@ -932,7 +1164,15 @@ impl crate::Client {
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     /// - `body`: JSON request body (`AccessPermissionUpdate`).
     ///
-    /// `.send().await` returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_collection_user_permission(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -960,7 +1200,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Delete a permission
+    /// Delete a permission.
     ///
     /// `DELETE /collections/{collectionId}/permissions/{userId}` (operation `deleteCollectionUserPermission`, tag `collections`).
     ///
@@ -969,7 +1209,15 @@ impl crate::Client {
     /// - `collection_id`: Collection id. Path parameter `collectionId` (`String`).
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_collection_user_permission(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -995,7 +1243,7 @@ impl crate::Client {
             request,
         }
     }
-    /// List sessions in a collection
+    /// List sessions in a collection.
     ///
     /// List sessions in a collection.
     ///
@@ -1007,7 +1255,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetCollectionSessions`]: `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`SessionListOutputListOrPage`](crate::types::SessionListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`SessionListOutputListOrPage`](crate::types::SessionListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_collection_sessions(
         &self,
         collection_id: impl ::std::convert::Into<::std::string::String>,
@@ -1025,7 +1281,7 @@ impl crate::Client {
             );
         GetCollectionSessions { request }
     }
-    /// Upload a file to a(n) collection.
+    /// Upload a file to a collection.
     ///
     /// `POST /collections/{containerId}/files` (operation `uploadFileToCollection`, tag `collections`).
     ///
@@ -1036,7 +1292,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToCollection`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_file_to_collection(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1056,7 +1320,7 @@ impl crate::Client {
         request.multipart_file("file", file);
         UploadFileToCollection { request }
     }
-    /// Add a note to a(n) collection.
+    /// Add a note to a collection.
     ///
     /// `POST /collections/{containerId}/notes` (operation `addCollectionNote`, tag `collections`).
     ///
@@ -1065,7 +1329,15 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_collection_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1088,11 +1360,21 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_collections`](crate::Client::get_all_collections): `GET /collections`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllCollections {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllCollections {
+    type Output = crate::Result<crate::types::GetAllCollectionsResponse>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GetAllCollectionsResponse>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::GetAllCollectionsResponse> {
+        self.send()
+    }
 }
 impl GetAllCollections {
     /// Set to return a complete list regardless of permissions (admin only).
@@ -1135,7 +1417,7 @@ impl GetAllCollections {
         request.query("stats", &stats);
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -1156,7 +1438,7 @@ impl GetAllCollections {
             );
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -1171,7 +1453,7 @@ impl GetAllCollections {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -1199,7 +1481,7 @@ impl GetAllCollections {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -1207,7 +1489,7 @@ impl GetAllCollections {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -1265,14 +1547,34 @@ impl GetAllCollections {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GetAllCollectionsResponse> {
         self.request.send_json::<crate::types::GetAllCollectionsResponse>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::GetAllCollectionsResponse>,
+    > {
+        self.request.send_json_with_response::<crate::types::GetAllCollectionsResponse>()
+    }
 }
 /// Request builder for [`Client::add_collection`](crate::Client::add_collection): `POST /collections`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddCollection {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddCollection {
+    type Output = crate::Result<crate::types::InsertedId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::InsertedId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::InsertedId> {
+        self.send()
+    }
 }
 impl AddCollection {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1288,14 +1590,32 @@ impl AddCollection {
     pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::InsertedId>> {
+        self.request.send_json_with_response::<crate::types::InsertedId>()
+    }
 }
 /// Request builder for [`Client::delete_collections_by_ids`](crate::Client::delete_collections_by_ids): `DELETE /collections`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteCollectionsByIds {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteCollectionsByIds {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteCollectionsByIds {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -1328,17 +1648,37 @@ impl DeleteCollectionsByIds {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::get_all_collections_curators`](crate::Client::get_all_collections_curators): `GET /collections/curators`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllCollectionsCurators {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllCollectionsCurators {
+    type Output = crate::Result<::std::vec::Vec<crate::types::Curator>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::Curator>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::Curator>> {
+        self.send()
+    }
+}
 impl GetAllCollectionsCurators {
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -1353,7 +1693,7 @@ impl GetAllCollectionsCurators {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -1381,7 +1721,7 @@ impl GetAllCollectionsCurators {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -1389,7 +1729,7 @@ impl GetAllCollectionsCurators {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -1426,14 +1766,34 @@ impl GetAllCollectionsCurators {
     pub fn send(self) -> crate::ResponseFuture<::std::vec::Vec<crate::types::Curator>> {
         self.request.send_json::<::std::vec::Vec<crate::types::Curator>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::Curator>>,
+    > {
+        self.request.send_json_with_response::<::std::vec::Vec<crate::types::Curator>>()
+    }
 }
 /// Request builder for [`Client::delete_collections_by_query`](crate::Client::delete_collections_by_query): `DELETE /collections/delete_by_query`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteCollectionsByQuery {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteCollectionsByQuery {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteCollectionsByQuery {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -1466,14 +1826,32 @@ impl DeleteCollectionsByQuery {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::modify_collection_file_classification`](crate::Client::modify_collection_file_classification): `PATCH /collections/{cid}/files/{filename}/classification`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyCollectionFileClassification {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyCollectionFileClassification {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyCollectionFileClassification {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1489,14 +1867,32 @@ impl ModifyCollectionFileClassification {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_collection_file_info`](crate::Client::get_collection_file_info): `GET /collections/{cid}/files/{filename}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetCollectionFileInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetCollectionFileInfo {
+    type Output = crate::Result<crate::types::FileOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileOutput> {
+        self.send()
+    }
 }
 impl GetCollectionFileInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1512,14 +1908,32 @@ impl GetCollectionFileInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileOutput> {
         self.request.send_json::<crate::types::FileOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileOutput>> {
+        self.request.send_json_with_response::<crate::types::FileOutput>()
+    }
 }
 /// Request builder for [`Client::modify_collection_file_info`](crate::Client::modify_collection_file_info): `PATCH /collections/{cid}/files/{filename}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyCollectionFileInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyCollectionFileInfo {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyCollectionFileInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1535,14 +1949,32 @@ impl ModifyCollectionFileInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::modify_collection_info`](crate::Client::modify_collection_info): `PATCH /collections/{cid}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyCollectionInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyCollectionInfo {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyCollectionInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1558,14 +1990,32 @@ impl ModifyCollectionInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_collection_note`](crate::Client::get_collection_note): `GET /collections/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetCollectionNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetCollectionNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl GetCollectionNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1581,14 +2031,32 @@ impl GetCollectionNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::modify_collection_note`](crate::Client::modify_collection_note): `PUT /collections/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyCollectionNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyCollectionNote {
+    type Output = crate::Result<i64>;
+    type IntoFuture = crate::ResponseFuture<i64>;
+    fn into_future(self) -> crate::ResponseFuture<i64> {
+        self.send()
+    }
 }
 impl ModifyCollectionNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1604,14 +2072,30 @@ impl ModifyCollectionNote {
     pub fn send(self) -> crate::ResponseFuture<i64> {
         self.request.send_json::<i64>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<i64>> {
+        self.request.send_json_with_response::<i64>()
+    }
 }
 /// Request builder for [`Client::delete_collection_note`](crate::Client::delete_collection_note): `DELETE /collections/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteCollectionNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteCollectionNote {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteCollectionNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1627,14 +2111,32 @@ impl DeleteCollectionNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::add_collection_tag`](crate::Client::add_collection_tag): `POST /collections/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddCollectionTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddCollectionTag {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl AddCollectionTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1650,14 +2152,32 @@ impl AddCollectionTag {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_collection_tags`](crate::Client::delete_collection_tags): `DELETE /collections/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteCollectionTags {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteCollectionTags {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DeleteCollectionTags {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1673,14 +2193,30 @@ impl DeleteCollectionTags {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::add_collection_tags`](crate::Client::add_collection_tags): `PATCH /collections/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddCollectionTags {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddCollectionTags {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl AddCollectionTags {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1696,14 +2232,30 @@ impl AddCollectionTags {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_collection_tag`](crate::Client::get_collection_tag): `GET /collections/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetCollectionTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetCollectionTag {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl GetCollectionTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1719,14 +2271,32 @@ impl GetCollectionTag {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_json_with_response::<::std::string::String>()
+    }
 }
 /// Request builder for [`Client::rename_collection_tag`](crate::Client::rename_collection_tag): `PUT /collections/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RenameCollectionTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RenameCollectionTag {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl RenameCollectionTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1742,14 +2312,32 @@ impl RenameCollectionTag {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_json_with_response::<::std::string::String>()
+    }
 }
 /// Request builder for [`Client::delete_collection_tag`](crate::Client::delete_collection_tag): `DELETE /collections/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteCollectionTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteCollectionTag {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteCollectionTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1765,14 +2353,32 @@ impl DeleteCollectionTag {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::get_collection`](crate::Client::get_collection): `GET /collections/{collectionId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetCollection {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetCollection {
+    type Output = crate::Result<crate::types::CollectionOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::CollectionOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::CollectionOutput> {
+        self.send()
+    }
 }
 impl GetCollection {
     /// Add name and avatar to notes and permissions.
@@ -1827,14 +2433,32 @@ impl GetCollection {
     pub fn send(self) -> crate::ResponseFuture<crate::types::CollectionOutput> {
         self.request.send_json::<crate::types::CollectionOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::CollectionOutput>> {
+        self.request.send_json_with_response::<crate::types::CollectionOutput>()
+    }
 }
 /// Request builder for [`Client::modify_collection`](crate::Client::modify_collection): `PUT /collections/{collectionId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyCollection {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyCollection {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyCollection {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1850,14 +2474,32 @@ impl ModifyCollection {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_collection`](crate::Client::delete_collection): `DELETE /collections/{collectionId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteCollection {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteCollection {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteCollection {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1873,17 +2515,39 @@ impl DeleteCollection {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::get_collection_acquisitions`](crate::Client::get_collection_acquisitions): `GET /collections/{collectionId}/acquisitions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetCollectionAcquisitions {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetCollectionAcquisitions {
+    type Output = crate::Result<crate::types::AcquisitionListOutputListOrPage>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AcquisitionListOutputListOrPage,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::AcquisitionListOutputListOrPage> {
+        self.send()
+    }
+}
 impl GetCollectionAcquisitions {
-    /// The id of a session, to which the acquisitions returned will be restricted
+    /// The id of a session, to which the acquisitions returned will be restricted.
     ///
     /// Query parameter `session` (`String`).
     pub fn session(
@@ -1898,7 +2562,7 @@ impl GetCollectionAcquisitions {
             );
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -1913,7 +2577,7 @@ impl GetCollectionAcquisitions {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -1941,7 +2605,7 @@ impl GetCollectionAcquisitions {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -1949,7 +2613,7 @@ impl GetCollectionAcquisitions {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -2009,17 +2673,38 @@ impl GetCollectionAcquisitions {
     ) -> crate::ResponseFuture<crate::types::AcquisitionListOutputListOrPage> {
         self.request.send_json::<crate::types::AcquisitionListOutputListOrPage>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::AcquisitionListOutputListOrPage>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::AcquisitionListOutputListOrPage>()
+    }
 }
 /// Request builder for [`Client::download_file_from_collection`](crate::Client::download_file_from_collection): `GET /collections/{collectionId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadFileFromCollection {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadFileFromCollection {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadFileFromCollection {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -2027,7 +2712,7 @@ impl DownloadFileFromCollection {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2050,7 +2735,7 @@ impl DownloadFileFromCollection {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -2058,7 +2743,7 @@ impl DownloadFileFromCollection {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -2137,14 +2822,22 @@ impl DownloadFileFromCollection {
 }
 /// Request builder for [`Client::get_collection_file_zip_info`](crate::Client::get_collection_file_zip_info): `GET /collections/{collectionId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetCollectionFileZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetCollectionFileZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetCollectionFileZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2167,7 +2860,7 @@ impl GetCollectionFileZipInfo {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -2175,7 +2868,7 @@ impl GetCollectionFileZipInfo {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -2223,7 +2916,7 @@ impl GetCollectionFileZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -2251,17 +2944,39 @@ impl GetCollectionFileZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_collection_download_ticket`](crate::Client::get_collection_download_ticket): `GET /collections/{collectionId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetCollectionDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetCollectionDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetCollectionDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -2269,7 +2984,7 @@ impl GetCollectionDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2292,7 +3007,7 @@ impl GetCollectionDownloadTicket {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -2300,7 +3015,7 @@ impl GetCollectionDownloadTicket {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -2363,14 +3078,35 @@ impl GetCollectionDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::modify_collection_file`](crate::Client::modify_collection_file): `PUT /collections/{collectionId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyCollectionFile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyCollectionFile {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyCollectionFile {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2386,14 +3122,32 @@ impl ModifyCollectionFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_collection_file`](crate::Client::delete_collection_file): `DELETE /collections/{collectionId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteCollectionFile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteCollectionFile {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteCollectionFile {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -2434,14 +3188,32 @@ impl DeleteCollectionFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::add_collection_permission`](crate::Client::add_collection_permission): `POST /collections/{collectionId}/permissions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddCollectionPermission {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddCollectionPermission {
+    type Output = crate::Result<crate::types::AccessPermissionOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::AccessPermissionOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::AccessPermissionOutput> {
+        self.send()
+    }
 }
 impl AddCollectionPermission {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2457,14 +3229,34 @@ impl AddCollectionPermission {
     pub fn send(self) -> crate::ResponseFuture<crate::types::AccessPermissionOutput> {
         self.request.send_json::<crate::types::AccessPermissionOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::AccessPermissionOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::AccessPermissionOutput>()
+    }
 }
 /// Request builder for [`Client::get_collection_user_permission`](crate::Client::get_collection_user_permission): `GET /collections/{collectionId}/permissions/{userId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetCollectionUserPermission {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetCollectionUserPermission {
+    type Output = crate::Result<crate::types::AccessPermissionOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::AccessPermissionOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::AccessPermissionOutput> {
+        self.send()
+    }
 }
 impl GetCollectionUserPermission {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2480,14 +3272,34 @@ impl GetCollectionUserPermission {
     pub fn send(self) -> crate::ResponseFuture<crate::types::AccessPermissionOutput> {
         self.request.send_json::<crate::types::AccessPermissionOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::AccessPermissionOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::AccessPermissionOutput>()
+    }
 }
 /// Request builder for [`Client::modify_collection_user_permission`](crate::Client::modify_collection_user_permission): `PUT /collections/{collectionId}/permissions/{userId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyCollectionUserPermission {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyCollectionUserPermission {
+    type Output = crate::Result<crate::types::AccessPermissionOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::AccessPermissionOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::AccessPermissionOutput> {
+        self.send()
+    }
 }
 impl ModifyCollectionUserPermission {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2503,14 +3315,34 @@ impl ModifyCollectionUserPermission {
     pub fn send(self) -> crate::ResponseFuture<crate::types::AccessPermissionOutput> {
         self.request.send_json::<crate::types::AccessPermissionOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::AccessPermissionOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::AccessPermissionOutput>()
+    }
 }
 /// Request builder for [`Client::delete_collection_user_permission`](crate::Client::delete_collection_user_permission): `DELETE /collections/{collectionId}/permissions/{userId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteCollectionUserPermission {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteCollectionUserPermission {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl DeleteCollectionUserPermission {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2526,17 +3358,37 @@ impl DeleteCollectionUserPermission {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_collection_sessions`](crate::Client::get_collection_sessions): `GET /collections/{collectionId}/sessions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetCollectionSessions {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetCollectionSessions {
+    type Output = crate::Result<crate::types::SessionListOutputListOrPage>;
+    type IntoFuture = crate::ResponseFuture<crate::types::SessionListOutputListOrPage>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::SessionListOutputListOrPage> {
+        self.send()
+    }
+}
 impl GetCollectionSessions {
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -2544,7 +3396,7 @@ impl GetCollectionSessions {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -2559,7 +3411,7 @@ impl GetCollectionSessions {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -2587,7 +3439,7 @@ impl GetCollectionSessions {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -2595,7 +3447,7 @@ impl GetCollectionSessions {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -2653,14 +3505,39 @@ impl GetCollectionSessions {
     ) -> crate::ResponseFuture<crate::types::SessionListOutputListOrPage> {
         self.request.send_json::<crate::types::SessionListOutputListOrPage>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::SessionListOutputListOrPage>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::SessionListOutputListOrPage>()
+    }
 }
 /// Request builder for [`Client::upload_file_to_collection`](crate::Client::upload_file_to_collection): `POST /collections/{containerId}/files`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UploadFileToCollection {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UploadFileToCollection {
+    type Output = crate::Result<crate::types::FileOutputListOrUploadTicketOutput>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::FileOutputListOrUploadTicketOutput,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::FileOutputListOrUploadTicketOutput> {
+        self.send()
+    }
 }
 impl UploadFileToCollection {
     /// Keep the metadata of the uploaded file as given instead of re-deriving it.
@@ -2671,7 +3548,7 @@ impl UploadFileToCollection {
         request.query("preserve_metadata", &preserve_metadata);
         self
     }
-    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload
+    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -2736,7 +3613,7 @@ impl UploadFileToCollection {
         request.accept_features(values);
         self
     }
-    /// Metadata object as a JSON-encoded string
+    /// Metadata object as a JSON-encoded string.
     ///
     /// Multipart text field `metadata`.
     pub fn metadata(
@@ -2761,14 +3638,37 @@ impl UploadFileToCollection {
     ) -> crate::ResponseFuture<crate::types::FileOutputListOrUploadTicketOutput> {
         self.request.send_json::<crate::types::FileOutputListOrUploadTicketOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::FileOutputListOrUploadTicketOutput>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::FileOutputListOrUploadTicketOutput,
+            >()
+    }
 }
 /// Request builder for [`Client::add_collection_note`](crate::Client::add_collection_note): `POST /collections/{containerId}/notes`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddCollectionNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddCollectionNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl AddCollectionNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2783,5 +3683,15 @@ impl AddCollectionNote {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
     }
 }

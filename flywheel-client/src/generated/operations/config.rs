@@ -4,37 +4,61 @@
 //! Operations of tag `config` (Cargo feature `config`): Site configuration and version information.
 /// Operations of tag `config` (Cargo feature `config`): Site configuration and version information.
 impl crate::Client {
-    /// Get public configuration
+    /// Get public configuration.
     ///
-    /// return config dict
+    /// return config dict.
     ///
     /// `GET /config` (operation `getConfig`, tag `config`).
     ///
-    /// `.send().await` returns [`ConfigOut`](crate::types::ConfigOut).
+    /// `.await` on the builder (or `.send().await`) returns [`ConfigOut`](crate::types::ConfigOut).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_config(&self) -> GetConfig {
         let request = self.request("getConfig", ::reqwest::Method::GET, "/config");
         GetConfig { request }
     }
     /// Return public Scitran configuration information in javascript format.
     ///
-    /// return config as a JavaScript string assignment
+    /// return config as a JavaScript string assignment.
     ///
     /// `GET /config.js` (operation `getConfigJs`, tag `config`).
     ///
-    /// `.send().await` returns the body as text.
+    /// `.await` on the builder (or `.send().await`) returns the body as text.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_config_js(&self) -> GetConfigJs {
         let mut request = self
             .request("getConfigJs", ::reqwest::Method::GET, "/config.js");
         request.accept("application/javascript");
         GetConfigJs { request }
     }
-    /// Get server and database schema version info
+    /// Get server and database schema version info.
     ///
-    /// return database version dict
+    /// return database version dict.
     ///
     /// `GET /version` (operation `getVersion`, tag `config`).
     ///
-    /// `.send().await` returns [`Version`](crate::types::Version).
+    /// `.await` on the builder (or `.send().await`) returns [`Version`](crate::types::Version).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_version(&self) -> GetVersion {
         let request = self.request("getVersion", ::reqwest::Method::GET, "/version");
         GetVersion { request }
@@ -42,11 +66,19 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_config`](crate::Client::get_config): `GET /config`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetConfig {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetConfig {
+    type Output = crate::Result<crate::types::ConfigOut>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ConfigOut>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ConfigOut> {
+        self.send()
+    }
 }
 impl GetConfig {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -62,14 +94,32 @@ impl GetConfig {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ConfigOut> {
         self.request.send_json::<crate::types::ConfigOut>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ConfigOut>> {
+        self.request.send_json_with_response::<crate::types::ConfigOut>()
+    }
 }
 /// Request builder for [`Client::get_config_js`](crate::Client::get_config_js): `GET /config.js`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetConfigJs {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetConfigJs {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl GetConfigJs {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -85,14 +135,32 @@ impl GetConfigJs {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_text()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_text_with_response()
+    }
 }
 /// Request builder for [`Client::get_version`](crate::Client::get_version): `GET /version`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetVersion {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetVersion {
+    type Output = crate::Result<crate::types::Version>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Version>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Version> {
+        self.send()
+    }
 }
 impl GetVersion {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -107,5 +175,15 @@ impl GetVersion {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::Version> {
         self.request.send_json::<crate::types::Version>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Version>> {
+        self.request.send_json_with_response::<crate::types::Version>()
     }
 }

@@ -4,7 +4,7 @@
 //! Operations of tag `containers` (Cargo feature `containers`): Containers: methods that work on any container level (group, project, subject, session, acquisition, analysis, collection) by id.
 /// Operations of tag `containers` (Cargo feature `containers`): Containers: methods that work on any container level (group, project, subject, session, acquisition, analysis, collection) by id.
 impl crate::Client {
-    /// Get analyses for a(n) container.
+    /// Get analyses for a container.
     ///
     /// Returns analyses that directly belong to this resource.
     ///
@@ -16,7 +16,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainerAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -47,7 +55,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`AddContainerAnalysis`]: `job`.
     ///
-    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
+    /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -79,7 +95,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainerAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -113,7 +137,15 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `body`: JSON request body (`AnalysisModifyInput`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -139,7 +171,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyContainerAnalysis { request }
     }
-    /// Delete an analysis
+    /// Delete an analysis.
     ///
     /// Delete an analysis for a container.
     ///
@@ -152,7 +184,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteContainerAnalysis`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -178,7 +218,7 @@ impl crate::Client {
     }
     /// Upload an output file to an analysis.
     ///
-    /// Upload an output file to an analysis
+    /// Upload an output file to an analysis.
     ///
     /// `POST /containers/{cid}/analyses/{analysisId}/files` (operation `uploadOutputToContainerAnalysis`, tag `containers`).
     ///
@@ -190,7 +230,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadOutputToContainerAnalysis`]: `ticket`, `id`, `level`, `job`.
     ///
-    /// `.send().await` returns a list of [`FileOutput`](crate::types::FileOutput).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_output_to_container_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -218,7 +266,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Remove a note from a(n) container analysis.
+    /// Remove a note from a container analysis.
     ///
     /// `DELETE /containers/{cid}/analyses/{analysisId}/notes/{noteId}` (operation `deleteContainerAnalysisNote`, tag `containers`).
     ///
@@ -228,7 +276,15 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_container_analysis_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -272,7 +328,15 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_container_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -309,7 +373,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
-    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -335,7 +407,7 @@ impl crate::Client {
     }
     /// Update info for a particular file.
     ///
-    /// Modify and return the file ‘info’ field
+    /// Modify and return the file ‘info’ field.
     ///
     /// `PATCH /containers/{cid}/files/{filename}/info` (operation `modifyContainerFileInfo`, tag `containers`).
     ///
@@ -345,7 +417,15 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_container_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -371,9 +451,9 @@ impl crate::Client {
         request.json_body(&body);
         ModifyContainerFileInfo { request }
     }
-    /// Update or replace info for a(n) container.
+    /// Update or replace info for a container.
     ///
-    /// Update or replace info for a(n) container. Keys that contain ‘$’ or ‘.’ will be sanitized in the process of being updated on the container.
+    /// Update or replace info for a container. Keys that contain ‘$’ or ‘.’ will be sanitized in the process of being updated on the container.
     ///
     /// `PATCH /containers/{cid}/info` (operation `modifyContainerInfo`, tag `containers`).
     ///
@@ -382,7 +462,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_container_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -402,9 +490,9 @@ impl crate::Client {
         request.json_body(&body);
         ModifyContainerInfo { request }
     }
-    /// Get a note of a(n) container.
+    /// Get a note of a container.
     ///
-    /// Get a note of a(n) container
+    /// Get a note of a container.
     ///
     /// `GET /containers/{cid}/notes/{noteId}` (operation `getContainerNote`, tag `containers`).
     ///
@@ -413,7 +501,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -437,9 +533,9 @@ impl crate::Client {
             );
         GetContainerNote { request }
     }
-    /// Update a note of a(n) container.
+    /// Update a note of a container.
     ///
-    /// Update a note of a(n) container
+    /// Update a note of a container.
     ///
     /// `PUT /containers/{cid}/notes/{noteId}` (operation `modifyContainerNote`, tag `containers`).
     ///
@@ -449,7 +545,15 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `i64`.
+    /// `.await` on the builder (or `.send().await`) returns `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_container_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -475,7 +579,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyContainerNote { request }
     }
-    /// Remove a note from a(n) container
+    /// Remove a note from a container.
     ///
     /// `DELETE /containers/{cid}/notes/{noteId}` (operation `deleteContainerNote`, tag `containers`).
     ///
@@ -484,7 +588,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_container_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -508,9 +620,9 @@ impl crate::Client {
             );
         DeleteContainerNote { request }
     }
-    /// Add a tag to a(n) container.
+    /// Add a tag to a container.
     ///
-    /// Propagates changes to projects, sessions and acquisitions
+    /// Propagates changes to projects, sessions and acquisitions.
     ///
     /// `POST /containers/{cid}/tags` (operation `addContainerTag`, tag `containers`).
     ///
@@ -519,7 +631,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_container_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -539,7 +659,7 @@ impl crate::Client {
         request.json_body(&body);
         AddContainerTag { request }
     }
-    /// Delete multiple tags from a(n) container
+    /// Delete multiple tags from a container.
     ///
     /// `DELETE /containers/{cid}/tags` (operation `deleteContainerTags`, tag `containers`).
     ///
@@ -548,7 +668,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_container_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -568,7 +696,7 @@ impl crate::Client {
         request.json_body(&body);
         DeleteContainerTags { request }
     }
-    /// Add multiple tags to a(n) container
+    /// Add multiple tags to a container.
     ///
     /// `PATCH /containers/{cid}/tags` (operation `addContainerTags`, tag `containers`).
     ///
@@ -577,7 +705,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_container_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -599,16 +735,24 @@ impl crate::Client {
     }
     /// Get the value of a tag, by name.
     ///
-    /// Get the value of a tag, by name
+    /// Get the value of a tag, by name.
     ///
     /// `GET /containers/{cid}/tags/{value}` (operation `getContainerTag`, tag `containers`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns `String`.
+    /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -634,17 +778,25 @@ impl crate::Client {
     }
     /// Rename a tag.
     ///
-    /// Rename a tag
+    /// Rename a tag.
     ///
     /// `PUT /containers/{cid}/tags/{value}` (operation `renameContainerTag`, tag `containers`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns `String`.
+    /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn rename_container_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -670,16 +822,24 @@ impl crate::Client {
         request.json_body(&body);
         RenameContainerTag { request }
     }
-    /// Delete a tag
+    /// Delete a tag.
     ///
     /// `DELETE /containers/{cid}/tags/{value}` (operation `deleteContainerTag`, tag `containers`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_container_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -703,9 +863,9 @@ impl crate::Client {
             );
         DeleteContainerTag { request }
     }
-    /// Retrieve a single container
+    /// Retrieve a single container.
     ///
-    /// Find Container by ID
+    /// Find Container by ID.
     ///
     /// `GET /containers/{containerId}` (operation `getContainer`, tag `containers`).
     ///
@@ -715,7 +875,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetContainer`]: `join`, `join_avatars`.
     ///
-    /// `.send().await` returns [`GetContainerResponse`](crate::types::GetContainerResponse).
+    /// `.await` on the builder (or `.send().await`) returns [`GetContainerResponse`](crate::types::GetContainerResponse).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -733,9 +901,9 @@ impl crate::Client {
             );
         GetContainer { request }
     }
-    /// Update a container and its contents
+    /// Update a container and its contents.
     ///
-    /// Modify Container
+    /// Modify Container.
     ///
     /// `PUT /containers/{containerId}` (operation `modifyContainer`, tag `containers`).
     ///
@@ -744,7 +912,15 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`ContainerUpdate`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -764,9 +940,9 @@ impl crate::Client {
         request.json_body(&body);
         ModifyContainer { request }
     }
-    /// Delete a container
+    /// Delete a container.
     ///
-    /// Delete Container
+    /// Delete Container.
     ///
     /// `DELETE /containers/{containerId}` (operation `deleteContainer`, tag `containers`).
     ///
@@ -776,7 +952,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteContainer`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -804,11 +988,19 @@ impl crate::Client {
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadOutputFromContainerAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_output_from_container_analysis(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -851,11 +1043,19 @@ impl crate::Client {
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetContainerAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_analysis_output_zip_info(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -896,11 +1096,19 @@ impl crate::Client {
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetContainerAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_analysis_output_download_ticket(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -943,11 +1151,19 @@ impl crate::Client {
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadInputFromContainerAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_input_from_container_analysis(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -990,11 +1206,19 @@ impl crate::Client {
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetContainerAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_analysis_input_zip_info(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1035,11 +1259,19 @@ impl crate::Client {
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetContainerAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_analysis_input_download_ticket(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1072,7 +1304,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Add a note to a(n) container analysis.
+    /// Add a note to a container analysis.
     ///
     /// `POST /containers/{containerId}/analyses/{analysisId}/notes` (operation `addContainerAnalysisNote`, tag `containers`).
     ///
@@ -1080,9 +1312,17 @@ impl crate::Client {
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `body`: note content JSON request body (`NoteInput`).
+    /// - `body`: note content. JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_container_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1110,7 +1350,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Upload a file to a(n) container.
+    /// Upload a file to a container.
     ///
     /// `POST /containers/{containerId}/files` (operation `uploadFileToContainer`, tag `containers`).
     ///
@@ -1121,7 +1361,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToContainer`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_file_to_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1150,11 +1398,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadFileFromContainer`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_file_from_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1190,11 +1446,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetContainerFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_file_zip_info(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1226,11 +1490,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetContainerDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_container_download_ticket(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1257,9 +1529,9 @@ impl crate::Client {
             request,
         }
     }
-    /// Modify a file’s attributes
+    /// Modify a file’s attributes.
     ///
-    /// Note: If modifying a file’s modality, the current classification will be cleared (except for items in the "Custom" list)
+    /// Note: If modifying a file’s modality, the current classification will be cleared (except for items in the "Custom" list).
     ///
     /// `PUT /containers/{containerId}/files/{fileName}` (operation `modifyContainerFile`, tag `containers`).
     ///
@@ -1269,7 +1541,15 @@ impl crate::Client {
     /// - `file_name`: File name; any characters, sent percent-encoded as one path segment. Path parameter `fileName` (`String`).
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_container_file(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1295,7 +1575,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyContainerFile { request }
     }
-    /// Delete a file
+    /// Delete a file.
     ///
     /// A user with read-write or higher permissions on the container may delete files that were uploaded by users or were the output of jobs. (Specifically, files whose origin.type is either job or user.)
     ///
@@ -1310,7 +1590,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteContainerFile`]: `delete_reason`, `force`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_container_file(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1334,7 +1622,7 @@ impl crate::Client {
             );
         DeleteContainerFile { request }
     }
-    /// Add a note to a(n) container.
+    /// Add a note to a container.
     ///
     /// `POST /containers/{containerId}/notes` (operation `addContainerNote`, tag `containers`).
     ///
@@ -1343,7 +1631,15 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_container_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1363,9 +1659,9 @@ impl crate::Client {
         request.json_body(&body);
         AddContainerNote { request }
     }
-    /// Return a list of all views belonging to container
+    /// Return a list of all views belonging to container.
     ///
-    /// View all containers
+    /// View all containers.
     ///
     /// `GET /containers/{containerId}/views` (operation `getViews`, tag `containers`).
     ///
@@ -1375,7 +1671,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetViews`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
-    /// `.send().await` returns a list of [`ViewOutput`](crate::types::ViewOutput); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns a list of [`ViewOutput`](crate::types::ViewOutput); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_views(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1393,9 +1697,9 @@ impl crate::Client {
             );
         GetViews { request }
     }
-    /// Add a new data view
+    /// Add a new data view.
     ///
-    /// Create container view
+    /// Create container view.
     ///
     /// `POST /containers/{containerId}/views` (operation `addView`, tag `containers`).
     ///
@@ -1404,7 +1708,15 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`ContainerIdViewInput`).
     ///
-    /// `.send().await` returns [`ViewIdOutput`](crate::types::ViewIdOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`ViewIdOutput`](crate::types::ViewIdOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_view(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -1427,14 +1739,30 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_container_analyses`](crate::Client::get_container_analyses): `GET /containers/{cid}/analyses`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetContainerAnalyses {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetContainerAnalyses {
+    type Output = crate::Result<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    > {
+        self.send()
+    }
+}
 impl GetContainerAnalyses {
-    /// Return job as an object instead of an id
+    /// Return job as an object instead of an id.
     ///
     /// Query parameter `inflate_job` (`bool`).
     pub fn inflate_job(mut self, inflate_job: bool) -> Self {
@@ -1462,7 +1790,7 @@ impl GetContainerAnalyses {
             .query("join", &::std::convert::Into::<crate::types::JoinType>::into(join));
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -1470,7 +1798,7 @@ impl GetContainerAnalyses {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -1485,7 +1813,7 @@ impl GetContainerAnalyses {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -1513,7 +1841,7 @@ impl GetContainerAnalyses {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -1521,7 +1849,7 @@ impl GetContainerAnalyses {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -1593,17 +1921,40 @@ impl GetContainerAnalyses {
         self.request
             .send_json::<crate::types::PageOrAcquisitionListOutputAnalysesItemList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PageOrAcquisitionListOutputAnalysesItemList>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+            >()
+    }
 }
 /// Request builder for [`Client::add_container_analysis`](crate::Client::add_container_analysis): `POST /containers/{cid}/analyses`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddContainerAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddContainerAnalysis {
+    type Output = crate::Result<crate::types::InsertedId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::InsertedId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::InsertedId> {
+        self.send()
+    }
+}
 impl AddContainerAnalysis {
-    /// returns job_id instead of analysis.id
+    /// returns job_id instead of analysis.id.
     ///
     /// Query parameter `job` (`bool`). When not set, the client sends `true`, as the Flywheel SDK does.
     pub fn job(mut self, job: bool) -> Self {
@@ -1624,17 +1975,39 @@ impl AddContainerAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::InsertedId>> {
+        self.request.send_json_with_response::<crate::types::InsertedId>()
+    }
 }
 /// Request builder for [`Client::get_container_analysis`](crate::Client::get_container_analysis): `GET /containers/{cid}/analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetContainerAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetContainerAnalysis {
+    type Output = crate::Result<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AnalysisOutputInflatedJobOrAnalysisOutput,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput> {
+        self.send()
+    }
+}
 impl GetContainerAnalysis {
-    /// Return job as an object instead of an id
+    /// Return job as an object instead of an id.
     ///
     /// Query parameter `inflate_job` (`bool`).
     pub fn inflate_job(mut self, inflate_job: bool) -> Self {
@@ -1678,14 +2051,37 @@ impl GetContainerAnalysis {
         self.request
             .send_json::<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::AnalysisOutputInflatedJobOrAnalysisOutput,
+            >()
+    }
 }
 /// Request builder for [`Client::modify_container_analysis`](crate::Client::modify_container_analysis): `PUT /containers/{cid}/analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyContainerAnalysis {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyContainerAnalysis {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyContainerAnalysis {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1701,14 +2097,32 @@ impl ModifyContainerAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_container_analysis`](crate::Client::delete_container_analysis): `DELETE /containers/{cid}/analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteContainerAnalysis {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteContainerAnalysis {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteContainerAnalysis {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -1741,17 +2155,37 @@ impl DeleteContainerAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::upload_output_to_container_analysis`](crate::Client::upload_output_to_container_analysis): `POST /containers/{cid}/analyses/{analysisId}/files`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UploadOutputToContainerAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UploadOutputToContainerAnalysis {
+    type Output = crate::Result<::std::vec::Vec<crate::types::FileOutput>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>> {
+        self.send()
+    }
+}
 impl UploadOutputToContainerAnalysis {
-    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload
+    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -1812,14 +2246,35 @@ impl UploadOutputToContainerAnalysis {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::FileOutput>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::FileOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::FileOutput>>()
+    }
 }
 /// Request builder for [`Client::delete_container_analysis_note`](crate::Client::delete_container_analysis_note): `DELETE /containers/{cid}/analyses/{analysisId}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteContainerAnalysisNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteContainerAnalysisNote {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteContainerAnalysisNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1835,14 +2290,32 @@ impl DeleteContainerAnalysisNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::modify_container_file_classification`](crate::Client::modify_container_file_classification): `PATCH /containers/{cid}/files/{filename}/classification`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyContainerFileClassification {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyContainerFileClassification {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyContainerFileClassification {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1858,14 +2331,32 @@ impl ModifyContainerFileClassification {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_container_file_info`](crate::Client::get_container_file_info): `GET /containers/{cid}/files/{filename}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetContainerFileInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetContainerFileInfo {
+    type Output = crate::Result<crate::types::FileOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileOutput> {
+        self.send()
+    }
 }
 impl GetContainerFileInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1881,14 +2372,32 @@ impl GetContainerFileInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileOutput> {
         self.request.send_json::<crate::types::FileOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileOutput>> {
+        self.request.send_json_with_response::<crate::types::FileOutput>()
+    }
 }
 /// Request builder for [`Client::modify_container_file_info`](crate::Client::modify_container_file_info): `PATCH /containers/{cid}/files/{filename}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyContainerFileInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyContainerFileInfo {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyContainerFileInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1904,14 +2413,32 @@ impl ModifyContainerFileInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::modify_container_info`](crate::Client::modify_container_info): `PATCH /containers/{cid}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyContainerInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyContainerInfo {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyContainerInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1927,14 +2454,32 @@ impl ModifyContainerInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_container_note`](crate::Client::get_container_note): `GET /containers/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetContainerNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetContainerNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl GetContainerNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1950,14 +2495,32 @@ impl GetContainerNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::modify_container_note`](crate::Client::modify_container_note): `PUT /containers/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyContainerNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyContainerNote {
+    type Output = crate::Result<i64>;
+    type IntoFuture = crate::ResponseFuture<i64>;
+    fn into_future(self) -> crate::ResponseFuture<i64> {
+        self.send()
+    }
 }
 impl ModifyContainerNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1973,14 +2536,30 @@ impl ModifyContainerNote {
     pub fn send(self) -> crate::ResponseFuture<i64> {
         self.request.send_json::<i64>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<i64>> {
+        self.request.send_json_with_response::<i64>()
+    }
 }
 /// Request builder for [`Client::delete_container_note`](crate::Client::delete_container_note): `DELETE /containers/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteContainerNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteContainerNote {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteContainerNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1996,14 +2575,32 @@ impl DeleteContainerNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::add_container_tag`](crate::Client::add_container_tag): `POST /containers/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddContainerTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddContainerTag {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl AddContainerTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2019,14 +2616,32 @@ impl AddContainerTag {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_container_tags`](crate::Client::delete_container_tags): `DELETE /containers/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteContainerTags {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteContainerTags {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DeleteContainerTags {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2042,14 +2657,30 @@ impl DeleteContainerTags {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::add_container_tags`](crate::Client::add_container_tags): `PATCH /containers/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddContainerTags {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddContainerTags {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl AddContainerTags {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2065,14 +2696,30 @@ impl AddContainerTags {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_container_tag`](crate::Client::get_container_tag): `GET /containers/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetContainerTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetContainerTag {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl GetContainerTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2088,14 +2735,32 @@ impl GetContainerTag {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_json_with_response::<::std::string::String>()
+    }
 }
 /// Request builder for [`Client::rename_container_tag`](crate::Client::rename_container_tag): `PUT /containers/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RenameContainerTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RenameContainerTag {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl RenameContainerTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2111,14 +2776,32 @@ impl RenameContainerTag {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_json_with_response::<::std::string::String>()
+    }
 }
 /// Request builder for [`Client::delete_container_tag`](crate::Client::delete_container_tag): `DELETE /containers/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteContainerTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteContainerTag {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteContainerTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2134,14 +2817,32 @@ impl DeleteContainerTag {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::get_container`](crate::Client::get_container): `GET /containers/{containerId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetContainer {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetContainer {
+    type Output = crate::Result<crate::types::GetContainerResponse>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GetContainerResponse>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GetContainerResponse> {
+        self.send()
+    }
 }
 impl GetContainer {
     /// Join related documents into the response (e.g. `origin`: file origins).
@@ -2177,14 +2878,34 @@ impl GetContainer {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GetContainerResponse> {
         self.request.send_json::<crate::types::GetContainerResponse>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::GetContainerResponse>,
+    > {
+        self.request.send_json_with_response::<crate::types::GetContainerResponse>()
+    }
 }
 /// Request builder for [`Client::modify_container`](crate::Client::modify_container): `PUT /containers/{containerId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyContainer {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyContainer {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyContainer {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2200,14 +2921,32 @@ impl ModifyContainer {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_container`](crate::Client::delete_container): `DELETE /containers/{containerId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteContainer {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteContainer {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteContainer {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -2240,17 +2979,35 @@ impl DeleteContainer {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::download_output_from_container_analysis`](crate::Client::download_output_from_container_analysis): `GET /containers/{containerId}/analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadOutputFromContainerAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadOutputFromContainerAnalysis {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadOutputFromContainerAnalysis {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -2258,7 +3015,7 @@ impl DownloadOutputFromContainerAnalysis {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2348,14 +3105,22 @@ impl DownloadOutputFromContainerAnalysis {
 }
 /// Request builder for [`Client::get_container_analysis_output_zip_info`](crate::Client::get_container_analysis_output_zip_info): `GET /containers/{containerId}/analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetContainerAnalysisOutputZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetContainerAnalysisOutputZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetContainerAnalysisOutputZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2414,7 +3179,7 @@ impl GetContainerAnalysisOutputZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -2442,17 +3207,39 @@ impl GetContainerAnalysisOutputZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_container_analysis_output_download_ticket`](crate::Client::get_container_analysis_output_download_ticket): `GET /containers/{containerId}/analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetContainerAnalysisOutputDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetContainerAnalysisOutputDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetContainerAnalysisOutputDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -2460,7 +3247,7 @@ impl GetContainerAnalysisOutputDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2534,17 +3321,38 @@ impl GetContainerAnalysisOutputDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::download_input_from_container_analysis`](crate::Client::download_input_from_container_analysis): `GET /containers/{containerId}/analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadInputFromContainerAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadInputFromContainerAnalysis {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadInputFromContainerAnalysis {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -2552,7 +3360,7 @@ impl DownloadInputFromContainerAnalysis {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2642,14 +3450,22 @@ impl DownloadInputFromContainerAnalysis {
 }
 /// Request builder for [`Client::get_container_analysis_input_zip_info`](crate::Client::get_container_analysis_input_zip_info): `GET /containers/{containerId}/analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetContainerAnalysisInputZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetContainerAnalysisInputZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetContainerAnalysisInputZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2708,7 +3524,7 @@ impl GetContainerAnalysisInputZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -2736,17 +3552,39 @@ impl GetContainerAnalysisInputZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_container_analysis_input_download_ticket`](crate::Client::get_container_analysis_input_download_ticket): `GET /containers/{containerId}/analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetContainerAnalysisInputDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetContainerAnalysisInputDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetContainerAnalysisInputDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -2754,7 +3592,7 @@ impl GetContainerAnalysisInputDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2828,14 +3666,35 @@ impl GetContainerAnalysisInputDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::add_container_analysis_note`](crate::Client::add_container_analysis_note): `POST /containers/{containerId}/analyses/{analysisId}/notes`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddContainerAnalysisNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddContainerAnalysisNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl AddContainerAnalysisNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2851,14 +3710,36 @@ impl AddContainerAnalysisNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::upload_file_to_container`](crate::Client::upload_file_to_container): `POST /containers/{containerId}/files`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UploadFileToContainer {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UploadFileToContainer {
+    type Output = crate::Result<crate::types::FileOutputListOrUploadTicketOutput>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::FileOutputListOrUploadTicketOutput,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::FileOutputListOrUploadTicketOutput> {
+        self.send()
+    }
 }
 impl UploadFileToContainer {
     /// Keep the metadata of the uploaded file as given instead of re-deriving it.
@@ -2869,7 +3750,7 @@ impl UploadFileToContainer {
         request.query("preserve_metadata", &preserve_metadata);
         self
     }
-    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload
+    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -2934,7 +3815,7 @@ impl UploadFileToContainer {
         request.accept_features(values);
         self
     }
-    /// Metadata object as a JSON-encoded string
+    /// Metadata object as a JSON-encoded string.
     ///
     /// Multipart text field `metadata`.
     pub fn metadata(
@@ -2959,17 +3840,40 @@ impl UploadFileToContainer {
     ) -> crate::ResponseFuture<crate::types::FileOutputListOrUploadTicketOutput> {
         self.request.send_json::<crate::types::FileOutputListOrUploadTicketOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::FileOutputListOrUploadTicketOutput>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::FileOutputListOrUploadTicketOutput,
+            >()
+    }
 }
 /// Request builder for [`Client::download_file_from_container`](crate::Client::download_file_from_container): `GET /containers/{containerId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadFileFromContainer {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadFileFromContainer {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadFileFromContainer {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -2977,7 +3881,7 @@ impl DownloadFileFromContainer {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3000,7 +3904,7 @@ impl DownloadFileFromContainer {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -3008,7 +3912,7 @@ impl DownloadFileFromContainer {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -3087,14 +3991,22 @@ impl DownloadFileFromContainer {
 }
 /// Request builder for [`Client::get_container_file_zip_info`](crate::Client::get_container_file_zip_info): `GET /containers/{containerId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetContainerFileZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetContainerFileZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetContainerFileZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3117,7 +4029,7 @@ impl GetContainerFileZipInfo {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -3125,7 +4037,7 @@ impl GetContainerFileZipInfo {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -3173,7 +4085,7 @@ impl GetContainerFileZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -3201,17 +4113,39 @@ impl GetContainerFileZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_container_download_ticket`](crate::Client::get_container_download_ticket): `GET /containers/{containerId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetContainerDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetContainerDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetContainerDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -3219,7 +4153,7 @@ impl GetContainerDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3242,7 +4176,7 @@ impl GetContainerDownloadTicket {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -3250,7 +4184,7 @@ impl GetContainerDownloadTicket {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -3313,14 +4247,35 @@ impl GetContainerDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::modify_container_file`](crate::Client::modify_container_file): `PUT /containers/{containerId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyContainerFile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyContainerFile {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyContainerFile {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3336,14 +4291,32 @@ impl ModifyContainerFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_container_file`](crate::Client::delete_container_file): `DELETE /containers/{containerId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteContainerFile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteContainerFile {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteContainerFile {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -3384,14 +4357,32 @@ impl DeleteContainerFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::add_container_note`](crate::Client::add_container_note): `POST /containers/{containerId}/notes`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddContainerNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddContainerNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl AddContainerNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3407,17 +4398,37 @@ impl AddContainerNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::get_views`](crate::Client::get_views): `GET /containers/{containerId}/views`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetViews {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetViews {
+    type Output = crate::Result<::std::vec::Vec<crate::types::ViewOutput>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::ViewOutput>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ViewOutput>> {
+        self.send()
+    }
+}
 impl GetViews {
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -3432,7 +4443,7 @@ impl GetViews {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -3460,7 +4471,7 @@ impl GetViews {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -3468,7 +4479,7 @@ impl GetViews {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -3507,14 +4518,35 @@ impl GetViews {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ViewOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::ViewOutput>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::ViewOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::ViewOutput>>()
+    }
 }
 /// Request builder for [`Client::add_view`](crate::Client::add_view): `POST /containers/{containerId}/views`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddView {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddView {
+    type Output = crate::Result<crate::types::ViewIdOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ViewIdOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ViewIdOutput> {
+        self.send()
+    }
 }
 impl AddView {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3529,5 +4561,15 @@ impl AddView {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::ViewIdOutput> {
         self.request.send_json::<crate::types::ViewIdOutput>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ViewIdOutput>> {
+        self.request.send_json_with_response::<crate::types::ViewIdOutput>()
     }
 }

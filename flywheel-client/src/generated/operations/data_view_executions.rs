@@ -4,13 +4,21 @@
 //! Operations of tag `data-view-executions` (Cargo feature `data-view-executions`): Data view executions: runs of saved data views and their results.
 /// Operations of tag `data-view-executions` (Cargo feature `data-view-executions`): Data view executions: runs of saved data views and their results.
 impl crate::Client {
-    /// Get a list of data_view_executions
+    /// Get a list of data_view_executions.
     ///
     /// `GET /data_view_executions` (operation `getAllDataViewExecutions`, tag `data-view-executions`).
     ///
     /// Optional parameters are setters on the returned [`GetAllDataViewExecutions`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`PageOrDataViewExecutionList`](crate::types::PageOrDataViewExecutionList); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageOrDataViewExecutionList`](crate::types::PageOrDataViewExecutionList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_data_view_executions(&self) -> GetAllDataViewExecutions {
         let request = self
             .request(
@@ -22,7 +30,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Get a single data_view_execution
+    /// Get a single data_view_execution.
     ///
     /// `GET /data_view_executions/{dataViewExecutionId}` (operation `getDataViewExecution`, tag `data-view-executions`).
     ///
@@ -30,7 +38,15 @@ impl crate::Client {
     ///
     /// - `data_view_execution_id`: Data view execution id. Path parameter `dataViewExecutionId` (`String`).
     ///
-    /// `.send().await` returns [`DataViewExecution`](crate::types::DataViewExecution).
+    /// `.await` on the builder (or `.send().await`) returns [`DataViewExecution`](crate::types::DataViewExecution).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_data_view_execution(
         &self,
         data_view_execution_id: impl ::std::convert::Into<::std::string::String>,
@@ -50,7 +66,7 @@ impl crate::Client {
             );
         GetDataViewExecution { request }
     }
-    /// Get the data from a data_view_execution
+    /// Get the data from a data_view_execution.
     ///
     /// `GET /data_view_executions/{dataViewExecutionId}/data` (operation `getDataViewExecutionData`, tag `data-view-executions`).
     ///
@@ -60,7 +76,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetDataViewExecutionData`]: `ticket`, `file_format`, `file_name`.
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_data_view_execution_data(
         &self,
         data_view_execution_id: impl ::std::convert::Into<::std::string::String>,
@@ -82,7 +106,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Delete a data_view_execution
+    /// Delete a data_view_execution.
     ///
     /// `POST /data_view_executions/{dataViewExecutionId}/delete` (operation `deleteViewExecution`, tag `data-view-executions`).
     ///
@@ -90,7 +114,15 @@ impl crate::Client {
     ///
     /// - `data_view_execution_id`: Data view execution id. Path parameter `dataViewExecutionId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_view_execution(
         &self,
         data_view_execution_id: impl ::std::convert::Into<::std::string::String>,
@@ -110,7 +142,7 @@ impl crate::Client {
             );
         DeleteViewExecution { request }
     }
-    /// Save a data_view_execution to a project
+    /// Save a data_view_execution to a project.
     ///
     /// `POST /data_view_executions/{dataViewExecutionId}/save` (operation `saveDataViewExecution`, tag `data-view-executions`).
     ///
@@ -120,7 +152,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`SaveDataViewExecution`]: `file_format`.
     ///
-    /// `.send().await` returns [`File`](crate::types::File).
+    /// `.await` on the builder (or `.send().await`) returns [`File`](crate::types::File).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn save_data_view_execution(
         &self,
         data_view_execution_id: impl ::std::convert::Into<::std::string::String>,
@@ -143,11 +183,21 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_data_view_executions`](crate::Client::get_all_data_view_executions): `GET /data_view_executions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllDataViewExecutions {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllDataViewExecutions {
+    type Output = crate::Result<crate::types::PageOrDataViewExecutionList>;
+    type IntoFuture = crate::ResponseFuture<crate::types::PageOrDataViewExecutionList>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::PageOrDataViewExecutionList> {
+        self.send()
+    }
 }
 impl GetAllDataViewExecutions {
     /// Set to return a complete list regardless of permissions (admin only).
@@ -158,7 +208,7 @@ impl GetAllDataViewExecutions {
         request.query("exhaustive", &exhaustive);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -173,7 +223,7 @@ impl GetAllDataViewExecutions {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -201,7 +251,7 @@ impl GetAllDataViewExecutions {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -209,7 +259,7 @@ impl GetAllDataViewExecutions {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -267,14 +317,35 @@ impl GetAllDataViewExecutions {
     ) -> crate::ResponseFuture<crate::types::PageOrDataViewExecutionList> {
         self.request.send_json::<crate::types::PageOrDataViewExecutionList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PageOrDataViewExecutionList>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::PageOrDataViewExecutionList>()
+    }
 }
 /// Request builder for [`Client::get_data_view_execution`](crate::Client::get_data_view_execution): `GET /data_view_executions/{dataViewExecutionId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetDataViewExecution {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetDataViewExecution {
+    type Output = crate::Result<crate::types::DataViewExecution>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DataViewExecution>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DataViewExecution> {
+        self.send()
+    }
 }
 impl GetDataViewExecution {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -290,17 +361,35 @@ impl GetDataViewExecution {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DataViewExecution> {
         self.request.send_json::<crate::types::DataViewExecution>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DataViewExecution>> {
+        self.request.send_json_with_response::<crate::types::DataViewExecution>()
+    }
 }
 /// Request builder for [`Client::get_data_view_execution_data`](crate::Client::get_data_view_execution_data): `GET /data_view_executions/{dataViewExecutionId}/data`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetDataViewExecutionData {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetDataViewExecutionData {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
+}
 impl GetDataViewExecutionData {
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -330,7 +419,7 @@ impl GetDataViewExecutionData {
             );
         self
     }
-    /// download ticket filename
+    /// download ticket filename.
     ///
     /// Query parameter `file_name` (`String`).
     pub fn file_name(
@@ -358,14 +447,30 @@ impl GetDataViewExecutionData {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::delete_view_execution`](crate::Client::delete_view_execution): `POST /data_view_executions/{dataViewExecutionId}/delete`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteViewExecution {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteViewExecution {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteViewExecution {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -381,14 +486,32 @@ impl DeleteViewExecution {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::save_data_view_execution`](crate::Client::save_data_view_execution): `POST /data_view_executions/{dataViewExecutionId}/save`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct SaveDataViewExecution {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for SaveDataViewExecution {
+    type Output = crate::Result<crate::types::File>;
+    type IntoFuture = crate::ResponseFuture<crate::types::File>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::File> {
+        self.send()
+    }
 }
 impl SaveDataViewExecution {
     /// Format of the report file.
@@ -418,5 +541,15 @@ impl SaveDataViewExecution {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::File> {
         self.request.send_json::<crate::types::File>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::File>> {
+        self.request.send_json_with_response::<crate::types::File>()
     }
 }

@@ -4,13 +4,21 @@
 //! Operations of tag `dataexplorer` (Cargo feature `dataexplorer`): Data explorer: search queries over the hierarchy and saved searches.
 /// Operations of tag `dataexplorer` (Cargo feature `dataexplorer`): Data explorer: search queries over the hierarchy and saved searches.
 impl crate::Client {
-    /// Get Queries
+    /// Get Queries.
     ///
     /// `GET /dataexplorer/queries` (operation `getAllSavedSearches`, tag `dataexplorer`).
     ///
     /// Optional parameters are setters on the returned [`GetAllSavedSearches`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`SaveSearchOutputListOrSaveSearchPage`](crate::types::SaveSearchOutputListOrSaveSearchPage); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`SaveSearchOutputListOrSaveSearchPage`](crate::types::SaveSearchOutputListOrSaveSearchPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_saved_searches(&self) -> GetAllSavedSearches {
         let request = self
             .request(
@@ -20,7 +28,7 @@ impl crate::Client {
             );
         GetAllSavedSearches { request }
     }
-    /// Save a search query
+    /// Save a search query.
     ///
     /// `POST /dataexplorer/queries` (operation `saveSearch`, tag `dataexplorer`).
     ///
@@ -28,14 +36,22 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`SaveSearchInput`).
     ///
-    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
+    /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn save_search(&self, body: crate::types::SaveSearchInput) -> SaveSearch {
         let mut request = self
             .request("saveSearch", ::reqwest::Method::POST, "/dataexplorer/queries");
         request.json_body(&body);
         SaveSearch { request }
     }
-    /// Return a saved search query
+    /// Return a saved search query.
     ///
     /// `GET /dataexplorer/queries/{searchId}` (operation `getSavedSearch`, tag `dataexplorer`).
     ///
@@ -43,7 +59,15 @@ impl crate::Client {
     ///
     /// - `search_id`: Search id. Path parameter `searchId` (`String`).
     ///
-    /// `.send().await` returns [`SaveSearch`](crate::types::SaveSearch).
+    /// `.await` on the builder (or `.send().await`) returns [`SaveSearch`](crate::types::SaveSearch).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_saved_search(
         &self,
         search_id: impl ::std::convert::Into<::std::string::String>,
@@ -61,7 +85,7 @@ impl crate::Client {
             );
         GetSavedSearch { request }
     }
-    /// Replace a search query
+    /// Replace a search query.
     ///
     /// `PUT /dataexplorer/queries/{searchId}` (operation `replaceSearch`, tag `dataexplorer`).
     ///
@@ -70,7 +94,15 @@ impl crate::Client {
     /// - `search_id`: Search id. Path parameter `searchId` (`String`).
     /// - `body`: JSON request body (`SaveSearchUpdate`).
     ///
-    /// `.send().await` returns [`SaveSearch`](crate::types::SaveSearch).
+    /// `.await` on the builder (or `.send().await`) returns [`SaveSearch`](crate::types::SaveSearch).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn replace_search(
         &self,
         search_id: impl ::std::convert::Into<::std::string::String>,
@@ -90,7 +122,7 @@ impl crate::Client {
         request.json_body(&body);
         ReplaceSearch { request }
     }
-    /// Delete a saved search
+    /// Delete a saved search.
     ///
     /// `DELETE /dataexplorer/queries/{searchId}` (operation `deleteSaveSearch`, tag `dataexplorer`).
     ///
@@ -98,7 +130,15 @@ impl crate::Client {
     ///
     /// - `search_id`: Search id. Path parameter `searchId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_save_search(
         &self,
         search_id: impl ::std::convert::Into<::std::string::String>,
@@ -116,7 +156,7 @@ impl crate::Client {
             );
         DeleteSaveSearch { request }
     }
-    /// Perform a search query
+    /// Perform a search query.
     ///
     /// `POST /dataexplorer/search` (operation `search`, tag `dataexplorer`).
     ///
@@ -126,7 +166,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`Search`]: `simple`, `size`, `facets`, `csv`.
     ///
-    /// `.send().await` returns [`SearchResponseListOrObject`](crate::types::SearchResponseListOrObject).
+    /// `.await` on the builder (or `.send().await`) returns [`SearchResponseListOrObject`](crate::types::SearchResponseListOrObject).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn search(&self, body: crate::types::SearchQuery) -> Search {
         let mut request = self
             .request("search", ::reqwest::Method::POST, "/dataexplorer/search");
@@ -135,7 +183,7 @@ impl crate::Client {
         request.json_body(&body);
         Search { request }
     }
-    /// Parse a structured search query
+    /// Parse a structured search query.
     ///
     /// Validates a search query, returning any parse errors that were encountered. In the future, this endpoint may return the abstract syntax tree or evaluated query.
     ///
@@ -145,7 +193,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`StructuredQuery`).
     ///
-    /// `.send().await` returns [`ParsedQueryResponse`](crate::types::ParsedQueryResponse).
+    /// `.await` on the builder (or `.send().await`) returns [`ParsedQueryResponse`](crate::types::ParsedQueryResponse).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn parse_search_query(
         &self,
         body: crate::types::StructuredQuery,
@@ -159,11 +215,19 @@ impl crate::Client {
         request.json_body(&body);
         ParseSearchQuery { request }
     }
-    /// Get the status of search (Mongo Connector)
+    /// Get the status of search (Mongo Connector).
     ///
     /// `GET /dataexplorer/search/status` (operation `getSearchStatus`, tag `dataexplorer`).
     ///
-    /// `.send().await` returns [`SearchStatus`](crate::types::SearchStatus).
+    /// `.await` on the builder (or `.send().await`) returns [`SearchStatus`](crate::types::SearchStatus).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_search_status(&self) -> GetSearchStatus {
         let request = self
             .request(
@@ -173,7 +237,7 @@ impl crate::Client {
             );
         GetSearchStatus { request }
     }
-    /// Get suggestions for a structured search query
+    /// Get suggestions for a structured search query.
     ///
     /// Send the search query from the start of the string, and get a set of suggested replacements back. When utilizing a suggestion, the caller should replace the contents from the "from" field to the end of the string with the provided "value".
     ///
@@ -183,7 +247,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`StructuredQuery`).
     ///
-    /// `.send().await` returns [`StructuredQuerySuggestions`](crate::types::StructuredQuerySuggestions).
+    /// `.await` on the builder (or `.send().await`) returns [`StructuredQuerySuggestions`](crate::types::StructuredQuerySuggestions).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_search_query_suggestions(
         &self,
         body: crate::types::StructuredQuery,
@@ -202,11 +274,23 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_saved_searches`](crate::Client::get_all_saved_searches): `GET /dataexplorer/queries`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllSavedSearches {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllSavedSearches {
+    type Output = crate::Result<crate::types::SaveSearchOutputListOrSaveSearchPage>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::SaveSearchOutputListOrSaveSearchPage,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::SaveSearchOutputListOrSaveSearchPage> {
+        self.send()
+    }
 }
 impl GetAllSavedSearches {
     /// Set to return a complete list regardless of permissions (admin only).
@@ -217,7 +301,7 @@ impl GetAllSavedSearches {
         request.query("exhaustive", &exhaustive);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -232,7 +316,7 @@ impl GetAllSavedSearches {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -260,7 +344,7 @@ impl GetAllSavedSearches {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -268,7 +352,7 @@ impl GetAllSavedSearches {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -326,14 +410,37 @@ impl GetAllSavedSearches {
     ) -> crate::ResponseFuture<crate::types::SaveSearchOutputListOrSaveSearchPage> {
         self.request.send_json::<crate::types::SaveSearchOutputListOrSaveSearchPage>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::SaveSearchOutputListOrSaveSearchPage>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::SaveSearchOutputListOrSaveSearchPage,
+            >()
+    }
 }
 /// Request builder for [`Client::save_search`](crate::Client::save_search): `POST /dataexplorer/queries`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct SaveSearch {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for SaveSearch {
+    type Output = crate::Result<crate::types::InsertedId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::InsertedId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::InsertedId> {
+        self.send()
+    }
 }
 impl SaveSearch {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -349,14 +456,32 @@ impl SaveSearch {
     pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::InsertedId>> {
+        self.request.send_json_with_response::<crate::types::InsertedId>()
+    }
 }
 /// Request builder for [`Client::get_saved_search`](crate::Client::get_saved_search): `GET /dataexplorer/queries/{searchId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSavedSearch {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSavedSearch {
+    type Output = crate::Result<crate::types::SaveSearch>;
+    type IntoFuture = crate::ResponseFuture<crate::types::SaveSearch>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::SaveSearch> {
+        self.send()
+    }
 }
 impl GetSavedSearch {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -372,14 +497,32 @@ impl GetSavedSearch {
     pub fn send(self) -> crate::ResponseFuture<crate::types::SaveSearch> {
         self.request.send_json::<crate::types::SaveSearch>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::SaveSearch>> {
+        self.request.send_json_with_response::<crate::types::SaveSearch>()
+    }
 }
 /// Request builder for [`Client::replace_search`](crate::Client::replace_search): `PUT /dataexplorer/queries/{searchId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ReplaceSearch {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ReplaceSearch {
+    type Output = crate::Result<crate::types::SaveSearch>;
+    type IntoFuture = crate::ResponseFuture<crate::types::SaveSearch>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::SaveSearch> {
+        self.send()
+    }
 }
 impl ReplaceSearch {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -395,14 +538,32 @@ impl ReplaceSearch {
     pub fn send(self) -> crate::ResponseFuture<crate::types::SaveSearch> {
         self.request.send_json::<crate::types::SaveSearch>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::SaveSearch>> {
+        self.request.send_json_with_response::<crate::types::SaveSearch>()
+    }
 }
 /// Request builder for [`Client::delete_save_search`](crate::Client::delete_save_search): `DELETE /dataexplorer/queries/{searchId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSaveSearch {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSaveSearch {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSaveSearch {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -418,14 +579,34 @@ impl DeleteSaveSearch {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::search`](crate::Client::search): `POST /dataexplorer/search`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct Search {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for Search {
+    type Output = crate::Result<crate::types::SearchResponseListOrObject>;
+    type IntoFuture = crate::ResponseFuture<crate::types::SearchResponseListOrObject>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::SearchResponseListOrObject> {
+        self.send()
+    }
 }
 impl Search {
     /// Unwrap result documents into a list.
@@ -452,7 +633,7 @@ impl Search {
         request.query("facets", &facets);
         self
     }
-    /// Format the response as a CSV file
+    /// Format the response as a CSV file.
     ///
     /// Query parameter `csv` (`bool`).
     pub fn csv(mut self, csv: bool) -> Self {
@@ -475,14 +656,35 @@ impl Search {
     ) -> crate::ResponseFuture<crate::types::SearchResponseListOrObject> {
         self.request.send_json::<crate::types::SearchResponseListOrObject>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::SearchResponseListOrObject>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::SearchResponseListOrObject>()
+    }
 }
 /// Request builder for [`Client::parse_search_query`](crate::Client::parse_search_query): `POST /dataexplorer/search/parse`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ParseSearchQuery {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ParseSearchQuery {
+    type Output = crate::Result<crate::types::ParsedQueryResponse>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ParsedQueryResponse>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ParsedQueryResponse> {
+        self.send()
+    }
 }
 impl ParseSearchQuery {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -498,14 +700,32 @@ impl ParseSearchQuery {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ParsedQueryResponse> {
         self.request.send_json::<crate::types::ParsedQueryResponse>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ParsedQueryResponse>> {
+        self.request.send_json_with_response::<crate::types::ParsedQueryResponse>()
+    }
 }
 /// Request builder for [`Client::get_search_status`](crate::Client::get_search_status): `GET /dataexplorer/search/status`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSearchStatus {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSearchStatus {
+    type Output = crate::Result<crate::types::SearchStatus>;
+    type IntoFuture = crate::ResponseFuture<crate::types::SearchStatus>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::SearchStatus> {
+        self.send()
+    }
 }
 impl GetSearchStatus {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -521,14 +741,34 @@ impl GetSearchStatus {
     pub fn send(self) -> crate::ResponseFuture<crate::types::SearchStatus> {
         self.request.send_json::<crate::types::SearchStatus>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::SearchStatus>> {
+        self.request.send_json_with_response::<crate::types::SearchStatus>()
+    }
 }
 /// Request builder for [`Client::get_search_query_suggestions`](crate::Client::get_search_query_suggestions): `POST /dataexplorer/search/suggest`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSearchQuerySuggestions {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSearchQuerySuggestions {
+    type Output = crate::Result<crate::types::StructuredQuerySuggestions>;
+    type IntoFuture = crate::ResponseFuture<crate::types::StructuredQuerySuggestions>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::StructuredQuerySuggestions> {
+        self.send()
+    }
 }
 impl GetSearchQuerySuggestions {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -545,5 +785,18 @@ impl GetSearchQuerySuggestions {
         self,
     ) -> crate::ResponseFuture<crate::types::StructuredQuerySuggestions> {
         self.request.send_json::<crate::types::StructuredQuerySuggestions>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::StructuredQuerySuggestions>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::StructuredQuerySuggestions>()
     }
 }

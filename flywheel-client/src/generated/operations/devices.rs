@@ -12,7 +12,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllDevices`]: `join_keys`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`EgressDeviceListOrEgressDevicePage`](crate::types::EgressDeviceListOrEgressDevicePage); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`EgressDeviceListOrEgressDevicePage`](crate::types::EgressDeviceListOrEgressDevicePage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_devices(&self) -> GetAllDevices {
         let request = self.request("getAllDevices", ::reqwest::Method::GET, "/devices");
         GetAllDevices { request }
@@ -27,7 +35,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`DeviceCreate`).
     ///
-    /// `.send().await` returns [`EgressDevice`](crate::types::EgressDevice).
+    /// `.await` on the builder (or `.send().await`) returns [`EgressDevice`](crate::types::EgressDevice).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn create_device(&self, body: crate::types::DeviceCreate) -> CreateDevice {
         let mut request = self
             .request("createDevice", ::reqwest::Method::POST, "/devices");
@@ -38,7 +54,15 @@ impl crate::Client {
     ///
     /// `GET /devices/self` (operation `getCurrentDevice`, tag `devices`).
     ///
-    /// `.send().await` returns [`EgressDevice`](crate::types::EgressDevice).
+    /// `.await` on the builder (or `.send().await`) returns [`EgressDevice`](crate::types::EgressDevice).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_current_device(&self) -> GetCurrentDevice {
         let request = self
             .request("getCurrentDevice", ::reqwest::Method::GET, "/devices/self");
@@ -54,7 +78,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`DeviceSelfUpdate`).
     ///
-    /// `.send().await` returns [`EgressDevice`](crate::types::EgressDevice).
+    /// `.await` on the builder (or `.send().await`) returns [`EgressDevice`](crate::types::EgressDevice).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn update_device(&self, body: crate::types::DeviceSelfUpdate) -> UpdateDevice {
         let mut request = self
             .request("updateDevice", ::reqwest::Method::PUT, "/devices/self");
@@ -63,17 +95,25 @@ impl crate::Client {
     }
     /// Get status for all known devices.
     ///
-    /// ok - missing - error - unknown
+    /// ok - missing - error - unknown.
     ///
     /// `GET /devices/status` (operation `getAllDevicesStatus`, tag `devices`).
     ///
-    /// `.send().await` returns a map from names to [`DeviceStatusEntry`](crate::types::DeviceStatusEntry).
+    /// `.await` on the builder (or `.send().await`) returns a map from names to [`DeviceStatusEntry`](crate::types::DeviceStatusEntry).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_devices_status(&self) -> GetAllDevicesStatus {
         let request = self
             .request("getAllDevicesStatus", ::reqwest::Method::GET, "/devices/status");
         GetAllDevicesStatus { request }
     }
-    /// Get device details
+    /// Get device details.
     ///
     /// `GET /devices/{deviceId}` (operation `getDevice`, tag `devices`).
     ///
@@ -81,7 +121,15 @@ impl crate::Client {
     ///
     /// - `device_id`: Device id. Path parameter `deviceId` (`String`).
     ///
-    /// `.send().await` returns [`EgressDevice`](crate::types::EgressDevice).
+    /// `.await` on the builder (or `.send().await`) returns [`EgressDevice`](crate::types::EgressDevice).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_device(
         &self,
         device_id: impl ::std::convert::Into<::std::string::String>,
@@ -95,7 +143,7 @@ impl crate::Client {
             );
         GetDevice { request }
     }
-    /// Update a device
+    /// Update a device.
     ///
     /// `PUT /devices/{deviceId}` (operation `modifyDevice`, tag `devices`).
     ///
@@ -104,7 +152,15 @@ impl crate::Client {
     /// - `device_id`: Device id. Path parameter `deviceId` (`String`).
     /// - `body`: JSON request body (`DeviceAdminUpdate`).
     ///
-    /// `.send().await` returns [`EgressDevice`](crate::types::EgressDevice).
+    /// `.await` on the builder (or `.send().await`) returns [`EgressDevice`](crate::types::EgressDevice).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_device(
         &self,
         device_id: impl ::std::convert::Into<::std::string::String>,
@@ -120,7 +176,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyDevice { request }
     }
-    /// Delete a device
+    /// Delete a device.
     ///
     /// `DELETE /devices/{deviceId}` (operation `deleteDevice`, tag `devices`).
     ///
@@ -128,7 +184,15 @@ impl crate::Client {
     ///
     /// - `device_id`: Device id. Path parameter `deviceId` (`String`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_device(
         &self,
         device_id: impl ::std::convert::Into<::std::string::String>,
@@ -142,9 +206,9 @@ impl crate::Client {
             );
         DeleteDevice { request }
     }
-    /// Generate device API key
+    /// Generate device API key.
     ///
-    /// Regenerate device API key
+    /// Regenerate device API key.
     ///
     /// `POST /devices/{deviceId}/key` (operation `generateKey`, tag `devices`).
     ///
@@ -154,7 +218,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GenerateKey`]: `body`.
     ///
-    /// `.send().await` returns `serde_json::Value`.
+    /// `.await` on the builder (or `.send().await`) returns `serde_json::Value`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn generate_key(
         &self,
         device_id: impl ::std::convert::Into<::std::string::String>,
@@ -168,7 +240,7 @@ impl crate::Client {
             );
         GenerateKey { request }
     }
-    /// This method is DEPRECATED, use generate_key instead
+    /// This method is DEPRECATED, use generate_key instead.
     ///
     /// `POST /devices/{deviceId}/key-regen` (operation `regenerateKey`, tag `devices`).
     ///
@@ -178,7 +250,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`RegenerateKey`]: `body`.
     ///
-    /// `.send().await` returns `serde_json::Value`.
+    /// `.await` on the builder (or `.send().await`) returns `serde_json::Value`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn regenerate_key(
         &self,
         device_id: impl ::std::convert::Into<::std::string::String>,
@@ -196,7 +276,7 @@ impl crate::Client {
             );
         RegenerateKey { request }
     }
-    /// Delete Device Key
+    /// Delete Device Key.
     ///
     /// `DELETE /devices/{deviceId}/key/{keyId}` (operation `deleteDeviceKey`, tag `devices`).
     ///
@@ -205,7 +285,15 @@ impl crate::Client {
     /// - `device_id`: Device id. Path parameter `deviceId` (`String`).
     /// - `key_id`: Key id. Path parameter `keyId` (`String`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_device_key(
         &self,
         device_id: impl ::std::convert::Into<::std::string::String>,
@@ -232,14 +320,26 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_devices`](crate::Client::get_all_devices): `GET /devices`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllDevices {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllDevices {
+    type Output = crate::Result<crate::types::EgressDeviceListOrEgressDevicePage>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::EgressDeviceListOrEgressDevicePage,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::EgressDeviceListOrEgressDevicePage> {
+        self.send()
+    }
+}
 impl GetAllDevices {
-    /// Return device key. Admins only
+    /// Return device key. Admins only.
     ///
     /// Query parameter `join_keys` (`bool`).
     pub fn join_keys(mut self, join_keys: bool) -> Self {
@@ -247,7 +347,7 @@ impl GetAllDevices {
         request.query("join_keys", &join_keys);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -262,7 +362,7 @@ impl GetAllDevices {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -290,7 +390,7 @@ impl GetAllDevices {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -298,7 +398,7 @@ impl GetAllDevices {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -356,14 +456,37 @@ impl GetAllDevices {
     ) -> crate::ResponseFuture<crate::types::EgressDeviceListOrEgressDevicePage> {
         self.request.send_json::<crate::types::EgressDeviceListOrEgressDevicePage>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::EgressDeviceListOrEgressDevicePage>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::EgressDeviceListOrEgressDevicePage,
+            >()
+    }
 }
 /// Request builder for [`Client::create_device`](crate::Client::create_device): `POST /devices`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct CreateDevice {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for CreateDevice {
+    type Output = crate::Result<crate::types::EgressDevice>;
+    type IntoFuture = crate::ResponseFuture<crate::types::EgressDevice>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::EgressDevice> {
+        self.send()
+    }
 }
 impl CreateDevice {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -379,14 +502,32 @@ impl CreateDevice {
     pub fn send(self) -> crate::ResponseFuture<crate::types::EgressDevice> {
         self.request.send_json::<crate::types::EgressDevice>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::EgressDevice>> {
+        self.request.send_json_with_response::<crate::types::EgressDevice>()
+    }
 }
 /// Request builder for [`Client::get_current_device`](crate::Client::get_current_device): `GET /devices/self`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetCurrentDevice {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetCurrentDevice {
+    type Output = crate::Result<crate::types::EgressDevice>;
+    type IntoFuture = crate::ResponseFuture<crate::types::EgressDevice>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::EgressDevice> {
+        self.send()
+    }
 }
 impl GetCurrentDevice {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -402,14 +543,32 @@ impl GetCurrentDevice {
     pub fn send(self) -> crate::ResponseFuture<crate::types::EgressDevice> {
         self.request.send_json::<crate::types::EgressDevice>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::EgressDevice>> {
+        self.request.send_json_with_response::<crate::types::EgressDevice>()
+    }
 }
 /// Request builder for [`Client::update_device`](crate::Client::update_device): `PUT /devices/self`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UpdateDevice {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UpdateDevice {
+    type Output = crate::Result<crate::types::EgressDevice>;
+    type IntoFuture = crate::ResponseFuture<crate::types::EgressDevice>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::EgressDevice> {
+        self.send()
+    }
 }
 impl UpdateDevice {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -425,14 +584,49 @@ impl UpdateDevice {
     pub fn send(self) -> crate::ResponseFuture<crate::types::EgressDevice> {
         self.request.send_json::<crate::types::EgressDevice>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::EgressDevice>> {
+        self.request.send_json_with_response::<crate::types::EgressDevice>()
+    }
 }
 /// Request builder for [`Client::get_all_devices_status`](crate::Client::get_all_devices_status): `GET /devices/status`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllDevicesStatus {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllDevicesStatus {
+    type Output = crate::Result<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            crate::types::DeviceStatusEntry,
+        >,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            crate::types::DeviceStatusEntry,
+        >,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            crate::types::DeviceStatusEntry,
+        >,
+    > {
+        self.send()
+    }
 }
 impl GetAllDevicesStatus {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -461,14 +655,45 @@ impl GetAllDevicesStatus {
                 >,
             >()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                crate::types::DeviceStatusEntry,
+            >,
+        >,
+    > {
+        self.request
+            .send_json_with_response::<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    crate::types::DeviceStatusEntry,
+                >,
+            >()
+    }
 }
 /// Request builder for [`Client::get_device`](crate::Client::get_device): `GET /devices/{deviceId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetDevice {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetDevice {
+    type Output = crate::Result<crate::types::EgressDevice>;
+    type IntoFuture = crate::ResponseFuture<crate::types::EgressDevice>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::EgressDevice> {
+        self.send()
+    }
 }
 impl GetDevice {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -484,14 +709,32 @@ impl GetDevice {
     pub fn send(self) -> crate::ResponseFuture<crate::types::EgressDevice> {
         self.request.send_json::<crate::types::EgressDevice>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::EgressDevice>> {
+        self.request.send_json_with_response::<crate::types::EgressDevice>()
+    }
 }
 /// Request builder for [`Client::modify_device`](crate::Client::modify_device): `PUT /devices/{deviceId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyDevice {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyDevice {
+    type Output = crate::Result<crate::types::EgressDevice>;
+    type IntoFuture = crate::ResponseFuture<crate::types::EgressDevice>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::EgressDevice> {
+        self.send()
+    }
 }
 impl ModifyDevice {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -507,14 +750,32 @@ impl ModifyDevice {
     pub fn send(self) -> crate::ResponseFuture<crate::types::EgressDevice> {
         self.request.send_json::<crate::types::EgressDevice>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::EgressDevice>> {
+        self.request.send_json_with_response::<crate::types::EgressDevice>()
+    }
 }
 /// Request builder for [`Client::delete_device`](crate::Client::delete_device): `DELETE /devices/{deviceId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteDevice {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteDevice {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DeleteDevice {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -530,14 +791,30 @@ impl DeleteDevice {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::generate_key`](crate::Client::generate_key): `POST /devices/{deviceId}/key`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GenerateKey {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GenerateKey {
+    type Output = crate::Result<::serde_json::Value>;
+    type IntoFuture = crate::ResponseFuture<::serde_json::Value>;
+    fn into_future(self) -> crate::ResponseFuture<::serde_json::Value> {
+        self.send()
+    }
 }
 impl GenerateKey {
     /// Sets the JSON request body.
@@ -558,14 +835,32 @@ impl GenerateKey {
     pub fn send(self) -> crate::ResponseFuture<::serde_json::Value> {
         self.request.send_json::<::serde_json::Value>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::serde_json::Value>> {
+        self.request.send_json_with_response::<::serde_json::Value>()
+    }
 }
 /// Request builder for [`Client::regenerate_key`](crate::Client::regenerate_key): `POST /devices/{deviceId}/key-regen`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RegenerateKey {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RegenerateKey {
+    type Output = crate::Result<::serde_json::Value>;
+    type IntoFuture = crate::ResponseFuture<::serde_json::Value>;
+    fn into_future(self) -> crate::ResponseFuture<::serde_json::Value> {
+        self.send()
+    }
 }
 impl RegenerateKey {
     /// Sets the JSON request body.
@@ -586,14 +881,32 @@ impl RegenerateKey {
     pub fn send(self) -> crate::ResponseFuture<::serde_json::Value> {
         self.request.send_json::<::serde_json::Value>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::serde_json::Value>> {
+        self.request.send_json_with_response::<::serde_json::Value>()
+    }
 }
 /// Request builder for [`Client::delete_device_key`](crate::Client::delete_device_key): `DELETE /devices/{deviceId}/key/{keyId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteDeviceKey {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteDeviceKey {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DeleteDeviceKey {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -608,5 +921,13 @@ impl DeleteDeviceKey {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
     }
 }

@@ -4,19 +4,27 @@
 //! Operations of tag `dimse` (Cargo feature `dimse`): DIMSE: DICOM network services, project and service AETs.
 /// Operations of tag `dimse` (Cargo feature `dimse`): DIMSE: DICOM network services, project and service AETs.
 impl crate::Client {
-    /// List all DIMSE project AETs
+    /// List all DIMSE project AETs.
     ///
     /// Will list all DIMSE AETs referring to a Flywheel project. Project AETs can be used to issue C-FIND and C-MOVE on Flywheel projects. Requires login and admin privilege.
     ///
     /// `GET /dimse/projects` (operation `getAllProjectAets`, tag `dimse`).
     ///
-    /// `.send().await` returns a list of [`ProjectAet`](crate::types::ProjectAet).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`ProjectAet`](crate::types::ProjectAet).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_project_aets(&self) -> GetAllProjectAets {
         let request = self
             .request("getAllProjectAets", ::reqwest::Method::GET, "/dimse/projects");
         GetAllProjectAets { request }
     }
-    /// Create a new DIMSE project AET
+    /// Create a new DIMSE project AET.
     ///
     /// Will create a new DIMSE AET that refers to a Flywheel project. AETs can only be created by admins and use drone access via DIMSE.
     ///
@@ -26,7 +34,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`ProjectAetInput`).
     ///
-    /// `.send().await` returns [`BaseAet`](crate::types::BaseAet).
+    /// `.await` on the builder (or `.send().await`) returns [`BaseAet`](crate::types::BaseAet).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn create_project_aet(
         &self,
         body: crate::types::ProjectAetInput,
@@ -36,7 +52,7 @@ impl crate::Client {
         request.json_body(&body);
         CreateProjectAet { request }
     }
-    /// Get DIMSE project AET
+    /// Get DIMSE project AET.
     ///
     /// Get DIMSE project by AET, id or project id. Requires admin privilege.
     ///
@@ -46,7 +62,15 @@ impl crate::Client {
     ///
     /// - `project_aet`: Project aet. Path parameter `projectAet` (`String`).
     ///
-    /// `.send().await` returns [`ProjectAet`](crate::types::ProjectAet).
+    /// `.await` on the builder (or `.send().await`) returns [`ProjectAet`](crate::types::ProjectAet).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_aet(
         &self,
         project_aet: impl ::std::convert::Into<::std::string::String>,
@@ -64,7 +88,7 @@ impl crate::Client {
             );
         GetProjectAet { request }
     }
-    /// Delete a DIMSE project AET
+    /// Delete a DIMSE project AET.
     ///
     /// Delete DIMSE project by AET. AETs can only be deleted by admins.
     ///
@@ -74,7 +98,15 @@ impl crate::Client {
     ///
     /// - `project_aet`: Project aet. Path parameter `projectAet` (`String`).
     ///
-    /// `.send().await` returns a map from names to `i64`.
+    /// `.await` on the builder (or `.send().await`) returns a map from names to `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project_aet(
         &self,
         project_aet: impl ::std::convert::Into<::std::string::String>,
@@ -92,19 +124,27 @@ impl crate::Client {
             );
         DeleteProjectAet { request }
     }
-    /// List all DIMSE services AETs
+    /// List all DIMSE services AETs.
     ///
     /// Will list all DIMSE AETs referring to external DICOM nodes. Requires login and admin privilege.
     ///
     /// `GET /dimse/services` (operation `getAllServiceAets`, tag `dimse`).
     ///
-    /// `.send().await` returns a list of [`ServiceAet`](crate::types::ServiceAet).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`ServiceAet`](crate::types::ServiceAet).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_service_aets(&self) -> GetAllServiceAets {
         let request = self
             .request("getAllServiceAets", ::reqwest::Method::GET, "/dimse/services");
         GetAllServiceAets { request }
     }
-    /// Create a new DIMSE service AET
+    /// Create a new DIMSE service AET.
     ///
     /// Will create a new DIMSE AET that refers to an external DICOM node. Service AETs can be used to issue C-MOVEs to from project AETs. Requires login. AETs can only be created by admins.
     ///
@@ -114,7 +154,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`ProjectAetInputOrServiceAetInput`).
     ///
-    /// `.send().await` returns [`ServiceAet`](crate::types::ServiceAet).
+    /// `.await` on the builder (or `.send().await`) returns [`ServiceAet`](crate::types::ServiceAet).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn create_service_aet(
         &self,
         body: crate::types::ProjectAetInputOrServiceAetInput,
@@ -124,7 +172,7 @@ impl crate::Client {
         request.json_body(&body);
         CreateServiceAet { request }
     }
-    /// Get DIMSE service by AET or id
+    /// Get DIMSE service by AET or id.
     ///
     /// Get a DIMSE service. Requires login and admin privilege.
     ///
@@ -134,7 +182,15 @@ impl crate::Client {
     ///
     /// - `service_aet`: Service aet. Path parameter `serviceAet` (`String`).
     ///
-    /// `.send().await` returns [`ServiceAet`](crate::types::ServiceAet).
+    /// `.await` on the builder (or `.send().await`) returns [`ServiceAet`](crate::types::ServiceAet).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_service_aet(
         &self,
         service_aet: impl ::std::convert::Into<::std::string::String>,
@@ -152,7 +208,7 @@ impl crate::Client {
             );
         GetServiceAet { request }
     }
-    /// Delete a DIMSE service AET
+    /// Delete a DIMSE service AET.
     ///
     /// Delete DIMSE service by AET. AETs can only be deleted by admins.
     ///
@@ -162,7 +218,15 @@ impl crate::Client {
     ///
     /// - `service_aet`: Service aet. Path parameter `serviceAet` (`String`).
     ///
-    /// `.send().await` returns a map from names to `i64`.
+    /// `.await` on the builder (or `.send().await`) returns a map from names to `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_service_aet(
         &self,
         service_aet: impl ::std::convert::Into<::std::string::String>,
@@ -183,11 +247,21 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_project_aets`](crate::Client::get_all_project_aets): `GET /dimse/projects`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllProjectAets {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllProjectAets {
+    type Output = crate::Result<::std::vec::Vec<crate::types::ProjectAet>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::ProjectAet>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ProjectAet>> {
+        self.send()
+    }
 }
 impl GetAllProjectAets {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -205,14 +279,35 @@ impl GetAllProjectAets {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ProjectAet>> {
         self.request.send_json::<::std::vec::Vec<crate::types::ProjectAet>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::ProjectAet>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::ProjectAet>>()
+    }
 }
 /// Request builder for [`Client::create_project_aet`](crate::Client::create_project_aet): `POST /dimse/projects`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct CreateProjectAet {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for CreateProjectAet {
+    type Output = crate::Result<crate::types::BaseAet>;
+    type IntoFuture = crate::ResponseFuture<crate::types::BaseAet>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::BaseAet> {
+        self.send()
+    }
 }
 impl CreateProjectAet {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -228,14 +323,32 @@ impl CreateProjectAet {
     pub fn send(self) -> crate::ResponseFuture<crate::types::BaseAet> {
         self.request.send_json::<crate::types::BaseAet>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::BaseAet>> {
+        self.request.send_json_with_response::<crate::types::BaseAet>()
+    }
 }
 /// Request builder for [`Client::get_project_aet`](crate::Client::get_project_aet): `GET /dimse/projects/{projectAet}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectAet {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectAet {
+    type Output = crate::Result<crate::types::ProjectAet>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ProjectAet>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ProjectAet> {
+        self.send()
+    }
 }
 impl GetProjectAet {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -251,14 +364,40 @@ impl GetProjectAet {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ProjectAet> {
         self.request.send_json::<crate::types::ProjectAet>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ProjectAet>> {
+        self.request.send_json_with_response::<crate::types::ProjectAet>()
+    }
 }
 /// Request builder for [`Client::delete_project_aet`](crate::Client::delete_project_aet): `DELETE /dimse/projects/{projectAet}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteProjectAet {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteProjectAet {
+    type Output = crate::Result<
+        ::std::collections::BTreeMap<::std::string::String, i64>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        ::std::collections::BTreeMap<::std::string::String, i64>,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<
+        ::std::collections::BTreeMap<::std::string::String, i64>,
+    > {
+        self.send()
+    }
 }
 impl DeleteProjectAet {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -279,14 +418,39 @@ impl DeleteProjectAet {
         self.request
             .send_json::<::std::collections::BTreeMap<::std::string::String, i64>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::collections::BTreeMap<::std::string::String, i64>>,
+    > {
+        self.request
+            .send_json_with_response::<
+                ::std::collections::BTreeMap<::std::string::String, i64>,
+            >()
+    }
 }
 /// Request builder for [`Client::get_all_service_aets`](crate::Client::get_all_service_aets): `GET /dimse/services`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllServiceAets {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllServiceAets {
+    type Output = crate::Result<::std::vec::Vec<crate::types::ServiceAet>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::ServiceAet>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ServiceAet>> {
+        self.send()
+    }
 }
 impl GetAllServiceAets {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -304,14 +468,35 @@ impl GetAllServiceAets {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ServiceAet>> {
         self.request.send_json::<::std::vec::Vec<crate::types::ServiceAet>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::ServiceAet>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::ServiceAet>>()
+    }
 }
 /// Request builder for [`Client::create_service_aet`](crate::Client::create_service_aet): `POST /dimse/services`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct CreateServiceAet {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for CreateServiceAet {
+    type Output = crate::Result<crate::types::ServiceAet>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ServiceAet>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ServiceAet> {
+        self.send()
+    }
 }
 impl CreateServiceAet {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -327,14 +512,32 @@ impl CreateServiceAet {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ServiceAet> {
         self.request.send_json::<crate::types::ServiceAet>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ServiceAet>> {
+        self.request.send_json_with_response::<crate::types::ServiceAet>()
+    }
 }
 /// Request builder for [`Client::get_service_aet`](crate::Client::get_service_aet): `GET /dimse/services/{serviceAet}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetServiceAet {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetServiceAet {
+    type Output = crate::Result<crate::types::ServiceAet>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ServiceAet>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ServiceAet> {
+        self.send()
+    }
 }
 impl GetServiceAet {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -350,14 +553,40 @@ impl GetServiceAet {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ServiceAet> {
         self.request.send_json::<crate::types::ServiceAet>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ServiceAet>> {
+        self.request.send_json_with_response::<crate::types::ServiceAet>()
+    }
 }
 /// Request builder for [`Client::delete_service_aet`](crate::Client::delete_service_aet): `DELETE /dimse/services/{serviceAet}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteServiceAet {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteServiceAet {
+    type Output = crate::Result<
+        ::std::collections::BTreeMap<::std::string::String, i64>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        ::std::collections::BTreeMap<::std::string::String, i64>,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<
+        ::std::collections::BTreeMap<::std::string::String, i64>,
+    > {
+        self.send()
+    }
 }
 impl DeleteServiceAet {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -377,5 +606,20 @@ impl DeleteServiceAet {
     > {
         self.request
             .send_json::<::std::collections::BTreeMap<::std::string::String, i64>>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::collections::BTreeMap<::std::string::String, i64>>,
+    > {
+        self.request
+            .send_json_with_response::<
+                ::std::collections::BTreeMap<::std::string::String, i64>,
+            >()
     }
 }

@@ -6,17 +6,25 @@
 impl crate::Client {
     /// Download files listed in the given ticket.
     ///
-    /// You can use POST to create a download ticket The files listed in the ticket are put into a tar archive
+    /// You can use POST to create a download ticket The files listed in the ticket are put into a tar archive.
     ///
     /// `GET /download` (operation `downloadTicket`, tag `download`).
     ///
     /// # Arguments
     ///
-    /// - `ticket`: ID of the download ticket Query parameter `ticket` (`String`).
+    /// - `ticket`: ID of the download ticket. Query parameter `ticket` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadTicket`]: `format`.
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_ticket(
         &self,
         ticket: impl ::std::convert::Into<::std::string::String>,
@@ -30,7 +38,7 @@ impl crate::Client {
             );
         DownloadTicket { request }
     }
-    /// Create a download ticket
+    /// Create a download ticket.
     ///
     /// Use filters in the payload to exclude/include files. To pass a single filter, each of its conditions should be satisfied. If a file pass at least one filter, it is included in the targets.
     ///
@@ -38,11 +46,19 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
-    /// - `body`: Specification for the download to be performed JSON request body (`DownloadInput`).
+    /// - `body`: Specification for the download to be performed. JSON request body (`DownloadInput`).
     ///
     /// Optional parameters are setters on the returned [`CreateDownloadTicket`]: `type`, `bulk`, `metadata`, `analyses`, `prefix`.
     ///
-    /// `.send().await` returns [`DownloadTicketStub`](crate::types::DownloadTicketStub).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStub`](crate::types::DownloadTicketStub).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn create_download_ticket(
         &self,
         body: crate::types::DownloadInput,
@@ -55,11 +71,19 @@ impl crate::Client {
 }
 /// Request builder for [`Client::download_ticket`](crate::Client::download_ticket): `GET /download`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadTicket {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadTicket {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DownloadTicket {
     /// Query parameter `format` (`DownloadFormat`).
@@ -88,14 +112,30 @@ impl DownloadTicket {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::create_download_ticket`](crate::Client::create_download_ticket): `POST /download`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct CreateDownloadTicket {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for CreateDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStub>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DownloadTicketStub>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DownloadTicketStub> {
+        self.send()
+    }
 }
 impl CreateDownloadTicket {
     /// The download type, one of: bulk, classic or full. Default is classic.
@@ -162,5 +202,15 @@ impl CreateDownloadTicket {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::DownloadTicketStub> {
         self.request.send_json::<crate::types::DownloadTicketStub>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DownloadTicketStub>> {
+        self.request.send_json_with_response::<crate::types::DownloadTicketStub>()
     }
 }

@@ -4,22 +4,30 @@
 //! Operations of tag `files` (Cargo feature `files`): Files: file versions, classification, moving and signed-URL uploads.
 /// Operations of tag `files` (Cargo feature `files`): Files: file versions, classification, moving and signed-URL uploads.
 impl crate::Client {
-    /// Return all files
+    /// Return all files.
     ///
-    /// Get metadata of all current user files
+    /// Get metadata of all current user files.
     ///
     /// `GET /files` (operation `getAllFiles`, tag `files`).
     ///
     /// Optional parameters are setters on the returned [`GetAllFiles`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
-    /// `.send().await` returns [`PageGenericFileOutput`](crate::types::PageGenericFileOutput); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageGenericFileOutput`](crate::types::PageGenericFileOutput); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_files(&self) -> GetAllFiles {
         let request = self.request("getAllFiles", ::reqwest::Method::GET, "/files");
         GetAllFiles { request }
     }
-    /// Upsert a File
+    /// Upsert a File.
     ///
-    /// Create or update a file
+    /// Create or update a file.
     ///
     /// `POST /files` (operation `upsertFile`, tag `files`).
     ///
@@ -29,23 +37,39 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UpsertFile`]: `force_update`.
     ///
-    /// `.send().await` returns [`FileUpsertOutput`](crate::types::FileUpsertOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileUpsertOutput`](crate::types::FileUpsertOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upsert_file(&self, body: crate::types::FileUpsertInput) -> UpsertFile {
         let mut request = self.request("upsertFile", ::reqwest::Method::POST, "/files");
         request.json_body(&body);
         UpsertFile { request }
     }
-    /// Delete multiple files by ID list
+    /// Delete multiple files by ID list.
     ///
     /// `DELETE /files` (operation `deleteFilesByIds`, tag `files`).
     ///
     /// # Arguments
     ///
-    /// - `body`: List of IDs to delete JSON request body (`Vec<String>`).
+    /// - `body`: List of IDs to delete. JSON request body (`Vec<String>`).
     ///
     /// Optional parameters are setters on the returned [`DeleteFilesByIds`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_files_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -55,17 +79,25 @@ impl crate::Client {
         request.json_body(&body);
         DeleteFilesByIds { request }
     }
-    /// Delete multiple files by query
+    /// Delete multiple files by query.
     ///
     /// `DELETE /files/delete_by_query` (operation `deleteFilesByQuery`, tag `files`).
     ///
     /// # Arguments
     ///
-    /// - `body`: Query for containers to delete JSON request body (`Vec<Filter>`).
+    /// - `body`: Query for containers to delete. JSON request body (`Vec<Filter>`).
     ///
     /// Optional parameters are setters on the returned [`DeleteFilesByQuery`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_files_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -79,9 +111,9 @@ impl crate::Client {
         request.json_body(&body);
         DeleteFilesByQuery { request }
     }
-    /// Get File
+    /// Get File.
     ///
-    /// Get file details
+    /// Get file details.
     ///
     /// `GET /files/{fileId}` (operation `getFile`, tag `files`).
     ///
@@ -91,7 +123,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetFile`]: `version`.
     ///
-    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_file(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -105,7 +145,7 @@ impl crate::Client {
             );
         GetFile { request }
     }
-    /// Delete a File
+    /// Delete a File.
     ///
     /// A user with read-write or higher permissions on the container may delete files that were uploaded by users or were the output of jobs. (Specifically, files whose origin.type is either job or user.)
     ///
@@ -119,7 +159,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteFile`]: `version`, `delete_reason`, `force`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_file(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -133,9 +181,9 @@ impl crate::Client {
             );
         DeleteFile { request }
     }
-    /// Move and/or rename a file
+    /// Move and/or rename a file.
     ///
-    /// Move a file to a new container and/or give it a new name
+    /// Move a file to a new container and/or give it a new name.
     ///
     /// `POST /files/{fileId}/move` (operation `moveFile`, tag `files`).
     ///
@@ -144,7 +192,15 @@ impl crate::Client {
     /// - `file_id`: File id. Path parameter `fileId` (`String`).
     /// - `body`: JSON request body (`FileMoveInput`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn move_file(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -160,7 +216,7 @@ impl crate::Client {
         request.json_body(&body);
         MoveFile { request }
     }
-    /// Restore a File
+    /// Restore a File.
     ///
     /// Restore a specific version of a file as the active version. This will create a new version which will be identical to the restored version.
     ///
@@ -170,9 +226,17 @@ impl crate::Client {
     ///
     /// - `file_id`: File id. Path parameter `fileId` (`String`).
     /// - `version`: Query parameter `version` (`i64`).
-    /// - `evaluate_gear_rules`: Specify if gear rules should be reevaluated on the newly created file version Query parameter `evaluate_gear_rules` (`bool`).
+    /// - `evaluate_gear_rules`: Specify if gear rules should be reevaluated on the newly created file version. Query parameter `evaluate_gear_rules` (`bool`).
     ///
-    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn restore_file(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -190,7 +254,7 @@ impl crate::Client {
         request.query("evaluate_gear_rules", &evaluate_gear_rules);
         RestoreFile { request }
     }
-    /// Return a file tags, from any version
+    /// Return a file tags, from any version.
     ///
     /// `GET /files/{fileId}/tags` (operation `getFileTags`, tag `files`).
     ///
@@ -200,7 +264,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetFileTags`]: `version`.
     ///
-    /// `.send().await` returns a list of `String`.
+    /// `.await` on the builder (or `.send().await`) returns a list of `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_file_tags(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -216,16 +288,24 @@ impl crate::Client {
     }
     /// Set list of tags on a file.
     ///
-    /// Set the tags on a file to the list of tags provided
+    /// Set the tags on a file to the list of tags provided.
     ///
     /// `PUT /files/{fileId}/tags` (operation `setFileTags`, tag `files`).
     ///
     /// # Arguments
     ///
     /// - `file_id`: File id. Path parameter `fileId` (`String`).
-    /// - `body`: List of application-specific tags JSON request body (`Vec<String>`).
+    /// - `body`: List of application-specific tags. JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn set_file_tags(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -241,7 +321,7 @@ impl crate::Client {
         request.json_body(&body);
         SetFileTags { request }
     }
-    /// Remove the specified tags from most recent file version
+    /// Remove the specified tags from most recent file version.
     ///
     /// `DELETE /files/{fileId}/tags` (operation `deleteFileTags`, tag `files`).
     ///
@@ -251,7 +331,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteFileTags`]: `body`.
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_file_tags(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -271,7 +359,7 @@ impl crate::Client {
     }
     /// Add list of tags on a file.
     ///
-    /// Add the tags on a file to the list of tags
+    /// Add the tags on a file to the list of tags.
     ///
     /// `PATCH /files/{fileId}/tags` (operation `addFileTags`, tag `files`).
     ///
@@ -280,7 +368,15 @@ impl crate::Client {
     /// - `file_id`: File id. Path parameter `fileId` (`String`).
     /// - `body`: JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns a list of `String`.
+    /// `.await` on the builder (or `.send().await`) returns a list of `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_file_tags(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -296,9 +392,9 @@ impl crate::Client {
         request.json_body(&body);
         AddFileTags { request }
     }
-    /// Get Versions
+    /// Get Versions.
     ///
-    /// Get file version details
+    /// Get file version details.
     ///
     /// `GET /files/{fileId}/versions` (operation `getFileVersions`, tag `files`).
     ///
@@ -306,7 +402,15 @@ impl crate::Client {
     ///
     /// - `file_id`: File id. Path parameter `fileId` (`String`).
     ///
-    /// `.send().await` returns a list of [`FileVersionOutput`](crate::types::FileVersionOutput).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`FileVersionOutput`](crate::types::FileVersionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_file_versions(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -324,9 +428,9 @@ impl crate::Client {
             );
         GetFileVersions { request }
     }
-    /// Get Zip Info
+    /// Get Zip Info.
     ///
-    /// Get info on zipfile
+    /// Get info on zipfile.
     ///
     /// `GET /files/{fileId}/zip_info` (operation `getFileZipInfo`, tag `files`).
     ///
@@ -336,7 +440,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetFileZipInfo`]: `version`, `ticket`.
     ///
-    /// `.send().await` returns [`ZipfileInfo`](crate::types::ZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`ZipfileInfo`](crate::types::ZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_file_zip_info(
         &self,
         file_id: impl ::std::convert::Into<::std::string::String>,
@@ -357,14 +469,22 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_files`](crate::Client::get_all_files): `GET /files`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllFiles {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllFiles {
+    type Output = crate::Result<crate::types::PageGenericFileOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::PageGenericFileOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::PageGenericFileOutput> {
+        self.send()
+    }
+}
 impl GetAllFiles {
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -379,7 +499,7 @@ impl GetAllFiles {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -407,7 +527,7 @@ impl GetAllFiles {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -415,7 +535,7 @@ impl GetAllFiles {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -452,14 +572,34 @@ impl GetAllFiles {
     pub fn send(self) -> crate::ResponseFuture<crate::types::PageGenericFileOutput> {
         self.request.send_json::<crate::types::PageGenericFileOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PageGenericFileOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::PageGenericFileOutput>()
+    }
 }
 /// Request builder for [`Client::upsert_file`](crate::Client::upsert_file): `POST /files`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UpsertFile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UpsertFile {
+    type Output = crate::Result<crate::types::FileUpsertOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileUpsertOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileUpsertOutput> {
+        self.send()
+    }
 }
 impl UpsertFile {
     /// Query parameter `force_update` (`bool`).
@@ -481,14 +621,32 @@ impl UpsertFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileUpsertOutput> {
         self.request.send_json::<crate::types::FileUpsertOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileUpsertOutput>> {
+        self.request.send_json_with_response::<crate::types::FileUpsertOutput>()
+    }
 }
 /// Request builder for [`Client::delete_files_by_ids`](crate::Client::delete_files_by_ids): `DELETE /files`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteFilesByIds {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteFilesByIds {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteFilesByIds {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -521,14 +679,32 @@ impl DeleteFilesByIds {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::delete_files_by_query`](crate::Client::delete_files_by_query): `DELETE /files/delete_by_query`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteFilesByQuery {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteFilesByQuery {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteFilesByQuery {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -561,17 +737,35 @@ impl DeleteFilesByQuery {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::get_file`](crate::Client::get_file): `GET /files/{fileId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetFile {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetFile {
+    type Output = crate::Result<crate::types::FileOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileOutput> {
+        self.send()
+    }
+}
 impl GetFile {
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -592,17 +786,35 @@ impl GetFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileOutput> {
         self.request.send_json::<crate::types::FileOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileOutput>> {
+        self.request.send_json_with_response::<crate::types::FileOutput>()
+    }
 }
 /// Request builder for [`Client::delete_file`](crate::Client::delete_file): `DELETE /files/{fileId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteFile {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteFile {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
+}
 impl DeleteFile {
-    /// Version of the file to delete (defaults to current version)
+    /// Version of the file to delete (defaults to current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -648,14 +860,32 @@ impl DeleteFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::move_file`](crate::Client::move_file): `POST /files/{fileId}/move`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct MoveFile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for MoveFile {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl MoveFile {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -671,14 +901,32 @@ impl MoveFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::restore_file`](crate::Client::restore_file): `POST /files/{fileId}/restore`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RestoreFile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RestoreFile {
+    type Output = crate::Result<crate::types::FileOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileOutput> {
+        self.send()
+    }
 }
 impl RestoreFile {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -694,17 +942,37 @@ impl RestoreFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileOutput> {
         self.request.send_json::<crate::types::FileOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileOutput>> {
+        self.request.send_json_with_response::<crate::types::FileOutput>()
+    }
 }
 /// Request builder for [`Client::get_file_tags`](crate::Client::get_file_tags): `GET /files/{fileId}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetFileTags {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetFileTags {
+    type Output = crate::Result<::std::vec::Vec<::std::string::String>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<::std::string::String>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<::std::string::String>> {
+        self.send()
+    }
+}
 impl GetFileTags {
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -725,14 +993,34 @@ impl GetFileTags {
     pub fn send(self) -> crate::ResponseFuture<::std::vec::Vec<::std::string::String>> {
         self.request.send_json::<::std::vec::Vec<::std::string::String>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<::std::string::String>>,
+    > {
+        self.request.send_json_with_response::<::std::vec::Vec<::std::string::String>>()
+    }
 }
 /// Request builder for [`Client::set_file_tags`](crate::Client::set_file_tags): `PUT /files/{fileId}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct SetFileTags {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for SetFileTags {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl SetFileTags {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -748,17 +1036,35 @@ impl SetFileTags {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_file_tags`](crate::Client::delete_file_tags): `DELETE /files/{fileId}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteFileTags {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteFileTags {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
+}
 impl DeleteFileTags {
-    /// List of application-specific tags
+    /// List of application-specific tags.
     ///
     /// Sets the JSON request body.
     pub fn body(mut self, body: ::std::vec::Vec<::std::string::String>) -> Self {
@@ -778,14 +1084,32 @@ impl DeleteFileTags {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::add_file_tags`](crate::Client::add_file_tags): `PATCH /files/{fileId}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddFileTags {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddFileTags {
+    type Output = crate::Result<::std::vec::Vec<::std::string::String>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<::std::string::String>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<::std::string::String>> {
+        self.send()
+    }
 }
 impl AddFileTags {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -801,14 +1125,38 @@ impl AddFileTags {
     pub fn send(self) -> crate::ResponseFuture<::std::vec::Vec<::std::string::String>> {
         self.request.send_json::<::std::vec::Vec<::std::string::String>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<::std::string::String>>,
+    > {
+        self.request.send_json_with_response::<::std::vec::Vec<::std::string::String>>()
+    }
 }
 /// Request builder for [`Client::get_file_versions`](crate::Client::get_file_versions): `GET /files/{fileId}/versions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetFileVersions {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetFileVersions {
+    type Output = crate::Result<::std::vec::Vec<crate::types::FileVersionOutput>>;
+    type IntoFuture = crate::ResponseFuture<
+        ::std::vec::Vec<crate::types::FileVersionOutput>,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::FileVersionOutput>> {
+        self.send()
+    }
 }
 impl GetFileVersions {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -826,17 +1174,40 @@ impl GetFileVersions {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::FileVersionOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::FileVersionOutput>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::FileVersionOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<
+                ::std::vec::Vec<crate::types::FileVersionOutput>,
+            >()
+    }
 }
 /// Request builder for [`Client::get_file_zip_info`](crate::Client::get_file_zip_info): `GET /files/{fileId}/zip_info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetFileZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetFileZipInfo {
+    type Output = crate::Result<crate::types::ZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ZipfileInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ZipfileInfo> {
+        self.send()
+    }
+}
 impl GetFileZipInfo {
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -844,7 +1215,7 @@ impl GetFileZipInfo {
         request.query("version", &version);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -871,5 +1242,15 @@ impl GetFileZipInfo {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::ZipfileInfo> {
         self.request.send_json::<crate::types::ZipfileInfo>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ZipfileInfo>> {
+        self.request.send_json_with_response::<crate::types::ZipfileInfo>()
     }
 }

@@ -4,28 +4,44 @@
 //! Operations of tag `gears` (Cargo feature `gears`): Gears: containerized algorithms, their versions, series, permissions and invocation context.
 /// Operations of tag `gears` (Cargo feature `gears`): Gears: containerized algorithms, their versions, series, permissions and invocation context.
 impl crate::Client {
-    /// List all gears
+    /// List all gears.
     ///
     /// `GET /gears` (operation `getAllGears`, tag `gears`).
     ///
     /// Optional parameters are setters on the returned [`GetAllGears`]: `project_id`, `all_versions`, `include_invalid`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `exhaustive`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`GearDocumentListOrPage`](crate::types::GearDocumentListOrPage); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`GearDocumentListOrPage`](crate::types::GearDocumentListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_gears(&self) -> GetAllGears {
         let request = self.request("getAllGears", ::reqwest::Method::GET, "/gears");
         GetAllGears { request }
     }
-    /// Retrieve all gear tickets for the current user
+    /// Retrieve all gear tickets for the current user.
     ///
     /// `GET /gears/my-tickets` (operation `getMyGearTickets`, tag `gears`).
     ///
-    /// `.send().await` returns a list of `String`.
+    /// `.await` on the builder (or `.send().await`) returns a list of `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_my_gear_tickets(&self) -> GetMyGearTickets {
         let request = self
             .request("getMyGearTickets", ::reqwest::Method::GET, "/gears/my-tickets");
         GetMyGearTickets { request }
     }
-    /// Prepare a gear upload
+    /// Prepare a gear upload.
     ///
     /// `POST /gears/prepare-add` (operation `prepareAddGear`, tag `gears`).
     ///
@@ -33,7 +49,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`GearDocumentInput`).
     ///
-    /// `.send().await` returns [`GearTicketOutput`](crate::types::GearTicketOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`GearTicketOutput`](crate::types::GearTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn prepare_add_gear(
         &self,
         body: crate::types::GearDocumentInput,
@@ -43,22 +67,30 @@ impl crate::Client {
         request.json_body(&body);
         PrepareAddGear { request }
     }
-    /// Report the result of a gear upload and save the ticket
+    /// Report the result of a gear upload and save the ticket.
     ///
     /// `POST /gears/save` (operation `saveGear`, tag `gears`).
     ///
     /// # Arguments
     ///
-    /// - `body`: The ticket, repo and pointer JSON request body (`GearSaveSubmission`).
+    /// - `body`: The ticket, repo and pointer. JSON request body (`GearSaveSubmission`).
     ///
-    /// `.send().await` returns [`GearDocument`](crate::types::GearDocument).
+    /// `.await` on the builder (or `.send().await`) returns [`GearDocument`](crate::types::GearDocument).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn save_gear(&self, body: crate::types::GearSaveSubmission) -> SaveGear {
         let mut request = self
             .request("saveGear", ::reqwest::Method::POST, "/gears/save");
         request.json_body(&body);
         SaveGear { request }
     }
-    /// Retrieve a specific gear ticket
+    /// Retrieve a specific gear ticket.
     ///
     /// `GET /gears/ticket/{ticketId}` (operation `getGearTicket`, tag `gears`).
     ///
@@ -66,7 +98,15 @@ impl crate::Client {
     ///
     /// - `ticket_id`: Ticket id. Path parameter `ticketId` (`String`).
     ///
-    /// `.send().await` returns [`GearTicket`](crate::types::GearTicket).
+    /// `.await` on the builder (or `.send().await`) returns [`GearTicket`](crate::types::GearTicket).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_gear_ticket(
         &self,
         ticket_id: impl ::std::convert::Into<::std::string::String>,
@@ -84,7 +124,7 @@ impl crate::Client {
             );
         GetGearTicket { request }
     }
-    /// Retrieve details about a specific gear
+    /// Retrieve details about a specific gear.
     ///
     /// `GET /gears/{gearIdOrName}` (operation `getGear`, tag `gears`).
     ///
@@ -92,7 +132,15 @@ impl crate::Client {
     ///
     /// - `gear_id_or_name`: Gear id (24-character hex) or, for `addGear`, the gear name. Path parameter `gearIdOrName` (`String`).
     ///
-    /// `.send().await` returns [`GearDocument`](crate::types::GearDocument).
+    /// `.await` on the builder (or `.send().await`) returns [`GearDocument`](crate::types::GearDocument).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_gear(
         &self,
         gear_id_or_name: impl ::std::convert::Into<::std::string::String>,
@@ -108,16 +156,24 @@ impl crate::Client {
     }
     /// Create or update a gear.
     ///
-    /// If no existing gear is found, one will be created Otherwise, the specified gear will be updated
+    /// If no existing gear is found, one will be created Otherwise, the specified gear will be updated.
     ///
     /// `POST /gears/{gearIdOrName}` (operation `addGear`, tag `gears`).
     ///
     /// # Arguments
     ///
-    /// - `gear_id_or_name`: Name of the gear to interact with Path parameter `gearIdOrName` (`String`).
+    /// - `gear_id_or_name`: Name of the gear to interact with. Path parameter `gearIdOrName` (`String`).
     /// - `body`: JSON request body (`GearDocumentLegacyInput`).
     ///
-    /// `.send().await` returns [`GearIdOutput`](crate::types::GearIdOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`GearIdOutput`](crate::types::GearIdOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_gear(
         &self,
         gear_id_or_name: impl ::std::convert::Into<::std::string::String>,
@@ -133,15 +189,23 @@ impl crate::Client {
         request.json_body(&body);
         AddGear { request }
     }
-    /// Delete a gear (not recommended)
+    /// Delete a gear (not recommended).
     ///
     /// `DELETE /gears/{gearIdOrName}` (operation `deleteGear`, tag `gears`).
     ///
     /// # Arguments
     ///
-    /// - `gear_id_or_name`: Id of the gear to interact with Path parameter `gearIdOrName` (`String`).
+    /// - `gear_id_or_name`: Id of the gear to interact with. Path parameter `gearIdOrName` (`String`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_gear(
         &self,
         gear_id_or_name: impl ::std::convert::Into<::std::string::String>,
@@ -157,7 +221,7 @@ impl crate::Client {
     }
     /// Get context values for the given gear and container.
     ///
-    /// Ref: <https://github.com/flywheel-io/gears/tree/master/spec#contextual-values>
+    /// Ref: <https://github.com/flywheel-io/gears/tree/master/spec#contextual-values>.
     ///
     /// `GET /gears/{gearId}/context/{containerName}/{containerId}` (operation `getGearContext`, tag `gears`).
     ///
@@ -167,7 +231,15 @@ impl crate::Client {
     /// - `container_name`: Container name. Path parameter `containerName` (`String`).
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     ///
-    /// `.send().await` returns a map from names to [`GetGearContextResponseValue`](crate::types::GetGearContextResponseValue).
+    /// `.await` on the builder (or `.send().await`) returns a map from names to [`GetGearContextResponseValue`](crate::types::GetGearContextResponseValue).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_gear_context(
         &self,
         gear_id: impl ::std::convert::Into<::std::string::String>,
@@ -197,7 +269,7 @@ impl crate::Client {
             );
         GetGearContext { request }
     }
-    /// Get a schema for invoking a gear
+    /// Get a schema for invoking a gear.
     ///
     /// Get a schema for invoking a gear.
     ///
@@ -207,7 +279,15 @@ impl crate::Client {
     ///
     /// - `gear_id`: Gear id. Path parameter `gearId` (`String`).
     ///
-    /// `.send().await` returns `serde_json::Value`.
+    /// `.await` on the builder (or `.send().await`) returns `serde_json::Value`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_gear_invocation(
         &self,
         gear_id: impl ::std::convert::Into<::std::string::String>,
@@ -231,13 +311,21 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
-    /// - `gear_id`: Id of the gear to interact with Path parameter `gearId` (`String`).
-    /// - `container_name`: Type of the container to interact with Path parameter `containerName` (`String`).
-    /// - `container_id`: Id of the container to interact with Path parameter `containerId` (`String`).
+    /// - `gear_id`: Id of the gear to interact with. Path parameter `gearId` (`String`).
+    /// - `container_name`: Type of the container to interact with. Path parameter `containerName` (`String`).
+    /// - `container_id`: Id of the container to interact with. Path parameter `containerId` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetGearSuggest`]: `filter`, `sort`, `limit`, `skip`, `page`, `include`, `collection`.
     ///
-    /// `.send().await` returns [`GearSuggestionOutput`](crate::types::GearSuggestionOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`GearSuggestionOutput`](crate::types::GearSuggestionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_gear_suggest(
         &self,
         gear_id: impl ::std::convert::Into<::std::string::String>,
@@ -267,16 +355,24 @@ impl crate::Client {
             );
         GetGearSuggest { request }
     }
-    /// Replace permissions for the given gear
+    /// Replace permissions for the given gear.
     ///
     /// `PUT /gears/{gearName}/permissions` (operation `replaceGearPermissions`, tag `gears`).
     ///
     /// # Arguments
     ///
-    /// - `gear_name`: Name of the gear to interact with Path parameter `gearName` (`String`).
+    /// - `gear_name`: Name of the gear to interact with. Path parameter `gearName` (`String`).
     /// - `body`: JSON request body (`GearPermissions`).
     ///
-    /// `.send().await` returns [`GearSeries`](crate::types::GearSeries).
+    /// `.await` on the builder (or `.send().await`) returns [`GearSeries`](crate::types::GearSeries).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn replace_gear_permissions(
         &self,
         gear_name: impl ::std::convert::Into<::std::string::String>,
@@ -296,15 +392,23 @@ impl crate::Client {
         request.json_body(&body);
         ReplaceGearPermissions { request }
     }
-    /// Delete permissions of the given gear
+    /// Delete permissions of the given gear.
     ///
     /// `DELETE /gears/{gearName}/permissions` (operation `deleteGearPermissions`, tag `gears`).
     ///
     /// # Arguments
     ///
-    /// - `gear_name`: Name of the gear to interact with Path parameter `gearName` (`String`).
+    /// - `gear_name`: Name of the gear to interact with. Path parameter `gearName` (`String`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_gear_permissions(
         &self,
         gear_name: impl ::std::convert::Into<::std::string::String>,
@@ -322,17 +426,25 @@ impl crate::Client {
             );
         DeleteGearPermissions { request }
     }
-    /// Add an individual permission to the given gear
+    /// Add an individual permission to the given gear.
     ///
     /// `PUT /gears/{gearName}/permissions/{permissionType}` (operation `addGearPermission`, tag `gears`).
     ///
     /// # Arguments
     ///
-    /// - `gear_name`: Name of the gear to interact with Path parameter `gearName` (`String`).
+    /// - `gear_name`: Name of the gear to interact with. Path parameter `gearName` (`String`).
     /// - `permission_type`: Permission type. Path parameter `permissionType` (`GearPermissionsType`).
     /// - `body`: JSON request body (`GearPermissionsInput`).
     ///
-    /// `.send().await` returns [`GearSeries`](crate::types::GearSeries).
+    /// `.await` on the builder (or `.send().await`) returns [`GearSeries`](crate::types::GearSeries).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_gear_permission(
         &self,
         gear_name: impl ::std::convert::Into<::std::string::String>,
@@ -362,17 +474,25 @@ impl crate::Client {
         request.json_body(&body);
         AddGearPermission { request }
     }
-    /// Delete an individual permission of the given gear
+    /// Delete an individual permission of the given gear.
     ///
     /// `DELETE /gears/{gearName}/permissions/{permissionType}/{permissionId}` (operation `deleteGearPermission`, tag `gears`).
     ///
     /// # Arguments
     ///
-    /// - `gear_name`: Name of the gear to interact with Path parameter `gearName` (`String`).
+    /// - `gear_name`: Name of the gear to interact with. Path parameter `gearName` (`String`).
     /// - `permission_type`: Permission type. Path parameter `permissionType` (`GearPermissionsType`).
     /// - `permission_id`: Permission id. Path parameter `permissionId` (`String`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_gear_permission(
         &self,
         gear_name: impl ::std::convert::Into<::std::string::String>,
@@ -408,15 +528,23 @@ impl crate::Client {
     }
     /// Get gear series.
     ///
-    /// Gets the series for the gear by its name
+    /// Gets the series for the gear by its name.
     ///
     /// `GET /gears/{gearName}/series` (operation `getGearSeries`, tag `gears`).
     ///
     /// # Arguments
     ///
-    /// - `gear_name`: Name of the gear to interact with Path parameter `gearName` (`String`).
+    /// - `gear_name`: Name of the gear to interact with. Path parameter `gearName` (`String`).
     ///
-    /// `.send().await` returns [`GearSeries`](crate::types::GearSeries).
+    /// `.await` on the builder (or `.send().await`) returns [`GearSeries`](crate::types::GearSeries).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_gear_series(
         &self,
         gear_name: impl ::std::convert::Into<::std::string::String>,
@@ -434,16 +562,24 @@ impl crate::Client {
             );
         GetGearSeries { request }
     }
-    /// Update a gear series
+    /// Update a gear series.
     ///
     /// `PUT /gears/{gearName}/series` (operation `modifyGearSeries`, tag `gears`).
     ///
     /// # Arguments
     ///
-    /// - `gear_name`: Name of the gear series to modify Path parameter `gearName` (`String`).
+    /// - `gear_name`: Name of the gear series to modify. Path parameter `gearName` (`String`).
     /// - `body`: JSON request body (`GearSeriesUpdate`).
     ///
-    /// `.send().await` returns [`GearSeries`](crate::types::GearSeries).
+    /// `.await` on the builder (or `.send().await`) returns [`GearSeries`](crate::types::GearSeries).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_gear_series(
         &self,
         gear_name: impl ::std::convert::Into<::std::string::String>,
@@ -466,11 +602,19 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_gears`](crate::Client::get_all_gears): `GET /gears`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllGears {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllGears {
+    type Output = crate::Result<crate::types::GearDocumentListOrPage>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearDocumentListOrPage>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearDocumentListOrPage> {
+        self.send()
+    }
 }
 impl GetAllGears {
     /// Query parameter `project_id` (`String`).
@@ -486,7 +630,7 @@ impl GetAllGears {
             );
         self
     }
-    /// return all versions of each gear
+    /// return all versions of each gear.
     ///
     /// Query parameter `all_versions` (`bool`).
     pub fn all_versions(mut self, all_versions: bool) -> Self {
@@ -494,7 +638,7 @@ impl GetAllGears {
         request.query("all_versions", &all_versions);
         self
     }
-    /// return gears with the ‘invalid’ flag set
+    /// return gears with the ‘invalid’ flag set.
     ///
     /// Query parameter `include_invalid` (`bool`).
     pub fn include_invalid(mut self, include_invalid: bool) -> Self {
@@ -502,7 +646,7 @@ impl GetAllGears {
         request.query("include_invalid", &include_invalid);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -517,7 +661,7 @@ impl GetAllGears {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -545,7 +689,7 @@ impl GetAllGears {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -553,7 +697,7 @@ impl GetAllGears {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -617,14 +761,36 @@ impl GetAllGears {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearDocumentListOrPage> {
         self.request.send_json::<crate::types::GearDocumentListOrPage>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::GearDocumentListOrPage>,
+    > {
+        self.request.send_json_with_response::<crate::types::GearDocumentListOrPage>()
+    }
 }
 /// Request builder for [`Client::get_my_gear_tickets`](crate::Client::get_my_gear_tickets): `GET /gears/my-tickets`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetMyGearTickets {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetMyGearTickets {
+    type Output = crate::Result<::std::vec::Vec<::std::string::String>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<::std::string::String>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<::std::string::String>> {
+        self.send()
+    }
 }
 impl GetMyGearTickets {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -640,14 +806,34 @@ impl GetMyGearTickets {
     pub fn send(self) -> crate::ResponseFuture<::std::vec::Vec<::std::string::String>> {
         self.request.send_json::<::std::vec::Vec<::std::string::String>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<::std::string::String>>,
+    > {
+        self.request.send_json_with_response::<::std::vec::Vec<::std::string::String>>()
+    }
 }
 /// Request builder for [`Client::prepare_add_gear`](crate::Client::prepare_add_gear): `POST /gears/prepare-add`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct PrepareAddGear {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for PrepareAddGear {
+    type Output = crate::Result<crate::types::GearTicketOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearTicketOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearTicketOutput> {
+        self.send()
+    }
 }
 impl PrepareAddGear {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -663,14 +849,32 @@ impl PrepareAddGear {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearTicketOutput> {
         self.request.send_json::<crate::types::GearTicketOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GearTicketOutput>> {
+        self.request.send_json_with_response::<crate::types::GearTicketOutput>()
+    }
 }
 /// Request builder for [`Client::save_gear`](crate::Client::save_gear): `POST /gears/save`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct SaveGear {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for SaveGear {
+    type Output = crate::Result<crate::types::GearDocument>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearDocument>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearDocument> {
+        self.send()
+    }
 }
 impl SaveGear {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -686,14 +890,32 @@ impl SaveGear {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearDocument> {
         self.request.send_json::<crate::types::GearDocument>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GearDocument>> {
+        self.request.send_json_with_response::<crate::types::GearDocument>()
+    }
 }
 /// Request builder for [`Client::get_gear_ticket`](crate::Client::get_gear_ticket): `GET /gears/ticket/{ticketId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetGearTicket {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetGearTicket {
+    type Output = crate::Result<crate::types::GearTicket>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearTicket>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearTicket> {
+        self.send()
+    }
 }
 impl GetGearTicket {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -709,14 +931,32 @@ impl GetGearTicket {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearTicket> {
         self.request.send_json::<crate::types::GearTicket>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GearTicket>> {
+        self.request.send_json_with_response::<crate::types::GearTicket>()
+    }
 }
 /// Request builder for [`Client::get_gear`](crate::Client::get_gear): `GET /gears/{gearIdOrName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetGear {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetGear {
+    type Output = crate::Result<crate::types::GearDocument>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearDocument>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearDocument> {
+        self.send()
+    }
 }
 impl GetGear {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -732,14 +972,32 @@ impl GetGear {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearDocument> {
         self.request.send_json::<crate::types::GearDocument>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GearDocument>> {
+        self.request.send_json_with_response::<crate::types::GearDocument>()
+    }
 }
 /// Request builder for [`Client::add_gear`](crate::Client::add_gear): `POST /gears/{gearIdOrName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddGear {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddGear {
+    type Output = crate::Result<crate::types::GearIdOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearIdOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearIdOutput> {
+        self.send()
+    }
 }
 impl AddGear {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -755,14 +1013,32 @@ impl AddGear {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearIdOutput> {
         self.request.send_json::<crate::types::GearIdOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GearIdOutput>> {
+        self.request.send_json_with_response::<crate::types::GearIdOutput>()
+    }
 }
 /// Request builder for [`Client::delete_gear`](crate::Client::delete_gear): `DELETE /gears/{gearIdOrName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteGear {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteGear {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DeleteGear {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -778,14 +1054,47 @@ impl DeleteGear {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_gear_context`](crate::Client::get_gear_context): `GET /gears/{gearId}/context/{containerName}/{containerId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetGearContext {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetGearContext {
+    type Output = crate::Result<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            crate::types::GetGearContextResponseValue,
+        >,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            crate::types::GetGearContextResponseValue,
+        >,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            crate::types::GetGearContextResponseValue,
+        >,
+    > {
+        self.send()
+    }
 }
 impl GetGearContext {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -814,14 +1123,45 @@ impl GetGearContext {
                 >,
             >()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                crate::types::GetGearContextResponseValue,
+            >,
+        >,
+    > {
+        self.request
+            .send_json_with_response::<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    crate::types::GetGearContextResponseValue,
+                >,
+            >()
+    }
 }
 /// Request builder for [`Client::get_gear_invocation`](crate::Client::get_gear_invocation): `GET /gears/{gearId}/invocation`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetGearInvocation {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetGearInvocation {
+    type Output = crate::Result<::serde_json::Value>;
+    type IntoFuture = crate::ResponseFuture<::serde_json::Value>;
+    fn into_future(self) -> crate::ResponseFuture<::serde_json::Value> {
+        self.send()
+    }
 }
 impl GetGearInvocation {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -837,17 +1177,35 @@ impl GetGearInvocation {
     pub fn send(self) -> crate::ResponseFuture<::serde_json::Value> {
         self.request.send_json::<::serde_json::Value>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::serde_json::Value>> {
+        self.request.send_json_with_response::<::serde_json::Value>()
+    }
 }
 /// Request builder for [`Client::get_gear_suggest`](crate::Client::get_gear_suggest): `GET /gears/{gearId}/suggest/{containerName}/{containerId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetGearSuggest {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetGearSuggest {
+    type Output = crate::Result<crate::types::GearSuggestionOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearSuggestionOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearSuggestionOutput> {
+        self.send()
+    }
+}
 impl GetGearSuggest {
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -862,7 +1220,7 @@ impl GetGearSuggest {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -890,7 +1248,7 @@ impl GetGearSuggest {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -898,7 +1256,7 @@ impl GetGearSuggest {
         request.query("page", &page);
         self
     }
-    /// Include only "children" or "files"
+    /// Include only "children" or "files".
     ///
     /// Query parameter `include` (`Vec<String>`), one `key=value` pair per item.
     pub fn include(
@@ -917,7 +1275,7 @@ impl GetGearSuggest {
         request.query_list("include", values);
         self
     }
-    /// Get suggestions for a collection
+    /// Get suggestions for a collection.
     ///
     /// Query parameter `collection` (`String`).
     pub fn collection(
@@ -945,14 +1303,34 @@ impl GetGearSuggest {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearSuggestionOutput> {
         self.request.send_json::<crate::types::GearSuggestionOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::GearSuggestionOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::GearSuggestionOutput>()
+    }
 }
 /// Request builder for [`Client::replace_gear_permissions`](crate::Client::replace_gear_permissions): `PUT /gears/{gearName}/permissions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ReplaceGearPermissions {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ReplaceGearPermissions {
+    type Output = crate::Result<crate::types::GearSeries>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearSeries>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearSeries> {
+        self.send()
+    }
 }
 impl ReplaceGearPermissions {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -968,14 +1346,32 @@ impl ReplaceGearPermissions {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearSeries> {
         self.request.send_json::<crate::types::GearSeries>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GearSeries>> {
+        self.request.send_json_with_response::<crate::types::GearSeries>()
+    }
 }
 /// Request builder for [`Client::delete_gear_permissions`](crate::Client::delete_gear_permissions): `DELETE /gears/{gearName}/permissions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteGearPermissions {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteGearPermissions {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DeleteGearPermissions {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -991,14 +1387,30 @@ impl DeleteGearPermissions {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::add_gear_permission`](crate::Client::add_gear_permission): `PUT /gears/{gearName}/permissions/{permissionType}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddGearPermission {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddGearPermission {
+    type Output = crate::Result<crate::types::GearSeries>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearSeries>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearSeries> {
+        self.send()
+    }
 }
 impl AddGearPermission {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1014,14 +1426,32 @@ impl AddGearPermission {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearSeries> {
         self.request.send_json::<crate::types::GearSeries>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GearSeries>> {
+        self.request.send_json_with_response::<crate::types::GearSeries>()
+    }
 }
 /// Request builder for [`Client::delete_gear_permission`](crate::Client::delete_gear_permission): `DELETE /gears/{gearName}/permissions/{permissionType}/{permissionId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteGearPermission {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteGearPermission {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DeleteGearPermission {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1037,14 +1467,30 @@ impl DeleteGearPermission {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_gear_series`](crate::Client::get_gear_series): `GET /gears/{gearName}/series`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetGearSeries {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetGearSeries {
+    type Output = crate::Result<crate::types::GearSeries>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearSeries>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearSeries> {
+        self.send()
+    }
 }
 impl GetGearSeries {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1060,14 +1506,32 @@ impl GetGearSeries {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearSeries> {
         self.request.send_json::<crate::types::GearSeries>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GearSeries>> {
+        self.request.send_json_with_response::<crate::types::GearSeries>()
+    }
 }
 /// Request builder for [`Client::modify_gear_series`](crate::Client::modify_gear_series): `PUT /gears/{gearName}/series`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyGearSeries {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyGearSeries {
+    type Output = crate::Result<crate::types::GearSeries>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearSeries>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearSeries> {
+        self.send()
+    }
 }
 impl ModifyGearSeries {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1082,5 +1546,15 @@ impl ModifyGearSeries {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearSeries> {
         self.request.send_json::<crate::types::GearSeries>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GearSeries>> {
+        self.request.send_json_with_response::<crate::types::GearSeries>()
     }
 }

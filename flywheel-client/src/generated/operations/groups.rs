@@ -4,7 +4,7 @@
 //! Operations of tag `groups` (Cargo feature `groups`): Groups: the top of the hierarchy; they own projects and carry permissions and tags.
 /// Operations of tag `groups` (Cargo feature `groups`): Groups: the top of the hierarchy; they own projects and carry permissions and tags.
 impl crate::Client {
-    /// List all groups
+    /// List all groups.
     ///
     /// Find all groups.
     ///
@@ -12,12 +12,20 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllGroups`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`PageOrGroupOutputList`](crate::types::PageOrGroupOutputList); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageOrGroupOutputList`](crate::types::PageOrGroupOutputList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_groups(&self) -> GetAllGroups {
         let request = self.request("getAllGroups", ::reqwest::Method::GET, "/groups");
         GetAllGroups { request }
     }
-    /// Add a group
+    /// Add a group.
     ///
     /// Create a new group.
     ///
@@ -27,23 +35,39 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`GroupInput`).
     ///
-    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
+    /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_group(&self, body: crate::types::GroupInput) -> AddGroup {
         let mut request = self.request("addGroup", ::reqwest::Method::POST, "/groups");
         request.json_body(&body);
         AddGroup { request }
     }
-    /// Delete multiple groups by ID list
+    /// Delete multiple groups by ID list.
     ///
     /// `DELETE /groups` (operation `deleteGroupsByIds`, tag `groups`).
     ///
     /// # Arguments
     ///
-    /// - `body`: List of IDs to delete JSON request body (`Vec<String>`).
+    /// - `body`: List of IDs to delete. JSON request body (`Vec<String>`).
     ///
     /// Optional parameters are setters on the returned [`DeleteGroupsByIds`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_groups_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -53,17 +77,25 @@ impl crate::Client {
         request.json_body(&body);
         DeleteGroupsByIds { request }
     }
-    /// Delete multiple groups by query
+    /// Delete multiple groups by query.
     ///
     /// `DELETE /groups/delete_by_query` (operation `deleteGroupsByQuery`, tag `groups`).
     ///
     /// # Arguments
     ///
-    /// - `body`: Query for containers to delete JSON request body (`Vec<Filter>`).
+    /// - `body`: Query for containers to delete. JSON request body (`Vec<Filter>`).
     ///
     /// Optional parameters are setters on the returned [`DeleteGroupsByQuery`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_groups_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -77,9 +109,9 @@ impl crate::Client {
         request.json_body(&body);
         DeleteGroupsByQuery { request }
     }
-    /// Add a tag to a(n) group.
+    /// Add a tag to a group.
     ///
-    /// Propagates changes to projects, sessions and acquisitions
+    /// Propagates changes to projects, sessions and acquisitions.
     ///
     /// `POST /groups/{cid}/tags` (operation `addGroupTag`, tag `groups`).
     ///
@@ -88,7 +120,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_group_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -104,7 +144,7 @@ impl crate::Client {
         request.json_body(&body);
         AddGroupTag { request }
     }
-    /// Delete multiple tags from a(n) group
+    /// Delete multiple tags from a group.
     ///
     /// `DELETE /groups/{cid}/tags` (operation `deleteGroupTags`, tag `groups`).
     ///
@@ -113,7 +153,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_group_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -129,7 +177,7 @@ impl crate::Client {
         request.json_body(&body);
         DeleteGroupTags { request }
     }
-    /// Add multiple tags to a(n) group
+    /// Add multiple tags to a group.
     ///
     /// `PATCH /groups/{cid}/tags` (operation `addGroupTags`, tag `groups`).
     ///
@@ -138,7 +186,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_group_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -156,16 +212,24 @@ impl crate::Client {
     }
     /// Get the value of a tag, by name.
     ///
-    /// Get the value of a tag, by name
+    /// Get the value of a tag, by name.
     ///
     /// `GET /groups/{cid}/tags/{value}` (operation `getGroupTag`, tag `groups`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns `String`.
+    /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_group_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -191,17 +255,25 @@ impl crate::Client {
     }
     /// Rename a tag.
     ///
-    /// Rename a tag
+    /// Rename a tag.
     ///
     /// `PUT /groups/{cid}/tags/{value}` (operation `renameGroupTag`, tag `groups`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns `String`.
+    /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn rename_group_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -227,16 +299,24 @@ impl crate::Client {
         request.json_body(&body);
         RenameGroupTag { request }
     }
-    /// Delete a tag
+    /// Delete a tag.
     ///
     /// `DELETE /groups/{cid}/tags/{value}` (operation `deleteGroupTag`, tag `groups`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_group_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -260,7 +340,7 @@ impl crate::Client {
             );
         DeleteGroupTag { request }
     }
-    /// Get group info
+    /// Get group info.
     ///
     /// Get a group by ID.
     ///
@@ -270,7 +350,15 @@ impl crate::Client {
     ///
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     ///
-    /// `.send().await` returns [`GroupOutput`](crate::types::GroupOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`GroupOutput`](crate::types::GroupOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_group(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -284,7 +372,7 @@ impl crate::Client {
             );
         GetGroup { request }
     }
-    /// Update group
+    /// Update group.
     ///
     /// Modify a group.
     ///
@@ -295,7 +383,15 @@ impl crate::Client {
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     /// - `body`: JSON request body (`GroupUpdate`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_group(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -311,7 +407,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyGroup { request }
     }
-    /// Delete group
+    /// Delete group.
     ///
     /// Delete a group.
     ///
@@ -321,7 +417,15 @@ impl crate::Client {
     ///
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_group(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -335,9 +439,9 @@ impl crate::Client {
             );
         DeleteGroup { request }
     }
-    /// Add a permission
+    /// Add a permission.
     ///
-    /// Adds permission to the group Args: group_id: the id of the group permission: The access permission auth_session: The auth session of the user Returns AccessPermissionOutput: The added permission
+    /// Adds permission to the group.
     ///
     /// `POST /groups/{groupId}/permissions` (operation `addGroupPermission`, tag `groups`).
     ///
@@ -346,7 +450,15 @@ impl crate::Client {
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     /// - `body`: JSON request body (`AccessPermission`).
     ///
-    /// `.send().await` returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_group_permission(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -366,7 +478,7 @@ impl crate::Client {
         request.json_body(&body);
         AddGroupPermission { request }
     }
-    /// Add a permission template
+    /// Add a permission template.
     ///
     /// `POST /groups/{groupId}/permissions/templates` (operation `addGroupPermissionTemplate`, tag `groups`).
     ///
@@ -377,7 +489,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`AddGroupPermissionTemplate`]: `propagate`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_group_permission_template(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -408,7 +528,15 @@ impl crate::Client {
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
-    /// `.send().await` returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_group_user_permission_template(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -446,7 +574,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`ModifyGroupUserPermissionTemplate`]: `propagate`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_group_user_permission_template(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -474,7 +610,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Delete a permission
+    /// Delete a permission.
     ///
     /// `DELETE /groups/{groupId}/permissions/templates/{userId}` (operation `deleteGroupUserPermissionTemplate`, tag `groups`).
     ///
@@ -485,7 +621,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteGroupUserPermissionTemplate`]: `propagate`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_group_user_permission_template(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -513,7 +657,7 @@ impl crate::Client {
     }
     /// List a user’s permissions for this group.
     ///
-    /// List a user’s permissions for this group
+    /// List a user’s permissions for this group.
     ///
     /// `GET /groups/{groupId}/permissions/{userId}` (operation `getGroupUserPermission`, tag `groups`).
     ///
@@ -522,7 +666,15 @@ impl crate::Client {
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
-    /// `.send().await` returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_group_user_permission(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -556,7 +708,15 @@ impl crate::Client {
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     /// - `body`: JSON request body (`AccessPermissionUpdate`).
     ///
-    /// `.send().await` returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`AccessPermissionOutput`](crate::types::AccessPermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_group_user_permission(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -584,9 +744,9 @@ impl crate::Client {
             request,
         }
     }
-    /// Delete a permission
+    /// Delete a permission.
     ///
-    /// Deletes a permission from the group Args: group_id: the id of the group user_id: The id of the user auth_session: The auth session of the user
+    /// Deletes a permission from the group.
     ///
     /// `DELETE /groups/{groupId}/permissions/{userId}` (operation `deleteGroupUserPermission`, tag `groups`).
     ///
@@ -595,7 +755,15 @@ impl crate::Client {
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_group_user_permission(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -621,9 +789,9 @@ impl crate::Client {
             request,
         }
     }
-    /// Get all projects in a group
+    /// Get all projects in a group.
     ///
-    /// Get projects for a group
+    /// Get projects for a group.
     ///
     /// `GET /groups/{groupId}/projects` (operation `getGroupProjects`, tag `groups`).
     ///
@@ -633,7 +801,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetGroupProjects`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`PageOrProjectListOutputList`](crate::types::PageOrProjectListOutputList); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageOrProjectListOutputList`](crate::types::PageOrProjectListOutputList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_group_projects(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -651,9 +827,9 @@ impl crate::Client {
             );
         GetGroupProjects { request }
     }
-    /// Get list of group roles
+    /// Get list of group roles.
     ///
-    /// Gets all group roles
+    /// Gets all group roles.
     ///
     /// `GET /groups/{groupId}/roles` (operation `getAllGroupRoles`, tag `groups`).
     ///
@@ -661,7 +837,15 @@ impl crate::Client {
     ///
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     ///
-    /// `.send().await` returns a list of [`RoleOutput`](crate::types::RoleOutput).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`RoleOutput`](crate::types::RoleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_group_roles(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -679,7 +863,7 @@ impl crate::Client {
             );
         GetAllGroupRoles { request }
     }
-    /// Add a role to the pool of roles in a group
+    /// Add a role to the pool of roles in a group.
     ///
     /// Add a group role.
     ///
@@ -690,7 +874,15 @@ impl crate::Client {
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
     /// - `body`: JSON request body (`GroupRole`).
     ///
-    /// `.send().await` returns [`RoleOutput`](crate::types::RoleOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`RoleOutput`](crate::types::RoleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_role_to_group(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -710,7 +902,7 @@ impl crate::Client {
         request.json_body(&body);
         AddRoleToGroup { request }
     }
-    /// Return the role identified by the RoleId
+    /// Return the role identified by the RoleId.
     ///
     /// Get a group role.
     ///
@@ -719,9 +911,17 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
-    /// - `role_id`: The ID of the role Path parameter `roleId` (`String`).
+    /// - `role_id`: The ID of the role. Path parameter `roleId` (`String`).
     ///
-    /// `.send().await` returns [`RoleOutput`](crate::types::RoleOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`RoleOutput`](crate::types::RoleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_group_role(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -745,7 +945,7 @@ impl crate::Client {
             );
         GetGroupRole { request }
     }
-    /// Remove the role from the group
+    /// Remove the role from the group.
     ///
     /// Delete a group role.
     ///
@@ -754,9 +954,17 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `group_id`: Group id. Path parameter `groupId` (`String`).
-    /// - `role_id`: The ID of the role Path parameter `roleId` (`String`).
+    /// - `role_id`: The ID of the role. Path parameter `roleId` (`String`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn remove_role_from_group(
         &self,
         group_id: impl ::std::convert::Into<::std::string::String>,
@@ -783,11 +991,19 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_groups`](crate::Client::get_all_groups): `GET /groups`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllGroups {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllGroups {
+    type Output = crate::Result<crate::types::PageOrGroupOutputList>;
+    type IntoFuture = crate::ResponseFuture<crate::types::PageOrGroupOutputList>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::PageOrGroupOutputList> {
+        self.send()
+    }
 }
 impl GetAllGroups {
     /// Set to return a complete list regardless of permissions (admin only).
@@ -798,7 +1014,7 @@ impl GetAllGroups {
         request.query("exhaustive", &exhaustive);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -813,7 +1029,7 @@ impl GetAllGroups {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -841,7 +1057,7 @@ impl GetAllGroups {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -849,7 +1065,7 @@ impl GetAllGroups {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -905,14 +1121,34 @@ impl GetAllGroups {
     pub fn send(self) -> crate::ResponseFuture<crate::types::PageOrGroupOutputList> {
         self.request.send_json::<crate::types::PageOrGroupOutputList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PageOrGroupOutputList>,
+    > {
+        self.request.send_json_with_response::<crate::types::PageOrGroupOutputList>()
+    }
 }
 /// Request builder for [`Client::add_group`](crate::Client::add_group): `POST /groups`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddGroup {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddGroup {
+    type Output = crate::Result<crate::types::InsertedId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::InsertedId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::InsertedId> {
+        self.send()
+    }
 }
 impl AddGroup {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -928,14 +1164,32 @@ impl AddGroup {
     pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::InsertedId>> {
+        self.request.send_json_with_response::<crate::types::InsertedId>()
+    }
 }
 /// Request builder for [`Client::delete_groups_by_ids`](crate::Client::delete_groups_by_ids): `DELETE /groups`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteGroupsByIds {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteGroupsByIds {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteGroupsByIds {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -968,14 +1222,32 @@ impl DeleteGroupsByIds {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::delete_groups_by_query`](crate::Client::delete_groups_by_query): `DELETE /groups/delete_by_query`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteGroupsByQuery {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteGroupsByQuery {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteGroupsByQuery {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -1008,14 +1280,32 @@ impl DeleteGroupsByQuery {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::add_group_tag`](crate::Client::add_group_tag): `POST /groups/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddGroupTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddGroupTag {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl AddGroupTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1031,14 +1321,32 @@ impl AddGroupTag {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_group_tags`](crate::Client::delete_group_tags): `DELETE /groups/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteGroupTags {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteGroupTags {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DeleteGroupTags {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1054,14 +1362,30 @@ impl DeleteGroupTags {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::add_group_tags`](crate::Client::add_group_tags): `PATCH /groups/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddGroupTags {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddGroupTags {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl AddGroupTags {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1077,14 +1401,30 @@ impl AddGroupTags {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_group_tag`](crate::Client::get_group_tag): `GET /groups/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetGroupTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetGroupTag {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl GetGroupTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1100,14 +1440,32 @@ impl GetGroupTag {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_json_with_response::<::std::string::String>()
+    }
 }
 /// Request builder for [`Client::rename_group_tag`](crate::Client::rename_group_tag): `PUT /groups/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RenameGroupTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RenameGroupTag {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl RenameGroupTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1123,14 +1481,32 @@ impl RenameGroupTag {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_json_with_response::<::std::string::String>()
+    }
 }
 /// Request builder for [`Client::delete_group_tag`](crate::Client::delete_group_tag): `DELETE /groups/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteGroupTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteGroupTag {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteGroupTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1146,14 +1522,32 @@ impl DeleteGroupTag {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::get_group`](crate::Client::get_group): `GET /groups/{groupId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetGroup {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetGroup {
+    type Output = crate::Result<crate::types::GroupOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GroupOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GroupOutput> {
+        self.send()
+    }
 }
 impl GetGroup {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1169,14 +1563,32 @@ impl GetGroup {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GroupOutput> {
         self.request.send_json::<crate::types::GroupOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GroupOutput>> {
+        self.request.send_json_with_response::<crate::types::GroupOutput>()
+    }
 }
 /// Request builder for [`Client::modify_group`](crate::Client::modify_group): `PUT /groups/{groupId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyGroup {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyGroup {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyGroup {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1192,14 +1604,32 @@ impl ModifyGroup {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_group`](crate::Client::delete_group): `DELETE /groups/{groupId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteGroup {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteGroup {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteGroup {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1215,14 +1645,32 @@ impl DeleteGroup {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::add_group_permission`](crate::Client::add_group_permission): `POST /groups/{groupId}/permissions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddGroupPermission {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddGroupPermission {
+    type Output = crate::Result<crate::types::AccessPermissionOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::AccessPermissionOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::AccessPermissionOutput> {
+        self.send()
+    }
 }
 impl AddGroupPermission {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1238,14 +1686,34 @@ impl AddGroupPermission {
     pub fn send(self) -> crate::ResponseFuture<crate::types::AccessPermissionOutput> {
         self.request.send_json::<crate::types::AccessPermissionOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::AccessPermissionOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::AccessPermissionOutput>()
+    }
 }
 /// Request builder for [`Client::add_group_permission_template`](crate::Client::add_group_permission_template): `POST /groups/{groupId}/permissions/templates`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddGroupPermissionTemplate {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddGroupPermissionTemplate {
+    type Output = crate::Result<crate::types::RolePermissionOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::RolePermissionOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::RolePermissionOutput> {
+        self.send()
+    }
 }
 impl AddGroupPermissionTemplate {
     /// Propagate the change to the children of the container.
@@ -1288,14 +1756,34 @@ impl AddGroupPermissionTemplate {
     pub fn send(self) -> crate::ResponseFuture<crate::types::RolePermissionOutput> {
         self.request.send_json::<crate::types::RolePermissionOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::RolePermissionOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::RolePermissionOutput>()
+    }
 }
 /// Request builder for [`Client::get_group_user_permission_template`](crate::Client::get_group_user_permission_template): `GET /groups/{groupId}/permissions/templates/{userId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetGroupUserPermissionTemplate {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetGroupUserPermissionTemplate {
+    type Output = crate::Result<crate::types::RolePermissionOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::RolePermissionOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::RolePermissionOutput> {
+        self.send()
+    }
 }
 impl GetGroupUserPermissionTemplate {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1311,14 +1799,34 @@ impl GetGroupUserPermissionTemplate {
     pub fn send(self) -> crate::ResponseFuture<crate::types::RolePermissionOutput> {
         self.request.send_json::<crate::types::RolePermissionOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::RolePermissionOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::RolePermissionOutput>()
+    }
 }
 /// Request builder for [`Client::modify_group_user_permission_template`](crate::Client::modify_group_user_permission_template): `PUT /groups/{groupId}/permissions/templates/{userId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyGroupUserPermissionTemplate {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyGroupUserPermissionTemplate {
+    type Output = crate::Result<crate::types::RolePermissionOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::RolePermissionOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::RolePermissionOutput> {
+        self.send()
+    }
 }
 impl ModifyGroupUserPermissionTemplate {
     /// Propagate the change to the children of the container.
@@ -1361,14 +1869,34 @@ impl ModifyGroupUserPermissionTemplate {
     pub fn send(self) -> crate::ResponseFuture<crate::types::RolePermissionOutput> {
         self.request.send_json::<crate::types::RolePermissionOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::RolePermissionOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::RolePermissionOutput>()
+    }
 }
 /// Request builder for [`Client::delete_group_user_permission_template`](crate::Client::delete_group_user_permission_template): `DELETE /groups/{groupId}/permissions/templates/{userId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteGroupUserPermissionTemplate {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteGroupUserPermissionTemplate {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl DeleteGroupUserPermissionTemplate {
     /// Propagate the change to the children of the container.
@@ -1411,14 +1939,32 @@ impl DeleteGroupUserPermissionTemplate {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_group_user_permission`](crate::Client::get_group_user_permission): `GET /groups/{groupId}/permissions/{userId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetGroupUserPermission {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetGroupUserPermission {
+    type Output = crate::Result<crate::types::AccessPermissionOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::AccessPermissionOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::AccessPermissionOutput> {
+        self.send()
+    }
 }
 impl GetGroupUserPermission {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1434,14 +1980,34 @@ impl GetGroupUserPermission {
     pub fn send(self) -> crate::ResponseFuture<crate::types::AccessPermissionOutput> {
         self.request.send_json::<crate::types::AccessPermissionOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::AccessPermissionOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::AccessPermissionOutput>()
+    }
 }
 /// Request builder for [`Client::modify_group_user_permission`](crate::Client::modify_group_user_permission): `PUT /groups/{groupId}/permissions/{userId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyGroupUserPermission {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyGroupUserPermission {
+    type Output = crate::Result<crate::types::AccessPermissionOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::AccessPermissionOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::AccessPermissionOutput> {
+        self.send()
+    }
 }
 impl ModifyGroupUserPermission {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1457,14 +2023,34 @@ impl ModifyGroupUserPermission {
     pub fn send(self) -> crate::ResponseFuture<crate::types::AccessPermissionOutput> {
         self.request.send_json::<crate::types::AccessPermissionOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::AccessPermissionOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::AccessPermissionOutput>()
+    }
 }
 /// Request builder for [`Client::delete_group_user_permission`](crate::Client::delete_group_user_permission): `DELETE /groups/{groupId}/permissions/{userId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteGroupUserPermission {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteGroupUserPermission {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl DeleteGroupUserPermission {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1480,14 +2066,34 @@ impl DeleteGroupUserPermission {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_group_projects`](crate::Client::get_group_projects): `GET /groups/{groupId}/projects`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetGroupProjects {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetGroupProjects {
+    type Output = crate::Result<crate::types::PageOrProjectListOutputList>;
+    type IntoFuture = crate::ResponseFuture<crate::types::PageOrProjectListOutputList>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::PageOrProjectListOutputList> {
+        self.send()
+    }
 }
 impl GetGroupProjects {
     /// Set to return a complete list regardless of permissions (admin only).
@@ -1498,7 +2104,7 @@ impl GetGroupProjects {
         request.query("exhaustive", &exhaustive);
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -1506,7 +2112,7 @@ impl GetGroupProjects {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -1521,7 +2127,7 @@ impl GetGroupProjects {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -1549,7 +2155,7 @@ impl GetGroupProjects {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -1557,7 +2163,7 @@ impl GetGroupProjects {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -1615,14 +2221,37 @@ impl GetGroupProjects {
     ) -> crate::ResponseFuture<crate::types::PageOrProjectListOutputList> {
         self.request.send_json::<crate::types::PageOrProjectListOutputList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PageOrProjectListOutputList>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::PageOrProjectListOutputList>()
+    }
 }
 /// Request builder for [`Client::get_all_group_roles`](crate::Client::get_all_group_roles): `GET /groups/{groupId}/roles`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllGroupRoles {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllGroupRoles {
+    type Output = crate::Result<::std::vec::Vec<crate::types::RoleOutput>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::RoleOutput>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::RoleOutput>> {
+        self.send()
+    }
 }
 impl GetAllGroupRoles {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1640,14 +2269,35 @@ impl GetAllGroupRoles {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::RoleOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::RoleOutput>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::RoleOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::RoleOutput>>()
+    }
 }
 /// Request builder for [`Client::add_role_to_group`](crate::Client::add_role_to_group): `POST /groups/{groupId}/roles`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddRoleToGroup {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddRoleToGroup {
+    type Output = crate::Result<crate::types::RoleOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::RoleOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::RoleOutput> {
+        self.send()
+    }
 }
 impl AddRoleToGroup {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1663,14 +2313,32 @@ impl AddRoleToGroup {
     pub fn send(self) -> crate::ResponseFuture<crate::types::RoleOutput> {
         self.request.send_json::<crate::types::RoleOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::RoleOutput>> {
+        self.request.send_json_with_response::<crate::types::RoleOutput>()
+    }
 }
 /// Request builder for [`Client::get_group_role`](crate::Client::get_group_role): `GET /groups/{groupId}/roles/{roleId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetGroupRole {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetGroupRole {
+    type Output = crate::Result<crate::types::RoleOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::RoleOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::RoleOutput> {
+        self.send()
+    }
 }
 impl GetGroupRole {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1686,14 +2354,32 @@ impl GetGroupRole {
     pub fn send(self) -> crate::ResponseFuture<crate::types::RoleOutput> {
         self.request.send_json::<crate::types::RoleOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::RoleOutput>> {
+        self.request.send_json_with_response::<crate::types::RoleOutput>()
+    }
 }
 /// Request builder for [`Client::remove_role_from_group`](crate::Client::remove_role_from_group): `DELETE /groups/{groupId}/roles/{roleId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RemoveRoleFromGroup {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RemoveRoleFromGroup {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl RemoveRoleFromGroup {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1708,5 +2394,13 @@ impl RemoveRoleFromGroup {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
     }
 }

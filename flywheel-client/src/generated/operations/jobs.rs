@@ -4,18 +4,26 @@
 //! Operations of tag `jobs` (Cargo feature `jobs`): Jobs: queued and running gear executions, their logs, state and priority.
 /// Operations of tag `jobs` (Cargo feature `jobs`): Jobs: queued and running gear executions, their logs, state and priority.
 impl crate::Client {
-    /// Return all jobs
+    /// Return all jobs.
     ///
     /// `GET /jobs` (operation `getAllJobs`, tag `jobs`).
     ///
     /// Optional parameters are setters on the returned [`GetAllJobs`]: `include_parent_info`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`JobListOutputListOrPage`](crate::types::JobListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`JobListOutputListOrPage`](crate::types::JobListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_jobs(&self) -> GetAllJobs {
         let request = self.request("getAllJobs", ::reqwest::Method::GET, "/jobs");
         GetAllJobs { request }
     }
-    /// Add a job
+    /// Add a job.
     ///
     /// `POST /jobs/add` (operation `addJob`, tag `jobs`).
     ///
@@ -23,13 +31,21 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`InputJob`).
     ///
-    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
+    /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_job(&self, body: crate::types::InputJob) -> AddJob {
         let mut request = self.request("addJob", ::reqwest::Method::POST, "/jobs/add");
         request.json_body(&body);
         AddJob { request }
     }
-    /// Ask the queue a question
+    /// Ask the queue a question.
     ///
     /// Ask the queue a question, receiving work or statistics in return.
     ///
@@ -39,13 +55,21 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`JobAsk`).
     ///
-    /// `.send().await` returns [`JobAskResponse`](crate::types::JobAskResponse).
+    /// `.await` on the builder (or `.send().await`) returns [`JobAskResponse`](crate::types::JobAskResponse).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn ask_jobs(&self, body: crate::types::JobAsk) -> AskJobs {
         let mut request = self.request("askJobs", ::reqwest::Method::POST, "/jobs/ask");
         request.json_body(&body);
         AskJobs { request }
     }
-    /// Ask job count by state
+    /// Ask job count by state.
     ///
     /// Ask the queue for the number of jobs for a given state and query.
     ///
@@ -56,7 +80,15 @@ impl crate::Client {
     /// - `job_state`: Job state. Path parameter `jobState` (`JobState`).
     /// - `body`: JSON request body (`JobAsk`).
     ///
-    /// `.send().await` returns [`JobAskStateResponse`](crate::types::JobAskStateResponse).
+    /// `.await` on the builder (or `.send().await`) returns [`JobAskStateResponse`](crate::types::JobAskStateResponse).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn ask_jobs_state(
         &self,
         job_state: impl ::std::convert::Into<crate::types::JobState>,
@@ -82,7 +114,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`InputJob`).
     ///
-    /// `.send().await` returns [`Provider`](crate::types::Provider).
+    /// `.await` on the builder (or `.send().await`) returns [`Provider`](crate::types::Provider).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn determine_provider_for_job(
         &self,
         body: crate::types::InputJob,
@@ -96,7 +136,7 @@ impl crate::Client {
         request.json_body(&body);
         DetermineProviderForJob { request }
     }
-    /// Get the next job in the queue
+    /// Get the next job in the queue.
     ///
     /// Used by the engine.
     ///
@@ -104,7 +144,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetNextJob`]: `tags`.
     ///
-    /// `.send().await` returns [`Job`](crate::types::Job).
+    /// `.await` on the builder (or `.send().await`) returns [`Job`](crate::types::Job).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_next_job(&self) -> GetNextJob {
         let request = self.request("getNextJob", ::reqwest::Method::GET, "/jobs/next");
         GetNextJob { request }
@@ -117,7 +165,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`JobPriorityUpdate`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn update_jobs_priority(
         &self,
         body: crate::types::JobPriorityUpdate,
@@ -127,26 +183,42 @@ impl crate::Client {
         request.json_body(&body);
         UpdateJobsPriority { request }
     }
-    /// Reap stale jobs
+    /// Reap stale jobs.
     ///
     /// `POST /jobs/reap` (operation `reapJobs`, tag `jobs`).
     ///
-    /// `.send().await` returns [`OrphanedCount`](crate::types::OrphanedCount).
+    /// `.await` on the builder (or `.send().await`) returns [`OrphanedCount`](crate::types::OrphanedCount).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn reap_jobs(&self) -> ReapJobs {
         let request = self.request("reapJobs", ::reqwest::Method::POST, "/jobs/reap");
         ReapJobs { request }
     }
-    /// Get stats about all current jobs
+    /// Get stats about all current jobs.
     ///
     /// `GET /jobs/stats` (operation `getJobsStats`, tag `jobs`).
     ///
-    /// `.send().await` returns `serde_json::Value`.
+    /// `.await` on the builder (or `.send().await`) returns `serde_json::Value`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_jobs_stats(&self) -> GetJobsStats {
         let request = self
             .request("getJobsStats", ::reqwest::Method::GET, "/jobs/stats");
         GetJobsStats { request }
     }
-    /// Get job details
+    /// Get job details.
     ///
     /// `GET /jobs/{jobId}` (operation `getJob`, tag `jobs`).
     ///
@@ -154,7 +226,15 @@ impl crate::Client {
     ///
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
-    /// `.send().await` returns [`JobOutput`](crate::types::JobOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`JobOutput`](crate::types::JobOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -179,7 +259,15 @@ impl crate::Client {
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     /// - `body`: JSON request body (`JobModify`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -206,7 +294,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`EngineCompleteJob`]: `job_ticket_id`.
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn engine_complete_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -226,7 +322,7 @@ impl crate::Client {
         request.json_body(&body);
         EngineCompleteJob { request }
     }
-    /// Complete a job, with information
+    /// Complete a job, with information.
     ///
     /// `POST /jobs/{jobId}/complete` (operation `completeJob`, tag `jobs`).
     ///
@@ -237,7 +333,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`CompleteJob`]: `job_ticket_id`.
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn complete_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -253,7 +357,7 @@ impl crate::Client {
         request.json_body(&body);
         CompleteJob { request }
     }
-    /// Get a job’s config
+    /// Get a job’s config.
     ///
     /// `GET /jobs/{jobId}/config.json` (operation `getJobConfig`, tag `jobs`).
     ///
@@ -261,7 +365,15 @@ impl crate::Client {
     ///
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
-    /// `.send().await` returns [`JobOutputConfig`](crate::types::JobOutputConfig).
+    /// `.await` on the builder (or `.send().await`) returns [`JobOutputConfig`](crate::types::JobOutputConfig).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_job_config(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -279,7 +391,7 @@ impl crate::Client {
             );
         GetJobConfig { request }
     }
-    /// Get job container details
+    /// Get job container details.
     ///
     /// `GET /jobs/{jobId}/detail` (operation `getJobDetail`, tag `jobs`).
     ///
@@ -287,7 +399,15 @@ impl crate::Client {
     ///
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
-    /// `.send().await` returns [`JobDetail`](crate::types::JobDetail).
+    /// `.await` on the builder (or `.send().await`) returns [`JobDetail`](crate::types::JobDetail).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_job_detail(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -301,7 +421,7 @@ impl crate::Client {
             );
         GetJobDetail { request }
     }
-    /// Get job logs
+    /// Get job logs.
     ///
     /// `GET /jobs/{jobId}/logs` (operation `getJobLogs`, tag `jobs`).
     ///
@@ -309,7 +429,15 @@ impl crate::Client {
     ///
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
-    /// `.send().await` returns [`JobLogRecord`](crate::types::JobLogRecord).
+    /// `.await` on the builder (or `.send().await`) returns [`JobLogRecord`](crate::types::JobLogRecord).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_job_logs(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -332,7 +460,15 @@ impl crate::Client {
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     /// - `body`: JSON request body (`Vec<JobLog>`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_job_logs(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -356,7 +492,15 @@ impl crate::Client {
     ///
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
-    /// `.send().await` returns [`JobTicketOutput`](crate::types::JobTicketOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`JobTicketOutput`](crate::types::JobTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn engine_prepare_complete_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -384,7 +528,15 @@ impl crate::Client {
     ///
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     ///
-    /// `.send().await` returns [`JobTicketOutput`](crate::types::JobTicketOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`JobTicketOutput`](crate::types::JobTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn prepare_complete_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -402,7 +554,7 @@ impl crate::Client {
             );
         PrepareCompleteJob { request }
     }
-    /// Update profile information on a job. (e.g. machine type, etc)
+    /// Update profile information on a job. (e.g. machine type, etc).
     ///
     /// `PUT /jobs/{jobId}/profile` (operation `updateJobProfile`, tag `jobs`).
     ///
@@ -411,7 +563,15 @@ impl crate::Client {
     /// - `job_id`: Job id. Path parameter `jobId` (`String`).
     /// - `body`: JSON request body (`InputJobProfile`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn update_job_profile(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -443,7 +603,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`RetryJob`]: `compute_provider_id`, `ignore_state`.
     ///
-    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
+    /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn retry_job(
         &self,
         job_id: impl ::std::convert::Into<::std::string::String>,
@@ -460,14 +628,24 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_jobs`](crate::Client::get_all_jobs): `GET /jobs`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllJobs {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllJobs {
+    type Output = crate::Result<crate::types::JobListOutputListOrPage>;
+    type IntoFuture = crate::ResponseFuture<crate::types::JobListOutputListOrPage>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::JobListOutputListOrPage> {
+        self.send()
+    }
+}
 impl GetAllJobs {
-    /// Include the parent info for the jobs
+    /// Include the parent info for the jobs.
     ///
     /// Query parameter `include_parent_info` (`bool`).
     pub fn include_parent_info(mut self, include_parent_info: bool) -> Self {
@@ -475,7 +653,7 @@ impl GetAllJobs {
         request.query("include_parent_info", &include_parent_info);
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -483,7 +661,7 @@ impl GetAllJobs {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -498,7 +676,7 @@ impl GetAllJobs {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -526,7 +704,7 @@ impl GetAllJobs {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -534,7 +712,7 @@ impl GetAllJobs {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -590,14 +768,34 @@ impl GetAllJobs {
     pub fn send(self) -> crate::ResponseFuture<crate::types::JobListOutputListOrPage> {
         self.request.send_json::<crate::types::JobListOutputListOrPage>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::JobListOutputListOrPage>,
+    > {
+        self.request.send_json_with_response::<crate::types::JobListOutputListOrPage>()
+    }
 }
 /// Request builder for [`Client::add_job`](crate::Client::add_job): `POST /jobs/add`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddJob {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddJob {
+    type Output = crate::Result<crate::types::InsertedId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::InsertedId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::InsertedId> {
+        self.send()
+    }
 }
 impl AddJob {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -613,14 +811,32 @@ impl AddJob {
     pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::InsertedId>> {
+        self.request.send_json_with_response::<crate::types::InsertedId>()
+    }
 }
 /// Request builder for [`Client::ask_jobs`](crate::Client::ask_jobs): `POST /jobs/ask`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AskJobs {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AskJobs {
+    type Output = crate::Result<crate::types::JobAskResponse>;
+    type IntoFuture = crate::ResponseFuture<crate::types::JobAskResponse>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::JobAskResponse> {
+        self.send()
+    }
 }
 impl AskJobs {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -636,14 +852,32 @@ impl AskJobs {
     pub fn send(self) -> crate::ResponseFuture<crate::types::JobAskResponse> {
         self.request.send_json::<crate::types::JobAskResponse>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::JobAskResponse>> {
+        self.request.send_json_with_response::<crate::types::JobAskResponse>()
+    }
 }
 /// Request builder for [`Client::ask_jobs_state`](crate::Client::ask_jobs_state): `POST /jobs/ask/{jobState}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AskJobsState {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AskJobsState {
+    type Output = crate::Result<crate::types::JobAskStateResponse>;
+    type IntoFuture = crate::ResponseFuture<crate::types::JobAskStateResponse>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::JobAskStateResponse> {
+        self.send()
+    }
 }
 impl AskJobsState {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -659,14 +893,32 @@ impl AskJobsState {
     pub fn send(self) -> crate::ResponseFuture<crate::types::JobAskStateResponse> {
         self.request.send_json::<crate::types::JobAskStateResponse>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::JobAskStateResponse>> {
+        self.request.send_json_with_response::<crate::types::JobAskStateResponse>()
+    }
 }
 /// Request builder for [`Client::determine_provider_for_job`](crate::Client::determine_provider_for_job): `POST /jobs/determine_provider`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DetermineProviderForJob {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DetermineProviderForJob {
+    type Output = crate::Result<crate::types::Provider>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Provider>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Provider> {
+        self.send()
+    }
 }
 impl DetermineProviderForJob {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -682,14 +934,32 @@ impl DetermineProviderForJob {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Provider> {
         self.request.send_json::<crate::types::Provider>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Provider>> {
+        self.request.send_json_with_response::<crate::types::Provider>()
+    }
 }
 /// Request builder for [`Client::get_next_job`](crate::Client::get_next_job): `GET /jobs/next`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetNextJob {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetNextJob {
+    type Output = crate::Result<crate::types::Job>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Job>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Job> {
+        self.send()
+    }
 }
 impl GetNextJob {
     /// Query parameter `tags` (`Vec<String>`), one `key=value` pair per item.
@@ -722,14 +992,32 @@ impl GetNextJob {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Job> {
         self.request.send_json::<crate::types::Job>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Job>> {
+        self.request.send_json_with_response::<crate::types::Job>()
+    }
 }
 /// Request builder for [`Client::update_jobs_priority`](crate::Client::update_jobs_priority): `PUT /jobs/priority`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UpdateJobsPriority {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UpdateJobsPriority {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl UpdateJobsPriority {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -745,14 +1033,32 @@ impl UpdateJobsPriority {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::reap_jobs`](crate::Client::reap_jobs): `POST /jobs/reap`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ReapJobs {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ReapJobs {
+    type Output = crate::Result<crate::types::OrphanedCount>;
+    type IntoFuture = crate::ResponseFuture<crate::types::OrphanedCount>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::OrphanedCount> {
+        self.send()
+    }
 }
 impl ReapJobs {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -768,14 +1074,32 @@ impl ReapJobs {
     pub fn send(self) -> crate::ResponseFuture<crate::types::OrphanedCount> {
         self.request.send_json::<crate::types::OrphanedCount>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::OrphanedCount>> {
+        self.request.send_json_with_response::<crate::types::OrphanedCount>()
+    }
 }
 /// Request builder for [`Client::get_jobs_stats`](crate::Client::get_jobs_stats): `GET /jobs/stats`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetJobsStats {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetJobsStats {
+    type Output = crate::Result<::serde_json::Value>;
+    type IntoFuture = crate::ResponseFuture<::serde_json::Value>;
+    fn into_future(self) -> crate::ResponseFuture<::serde_json::Value> {
+        self.send()
+    }
 }
 impl GetJobsStats {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -791,14 +1115,32 @@ impl GetJobsStats {
     pub fn send(self) -> crate::ResponseFuture<::serde_json::Value> {
         self.request.send_json::<::serde_json::Value>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::serde_json::Value>> {
+        self.request.send_json_with_response::<::serde_json::Value>()
+    }
 }
 /// Request builder for [`Client::get_job`](crate::Client::get_job): `GET /jobs/{jobId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetJob {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetJob {
+    type Output = crate::Result<crate::types::JobOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::JobOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::JobOutput> {
+        self.send()
+    }
 }
 impl GetJob {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -814,14 +1156,32 @@ impl GetJob {
     pub fn send(self) -> crate::ResponseFuture<crate::types::JobOutput> {
         self.request.send_json::<crate::types::JobOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::JobOutput>> {
+        self.request.send_json_with_response::<crate::types::JobOutput>()
+    }
 }
 /// Request builder for [`Client::modify_job`](crate::Client::modify_job): `PUT /jobs/{jobId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyJob {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyJob {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyJob {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -837,17 +1197,35 @@ impl ModifyJob {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::engine_complete_job`](crate::Client::engine_complete_job): `PUT /jobs/{jobId}/complete`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct EngineCompleteJob {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for EngineCompleteJob {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
+}
 impl EngineCompleteJob {
-    /// ticket id for job completion
+    /// ticket id for job completion.
     ///
     /// Query parameter `job_ticket_id` (`String`).
     pub fn job_ticket_id(
@@ -874,18 +1252,34 @@ impl EngineCompleteJob {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
     }
 }
 /// Request builder for [`Client::complete_job`](crate::Client::complete_job): `POST /jobs/{jobId}/complete`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct CompleteJob {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for CompleteJob {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
+}
 impl CompleteJob {
-    /// ticket id for job completion
+    /// ticket id for job completion.
     ///
     /// Query parameter `job_ticket_id` (`String`).
     pub fn job_ticket_id(
@@ -913,14 +1307,30 @@ impl CompleteJob {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_job_config`](crate::Client::get_job_config): `GET /jobs/{jobId}/config.json`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetJobConfig {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetJobConfig {
+    type Output = crate::Result<crate::types::JobOutputConfig>;
+    type IntoFuture = crate::ResponseFuture<crate::types::JobOutputConfig>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::JobOutputConfig> {
+        self.send()
+    }
 }
 impl GetJobConfig {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -936,14 +1346,32 @@ impl GetJobConfig {
     pub fn send(self) -> crate::ResponseFuture<crate::types::JobOutputConfig> {
         self.request.send_json::<crate::types::JobOutputConfig>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::JobOutputConfig>> {
+        self.request.send_json_with_response::<crate::types::JobOutputConfig>()
+    }
 }
 /// Request builder for [`Client::get_job_detail`](crate::Client::get_job_detail): `GET /jobs/{jobId}/detail`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetJobDetail {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetJobDetail {
+    type Output = crate::Result<crate::types::JobDetail>;
+    type IntoFuture = crate::ResponseFuture<crate::types::JobDetail>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::JobDetail> {
+        self.send()
+    }
 }
 impl GetJobDetail {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -959,14 +1387,32 @@ impl GetJobDetail {
     pub fn send(self) -> crate::ResponseFuture<crate::types::JobDetail> {
         self.request.send_json::<crate::types::JobDetail>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::JobDetail>> {
+        self.request.send_json_with_response::<crate::types::JobDetail>()
+    }
 }
 /// Request builder for [`Client::get_job_logs`](crate::Client::get_job_logs): `GET /jobs/{jobId}/logs`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetJobLogs {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetJobLogs {
+    type Output = crate::Result<crate::types::JobLogRecord>;
+    type IntoFuture = crate::ResponseFuture<crate::types::JobLogRecord>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::JobLogRecord> {
+        self.send()
+    }
 }
 impl GetJobLogs {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -982,14 +1428,32 @@ impl GetJobLogs {
     pub fn send(self) -> crate::ResponseFuture<crate::types::JobLogRecord> {
         self.request.send_json::<crate::types::JobLogRecord>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::JobLogRecord>> {
+        self.request.send_json_with_response::<crate::types::JobLogRecord>()
+    }
 }
 /// Request builder for [`Client::add_job_logs`](crate::Client::add_job_logs): `POST /jobs/{jobId}/logs`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddJobLogs {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddJobLogs {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl AddJobLogs {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1005,14 +1469,30 @@ impl AddJobLogs {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::engine_prepare_complete_job`](crate::Client::engine_prepare_complete_job): `PUT /jobs/{jobId}/prepare-complete`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct EnginePrepareCompleteJob {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for EnginePrepareCompleteJob {
+    type Output = crate::Result<crate::types::JobTicketOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::JobTicketOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::JobTicketOutput> {
+        self.send()
+    }
 }
 impl EnginePrepareCompleteJob {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1028,14 +1508,32 @@ impl EnginePrepareCompleteJob {
     pub fn send(self) -> crate::ResponseFuture<crate::types::JobTicketOutput> {
         self.request.send_json::<crate::types::JobTicketOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::JobTicketOutput>> {
+        self.request.send_json_with_response::<crate::types::JobTicketOutput>()
+    }
 }
 /// Request builder for [`Client::prepare_complete_job`](crate::Client::prepare_complete_job): `POST /jobs/{jobId}/prepare-complete`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct PrepareCompleteJob {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for PrepareCompleteJob {
+    type Output = crate::Result<crate::types::JobTicketOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::JobTicketOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::JobTicketOutput> {
+        self.send()
+    }
 }
 impl PrepareCompleteJob {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1051,14 +1549,32 @@ impl PrepareCompleteJob {
     pub fn send(self) -> crate::ResponseFuture<crate::types::JobTicketOutput> {
         self.request.send_json::<crate::types::JobTicketOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::JobTicketOutput>> {
+        self.request.send_json_with_response::<crate::types::JobTicketOutput>()
+    }
 }
 /// Request builder for [`Client::update_job_profile`](crate::Client::update_job_profile): `PUT /jobs/{jobId}/profile`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UpdateJobProfile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UpdateJobProfile {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl UpdateJobProfile {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1074,14 +1590,32 @@ impl UpdateJobProfile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::retry_job`](crate::Client::retry_job): `POST /jobs/{jobId}/retry`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RetryJob {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RetryJob {
+    type Output = crate::Result<crate::types::InsertedId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::InsertedId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::InsertedId> {
+        self.send()
+    }
 }
 impl RetryJob {
     /// Query parameter `computeProviderId` (`String`).
@@ -1115,5 +1649,15 @@ impl RetryJob {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::InsertedId>> {
+        self.request.send_json_with_response::<crate::types::InsertedId>()
     }
 }

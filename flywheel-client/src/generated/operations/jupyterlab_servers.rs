@@ -4,7 +4,7 @@
 //! Operations of tag `jupyterlab-servers` (Cargo feature `jupyterlab-servers`): JupyterLab servers connected to the site.
 /// Operations of tag `jupyterlab-servers` (Cargo feature `jupyterlab-servers`): JupyterLab servers connected to the site.
 impl crate::Client {
-    /// Get jupyterlab server
+    /// Get jupyterlab server.
     ///
     /// `GET /jupyterlab_servers/{jupyterlabServerId}` (operation `getJupyterlabServer`, tag `jupyterlab-servers`).
     ///
@@ -12,7 +12,15 @@ impl crate::Client {
     ///
     /// - `jupyterlab_server_id`: Jupyterlab server id. Path parameter `jupyterlabServerId` (`String`).
     ///
-    /// `.send().await` returns [`JupyterlabServerResponse`](crate::types::JupyterlabServerResponse).
+    /// `.await` on the builder (or `.send().await`) returns [`JupyterlabServerResponse`](crate::types::JupyterlabServerResponse).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_jupyterlab_server(
         &self,
         jupyterlab_server_id: impl ::std::convert::Into<::std::string::String>,
@@ -32,7 +40,7 @@ impl crate::Client {
             );
         GetJupyterlabServer { request }
     }
-    /// Update a jupyterlab server
+    /// Update a jupyterlab server.
     ///
     /// `PUT /jupyterlab_servers/{jupyterlabServerId}` (operation `modifyJupyterlabServer`, tag `jupyterlab-servers`).
     ///
@@ -41,7 +49,15 @@ impl crate::Client {
     /// - `jupyterlab_server_id`: Jupyterlab server id. Path parameter `jupyterlabServerId` (`String`).
     /// - `body`: JSON request body (`JupyterlabServerModify`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_jupyterlab_server(
         &self,
         jupyterlab_server_id: impl ::std::convert::Into<::std::string::String>,
@@ -66,11 +82,21 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_jupyterlab_server`](crate::Client::get_jupyterlab_server): `GET /jupyterlab_servers/{jupyterlabServerId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetJupyterlabServer {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetJupyterlabServer {
+    type Output = crate::Result<crate::types::JupyterlabServerResponse>;
+    type IntoFuture = crate::ResponseFuture<crate::types::JupyterlabServerResponse>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::JupyterlabServerResponse> {
+        self.send()
+    }
 }
 impl GetJupyterlabServer {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -86,14 +112,34 @@ impl GetJupyterlabServer {
     pub fn send(self) -> crate::ResponseFuture<crate::types::JupyterlabServerResponse> {
         self.request.send_json::<crate::types::JupyterlabServerResponse>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::JupyterlabServerResponse>,
+    > {
+        self.request.send_json_with_response::<crate::types::JupyterlabServerResponse>()
+    }
 }
 /// Request builder for [`Client::modify_jupyterlab_server`](crate::Client::modify_jupyterlab_server): `PUT /jupyterlab_servers/{jupyterlabServerId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyJupyterlabServer {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyJupyterlabServer {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyJupyterlabServer {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -108,5 +154,15 @@ impl ModifyJupyterlabServer {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
     }
 }

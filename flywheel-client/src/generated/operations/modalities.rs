@@ -12,7 +12,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllModalities`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`ModalityOutputListOrPage`](crate::types::ModalityOutputListOrPage); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`ModalityOutputListOrPage`](crate::types::ModalityOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_modalities(&self) -> GetAllModalities {
         let request = self
             .request("getAllModalities", ::reqwest::Method::GET, "/modalities");
@@ -20,7 +28,7 @@ impl crate::Client {
     }
     /// Create a new modality.
     ///
-    /// handlers.modalityhandler.ModalityHandler.post
+    /// handlers.modalityhandler.ModalityHandler.post.
     ///
     /// `POST /modalities` (operation `addModality`, tag `modalities`).
     ///
@@ -28,14 +36,22 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`ModalityInput`).
     ///
-    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
+    /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_modality(&self, body: crate::types::ModalityInput) -> AddModality {
         let mut request = self
             .request("addModality", ::reqwest::Method::POST, "/modalities");
         request.json_body(&body);
         AddModality { request }
     }
-    /// Get a modality’s classification specification
+    /// Get a modality’s classification specification.
     ///
     /// `GET /modalities/{modalityId}` (operation `getModality`, tag `modalities`).
     ///
@@ -43,7 +59,15 @@ impl crate::Client {
     ///
     /// - `modality_id`: Modality id. Path parameter `modalityId` (`String`).
     ///
-    /// `.send().await` returns [`ModalityOutput`](crate::types::ModalityOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`ModalityOutput`](crate::types::ModalityOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_modality(
         &self,
         modality_id: impl ::std::convert::Into<::std::string::String>,
@@ -57,7 +81,7 @@ impl crate::Client {
             );
         GetModality { request }
     }
-    /// Replace modality
+    /// Replace modality.
     ///
     /// `PUT /modalities/{modalityId}` (operation `replaceModality`, tag `modalities`).
     ///
@@ -66,7 +90,15 @@ impl crate::Client {
     /// - `modality_id`: Modality id. Path parameter `modalityId` (`String`).
     /// - `body`: JSON request body (`ModalityModify`).
     ///
-    /// `.send().await` returns [`ModalityOutput`](crate::types::ModalityOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`ModalityOutput`](crate::types::ModalityOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn replace_modality(
         &self,
         modality_id: impl ::std::convert::Into<::std::string::String>,
@@ -86,7 +118,7 @@ impl crate::Client {
         request.json_body(&body);
         ReplaceModality { request }
     }
-    /// Delete a modality
+    /// Delete a modality.
     ///
     /// `DELETE /modalities/{modalityId}` (operation `deleteModality`, tag `modalities`).
     ///
@@ -94,7 +126,15 @@ impl crate::Client {
     ///
     /// - `modality_id`: Modality id. Path parameter `modalityId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_modality(
         &self,
         modality_id: impl ::std::convert::Into<::std::string::String>,
@@ -115,14 +155,24 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_modalities`](crate::Client::get_all_modalities): `GET /modalities`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllModalities {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllModalities {
+    type Output = crate::Result<crate::types::ModalityOutputListOrPage>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModalityOutputListOrPage>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::ModalityOutputListOrPage> {
+        self.send()
+    }
+}
 impl GetAllModalities {
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -137,7 +187,7 @@ impl GetAllModalities {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -165,7 +215,7 @@ impl GetAllModalities {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -173,7 +223,7 @@ impl GetAllModalities {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -229,14 +279,34 @@ impl GetAllModalities {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModalityOutputListOrPage> {
         self.request.send_json::<crate::types::ModalityOutputListOrPage>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::ModalityOutputListOrPage>,
+    > {
+        self.request.send_json_with_response::<crate::types::ModalityOutputListOrPage>()
+    }
 }
 /// Request builder for [`Client::add_modality`](crate::Client::add_modality): `POST /modalities`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddModality {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddModality {
+    type Output = crate::Result<crate::types::InsertedId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::InsertedId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::InsertedId> {
+        self.send()
+    }
 }
 impl AddModality {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -252,14 +322,32 @@ impl AddModality {
     pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::InsertedId>> {
+        self.request.send_json_with_response::<crate::types::InsertedId>()
+    }
 }
 /// Request builder for [`Client::get_modality`](crate::Client::get_modality): `GET /modalities/{modalityId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetModality {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetModality {
+    type Output = crate::Result<crate::types::ModalityOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModalityOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModalityOutput> {
+        self.send()
+    }
 }
 impl GetModality {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -275,14 +363,32 @@ impl GetModality {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModalityOutput> {
         self.request.send_json::<crate::types::ModalityOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModalityOutput>> {
+        self.request.send_json_with_response::<crate::types::ModalityOutput>()
+    }
 }
 /// Request builder for [`Client::replace_modality`](crate::Client::replace_modality): `PUT /modalities/{modalityId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ReplaceModality {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ReplaceModality {
+    type Output = crate::Result<crate::types::ModalityOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModalityOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModalityOutput> {
+        self.send()
+    }
 }
 impl ReplaceModality {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -298,14 +404,32 @@ impl ReplaceModality {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModalityOutput> {
         self.request.send_json::<crate::types::ModalityOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModalityOutput>> {
+        self.request.send_json_with_response::<crate::types::ModalityOutput>()
+    }
 }
 /// Request builder for [`Client::delete_modality`](crate::Client::delete_modality): `DELETE /modalities/{modalityId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteModality {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteModality {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteModality {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -320,5 +444,15 @@ impl DeleteModality {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
     }
 }

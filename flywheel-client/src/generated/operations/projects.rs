@@ -4,19 +4,27 @@
 //! Operations of tag `projects` (Cargo feature `projects`): Projects: the level below a group that holds subjects, sessions, rules, settings and files.
 /// Operations of tag `projects` (Cargo feature `projects`): Projects: the level below a group that holds subjects, sessions, rules, settings and files.
 impl crate::Client {
-    /// Get a list of projects
+    /// Get a list of projects.
     ///
     /// `GET /projects` (operation `getAllProjects`, tag `projects`).
     ///
     /// Optional parameters are setters on the returned [`GetAllProjects`]: `counts`, `stats`, `join_avatars`, `join`, `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`ProjectListOutputListOrPage`](crate::types::ProjectListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`ProjectListOutputListOrPage`](crate::types::ProjectListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_projects(&self) -> GetAllProjects {
         let request = self
             .request("getAllProjects", ::reqwest::Method::GET, "/projects");
         GetAllProjects { request }
     }
-    /// Create a new project
+    /// Create a new project.
     ///
     /// `POST /projects` (operation `addProject`, tag `projects`).
     ///
@@ -26,24 +34,40 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`AddProject`]: `inherit`.
     ///
-    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
+    /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_project(&self, body: crate::types::ProjectInput) -> AddProject {
         let mut request = self
             .request("addProject", ::reqwest::Method::POST, "/projects");
         request.json_body(&body);
         AddProject { request }
     }
-    /// Delete multiple projects by ID list
+    /// Delete multiple projects by ID list.
     ///
     /// `DELETE /projects` (operation `deleteProjectsByIds`, tag `projects`).
     ///
     /// # Arguments
     ///
-    /// - `body`: List of IDs to delete JSON request body (`Vec<String>`).
+    /// - `body`: List of IDs to delete. JSON request body (`Vec<String>`).
     ///
     /// Optional parameters are setters on the returned [`DeleteProjectsByIds`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_projects_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -53,23 +77,39 @@ impl crate::Client {
         request.json_body(&body);
         DeleteProjectsByIds { request }
     }
-    /// Catalog List
+    /// Catalog List.
     ///
     /// `GET /projects/catalog-list` (operation `catalogList`, tag `projects`).
     ///
     /// Optional parameters are setters on the returned [`CatalogList`]: `search_string`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`CatalogListOutputListOrPage`](crate::types::CatalogListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`CatalogListOutputListOrPage`](crate::types::CatalogListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn catalog_list(&self) -> CatalogList {
         let request = self
             .request("catalogList", ::reqwest::Method::GET, "/projects/catalog-list");
         CatalogList { request }
     }
-    /// Get all filter options for sharing a project
+    /// Get all filter options for sharing a project.
     ///
     /// `GET /projects/catalog-list-filter-options` (operation `getCatalogListFilterOptions`, tag `projects`).
     ///
-    /// `.send().await` returns [`SharingFilterOptions`](crate::types::SharingFilterOptions).
+    /// `.await` on the builder (or `.send().await`) returns [`SharingFilterOptions`](crate::types::SharingFilterOptions).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_catalog_list_filter_options(&self) -> GetCatalogListFilterOptions {
         let request = self
             .request(
@@ -81,17 +121,25 @@ impl crate::Client {
             request,
         }
     }
-    /// Delete multiple projects by query
+    /// Delete multiple projects by query.
     ///
     /// `DELETE /projects/delete_by_query` (operation `deleteProjectsByQuery`, tag `projects`).
     ///
     /// # Arguments
     ///
-    /// - `body`: Query for containers to delete JSON request body (`Vec<Filter>`).
+    /// - `body`: Query for containers to delete. JSON request body (`Vec<Filter>`).
     ///
     /// Optional parameters are setters on the returned [`DeleteProjectsByQuery`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_projects_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -105,13 +153,21 @@ impl crate::Client {
         request.json_body(&body);
         DeleteProjectsByQuery { request }
     }
-    /// List all groups which have a project in them
+    /// List all groups which have a project in them.
     ///
     /// `GET /projects/groups` (operation `getAllProjectsGroups`, tag `projects`).
     ///
     /// Optional parameters are setters on the returned [`GetAllProjectsGroups`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns a list of [`GroupOutput`](crate::types::GroupOutput); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns a list of [`GroupOutput`](crate::types::GroupOutput); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_projects_groups(&self) -> GetAllProjectsGroups {
         let request = self
             .request("getAllProjectsGroups", ::reqwest::Method::GET, "/projects/groups");
@@ -123,13 +179,21 @@ impl crate::Client {
     ///
     /// `POST /projects/recalc` (operation `recalcAllProjects`, tag `projects`).
     ///
-    /// `.send().await` returns [`SessionTemplateRecalcOutput`](crate::types::SessionTemplateRecalcOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`SessionTemplateRecalcOutput`](crate::types::SessionTemplateRecalcOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn recalc_all_projects(&self) -> RecalcAllProjects {
         let request = self
             .request("recalcAllProjects", ::reqwest::Method::POST, "/projects/recalc");
         RecalcAllProjects { request }
     }
-    /// Get analyses for a(n) project.
+    /// Get analyses for a project.
     ///
     /// Returns analyses that directly belong to this resource.
     ///
@@ -141,7 +205,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -172,7 +244,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`AddProjectAnalysis`]: `job`.
     ///
-    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
+    /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -204,7 +284,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -238,7 +326,15 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `body`: JSON request body (`AnalysisModifyInput`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -264,7 +360,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyProjectAnalysis { request }
     }
-    /// Delete an analysis
+    /// Delete an analysis.
     ///
     /// Delete an analysis for a container.
     ///
@@ -277,7 +373,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteProjectAnalysis`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -303,7 +407,7 @@ impl crate::Client {
     }
     /// Upload an output file to an analysis.
     ///
-    /// Upload an output file to an analysis
+    /// Upload an output file to an analysis.
     ///
     /// `POST /projects/{cid}/analyses/{analysisId}/files` (operation `uploadOutputToProjectAnalysis`, tag `projects`).
     ///
@@ -315,7 +419,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadOutputToProjectAnalysis`]: `ticket`, `id`, `level`, `job`.
     ///
-    /// `.send().await` returns a list of [`FileOutput`](crate::types::FileOutput).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_output_to_project_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -343,7 +455,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Remove a note from a(n) project analysis.
+    /// Remove a note from a project analysis.
     ///
     /// `DELETE /projects/{cid}/analyses/{analysisId}/notes/{noteId}` (operation `deleteProjectAnalysisNote`, tag `projects`).
     ///
@@ -353,7 +465,15 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project_analysis_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -397,7 +517,15 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -434,7 +562,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
-    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -460,7 +596,7 @@ impl crate::Client {
     }
     /// Update info for a particular file.
     ///
-    /// Modify and return the file ‘info’ field
+    /// Modify and return the file ‘info’ field.
     ///
     /// `PATCH /projects/{cid}/files/{filename}/info` (operation `modifyProjectFileInfo`, tag `projects`).
     ///
@@ -470,7 +606,15 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -496,9 +640,9 @@ impl crate::Client {
         request.json_body(&body);
         ModifyProjectFileInfo { request }
     }
-    /// Update or replace info for a(n) project.
+    /// Update or replace info for a project.
     ///
-    /// Update or replace info for a(n) project. Keys that contain ‘$’ or ‘.’ will be sanitized in the process of being updated on the container.
+    /// Update or replace info for a project. Keys that contain ‘$’ or ‘.’ will be sanitized in the process of being updated on the container.
     ///
     /// `PATCH /projects/{cid}/info` (operation `modifyProjectInfo`, tag `projects`).
     ///
@@ -507,7 +651,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -527,9 +679,9 @@ impl crate::Client {
         request.json_body(&body);
         ModifyProjectInfo { request }
     }
-    /// Get a note of a(n) project.
+    /// Get a note of a project.
     ///
-    /// Get a note of a(n) project
+    /// Get a note of a project.
     ///
     /// `GET /projects/{cid}/notes/{noteId}` (operation `getProjectNote`, tag `projects`).
     ///
@@ -538,7 +690,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -562,9 +722,9 @@ impl crate::Client {
             );
         GetProjectNote { request }
     }
-    /// Update a note of a(n) project.
+    /// Update a note of a project.
     ///
-    /// Update a note of a(n) project
+    /// Update a note of a project.
     ///
     /// `PUT /projects/{cid}/notes/{noteId}` (operation `modifyProjectNote`, tag `projects`).
     ///
@@ -574,7 +734,15 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `i64`.
+    /// `.await` on the builder (or `.send().await`) returns `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -600,7 +768,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyProjectNote { request }
     }
-    /// Remove a note from a(n) project
+    /// Remove a note from a project.
     ///
     /// `DELETE /projects/{cid}/notes/{noteId}` (operation `deleteProjectNote`, tag `projects`).
     ///
@@ -609,7 +777,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -633,9 +809,9 @@ impl crate::Client {
             );
         DeleteProjectNote { request }
     }
-    /// Add a tag to a(n) project.
+    /// Add a tag to a project.
     ///
-    /// Propagates changes to projects, sessions and acquisitions
+    /// Propagates changes to projects, sessions and acquisitions.
     ///
     /// `POST /projects/{cid}/tags` (operation `addProjectTag`, tag `projects`).
     ///
@@ -644,7 +820,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_project_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -660,7 +844,7 @@ impl crate::Client {
         request.json_body(&body);
         AddProjectTag { request }
     }
-    /// Delete multiple tags from a(n) project
+    /// Delete multiple tags from a project.
     ///
     /// `DELETE /projects/{cid}/tags` (operation `deleteProjectTags`, tag `projects`).
     ///
@@ -669,7 +853,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -689,7 +881,7 @@ impl crate::Client {
         request.json_body(&body);
         DeleteProjectTags { request }
     }
-    /// Add multiple tags to a(n) project
+    /// Add multiple tags to a project.
     ///
     /// `PATCH /projects/{cid}/tags` (operation `addProjectTags`, tag `projects`).
     ///
@@ -698,7 +890,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_project_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -716,16 +916,24 @@ impl crate::Client {
     }
     /// Get the value of a tag, by name.
     ///
-    /// Get the value of a tag, by name
+    /// Get the value of a tag, by name.
     ///
     /// `GET /projects/{cid}/tags/{value}` (operation `getProjectTag`, tag `projects`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns `String`.
+    /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -751,17 +959,25 @@ impl crate::Client {
     }
     /// Rename a tag.
     ///
-    /// Rename a tag
+    /// Rename a tag.
     ///
     /// `PUT /projects/{cid}/tags/{value}` (operation `renameProjectTag`, tag `projects`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns `String`.
+    /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn rename_project_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -787,16 +1003,24 @@ impl crate::Client {
         request.json_body(&body);
         RenameProjectTag { request }
     }
-    /// Delete a tag
+    /// Delete a tag.
     ///
     /// `DELETE /projects/{cid}/tags/{value}` (operation `deleteProjectTag`, tag `projects`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -820,7 +1044,7 @@ impl crate::Client {
             );
         DeleteProjectTag { request }
     }
-    /// Add a note to a(n) project analysis.
+    /// Add a note to a project analysis.
     ///
     /// `POST /projects/{containerId}/analyses/{analysisId}/notes` (operation `addProjectAnalysisNote`, tag `projects`).
     ///
@@ -828,9 +1052,17 @@ impl crate::Client {
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `body`: note content JSON request body (`NoteInput`).
+    /// - `body`: note content. JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_project_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -856,7 +1088,7 @@ impl crate::Client {
         request.json_body(&body);
         AddProjectAnalysisNote { request }
     }
-    /// Upload a file to a(n) project.
+    /// Upload a file to a project.
     ///
     /// `POST /projects/{containerId}/files` (operation `uploadFileToProject`, tag `projects`).
     ///
@@ -867,7 +1099,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToProject`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_file_to_project(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -887,7 +1127,7 @@ impl crate::Client {
         request.multipart_file("file", file);
         UploadFileToProject { request }
     }
-    /// Add a note to a(n) project.
+    /// Add a note to a project.
     ///
     /// `POST /projects/{containerId}/notes` (operation `addProjectNote`, tag `projects`).
     ///
@@ -896,7 +1136,15 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_project_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -916,7 +1164,7 @@ impl crate::Client {
         request.json_body(&body);
         AddProjectNote { request }
     }
-    /// Get a single project
+    /// Get a single project.
     ///
     /// `GET /projects/{projectId}` (operation `getProject`, tag `projects`).
     ///
@@ -926,7 +1174,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProject`]: `join`, `join_avatars`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`ProjectOutput`](crate::types::ProjectOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`ProjectOutput`](crate::types::ProjectOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -940,7 +1196,7 @@ impl crate::Client {
             );
         GetProject { request }
     }
-    /// Update a project
+    /// Update a project.
     ///
     /// `PUT /projects/{projectId}` (operation `modifyProject`, tag `projects`).
     ///
@@ -951,7 +1207,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`ModifyProject`]: `x_accept_feature`.
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -967,9 +1231,9 @@ impl crate::Client {
         request.json_body(&body);
         ModifyProject { request }
     }
-    /// Delete a project
+    /// Delete a project.
     ///
-    /// Only site admins and users with "admin" project permissions may delete a project
+    /// Only site admins and users with "admin" project permissions may delete a project.
     ///
     /// `DELETE /projects/{projectId}` (operation `deleteProject`, tag `projects`).
     ///
@@ -979,7 +1243,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteProject`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1007,7 +1279,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectAcquisitions`]: `collection_id`, `exhaustive`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_acquisitions(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1035,11 +1315,19 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadOutputFromProjectAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_output_from_project_analysis(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1082,11 +1370,19 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetProjectAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_analysis_output_zip_info(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1127,11 +1423,19 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetProjectAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_analysis_output_download_ticket(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1174,11 +1478,19 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadInputFromProjectAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_input_from_project_analysis(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1221,11 +1533,19 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetProjectAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_analysis_input_zip_info(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1266,11 +1586,19 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetProjectAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_analysis_input_download_ticket(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1303,9 +1631,9 @@ impl crate::Client {
             request,
         }
     }
-    /// Copy By Reference
+    /// Copy By Reference.
     ///
-    /// Copy a project and its descendants to a new project tree
+    /// Copy a project and its descendants to a new project tree.
     ///
     /// `POST /projects/{projectId}/copy` (operation `projectCopy`, tag `projects`).
     ///
@@ -1314,7 +1642,15 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `body`: JSON request body (`ProjectCopyInput`).
     ///
-    /// `.send().await` returns [`ProjectCopyOutput`](crate::types::ProjectCopyOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`ProjectCopyOutput`](crate::types::ProjectCopyOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn project_copy(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1343,11 +1679,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadFileFromProject`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_file_from_project(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1381,11 +1725,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetProjectFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_file_zip_info(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1417,11 +1769,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetProjectDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_download_ticket(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1448,9 +1808,9 @@ impl crate::Client {
             request,
         }
     }
-    /// Modify a file’s attributes
+    /// Modify a file’s attributes.
     ///
-    /// Note: If modifying a file’s modality, the current classification will be cleared (except for items in the "Custom" list)
+    /// Note: If modifying a file’s modality, the current classification will be cleared (except for items in the "Custom" list).
     ///
     /// `PUT /projects/{projectId}/files/{fileName}` (operation `modifyProjectFile`, tag `projects`).
     ///
@@ -1460,7 +1820,15 @@ impl crate::Client {
     /// - `file_name`: File name; any characters, sent percent-encoded as one path segment. Path parameter `fileName` (`String`).
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_file(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1486,7 +1854,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyProjectFile { request }
     }
-    /// Delete a file
+    /// Delete a file.
     ///
     /// A user with read-write or higher permissions on the container may delete files that were uploaded by users or were the output of jobs. (Specifically, files whose origin.type is either job or user.)
     ///
@@ -1501,7 +1869,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteProjectFile`]: `delete_reason`, `force`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project_file(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1525,7 +1901,7 @@ impl crate::Client {
             );
         DeleteProjectFile { request }
     }
-    /// Add files to an in-progress packfile
+    /// Add files to an in-progress packfile.
     ///
     /// `POST /projects/{projectId}/packfile` (operation `projectPackfileUpload`, tag `projects`).
     ///
@@ -1535,7 +1911,15 @@ impl crate::Client {
     /// - `token`: Query parameter `token` (`String`).
     /// - `file`: The file to upload. Multipart part `file`.
     ///
-    /// `.send().await` returns a list of [`FileOutput`](crate::types::FileOutput).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn project_packfile_upload(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1558,7 +1942,7 @@ impl crate::Client {
         request.multipart_file("file", file);
         ProjectPackfileUpload { request }
     }
-    /// End a packfile upload
+    /// End a packfile upload.
     ///
     /// `GET /projects/{projectId}/packfile-end` (operation `endProjectPackfileUpload`, tag `projects`).
     ///
@@ -1566,10 +1950,18 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `token`: Query parameter `token` (`String`).
-    /// - `metadata`: Metadata object as a JSON-encoded string Query parameter `metadata` (`String`).
+    /// - `metadata`: Metadata object as a JSON-encoded string. Query parameter `metadata` (`String`).
     /// - `file_count`: Number of files uploaded into this packfile. Query parameter `file_count` (`i64`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn end_project_packfile_upload(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1600,7 +1992,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Start a packfile upload to project
+    /// Start a packfile upload to project.
     ///
     /// `POST /projects/{projectId}/packfile-start` (operation `startProjectPackfileUpload`, tag `projects`).
     ///
@@ -1608,7 +2000,15 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     ///
-    /// `.send().await` returns [`UploadTokenOutput`](crate::types::UploadTokenOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`UploadTokenOutput`](crate::types::UploadTokenOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn start_project_packfile_upload(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1628,9 +2028,9 @@ impl crate::Client {
             request,
         }
     }
-    /// Add a permission
+    /// Add a permission.
     ///
-    /// Add user to a project Args: project_id: The id of the project permission: The permission to add auth_session: The auth session Returns: RolePermissionOutput: The added permission
+    /// Add user to a project.
     ///
     /// `POST /projects/{projectId}/permissions` (operation `addProjectPermission`, tag `projects`).
     ///
@@ -1641,7 +2041,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`AddProjectPermission`]: `x_accept_feature`.
     ///
-    /// `.send().await` returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_project_permission(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1663,7 +2071,7 @@ impl crate::Client {
     }
     /// List a user’s permissions for this project.
     ///
-    /// Get a user’s permission from a project Args: project_id: The id of the project uid: The id of the user auth_session: The auth session Returns: RolePermissionOutput: The permission
+    /// Get a user’s permission from a project.
     ///
     /// `GET /projects/{projectId}/permissions/{uid}` (operation `getProjectUserPermission`, tag `projects`).
     ///
@@ -1672,7 +2080,15 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `uid`: User id. Path parameter `uid` (`String`).
     ///
-    /// `.send().await` returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_user_permission(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1710,7 +2126,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`ModifyProjectUserPermission`]: `x_accept_feature`.
     ///
-    /// `.send().await` returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`RolePermissionOutput`](crate::types::RolePermissionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_user_permission(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1738,7 +2162,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Delete a permission
+    /// Delete a permission.
     ///
     /// `DELETE /projects/{projectId}/permissions/{uid}` (operation `deleteProjectUserPermission`, tag `projects`).
     ///
@@ -1749,7 +2173,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteProjectUserPermission`]: `x_accept_feature`.
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_project_user_permission(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1783,7 +2215,15 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     ///
-    /// `.send().await` returns [`SessionTemplateRecalcOutput`](crate::types::SessionTemplateRecalcOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`SessionTemplateRecalcOutput`](crate::types::SessionTemplateRecalcOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn recalc_project(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1809,7 +2249,15 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     ///
-    /// `.send().await` returns a list of [`GearRuleOutput`](crate::types::GearRuleOutput).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`GearRuleOutput`](crate::types::GearRuleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_rules(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1836,7 +2284,15 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `body`: JSON request body (`GearRuleInput`).
     ///
-    /// `.send().await` returns [`GearRuleOutput`](crate::types::GearRuleOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`GearRuleOutput`](crate::types::GearRuleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_project_rule(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1865,7 +2321,15 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `rule_id`: Rule id. Path parameter `ruleId` (`String`).
     ///
-    /// `.send().await` returns [`GearRuleOutput`](crate::types::GearRuleOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`GearRuleOutput`](crate::types::GearRuleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_rule(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1899,7 +2363,15 @@ impl crate::Client {
     /// - `rule_id`: Rule id. Path parameter `ruleId` (`String`).
     /// - `body`: JSON request body (`GearRuleModifyInput`).
     ///
-    /// `.send().await` returns [`GearRuleOutput`](crate::types::GearRuleOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`GearRuleOutput`](crate::types::GearRuleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_rule(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1934,7 +2406,15 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `rule_id`: Rule id. Path parameter `ruleId` (`String`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn remove_project_rule(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1960,7 +2440,7 @@ impl crate::Client {
     }
     /// List all sessions for the given project.
     ///
-    /// Returns a page of sessions by their parent
+    /// Returns a page of sessions by their parent.
     ///
     /// `GET /projects/{projectId}/sessions` (operation `getProjectSessions`, tag `projects`).
     ///
@@ -1970,7 +2450,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectSessions`]: `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`PageOrSessionListOutputList`](crate::types::PageOrSessionListOutputList); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageOrSessionListOutputList`](crate::types::PageOrSessionListOutputList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_sessions(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -1988,9 +2476,9 @@ impl crate::Client {
             );
         GetProjectSessions { request }
     }
-    /// Get a(n) project settings
+    /// Get a project settings.
     ///
-    /// Route for getting settings from a a(n) project
+    /// Route for getting settings from a project.
     ///
     /// `GET /projects/{projectId}/settings` (operation `getProjectSettings`, tag `projects`).
     ///
@@ -1998,7 +2486,15 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     ///
-    /// `.send().await` returns [`ProjectSettingsOutput`](crate::types::ProjectSettingsOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`ProjectSettingsOutput`](crate::types::ProjectSettingsOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_settings(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2016,9 +2512,9 @@ impl crate::Client {
             );
         GetProjectSettings { request }
     }
-    /// Modify a(n) project settings
+    /// Modify a project settings.
     ///
-    /// Route for modifying settings for a a(n) project
+    /// Route for modifying settings for a project.
     ///
     /// `PUT /projects/{projectId}/settings` (operation `modifyProjectSettings`, tag `projects`).
     ///
@@ -2029,7 +2525,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`ModifyProjectSettings`]: `x_accept_feature`.
     ///
-    /// `.send().await` returns [`ProjectSettingsOutput`](crate::types::ProjectSettingsOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`ProjectSettingsOutput`](crate::types::ProjectSettingsOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_project_settings(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2059,7 +2563,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetProjectSubjects`]: `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`PageOrSubjectOutputForListList`](crate::types::PageOrSubjectOutputForListList); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageOrSubjectOutputForListList`](crate::types::PageOrSubjectOutputForListList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_subjects(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2086,7 +2598,15 @@ impl crate::Client {
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     /// - `body`: JSON request body (`ProjectTemplateListInput`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn set_project_template(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2114,7 +2634,15 @@ impl crate::Client {
     ///
     /// - `project_id`: Project id. Path parameter `projectId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn remove_project_template(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2145,7 +2673,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UpsertProjectHierarchy`]: `uid_scope`.
     ///
-    /// `.send().await` returns [`ProjectHierarchyOutput`](crate::types::ProjectHierarchyOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`ProjectHierarchyOutput`](crate::types::ProjectHierarchyOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upsert_project_hierarchy(
         &self,
         project_id: impl ::std::convert::Into<::std::string::String>,
@@ -2168,14 +2704,24 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_projects`](crate::Client::get_all_projects): `GET /projects`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllProjects {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllProjects {
+    type Output = crate::Result<crate::types::ProjectListOutputListOrPage>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ProjectListOutputListOrPage>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::ProjectListOutputListOrPage> {
+        self.send()
+    }
+}
 impl GetAllProjects {
-    /// Append the count of subjects in each project
+    /// Append the count of subjects in each project.
     ///
     /// Query parameter `counts` (`bool`).
     pub fn counts(mut self, counts: bool) -> Self {
@@ -2183,7 +2729,7 @@ impl GetAllProjects {
         request.query("counts", &counts);
         self
     }
-    /// Return the status of subjects and sessions in each project
+    /// Return the status of subjects and sessions in each project.
     ///
     /// Query parameter `stats` (`bool`).
     pub fn stats(mut self, stats: bool) -> Self {
@@ -2219,7 +2765,7 @@ impl GetAllProjects {
         request.query("exhaustive", &exhaustive);
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -2227,7 +2773,7 @@ impl GetAllProjects {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -2242,7 +2788,7 @@ impl GetAllProjects {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -2270,7 +2816,7 @@ impl GetAllProjects {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -2278,7 +2824,7 @@ impl GetAllProjects {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -2336,17 +2882,38 @@ impl GetAllProjects {
     ) -> crate::ResponseFuture<crate::types::ProjectListOutputListOrPage> {
         self.request.send_json::<crate::types::ProjectListOutputListOrPage>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::ProjectListOutputListOrPage>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::ProjectListOutputListOrPage>()
+    }
 }
 /// Request builder for [`Client::add_project`](crate::Client::add_project): `POST /projects`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddProject {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddProject {
+    type Output = crate::Result<crate::types::InsertedId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::InsertedId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::InsertedId> {
+        self.send()
+    }
+}
 impl AddProject {
-    /// Inherit permissions from the group permission template
+    /// Inherit permissions from the group permission template.
     ///
     /// Query parameter `inherit` (`bool`).
     pub fn inherit(mut self, inherit: bool) -> Self {
@@ -2367,14 +2934,32 @@ impl AddProject {
     pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::InsertedId>> {
+        self.request.send_json_with_response::<crate::types::InsertedId>()
+    }
 }
 /// Request builder for [`Client::delete_projects_by_ids`](crate::Client::delete_projects_by_ids): `DELETE /projects`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteProjectsByIds {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteProjectsByIds {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteProjectsByIds {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -2407,17 +2992,37 @@ impl DeleteProjectsByIds {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::catalog_list`](crate::Client::catalog_list): `GET /projects/catalog-list`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct CatalogList {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for CatalogList {
+    type Output = crate::Result<crate::types::CatalogListOutputListOrPage>;
+    type IntoFuture = crate::ResponseFuture<crate::types::CatalogListOutputListOrPage>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::CatalogListOutputListOrPage> {
+        self.send()
+    }
+}
 impl CatalogList {
-    /// Include only results containing the search string
+    /// Include only results containing the search string.
     ///
     /// Query parameter `search_string` (`String`).
     pub fn search_string(
@@ -2432,7 +3037,7 @@ impl CatalogList {
             );
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -2447,7 +3052,7 @@ impl CatalogList {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -2475,7 +3080,7 @@ impl CatalogList {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -2483,7 +3088,7 @@ impl CatalogList {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -2542,14 +3147,35 @@ impl CatalogList {
     ) -> crate::ResponseFuture<crate::types::CatalogListOutputListOrPage> {
         self.request.send_json::<crate::types::CatalogListOutputListOrPage>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::CatalogListOutputListOrPage>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::CatalogListOutputListOrPage>()
+    }
 }
 /// Request builder for [`Client::get_catalog_list_filter_options`](crate::Client::get_catalog_list_filter_options): `GET /projects/catalog-list-filter-options`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetCatalogListFilterOptions {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetCatalogListFilterOptions {
+    type Output = crate::Result<crate::types::SharingFilterOptions>;
+    type IntoFuture = crate::ResponseFuture<crate::types::SharingFilterOptions>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::SharingFilterOptions> {
+        self.send()
+    }
 }
 impl GetCatalogListFilterOptions {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2565,14 +3191,34 @@ impl GetCatalogListFilterOptions {
     pub fn send(self) -> crate::ResponseFuture<crate::types::SharingFilterOptions> {
         self.request.send_json::<crate::types::SharingFilterOptions>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::SharingFilterOptions>,
+    > {
+        self.request.send_json_with_response::<crate::types::SharingFilterOptions>()
+    }
 }
 /// Request builder for [`Client::delete_projects_by_query`](crate::Client::delete_projects_by_query): `DELETE /projects/delete_by_query`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteProjectsByQuery {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteProjectsByQuery {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteProjectsByQuery {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -2605,14 +3251,34 @@ impl DeleteProjectsByQuery {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::get_all_projects_groups`](crate::Client::get_all_projects_groups): `GET /projects/groups`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllProjectsGroups {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllProjectsGroups {
+    type Output = crate::Result<::std::vec::Vec<crate::types::GroupOutput>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::GroupOutput>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::GroupOutput>> {
+        self.send()
+    }
 }
 impl GetAllProjectsGroups {
     /// Set to return a complete list regardless of permissions (admin only).
@@ -2623,7 +3289,7 @@ impl GetAllProjectsGroups {
         request.query("exhaustive", &exhaustive);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -2638,7 +3304,7 @@ impl GetAllProjectsGroups {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -2666,7 +3332,7 @@ impl GetAllProjectsGroups {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -2674,7 +3340,7 @@ impl GetAllProjectsGroups {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -2732,14 +3398,37 @@ impl GetAllProjectsGroups {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::GroupOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::GroupOutput>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::GroupOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::GroupOutput>>()
+    }
 }
 /// Request builder for [`Client::recalc_all_projects`](crate::Client::recalc_all_projects): `POST /projects/recalc`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RecalcAllProjects {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RecalcAllProjects {
+    type Output = crate::Result<crate::types::SessionTemplateRecalcOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::SessionTemplateRecalcOutput>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::SessionTemplateRecalcOutput> {
+        self.send()
+    }
 }
 impl RecalcAllProjects {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2757,17 +3446,46 @@ impl RecalcAllProjects {
     ) -> crate::ResponseFuture<crate::types::SessionTemplateRecalcOutput> {
         self.request.send_json::<crate::types::SessionTemplateRecalcOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::SessionTemplateRecalcOutput>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::SessionTemplateRecalcOutput>()
+    }
 }
 /// Request builder for [`Client::get_project_analyses`](crate::Client::get_project_analyses): `GET /projects/{cid}/analyses`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectAnalyses {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectAnalyses {
+    type Output = crate::Result<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    > {
+        self.send()
+    }
+}
 impl GetProjectAnalyses {
-    /// Return job as an object instead of an id
+    /// Return job as an object instead of an id.
     ///
     /// Query parameter `inflate_job` (`bool`).
     pub fn inflate_job(mut self, inflate_job: bool) -> Self {
@@ -2795,7 +3513,7 @@ impl GetProjectAnalyses {
             .query("join", &::std::convert::Into::<crate::types::JoinType>::into(join));
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -2803,7 +3521,7 @@ impl GetProjectAnalyses {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -2818,7 +3536,7 @@ impl GetProjectAnalyses {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -2846,7 +3564,7 @@ impl GetProjectAnalyses {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -2854,7 +3572,7 @@ impl GetProjectAnalyses {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -2926,17 +3644,40 @@ impl GetProjectAnalyses {
         self.request
             .send_json::<crate::types::PageOrAcquisitionListOutputAnalysesItemList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PageOrAcquisitionListOutputAnalysesItemList>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+            >()
+    }
 }
 /// Request builder for [`Client::add_project_analysis`](crate::Client::add_project_analysis): `POST /projects/{cid}/analyses`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddProjectAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddProjectAnalysis {
+    type Output = crate::Result<crate::types::InsertedId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::InsertedId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::InsertedId> {
+        self.send()
+    }
+}
 impl AddProjectAnalysis {
-    /// returns job_id instead of analysis.id
+    /// returns job_id instead of analysis.id.
     ///
     /// Query parameter `job` (`bool`). When not set, the client sends `true`, as the Flywheel SDK does.
     pub fn job(mut self, job: bool) -> Self {
@@ -2957,17 +3698,39 @@ impl AddProjectAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::InsertedId>> {
+        self.request.send_json_with_response::<crate::types::InsertedId>()
+    }
 }
 /// Request builder for [`Client::get_project_analysis`](crate::Client::get_project_analysis): `GET /projects/{cid}/analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectAnalysis {
+    type Output = crate::Result<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AnalysisOutputInflatedJobOrAnalysisOutput,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput> {
+        self.send()
+    }
+}
 impl GetProjectAnalysis {
-    /// Return job as an object instead of an id
+    /// Return job as an object instead of an id.
     ///
     /// Query parameter `inflate_job` (`bool`).
     pub fn inflate_job(mut self, inflate_job: bool) -> Self {
@@ -3011,14 +3774,37 @@ impl GetProjectAnalysis {
         self.request
             .send_json::<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::AnalysisOutputInflatedJobOrAnalysisOutput,
+            >()
+    }
 }
 /// Request builder for [`Client::modify_project_analysis`](crate::Client::modify_project_analysis): `PUT /projects/{cid}/analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyProjectAnalysis {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyProjectAnalysis {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyProjectAnalysis {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3034,14 +3820,32 @@ impl ModifyProjectAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_project_analysis`](crate::Client::delete_project_analysis): `DELETE /projects/{cid}/analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteProjectAnalysis {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteProjectAnalysis {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteProjectAnalysis {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -3074,17 +3878,37 @@ impl DeleteProjectAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::upload_output_to_project_analysis`](crate::Client::upload_output_to_project_analysis): `POST /projects/{cid}/analyses/{analysisId}/files`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UploadOutputToProjectAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UploadOutputToProjectAnalysis {
+    type Output = crate::Result<::std::vec::Vec<crate::types::FileOutput>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>> {
+        self.send()
+    }
+}
 impl UploadOutputToProjectAnalysis {
-    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload
+    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -3145,14 +3969,35 @@ impl UploadOutputToProjectAnalysis {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::FileOutput>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::FileOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::FileOutput>>()
+    }
 }
 /// Request builder for [`Client::delete_project_analysis_note`](crate::Client::delete_project_analysis_note): `DELETE /projects/{cid}/analyses/{analysisId}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteProjectAnalysisNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteProjectAnalysisNote {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteProjectAnalysisNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3168,14 +4013,32 @@ impl DeleteProjectAnalysisNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::modify_project_file_classification`](crate::Client::modify_project_file_classification): `PATCH /projects/{cid}/files/{filename}/classification`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyProjectFileClassification {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyProjectFileClassification {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyProjectFileClassification {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3191,14 +4054,32 @@ impl ModifyProjectFileClassification {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_project_file_info`](crate::Client::get_project_file_info): `GET /projects/{cid}/files/{filename}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectFileInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectFileInfo {
+    type Output = crate::Result<crate::types::FileOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileOutput> {
+        self.send()
+    }
 }
 impl GetProjectFileInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3214,14 +4095,32 @@ impl GetProjectFileInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileOutput> {
         self.request.send_json::<crate::types::FileOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileOutput>> {
+        self.request.send_json_with_response::<crate::types::FileOutput>()
+    }
 }
 /// Request builder for [`Client::modify_project_file_info`](crate::Client::modify_project_file_info): `PATCH /projects/{cid}/files/{filename}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyProjectFileInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyProjectFileInfo {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyProjectFileInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3237,14 +4136,32 @@ impl ModifyProjectFileInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::modify_project_info`](crate::Client::modify_project_info): `PATCH /projects/{cid}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyProjectInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyProjectInfo {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyProjectInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3260,14 +4177,32 @@ impl ModifyProjectInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_project_note`](crate::Client::get_project_note): `GET /projects/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl GetProjectNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3283,14 +4218,32 @@ impl GetProjectNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::modify_project_note`](crate::Client::modify_project_note): `PUT /projects/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyProjectNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyProjectNote {
+    type Output = crate::Result<i64>;
+    type IntoFuture = crate::ResponseFuture<i64>;
+    fn into_future(self) -> crate::ResponseFuture<i64> {
+        self.send()
+    }
 }
 impl ModifyProjectNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3306,14 +4259,30 @@ impl ModifyProjectNote {
     pub fn send(self) -> crate::ResponseFuture<i64> {
         self.request.send_json::<i64>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<i64>> {
+        self.request.send_json_with_response::<i64>()
+    }
 }
 /// Request builder for [`Client::delete_project_note`](crate::Client::delete_project_note): `DELETE /projects/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteProjectNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteProjectNote {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteProjectNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3329,14 +4298,32 @@ impl DeleteProjectNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::add_project_tag`](crate::Client::add_project_tag): `POST /projects/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddProjectTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddProjectTag {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl AddProjectTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3352,14 +4339,32 @@ impl AddProjectTag {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_project_tags`](crate::Client::delete_project_tags): `DELETE /projects/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteProjectTags {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteProjectTags {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DeleteProjectTags {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3375,14 +4380,30 @@ impl DeleteProjectTags {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::add_project_tags`](crate::Client::add_project_tags): `PATCH /projects/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddProjectTags {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddProjectTags {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl AddProjectTags {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3398,14 +4419,30 @@ impl AddProjectTags {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_project_tag`](crate::Client::get_project_tag): `GET /projects/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectTag {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl GetProjectTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3421,14 +4458,32 @@ impl GetProjectTag {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_json_with_response::<::std::string::String>()
+    }
 }
 /// Request builder for [`Client::rename_project_tag`](crate::Client::rename_project_tag): `PUT /projects/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RenameProjectTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RenameProjectTag {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl RenameProjectTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3444,14 +4499,32 @@ impl RenameProjectTag {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_json_with_response::<::std::string::String>()
+    }
 }
 /// Request builder for [`Client::delete_project_tag`](crate::Client::delete_project_tag): `DELETE /projects/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteProjectTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteProjectTag {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteProjectTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3467,14 +4540,32 @@ impl DeleteProjectTag {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::add_project_analysis_note`](crate::Client::add_project_analysis_note): `POST /projects/{containerId}/analyses/{analysisId}/notes`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddProjectAnalysisNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddProjectAnalysisNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl AddProjectAnalysisNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3490,14 +4581,36 @@ impl AddProjectAnalysisNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::upload_file_to_project`](crate::Client::upload_file_to_project): `POST /projects/{containerId}/files`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UploadFileToProject {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UploadFileToProject {
+    type Output = crate::Result<crate::types::FileOutputListOrUploadTicketOutput>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::FileOutputListOrUploadTicketOutput,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::FileOutputListOrUploadTicketOutput> {
+        self.send()
+    }
 }
 impl UploadFileToProject {
     /// Keep the metadata of the uploaded file as given instead of re-deriving it.
@@ -3508,7 +4621,7 @@ impl UploadFileToProject {
         request.query("preserve_metadata", &preserve_metadata);
         self
     }
-    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload
+    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -3573,7 +4686,7 @@ impl UploadFileToProject {
         request.accept_features(values);
         self
     }
-    /// Metadata object as a JSON-encoded string
+    /// Metadata object as a JSON-encoded string.
     ///
     /// Multipart text field `metadata`.
     pub fn metadata(
@@ -3598,14 +4711,37 @@ impl UploadFileToProject {
     ) -> crate::ResponseFuture<crate::types::FileOutputListOrUploadTicketOutput> {
         self.request.send_json::<crate::types::FileOutputListOrUploadTicketOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::FileOutputListOrUploadTicketOutput>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::FileOutputListOrUploadTicketOutput,
+            >()
+    }
 }
 /// Request builder for [`Client::add_project_note`](crate::Client::add_project_note): `POST /projects/{containerId}/notes`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddProjectNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddProjectNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl AddProjectNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3621,14 +4757,32 @@ impl AddProjectNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::get_project`](crate::Client::get_project): `GET /projects/{projectId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProject {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProject {
+    type Output = crate::Result<crate::types::ProjectOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ProjectOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ProjectOutput> {
+        self.send()
+    }
 }
 impl GetProject {
     /// Join related documents into the response (e.g. `origin`: file origins).
@@ -3683,14 +4837,32 @@ impl GetProject {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ProjectOutput> {
         self.request.send_json::<crate::types::ProjectOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ProjectOutput>> {
+        self.request.send_json_with_response::<crate::types::ProjectOutput>()
+    }
 }
 /// Request builder for [`Client::modify_project`](crate::Client::modify_project): `PUT /projects/{projectId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyProject {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyProject {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyProject {
     /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
@@ -3725,14 +4897,32 @@ impl ModifyProject {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_project`](crate::Client::delete_project): `DELETE /projects/{projectId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteProject {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteProject {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteProject {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -3765,14 +4955,36 @@ impl DeleteProject {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::get_project_acquisitions`](crate::Client::get_project_acquisitions): `GET /projects/{projectId}/acquisitions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectAcquisitions {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectAcquisitions {
+    type Output = crate::Result<crate::types::AcquisitionListOutputListOrPage>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AcquisitionListOutputListOrPage,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::AcquisitionListOutputListOrPage> {
+        self.send()
+    }
 }
 impl GetProjectAcquisitions {
     /// Only containers in the given collection.
@@ -3810,7 +5022,7 @@ impl GetProjectAcquisitions {
             .query("join", &::std::convert::Into::<crate::types::JoinType>::into(join));
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -3818,7 +5030,7 @@ impl GetProjectAcquisitions {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -3833,7 +5045,7 @@ impl GetProjectAcquisitions {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -3861,7 +5073,7 @@ impl GetProjectAcquisitions {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -3869,7 +5081,7 @@ impl GetProjectAcquisitions {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -3929,17 +5141,38 @@ impl GetProjectAcquisitions {
     ) -> crate::ResponseFuture<crate::types::AcquisitionListOutputListOrPage> {
         self.request.send_json::<crate::types::AcquisitionListOutputListOrPage>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::AcquisitionListOutputListOrPage>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::AcquisitionListOutputListOrPage>()
+    }
 }
 /// Request builder for [`Client::download_output_from_project_analysis`](crate::Client::download_output_from_project_analysis): `GET /projects/{projectId}/analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadOutputFromProjectAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadOutputFromProjectAnalysis {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadOutputFromProjectAnalysis {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -3947,7 +5180,7 @@ impl DownloadOutputFromProjectAnalysis {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -4037,14 +5270,22 @@ impl DownloadOutputFromProjectAnalysis {
 }
 /// Request builder for [`Client::get_project_analysis_output_zip_info`](crate::Client::get_project_analysis_output_zip_info): `GET /projects/{projectId}/analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectAnalysisOutputZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectAnalysisOutputZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetProjectAnalysisOutputZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -4103,7 +5344,7 @@ impl GetProjectAnalysisOutputZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -4131,17 +5372,39 @@ impl GetProjectAnalysisOutputZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_project_analysis_output_download_ticket`](crate::Client::get_project_analysis_output_download_ticket): `GET /projects/{projectId}/analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectAnalysisOutputDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectAnalysisOutputDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetProjectAnalysisOutputDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -4149,7 +5412,7 @@ impl GetProjectAnalysisOutputDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -4223,17 +5486,38 @@ impl GetProjectAnalysisOutputDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::download_input_from_project_analysis`](crate::Client::download_input_from_project_analysis): `GET /projects/{projectId}/analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadInputFromProjectAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadInputFromProjectAnalysis {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadInputFromProjectAnalysis {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -4241,7 +5525,7 @@ impl DownloadInputFromProjectAnalysis {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -4331,14 +5615,22 @@ impl DownloadInputFromProjectAnalysis {
 }
 /// Request builder for [`Client::get_project_analysis_input_zip_info`](crate::Client::get_project_analysis_input_zip_info): `GET /projects/{projectId}/analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectAnalysisInputZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectAnalysisInputZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetProjectAnalysisInputZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -4397,7 +5689,7 @@ impl GetProjectAnalysisInputZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -4425,17 +5717,39 @@ impl GetProjectAnalysisInputZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_project_analysis_input_download_ticket`](crate::Client::get_project_analysis_input_download_ticket): `GET /projects/{projectId}/analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectAnalysisInputDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectAnalysisInputDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetProjectAnalysisInputDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -4443,7 +5757,7 @@ impl GetProjectAnalysisInputDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -4517,14 +5831,35 @@ impl GetProjectAnalysisInputDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::project_copy`](crate::Client::project_copy): `POST /projects/{projectId}/copy`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectCopy {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ProjectCopy {
+    type Output = crate::Result<crate::types::ProjectCopyOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ProjectCopyOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ProjectCopyOutput> {
+        self.send()
+    }
 }
 impl ProjectCopy {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -4540,17 +5875,35 @@ impl ProjectCopy {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ProjectCopyOutput> {
         self.request.send_json::<crate::types::ProjectCopyOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ProjectCopyOutput>> {
+        self.request.send_json_with_response::<crate::types::ProjectCopyOutput>()
+    }
 }
 /// Request builder for [`Client::download_file_from_project`](crate::Client::download_file_from_project): `GET /projects/{projectId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadFileFromProject {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadFileFromProject {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadFileFromProject {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -4558,7 +5911,7 @@ impl DownloadFileFromProject {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -4581,7 +5934,7 @@ impl DownloadFileFromProject {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -4589,7 +5942,7 @@ impl DownloadFileFromProject {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -4668,14 +6021,22 @@ impl DownloadFileFromProject {
 }
 /// Request builder for [`Client::get_project_file_zip_info`](crate::Client::get_project_file_zip_info): `GET /projects/{projectId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectFileZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectFileZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetProjectFileZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -4698,7 +6059,7 @@ impl GetProjectFileZipInfo {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -4706,7 +6067,7 @@ impl GetProjectFileZipInfo {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -4754,7 +6115,7 @@ impl GetProjectFileZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -4782,17 +6143,39 @@ impl GetProjectFileZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_project_download_ticket`](crate::Client::get_project_download_ticket): `GET /projects/{projectId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetProjectDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -4800,7 +6183,7 @@ impl GetProjectDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -4823,7 +6206,7 @@ impl GetProjectDownloadTicket {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -4831,7 +6214,7 @@ impl GetProjectDownloadTicket {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -4894,14 +6277,35 @@ impl GetProjectDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::modify_project_file`](crate::Client::modify_project_file): `PUT /projects/{projectId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyProjectFile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyProjectFile {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyProjectFile {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -4917,14 +6321,32 @@ impl ModifyProjectFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_project_file`](crate::Client::delete_project_file): `DELETE /projects/{projectId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteProjectFile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteProjectFile {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteProjectFile {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -4965,14 +6387,34 @@ impl DeleteProjectFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::project_packfile_upload`](crate::Client::project_packfile_upload): `POST /projects/{projectId}/packfile`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ProjectPackfileUpload {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ProjectPackfileUpload {
+    type Output = crate::Result<::std::vec::Vec<crate::types::FileOutput>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>> {
+        self.send()
+    }
 }
 impl ProjectPackfileUpload {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -4990,14 +6432,35 @@ impl ProjectPackfileUpload {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::FileOutput>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::FileOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::FileOutput>>()
+    }
 }
 /// Request builder for [`Client::end_project_packfile_upload`](crate::Client::end_project_packfile_upload): `GET /projects/{projectId}/packfile-end`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct EndProjectPackfileUpload {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for EndProjectPackfileUpload {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl EndProjectPackfileUpload {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -5013,14 +6476,30 @@ impl EndProjectPackfileUpload {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::start_project_packfile_upload`](crate::Client::start_project_packfile_upload): `POST /projects/{projectId}/packfile-start`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct StartProjectPackfileUpload {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for StartProjectPackfileUpload {
+    type Output = crate::Result<crate::types::UploadTokenOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::UploadTokenOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::UploadTokenOutput> {
+        self.send()
+    }
 }
 impl StartProjectPackfileUpload {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -5036,14 +6515,32 @@ impl StartProjectPackfileUpload {
     pub fn send(self) -> crate::ResponseFuture<crate::types::UploadTokenOutput> {
         self.request.send_json::<crate::types::UploadTokenOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::UploadTokenOutput>> {
+        self.request.send_json_with_response::<crate::types::UploadTokenOutput>()
+    }
 }
 /// Request builder for [`Client::add_project_permission`](crate::Client::add_project_permission): `POST /projects/{projectId}/permissions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddProjectPermission {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddProjectPermission {
+    type Output = crate::Result<crate::types::RolePermissionOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::RolePermissionOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::RolePermissionOutput> {
+        self.send()
+    }
 }
 impl AddProjectPermission {
     /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
@@ -5078,14 +6575,34 @@ impl AddProjectPermission {
     pub fn send(self) -> crate::ResponseFuture<crate::types::RolePermissionOutput> {
         self.request.send_json::<crate::types::RolePermissionOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::RolePermissionOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::RolePermissionOutput>()
+    }
 }
 /// Request builder for [`Client::get_project_user_permission`](crate::Client::get_project_user_permission): `GET /projects/{projectId}/permissions/{uid}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectUserPermission {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectUserPermission {
+    type Output = crate::Result<crate::types::RolePermissionOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::RolePermissionOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::RolePermissionOutput> {
+        self.send()
+    }
 }
 impl GetProjectUserPermission {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -5101,14 +6618,34 @@ impl GetProjectUserPermission {
     pub fn send(self) -> crate::ResponseFuture<crate::types::RolePermissionOutput> {
         self.request.send_json::<crate::types::RolePermissionOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::RolePermissionOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::RolePermissionOutput>()
+    }
 }
 /// Request builder for [`Client::modify_project_user_permission`](crate::Client::modify_project_user_permission): `PUT /projects/{projectId}/permissions/{uid}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyProjectUserPermission {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyProjectUserPermission {
+    type Output = crate::Result<crate::types::RolePermissionOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::RolePermissionOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::RolePermissionOutput> {
+        self.send()
+    }
 }
 impl ModifyProjectUserPermission {
     /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
@@ -5143,14 +6680,34 @@ impl ModifyProjectUserPermission {
     pub fn send(self) -> crate::ResponseFuture<crate::types::RolePermissionOutput> {
         self.request.send_json::<crate::types::RolePermissionOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::RolePermissionOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::RolePermissionOutput>()
+    }
 }
 /// Request builder for [`Client::delete_project_user_permission`](crate::Client::delete_project_user_permission): `DELETE /projects/{projectId}/permissions/{uid}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteProjectUserPermission {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteProjectUserPermission {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl DeleteProjectUserPermission {
     /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
@@ -5185,14 +6742,34 @@ impl DeleteProjectUserPermission {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::recalc_project`](crate::Client::recalc_project): `POST /projects/{projectId}/recalc`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RecalcProject {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RecalcProject {
+    type Output = crate::Result<crate::types::SessionTemplateRecalcOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::SessionTemplateRecalcOutput>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::SessionTemplateRecalcOutput> {
+        self.send()
+    }
 }
 impl RecalcProject {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -5210,14 +6787,39 @@ impl RecalcProject {
     ) -> crate::ResponseFuture<crate::types::SessionTemplateRecalcOutput> {
         self.request.send_json::<crate::types::SessionTemplateRecalcOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::SessionTemplateRecalcOutput>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::SessionTemplateRecalcOutput>()
+    }
 }
 /// Request builder for [`Client::get_project_rules`](crate::Client::get_project_rules): `GET /projects/{projectId}/rules`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectRules {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectRules {
+    type Output = crate::Result<::std::vec::Vec<crate::types::GearRuleOutput>>;
+    type IntoFuture = crate::ResponseFuture<
+        ::std::vec::Vec<crate::types::GearRuleOutput>,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::GearRuleOutput>> {
+        self.send()
+    }
 }
 impl GetProjectRules {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -5235,14 +6837,35 @@ impl GetProjectRules {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::GearRuleOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::GearRuleOutput>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::GearRuleOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::GearRuleOutput>>()
+    }
 }
 /// Request builder for [`Client::add_project_rule`](crate::Client::add_project_rule): `POST /projects/{projectId}/rules`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddProjectRule {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddProjectRule {
+    type Output = crate::Result<crate::types::GearRuleOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearRuleOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearRuleOutput> {
+        self.send()
+    }
 }
 impl AddProjectRule {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -5258,14 +6881,32 @@ impl AddProjectRule {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearRuleOutput> {
         self.request.send_json::<crate::types::GearRuleOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GearRuleOutput>> {
+        self.request.send_json_with_response::<crate::types::GearRuleOutput>()
+    }
 }
 /// Request builder for [`Client::get_project_rule`](crate::Client::get_project_rule): `GET /projects/{projectId}/rules/{ruleId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectRule {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectRule {
+    type Output = crate::Result<crate::types::GearRuleOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearRuleOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearRuleOutput> {
+        self.send()
+    }
 }
 impl GetProjectRule {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -5281,14 +6922,32 @@ impl GetProjectRule {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearRuleOutput> {
         self.request.send_json::<crate::types::GearRuleOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GearRuleOutput>> {
+        self.request.send_json_with_response::<crate::types::GearRuleOutput>()
+    }
 }
 /// Request builder for [`Client::modify_project_rule`](crate::Client::modify_project_rule): `PUT /projects/{projectId}/rules/{ruleId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyProjectRule {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyProjectRule {
+    type Output = crate::Result<crate::types::GearRuleOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearRuleOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearRuleOutput> {
+        self.send()
+    }
 }
 impl ModifyProjectRule {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -5304,14 +6963,32 @@ impl ModifyProjectRule {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearRuleOutput> {
         self.request.send_json::<crate::types::GearRuleOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GearRuleOutput>> {
+        self.request.send_json_with_response::<crate::types::GearRuleOutput>()
+    }
 }
 /// Request builder for [`Client::remove_project_rule`](crate::Client::remove_project_rule): `DELETE /projects/{projectId}/rules/{ruleId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RemoveProjectRule {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RemoveProjectRule {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl RemoveProjectRule {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -5327,14 +7004,32 @@ impl RemoveProjectRule {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_project_sessions`](crate::Client::get_project_sessions): `GET /projects/{projectId}/sessions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectSessions {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectSessions {
+    type Output = crate::Result<crate::types::PageOrSessionListOutputList>;
+    type IntoFuture = crate::ResponseFuture<crate::types::PageOrSessionListOutputList>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::PageOrSessionListOutputList> {
+        self.send()
+    }
 }
 impl GetProjectSessions {
     /// Join related documents into the response (e.g. `origin`: file origins).
@@ -5349,7 +7044,7 @@ impl GetProjectSessions {
             .query("join", &::std::convert::Into::<crate::types::JoinType>::into(join));
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -5357,7 +7052,7 @@ impl GetProjectSessions {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -5372,7 +7067,7 @@ impl GetProjectSessions {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -5400,7 +7095,7 @@ impl GetProjectSessions {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -5408,7 +7103,7 @@ impl GetProjectSessions {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -5466,14 +7161,35 @@ impl GetProjectSessions {
     ) -> crate::ResponseFuture<crate::types::PageOrSessionListOutputList> {
         self.request.send_json::<crate::types::PageOrSessionListOutputList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PageOrSessionListOutputList>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::PageOrSessionListOutputList>()
+    }
 }
 /// Request builder for [`Client::get_project_settings`](crate::Client::get_project_settings): `GET /projects/{projectId}/settings`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectSettings {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectSettings {
+    type Output = crate::Result<crate::types::ProjectSettingsOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ProjectSettingsOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ProjectSettingsOutput> {
+        self.send()
+    }
 }
 impl GetProjectSettings {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -5489,14 +7205,34 @@ impl GetProjectSettings {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ProjectSettingsOutput> {
         self.request.send_json::<crate::types::ProjectSettingsOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::ProjectSettingsOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::ProjectSettingsOutput>()
+    }
 }
 /// Request builder for [`Client::modify_project_settings`](crate::Client::modify_project_settings): `PUT /projects/{projectId}/settings`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyProjectSettings {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyProjectSettings {
+    type Output = crate::Result<crate::types::ProjectSettingsOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ProjectSettingsOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ProjectSettingsOutput> {
+        self.send()
+    }
 }
 impl ModifyProjectSettings {
     /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
@@ -5531,14 +7267,38 @@ impl ModifyProjectSettings {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ProjectSettingsOutput> {
         self.request.send_json::<crate::types::ProjectSettingsOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::ProjectSettingsOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::ProjectSettingsOutput>()
+    }
 }
 /// Request builder for [`Client::get_project_subjects`](crate::Client::get_project_subjects): `GET /projects/{projectId}/subjects`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectSubjects {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectSubjects {
+    type Output = crate::Result<crate::types::PageOrSubjectOutputForListList>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::PageOrSubjectOutputForListList,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::PageOrSubjectOutputForListList> {
+        self.send()
+    }
 }
 impl GetProjectSubjects {
     /// Join related documents into the response (e.g. `origin`: file origins).
@@ -5553,7 +7313,7 @@ impl GetProjectSubjects {
             .query("join", &::std::convert::Into::<crate::types::JoinType>::into(join));
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -5561,7 +7321,7 @@ impl GetProjectSubjects {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -5576,7 +7336,7 @@ impl GetProjectSubjects {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -5604,7 +7364,7 @@ impl GetProjectSubjects {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -5612,7 +7372,7 @@ impl GetProjectSubjects {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -5672,14 +7432,35 @@ impl GetProjectSubjects {
     ) -> crate::ResponseFuture<crate::types::PageOrSubjectOutputForListList> {
         self.request.send_json::<crate::types::PageOrSubjectOutputForListList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PageOrSubjectOutputForListList>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::PageOrSubjectOutputForListList>()
+    }
 }
 /// Request builder for [`Client::set_project_template`](crate::Client::set_project_template): `POST /projects/{projectId}/template`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct SetProjectTemplate {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for SetProjectTemplate {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl SetProjectTemplate {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -5695,14 +7476,32 @@ impl SetProjectTemplate {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::remove_project_template`](crate::Client::remove_project_template): `DELETE /projects/{projectId}/template`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RemoveProjectTemplate {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RemoveProjectTemplate {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl RemoveProjectTemplate {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -5718,14 +7517,32 @@ impl RemoveProjectTemplate {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::upsert_project_hierarchy`](crate::Client::upsert_project_hierarchy): `POST /projects/{projectId}/upsert-hierarchy`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UpsertProjectHierarchy {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UpsertProjectHierarchy {
+    type Output = crate::Result<crate::types::ProjectHierarchyOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ProjectHierarchyOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ProjectHierarchyOutput> {
+        self.send()
+    }
 }
 impl UpsertProjectHierarchy {
     /// Query parameter `uid_scope` (`String`).
@@ -5753,5 +7570,17 @@ impl UpsertProjectHierarchy {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::ProjectHierarchyOutput> {
         self.request.send_json::<crate::types::ProjectHierarchyOutput>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::ProjectHierarchyOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::ProjectHierarchyOutput>()
     }
 }

@@ -4,23 +4,39 @@
 //! Operations of tag `reports` (Cargo feature `reports`): Reports: site, project, usage and access-log reports.
 /// Operations of tag `reports` (Cargo feature `reports`): Reports: site, project, usage and access-log reports.
 impl crate::Client {
-    /// Get a report of access log entries for the given parameters
+    /// Get a report of access log entries for the given parameters.
     ///
     /// `GET /report/accesslog` (operation `getAccessLogReport`, tag `reports`).
     ///
     /// Optional parameters are setters on the returned [`GetAccessLogReport`]: `csv`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `start_date`, `end_date`, `user`, `subject`, `project`, `access_types`, `x_accept_feature`.
     ///
-    /// `.send().await` returns a list of [`ReportAccessLogEntry`](crate::types::ReportAccessLogEntry); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns a list of [`ReportAccessLogEntry`](crate::types::ReportAccessLogEntry); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_access_log_report(&self) -> GetAccessLogReport {
         let request = self
             .request("getAccessLogReport", ::reqwest::Method::GET, "/report/accesslog");
         GetAccessLogReport { request }
     }
-    /// Get the list of types of access log entries
+    /// Get the list of types of access log entries.
     ///
     /// `GET /report/accesslog/types` (operation `getAccessLogTypes`, tag `reports`).
     ///
-    /// `.send().await` returns a list of `String`.
+    /// `.await` on the builder (or `.send().await`) returns a list of `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_access_log_types(&self) -> GetAccessLogTypes {
         let request = self
             .request(
@@ -38,7 +54,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetDailyUsageReport`]: `year`, `month`, `group`, `project`.
     ///
-    /// `.send().await` returns a list of [`DailyReportUsage`](crate::types::DailyReportUsage).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`DailyReportUsage`](crate::types::DailyReportUsage).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_daily_usage_report(&self) -> GetDailyUsageReport {
         let request = self
             .request(
@@ -48,19 +72,27 @@ impl crate::Client {
             );
         GetDailyUsageReport { request }
     }
-    /// Get a usage report for the site grouped by month or project
+    /// Get a usage report for the site grouped by month or project.
     ///
-    /// This report is DEPRECATED and will be removed in a future release
+    /// This report is DEPRECATED and will be removed in a future release.
     ///
     /// `GET /report/legacy-usage` (operation `getLegacyUsageReport`, tag `reports`).
     ///
     /// # Arguments
     ///
-    /// - `type`: The type of usage report to generate Query parameter `type` (`String`).
+    /// - `type`: The type of usage report to generate. Query parameter `type` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetLegacyUsageReport`]: `start_date`, `end_date`.
     ///
-    /// `.send().await` returns a list of [`LegacyUsageReport`](crate::types::LegacyUsageReport).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`LegacyUsageReport`](crate::types::LegacyUsageReport).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_legacy_usage_report(
         &self,
         r#type: impl ::std::convert::Into<::std::string::String>,
@@ -75,23 +107,39 @@ impl crate::Client {
             .query("type", &::std::convert::Into::<::std::string::String>::into(r#type));
         GetLegacyUsageReport { request }
     }
-    /// Get project report
+    /// Get project report.
     ///
     /// `GET /report/project` (operation `getProjectReport`, tag `reports`).
     ///
     /// Optional parameters are setters on the returned [`GetProjectReport`]: `projects`, `start_date`, `end_date`.
     ///
-    /// `.send().await` returns [`ProjectReportList`](crate::types::ProjectReportList).
+    /// `.await` on the builder (or `.send().await`) returns [`ProjectReportList`](crate::types::ProjectReportList).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_project_report(&self) -> GetProjectReport {
         let request = self
             .request("getProjectReport", ::reqwest::Method::GET, "/report/project");
         GetProjectReport { request }
     }
-    /// Get the site report
+    /// Get the site report.
     ///
     /// `GET /report/site` (operation `getSiteReport`, tag `reports`).
     ///
-    /// `.send().await` returns [`SiteReport`](crate::types::SiteReport).
+    /// `.await` on the builder (or `.send().await`) returns [`SiteReport`](crate::types::SiteReport).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_site_report(&self) -> GetSiteReport {
         let request = self
             .request("getSiteReport", ::reqwest::Method::GET, "/report/site");
@@ -105,7 +153,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetUsageReport`]: `year`, `month`, `project`.
     ///
-    /// `.send().await` returns a list of [`ReportUsage`](crate::types::ReportUsage).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`ReportUsage`](crate::types::ReportUsage).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_usage_report(&self) -> GetUsageReport {
         let request = self
             .request("getUsageReport", ::reqwest::Method::GET, "/report/usage");
@@ -113,11 +169,19 @@ impl crate::Client {
     }
     /// Get year/month combinations where report data is available.
     ///
-    /// Get year/month combinations where report data is available. Returns: Returns the list of months where report data is available
+    /// Get year/month combinations where report data is available. Returns: Returns the list of months where report data is available.
     ///
     /// `GET /report/usage/availability` (operation `getUsageAvailability`, tag `reports`).
     ///
-    /// `.send().await` returns [`ReportAvailabilityList`](crate::types::ReportAvailabilityList).
+    /// `.await` on the builder (or `.send().await`) returns [`ReportAvailabilityList`](crate::types::ReportAvailabilityList).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_usage_availability(&self) -> GetUsageAvailability {
         let request = self
             .request(
@@ -129,13 +193,21 @@ impl crate::Client {
     }
     /// Collect daily usage statistics.
     ///
-    /// Collects usage statistics for the selected day (or yesterday if no day is given)
+    /// Collects usage statistics for the selected day (or yesterday if no day is given).
     ///
     /// `GET /report/usage/collect` (operation `collectUsage`, tag `reports`).
     ///
     /// Optional parameters are setters on the returned [`CollectUsage`]: `year`, `month`, `day`.
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn collect_usage(&self) -> CollectUsage {
         let request = self
             .request("collectUsage", ::reqwest::Method::GET, "/report/usage/collect");
@@ -144,14 +216,26 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_access_log_report`](crate::Client::get_access_log_report): `GET /report/accesslog`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAccessLogReport {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAccessLogReport {
+    type Output = crate::Result<::std::vec::Vec<crate::types::ReportAccessLogEntry>>;
+    type IntoFuture = crate::ResponseFuture<
+        ::std::vec::Vec<crate::types::ReportAccessLogEntry>,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ReportAccessLogEntry>> {
+        self.send()
+    }
+}
 impl GetAccessLogReport {
-    /// Set to download a csv file instead of json
+    /// Set to download a csv file instead of json.
     ///
     /// Query parameter `csv` (`bool`).
     pub fn csv(mut self, csv: bool) -> Self {
@@ -159,7 +243,7 @@ impl GetAccessLogReport {
         request.query("csv", &csv);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -174,7 +258,7 @@ impl GetAccessLogReport {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -202,7 +286,7 @@ impl GetAccessLogReport {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -210,7 +294,7 @@ impl GetAccessLogReport {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -225,7 +309,7 @@ impl GetAccessLogReport {
             );
         self
     }
-    /// An ISO formatted timestamp for the start time of the report
+    /// An ISO formatted timestamp for the start time of the report.
     ///
     /// Query parameter `start_date` (`DateTime<Utc>`).
     pub fn start_date(mut self, start_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -233,7 +317,7 @@ impl GetAccessLogReport {
         request.query("start_date", &start_date);
         self
     }
-    /// An ISO formatted timestamp for the end time of the report
+    /// An ISO formatted timestamp for the end time of the report.
     ///
     /// Query parameter `end_date` (`DateTime<Utc>`).
     pub fn end_date(mut self, end_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -241,7 +325,7 @@ impl GetAccessLogReport {
         request.query("end_date", &end_date);
         self
     }
-    /// User id of the target user
+    /// User id of the target user.
     ///
     /// Query parameter `user` (`String`).
     pub fn user(
@@ -253,7 +337,7 @@ impl GetAccessLogReport {
             .query("user", &::std::convert::Into::<::std::string::String>::into(user));
         self
     }
-    /// Limit the report to the subject code of subject accessed
+    /// Limit the report to the subject code of subject accessed.
     ///
     /// Query parameter `subject` (`String`).
     pub fn subject(
@@ -268,7 +352,7 @@ impl GetAccessLogReport {
             );
         self
     }
-    /// Limit the report to the given project id
+    /// Limit the report to the given project id.
     ///
     /// Query parameter `project` (`String`).
     pub fn project(
@@ -283,7 +367,7 @@ impl GetAccessLogReport {
             );
         self
     }
-    /// The list of access_types to filter logs
+    /// The list of access_types to filter logs.
     ///
     /// Query parameter `access_types` (`Vec<AccessType>`), one `key=value` pair per item.
     pub fn access_types(
@@ -347,14 +431,39 @@ impl GetAccessLogReport {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ReportAccessLogEntry>> {
         self.request.send_json::<::std::vec::Vec<crate::types::ReportAccessLogEntry>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::ReportAccessLogEntry>>,
+    > {
+        self.request
+            .send_json_with_response::<
+                ::std::vec::Vec<crate::types::ReportAccessLogEntry>,
+            >()
+    }
 }
 /// Request builder for [`Client::get_access_log_types`](crate::Client::get_access_log_types): `GET /report/accesslog/types`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAccessLogTypes {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAccessLogTypes {
+    type Output = crate::Result<::std::vec::Vec<::std::string::String>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<::std::string::String>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<::std::string::String>> {
+        self.send()
+    }
 }
 impl GetAccessLogTypes {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -370,17 +479,41 @@ impl GetAccessLogTypes {
     pub fn send(self) -> crate::ResponseFuture<::std::vec::Vec<::std::string::String>> {
         self.request.send_json::<::std::vec::Vec<::std::string::String>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<::std::string::String>>,
+    > {
+        self.request.send_json_with_response::<::std::vec::Vec<::std::string::String>>()
+    }
 }
 /// Request builder for [`Client::get_daily_usage_report`](crate::Client::get_daily_usage_report): `GET /report/daily-usage`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetDailyUsageReport {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetDailyUsageReport {
+    type Output = crate::Result<::std::vec::Vec<crate::types::DailyReportUsage>>;
+    type IntoFuture = crate::ResponseFuture<
+        ::std::vec::Vec<crate::types::DailyReportUsage>,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::DailyReportUsage>> {
+        self.send()
+    }
+}
 impl GetDailyUsageReport {
-    /// The year portion of the date
+    /// The year portion of the date.
     ///
     /// Query parameter `year` (`i64`).
     pub fn year(mut self, year: i64) -> Self {
@@ -388,7 +521,7 @@ impl GetDailyUsageReport {
         request.query("year", &year);
         self
     }
-    /// The month portion of the date
+    /// The month portion of the date.
     ///
     /// Query parameter `month` (`i64`).
     pub fn month(mut self, month: i64) -> Self {
@@ -396,7 +529,7 @@ impl GetDailyUsageReport {
         request.query("month", &month);
         self
     }
-    /// Limit the report to the given group id
+    /// Limit the report to the given group id.
     ///
     /// Query parameter `group` (`String`).
     pub fn group(
@@ -408,7 +541,7 @@ impl GetDailyUsageReport {
             .query("group", &::std::convert::Into::<::std::string::String>::into(group));
         self
     }
-    /// Limit the report to the given project id
+    /// Limit the report to the given project id.
     ///
     /// Query parameter `project` (`String`).
     pub fn project(
@@ -438,17 +571,42 @@ impl GetDailyUsageReport {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::DailyReportUsage>> {
         self.request.send_json::<::std::vec::Vec<crate::types::DailyReportUsage>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::DailyReportUsage>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::DailyReportUsage>>()
+    }
 }
 /// Request builder for [`Client::get_legacy_usage_report`](crate::Client::get_legacy_usage_report): `GET /report/legacy-usage`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetLegacyUsageReport {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetLegacyUsageReport {
+    type Output = crate::Result<::std::vec::Vec<crate::types::LegacyUsageReport>>;
+    type IntoFuture = crate::ResponseFuture<
+        ::std::vec::Vec<crate::types::LegacyUsageReport>,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::LegacyUsageReport>> {
+        self.send()
+    }
+}
 impl GetLegacyUsageReport {
-    /// An ISO formatted timestamp for the start time of the report
+    /// An ISO formatted timestamp for the start time of the report.
     ///
     /// Query parameter `start_date` (`DateTime<Utc>`).
     pub fn start_date(mut self, start_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -456,7 +614,7 @@ impl GetLegacyUsageReport {
         request.query("start_date", &start_date);
         self
     }
-    /// An ISO formatted timestamp for the end time of the report
+    /// An ISO formatted timestamp for the end time of the report.
     ///
     /// Query parameter `end_date` (`DateTime<Utc>`).
     pub fn end_date(mut self, end_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -479,17 +637,40 @@ impl GetLegacyUsageReport {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::LegacyUsageReport>> {
         self.request.send_json::<::std::vec::Vec<crate::types::LegacyUsageReport>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::LegacyUsageReport>>,
+    > {
+        self.request
+            .send_json_with_response::<
+                ::std::vec::Vec<crate::types::LegacyUsageReport>,
+            >()
+    }
 }
 /// Request builder for [`Client::get_project_report`](crate::Client::get_project_report): `GET /report/project`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProjectReport {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProjectReport {
+    type Output = crate::Result<crate::types::ProjectReportList>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ProjectReportList>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ProjectReportList> {
+        self.send()
+    }
+}
 impl GetProjectReport {
-    /// Specify multiple times to include projects in the report
+    /// Specify multiple times to include projects in the report.
     ///
     /// Query parameter `projects` (`Vec<String>`), one `key=value` pair per item.
     pub fn projects(
@@ -508,7 +689,7 @@ impl GetProjectReport {
         request.query_list("projects", values);
         self
     }
-    /// An ISO formatted timestamp for the start time of the report
+    /// An ISO formatted timestamp for the start time of the report.
     ///
     /// Query parameter `start_date` (`DateTime<Utc>`).
     pub fn start_date(mut self, start_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -516,7 +697,7 @@ impl GetProjectReport {
         request.query("start_date", &start_date);
         self
     }
-    /// An ISO formatted timestamp for the end time of the report
+    /// An ISO formatted timestamp for the end time of the report.
     ///
     /// Query parameter `end_date` (`DateTime<Utc>`).
     pub fn end_date(mut self, end_date: ::chrono::DateTime<::chrono::Utc>) -> Self {
@@ -537,14 +718,32 @@ impl GetProjectReport {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ProjectReportList> {
         self.request.send_json::<crate::types::ProjectReportList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ProjectReportList>> {
+        self.request.send_json_with_response::<crate::types::ProjectReportList>()
+    }
 }
 /// Request builder for [`Client::get_site_report`](crate::Client::get_site_report): `GET /report/site`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSiteReport {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSiteReport {
+    type Output = crate::Result<crate::types::SiteReport>;
+    type IntoFuture = crate::ResponseFuture<crate::types::SiteReport>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::SiteReport> {
+        self.send()
+    }
 }
 impl GetSiteReport {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -560,17 +759,37 @@ impl GetSiteReport {
     pub fn send(self) -> crate::ResponseFuture<crate::types::SiteReport> {
         self.request.send_json::<crate::types::SiteReport>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::SiteReport>> {
+        self.request.send_json_with_response::<crate::types::SiteReport>()
+    }
 }
 /// Request builder for [`Client::get_usage_report`](crate::Client::get_usage_report): `GET /report/usage`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetUsageReport {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetUsageReport {
+    type Output = crate::Result<::std::vec::Vec<crate::types::ReportUsage>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::ReportUsage>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ReportUsage>> {
+        self.send()
+    }
+}
 impl GetUsageReport {
-    /// The year portion of the date
+    /// The year portion of the date.
     ///
     /// Query parameter `year` (`i64`).
     pub fn year(mut self, year: i64) -> Self {
@@ -578,7 +797,7 @@ impl GetUsageReport {
         request.query("year", &year);
         self
     }
-    /// The month portion of the date
+    /// The month portion of the date.
     ///
     /// Query parameter `month` (`i64`).
     pub fn month(mut self, month: i64) -> Self {
@@ -586,7 +805,7 @@ impl GetUsageReport {
         request.query("month", &month);
         self
     }
-    /// Limit the report to the given project id
+    /// Limit the report to the given project id.
     ///
     /// Query parameter `project` (`String`).
     pub fn project(
@@ -616,14 +835,35 @@ impl GetUsageReport {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ReportUsage>> {
         self.request.send_json::<::std::vec::Vec<crate::types::ReportUsage>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::ReportUsage>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::ReportUsage>>()
+    }
 }
 /// Request builder for [`Client::get_usage_availability`](crate::Client::get_usage_availability): `GET /report/usage/availability`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetUsageAvailability {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetUsageAvailability {
+    type Output = crate::Result<crate::types::ReportAvailabilityList>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ReportAvailabilityList>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ReportAvailabilityList> {
+        self.send()
+    }
 }
 impl GetUsageAvailability {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -639,17 +879,37 @@ impl GetUsageAvailability {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ReportAvailabilityList> {
         self.request.send_json::<crate::types::ReportAvailabilityList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::ReportAvailabilityList>,
+    > {
+        self.request.send_json_with_response::<crate::types::ReportAvailabilityList>()
+    }
 }
 /// Request builder for [`Client::collect_usage`](crate::Client::collect_usage): `GET /report/usage/collect`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct CollectUsage {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for CollectUsage {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
+}
 impl CollectUsage {
-    /// The year portion of the date
+    /// The year portion of the date.
     ///
     /// Query parameter `year` (`i64`).
     pub fn year(mut self, year: i64) -> Self {
@@ -657,7 +917,7 @@ impl CollectUsage {
         request.query("year", &year);
         self
     }
-    /// The month portion of the date
+    /// The month portion of the date.
     ///
     /// Query parameter `month` (`i64`).
     pub fn month(mut self, month: i64) -> Self {
@@ -665,7 +925,7 @@ impl CollectUsage {
         request.query("month", &month);
         self
     }
-    /// The day portion of the date
+    /// The day portion of the date.
     ///
     /// Query parameter `day` (`i64`).
     pub fn day(mut self, day: i64) -> Self {
@@ -685,5 +945,13 @@ impl CollectUsage {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
     }
 }

@@ -4,7 +4,7 @@
 //! Operations of tag `resolve` (Cargo feature `resolve`): Resolve: look up containers and files by a path of labels.
 /// Operations of tag `resolve` (Cargo feature `resolve`): Resolve: look up containers and files by a path of labels.
 impl crate::Client {
-    /// Perform path based lookup of a single node in the Flywheel hierarchy
+    /// Perform path based lookup of a single node in the Flywheel hierarchy.
     ///
     /// This will perform a deep lookup of a node. See /resolve for more details.
     ///
@@ -16,13 +16,21 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`LookupPath`]: `full_tree`, `exhaustive`.
     ///
-    /// `.send().await` returns [`ResolverNode`](crate::types::ResolverNode).
+    /// `.await` on the builder (or `.send().await`) returns [`ResolverNode`](crate::types::ResolverNode).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn lookup_path(&self, body: crate::types::ResolveInput) -> LookupPath {
         let mut request = self.request("lookupPath", ::reqwest::Method::POST, "/lookup");
         request.json_body(&body);
         LookupPath { request }
     }
-    /// Perform path based lookup of nodes in the Flywheel hierarchy
+    /// Perform path based lookup of nodes in the Flywheel hierarchy.
     ///
     /// This will perform a deep lookup of a node (i.e. group/project/session/acquisition) and its children, including any files. The query path is an array of strings in the following order (by default): \* group id \* project label \* session label \* acquisition label Additionally, analyses for project/session/acquisition nodes can be resolved by inserting the literal string "analyses". e.g. \[‘scitran’, ‘MyProject’, ‘analyses’\]. Files for projects, sessions, acquisitions and analyses can be resolved by inserting the literal string "files". e.g. \[‘scitran’, ‘MyProject’, ‘files’\]. An ID can be used instead of a label by formatting the string as \<id:project_id\>. The full path to the node, and the node’s children will be included in the response.
     ///
@@ -34,7 +42,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`ResolvePath`]: `full_tree`, `minattr`, `exhaustive`.
     ///
-    /// `.send().await` returns [`ResolveOutput`](crate::types::ResolveOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`ResolveOutput`](crate::types::ResolveOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn resolve_path(&self, body: crate::types::ResolveInput) -> ResolvePath {
         let mut request = self
             .request("resolvePath", ::reqwest::Method::POST, "/resolve");
@@ -44,11 +60,19 @@ impl crate::Client {
 }
 /// Request builder for [`Client::lookup_path`](crate::Client::lookup_path): `POST /lookup`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct LookupPath {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for LookupPath {
+    type Output = crate::Result<crate::types::ResolverNode>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ResolverNode>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ResolverNode> {
+        self.send()
+    }
 }
 impl LookupPath {
     /// Query parameter `full_tree` (`bool`).
@@ -78,17 +102,35 @@ impl LookupPath {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ResolverNode> {
         self.request.send_json::<crate::types::ResolverNode>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ResolverNode>> {
+        self.request.send_json_with_response::<crate::types::ResolverNode>()
+    }
 }
 /// Request builder for [`Client::resolve_path`](crate::Client::resolve_path): `POST /resolve`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ResolvePath {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ResolvePath {
+    type Output = crate::Result<crate::types::ResolveOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ResolveOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ResolveOutput> {
+        self.send()
+    }
+}
 impl ResolvePath {
-    /// Parse full download style paths (e.g. group/PROJECTS/project_label/SUBJECTS/…)
+    /// Parse full download style paths (e.g. group/PROJECTS/project_label/SUBJECTS/…).
     ///
     /// Query parameter `full_tree` (`bool`).
     pub fn full_tree(mut self, full_tree: bool) -> Self {
@@ -96,7 +138,7 @@ impl ResolvePath {
         request.query("full_tree", &full_tree);
         self
     }
-    /// Return only minimal attributes
+    /// Return only minimal attributes.
     ///
     /// Query parameter `minattr` (`bool`).
     pub fn minattr(mut self, minattr: bool) -> Self {
@@ -124,5 +166,15 @@ impl ResolvePath {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::ResolveOutput> {
         self.request.send_json::<crate::types::ResolveOutput>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ResolveOutput>> {
+        self.request.send_json_with_response::<crate::types::ResolveOutput>()
     }
 }

@@ -4,18 +4,26 @@
 //! Operations of tag `roles` (Cargo feature `roles`): Roles: named sets of actions that permissions grant.
 /// Operations of tag `roles` (Cargo feature `roles`): Roles: named sets of actions that permissions grant.
 impl crate::Client {
-    /// Get list of all roles
+    /// Get list of all roles.
     ///
     /// `GET /roles` (operation `getAllRoles`, tag `roles`).
     ///
     /// Optional parameters are setters on the returned [`GetAllRoles`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`RoleOutputListOrPage`](crate::types::RoleOutputListOrPage); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`RoleOutputListOrPage`](crate::types::RoleOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_roles(&self) -> GetAllRoles {
         let request = self.request("getAllRoles", ::reqwest::Method::GET, "/roles");
         GetAllRoles { request }
     }
-    /// Add a new role
+    /// Add a new role.
     ///
     /// `POST /roles` (operation `addRole`, tag `roles`).
     ///
@@ -23,21 +31,37 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`RoleInput`).
     ///
-    /// `.send().await` returns [`RoleOutput`](crate::types::RoleOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`RoleOutput`](crate::types::RoleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_role(&self, body: crate::types::RoleInput) -> AddRole {
         let mut request = self.request("addRole", ::reqwest::Method::POST, "/roles");
         request.json_body(&body);
         AddRole { request }
     }
-    /// Return the role identified by the RoleId
+    /// Return the role identified by the RoleId.
     ///
     /// `GET /roles/{roleId}` (operation `getRole`, tag `roles`).
     ///
     /// # Arguments
     ///
-    /// - `role_id`: The ID of the role Path parameter `roleId` (`String`).
+    /// - `role_id`: The ID of the role. Path parameter `roleId` (`String`).
     ///
-    /// `.send().await` returns [`RoleOutput`](crate::types::RoleOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`RoleOutput`](crate::types::RoleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_role(
         &self,
         role_id: impl ::std::convert::Into<::std::string::String>,
@@ -51,18 +75,26 @@ impl crate::Client {
             );
         GetRole { request }
     }
-    /// Update the role identified by RoleId
+    /// Update the role identified by RoleId.
     ///
     /// `PUT /roles/{roleId}` (operation `modifyRole`, tag `roles`).
     ///
     /// # Arguments
     ///
-    /// - `role_id`: The ID of the role Path parameter `roleId` (`String`).
+    /// - `role_id`: The ID of the role. Path parameter `roleId` (`String`).
     /// - `body`: JSON request body (`RoleUpdate`).
     ///
     /// Optional parameters are setters on the returned [`ModifyRole`]: `x_accept_feature`.
     ///
-    /// `.send().await` returns [`RoleOutput`](crate::types::RoleOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`RoleOutput`](crate::types::RoleOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_role(
         &self,
         role_id: impl ::std::convert::Into<::std::string::String>,
@@ -78,15 +110,23 @@ impl crate::Client {
         request.json_body(&body);
         ModifyRole { request }
     }
-    /// Delete the role
+    /// Delete the role.
     ///
     /// `DELETE /roles/{roleId}` (operation `deleteRole`, tag `roles`).
     ///
     /// # Arguments
     ///
-    /// - `role_id`: The ID of the role Path parameter `roleId` (`String`).
+    /// - `role_id`: The ID of the role. Path parameter `roleId` (`String`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_role(
         &self,
         role_id: impl ::std::convert::Into<::std::string::String>,
@@ -103,14 +143,22 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_roles`](crate::Client::get_all_roles): `GET /roles`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllRoles {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllRoles {
+    type Output = crate::Result<crate::types::RoleOutputListOrPage>;
+    type IntoFuture = crate::ResponseFuture<crate::types::RoleOutputListOrPage>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::RoleOutputListOrPage> {
+        self.send()
+    }
+}
 impl GetAllRoles {
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -125,7 +173,7 @@ impl GetAllRoles {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -153,7 +201,7 @@ impl GetAllRoles {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -161,7 +209,7 @@ impl GetAllRoles {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -217,14 +265,34 @@ impl GetAllRoles {
     pub fn send(self) -> crate::ResponseFuture<crate::types::RoleOutputListOrPage> {
         self.request.send_json::<crate::types::RoleOutputListOrPage>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::RoleOutputListOrPage>,
+    > {
+        self.request.send_json_with_response::<crate::types::RoleOutputListOrPage>()
+    }
 }
 /// Request builder for [`Client::add_role`](crate::Client::add_role): `POST /roles`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddRole {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddRole {
+    type Output = crate::Result<crate::types::RoleOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::RoleOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::RoleOutput> {
+        self.send()
+    }
 }
 impl AddRole {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -240,14 +308,32 @@ impl AddRole {
     pub fn send(self) -> crate::ResponseFuture<crate::types::RoleOutput> {
         self.request.send_json::<crate::types::RoleOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::RoleOutput>> {
+        self.request.send_json_with_response::<crate::types::RoleOutput>()
+    }
 }
 /// Request builder for [`Client::get_role`](crate::Client::get_role): `GET /roles/{roleId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetRole {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetRole {
+    type Output = crate::Result<crate::types::RoleOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::RoleOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::RoleOutput> {
+        self.send()
+    }
 }
 impl GetRole {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -263,14 +349,32 @@ impl GetRole {
     pub fn send(self) -> crate::ResponseFuture<crate::types::RoleOutput> {
         self.request.send_json::<crate::types::RoleOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::RoleOutput>> {
+        self.request.send_json_with_response::<crate::types::RoleOutput>()
+    }
 }
 /// Request builder for [`Client::modify_role`](crate::Client::modify_role): `PUT /roles/{roleId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyRole {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyRole {
+    type Output = crate::Result<crate::types::RoleOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::RoleOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::RoleOutput> {
+        self.send()
+    }
 }
 impl ModifyRole {
     /// Server features to opt in to for this call: the known `HeaderFeature` values or any other string. Sent after the client's defaults in one comma-separated header.
@@ -305,14 +409,32 @@ impl ModifyRole {
     pub fn send(self) -> crate::ResponseFuture<crate::types::RoleOutput> {
         self.request.send_json::<crate::types::RoleOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::RoleOutput>> {
+        self.request.send_json_with_response::<crate::types::RoleOutput>()
+    }
 }
 /// Request builder for [`Client::delete_role`](crate::Client::delete_role): `DELETE /roles/{roleId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteRole {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteRole {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DeleteRole {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -327,5 +449,13 @@ impl DeleteRole {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
     }
 }

@@ -4,7 +4,7 @@
 //! Operations of tag `sessions` (Cargo feature `sessions`): Sessions: one visit of a subject, holding acquisitions, analyses and files.
 /// Operations of tag `sessions` (Cargo feature `sessions`): Sessions: one visit of a subject, holding acquisitions, analyses and files.
 impl crate::Client {
-    /// Get a list of sessions
+    /// Get a list of sessions.
     ///
     /// Finds all sessions.
     ///
@@ -12,13 +12,21 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetAllSessions`]: `exhaustive`, `join_avatars`, `join`, `include_all_info`, `user_id`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`PageOrSessionListOutputList`](crate::types::PageOrSessionListOutputList); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageOrSessionListOutputList`](crate::types::PageOrSessionListOutputList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_sessions(&self) -> GetAllSessions {
         let request = self
             .request("getAllSessions", ::reqwest::Method::GET, "/sessions");
         GetAllSessions { request }
     }
-    /// Create a new session
+    /// Create a new session.
     ///
     /// Create a session.
     ///
@@ -28,24 +36,40 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`SessionInput`).
     ///
-    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
+    /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_session(&self, body: crate::types::SessionInput) -> AddSession {
         let mut request = self
             .request("addSession", ::reqwest::Method::POST, "/sessions");
         request.json_body(&body);
         AddSession { request }
     }
-    /// Delete multiple sessions by ID list
+    /// Delete multiple sessions by ID list.
     ///
     /// `DELETE /sessions` (operation `deleteSessionsByIds`, tag `sessions`).
     ///
     /// # Arguments
     ///
-    /// - `body`: List of IDs to delete JSON request body (`Vec<String>`).
+    /// - `body`: List of IDs to delete. JSON request body (`Vec<String>`).
     ///
     /// Optional parameters are setters on the returned [`DeleteSessionsByIds`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_sessions_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -55,17 +79,25 @@ impl crate::Client {
         request.json_body(&body);
         DeleteSessionsByIds { request }
     }
-    /// Delete multiple sessions by query
+    /// Delete multiple sessions by query.
     ///
     /// `DELETE /sessions/delete_by_query` (operation `deleteSessionsByQuery`, tag `sessions`).
     ///
     /// # Arguments
     ///
-    /// - `body`: Query for containers to delete JSON request body (`Vec<Filter>`).
+    /// - `body`: Query for containers to delete. JSON request body (`Vec<Filter>`).
     ///
     /// Optional parameters are setters on the returned [`DeleteSessionsByQuery`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_sessions_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -79,7 +111,7 @@ impl crate::Client {
         request.json_body(&body);
         DeleteSessionsByQuery { request }
     }
-    /// Get analyses for a(n) session.
+    /// Get analyses for a session.
     ///
     /// Returns analyses that directly belong to this resource.
     ///
@@ -91,7 +123,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -122,7 +162,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`AddSessionAnalysis`]: `job`.
     ///
-    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
+    /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -154,7 +202,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -188,7 +244,15 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `body`: JSON request body (`AnalysisModifyInput`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -214,7 +278,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifySessionAnalysis { request }
     }
-    /// Delete an analysis
+    /// Delete an analysis.
     ///
     /// Delete an analysis for a container.
     ///
@@ -227,7 +291,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteSessionAnalysis`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -253,7 +325,7 @@ impl crate::Client {
     }
     /// Upload an output file to an analysis.
     ///
-    /// Upload an output file to an analysis
+    /// Upload an output file to an analysis.
     ///
     /// `POST /sessions/{cid}/analyses/{analysisId}/files` (operation `uploadOutputToSessionAnalysis`, tag `sessions`).
     ///
@@ -265,7 +337,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadOutputToSessionAnalysis`]: `ticket`, `id`, `level`, `job`.
     ///
-    /// `.send().await` returns a list of [`FileOutput`](crate::types::FileOutput).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_output_to_session_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -293,7 +373,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Remove a note from a(n) session analysis.
+    /// Remove a note from a session analysis.
     ///
     /// `DELETE /sessions/{cid}/analyses/{analysisId}/notes/{noteId}` (operation `deleteSessionAnalysisNote`, tag `sessions`).
     ///
@@ -303,7 +383,15 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_session_analysis_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -347,7 +435,15 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_session_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -384,7 +480,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
-    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -410,7 +514,7 @@ impl crate::Client {
     }
     /// Update info for a particular file.
     ///
-    /// Modify and return the file ‘info’ field
+    /// Modify and return the file ‘info’ field.
     ///
     /// `PATCH /sessions/{cid}/files/{filename}/info` (operation `modifySessionFileInfo`, tag `sessions`).
     ///
@@ -420,7 +524,15 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_session_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -446,9 +558,9 @@ impl crate::Client {
         request.json_body(&body);
         ModifySessionFileInfo { request }
     }
-    /// Update or replace info for a(n) session.
+    /// Update or replace info for a session.
     ///
-    /// Update or replace info for a(n) session. Keys that contain ‘$’ or ‘.’ will be sanitized in the process of being updated on the container.
+    /// Update or replace info for a session. Keys that contain ‘$’ or ‘.’ will be sanitized in the process of being updated on the container.
     ///
     /// `PATCH /sessions/{cid}/info` (operation `modifySessionInfo`, tag `sessions`).
     ///
@@ -457,7 +569,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_session_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -477,9 +597,9 @@ impl crate::Client {
         request.json_body(&body);
         ModifySessionInfo { request }
     }
-    /// Get a note of a(n) session.
+    /// Get a note of a session.
     ///
-    /// Get a note of a(n) session
+    /// Get a note of a session.
     ///
     /// `GET /sessions/{cid}/notes/{noteId}` (operation `getSessionNote`, tag `sessions`).
     ///
@@ -488,7 +608,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -512,9 +640,9 @@ impl crate::Client {
             );
         GetSessionNote { request }
     }
-    /// Update a note of a(n) session.
+    /// Update a note of a session.
     ///
-    /// Update a note of a(n) session
+    /// Update a note of a session.
     ///
     /// `PUT /sessions/{cid}/notes/{noteId}` (operation `modifySessionNote`, tag `sessions`).
     ///
@@ -524,7 +652,15 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `i64`.
+    /// `.await` on the builder (or `.send().await`) returns `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_session_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -550,7 +686,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifySessionNote { request }
     }
-    /// Remove a note from a(n) session
+    /// Remove a note from a session.
     ///
     /// `DELETE /sessions/{cid}/notes/{noteId}` (operation `deleteSessionNote`, tag `sessions`).
     ///
@@ -559,7 +695,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_session_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -583,9 +727,9 @@ impl crate::Client {
             );
         DeleteSessionNote { request }
     }
-    /// Add a tag to a(n) session.
+    /// Add a tag to a session.
     ///
-    /// Propagates changes to projects, sessions and acquisitions
+    /// Propagates changes to projects, sessions and acquisitions.
     ///
     /// `POST /sessions/{cid}/tags` (operation `addSessionTag`, tag `sessions`).
     ///
@@ -594,7 +738,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_session_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -610,7 +762,7 @@ impl crate::Client {
         request.json_body(&body);
         AddSessionTag { request }
     }
-    /// Delete multiple tags from a(n) session
+    /// Delete multiple tags from a session.
     ///
     /// `DELETE /sessions/{cid}/tags` (operation `deleteSessionTags`, tag `sessions`).
     ///
@@ -619,7 +771,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_session_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -639,7 +799,7 @@ impl crate::Client {
         request.json_body(&body);
         DeleteSessionTags { request }
     }
-    /// Add multiple tags to a(n) session
+    /// Add multiple tags to a session.
     ///
     /// `PATCH /sessions/{cid}/tags` (operation `addSessionTags`, tag `sessions`).
     ///
@@ -648,7 +808,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_session_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -666,16 +834,24 @@ impl crate::Client {
     }
     /// Get the value of a tag, by name.
     ///
-    /// Get the value of a tag, by name
+    /// Get the value of a tag, by name.
     ///
     /// `GET /sessions/{cid}/tags/{value}` (operation `getSessionTag`, tag `sessions`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns `String`.
+    /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -701,17 +877,25 @@ impl crate::Client {
     }
     /// Rename a tag.
     ///
-    /// Rename a tag
+    /// Rename a tag.
     ///
     /// `PUT /sessions/{cid}/tags/{value}` (operation `renameSessionTag`, tag `sessions`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns `String`.
+    /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn rename_session_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -737,16 +921,24 @@ impl crate::Client {
         request.json_body(&body);
         RenameSessionTag { request }
     }
-    /// Delete a tag
+    /// Delete a tag.
     ///
     /// `DELETE /sessions/{cid}/tags/{value}` (operation `deleteSessionTag`, tag `sessions`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_session_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -770,7 +962,7 @@ impl crate::Client {
             );
         DeleteSessionTag { request }
     }
-    /// Add a note to a(n) session analysis.
+    /// Add a note to a session analysis.
     ///
     /// `POST /sessions/{containerId}/analyses/{analysisId}/notes` (operation `addSessionAnalysisNote`, tag `sessions`).
     ///
@@ -778,9 +970,17 @@ impl crate::Client {
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `body`: note content JSON request body (`NoteInput`).
+    /// - `body`: note content. JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_session_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -806,7 +1006,7 @@ impl crate::Client {
         request.json_body(&body);
         AddSessionAnalysisNote { request }
     }
-    /// Upload a file to a(n) session.
+    /// Upload a file to a session.
     ///
     /// `POST /sessions/{containerId}/files` (operation `uploadFileToSession`, tag `sessions`).
     ///
@@ -817,7 +1017,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToSession`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_file_to_session(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -837,7 +1045,7 @@ impl crate::Client {
         request.multipart_file("file", file);
         UploadFileToSession { request }
     }
-    /// Add a note to a(n) session.
+    /// Add a note to a session.
     ///
     /// `POST /sessions/{containerId}/notes` (operation `addSessionNote`, tag `sessions`).
     ///
@@ -846,7 +1054,15 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_session_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -866,7 +1082,7 @@ impl crate::Client {
         request.json_body(&body);
         AddSessionNote { request }
     }
-    /// Get a single session
+    /// Get a single session.
     ///
     /// `GET /sessions/{sessionId}` (operation `getSession`, tag `sessions`).
     ///
@@ -876,7 +1092,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSession`]: `join_avatars`, `join`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`SessionOutput`](crate::types::SessionOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`SessionOutput`](crate::types::SessionOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -890,7 +1114,7 @@ impl crate::Client {
             );
         GetSession { request }
     }
-    /// Update a session
+    /// Update a session.
     ///
     /// Modify a session.
     ///
@@ -901,7 +1125,15 @@ impl crate::Client {
     /// - `session_id`: Session id. Path parameter `sessionId` (`String`).
     /// - `body`: JSON request body (`SessionModify`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_session(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -917,7 +1149,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifySession { request }
     }
-    /// Delete a session
+    /// Delete a session.
     ///
     /// Read-write project permissions are required to delete a session. Admin project permissions are required if the session or it’s acquisitions contain data uploaded by sources other than users and jobs.
     ///
@@ -929,7 +1161,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteSession`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_session(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -947,7 +1187,7 @@ impl crate::Client {
             );
         DeleteSession { request }
     }
-    /// List acquisitions in a session
+    /// List acquisitions in a session.
     ///
     /// Get acquisitions.
     ///
@@ -959,7 +1199,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionAcquisitions`]: `collection_id`, `exhaustive`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`AcquisitionListOutputListOrPage`](crate::types::AcquisitionListOutputListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_acquisitions(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -987,11 +1235,19 @@ impl crate::Client {
     ///
     /// - `session_id`: Session id. Path parameter `sessionId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadOutputFromSessionAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_output_from_session_analysis(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1034,11 +1290,19 @@ impl crate::Client {
     ///
     /// - `session_id`: Session id. Path parameter `sessionId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetSessionAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_analysis_output_zip_info(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1079,11 +1343,19 @@ impl crate::Client {
     ///
     /// - `session_id`: Session id. Path parameter `sessionId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetSessionAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_analysis_output_download_ticket(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1126,11 +1398,19 @@ impl crate::Client {
     ///
     /// - `session_id`: Session id. Path parameter `sessionId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadInputFromSessionAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_input_from_session_analysis(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1173,11 +1453,19 @@ impl crate::Client {
     ///
     /// - `session_id`: Session id. Path parameter `sessionId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetSessionAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_analysis_input_zip_info(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1218,11 +1506,19 @@ impl crate::Client {
     ///
     /// - `session_id`: Session id. Path parameter `sessionId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetSessionAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_analysis_input_download_ticket(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1264,11 +1560,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `session_id`: Session id. Path parameter `sessionId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadFileFromSession`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_file_from_session(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1302,11 +1606,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `session_id`: Session id. Path parameter `sessionId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetSessionFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_file_zip_info(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1338,11 +1650,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `session_id`: Session id. Path parameter `sessionId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetSessionDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_download_ticket(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1369,9 +1689,9 @@ impl crate::Client {
             request,
         }
     }
-    /// Modify a file’s attributes
+    /// Modify a file’s attributes.
     ///
-    /// Note: If modifying a file’s modality, the current classification will be cleared (except for items in the "Custom" list)
+    /// Note: If modifying a file’s modality, the current classification will be cleared (except for items in the "Custom" list).
     ///
     /// `PUT /sessions/{sessionId}/files/{fileName}` (operation `modifySessionFile`, tag `sessions`).
     ///
@@ -1381,7 +1701,15 @@ impl crate::Client {
     /// - `file_name`: File name; any characters, sent percent-encoded as one path segment. Path parameter `fileName` (`String`).
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_session_file(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1407,7 +1735,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifySessionFile { request }
     }
-    /// Delete a file
+    /// Delete a file.
     ///
     /// A user with read-write or higher permissions on the container may delete files that were uploaded by users or were the output of jobs. (Specifically, files whose origin.type is either job or user.)
     ///
@@ -1422,7 +1750,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteSessionFile`]: `delete_reason`, `force`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_session_file(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1446,7 +1782,7 @@ impl crate::Client {
             );
         DeleteSessionFile { request }
     }
-    /// Return any jobs that use inputs from this session
+    /// Return any jobs that use inputs from this session.
     ///
     /// Gets session jobs.
     ///
@@ -1458,7 +1794,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSessionJobs`]: `states`, `tags`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`JobsListOrPage`](crate::types::JobsListOrPage); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`JobsListOrPage`](crate::types::JobsListOrPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_session_jobs(
         &self,
         session_id: impl ::std::convert::Into<::std::string::String>,
@@ -1479,11 +1823,21 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_sessions`](crate::Client::get_all_sessions): `GET /sessions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllSessions {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllSessions {
+    type Output = crate::Result<crate::types::PageOrSessionListOutputList>;
+    type IntoFuture = crate::ResponseFuture<crate::types::PageOrSessionListOutputList>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::PageOrSessionListOutputList> {
+        self.send()
+    }
 }
 impl GetAllSessions {
     /// Set to return a complete list regardless of permissions (admin only).
@@ -1514,7 +1868,7 @@ impl GetAllSessions {
             .query("join", &::std::convert::Into::<crate::types::JoinType>::into(join));
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -1535,7 +1889,7 @@ impl GetAllSessions {
             );
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -1550,7 +1904,7 @@ impl GetAllSessions {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -1578,7 +1932,7 @@ impl GetAllSessions {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -1586,7 +1940,7 @@ impl GetAllSessions {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -1644,14 +1998,35 @@ impl GetAllSessions {
     ) -> crate::ResponseFuture<crate::types::PageOrSessionListOutputList> {
         self.request.send_json::<crate::types::PageOrSessionListOutputList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PageOrSessionListOutputList>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::PageOrSessionListOutputList>()
+    }
 }
 /// Request builder for [`Client::add_session`](crate::Client::add_session): `POST /sessions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddSession {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddSession {
+    type Output = crate::Result<crate::types::InsertedId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::InsertedId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::InsertedId> {
+        self.send()
+    }
 }
 impl AddSession {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1667,14 +2042,32 @@ impl AddSession {
     pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::InsertedId>> {
+        self.request.send_json_with_response::<crate::types::InsertedId>()
+    }
 }
 /// Request builder for [`Client::delete_sessions_by_ids`](crate::Client::delete_sessions_by_ids): `DELETE /sessions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSessionsByIds {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSessionsByIds {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSessionsByIds {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -1707,14 +2100,32 @@ impl DeleteSessionsByIds {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::delete_sessions_by_query`](crate::Client::delete_sessions_by_query): `DELETE /sessions/delete_by_query`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSessionsByQuery {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSessionsByQuery {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSessionsByQuery {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -1747,17 +2158,43 @@ impl DeleteSessionsByQuery {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::get_session_analyses`](crate::Client::get_session_analyses): `GET /sessions/{cid}/analyses`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSessionAnalyses {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSessionAnalyses {
+    type Output = crate::Result<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    > {
+        self.send()
+    }
+}
 impl GetSessionAnalyses {
-    /// Return job as an object instead of an id
+    /// Return job as an object instead of an id.
     ///
     /// Query parameter `inflate_job` (`bool`).
     pub fn inflate_job(mut self, inflate_job: bool) -> Self {
@@ -1785,7 +2222,7 @@ impl GetSessionAnalyses {
             .query("join", &::std::convert::Into::<crate::types::JoinType>::into(join));
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -1793,7 +2230,7 @@ impl GetSessionAnalyses {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -1808,7 +2245,7 @@ impl GetSessionAnalyses {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -1836,7 +2273,7 @@ impl GetSessionAnalyses {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -1844,7 +2281,7 @@ impl GetSessionAnalyses {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -1916,17 +2353,40 @@ impl GetSessionAnalyses {
         self.request
             .send_json::<crate::types::PageOrAcquisitionListOutputAnalysesItemList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PageOrAcquisitionListOutputAnalysesItemList>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+            >()
+    }
 }
 /// Request builder for [`Client::add_session_analysis`](crate::Client::add_session_analysis): `POST /sessions/{cid}/analyses`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddSessionAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddSessionAnalysis {
+    type Output = crate::Result<crate::types::InsertedId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::InsertedId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::InsertedId> {
+        self.send()
+    }
+}
 impl AddSessionAnalysis {
-    /// returns job_id instead of analysis.id
+    /// returns job_id instead of analysis.id.
     ///
     /// Query parameter `job` (`bool`). When not set, the client sends `true`, as the Flywheel SDK does.
     pub fn job(mut self, job: bool) -> Self {
@@ -1947,17 +2407,39 @@ impl AddSessionAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::InsertedId>> {
+        self.request.send_json_with_response::<crate::types::InsertedId>()
+    }
 }
 /// Request builder for [`Client::get_session_analysis`](crate::Client::get_session_analysis): `GET /sessions/{cid}/analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSessionAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSessionAnalysis {
+    type Output = crate::Result<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AnalysisOutputInflatedJobOrAnalysisOutput,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput> {
+        self.send()
+    }
+}
 impl GetSessionAnalysis {
-    /// Return job as an object instead of an id
+    /// Return job as an object instead of an id.
     ///
     /// Query parameter `inflate_job` (`bool`).
     pub fn inflate_job(mut self, inflate_job: bool) -> Self {
@@ -2001,14 +2483,37 @@ impl GetSessionAnalysis {
         self.request
             .send_json::<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::AnalysisOutputInflatedJobOrAnalysisOutput,
+            >()
+    }
 }
 /// Request builder for [`Client::modify_session_analysis`](crate::Client::modify_session_analysis): `PUT /sessions/{cid}/analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifySessionAnalysis {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifySessionAnalysis {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifySessionAnalysis {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2024,14 +2529,32 @@ impl ModifySessionAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_session_analysis`](crate::Client::delete_session_analysis): `DELETE /sessions/{cid}/analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSessionAnalysis {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSessionAnalysis {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSessionAnalysis {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -2064,17 +2587,37 @@ impl DeleteSessionAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::upload_output_to_session_analysis`](crate::Client::upload_output_to_session_analysis): `POST /sessions/{cid}/analyses/{analysisId}/files`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UploadOutputToSessionAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UploadOutputToSessionAnalysis {
+    type Output = crate::Result<::std::vec::Vec<crate::types::FileOutput>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>> {
+        self.send()
+    }
+}
 impl UploadOutputToSessionAnalysis {
-    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload
+    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -2135,14 +2678,35 @@ impl UploadOutputToSessionAnalysis {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::FileOutput>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::FileOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::FileOutput>>()
+    }
 }
 /// Request builder for [`Client::delete_session_analysis_note`](crate::Client::delete_session_analysis_note): `DELETE /sessions/{cid}/analyses/{analysisId}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSessionAnalysisNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSessionAnalysisNote {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSessionAnalysisNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2158,14 +2722,32 @@ impl DeleteSessionAnalysisNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::modify_session_file_classification`](crate::Client::modify_session_file_classification): `PATCH /sessions/{cid}/files/{filename}/classification`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifySessionFileClassification {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifySessionFileClassification {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifySessionFileClassification {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2181,14 +2763,32 @@ impl ModifySessionFileClassification {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_session_file_info`](crate::Client::get_session_file_info): `GET /sessions/{cid}/files/{filename}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSessionFileInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSessionFileInfo {
+    type Output = crate::Result<crate::types::FileOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileOutput> {
+        self.send()
+    }
 }
 impl GetSessionFileInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2204,14 +2804,32 @@ impl GetSessionFileInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileOutput> {
         self.request.send_json::<crate::types::FileOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileOutput>> {
+        self.request.send_json_with_response::<crate::types::FileOutput>()
+    }
 }
 /// Request builder for [`Client::modify_session_file_info`](crate::Client::modify_session_file_info): `PATCH /sessions/{cid}/files/{filename}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifySessionFileInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifySessionFileInfo {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifySessionFileInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2227,14 +2845,32 @@ impl ModifySessionFileInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::modify_session_info`](crate::Client::modify_session_info): `PATCH /sessions/{cid}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifySessionInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifySessionInfo {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifySessionInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2250,14 +2886,32 @@ impl ModifySessionInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_session_note`](crate::Client::get_session_note): `GET /sessions/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSessionNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSessionNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl GetSessionNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2273,14 +2927,32 @@ impl GetSessionNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::modify_session_note`](crate::Client::modify_session_note): `PUT /sessions/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifySessionNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifySessionNote {
+    type Output = crate::Result<i64>;
+    type IntoFuture = crate::ResponseFuture<i64>;
+    fn into_future(self) -> crate::ResponseFuture<i64> {
+        self.send()
+    }
 }
 impl ModifySessionNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2296,14 +2968,30 @@ impl ModifySessionNote {
     pub fn send(self) -> crate::ResponseFuture<i64> {
         self.request.send_json::<i64>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<i64>> {
+        self.request.send_json_with_response::<i64>()
+    }
 }
 /// Request builder for [`Client::delete_session_note`](crate::Client::delete_session_note): `DELETE /sessions/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSessionNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSessionNote {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSessionNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2319,14 +3007,32 @@ impl DeleteSessionNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::add_session_tag`](crate::Client::add_session_tag): `POST /sessions/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddSessionTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddSessionTag {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl AddSessionTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2342,14 +3048,32 @@ impl AddSessionTag {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_session_tags`](crate::Client::delete_session_tags): `DELETE /sessions/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSessionTags {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSessionTags {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DeleteSessionTags {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2365,14 +3089,30 @@ impl DeleteSessionTags {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::add_session_tags`](crate::Client::add_session_tags): `PATCH /sessions/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddSessionTags {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddSessionTags {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl AddSessionTags {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2388,14 +3128,30 @@ impl AddSessionTags {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_session_tag`](crate::Client::get_session_tag): `GET /sessions/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSessionTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSessionTag {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl GetSessionTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2411,14 +3167,32 @@ impl GetSessionTag {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_json_with_response::<::std::string::String>()
+    }
 }
 /// Request builder for [`Client::rename_session_tag`](crate::Client::rename_session_tag): `PUT /sessions/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RenameSessionTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RenameSessionTag {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl RenameSessionTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2434,14 +3208,32 @@ impl RenameSessionTag {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_json_with_response::<::std::string::String>()
+    }
 }
 /// Request builder for [`Client::delete_session_tag`](crate::Client::delete_session_tag): `DELETE /sessions/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSessionTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSessionTag {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSessionTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2457,14 +3249,32 @@ impl DeleteSessionTag {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::add_session_analysis_note`](crate::Client::add_session_analysis_note): `POST /sessions/{containerId}/analyses/{analysisId}/notes`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddSessionAnalysisNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddSessionAnalysisNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl AddSessionAnalysisNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2480,14 +3290,36 @@ impl AddSessionAnalysisNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::upload_file_to_session`](crate::Client::upload_file_to_session): `POST /sessions/{containerId}/files`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UploadFileToSession {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UploadFileToSession {
+    type Output = crate::Result<crate::types::FileOutputListOrUploadTicketOutput>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::FileOutputListOrUploadTicketOutput,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::FileOutputListOrUploadTicketOutput> {
+        self.send()
+    }
 }
 impl UploadFileToSession {
     /// Keep the metadata of the uploaded file as given instead of re-deriving it.
@@ -2498,7 +3330,7 @@ impl UploadFileToSession {
         request.query("preserve_metadata", &preserve_metadata);
         self
     }
-    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload
+    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -2563,7 +3395,7 @@ impl UploadFileToSession {
         request.accept_features(values);
         self
     }
-    /// Metadata object as a JSON-encoded string
+    /// Metadata object as a JSON-encoded string.
     ///
     /// Multipart text field `metadata`.
     pub fn metadata(
@@ -2588,14 +3420,37 @@ impl UploadFileToSession {
     ) -> crate::ResponseFuture<crate::types::FileOutputListOrUploadTicketOutput> {
         self.request.send_json::<crate::types::FileOutputListOrUploadTicketOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::FileOutputListOrUploadTicketOutput>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::FileOutputListOrUploadTicketOutput,
+            >()
+    }
 }
 /// Request builder for [`Client::add_session_note`](crate::Client::add_session_note): `POST /sessions/{containerId}/notes`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddSessionNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddSessionNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl AddSessionNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2611,14 +3466,32 @@ impl AddSessionNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::get_session`](crate::Client::get_session): `GET /sessions/{sessionId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSession {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSession {
+    type Output = crate::Result<crate::types::SessionOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::SessionOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::SessionOutput> {
+        self.send()
+    }
 }
 impl GetSession {
     /// Add name and avatar to notes and permissions.
@@ -2673,14 +3546,32 @@ impl GetSession {
     pub fn send(self) -> crate::ResponseFuture<crate::types::SessionOutput> {
         self.request.send_json::<crate::types::SessionOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::SessionOutput>> {
+        self.request.send_json_with_response::<crate::types::SessionOutput>()
+    }
 }
 /// Request builder for [`Client::modify_session`](crate::Client::modify_session): `PUT /sessions/{sessionId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifySession {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifySession {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifySession {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2696,14 +3587,32 @@ impl ModifySession {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_session`](crate::Client::delete_session): `DELETE /sessions/{sessionId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSession {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSession {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSession {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -2736,14 +3645,36 @@ impl DeleteSession {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::get_session_acquisitions`](crate::Client::get_session_acquisitions): `GET /sessions/{sessionId}/acquisitions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSessionAcquisitions {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSessionAcquisitions {
+    type Output = crate::Result<crate::types::AcquisitionListOutputListOrPage>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AcquisitionListOutputListOrPage,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::AcquisitionListOutputListOrPage> {
+        self.send()
+    }
 }
 impl GetSessionAcquisitions {
     /// Only containers in the given collection.
@@ -2781,7 +3712,7 @@ impl GetSessionAcquisitions {
             .query("join", &::std::convert::Into::<crate::types::JoinType>::into(join));
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -2789,7 +3720,7 @@ impl GetSessionAcquisitions {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -2804,7 +3735,7 @@ impl GetSessionAcquisitions {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -2832,7 +3763,7 @@ impl GetSessionAcquisitions {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -2840,7 +3771,7 @@ impl GetSessionAcquisitions {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -2900,17 +3831,38 @@ impl GetSessionAcquisitions {
     ) -> crate::ResponseFuture<crate::types::AcquisitionListOutputListOrPage> {
         self.request.send_json::<crate::types::AcquisitionListOutputListOrPage>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::AcquisitionListOutputListOrPage>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::AcquisitionListOutputListOrPage>()
+    }
 }
 /// Request builder for [`Client::download_output_from_session_analysis`](crate::Client::download_output_from_session_analysis): `GET /sessions/{sessionId}/analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadOutputFromSessionAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadOutputFromSessionAnalysis {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadOutputFromSessionAnalysis {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -2918,7 +3870,7 @@ impl DownloadOutputFromSessionAnalysis {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3008,14 +3960,22 @@ impl DownloadOutputFromSessionAnalysis {
 }
 /// Request builder for [`Client::get_session_analysis_output_zip_info`](crate::Client::get_session_analysis_output_zip_info): `GET /sessions/{sessionId}/analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSessionAnalysisOutputZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSessionAnalysisOutputZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetSessionAnalysisOutputZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3074,7 +4034,7 @@ impl GetSessionAnalysisOutputZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -3102,17 +4062,39 @@ impl GetSessionAnalysisOutputZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_session_analysis_output_download_ticket`](crate::Client::get_session_analysis_output_download_ticket): `GET /sessions/{sessionId}/analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSessionAnalysisOutputDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSessionAnalysisOutputDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetSessionAnalysisOutputDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -3120,7 +4102,7 @@ impl GetSessionAnalysisOutputDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3194,17 +4176,38 @@ impl GetSessionAnalysisOutputDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::download_input_from_session_analysis`](crate::Client::download_input_from_session_analysis): `GET /sessions/{sessionId}/analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadInputFromSessionAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadInputFromSessionAnalysis {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadInputFromSessionAnalysis {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -3212,7 +4215,7 @@ impl DownloadInputFromSessionAnalysis {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3302,14 +4305,22 @@ impl DownloadInputFromSessionAnalysis {
 }
 /// Request builder for [`Client::get_session_analysis_input_zip_info`](crate::Client::get_session_analysis_input_zip_info): `GET /sessions/{sessionId}/analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSessionAnalysisInputZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSessionAnalysisInputZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetSessionAnalysisInputZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3368,7 +4379,7 @@ impl GetSessionAnalysisInputZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -3396,17 +4407,39 @@ impl GetSessionAnalysisInputZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_session_analysis_input_download_ticket`](crate::Client::get_session_analysis_input_download_ticket): `GET /sessions/{sessionId}/analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSessionAnalysisInputDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSessionAnalysisInputDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetSessionAnalysisInputDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -3414,7 +4447,7 @@ impl GetSessionAnalysisInputDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3488,17 +4521,38 @@ impl GetSessionAnalysisInputDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::download_file_from_session`](crate::Client::download_file_from_session): `GET /sessions/{sessionId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadFileFromSession {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadFileFromSession {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadFileFromSession {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -3506,7 +4560,7 @@ impl DownloadFileFromSession {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3529,7 +4583,7 @@ impl DownloadFileFromSession {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -3537,7 +4591,7 @@ impl DownloadFileFromSession {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -3616,14 +4670,22 @@ impl DownloadFileFromSession {
 }
 /// Request builder for [`Client::get_session_file_zip_info`](crate::Client::get_session_file_zip_info): `GET /sessions/{sessionId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSessionFileZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSessionFileZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetSessionFileZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3646,7 +4708,7 @@ impl GetSessionFileZipInfo {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -3654,7 +4716,7 @@ impl GetSessionFileZipInfo {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -3702,7 +4764,7 @@ impl GetSessionFileZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -3730,17 +4792,39 @@ impl GetSessionFileZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_session_download_ticket`](crate::Client::get_session_download_ticket): `GET /sessions/{sessionId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSessionDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSessionDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetSessionDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -3748,7 +4832,7 @@ impl GetSessionDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3771,7 +4855,7 @@ impl GetSessionDownloadTicket {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -3779,7 +4863,7 @@ impl GetSessionDownloadTicket {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -3842,14 +4926,35 @@ impl GetSessionDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::modify_session_file`](crate::Client::modify_session_file): `PUT /sessions/{sessionId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifySessionFile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifySessionFile {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifySessionFile {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3865,14 +4970,32 @@ impl ModifySessionFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_session_file`](crate::Client::delete_session_file): `DELETE /sessions/{sessionId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSessionFile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSessionFile {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSessionFile {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -3913,17 +5036,35 @@ impl DeleteSessionFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::get_session_jobs`](crate::Client::get_session_jobs): `GET /sessions/{sessionId}/jobs`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSessionJobs {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSessionJobs {
+    type Output = crate::Result<crate::types::JobsListOrPage>;
+    type IntoFuture = crate::ResponseFuture<crate::types::JobsListOrPage>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::JobsListOrPage> {
+        self.send()
+    }
+}
 impl GetSessionJobs {
-    /// filter results by job state
+    /// filter results by job state.
     ///
     /// Query parameter `states` (`Vec<String>`), one `key=value` pair per item.
     pub fn states(
@@ -3942,7 +5083,7 @@ impl GetSessionJobs {
         request.query_list("states", values);
         self
     }
-    /// filter results by job tags
+    /// filter results by job tags.
     ///
     /// Query parameter `tags` (`Vec<String>`), one `key=value` pair per item.
     pub fn tags(
@@ -3961,7 +5102,7 @@ impl GetSessionJobs {
         request.query_list("tags", values);
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -3969,7 +5110,7 @@ impl GetSessionJobs {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -3984,7 +5125,7 @@ impl GetSessionJobs {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -4012,7 +5153,7 @@ impl GetSessionJobs {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -4020,7 +5161,7 @@ impl GetSessionJobs {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -4075,5 +5216,15 @@ impl GetSessionJobs {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::JobsListOrPage> {
         self.request.send_json::<crate::types::JobsListOrPage>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::JobsListOrPage>> {
+        self.request.send_json_with_response::<crate::types::JobsListOrPage>()
     }
 }

@@ -4,17 +4,25 @@
 //! Operations of tag `site` (Cargo feature `site`): Site settings, storage providers and site-wide rules.
 /// Operations of tag `site` (Cargo feature `site`): Site settings, storage providers and site-wide rules.
 impl crate::Client {
-    /// Get Bookmark List
+    /// Get Bookmark List.
     ///
     /// `GET /site/bookmark-list` (operation `getBookmarkList`, tag `site`).
     ///
-    /// `.send().await` returns a list of [`Bookmark`](crate::types::Bookmark).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`Bookmark`](crate::types::Bookmark).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_bookmark_list(&self) -> GetBookmarkList {
         let request = self
             .request("getBookmarkList", ::reqwest::Method::GET, "/site/bookmark-list");
         GetBookmarkList { request }
     }
-    /// Modify Bookmark List
+    /// Modify Bookmark List.
     ///
     /// `PUT /site/bookmark-list` (operation `modifyBookmarkList`, tag `site`).
     ///
@@ -22,7 +30,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`Vec<Bookmark>`).
     ///
-    /// `.send().await` returns a list of [`Bookmark`](crate::types::Bookmark).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`Bookmark`](crate::types::Bookmark).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_bookmark_list(
         &self,
         body: ::std::vec::Vec<crate::types::Bookmark>,
@@ -36,19 +52,27 @@ impl crate::Client {
         request.json_body(&body);
         ModifyBookmarkList { request }
     }
-    /// Return a list of all providers on the site
+    /// Return a list of all providers on the site.
     ///
     /// `GET /site/providers` (operation `getProviders`, tag `site`).
     ///
     /// Optional parameters are setters on the returned [`GetProviders`]: `class`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
-    /// `.send().await` returns a list of [`EgressProvider`](crate::types::EgressProvider); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns a list of [`EgressProvider`](crate::types::EgressProvider); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_providers(&self) -> GetProviders {
         let request = self
             .request("getProviders", ::reqwest::Method::GET, "/site/providers");
         GetProviders { request }
     }
-    /// Add a new provider
+    /// Add a new provider.
     ///
     /// `POST /site/providers` (operation `addProvider`, tag `site`).
     ///
@@ -56,22 +80,38 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`IngressProvider`).
     ///
-    /// `.send().await` returns [`EgressProviderId`](crate::types::EgressProviderId).
+    /// `.await` on the builder (or `.send().await`) returns [`EgressProviderId`](crate::types::EgressProviderId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_provider(&self, body: crate::types::IngressProvider) -> AddProvider {
         let mut request = self
             .request("addProvider", ::reqwest::Method::POST, "/site/providers");
         request.json_body(&body);
         AddProvider { request }
     }
-    /// Return the provider identified by ProviderId
+    /// Return the provider identified by ProviderId.
     ///
     /// `GET /site/providers/{providerId}` (operation `getProvider`, tag `site`).
     ///
     /// # Arguments
     ///
-    /// - `provider_id`: The ID of the provider Path parameter `providerId` (`String`).
+    /// - `provider_id`: The ID of the provider. Path parameter `providerId` (`String`).
     ///
-    /// `.send().await` returns [`EgressProvider`](crate::types::EgressProvider).
+    /// `.await` on the builder (or `.send().await`) returns [`EgressProvider`](crate::types::EgressProvider).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_provider(
         &self,
         provider_id: impl ::std::convert::Into<::std::string::String>,
@@ -89,16 +129,24 @@ impl crate::Client {
             );
         GetProvider { request }
     }
-    /// Update the provider identified by ProviderId
+    /// Update the provider identified by ProviderId.
     ///
     /// `PUT /site/providers/{providerId}` (operation `modifyProvider`, tag `site`).
     ///
     /// # Arguments
     ///
-    /// - `provider_id`: The ID of the provider Path parameter `providerId` (`String`).
+    /// - `provider_id`: The ID of the provider. Path parameter `providerId` (`String`).
     /// - `body`: JSON request body (`IngressUpdateProvider`).
     ///
-    /// `.send().await` returns [`EgressProvider`](crate::types::EgressProvider).
+    /// `.await` on the builder (or `.send().await`) returns [`EgressProvider`](crate::types::EgressProvider).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_provider(
         &self,
         provider_id: impl ::std::convert::Into<::std::string::String>,
@@ -118,7 +166,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyProvider { request }
     }
-    /// Delete the provider identified by ProviderId
+    /// Delete the provider identified by ProviderId.
     ///
     /// Returns an empty 204 response if successful. The provider will be deleted asynchronously; if it is a storage provider, any files on the provider that have been deleted but not yet cleaned up will be hard deleted. Use the get_provider operation to check the deletion status.
     ///
@@ -126,9 +174,17 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
-    /// - `provider_id`: The ID of the provider Path parameter `providerId` (`String`).
+    /// - `provider_id`: The ID of the provider. Path parameter `providerId` (`String`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_provider(
         &self,
         provider_id: impl ::std::convert::Into<::std::string::String>,
@@ -146,7 +202,7 @@ impl crate::Client {
             );
         DeleteProvider { request }
     }
-    /// Return the configuration for provider identified by ProviderId
+    /// Return the configuration for provider identified by ProviderId.
     ///
     /// The returned configuration will be redacted, with any privileged values replaced with null.
     ///
@@ -154,9 +210,17 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
-    /// - `provider_id`: The ID of the provider Path parameter `providerId` (`String`).
+    /// - `provider_id`: The ID of the provider. Path parameter `providerId` (`String`).
     ///
-    /// `.send().await` returns `serde_json::Value`.
+    /// `.await` on the builder (or `.send().await`) returns `serde_json::Value`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_provider_config(
         &self,
         provider_id: impl ::std::convert::Into<::std::string::String>,
@@ -180,7 +244,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSiteRules`]: `limit`, `after_id`, `name`.
     ///
-    /// `.send().await` returns a list of [`GearRule`](crate::types::GearRule); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns a list of [`GearRule`](crate::types::GearRule); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_site_rules(&self) -> GetSiteRules {
         let request = self
             .request("getSiteRules", ::reqwest::Method::GET, "/site/rules");
@@ -194,7 +266,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`GearRuleInput`).
     ///
-    /// `.send().await` returns [`GearRule`](crate::types::GearRule).
+    /// `.await` on the builder (or `.send().await`) returns [`GearRule`](crate::types::GearRule).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_site_rule(&self, body: crate::types::GearRuleInput) -> AddSiteRule {
         let mut request = self
             .request("addSiteRule", ::reqwest::Method::POST, "/site/rules");
@@ -209,7 +289,15 @@ impl crate::Client {
     ///
     /// - `rule_id`: Rule id. Path parameter `ruleId` (`String`).
     ///
-    /// `.send().await` returns [`GearRule`](crate::types::GearRule).
+    /// `.await` on the builder (or `.send().await`) returns [`GearRule`](crate::types::GearRule).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_site_rule(
         &self,
         rule_id: impl ::std::convert::Into<::std::string::String>,
@@ -232,7 +320,15 @@ impl crate::Client {
     /// - `rule_id`: Rule id. Path parameter `ruleId` (`String`).
     /// - `body`: JSON request body (`GearRuleModifyInput`).
     ///
-    /// `.send().await` returns [`GearRule`](crate::types::GearRule).
+    /// `.await` on the builder (or `.send().await`) returns [`GearRule`](crate::types::GearRule).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_site_rule(
         &self,
         rule_id: impl ::std::convert::Into<::std::string::String>,
@@ -256,7 +352,15 @@ impl crate::Client {
     ///
     /// - `rule_id`: Rule id. Path parameter `ruleId` (`String`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn remove_site_rule(
         &self,
         rule_id: impl ::std::convert::Into<::std::string::String>,
@@ -274,19 +378,27 @@ impl crate::Client {
             );
         RemoveSiteRule { request }
     }
-    /// Return administrative site settings
+    /// Return administrative site settings.
     ///
     /// Returns the site settings, which includes center-pays gear list. If the site settings have never been created, then center_gears will be null, rather than an empty list.
     ///
     /// `GET /site/settings` (operation `getSiteSettings`, tag `site`).
     ///
-    /// `.send().await` returns [`SiteSettings`](crate::types::SiteSettings).
+    /// `.await` on the builder (or `.send().await`) returns [`SiteSettings`](crate::types::SiteSettings).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_site_settings(&self) -> GetSiteSettings {
         let request = self
             .request("getSiteSettings", ::reqwest::Method::GET, "/site/settings");
         GetSiteSettings { request }
     }
-    /// Update administrative site settings
+    /// Update administrative site settings.
     ///
     /// `PUT /site/settings` (operation `modifySiteSettings`, tag `site`).
     ///
@@ -294,7 +406,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`IngressSiteSettings`).
     ///
-    /// `.send().await` returns [`SiteSettings`](crate::types::SiteSettings).
+    /// `.await` on the builder (or `.send().await`) returns [`SiteSettings`](crate::types::SiteSettings).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_site_settings(
         &self,
         body: crate::types::IngressSiteSettings,
@@ -307,11 +427,21 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_bookmark_list`](crate::Client::get_bookmark_list): `GET /site/bookmark-list`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetBookmarkList {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetBookmarkList {
+    type Output = crate::Result<::std::vec::Vec<crate::types::Bookmark>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::Bookmark>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::Bookmark>> {
+        self.send()
+    }
 }
 impl GetBookmarkList {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -327,14 +457,36 @@ impl GetBookmarkList {
     pub fn send(self) -> crate::ResponseFuture<::std::vec::Vec<crate::types::Bookmark>> {
         self.request.send_json::<::std::vec::Vec<crate::types::Bookmark>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::Bookmark>>,
+    > {
+        self.request.send_json_with_response::<::std::vec::Vec<crate::types::Bookmark>>()
+    }
 }
 /// Request builder for [`Client::modify_bookmark_list`](crate::Client::modify_bookmark_list): `PUT /site/bookmark-list`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyBookmarkList {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyBookmarkList {
+    type Output = crate::Result<::std::vec::Vec<crate::types::Bookmark>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::Bookmark>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::Bookmark>> {
+        self.send()
+    }
 }
 impl ModifyBookmarkList {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -350,17 +502,41 @@ impl ModifyBookmarkList {
     pub fn send(self) -> crate::ResponseFuture<::std::vec::Vec<crate::types::Bookmark>> {
         self.request.send_json::<::std::vec::Vec<crate::types::Bookmark>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::Bookmark>>,
+    > {
+        self.request.send_json_with_response::<::std::vec::Vec<crate::types::Bookmark>>()
+    }
 }
 /// Request builder for [`Client::get_providers`](crate::Client::get_providers): `GET /site/providers`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProviders {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProviders {
+    type Output = crate::Result<::std::vec::Vec<crate::types::EgressProvider>>;
+    type IntoFuture = crate::ResponseFuture<
+        ::std::vec::Vec<crate::types::EgressProvider>,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::EgressProvider>> {
+        self.send()
+    }
+}
 impl GetProviders {
-    /// Limit the response to the given provider class
+    /// Limit the response to the given provider class.
     ///
     /// Query parameter `class` (`ProviderClass`).
     pub fn class(
@@ -375,7 +551,7 @@ impl GetProviders {
             );
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -390,7 +566,7 @@ impl GetProviders {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -418,7 +594,7 @@ impl GetProviders {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -426,7 +602,7 @@ impl GetProviders {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -465,14 +641,35 @@ impl GetProviders {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::EgressProvider>> {
         self.request.send_json::<::std::vec::Vec<crate::types::EgressProvider>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::EgressProvider>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::EgressProvider>>()
+    }
 }
 /// Request builder for [`Client::add_provider`](crate::Client::add_provider): `POST /site/providers`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddProvider {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddProvider {
+    type Output = crate::Result<crate::types::EgressProviderId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::EgressProviderId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::EgressProviderId> {
+        self.send()
+    }
 }
 impl AddProvider {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -488,14 +685,32 @@ impl AddProvider {
     pub fn send(self) -> crate::ResponseFuture<crate::types::EgressProviderId> {
         self.request.send_json::<crate::types::EgressProviderId>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::EgressProviderId>> {
+        self.request.send_json_with_response::<crate::types::EgressProviderId>()
+    }
 }
 /// Request builder for [`Client::get_provider`](crate::Client::get_provider): `GET /site/providers/{providerId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProvider {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProvider {
+    type Output = crate::Result<crate::types::EgressProvider>;
+    type IntoFuture = crate::ResponseFuture<crate::types::EgressProvider>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::EgressProvider> {
+        self.send()
+    }
 }
 impl GetProvider {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -511,14 +726,32 @@ impl GetProvider {
     pub fn send(self) -> crate::ResponseFuture<crate::types::EgressProvider> {
         self.request.send_json::<crate::types::EgressProvider>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::EgressProvider>> {
+        self.request.send_json_with_response::<crate::types::EgressProvider>()
+    }
 }
 /// Request builder for [`Client::modify_provider`](crate::Client::modify_provider): `PUT /site/providers/{providerId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyProvider {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyProvider {
+    type Output = crate::Result<crate::types::EgressProvider>;
+    type IntoFuture = crate::ResponseFuture<crate::types::EgressProvider>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::EgressProvider> {
+        self.send()
+    }
 }
 impl ModifyProvider {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -534,14 +767,32 @@ impl ModifyProvider {
     pub fn send(self) -> crate::ResponseFuture<crate::types::EgressProvider> {
         self.request.send_json::<crate::types::EgressProvider>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::EgressProvider>> {
+        self.request.send_json_with_response::<crate::types::EgressProvider>()
+    }
 }
 /// Request builder for [`Client::delete_provider`](crate::Client::delete_provider): `DELETE /site/providers/{providerId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteProvider {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteProvider {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DeleteProvider {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -557,14 +808,30 @@ impl DeleteProvider {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_provider_config`](crate::Client::get_provider_config): `GET /site/providers/{providerId}/config`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetProviderConfig {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetProviderConfig {
+    type Output = crate::Result<::serde_json::Value>;
+    type IntoFuture = crate::ResponseFuture<::serde_json::Value>;
+    fn into_future(self) -> crate::ResponseFuture<::serde_json::Value> {
+        self.send()
+    }
 }
 impl GetProviderConfig {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -580,14 +847,34 @@ impl GetProviderConfig {
     pub fn send(self) -> crate::ResponseFuture<::serde_json::Value> {
         self.request.send_json::<::serde_json::Value>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::serde_json::Value>> {
+        self.request.send_json_with_response::<::serde_json::Value>()
+    }
 }
 /// Request builder for [`Client::get_site_rules`](crate::Client::get_site_rules): `GET /site/rules`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSiteRules {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSiteRules {
+    type Output = crate::Result<::std::vec::Vec<crate::types::GearRule>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::GearRule>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::GearRule>> {
+        self.send()
+    }
 }
 impl GetSiteRules {
     /// The maximum number of entries to return.
@@ -598,7 +885,7 @@ impl GetSiteRules {
         request.query("limit", &limit);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -645,14 +932,34 @@ impl GetSiteRules {
     pub fn send(self) -> crate::ResponseFuture<::std::vec::Vec<crate::types::GearRule>> {
         self.request.send_json::<::std::vec::Vec<crate::types::GearRule>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::GearRule>>,
+    > {
+        self.request.send_json_with_response::<::std::vec::Vec<crate::types::GearRule>>()
+    }
 }
 /// Request builder for [`Client::add_site_rule`](crate::Client::add_site_rule): `POST /site/rules`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddSiteRule {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddSiteRule {
+    type Output = crate::Result<crate::types::GearRule>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearRule>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearRule> {
+        self.send()
+    }
 }
 impl AddSiteRule {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -668,14 +975,32 @@ impl AddSiteRule {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearRule> {
         self.request.send_json::<crate::types::GearRule>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GearRule>> {
+        self.request.send_json_with_response::<crate::types::GearRule>()
+    }
 }
 /// Request builder for [`Client::get_site_rule`](crate::Client::get_site_rule): `GET /site/rules/{ruleId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSiteRule {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSiteRule {
+    type Output = crate::Result<crate::types::GearRule>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearRule>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearRule> {
+        self.send()
+    }
 }
 impl GetSiteRule {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -691,14 +1016,32 @@ impl GetSiteRule {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearRule> {
         self.request.send_json::<crate::types::GearRule>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GearRule>> {
+        self.request.send_json_with_response::<crate::types::GearRule>()
+    }
 }
 /// Request builder for [`Client::modify_site_rule`](crate::Client::modify_site_rule): `PUT /site/rules/{ruleId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifySiteRule {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifySiteRule {
+    type Output = crate::Result<crate::types::GearRule>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GearRule>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::GearRule> {
+        self.send()
+    }
 }
 impl ModifySiteRule {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -714,14 +1057,32 @@ impl ModifySiteRule {
     pub fn send(self) -> crate::ResponseFuture<crate::types::GearRule> {
         self.request.send_json::<crate::types::GearRule>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::GearRule>> {
+        self.request.send_json_with_response::<crate::types::GearRule>()
+    }
 }
 /// Request builder for [`Client::remove_site_rule`](crate::Client::remove_site_rule): `DELETE /site/rules/{ruleId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RemoveSiteRule {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RemoveSiteRule {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl RemoveSiteRule {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -737,14 +1098,30 @@ impl RemoveSiteRule {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_site_settings`](crate::Client::get_site_settings): `GET /site/settings`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSiteSettings {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSiteSettings {
+    type Output = crate::Result<crate::types::SiteSettings>;
+    type IntoFuture = crate::ResponseFuture<crate::types::SiteSettings>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::SiteSettings> {
+        self.send()
+    }
 }
 impl GetSiteSettings {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -760,14 +1137,32 @@ impl GetSiteSettings {
     pub fn send(self) -> crate::ResponseFuture<crate::types::SiteSettings> {
         self.request.send_json::<crate::types::SiteSettings>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::SiteSettings>> {
+        self.request.send_json_with_response::<crate::types::SiteSettings>()
+    }
 }
 /// Request builder for [`Client::modify_site_settings`](crate::Client::modify_site_settings): `PUT /site/settings`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifySiteSettings {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifySiteSettings {
+    type Output = crate::Result<crate::types::SiteSettings>;
+    type IntoFuture = crate::ResponseFuture<crate::types::SiteSettings>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::SiteSettings> {
+        self.send()
+    }
 }
 impl ModifySiteSettings {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -782,5 +1177,15 @@ impl ModifySiteSettings {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::SiteSettings> {
         self.request.send_json::<crate::types::SiteSettings>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::SiteSettings>> {
+        self.request.send_json_with_response::<crate::types::SiteSettings>()
     }
 }

@@ -4,44 +4,68 @@
 //! Operations of tag `subjects` (Cargo feature `subjects`): Subjects: the participants of a project, holding sessions.
 /// Operations of tag `subjects` (Cargo feature `subjects`): Subjects: the participants of a project, holding sessions.
 impl crate::Client {
-    /// Get a list of subjects
+    /// Get a list of subjects.
     ///
     /// `GET /subjects` (operation `getAllSubjects`, tag `subjects`).
     ///
     /// Optional parameters are setters on the returned [`GetAllSubjects`]: `exhaustive`, `join`, `join_avatars`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`PageOrSubjectOutputForListList`](crate::types::PageOrSubjectOutputForListList); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageOrSubjectOutputForListList`](crate::types::PageOrSubjectOutputForListList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_subjects(&self) -> GetAllSubjects {
         let request = self
             .request("getAllSubjects", ::reqwest::Method::GET, "/subjects");
         GetAllSubjects { request }
     }
-    /// Create a new subject
+    /// Create a new subject.
     ///
     /// `POST /subjects` (operation `addSubject`, tag `subjects`).
     ///
     /// # Arguments
     ///
-    /// - `body`: subject object to create JSON request body (`SubjectInput`).
+    /// - `body`: subject object to create. JSON request body (`SubjectInput`).
     ///
-    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
+    /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_subject(&self, body: crate::types::SubjectInput) -> AddSubject {
         let mut request = self
             .request("addSubject", ::reqwest::Method::POST, "/subjects");
         request.json_body(&body);
         AddSubject { request }
     }
-    /// Delete multiple subjects by ID list
+    /// Delete multiple subjects by ID list.
     ///
     /// `DELETE /subjects` (operation `deleteSubjectsByIds`, tag `subjects`).
     ///
     /// # Arguments
     ///
-    /// - `body`: List of IDs to delete JSON request body (`Vec<String>`).
+    /// - `body`: List of IDs to delete. JSON request body (`Vec<String>`).
     ///
     /// Optional parameters are setters on the returned [`DeleteSubjectsByIds`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subjects_by_ids(
         &self,
         body: ::std::vec::Vec<::std::string::String>,
@@ -51,17 +75,25 @@ impl crate::Client {
         request.json_body(&body);
         DeleteSubjectsByIds { request }
     }
-    /// Delete multiple subjects by query
+    /// Delete multiple subjects by query.
     ///
     /// `DELETE /subjects/delete_by_query` (operation `deleteSubjectsByQuery`, tag `subjects`).
     ///
     /// # Arguments
     ///
-    /// - `body`: Query for containers to delete JSON request body (`Vec<Filter>`).
+    /// - `body`: Query for containers to delete. JSON request body (`Vec<Filter>`).
     ///
     /// Optional parameters are setters on the returned [`DeleteSubjectsByQuery`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subjects_by_query(
         &self,
         body: ::std::vec::Vec<crate::types::Filter>,
@@ -75,7 +107,7 @@ impl crate::Client {
         request.json_body(&body);
         DeleteSubjectsByQuery { request }
     }
-    /// Request a master subject code for the given patient
+    /// Request a master subject code for the given patient.
     ///
     /// The workflow is the following. - send patient_id (e.g., MRN) and/or first_name, last_name, date_of_birth - indicate whether to use patient_id for identification or first_name, last_name, date_of_birth by the use_patient_id field - the response will contain a master subject code - if you send the same identifying information again, you will receive the same code Note that if you received a MSC code for example by just providing the patient_id, you can save more information for that MSC in a second request (first_name, last_name, date_of_birth). Only the missing fields will be set, so you can’t update any existing field (e.g. changing the name). Since you can create multiple MSC codes with the same name and date of birth using different patient ids, you will get HTTP 400 error if you request an MSC code by name and date of birth and there are multiple matches. In this case you need to use patient id.
     ///
@@ -85,7 +117,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`CreateMasterSubjectCodeBody`).
     ///
-    /// `.send().await` returns [`MasterSubjectCodeOutput`](crate::types::MasterSubjectCodeOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`MasterSubjectCodeOutput`](crate::types::MasterSubjectCodeOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn create_master_subject_code(
         &self,
         body: crate::types::CreateMasterSubjectCodeBody,
@@ -99,15 +139,23 @@ impl crate::Client {
         request.json_body(&body);
         CreateMasterSubjectCode { request }
     }
-    /// Verify that the given master subject code exists or not
+    /// Verify that the given master subject code exists or not.
     ///
     /// `GET /subjects/master-code/{code}` (operation `verifyMasterSubjectCode`, tag `subjects`).
     ///
     /// # Arguments
     ///
-    /// - `code`: code id Path parameter `code` (`String`).
+    /// - `code`: code id. Path parameter `code` (`String`).
     ///
-    /// `.send().await` returns [`MasterSubjectCodeOutput`](crate::types::MasterSubjectCodeOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`MasterSubjectCodeOutput`](crate::types::MasterSubjectCodeOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn verify_master_subject_code(
         &self,
         code: impl ::std::convert::Into<::std::string::String>,
@@ -125,7 +173,7 @@ impl crate::Client {
             );
         VerifyMasterSubjectCode { request }
     }
-    /// Get analyses for a(n) subject.
+    /// Get analyses for a subject.
     ///
     /// Returns analyses that directly belong to this resource.
     ///
@@ -137,7 +185,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectAnalyses`]: `inflate_job`, `join_avatars`, `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageOrAcquisitionListOutputAnalysesItemList`](crate::types::PageOrAcquisitionListOutputAnalysesItemList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_analyses(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -168,7 +224,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`AddSubjectAnalysis`]: `job`.
     ///
-    /// `.send().await` returns [`InsertedId`](crate::types::InsertedId).
+    /// `.await` on the builder (or `.send().await`) returns [`InsertedId`](crate::types::InsertedId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -200,7 +264,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectAnalysis`]: `inflate_job`, `join_avatars`, `join`.
     ///
-    /// `.send().await` returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`AnalysisOutputInflatedJobOrAnalysisOutput`](crate::types::AnalysisOutputInflatedJobOrAnalysisOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -234,7 +306,15 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `body`: JSON request body (`AnalysisModifyInput`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -260,7 +340,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifySubjectAnalysis { request }
     }
-    /// Delete an analysis
+    /// Delete an analysis.
     ///
     /// Delete an analysis for a container.
     ///
@@ -273,7 +353,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteSubjectAnalysis`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -299,7 +387,7 @@ impl crate::Client {
     }
     /// Upload an output file to an analysis.
     ///
-    /// Upload an output file to an analysis
+    /// Upload an output file to an analysis.
     ///
     /// `POST /subjects/{cid}/analyses/{analysisId}/files` (operation `uploadOutputToSubjectAnalysis`, tag `subjects`).
     ///
@@ -311,7 +399,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadOutputToSubjectAnalysis`]: `ticket`, `id`, `level`, `job`.
     ///
-    /// `.send().await` returns a list of [`FileOutput`](crate::types::FileOutput).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_output_to_subject_analysis(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -339,7 +435,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Remove a note from a(n) subject analysis.
+    /// Remove a note from a subject analysis.
     ///
     /// `DELETE /subjects/{cid}/analyses/{analysisId}/notes/{noteId}` (operation `deleteSubjectAnalysisNote`, tag `subjects`).
     ///
@@ -349,7 +445,15 @@ impl crate::Client {
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subject_analysis_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -393,7 +497,15 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`FileClassificationDelta`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_subject_file_classification(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -430,7 +542,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     ///
-    /// `.send().await` returns [`FileOutput`](crate::types::FileOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileOutput`](crate::types::FileOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -456,7 +576,7 @@ impl crate::Client {
     }
     /// Update info for a particular file.
     ///
-    /// Modify and return the file ‘info’ field
+    /// Modify and return the file ‘info’ field.
     ///
     /// `PATCH /subjects/{cid}/files/{filename}/info` (operation `modifySubjectFileInfo`, tag `subjects`).
     ///
@@ -466,7 +586,15 @@ impl crate::Client {
     /// - `filename`: File name; any characters, sent percent-encoded as one path segment. Path parameter `filename` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_subject_file_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -492,9 +620,9 @@ impl crate::Client {
         request.json_body(&body);
         ModifySubjectFileInfo { request }
     }
-    /// Update or replace info for a(n) subject.
+    /// Update or replace info for a subject.
     ///
-    /// Update or replace info for a(n) subject. Keys that contain ‘$’ or ‘.’ will be sanitized in the process of being updated on the container.
+    /// Update or replace info for a subject. Keys that contain ‘$’ or ‘.’ will be sanitized in the process of being updated on the container.
     ///
     /// `PATCH /subjects/{cid}/info` (operation `modifySubjectInfo`, tag `subjects`).
     ///
@@ -503,7 +631,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_subject_info(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -523,9 +659,9 @@ impl crate::Client {
         request.json_body(&body);
         ModifySubjectInfo { request }
     }
-    /// Get a note of a(n) subject.
+    /// Get a note of a subject.
     ///
-    /// Get a note of a(n) subject
+    /// Get a note of a subject.
     ///
     /// `GET /subjects/{cid}/notes/{noteId}` (operation `getSubjectNote`, tag `subjects`).
     ///
@@ -534,7 +670,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -558,9 +702,9 @@ impl crate::Client {
             );
         GetSubjectNote { request }
     }
-    /// Update a note of a(n) subject.
+    /// Update a note of a subject.
     ///
-    /// Update a note of a(n) subject
+    /// Update a note of a subject.
     ///
     /// `PUT /subjects/{cid}/notes/{noteId}` (operation `modifySubjectNote`, tag `subjects`).
     ///
@@ -570,7 +714,15 @@ impl crate::Client {
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns `i64`.
+    /// `.await` on the builder (or `.send().await`) returns `i64`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_subject_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -596,7 +748,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifySubjectNote { request }
     }
-    /// Remove a note from a(n) subject
+    /// Remove a note from a subject.
     ///
     /// `DELETE /subjects/{cid}/notes/{noteId}` (operation `deleteSubjectNote`, tag `subjects`).
     ///
@@ -605,7 +757,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `note_id`: Note id. Path parameter `noteId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subject_note(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -629,9 +789,9 @@ impl crate::Client {
             );
         DeleteSubjectNote { request }
     }
-    /// Add a tag to a(n) subject.
+    /// Add a tag to a subject.
     ///
-    /// Propagates changes to projects, sessions and acquisitions
+    /// Propagates changes to projects, sessions and acquisitions.
     ///
     /// `POST /subjects/{cid}/tags` (operation `addSubjectTag`, tag `subjects`).
     ///
@@ -640,7 +800,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_subject_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -656,7 +824,7 @@ impl crate::Client {
         request.json_body(&body);
         AddSubjectTag { request }
     }
-    /// Delete multiple tags from a(n) subject
+    /// Delete multiple tags from a subject.
     ///
     /// `DELETE /subjects/{cid}/tags` (operation `deleteSubjectTags`, tag `subjects`).
     ///
@@ -665,7 +833,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subject_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -685,7 +861,7 @@ impl crate::Client {
         request.json_body(&body);
         DeleteSubjectTags { request }
     }
-    /// Add multiple tags to a(n) subject
+    /// Add multiple tags to a subject.
     ///
     /// `PATCH /subjects/{cid}/tags` (operation `addSubjectTags`, tag `subjects`).
     ///
@@ -694,7 +870,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`Vec<String>`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_subject_tags(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -712,16 +896,24 @@ impl crate::Client {
     }
     /// Get the value of a tag, by name.
     ///
-    /// Get the value of a tag, by name
+    /// Get the value of a tag, by name.
     ///
     /// `GET /subjects/{cid}/tags/{value}` (operation `getSubjectTag`, tag `subjects`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns `String`.
+    /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -747,17 +939,25 @@ impl crate::Client {
     }
     /// Rename a tag.
     ///
-    /// Rename a tag
+    /// Rename a tag.
     ///
     /// `PUT /subjects/{cid}/tags/{value}` (operation `renameSubjectTag`, tag `subjects`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     /// - `body`: JSON request body (`Tag`).
     ///
-    /// `.send().await` returns `String`.
+    /// `.await` on the builder (or `.send().await`) returns `String`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn rename_subject_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -783,16 +983,24 @@ impl crate::Client {
         request.json_body(&body);
         RenameSubjectTag { request }
     }
-    /// Delete a tag
+    /// Delete a tag.
     ///
     /// `DELETE /subjects/{cid}/tags/{value}` (operation `deleteSubjectTag`, tag `subjects`).
     ///
     /// # Arguments
     ///
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
-    /// - `value`: The tag to interact with Path parameter `value` (`String`).
+    /// - `value`: The tag to interact with. Path parameter `value` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subject_tag(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -816,7 +1024,7 @@ impl crate::Client {
             );
         DeleteSubjectTag { request }
     }
-    /// Add a note to a(n) subject analysis.
+    /// Add a note to a subject analysis.
     ///
     /// `POST /subjects/{containerId}/analyses/{analysisId}/notes` (operation `addSubjectAnalysisNote`, tag `subjects`).
     ///
@@ -824,9 +1032,17 @@ impl crate::Client {
     ///
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `body`: note content JSON request body (`NoteInput`).
+    /// - `body`: note content. JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_subject_analysis_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -852,7 +1068,7 @@ impl crate::Client {
         request.json_body(&body);
         AddSubjectAnalysisNote { request }
     }
-    /// Upload a file to a(n) subject.
+    /// Upload a file to a subject.
     ///
     /// `POST /subjects/{containerId}/files` (operation `uploadFileToSubject`, tag `subjects`).
     ///
@@ -863,7 +1079,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadFileToSubject`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `x_accept_feature`, `metadata`.
     ///
-    /// `.send().await` returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileOutputListOrUploadTicketOutput`](crate::types::FileOutputListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_file_to_subject(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -883,7 +1107,7 @@ impl crate::Client {
         request.multipart_file("file", file);
         UploadFileToSubject { request }
     }
-    /// Add a note to a(n) subject.
+    /// Add a note to a subject.
     ///
     /// `POST /subjects/{containerId}/notes` (operation `addSubjectNote`, tag `subjects`).
     ///
@@ -892,7 +1116,15 @@ impl crate::Client {
     /// - `container_id`: Container id (24-character hex). Path parameter `containerId` (`String`).
     /// - `body`: JSON request body (`NoteInput`).
     ///
-    /// `.send().await` returns [`Note`](crate::types::Note).
+    /// `.await` on the builder (or `.send().await`) returns [`Note`](crate::types::Note).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_subject_note(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -912,9 +1144,9 @@ impl crate::Client {
         request.json_body(&body);
         AddSubjectNote { request }
     }
-    /// Get a single subject
+    /// Get a single subject.
     ///
-    /// Get an subject by its id Args: subject_id: The id of the subject join: Attribute to join on join_avatars: Join the user avatars for permissions auth_session: The auth session Returns: SubjectOutput
+    /// Get an subject by its id.
     ///
     /// `GET /subjects/{subjectId}` (operation `getSubject`, tag `subjects`).
     ///
@@ -924,7 +1156,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubject`]: `join`, `join_avatars`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`SubjectOutput`](crate::types::SubjectOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`SubjectOutput`](crate::types::SubjectOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -938,16 +1178,24 @@ impl crate::Client {
             );
         GetSubject { request }
     }
-    /// Update a subject
+    /// Update a subject.
     ///
     /// `PUT /subjects/{subjectId}` (operation `modifySubject`, tag `subjects`).
     ///
     /// # Arguments
     ///
     /// - `subject_id`: Subject id. Path parameter `subjectId` (`String`).
-    /// - `body`: subject object to modify JSON request body (`SubjectModify`).
+    /// - `body`: subject object to modify. JSON request body (`SubjectModify`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_subject(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -963,7 +1211,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifySubject { request }
     }
-    /// Delete a subject
+    /// Delete a subject.
     ///
     /// Read-write project permissions are required to delete a subject. Admin project permissions are required if the subject or it’s acquisitions contain data uploaded by sources other than users and jobs.
     ///
@@ -975,7 +1223,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteSubject`]: `delete_reason`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subject(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1003,11 +1259,19 @@ impl crate::Client {
     ///
     /// - `subject_id`: Subject id. Path parameter `subjectId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadOutputFromSubjectAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_output_from_subject_analysis(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1050,11 +1314,19 @@ impl crate::Client {
     ///
     /// - `subject_id`: Subject id. Path parameter `subjectId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetSubjectAnalysisOutputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_analysis_output_zip_info(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1095,11 +1367,19 @@ impl crate::Client {
     ///
     /// - `subject_id`: Subject id. Path parameter `subjectId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetSubjectAnalysisOutputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_analysis_output_download_ticket(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1142,11 +1422,19 @@ impl crate::Client {
     ///
     /// - `subject_id`: Subject id. Path parameter `subjectId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadInputFromSubjectAnalysis`]: `info`, `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_input_from_subject_analysis(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1189,11 +1477,19 @@ impl crate::Client {
     ///
     /// - `subject_id`: Subject id. Path parameter `subjectId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetSubjectAnalysisInputZipInfo`]: `member`, `view`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_analysis_input_zip_info(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1234,11 +1530,19 @@ impl crate::Client {
     ///
     /// - `subject_id`: Subject id. Path parameter `subjectId` (`String`).
     /// - `analysis_id`: Analysis id. Path parameter `analysisId` (`String`).
-    /// - `filename`: filename to download (get tar of all if empty) Path parameter `filename` (`String`).
+    /// - `filename`: filename to download (get tar of all if empty). Path parameter `filename` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetSubjectAnalysisInputDownloadTicket`]: `info`, `member`, `view`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_analysis_input_download_ticket(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1280,11 +1584,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `subject_id`: Subject id. Path parameter `subjectId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`DownloadFileFromSubject`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns a [`Download`](crate::Download) byte stream.
+    /// `.await` on the builder (or `.send().await`) returns a [`Download`](crate::Download) byte stream.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn download_file_from_subject(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1318,11 +1630,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `subject_id`: Subject id. Path parameter `subjectId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetSubjectFileZipInfo`]: `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`, `ticket`.
     ///
-    /// `.send().await` returns [`FileZipInfo`](crate::types::FileZipInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`FileZipInfo`](crate::types::FileZipInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_file_zip_info(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1354,11 +1674,19 @@ impl crate::Client {
     /// # Arguments
     ///
     /// - `subject_id`: Subject id. Path parameter `subjectId` (`String`).
-    /// - `file_name`: output file name Path parameter `fileName` (`String`).
+    /// - `file_name`: output file name. Path parameter `fileName` (`String`).
     ///
     /// Optional parameters are setters on the returned [`GetSubjectDownloadTicket`]: `info`, `member`, `view`, `version`, `hash`, `range`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    /// `.await` on the builder (or `.send().await`) returns [`DownloadTicketStubOrZipfileInfo`](crate::types::DownloadTicketStubOrZipfileInfo).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_download_ticket(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1385,9 +1713,9 @@ impl crate::Client {
             request,
         }
     }
-    /// Modify a file’s attributes
+    /// Modify a file’s attributes.
     ///
-    /// Note: If modifying a file’s modality, the current classification will be cleared (except for items in the "Custom" list)
+    /// Note: If modifying a file’s modality, the current classification will be cleared (except for items in the "Custom" list).
     ///
     /// `PUT /subjects/{subjectId}/files/{fileName}` (operation `modifySubjectFile`, tag `subjects`).
     ///
@@ -1397,7 +1725,15 @@ impl crate::Client {
     /// - `file_name`: File name; any characters, sent percent-encoded as one path segment. Path parameter `fileName` (`String`).
     /// - `body`: JSON request body (`FileModifyInput`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_subject_file(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1423,7 +1759,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifySubjectFile { request }
     }
-    /// Delete a file
+    /// Delete a file.
     ///
     /// A user with read-write or higher permissions on the container may delete files that were uploaded by users or were the output of jobs. (Specifically, files whose origin.type is either job or user.)
     ///
@@ -1438,7 +1774,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`DeleteSubjectFile`]: `delete_reason`, `force`.
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_subject_file(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1462,7 +1806,7 @@ impl crate::Client {
             );
         DeleteSubjectFile { request }
     }
-    /// List sessions of a subject
+    /// List sessions of a subject.
     ///
     /// `GET /subjects/{subjectId}/sessions` (operation `getSubjectSessions`, tag `subjects`).
     ///
@@ -1472,7 +1816,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetSubjectSessions`]: `join`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`PageOrSessionListOutputList`](crate::types::PageOrSessionListOutputList); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageOrSessionListOutputList`](crate::types::PageOrSessionListOutputList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_subject_sessions(
         &self,
         subject_id: impl ::std::convert::Into<::std::string::String>,
@@ -1493,11 +1845,23 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_subjects`](crate::Client::get_all_subjects): `GET /subjects`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllSubjects {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllSubjects {
+    type Output = crate::Result<crate::types::PageOrSubjectOutputForListList>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::PageOrSubjectOutputForListList,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::PageOrSubjectOutputForListList> {
+        self.send()
+    }
 }
 impl GetAllSubjects {
     /// Set to return a complete list regardless of permissions (admin only).
@@ -1528,7 +1892,7 @@ impl GetAllSubjects {
         request.query("join_avatars", &join_avatars);
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -1536,7 +1900,7 @@ impl GetAllSubjects {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -1551,7 +1915,7 @@ impl GetAllSubjects {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -1579,7 +1943,7 @@ impl GetAllSubjects {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -1587,7 +1951,7 @@ impl GetAllSubjects {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -1647,14 +2011,35 @@ impl GetAllSubjects {
     ) -> crate::ResponseFuture<crate::types::PageOrSubjectOutputForListList> {
         self.request.send_json::<crate::types::PageOrSubjectOutputForListList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PageOrSubjectOutputForListList>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::PageOrSubjectOutputForListList>()
+    }
 }
 /// Request builder for [`Client::add_subject`](crate::Client::add_subject): `POST /subjects`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddSubject {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddSubject {
+    type Output = crate::Result<crate::types::InsertedId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::InsertedId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::InsertedId> {
+        self.send()
+    }
 }
 impl AddSubject {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1670,14 +2055,32 @@ impl AddSubject {
     pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::InsertedId>> {
+        self.request.send_json_with_response::<crate::types::InsertedId>()
+    }
 }
 /// Request builder for [`Client::delete_subjects_by_ids`](crate::Client::delete_subjects_by_ids): `DELETE /subjects`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSubjectsByIds {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSubjectsByIds {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSubjectsByIds {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -1710,14 +2113,32 @@ impl DeleteSubjectsByIds {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::delete_subjects_by_query`](crate::Client::delete_subjects_by_query): `DELETE /subjects/delete_by_query`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSubjectsByQuery {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSubjectsByQuery {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSubjectsByQuery {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -1750,14 +2171,34 @@ impl DeleteSubjectsByQuery {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::create_master_subject_code`](crate::Client::create_master_subject_code): `POST /subjects/master-code`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct CreateMasterSubjectCode {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for CreateMasterSubjectCode {
+    type Output = crate::Result<crate::types::MasterSubjectCodeOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::MasterSubjectCodeOutput>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::MasterSubjectCodeOutput> {
+        self.send()
+    }
 }
 impl CreateMasterSubjectCode {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1773,14 +2214,36 @@ impl CreateMasterSubjectCode {
     pub fn send(self) -> crate::ResponseFuture<crate::types::MasterSubjectCodeOutput> {
         self.request.send_json::<crate::types::MasterSubjectCodeOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::MasterSubjectCodeOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::MasterSubjectCodeOutput>()
+    }
 }
 /// Request builder for [`Client::verify_master_subject_code`](crate::Client::verify_master_subject_code): `GET /subjects/master-code/{code}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct VerifyMasterSubjectCode {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for VerifyMasterSubjectCode {
+    type Output = crate::Result<crate::types::MasterSubjectCodeOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::MasterSubjectCodeOutput>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::MasterSubjectCodeOutput> {
+        self.send()
+    }
 }
 impl VerifyMasterSubjectCode {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1796,17 +2259,45 @@ impl VerifyMasterSubjectCode {
     pub fn send(self) -> crate::ResponseFuture<crate::types::MasterSubjectCodeOutput> {
         self.request.send_json::<crate::types::MasterSubjectCodeOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::MasterSubjectCodeOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::MasterSubjectCodeOutput>()
+    }
 }
 /// Request builder for [`Client::get_subject_analyses`](crate::Client::get_subject_analyses): `GET /subjects/{cid}/analyses`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSubjectAnalyses {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSubjectAnalyses {
+    type Output = crate::Result<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+    > {
+        self.send()
+    }
+}
 impl GetSubjectAnalyses {
-    /// Return job as an object instead of an id
+    /// Return job as an object instead of an id.
     ///
     /// Query parameter `inflate_job` (`bool`).
     pub fn inflate_job(mut self, inflate_job: bool) -> Self {
@@ -1834,7 +2325,7 @@ impl GetSubjectAnalyses {
             .query("join", &::std::convert::Into::<crate::types::JoinType>::into(join));
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -1842,7 +2333,7 @@ impl GetSubjectAnalyses {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -1857,7 +2348,7 @@ impl GetSubjectAnalyses {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -1885,7 +2376,7 @@ impl GetSubjectAnalyses {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -1893,7 +2384,7 @@ impl GetSubjectAnalyses {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -1965,17 +2456,40 @@ impl GetSubjectAnalyses {
         self.request
             .send_json::<crate::types::PageOrAcquisitionListOutputAnalysesItemList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PageOrAcquisitionListOutputAnalysesItemList>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::PageOrAcquisitionListOutputAnalysesItemList,
+            >()
+    }
 }
 /// Request builder for [`Client::add_subject_analysis`](crate::Client::add_subject_analysis): `POST /subjects/{cid}/analyses`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddSubjectAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddSubjectAnalysis {
+    type Output = crate::Result<crate::types::InsertedId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::InsertedId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::InsertedId> {
+        self.send()
+    }
+}
 impl AddSubjectAnalysis {
-    /// returns job_id instead of analysis.id
+    /// returns job_id instead of analysis.id.
     ///
     /// Query parameter `job` (`bool`). When not set, the client sends `true`, as the Flywheel SDK does.
     pub fn job(mut self, job: bool) -> Self {
@@ -1996,17 +2510,39 @@ impl AddSubjectAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::InsertedId> {
         self.request.send_json::<crate::types::InsertedId>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::InsertedId>> {
+        self.request.send_json_with_response::<crate::types::InsertedId>()
+    }
 }
 /// Request builder for [`Client::get_subject_analysis`](crate::Client::get_subject_analysis): `GET /subjects/{cid}/analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSubjectAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSubjectAnalysis {
+    type Output = crate::Result<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::AnalysisOutputInflatedJobOrAnalysisOutput,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput> {
+        self.send()
+    }
+}
 impl GetSubjectAnalysis {
-    /// Return job as an object instead of an id
+    /// Return job as an object instead of an id.
     ///
     /// Query parameter `inflate_job` (`bool`).
     pub fn inflate_job(mut self, inflate_job: bool) -> Self {
@@ -2050,14 +2586,37 @@ impl GetSubjectAnalysis {
         self.request
             .send_json::<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::AnalysisOutputInflatedJobOrAnalysisOutput>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::AnalysisOutputInflatedJobOrAnalysisOutput,
+            >()
+    }
 }
 /// Request builder for [`Client::modify_subject_analysis`](crate::Client::modify_subject_analysis): `PUT /subjects/{cid}/analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifySubjectAnalysis {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifySubjectAnalysis {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifySubjectAnalysis {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2073,14 +2632,32 @@ impl ModifySubjectAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_subject_analysis`](crate::Client::delete_subject_analysis): `DELETE /subjects/{cid}/analyses/{analysisId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSubjectAnalysis {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSubjectAnalysis {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSubjectAnalysis {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -2113,17 +2690,37 @@ impl DeleteSubjectAnalysis {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::upload_output_to_subject_analysis`](crate::Client::upload_output_to_subject_analysis): `POST /subjects/{cid}/analyses/{analysisId}/files`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UploadOutputToSubjectAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UploadOutputToSubjectAnalysis {
+    type Output = crate::Result<::std::vec::Vec<crate::types::FileOutput>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>> {
+        self.send()
+    }
+}
 impl UploadOutputToSubjectAnalysis {
-    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload
+    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -2184,14 +2781,35 @@ impl UploadOutputToSubjectAnalysis {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::FileOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::FileOutput>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::FileOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::FileOutput>>()
+    }
 }
 /// Request builder for [`Client::delete_subject_analysis_note`](crate::Client::delete_subject_analysis_note): `DELETE /subjects/{cid}/analyses/{analysisId}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSubjectAnalysisNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSubjectAnalysisNote {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSubjectAnalysisNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2207,14 +2825,32 @@ impl DeleteSubjectAnalysisNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::modify_subject_file_classification`](crate::Client::modify_subject_file_classification): `PATCH /subjects/{cid}/files/{filename}/classification`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifySubjectFileClassification {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifySubjectFileClassification {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifySubjectFileClassification {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2230,14 +2866,32 @@ impl ModifySubjectFileClassification {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_subject_file_info`](crate::Client::get_subject_file_info): `GET /subjects/{cid}/files/{filename}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSubjectFileInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSubjectFileInfo {
+    type Output = crate::Result<crate::types::FileOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileOutput> {
+        self.send()
+    }
 }
 impl GetSubjectFileInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2253,14 +2907,32 @@ impl GetSubjectFileInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileOutput> {
         self.request.send_json::<crate::types::FileOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileOutput>> {
+        self.request.send_json_with_response::<crate::types::FileOutput>()
+    }
 }
 /// Request builder for [`Client::modify_subject_file_info`](crate::Client::modify_subject_file_info): `PATCH /subjects/{cid}/files/{filename}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifySubjectFileInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifySubjectFileInfo {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifySubjectFileInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2276,14 +2948,32 @@ impl ModifySubjectFileInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::modify_subject_info`](crate::Client::modify_subject_info): `PATCH /subjects/{cid}/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifySubjectInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifySubjectInfo {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifySubjectInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2299,14 +2989,32 @@ impl ModifySubjectInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::get_subject_note`](crate::Client::get_subject_note): `GET /subjects/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSubjectNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSubjectNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl GetSubjectNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2322,14 +3030,32 @@ impl GetSubjectNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::modify_subject_note`](crate::Client::modify_subject_note): `PUT /subjects/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifySubjectNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifySubjectNote {
+    type Output = crate::Result<i64>;
+    type IntoFuture = crate::ResponseFuture<i64>;
+    fn into_future(self) -> crate::ResponseFuture<i64> {
+        self.send()
+    }
 }
 impl ModifySubjectNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2345,14 +3071,30 @@ impl ModifySubjectNote {
     pub fn send(self) -> crate::ResponseFuture<i64> {
         self.request.send_json::<i64>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<i64>> {
+        self.request.send_json_with_response::<i64>()
+    }
 }
 /// Request builder for [`Client::delete_subject_note`](crate::Client::delete_subject_note): `DELETE /subjects/{cid}/notes/{noteId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSubjectNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSubjectNote {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSubjectNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2368,14 +3110,32 @@ impl DeleteSubjectNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::add_subject_tag`](crate::Client::add_subject_tag): `POST /subjects/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddSubjectTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddSubjectTag {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl AddSubjectTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2391,14 +3151,32 @@ impl AddSubjectTag {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_subject_tags`](crate::Client::delete_subject_tags): `DELETE /subjects/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSubjectTags {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSubjectTags {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DeleteSubjectTags {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2414,14 +3192,30 @@ impl DeleteSubjectTags {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::add_subject_tags`](crate::Client::add_subject_tags): `PATCH /subjects/{cid}/tags`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddSubjectTags {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddSubjectTags {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl AddSubjectTags {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2437,14 +3231,30 @@ impl AddSubjectTags {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_subject_tag`](crate::Client::get_subject_tag): `GET /subjects/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSubjectTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSubjectTag {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl GetSubjectTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2460,14 +3270,32 @@ impl GetSubjectTag {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_json_with_response::<::std::string::String>()
+    }
 }
 /// Request builder for [`Client::rename_subject_tag`](crate::Client::rename_subject_tag): `PUT /subjects/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct RenameSubjectTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for RenameSubjectTag {
+    type Output = crate::Result<::std::string::String>;
+    type IntoFuture = crate::ResponseFuture<::std::string::String>;
+    fn into_future(self) -> crate::ResponseFuture<::std::string::String> {
+        self.send()
+    }
 }
 impl RenameSubjectTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2483,14 +3311,32 @@ impl RenameSubjectTag {
     pub fn send(self) -> crate::ResponseFuture<::std::string::String> {
         self.request.send_json::<::std::string::String>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::std::string::String>> {
+        self.request.send_json_with_response::<::std::string::String>()
+    }
 }
 /// Request builder for [`Client::delete_subject_tag`](crate::Client::delete_subject_tag): `DELETE /subjects/{cid}/tags/{value}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSubjectTag {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSubjectTag {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSubjectTag {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2506,14 +3352,32 @@ impl DeleteSubjectTag {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::add_subject_analysis_note`](crate::Client::add_subject_analysis_note): `POST /subjects/{containerId}/analyses/{analysisId}/notes`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddSubjectAnalysisNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddSubjectAnalysisNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl AddSubjectAnalysisNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2529,14 +3393,36 @@ impl AddSubjectAnalysisNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::upload_file_to_subject`](crate::Client::upload_file_to_subject): `POST /subjects/{containerId}/files`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UploadFileToSubject {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UploadFileToSubject {
+    type Output = crate::Result<crate::types::FileOutputListOrUploadTicketOutput>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::FileOutputListOrUploadTicketOutput,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::FileOutputListOrUploadTicketOutput> {
+        self.send()
+    }
 }
 impl UploadFileToSubject {
     /// Keep the metadata of the uploaded file as given instead of re-deriving it.
@@ -2547,7 +3433,7 @@ impl UploadFileToSubject {
         request.query("preserve_metadata", &preserve_metadata);
         self
     }
-    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload
+    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -2612,7 +3498,7 @@ impl UploadFileToSubject {
         request.accept_features(values);
         self
     }
-    /// Metadata object as a JSON-encoded string
+    /// Metadata object as a JSON-encoded string.
     ///
     /// Multipart text field `metadata`.
     pub fn metadata(
@@ -2637,14 +3523,37 @@ impl UploadFileToSubject {
     ) -> crate::ResponseFuture<crate::types::FileOutputListOrUploadTicketOutput> {
         self.request.send_json::<crate::types::FileOutputListOrUploadTicketOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::FileOutputListOrUploadTicketOutput>,
+    > {
+        self.request
+            .send_json_with_response::<
+                crate::types::FileOutputListOrUploadTicketOutput,
+            >()
+    }
 }
 /// Request builder for [`Client::add_subject_note`](crate::Client::add_subject_note): `POST /subjects/{containerId}/notes`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddSubjectNote {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddSubjectNote {
+    type Output = crate::Result<crate::types::Note>;
+    type IntoFuture = crate::ResponseFuture<crate::types::Note>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::Note> {
+        self.send()
+    }
 }
 impl AddSubjectNote {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2660,14 +3569,32 @@ impl AddSubjectNote {
     pub fn send(self) -> crate::ResponseFuture<crate::types::Note> {
         self.request.send_json::<crate::types::Note>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::Note>> {
+        self.request.send_json_with_response::<crate::types::Note>()
+    }
 }
 /// Request builder for [`Client::get_subject`](crate::Client::get_subject): `GET /subjects/{subjectId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSubject {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSubject {
+    type Output = crate::Result<crate::types::SubjectOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::SubjectOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::SubjectOutput> {
+        self.send()
+    }
 }
 impl GetSubject {
     /// Join related documents into the response (e.g. `origin`: file origins).
@@ -2722,14 +3649,32 @@ impl GetSubject {
     pub fn send(self) -> crate::ResponseFuture<crate::types::SubjectOutput> {
         self.request.send_json::<crate::types::SubjectOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::SubjectOutput>> {
+        self.request.send_json_with_response::<crate::types::SubjectOutput>()
+    }
 }
 /// Request builder for [`Client::modify_subject`](crate::Client::modify_subject): `PUT /subjects/{subjectId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifySubject {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifySubject {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifySubject {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -2745,14 +3690,32 @@ impl ModifySubject {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_subject`](crate::Client::delete_subject): `DELETE /subjects/{subjectId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSubject {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSubject {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSubject {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -2785,17 +3748,35 @@ impl DeleteSubject {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::download_output_from_subject_analysis`](crate::Client::download_output_from_subject_analysis): `GET /subjects/{subjectId}/analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadOutputFromSubjectAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadOutputFromSubjectAnalysis {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadOutputFromSubjectAnalysis {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -2803,7 +3784,7 @@ impl DownloadOutputFromSubjectAnalysis {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2893,14 +3874,22 @@ impl DownloadOutputFromSubjectAnalysis {
 }
 /// Request builder for [`Client::get_subject_analysis_output_zip_info`](crate::Client::get_subject_analysis_output_zip_info): `GET /subjects/{subjectId}/analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSubjectAnalysisOutputZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSubjectAnalysisOutputZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetSubjectAnalysisOutputZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -2959,7 +3948,7 @@ impl GetSubjectAnalysisOutputZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -2987,17 +3976,39 @@ impl GetSubjectAnalysisOutputZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_subject_analysis_output_download_ticket`](crate::Client::get_subject_analysis_output_download_ticket): `GET /subjects/{subjectId}/analyses/{analysisId}/files/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSubjectAnalysisOutputDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSubjectAnalysisOutputDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetSubjectAnalysisOutputDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -3005,7 +4016,7 @@ impl GetSubjectAnalysisOutputDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3079,17 +4090,38 @@ impl GetSubjectAnalysisOutputDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::download_input_from_subject_analysis`](crate::Client::download_input_from_subject_analysis): `GET /subjects/{subjectId}/analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadInputFromSubjectAnalysis {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadInputFromSubjectAnalysis {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadInputFromSubjectAnalysis {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -3097,7 +4129,7 @@ impl DownloadInputFromSubjectAnalysis {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3187,14 +4219,22 @@ impl DownloadInputFromSubjectAnalysis {
 }
 /// Request builder for [`Client::get_subject_analysis_input_zip_info`](crate::Client::get_subject_analysis_input_zip_info): `GET /subjects/{subjectId}/analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSubjectAnalysisInputZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSubjectAnalysisInputZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetSubjectAnalysisInputZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3253,7 +4293,7 @@ impl GetSubjectAnalysisInputZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -3281,17 +4321,39 @@ impl GetSubjectAnalysisInputZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_subject_analysis_input_download_ticket`](crate::Client::get_subject_analysis_input_download_ticket): `GET /subjects/{subjectId}/analyses/{analysisId}/inputs/{filename}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSubjectAnalysisInputDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSubjectAnalysisInputDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetSubjectAnalysisInputDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -3299,7 +4361,7 @@ impl GetSubjectAnalysisInputDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3373,17 +4435,38 @@ impl GetSubjectAnalysisInputDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::download_file_from_subject`](crate::Client::download_file_from_subject): `GET /subjects/{subjectId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DownloadFileFromSubject {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DownloadFileFromSubject {
+    type Output = crate::Result<crate::Download>;
+    type IntoFuture = crate::ResponseFuture<crate::Download>;
+    fn into_future(self) -> crate::ResponseFuture<crate::Download> {
+        self.send()
+    }
+}
 impl DownloadFileFromSubject {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -3391,7 +4474,7 @@ impl DownloadFileFromSubject {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3414,7 +4497,7 @@ impl DownloadFileFromSubject {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -3422,7 +4505,7 @@ impl DownloadFileFromSubject {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -3501,14 +4584,22 @@ impl DownloadFileFromSubject {
 }
 /// Request builder for [`Client::get_subject_file_zip_info`](crate::Client::get_subject_file_zip_info): `GET /subjects/{subjectId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSubjectFileZipInfo {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSubjectFileZipInfo {
+    type Output = crate::Result<crate::types::FileZipInfo>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileZipInfo>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
+        self.send()
+    }
+}
 impl GetSubjectFileZipInfo {
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3531,7 +4622,7 @@ impl GetSubjectFileZipInfo {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -3539,7 +4630,7 @@ impl GetSubjectFileZipInfo {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -3587,7 +4678,7 @@ impl GetSubjectFileZipInfo {
         request.accept_features(values);
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -3615,17 +4706,39 @@ impl GetSubjectFileZipInfo {
     pub fn send(self) -> crate::ResponseFuture<crate::types::FileZipInfo> {
         self.request.send_json::<crate::types::FileZipInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::FileZipInfo>> {
+        self.request.send_json_with_response::<crate::types::FileZipInfo>()
+    }
 }
 /// Request builder for [`Client::get_subject_download_ticket`](crate::Client::get_subject_download_ticket): `GET /subjects/{subjectId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSubjectDownloadTicket {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSubjectDownloadTicket {
+    type Output = crate::Result<crate::types::DownloadTicketStubOrZipfileInfo>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::DownloadTicketStubOrZipfileInfo,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
+        self.send()
+    }
+}
 impl GetSubjectDownloadTicket {
-    /// If the file is a zipfile, return a json response of zipfile member information
+    /// If the file is a zipfile, return a json response of zipfile member information.
     ///
     /// Query parameter `info` (`bool`).
     pub fn info(mut self, info: bool) -> Self {
@@ -3633,7 +4746,7 @@ impl GetSubjectDownloadTicket {
         request.query("info", &info);
         self
     }
-    /// The filename of a zipfile member to download rather than the entire file
+    /// The filename of a zipfile member to download rather than the entire file.
     ///
     /// Query parameter `member` (`String`).
     pub fn member(
@@ -3656,7 +4769,7 @@ impl GetSubjectDownloadTicket {
         request.query("view", &view);
         self
     }
-    /// Version of the file to download (defaults to the current version)
+    /// Version of the file to download (defaults to the current version).
     ///
     /// Query parameter `version` (`i64`).
     pub fn version(mut self, version: i64) -> Self {
@@ -3664,7 +4777,7 @@ impl GetSubjectDownloadTicket {
         request.query("version", &version);
         self
     }
-    /// file hash for comparison
+    /// file hash for comparison.
     ///
     /// Query parameter `hash` (`String`).
     pub fn hash(
@@ -3727,14 +4840,35 @@ impl GetSubjectDownloadTicket {
     ) -> crate::ResponseFuture<crate::types::DownloadTicketStubOrZipfileInfo> {
         self.request.send_json::<crate::types::DownloadTicketStubOrZipfileInfo>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::DownloadTicketStubOrZipfileInfo>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::DownloadTicketStubOrZipfileInfo>()
+    }
 }
 /// Request builder for [`Client::modify_subject_file`](crate::Client::modify_subject_file): `PUT /subjects/{subjectId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifySubjectFile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifySubjectFile {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifySubjectFile {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -3750,14 +4884,32 @@ impl ModifySubjectFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_subject_file`](crate::Client::delete_subject_file): `DELETE /subjects/{subjectId}/files/{fileName}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteSubjectFile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteSubjectFile {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteSubjectFile {
     /// A reason for the deletion, recorded when the audit trail is enabled.
@@ -3798,14 +4950,34 @@ impl DeleteSubjectFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::get_subject_sessions`](crate::Client::get_subject_sessions): `GET /subjects/{subjectId}/sessions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetSubjectSessions {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetSubjectSessions {
+    type Output = crate::Result<crate::types::PageOrSessionListOutputList>;
+    type IntoFuture = crate::ResponseFuture<crate::types::PageOrSessionListOutputList>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::PageOrSessionListOutputList> {
+        self.send()
+    }
 }
 impl GetSubjectSessions {
     /// Join related documents into the response (e.g. `origin`: file origins).
@@ -3820,7 +4992,7 @@ impl GetSubjectSessions {
             .query("join", &::std::convert::Into::<crate::types::JoinType>::into(join));
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -3828,7 +5000,7 @@ impl GetSubjectSessions {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -3843,7 +5015,7 @@ impl GetSubjectSessions {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -3871,7 +5043,7 @@ impl GetSubjectSessions {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -3879,7 +5051,7 @@ impl GetSubjectSessions {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -3936,5 +5108,18 @@ impl GetSubjectSessions {
         self,
     ) -> crate::ResponseFuture<crate::types::PageOrSessionListOutputList> {
         self.request.send_json::<crate::types::PageOrSessionListOutputList>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::PageOrSessionListOutputList>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::PageOrSessionListOutputList>()
     }
 }

@@ -16,17 +16,33 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`FetchTree`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`PageOrObjectList`](crate::types::PageOrObjectList); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`PageOrObjectList`](crate::types::PageOrObjectList); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn fetch_tree(&self, body: crate::types::GraphFilter) -> FetchTree {
         let mut request = self.request("fetchTree", ::reqwest::Method::POST, "/tree");
         request.json_body(&body);
         FetchTree { request }
     }
-    /// Get a description of the flywheel hiearchy
+    /// Get a description of the flywheel hiearchy.
     ///
     /// `GET /tree/graph` (operation `getTreeGraph`, tag `tree`).
     ///
-    /// `.send().await` returns a map from names to [`TreeGraphNode`](crate::types::TreeGraphNode).
+    /// `.await` on the builder (or `.send().await`) returns a map from names to [`TreeGraphNode`](crate::types::TreeGraphNode).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_tree_graph(&self) -> GetTreeGraph {
         let request = self
             .request("getTreeGraph", ::reqwest::Method::GET, "/tree/graph");
@@ -35,11 +51,19 @@ impl crate::Client {
 }
 /// Request builder for [`Client::fetch_tree`](crate::Client::fetch_tree): `POST /tree`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct FetchTree {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for FetchTree {
+    type Output = crate::Result<crate::types::PageOrObjectList>;
+    type IntoFuture = crate::ResponseFuture<crate::types::PageOrObjectList>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::PageOrObjectList> {
+        self.send()
+    }
 }
 impl FetchTree {
     /// Set to return a complete list regardless of permissions (admin only).
@@ -50,7 +74,7 @@ impl FetchTree {
         request.query("exhaustive", &exhaustive);
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -58,7 +82,7 @@ impl FetchTree {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -73,7 +97,7 @@ impl FetchTree {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -101,7 +125,7 @@ impl FetchTree {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -109,7 +133,7 @@ impl FetchTree {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -165,14 +189,40 @@ impl FetchTree {
     pub fn send(self) -> crate::ResponseFuture<crate::types::PageOrObjectList> {
         self.request.send_json::<crate::types::PageOrObjectList>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::PageOrObjectList>> {
+        self.request.send_json_with_response::<crate::types::PageOrObjectList>()
+    }
 }
 /// Request builder for [`Client::get_tree_graph`](crate::Client::get_tree_graph): `GET /tree/graph`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetTreeGraph {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetTreeGraph {
+    type Output = crate::Result<
+        ::std::collections::BTreeMap<::std::string::String, crate::types::TreeGraphNode>,
+    >;
+    type IntoFuture = crate::ResponseFuture<
+        ::std::collections::BTreeMap<::std::string::String, crate::types::TreeGraphNode>,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<
+        ::std::collections::BTreeMap<::std::string::String, crate::types::TreeGraphNode>,
+    > {
+        self.send()
+    }
 }
 impl GetTreeGraph {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -192,6 +242,29 @@ impl GetTreeGraph {
     > {
         self.request
             .send_json::<
+                ::std::collections::BTreeMap<
+                    ::std::string::String,
+                    crate::types::TreeGraphNode,
+                >,
+            >()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                crate::types::TreeGraphNode,
+            >,
+        >,
+    > {
+        self.request
+            .send_json_with_response::<
                 ::std::collections::BTreeMap<
                     ::std::string::String,
                     crate::types::TreeGraphNode,

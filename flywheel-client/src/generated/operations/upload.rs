@@ -4,7 +4,7 @@
 //! Operations of tag `upload` (Cargo feature `upload`): Upload: the reaper, label and UID upload entry points and signed-URL upload tickets.
 /// Operations of tag `upload` (Cargo feature `upload`): Upload: the reaper, label and UID upload entry points and signed-URL upload tickets.
 impl crate::Client {
-    /// Complete S3 multipart signed url upload
+    /// Complete S3 multipart signed url upload.
     ///
     /// Complete S3 uploads exceeding 5GB and create the final object in the bucket. Expected an upload id returned previously by the POST /upload/signed-url endpoint and the e-tags returned by S3 after uploaded each file part.
     ///
@@ -14,7 +14,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`CompleteS3MultipartUploadInput`).
     ///
-    /// `.send().await` returns [`CompleteMultipartUploadOutput`](crate::types::CompleteMultipartUploadOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`CompleteMultipartUploadOutput`](crate::types::CompleteMultipartUploadOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn complete_s3_multipart_upload(
         &self,
         body: crate::types::CompleteS3MultipartUploadInput,
@@ -30,7 +38,7 @@ impl crate::Client {
             request,
         }
     }
-    /// Upload file to local filesystem storage provider
+    /// Upload file to local filesystem storage provider.
     ///
     /// The POST /api/upload/signed-url endpoint returns a url with a jwt token pointing to this endpoint if the storage provider is a local filesystem then the file can be uploaded simply by sending the file content in the body of the payload. The destination storage provider and the file path are encoded in the jwt token.
     ///
@@ -38,10 +46,18 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
-    /// - `token`: Upload token Query parameter `token` (`String`).
-    /// - `body`: Signed filesystem file upload payload JSON request body (`String`).
+    /// - `token`: Upload token. Query parameter `token` (`String`).
+    /// - `body`: Signed filesystem file upload payload. JSON request body (`String`).
     ///
-    /// `.send().await` returns [`SignedFsUploadOutput`](crate::types::SignedFsUploadOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`SignedFsUploadOutput`](crate::types::SignedFsUploadOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_signed_fs_file(
         &self,
         token: impl ::std::convert::Into<::std::string::String>,
@@ -66,7 +82,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadByLabel`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `files`, `metadata`.
     ///
-    /// `.send().await` returns [`FileListOrUploadTicketOutput`](crate::types::FileListOrUploadTicketOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileListOrUploadTicketOutput`](crate::types::FileListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_by_label(&self) -> UploadByLabel {
         let request = self
             .request("uploadByLabel", ::reqwest::Method::POST, "/upload/label");
@@ -83,13 +107,21 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadByReaper`]: `preserve_metadata`, `ticket`, `uid_placement`, `id`, `level`, `job`, `files`, `metadata`.
     ///
-    /// `.send().await` returns [`FileListOrUploadTicketOutput`](crate::types::FileListOrUploadTicketOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileListOrUploadTicketOutput`](crate::types::FileListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_by_reaper(&self) -> UploadByReaper {
         let request = self
             .request("uploadByReaper", ::reqwest::Method::POST, "/upload/reaper");
         UploadByReaper { request }
     }
-    /// Create new signed upload URL
+    /// Create new signed upload URL.
     ///
     /// Return a signed upload URL for the requested storage provider_id. Multiple URLs are returned for S3 uploads exceeding 5GB.
     ///
@@ -99,7 +131,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`SignedUrlUploadInput`).
     ///
-    /// `.send().await` returns [`SignedUrlUploadOutput`](crate::types::SignedUrlUploadOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`SignedUrlUploadOutput`](crate::types::SignedUrlUploadOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn create_signed_upload_url(
         &self,
         body: crate::types::SignedUrlUploadInput,
@@ -113,7 +153,7 @@ impl crate::Client {
         request.json_body(&body);
         CreateSignedUploadUrl { request }
     }
-    /// Cleanup unused file blob previously uploaded using signed URL
+    /// Cleanup unused file blob previously uploaded using signed URL.
     ///
     /// `POST /upload/signed-url/cleanup` (operation `cleanupSignedUploadUrl`, tag `upload`).
     ///
@@ -121,7 +161,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`SignedUrlCleanupInput`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn cleanup_signed_upload_url(
         &self,
         body: crate::types::SignedUrlCleanupInput,
@@ -147,7 +195,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`UploadByUid`]: `preserve_metadata`, `ticket`, `id`, `level`, `job`, `files`, `metadata`.
     ///
-    /// `.send().await` returns [`FileListOrUploadTicketOutput`](crate::types::FileListOrUploadTicketOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`FileListOrUploadTicketOutput`](crate::types::FileListOrUploadTicketOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn upload_by_uid(&self) -> UploadByUid {
         let request = self
             .request("uploadByUid", ::reqwest::Method::POST, "/upload/uid");
@@ -156,11 +212,21 @@ impl crate::Client {
 }
 /// Request builder for [`Client::complete_s3_multipart_upload`](crate::Client::complete_s3_multipart_upload): `POST /upload/complete-s3-multipart`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct CompleteS3MultipartUpload {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for CompleteS3MultipartUpload {
+    type Output = crate::Result<crate::types::CompleteMultipartUploadOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::CompleteMultipartUploadOutput>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::CompleteMultipartUploadOutput> {
+        self.send()
+    }
 }
 impl CompleteS3MultipartUpload {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -178,14 +244,35 @@ impl CompleteS3MultipartUpload {
     ) -> crate::ResponseFuture<crate::types::CompleteMultipartUploadOutput> {
         self.request.send_json::<crate::types::CompleteMultipartUploadOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::CompleteMultipartUploadOutput>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::CompleteMultipartUploadOutput>()
+    }
 }
 /// Request builder for [`Client::upload_signed_fs_file`](crate::Client::upload_signed_fs_file): `PUT /upload/fs-file`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UploadSignedFsFile {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UploadSignedFsFile {
+    type Output = crate::Result<crate::types::SignedFsUploadOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::SignedFsUploadOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::SignedFsUploadOutput> {
+        self.send()
+    }
 }
 impl UploadSignedFsFile {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -201,14 +288,36 @@ impl UploadSignedFsFile {
     pub fn send(self) -> crate::ResponseFuture<crate::types::SignedFsUploadOutput> {
         self.request.send_json::<crate::types::SignedFsUploadOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::SignedFsUploadOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::SignedFsUploadOutput>()
+    }
 }
 /// Request builder for [`Client::upload_by_label`](crate::Client::upload_by_label): `POST /upload/label`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UploadByLabel {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UploadByLabel {
+    type Output = crate::Result<crate::types::FileListOrUploadTicketOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileListOrUploadTicketOutput>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::FileListOrUploadTicketOutput> {
+        self.send()
+    }
 }
 impl UploadByLabel {
     /// Keep the metadata of the uploaded file as given instead of re-deriving it.
@@ -219,7 +328,7 @@ impl UploadByLabel {
         request.query("preserve_metadata", &preserve_metadata);
         self
     }
-    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload
+    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -299,14 +408,37 @@ impl UploadByLabel {
     ) -> crate::ResponseFuture<crate::types::FileListOrUploadTicketOutput> {
         self.request.send_json::<crate::types::FileListOrUploadTicketOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::FileListOrUploadTicketOutput>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::FileListOrUploadTicketOutput>()
+    }
 }
 /// Request builder for [`Client::upload_by_reaper`](crate::Client::upload_by_reaper): `POST /upload/reaper`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UploadByReaper {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UploadByReaper {
+    type Output = crate::Result<crate::types::FileListOrUploadTicketOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileListOrUploadTicketOutput>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::FileListOrUploadTicketOutput> {
+        self.send()
+    }
 }
 impl UploadByReaper {
     /// Keep the metadata of the uploaded file as given instead of re-deriving it.
@@ -317,7 +449,7 @@ impl UploadByReaper {
         request.query("preserve_metadata", &preserve_metadata);
         self
     }
-    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload
+    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -403,14 +535,35 @@ impl UploadByReaper {
     ) -> crate::ResponseFuture<crate::types::FileListOrUploadTicketOutput> {
         self.request.send_json::<crate::types::FileListOrUploadTicketOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::FileListOrUploadTicketOutput>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::FileListOrUploadTicketOutput>()
+    }
 }
 /// Request builder for [`Client::create_signed_upload_url`](crate::Client::create_signed_upload_url): `POST /upload/signed-url`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct CreateSignedUploadUrl {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for CreateSignedUploadUrl {
+    type Output = crate::Result<crate::types::SignedUrlUploadOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::SignedUrlUploadOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::SignedUrlUploadOutput> {
+        self.send()
+    }
 }
 impl CreateSignedUploadUrl {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -426,14 +579,34 @@ impl CreateSignedUploadUrl {
     pub fn send(self) -> crate::ResponseFuture<crate::types::SignedUrlUploadOutput> {
         self.request.send_json::<crate::types::SignedUrlUploadOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::SignedUrlUploadOutput>,
+    > {
+        self.request.send_json_with_response::<crate::types::SignedUrlUploadOutput>()
+    }
 }
 /// Request builder for [`Client::cleanup_signed_upload_url`](crate::Client::cleanup_signed_upload_url): `POST /upload/signed-url/cleanup`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct CleanupSignedUploadUrl {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for CleanupSignedUploadUrl {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl CleanupSignedUploadUrl {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -449,14 +622,32 @@ impl CleanupSignedUploadUrl {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::upload_by_uid`](crate::Client::upload_by_uid): `POST /upload/uid`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct UploadByUid {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for UploadByUid {
+    type Output = crate::Result<crate::types::FileListOrUploadTicketOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::FileListOrUploadTicketOutput>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::FileListOrUploadTicketOutput> {
+        self.send()
+    }
 }
 impl UploadByUid {
     /// Keep the metadata of the uploaded file as given instead of re-deriving it.
@@ -467,7 +658,7 @@ impl UploadByUid {
         request.query("preserve_metadata", &preserve_metadata);
         self
     }
-    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload
+    /// Use empty value to get a ticket, and provide the ticket id to finalize the upload.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -546,5 +737,18 @@ impl UploadByUid {
         self,
     ) -> crate::ResponseFuture<crate::types::FileListOrUploadTicketOutput> {
         self.request.send_json::<crate::types::FileListOrUploadTicketOutput>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::FileListOrUploadTicketOutput>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::FileListOrUploadTicketOutput>()
     }
 }

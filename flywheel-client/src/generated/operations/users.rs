@@ -4,20 +4,28 @@
 //! Operations of tag `users` (Cargo feature `users`): Users: accounts, API keys, avatars and per-user settings.
 /// Operations of tag `users` (Cargo feature `users`): Users: accounts, API keys, avatars and per-user settings.
 impl crate::Client {
-    /// Return a list of all users
+    /// Return a list of all users.
     ///
-    /// Gets all users with pagination Args:
+    /// Gets all users with pagination.
     ///
     /// `GET /users` (operation `getAllUsers`, tag `users`).
     ///
     /// Optional parameters are setters on the returned [`GetAllUsers`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`UserOutputListOrOutputUserPage`](crate::types::UserOutputListOrOutputUserPage); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`UserOutputListOrOutputUserPage`](crate::types::UserOutputListOrOutputUserPage); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_all_users(&self) -> GetAllUsers {
         let request = self.request("getAllUsers", ::reqwest::Method::GET, "/users");
         GetAllUsers { request }
     }
-    /// Add a new user
+    /// Add a new user.
     ///
     /// `POST /users` (operation `addUser`, tag `users`).
     ///
@@ -25,33 +33,57 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`UserInput`).
     ///
-    /// `.send().await` returns [`UserOutputId`](crate::types::UserOutputId).
+    /// `.await` on the builder (or `.send().await`) returns [`UserOutputId`](crate::types::UserOutputId).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn add_user(&self, body: crate::types::UserInput) -> AddUser {
         let mut request = self.request("addUser", ::reqwest::Method::POST, "/users");
         request.json_body(&body);
         AddUser { request }
     }
-    /// Get information about the current user
+    /// Get information about the current user.
     ///
-    /// Gets the current user Args: auth_session (AuthSession): session from incoming request Returns: CurrentUserOutput: Pydantic model for client side user data
+    /// Gets the current user.
     ///
     /// `GET /users/self` (operation `getCurrentUser`, tag `users`).
     ///
-    /// `.send().await` returns [`CurrentUserOutput`](crate::types::CurrentUserOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`CurrentUserOutput`](crate::types::CurrentUserOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_current_user(&self) -> GetCurrentUser {
         let request = self
             .request("getCurrentUser", ::reqwest::Method::GET, "/users/self");
         GetCurrentUser { request }
     }
-    /// Get the avatar of the current user
+    /// Get the avatar of the current user.
     ///
-    /// Gets avatar of current user Args: auth_session (AuthSession): session from incoming request Returns: str: url of avatar
+    /// Gets avatar of current user.
     ///
     /// `GET /users/self/avatar` (operation `getCurrentUserAvatar`, tag `users`).
     ///
     /// Optional parameters are setters on the returned [`GetCurrentUserAvatar`]: `default`.
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_current_user_avatar(&self) -> GetCurrentUserAvatar {
         let request = self
             .request(
@@ -61,15 +93,23 @@ impl crate::Client {
             );
         GetCurrentUserAvatar { request }
     }
-    /// Get info of the current user
+    /// Get info of the current user.
     ///
-    /// Gets user info fields. Args: fields (str): csv of arbitrary keys to look for in user info auth_session (AuthSession): session from incoming request Returns: dict: arbitrary data matching the provided csv values
+    /// Gets user info fields.
     ///
     /// `GET /users/self/info` (operation `getCurrentUserInfo`, tag `users`).
     ///
     /// Optional parameters are setters on the returned [`GetCurrentUserInfo`]: `fields`.
     ///
-    /// `.send().await` returns `serde_json::Value`.
+    /// `.await` on the builder (or `.send().await`) returns `serde_json::Value`.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_current_user_info(&self) -> GetCurrentUserInfo {
         let request = self
             .request("getCurrentUserInfo", ::reqwest::Method::GET, "/users/self/info");
@@ -77,7 +117,7 @@ impl crate::Client {
     }
     /// Update or replace info for the current user.
     ///
-    /// Modifies user info fields Args: info (Info): Model representing arbitrary data auth_session (AuthSession): session from incoming request Returns: None
+    /// Modifies user info fields.
     ///
     /// `PATCH /users/self/info` (operation `modifyCurrentUserInfo`, tag `users`).
     ///
@@ -85,7 +125,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`Info`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_current_user_info(
         &self,
         body: crate::types::Info,
@@ -99,21 +147,29 @@ impl crate::Client {
         request.json_body(&body);
         ModifyCurrentUserInfo { request }
     }
-    /// Return list of jobs created by the current user
+    /// Return list of jobs created by the current user.
     ///
-    /// Gets jobs assigned to user with optional gear name regex Args: gear_name (str): name of gear to filter by auth_session (AuthSession): session from incoming request Returns: list: List of jobs linked to the user
+    /// Gets jobs assigned to user with optional gear name regex.
     ///
     /// `GET /users/self/jobs` (operation `getCurrentUserJobs`, tag `users`).
     ///
     /// Optional parameters are setters on the returned [`GetCurrentUserJobs`]: `gear`, `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`UserJobs`](crate::types::UserJobs); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`UserJobs`](crate::types::UserJobs); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_current_user_jobs(&self) -> GetCurrentUserJobs {
         let request = self
             .request("getCurrentUserJobs", ::reqwest::Method::GET, "/users/self/jobs");
         GetCurrentUserJobs { request }
     }
-    /// Generates user api key
+    /// Generates user api key.
     ///
     /// Generate user api key for the current user.
     ///
@@ -123,7 +179,15 @@ impl crate::Client {
     ///
     /// - `body`: JSON request body (`CoreModelsApiKeyApiKeyInput`).
     ///
-    /// `.send().await` returns [`ApiKeyOutput`](crate::types::ApiKeyOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`ApiKeyOutput`](crate::types::ApiKeyOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn generate_user_key(
         &self,
         body: crate::types::CoreModelsApiKeyApiKeyInput,
@@ -133,7 +197,7 @@ impl crate::Client {
         request.json_body(&body);
         GenerateUserKey { request }
     }
-    /// Delete User Api Key
+    /// Delete User Api Key.
     ///
     /// `DELETE /users/self/key/{id}` (operation `deleteUserKey`, tag `users`).
     ///
@@ -141,7 +205,15 @@ impl crate::Client {
     ///
     /// - `id`: id. Path parameter `id` (`String`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_user_key(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
@@ -152,7 +224,7 @@ impl crate::Client {
             .path_param("id", &::std::convert::Into::<::std::string::String>::into(id));
         DeleteUserKey { request }
     }
-    /// Sync a center user to enterprise (Sync service use ONLY)
+    /// Sync a center user to enterprise (Sync service use ONLY).
     ///
     /// `PUT /users/sync/{cid}` (operation `syncUser`, tag `users`).
     ///
@@ -161,7 +233,15 @@ impl crate::Client {
     /// - `cid`: Container id (24-character hex). Path parameter `cid` (`String`).
     /// - `body`: JSON request body (`SyncUserInput`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn sync_user(
         &self,
         cid: impl ::std::convert::Into<::std::string::String>,
@@ -187,7 +267,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetUserAcquisitions`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
-    /// `.send().await` returns a list of [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns a list of [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_user_acquisitions(
         &self,
         uid: impl ::std::convert::Into<::std::string::String>,
@@ -205,7 +293,7 @@ impl crate::Client {
             );
         GetUserAcquisitions { request }
     }
-    /// List all groups the specified user is a member of
+    /// List all groups the specified user is a member of.
     ///
     /// `GET /users/{uid}/groups` (operation `getUserGroups`, tag `users`).
     ///
@@ -215,7 +303,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetUserGroups`]: `exhaustive`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns a list of [`GroupOutput`](crate::types::GroupOutput); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns a list of [`GroupOutput`](crate::types::GroupOutput); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_user_groups(
         &self,
         uid: impl ::std::convert::Into<::std::string::String>,
@@ -239,7 +335,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetUserProjects`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
-    /// `.send().await` returns a list of [`ProjectListOutput`](crate::types::ProjectListOutput); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns a list of [`ProjectListOutput`](crate::types::ProjectListOutput); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_user_projects(
         &self,
         uid: impl ::std::convert::Into<::std::string::String>,
@@ -263,7 +367,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetUserSessions`]: `exhaustive`, `include_all_info`, `filter`, `sort`, `limit`, `skip`, `page`, `after_id`.
     ///
-    /// `.send().await` returns a list of [`SessionListOutput`](crate::types::SessionListOutput); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns a list of [`SessionListOutput`](crate::types::SessionListOutput); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_user_sessions(
         &self,
         uid: impl ::std::convert::Into<::std::string::String>,
@@ -277,9 +389,9 @@ impl crate::Client {
             );
         GetUserSessions { request }
     }
-    /// Get information about the specified user
+    /// Get information about the specified user.
     ///
-    /// Get user by id Args: uid (str): string matching uid pattern Returns: UserOutput: Pydantic model for sending data to client
+    /// Get user by id.
     ///
     /// `GET /users/{userId}` (operation `getUser`, tag `users`).
     ///
@@ -289,7 +401,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetUser`]: `include_deleted`.
     ///
-    /// `.send().await` returns [`UserOutput`](crate::types::UserOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`UserOutput`](crate::types::UserOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_user(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -303,7 +423,7 @@ impl crate::Client {
             );
         GetUser { request }
     }
-    /// Update the specified user
+    /// Update the specified user.
     ///
     /// `PUT /users/{userId}` (operation `modifyUser`, tag `users`).
     ///
@@ -314,7 +434,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`ModifyUser`]: `clear_permissions`.
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_user(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -330,7 +458,7 @@ impl crate::Client {
         request.json_body(&body);
         ModifyUser { request }
     }
-    /// Delete a user
+    /// Delete a user.
     ///
     /// `DELETE /users/{userId}` (operation `deleteUser`, tag `users`).
     ///
@@ -338,7 +466,15 @@ impl crate::Client {
     ///
     /// - `user_id`: User id. Path parameter `userId` (`String`).
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_user(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -352,9 +488,9 @@ impl crate::Client {
             );
         DeleteUser { request }
     }
-    /// Get the avatar of the specified user
+    /// Get the avatar of the specified user.
     ///
-    /// gets avatar of user and redirects to it Args: user_id (str): user id matching user_id regex Returns: RedirectResponse: redirects user to avatar Raises (ResourceNotFound): Raises 404 if no user avatar
+    /// gets avatar of user and redirects to it.
     ///
     /// `GET /users/{userId}/avatar` (operation `getUserAvatar`, tag `users`).
     ///
@@ -364,7 +500,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetUserAvatar`]: `default`.
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_user_avatar(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -388,7 +532,15 @@ impl crate::Client {
     ///
     /// Optional parameters are setters on the returned [`GetUserCollections`]: `filter`, `sort`, `limit`, `skip`, `page`, `after_id`, `x_accept_feature`.
     ///
-    /// `.send().await` returns [`GetUserCollectionsResponse`](crate::types::GetUserCollectionsResponse); `.into_stream()` pages through every item lazily.
+    /// `.await` on the builder (or `.send().await`) returns [`GetUserCollectionsResponse`](crate::types::GetUserCollectionsResponse); `.into_stream()` pages through every item lazily.
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_user_collections(
         &self,
         user_id: impl ::std::convert::Into<::std::string::String>,
@@ -409,14 +561,26 @@ impl crate::Client {
 }
 /// Request builder for [`Client::get_all_users`](crate::Client::get_all_users): `GET /users`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllUsers {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetAllUsers {
+    type Output = crate::Result<crate::types::UserOutputListOrOutputUserPage>;
+    type IntoFuture = crate::ResponseFuture<
+        crate::types::UserOutputListOrOutputUserPage,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::UserOutputListOrOutputUserPage> {
+        self.send()
+    }
+}
 impl GetAllUsers {
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -431,7 +595,7 @@ impl GetAllUsers {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -459,7 +623,7 @@ impl GetAllUsers {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -467,7 +631,7 @@ impl GetAllUsers {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -525,14 +689,35 @@ impl GetAllUsers {
     ) -> crate::ResponseFuture<crate::types::UserOutputListOrOutputUserPage> {
         self.request.send_json::<crate::types::UserOutputListOrOutputUserPage>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::UserOutputListOrOutputUserPage>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::UserOutputListOrOutputUserPage>()
+    }
 }
 /// Request builder for [`Client::add_user`](crate::Client::add_user): `POST /users`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct AddUser {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for AddUser {
+    type Output = crate::Result<crate::types::UserOutputId>;
+    type IntoFuture = crate::ResponseFuture<crate::types::UserOutputId>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::UserOutputId> {
+        self.send()
+    }
 }
 impl AddUser {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -548,14 +733,32 @@ impl AddUser {
     pub fn send(self) -> crate::ResponseFuture<crate::types::UserOutputId> {
         self.request.send_json::<crate::types::UserOutputId>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::UserOutputId>> {
+        self.request.send_json_with_response::<crate::types::UserOutputId>()
+    }
 }
 /// Request builder for [`Client::get_current_user`](crate::Client::get_current_user): `GET /users/self`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetCurrentUser {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetCurrentUser {
+    type Output = crate::Result<crate::types::CurrentUserOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::CurrentUserOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::CurrentUserOutput> {
+        self.send()
+    }
 }
 impl GetCurrentUser {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -571,14 +774,32 @@ impl GetCurrentUser {
     pub fn send(self) -> crate::ResponseFuture<crate::types::CurrentUserOutput> {
         self.request.send_json::<crate::types::CurrentUserOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::CurrentUserOutput>> {
+        self.request.send_json_with_response::<crate::types::CurrentUserOutput>()
+    }
 }
 /// Request builder for [`Client::get_current_user_avatar`](crate::Client::get_current_user_avatar): `GET /users/self/avatar`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetCurrentUserAvatar {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetCurrentUserAvatar {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl GetCurrentUserAvatar {
     /// Value returned when the key is not set.
@@ -609,14 +830,30 @@ impl GetCurrentUserAvatar {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_current_user_info`](crate::Client::get_current_user_info): `GET /users/self/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetCurrentUserInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetCurrentUserInfo {
+    type Output = crate::Result<::serde_json::Value>;
+    type IntoFuture = crate::ResponseFuture<::serde_json::Value>;
+    fn into_future(self) -> crate::ResponseFuture<::serde_json::Value> {
+        self.send()
+    }
 }
 impl GetCurrentUserInfo {
     /// Get only the specified fields from user’s info. Accept multiple fields separated by comma.
@@ -647,14 +884,32 @@ impl GetCurrentUserInfo {
     pub fn send(self) -> crate::ResponseFuture<::serde_json::Value> {
         self.request.send_json::<::serde_json::Value>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<::serde_json::Value>> {
+        self.request.send_json_with_response::<::serde_json::Value>()
+    }
 }
 /// Request builder for [`Client::modify_current_user_info`](crate::Client::modify_current_user_info): `PATCH /users/self/info`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyCurrentUserInfo {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyCurrentUserInfo {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl ModifyCurrentUserInfo {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -670,14 +925,30 @@ impl ModifyCurrentUserInfo {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_current_user_jobs`](crate::Client::get_current_user_jobs): `GET /users/self/jobs`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetCurrentUserJobs {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetCurrentUserJobs {
+    type Output = crate::Result<crate::types::UserJobs>;
+    type IntoFuture = crate::ResponseFuture<crate::types::UserJobs>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::UserJobs> {
+        self.send()
+    }
 }
 impl GetCurrentUserJobs {
     /// Gear name. Get only the jobs which are related to a specific gear.
@@ -700,7 +971,7 @@ impl GetCurrentUserJobs {
         request.query("exhaustive", &exhaustive);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -715,7 +986,7 @@ impl GetCurrentUserJobs {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -743,7 +1014,7 @@ impl GetCurrentUserJobs {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -751,7 +1022,7 @@ impl GetCurrentUserJobs {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -808,14 +1079,32 @@ impl GetCurrentUserJobs {
     pub fn send(self) -> crate::ResponseFuture<crate::types::UserJobs> {
         self.request.send_json::<crate::types::UserJobs>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::UserJobs>> {
+        self.request.send_json_with_response::<crate::types::UserJobs>()
+    }
 }
 /// Request builder for [`Client::generate_user_key`](crate::Client::generate_user_key): `POST /users/self/key`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GenerateUserKey {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GenerateUserKey {
+    type Output = crate::Result<crate::types::ApiKeyOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ApiKeyOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ApiKeyOutput> {
+        self.send()
+    }
 }
 impl GenerateUserKey {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -831,14 +1120,32 @@ impl GenerateUserKey {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ApiKeyOutput> {
         self.request.send_json::<crate::types::ApiKeyOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ApiKeyOutput>> {
+        self.request.send_json_with_response::<crate::types::ApiKeyOutput>()
+    }
 }
 /// Request builder for [`Client::delete_user_key`](crate::Client::delete_user_key): `DELETE /users/self/key/{id}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteUserKey {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteUserKey {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DeleteUserKey {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -854,14 +1161,30 @@ impl DeleteUserKey {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::sync_user`](crate::Client::sync_user): `PUT /users/sync/{cid}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct SyncUser {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for SyncUser {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl SyncUser {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -877,14 +1200,34 @@ impl SyncUser {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_user_acquisitions`](crate::Client::get_user_acquisitions): `GET /users/{uid}/acquisitions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetUserAcquisitions {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetUserAcquisitions {
+    type Output = crate::Result<::std::vec::Vec<crate::types::AcquisitionListOutput>>;
+    type IntoFuture = crate::ResponseFuture<
+        ::std::vec::Vec<crate::types::AcquisitionListOutput>,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::AcquisitionListOutput>> {
+        self.send()
+    }
 }
 impl GetUserAcquisitions {
     /// Set to return a complete list regardless of permissions (admin only).
@@ -895,7 +1238,7 @@ impl GetUserAcquisitions {
         request.query("exhaustive", &exhaustive);
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -903,7 +1246,7 @@ impl GetUserAcquisitions {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -918,7 +1261,7 @@ impl GetUserAcquisitions {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -946,7 +1289,7 @@ impl GetUserAcquisitions {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -954,7 +1297,7 @@ impl GetUserAcquisitions {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -995,14 +1338,39 @@ impl GetUserAcquisitions {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::AcquisitionListOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::AcquisitionListOutput>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::AcquisitionListOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<
+                ::std::vec::Vec<crate::types::AcquisitionListOutput>,
+            >()
+    }
 }
 /// Request builder for [`Client::get_user_groups`](crate::Client::get_user_groups): `GET /users/{uid}/groups`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetUserGroups {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetUserGroups {
+    type Output = crate::Result<::std::vec::Vec<crate::types::GroupOutput>>;
+    type IntoFuture = crate::ResponseFuture<::std::vec::Vec<crate::types::GroupOutput>>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::GroupOutput>> {
+        self.send()
+    }
 }
 impl GetUserGroups {
     /// Set to return a complete list regardless of permissions (admin only).
@@ -1013,7 +1381,7 @@ impl GetUserGroups {
         request.query("exhaustive", &exhaustive);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -1028,7 +1396,7 @@ impl GetUserGroups {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -1056,7 +1424,7 @@ impl GetUserGroups {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -1064,7 +1432,7 @@ impl GetUserGroups {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -1122,14 +1490,39 @@ impl GetUserGroups {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::GroupOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::GroupOutput>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::GroupOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<::std::vec::Vec<crate::types::GroupOutput>>()
+    }
 }
 /// Request builder for [`Client::get_user_projects`](crate::Client::get_user_projects): `GET /users/{uid}/projects`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetUserProjects {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetUserProjects {
+    type Output = crate::Result<::std::vec::Vec<crate::types::ProjectListOutput>>;
+    type IntoFuture = crate::ResponseFuture<
+        ::std::vec::Vec<crate::types::ProjectListOutput>,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ProjectListOutput>> {
+        self.send()
+    }
 }
 impl GetUserProjects {
     /// Set to return a complete list regardless of permissions (admin only).
@@ -1140,7 +1533,7 @@ impl GetUserProjects {
         request.query("exhaustive", &exhaustive);
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -1148,7 +1541,7 @@ impl GetUserProjects {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -1163,7 +1556,7 @@ impl GetUserProjects {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -1191,7 +1584,7 @@ impl GetUserProjects {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -1199,7 +1592,7 @@ impl GetUserProjects {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -1238,14 +1631,41 @@ impl GetUserProjects {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::ProjectListOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::ProjectListOutput>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::ProjectListOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<
+                ::std::vec::Vec<crate::types::ProjectListOutput>,
+            >()
+    }
 }
 /// Request builder for [`Client::get_user_sessions`](crate::Client::get_user_sessions): `GET /users/{uid}/sessions`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetUserSessions {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetUserSessions {
+    type Output = crate::Result<::std::vec::Vec<crate::types::SessionListOutput>>;
+    type IntoFuture = crate::ResponseFuture<
+        ::std::vec::Vec<crate::types::SessionListOutput>,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::SessionListOutput>> {
+        self.send()
+    }
 }
 impl GetUserSessions {
     /// Set to return a complete list regardless of permissions (admin only).
@@ -1256,7 +1676,7 @@ impl GetUserSessions {
         request.query("exhaustive", &exhaustive);
         self
     }
-    /// Include all info in returned objects
+    /// Include all info in returned objects.
     ///
     /// Query parameter `include_all_info` (`bool`).
     pub fn include_all_info(mut self, include_all_info: bool) -> Self {
@@ -1264,7 +1684,7 @@ impl GetUserSessions {
         request.query("include_all_info", &include_all_info);
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -1279,7 +1699,7 @@ impl GetUserSessions {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -1307,7 +1727,7 @@ impl GetUserSessions {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -1315,7 +1735,7 @@ impl GetUserSessions {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -1354,14 +1774,37 @@ impl GetUserSessions {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::SessionListOutput>> {
         self.request.send_json::<::std::vec::Vec<crate::types::SessionListOutput>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::SessionListOutput>>,
+    > {
+        self.request
+            .send_json_with_response::<
+                ::std::vec::Vec<crate::types::SessionListOutput>,
+            >()
+    }
 }
 /// Request builder for [`Client::get_user`](crate::Client::get_user): `GET /users/{userId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetUser {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetUser {
+    type Output = crate::Result<crate::types::UserOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::UserOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::UserOutput> {
+        self.send()
+    }
 }
 impl GetUser {
     /// Query parameter `include_deleted` (`bool`).
@@ -1383,14 +1826,32 @@ impl GetUser {
     pub fn send(self) -> crate::ResponseFuture<crate::types::UserOutput> {
         self.request.send_json::<crate::types::UserOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::UserOutput>> {
+        self.request.send_json_with_response::<crate::types::UserOutput>()
+    }
 }
 /// Request builder for [`Client::modify_user`](crate::Client::modify_user): `PUT /users/{userId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyUser {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyUser {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyUser {
     /// Query parameter `clear_permissions` (`bool`).
@@ -1412,14 +1873,32 @@ impl ModifyUser {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_user`](crate::Client::delete_user): `DELETE /users/{userId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteUser {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteUser {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl DeleteUser {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -1435,14 +1914,30 @@ impl DeleteUser {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_user_avatar`](crate::Client::get_user_avatar): `GET /users/{userId}/avatar`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetUserAvatar {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetUserAvatar {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
 }
 impl GetUserAvatar {
     /// Value returned when the key is not set.
@@ -1473,17 +1968,35 @@ impl GetUserAvatar {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::get_user_collections`](crate::Client::get_user_collections): `GET /users/{userId}/collections`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetUserCollections {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetUserCollections {
+    type Output = crate::Result<crate::types::GetUserCollectionsResponse>;
+    type IntoFuture = crate::ResponseFuture<crate::types::GetUserCollectionsResponse>;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<crate::types::GetUserCollectionsResponse> {
+        self.send()
+    }
+}
 impl GetUserCollections {
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -1498,7 +2011,7 @@ impl GetUserCollections {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -1526,7 +2039,7 @@ impl GetUserCollections {
         request.query("skip", &skip);
         self
     }
-    /// The page number (i.e. skip limit*page entries)
+    /// The page number (i.e. skip limit*page entries).
     ///
     /// Query parameter `page` (`i64`).
     pub fn page(mut self, page: i64) -> Self {
@@ -1534,7 +2047,7 @@ impl GetUserCollections {
         request.query("page", &page);
         self
     }
-    /// Paginate after the given id. (Cannot be used with sort, page or skip)
+    /// Paginate after the given id. (Cannot be used with sort, page or skip).
     ///
     /// Query parameter `after_id` (`String`).
     pub fn after_id(
@@ -1593,5 +2106,18 @@ impl GetUserCollections {
         self,
     ) -> crate::ResponseFuture<crate::types::GetUserCollectionsResponse> {
         self.request.send_json::<crate::types::GetUserCollectionsResponse>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<crate::types::GetUserCollectionsResponse>,
+    > {
+        self.request
+            .send_json_with_response::<crate::types::GetUserCollectionsResponse>()
     }
 }

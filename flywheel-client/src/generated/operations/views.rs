@@ -4,11 +4,19 @@
 //! Operations of tag `views` (Cargo feature `views`): Views: saved data views (columns over the hierarchy) and their execution.
 /// Operations of tag `views` (Cargo feature `views`): Views: saved data views (columns over the hierarchy) and their execution.
 impl crate::Client {
-    /// Return a list of all known column aliases for use in data views
+    /// Return a list of all known column aliases for use in data views.
     ///
     /// `GET /views/columns` (operation `dataViewColumns`, tag `views`).
     ///
-    /// `.send().await` returns a list of [`DataViewColumnAlias`](crate::types::DataViewColumnAlias).
+    /// `.await` on the builder (or `.send().await`) returns a list of [`DataViewColumnAlias`](crate::types::DataViewColumnAlias).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn data_view_columns(&self) -> DataViewColumns {
         let request = self
             .request("dataViewColumns", ::reqwest::Method::GET, "/views/columns");
@@ -20,12 +28,20 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
-    /// - `container_id`: The target container for view execution Query parameter `containerId` (`String`).
+    /// - `container_id`: The target container for view execution. Query parameter `containerId` (`String`).
     /// - `body`: JSON request body (`ContainerPipelineInput`).
     ///
     /// Optional parameters are setters on the returned [`EvaluateViewAdhoc`]: `filename`, `format`, `ticket`, `sort`, `filter`, `skip`, `limit`.
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn evaluate_view_adhoc(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -47,12 +63,20 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
-    /// - `container_id`: The target container for view execution Query parameter `containerId` (`String`).
+    /// - `container_id`: The target container for view execution. Query parameter `containerId` (`String`).
     /// - `body`: JSON request body (`ContainerPipelineInput`).
     ///
     /// Optional parameters are setters on the returned [`QueueAdhoc`]: `sort`, `filter`, `skip`, `limit`.
     ///
-    /// `.send().await` returns [`DataViewExecution`](crate::types::DataViewExecution).
+    /// `.await` on the builder (or `.send().await`) returns [`DataViewExecution`](crate::types::DataViewExecution).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn queue_adhoc(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -68,18 +92,26 @@ impl crate::Client {
         request.json_body(&body);
         QueueAdhoc { request }
     }
-    /// Execute a view, saving data to the target container / file
+    /// Execute a view, saving data to the target container / file.
     ///
     /// `POST /views/save` (operation `saveViewDataToContainer`, tag `views`).
     ///
     /// # Arguments
     ///
-    /// - `container_id`: The target container for view execution Query parameter `containerId` (`String`).
+    /// - `container_id`: The target container for view execution. Query parameter `containerId` (`String`).
     /// - `body`: JSON request body (`ContainerIdViewInputExecuteAndSave`).
     ///
     /// Optional parameters are setters on the returned [`SaveViewDataToContainer`]: `format`, `ticket`, `filter`, `sort`, `skip`, `limit`.
     ///
-    /// `.send().await` returns [`File`](crate::types::File).
+    /// `.await` on the builder (or `.send().await`) returns [`File`](crate::types::File).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn save_view_data_to_container(
         &self,
         container_id: impl ::std::convert::Into<::std::string::String>,
@@ -95,15 +127,23 @@ impl crate::Client {
         request.json_body(&body);
         SaveViewDataToContainer { request }
     }
-    /// Return the view identified by ViewId
+    /// Return the view identified by ViewId.
     ///
     /// `GET /views/{viewId}` (operation `getView`, tag `views`).
     ///
     /// # Arguments
     ///
-    /// - `view_id`: The ID of the view Path parameter `viewId` (`String`).
+    /// - `view_id`: The ID of the view. Path parameter `viewId` (`String`).
     ///
-    /// `.send().await` returns [`ViewOutput`](crate::types::ViewOutput).
+    /// `.await` on the builder (or `.send().await`) returns [`ViewOutput`](crate::types::ViewOutput).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn get_view(
         &self,
         view_id: impl ::std::convert::Into<::std::string::String>,
@@ -117,16 +157,24 @@ impl crate::Client {
             );
         GetView { request }
     }
-    /// Update the view identified by ViewId
+    /// Update the view identified by ViewId.
     ///
     /// `PUT /views/{viewId}` (operation `modifyView`, tag `views`).
     ///
     /// # Arguments
     ///
-    /// - `view_id`: The ID of the view Path parameter `viewId` (`String`).
+    /// - `view_id`: The ID of the view. Path parameter `viewId` (`String`).
     /// - `body`: JSON request body (`ContainerModify`).
     ///
-    /// `.send().await` returns [`ModifiedResult`](crate::types::ModifiedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`ModifiedResult`](crate::types::ModifiedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn modify_view(
         &self,
         view_id: impl ::std::convert::Into<::std::string::String>,
@@ -142,17 +190,25 @@ impl crate::Client {
         request.json_body(&body);
         ModifyView { request }
     }
-    /// Delete a data view
+    /// Delete a data view.
     ///
-    /// Soft deletes data view in database
+    /// Soft deletes data view in database.
     ///
     /// `DELETE /views/{viewId}` (operation `deleteView`, tag `views`).
     ///
     /// # Arguments
     ///
-    /// - `view_id`: The ID of the view Path parameter `viewId` (`String`).
+    /// - `view_id`: The ID of the view. Path parameter `viewId` (`String`).
     ///
-    /// `.send().await` returns [`DeletedResult`](crate::types::DeletedResult).
+    /// `.await` on the builder (or `.send().await`) returns [`DeletedResult`](crate::types::DeletedResult).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn delete_view(
         &self,
         view_id: impl ::std::convert::Into<::std::string::String>,
@@ -172,12 +228,20 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
-    /// - `view_id`: The ID of the view Path parameter `viewId` (`String`).
-    /// - `container_id`: The target container for view execution Query parameter `containerId` (`String`).
+    /// - `view_id`: The ID of the view. Path parameter `viewId` (`String`).
+    /// - `container_id`: The target container for view execution. Query parameter `containerId` (`String`).
     ///
     /// Optional parameters are setters on the returned [`EvaluateView`]: `ticket`, `filename`, `format`, `sort`, `filter`, `skip`, `limit`.
     ///
-    /// `.send().await` returns nothing (`()`).
+    /// `.await` on the builder (or `.send().await`) returns nothing (`()`).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn evaluate_view(
         &self,
         view_id: impl ::std::convert::Into<::std::string::String>,
@@ -203,12 +267,20 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
-    /// - `view_id`: The ID of the view Path parameter `viewId` (`String`).
-    /// - `container_id`: The target container for view execution Query parameter `containerId` (`String`).
+    /// - `view_id`: The ID of the view. Path parameter `viewId` (`String`).
+    /// - `container_id`: The target container for view execution. Query parameter `containerId` (`String`).
     ///
     /// Optional parameters are setters on the returned [`QueueSaved`]: `sort`, `filter`, `skip`, `limit`.
     ///
-    /// `.send().await` returns [`DataViewExecution`](crate::types::DataViewExecution).
+    /// `.await` on the builder (or `.send().await`) returns [`DataViewExecution`](crate::types::DataViewExecution).
+    ///
+    /// # Errors
+    ///
+    /// Error answers the spec declares:
+    ///
+    /// - any status outside 2xx (`default`): The request failed; the body says why.
+    ///
+    /// An error answer is [`Error::Api`](crate::Error::Api), keeping status, headers and body; the builder's `send` lists the other failures.
     pub fn queue_saved(
         &self,
         view_id: impl ::std::convert::Into<::std::string::String>,
@@ -231,11 +303,23 @@ impl crate::Client {
 }
 /// Request builder for [`Client::data_view_columns`](crate::Client::data_view_columns): `GET /views/columns`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DataViewColumns {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DataViewColumns {
+    type Output = crate::Result<::std::vec::Vec<crate::types::DataViewColumnAlias>>;
+    type IntoFuture = crate::ResponseFuture<
+        ::std::vec::Vec<crate::types::DataViewColumnAlias>,
+    >;
+    fn into_future(
+        self,
+    ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::DataViewColumnAlias>> {
+        self.send()
+    }
 }
 impl DataViewColumns {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -253,17 +337,40 @@ impl DataViewColumns {
     ) -> crate::ResponseFuture<::std::vec::Vec<crate::types::DataViewColumnAlias>> {
         self.request.send_json::<::std::vec::Vec<crate::types::DataViewColumnAlias>>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<
+        crate::ResponseValue<::std::vec::Vec<crate::types::DataViewColumnAlias>>,
+    > {
+        self.request
+            .send_json_with_response::<
+                ::std::vec::Vec<crate::types::DataViewColumnAlias>,
+            >()
+    }
 }
 /// Request builder for [`Client::evaluate_view_adhoc`](crate::Client::evaluate_view_adhoc): `POST /views/data`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct EvaluateViewAdhoc {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for EvaluateViewAdhoc {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
+}
 impl EvaluateViewAdhoc {
-    /// download ticket filename
+    /// download ticket filename.
     ///
     /// Query parameter `filename` (`String`).
     pub fn filename(
@@ -278,7 +385,7 @@ impl EvaluateViewAdhoc {
             );
         self
     }
-    /// Available values : csv, tsv, json, ndjson, json_flat, json-row-column
+    /// Available values : csv, tsv, json, ndjson, json_flat, json-row-column.
     ///
     /// Query parameter `format` (`FileFormat`).
     pub fn format(
@@ -293,7 +400,7 @@ impl EvaluateViewAdhoc {
             );
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -308,7 +415,7 @@ impl EvaluateViewAdhoc {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -320,7 +427,7 @@ impl EvaluateViewAdhoc {
             .query("sort", &::std::convert::Into::<::std::string::String>::into(sort));
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -364,17 +471,33 @@ impl EvaluateViewAdhoc {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::queue_adhoc`](crate::Client::queue_adhoc): `POST /views/queue`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct QueueAdhoc {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for QueueAdhoc {
+    type Output = crate::Result<crate::types::DataViewExecution>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DataViewExecution>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DataViewExecution> {
+        self.send()
+    }
+}
 impl QueueAdhoc {
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -386,7 +509,7 @@ impl QueueAdhoc {
             .query("sort", &::std::convert::Into::<::std::string::String>::into(sort));
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -430,17 +553,35 @@ impl QueueAdhoc {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DataViewExecution> {
         self.request.send_json::<crate::types::DataViewExecution>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DataViewExecution>> {
+        self.request.send_json_with_response::<crate::types::DataViewExecution>()
+    }
 }
 /// Request builder for [`Client::save_view_data_to_container`](crate::Client::save_view_data_to_container): `POST /views/save`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct SaveViewDataToContainer {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for SaveViewDataToContainer {
+    type Output = crate::Result<crate::types::File>;
+    type IntoFuture = crate::ResponseFuture<crate::types::File>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::File> {
+        self.send()
+    }
+}
 impl SaveViewDataToContainer {
-    /// Available values : csv, tsv, json, ndjson, json_flat, json-row-column
+    /// Available values : csv, tsv, json, ndjson, json_flat, json-row-column.
     ///
     /// Query parameter `format` (`FileFormat`).
     pub fn format(
@@ -455,7 +596,7 @@ impl SaveViewDataToContainer {
             );
         self
     }
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -470,7 +611,7 @@ impl SaveViewDataToContainer {
             );
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -485,7 +626,7 @@ impl SaveViewDataToContainer {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -526,14 +667,32 @@ impl SaveViewDataToContainer {
     pub fn send(self) -> crate::ResponseFuture<crate::types::File> {
         self.request.send_json::<crate::types::File>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::File>> {
+        self.request.send_json_with_response::<crate::types::File>()
+    }
 }
 /// Request builder for [`Client::get_view`](crate::Client::get_view): `GET /views/{viewId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct GetView {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for GetView {
+    type Output = crate::Result<crate::types::ViewOutput>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ViewOutput>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ViewOutput> {
+        self.send()
+    }
 }
 impl GetView {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -549,14 +708,32 @@ impl GetView {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ViewOutput> {
         self.request.send_json::<crate::types::ViewOutput>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ViewOutput>> {
+        self.request.send_json_with_response::<crate::types::ViewOutput>()
+    }
 }
 /// Request builder for [`Client::modify_view`](crate::Client::modify_view): `PUT /views/{viewId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct ModifyView {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for ModifyView {
+    type Output = crate::Result<crate::types::ModifiedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::ModifiedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
+        self.send()
+    }
 }
 impl ModifyView {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -572,14 +749,32 @@ impl ModifyView {
     pub fn send(self) -> crate::ResponseFuture<crate::types::ModifiedResult> {
         self.request.send_json::<crate::types::ModifiedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::ModifiedResult>> {
+        self.request.send_json_with_response::<crate::types::ModifiedResult>()
+    }
 }
 /// Request builder for [`Client::delete_view`](crate::Client::delete_view): `DELETE /views/{viewId}`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteView {
     request: crate::OperationRequest,
+}
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for DeleteView {
+    type Output = crate::Result<crate::types::DeletedResult>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DeletedResult>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
+        self.send()
+    }
 }
 impl DeleteView {
     /// Per-call overrides of the client's timeouts and retry policy.
@@ -595,17 +790,35 @@ impl DeleteView {
     pub fn send(self) -> crate::ResponseFuture<crate::types::DeletedResult> {
         self.request.send_json::<crate::types::DeletedResult>()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DeletedResult>> {
+        self.request.send_json_with_response::<crate::types::DeletedResult>()
+    }
 }
 /// Request builder for [`Client::evaluate_view`](crate::Client::evaluate_view): `GET /views/{viewId}/data`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct EvaluateView {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for EvaluateView {
+    type Output = crate::Result<()>;
+    type IntoFuture = crate::ResponseFuture<()>;
+    fn into_future(self) -> crate::ResponseFuture<()> {
+        self.send()
+    }
+}
 impl EvaluateView {
-    /// The download ticket id, or present but empty to generate a ticket id
+    /// The download ticket id, or present but empty to generate a ticket id.
     ///
     /// Query parameter `ticket` (`String`).
     pub fn ticket(
@@ -620,7 +833,7 @@ impl EvaluateView {
             );
         self
     }
-    /// download ticket filename
+    /// download ticket filename.
     ///
     /// Query parameter `filename` (`String`).
     pub fn filename(
@@ -635,7 +848,7 @@ impl EvaluateView {
             );
         self
     }
-    /// Available values : csv, tsv, json, ndjson, json_flat, json-row-column
+    /// Available values : csv, tsv, json, ndjson, json_flat, json-row-column.
     ///
     /// Query parameter `format` (`FileFormat`).
     pub fn format(
@@ -650,7 +863,7 @@ impl EvaluateView {
             );
         self
     }
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -662,7 +875,7 @@ impl EvaluateView {
             .query("sort", &::std::convert::Into::<::std::string::String>::into(sort));
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -706,17 +919,33 @@ impl EvaluateView {
     pub fn send(self) -> crate::ResponseFuture<()> {
         self.request.send_empty()
     }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(self) -> crate::ResponseFuture<crate::ResponseValue<()>> {
+        self.request.send_empty_with_response()
+    }
 }
 /// Request builder for [`Client::queue_saved`](crate::Client::queue_saved): `POST /views/{viewId}/queue`.
 ///
-/// Set optional parameters with the methods below, then call `.send().await`.
+/// Set optional parameters with the methods below, then `.await` the builder (the same as `.send().await`).
 #[derive(Debug)]
-#[must_use = "a request does nothing until `.send().await`"]
+#[must_use = "a request does nothing until it is awaited"]
 pub struct QueueSaved {
     request: crate::OperationRequest,
 }
+/// `.await` on the builder sends the request, as [`send`](Self::send) does.
+impl ::std::future::IntoFuture for QueueSaved {
+    type Output = crate::Result<crate::types::DataViewExecution>;
+    type IntoFuture = crate::ResponseFuture<crate::types::DataViewExecution>;
+    fn into_future(self) -> crate::ResponseFuture<crate::types::DataViewExecution> {
+        self.send()
+    }
+}
 impl QueueSaved {
-    /// The sort fields and order. (e.g. label:asc,created:desc)
+    /// The sort fields and order. (e.g. label:asc,created:desc).
     ///
     /// Query parameter `sort` (`String`).
     pub fn sort(
@@ -728,7 +957,7 @@ impl QueueSaved {
             .query("sort", &::std::convert::Into::<::std::string::String>::into(sort));
         self
     }
-    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22)
+    /// The filter to apply. (e.g. label=my-label,created\>2018-09-22).
     ///
     /// Query parameter `filter` (`String`).
     pub fn filter(
@@ -771,5 +1000,15 @@ impl QueueSaved {
     /// Fails with [`crate::Error`]: `InvalidRequest` when an argument cannot be sent (an empty path parameter), `Transport` when the server cannot be reached or times out, `Api` when the server answers an error status (status, headers and body kept), `Decode` when the body is not the declared type.
     pub fn send(self) -> crate::ResponseFuture<crate::types::DataViewExecution> {
         self.request.send_json::<crate::types::DataViewExecution>()
+    }
+    /// Sends the request like [`send`](Self::send) and keeps the answer's status and headers beside the decoded value ([`crate::ResponseValue`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`send`](Self::send).
+    pub fn send_with_response(
+        self,
+    ) -> crate::ResponseFuture<crate::ResponseValue<crate::types::DataViewExecution>> {
+        self.request.send_json_with_response::<crate::types::DataViewExecution>()
     }
 }
