@@ -12,6 +12,8 @@ use http::{HeaderValue, Method};
 
 use crate::error::Error;
 use crate::request::OperationRequest;
+use crate::settings::{CallSettings, DEFAULT_CONNECT_TIMEOUT};
+use crate::transport::{Redacted, Transport};
 
 /// The environment variable [`Client::from_env`] reads.
 pub const API_KEY_ENV_VAR: &str = "FLYWHEEL_API_KEY";
@@ -24,17 +26,6 @@ const FORCE_INSECURE: &str = "__force_insecure";
 
 /// The expected forms, quoted by every key parsing error.
 const KEY_FORMS: &str = "expected `HOST:KEY` or `HOST:PORT:KEY` (optionally with a `__force_insecure` part, e.g. `localhost:8080:__force_insecure:KEY`)";
-
-/// Default connect timeout.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default read (idle) timeout.
-pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
-/// Default number of attempts per call, the first one included.
-pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
-/// Default upper bound of one pause between two attempts.
-pub const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(30);
-/// Default pause before the first retry (later pauses double, plus random jitter).
-pub const DEFAULT_INITIAL_RETRY_DELAY: Duration = Duration::from_millis(500);
 
 /// A connection to one Flywheel site: base URL, credentials, HTTP connection pool and the
 /// default settings of every call.
@@ -55,29 +46,7 @@ pub const DEFAULT_INITIAL_RETRY_DELAY: Duration = Duration::from_millis(500);
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<ClientInner>,
-}
-
-/// The shared state behind a [`Client`].
-pub(crate) struct ClientInner {
-    pub(crate) http: reqwest::Client,
-    pub(crate) base_url: String,
-    /// `scitran-user KEY` or `Bearer KEY`, marked sensitive so `Debug` of header maps hides it.
-    pub(crate) authorization: Option<HeaderValue>,
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) accept_features: Vec<String>,
-    pub(crate) settings: CallSettings,
-}
-
-/// The settings every call starts from; [`crate::CallOptions`] overrides them per call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct CallSettings {
-    pub(crate) read_timeout: Duration,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) max_attempts: u32,
-    pub(crate) max_retry_delay: Duration,
-    pub(crate) initial_retry_delay: Duration,
-    pub(crate) retry_non_idempotent: bool,
+    pub(crate) inner: Arc<Transport>,
 }
 
 impl Client {
@@ -142,29 +111,13 @@ impl Client {
         method: Method,
         path_template: &'static str,
     ) -> OperationRequest {
-        OperationRequest::new(self.clone(), operation_id, method, path_template)
+        OperationRequest::new(Arc::clone(&self.inner), operation_id, method, path_template)
     }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let inner = &self.inner;
-        f.debug_struct("Client")
-            .field("base_url", &inner.base_url)
-            .field("api_key", &inner.authorization.as_ref().map(|_| Redacted))
-            .field("user_agent", &inner.user_agent)
-            .field("accept_features", &inner.accept_features)
-            .field("settings", &inner.settings)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Prints as `<redacted>`, in place of a secret.
-struct Redacted;
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
+        self.inner.fmt(f)
     }
 }
 
@@ -354,14 +307,7 @@ impl ClientBuilder {
             key_string: None,
             key: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            settings: CallSettings {
-                read_timeout: DEFAULT_READ_TIMEOUT,
-                timeout: None,
-                max_attempts: DEFAULT_MAX_ATTEMPTS,
-                max_retry_delay: DEFAULT_MAX_RETRY_DELAY,
-                initial_retry_delay: DEFAULT_INITIAL_RETRY_DELAY,
-                retry_non_idempotent: false,
-            },
+            settings: CallSettings::default(),
             user_agent: concat!("flywheel-client/", env!("CARGO_PKG_VERSION")).to_owned(),
             accept_features: vec!["safe-redirect".to_owned()],
             http_client: None,
@@ -530,7 +476,7 @@ impl ClientBuilder {
             }
         }
         Ok(Client {
-            inner: Arc::new(ClientInner {
+            inner: Arc::new(Transport {
                 http,
                 base_url,
                 authorization,

@@ -105,7 +105,9 @@ mod error;
 mod pagination;
 mod request;
 mod retry;
+mod settings;
 mod timeout;
+mod transport;
 mod upload;
 
 #[rustfmt::skip] // formatted by the generator (prettyplease); `cargo xtask gen --check` guards it
@@ -114,14 +116,15 @@ mod generated;
 mod support;
 pub use generated::{operations, types};
 
-pub use client::{
-    API_KEY_ENV_VAR, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_INITIAL_RETRY_DELAY,
-    DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_RETRY_DELAY, DEFAULT_READ_TIMEOUT,
-};
+pub use client::{API_KEY_ENV_VAR, Client, ClientBuilder};
 pub use download::Download;
 pub use error::{ApiError, Error, ErrorDetail, TransportKind, ValidationIssue};
 pub use pagination::{DEFAULT_PAGE_LIMIT, PageCursor, Paginator};
-pub use request::{CallOptions, OperationRequest, ParamValue, ResponseFuture};
+pub use request::{OperationRequest, ParamValue, ResponseFuture};
+pub use settings::{
+    CallOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_INITIAL_RETRY_DELAY, DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_RETRY_DELAY, DEFAULT_READ_TIMEOUT,
+};
 pub use upload::UploadFile;
 
 /// `std::result::Result` with this crate's [`Error`].

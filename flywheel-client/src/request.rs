@@ -4,6 +4,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -14,11 +15,12 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use tracing::Instrument;
 
-use crate::client::{CallSettings, Client};
 use crate::download::Download;
 use crate::error::{ApiError, Error};
 use crate::retry::RetryPolicy;
+use crate::settings::CallOptions;
 use crate::timeout::{Activity, IdleTimeoutStream};
+use crate::transport::Transport;
 use crate::upload::{MultipartField, UploadFile, build_form};
 
 /// Everything but the RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`) is percent-encoded
@@ -94,83 +96,6 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
     }
 }
 
-/// Per-call overrides of the client settings, passed with
-/// [`OperationRequest::options`] (and the `.options(...)` setter of every generated builder).
-/// Unset fields keep the client's value (see [`ClientBuilder`](crate::ClientBuilder) for
-/// defaults).
-///
-/// The connect timeout is client-wide only ([`ClientBuilder::connect_timeout`](crate::ClientBuilder::connect_timeout)):
-/// connections are pooled and shared by calls, and `reqwest` sets it per client. A call that
-/// must give up sooner sets [`timeout`](Self::timeout), which covers connecting too.
-///
-/// ```
-/// use std::time::Duration;
-/// let options = flywheel_client::CallOptions::new()
-///     .read_timeout(Duration::from_secs(300))
-///     .max_attempts(1);
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[must_use]
-pub struct CallOptions {
-    timeout: Option<Duration>,
-    read_timeout: Option<Duration>,
-    max_attempts: Option<u32>,
-    max_retry_delay: Option<Duration>,
-    retry_non_idempotent: Option<bool>,
-}
-
-impl CallOptions {
-    /// No overrides.
-    pub fn new() -> CallOptions {
-        CallOptions::default()
-    }
-
-    /// A limit on the whole call: all attempts and pauses, up to the last byte of the response
-    /// body (for a download, until the [`Download`] is consumed).
-    pub fn timeout(mut self, timeout: Duration) -> CallOptions {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// The longest silence of the server: waiting for the response after the request was sent,
-    /// and between two chunks of a response body.
-    pub fn read_timeout(mut self, timeout: Duration) -> CallOptions {
-        self.read_timeout = Some(timeout);
-        self
-    }
-
-    /// Attempts, the first included (`0` counts as 1, i.e. no retries).
-    pub fn max_attempts(mut self, attempts: u32) -> CallOptions {
-        self.max_attempts = Some(attempts);
-        self
-    }
-
-    /// The longest pause between two attempts, including a server's `Retry-After`.
-    pub fn max_retry_delay(mut self, delay: Duration) -> CallOptions {
-        self.max_retry_delay = Some(delay);
-        self
-    }
-
-    /// Whether a POST or PATCH is retried after a 429/502/503/504 answer.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> CallOptions {
-        self.retry_non_idempotent = Some(retry);
-        self
-    }
-
-    fn apply(&self, base: CallSettings) -> CallSettings {
-        CallSettings {
-            read_timeout: self.read_timeout.unwrap_or(base.read_timeout),
-            timeout: self.timeout.or(base.timeout),
-            max_attempts: self.max_attempts.unwrap_or(base.max_attempts),
-            max_retry_delay: self.max_retry_delay.unwrap_or(base.max_retry_delay),
-            initial_retry_delay: base.initial_retry_delay,
-            retry_non_idempotent: self
-                .retry_non_idempotent
-                .unwrap_or(base.retry_non_idempotent),
-        }
-    }
-}
-
 /// The request body.
 #[derive(Debug)]
 enum RequestBody {
@@ -187,7 +112,7 @@ enum RequestBody {
 /// parameter, a body that does not serialize, an upload file name that cannot be sent) is kept
 /// and returned as [`Error::InvalidRequest`] by the `send_*` method, before anything is sent.
 ///
-/// Created by [`Client::request`]; the generated operation builders wrap one.
+/// Created by [`Client::request`](crate::Client::request); the generated operation builders wrap one.
 ///
 /// ```no_run
 /// # async fn example(client: flywheel_client::Client) -> flywheel_client::Result<()> {
@@ -199,7 +124,7 @@ enum RequestBody {
 /// # }
 /// ```
 pub struct OperationRequest {
-    client: Client,
+    transport: Arc<Transport>,
     operation_id: &'static str,
     method: Method,
     path_template: &'static str,
@@ -302,13 +227,13 @@ fn decode_text(operation_id: &'static str, response: RawResponse) -> crate::Resu
 
 impl OperationRequest {
     pub(crate) fn new(
-        client: Client,
+        transport: Arc<Transport>,
         operation_id: &'static str,
         method: Method,
         path_template: &'static str,
     ) -> OperationRequest {
         OperationRequest {
-            client,
+            transport,
             operation_id,
             method,
             path_template,
@@ -569,7 +494,7 @@ impl OperationRequest {
     /// one of the copies can send it.
     pub(crate) fn duplicate(&self) -> OperationRequest {
         OperationRequest {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
             operation_id: self.operation_id,
             method: self.method.clone(),
             path_template: self.path_template,
@@ -602,7 +527,7 @@ impl OperationRequest {
             return Err(error);
         }
         let started = Instant::now();
-        let settings = self.options.apply(self.client.inner.settings);
+        let settings = self.options.apply(self.transport.settings);
         let url = self.url()?;
         let headers = self.headers()?;
         let replayable = match &self.body {
@@ -613,7 +538,7 @@ impl OperationRequest {
             .timeout
             .and_then(|timeout| started.checked_add(timeout));
         let attempt = Attempt {
-            client: &self.client,
+            transport: &self.transport,
             operation_id: self.operation_id,
             method: &self.method,
             path_template: self.path_template,
@@ -660,7 +585,7 @@ impl OperationRequest {
             rest = &rest[open + close + 1..];
         }
         path.push_str(rest);
-        let base = &self.client.inner.base_url;
+        let base = &self.transport.base_url;
         let separator = if path.starts_with('/') { "" } else { "/" };
         let mut url =
             reqwest::Url::parse(&format!("{base}{separator}{path}")).map_err(|error| {
@@ -682,7 +607,7 @@ impl OperationRequest {
 
     /// Authorization, user agent, accept features and the caller's headers.
     fn headers(&self) -> crate::Result<HeaderMap> {
-        let inner = &self.client.inner;
+        let inner = &*self.transport;
         let mut headers = HeaderMap::new();
         for (name, value) in &self.headers {
             if name.eq_ignore_ascii_case(CONTENT_TYPE.as_str()) {
@@ -741,14 +666,14 @@ impl fmt::Debug for OperationRequest {
             .field("body", &self.body)
             .field("options", &self.options)
             .field("error", &self.error)
-            .field("client", &self.client)
+            .field("client", &self.transport)
             .finish()
     }
 }
 
 /// What every attempt of one call shares.
 struct Attempt<'a> {
-    client: &'a Client,
+    transport: &'a Transport,
     operation_id: &'static str,
     method: &'a Method,
     path_template: &'static str,
@@ -793,7 +718,7 @@ impl Attempt<'_> {
     async fn exchange(&self) -> crate::Result<reqwest::Response> {
         let operation_id = self.operation_id;
         let activity = Activity::new();
-        let http = &self.client.inner.http;
+        let http = &self.transport.http;
         let mut builder = http
             .request(self.method.clone(), self.url.clone())
             .headers(self.headers.clone());
@@ -862,6 +787,7 @@ async fn read_error_body(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Client;
 
     fn request(template: &'static str) -> OperationRequest {
         let client = Client::builder()

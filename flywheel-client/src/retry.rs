@@ -21,7 +21,7 @@ use std::time::{Duration, Instant, SystemTime};
 use backon::{ExponentialBuilder, Retryable};
 use http::{HeaderMap, Method};
 
-use crate::client::CallSettings;
+use crate::settings::CallSettings;
 use crate::error::{Error, TransportKind};
 
 /// Whether a method may be repeated without changing the outcome (RFC 9110 §9.2.2).
