@@ -326,6 +326,11 @@ impl OperationRequest {
             .map(String::as_str)
     }
 
+    /// Removes the query parameter `name`, if set.
+    pub(crate) fn remove_query(&mut self, name: &str) {
+        self.query.retain(|(key, _)| *key != name);
+    }
+
     /// Sets a request header (e.g. `range: bytes=0-1023`), replacing an earlier value of the
     /// same name. A value that cannot be sent in a header (CR, LF, …) makes the send fail with
     /// [`Error::InvalidRequest`].

@@ -16,6 +16,10 @@ use serde::Deserialize;
 /// Name of the vendor extension that lists further methods served by one operation.
 pub const VARIANTS_EXTENSION: &str = "x-flywheel-variants";
 
+/// The operation extension naming the item field a list continues after (`after_id`); see the
+/// spec header. Without it, the item's `_id`.
+pub const PAGE_CURSOR_EXTENSION: &str = "x-flywheel-page-cursor";
+
 /// Methods every `Client` has, which generated methods must not shadow.
 const CLIENT_METHODS: &[&str] = &[
     "builder",
@@ -154,6 +158,17 @@ impl<'a> Ctx<'a> {
             None => None,
         };
         let response = self.response(&op.responses, &child(&cx.pointer, "responses"), &hint);
+        let page_cursor = match op.extensions.get(PAGE_CURSOR_EXTENSION) {
+            None => None,
+            Some(serde_json::Value::String(field)) if !field.is_empty() => Some(field.clone()),
+            Some(_) => {
+                self.problems.push(
+                    child(&cx.pointer, PAGE_CURSOR_EXTENSION),
+                    "must be the wire name of an item field (a non-empty string), e.g. `file_id`",
+                );
+                None
+            }
+        };
         let mut operation = Operation {
             operation_id,
             method_name: String::new(),
@@ -169,6 +184,7 @@ impl<'a> Ctx<'a> {
             fixed_query: Vec::new(),
             body,
             response,
+            page_cursor,
             pagination: None,
             variant_of: None,
         };
@@ -254,6 +270,7 @@ impl<'a> Ctx<'a> {
                 fixed_query,
                 body: base.body.clone(),
                 response,
+                page_cursor: base.page_cursor.clone(),
                 pagination: None,
                 variant_of: Some(base.operation_id.clone()),
             };
