@@ -1,8 +1,9 @@
 //! [`Client`], the connection to one Flywheel site, and [`ClientBuilder`], its settings.
 //!
-//! A Flywheel API key string has the form `HOST:KEY` or `HOST:PORT:KEY`; a part
-//! `__force_insecure` among the leading parts switches from `https` to `http` (for local test
-//! servers). The API base URL is `SCHEME://HOST:PORT/api`, port 443 by default.
+//! A Flywheel API key string has the form `HOST:KEY` or `HOST:PORT:KEY`, an IPv6 host in
+//! brackets (`[::1]:8080:KEY`); a part `__force_insecure` among the leading parts switches from
+//! `https` to `http` (for local test servers). The API base URL is `SCHEME://HOST:PORT/api`,
+//! port 443 by default.
 
 use std::fmt;
 use std::sync::Arc;
@@ -25,7 +26,7 @@ const SESSION_TOKEN_LEN: usize = 57;
 const FORCE_INSECURE: &str = "__force_insecure";
 
 /// The expected forms, quoted by every key parsing error.
-const KEY_FORMS: &str = "expected `HOST:KEY` or `HOST:PORT:KEY` (optionally with a `__force_insecure` part, e.g. `localhost:8080:__force_insecure:KEY`)";
+const KEY_FORMS: &str = "expected `HOST:KEY` or `HOST:PORT:KEY` (optionally with a `__force_insecure` part, e.g. `localhost:8080:__force_insecure:KEY`; an IPv6 host in brackets, e.g. `[::1]:8080:KEY`)";
 
 /// A connection to one Flywheel site: base URL, credentials, HTTP connection pool and the
 /// default settings of every call.
@@ -51,14 +52,16 @@ pub struct Client {
 
 impl Client {
     /// Connects with an API key string as shown on the Flywheel profile page:
-    /// `HOST:KEY` or `HOST:PORT:KEY`, port 443 by default. A `__force_insecure` part before the
-    /// key switches to plain `http` (e.g. `localhost:8080:__force_insecure:KEY`).
+    /// `HOST:KEY` or `HOST:PORT:KEY`, port 443 by default; an IPv6 host goes in brackets
+    /// (`[::1]:8080:KEY`, `[2001:db8::1]:KEY`). A `__force_insecure` part before the key switches
+    /// to plain `http` (e.g. `localhost:8080:__force_insecure:KEY`).
     ///
     /// All other settings take their defaults (see [`ClientBuilder`]).
     ///
     /// # Errors
     /// [`Error::Config`] when the string is not of one of those forms (empty host or key, a port
-    /// that is not a number from 1 to 65535, too many parts). The message never quotes the key.
+    /// that is not a number from 1 to 65535, too many parts, a host and port without a key such
+    /// as `127.0.0.1:8080`). The message shows the expected forms and never quotes the key.
     pub fn from_api_key(key: &str) -> crate::Result<Client> {
         Client::builder().api_key_string(key).build()
     }
@@ -147,7 +150,29 @@ fn parse_key_string(text: &str) -> crate::Result<ParsedKeyString> {
             "malformed API key: it starts like a URL; the key string has no scheme: {KEY_FORMS}"
         )));
     }
-    let mut parts: Vec<&str> = text.split(':').collect();
+    // An IPv6 host is written in brackets (`[::1]:8080:KEY`); its colons are not separators.
+    let (bracketed, rest) = match text.strip_prefix('[') {
+        Some(after) => match after.split_once(']') {
+            Some((address, rest)) if !address.is_empty() => match rest.strip_prefix(':') {
+                Some(rest) => (Some(&text[..address.len() + 2]), rest),
+                None => {
+                    return Err(Error::config(format!(
+                        "malformed API key: a bracketed IPv6 host must be followed by `:`; {KEY_FORMS}"
+                    )));
+                }
+            },
+            _ => {
+                return Err(Error::config(format!(
+                    "malformed API key: an IPv6 host needs a closing `]`; {KEY_FORMS}"
+                )));
+            }
+        },
+        None => (None, text),
+    };
+    let mut parts: Vec<&str> = rest.split(':').collect();
+    if let Some(host) = bracketed {
+        parts.insert(0, host);
+    }
     let Some(key) = parts.pop() else {
         return Err(Error::config(format!("malformed API key: {KEY_FORMS}")));
     };
@@ -163,20 +188,32 @@ fn parse_key_string(text: &str) -> crate::Result<ParsedKeyString> {
         }
         _ => {
             return Err(Error::config(format!(
-                "malformed API key: too many `:`-separated parts; {KEY_FORMS}"
+                "malformed API key: too many `:`-separated parts (an IPv6 host goes in brackets, `[::1]:8080:KEY`); {KEY_FORMS}"
             )));
         }
     };
+    // `127.0.0.1:8080` is a host and port without a key, not the key `8080`: a real key is
+    // never a port number. (The part is not quoted either way.)
+    if port.is_none() && key.parse::<u16>().is_ok_and(|port| port != 0) {
+        return Err(Error::config(format!(
+            "malformed API key: the last part is a port number, not a key (is the key missing?); {KEY_FORMS}"
+        )));
+    }
     if key.is_empty() || key.chars().any(char::is_whitespace) {
         return Err(Error::config(format!(
             "malformed API key: the key part is empty or contains whitespace; {KEY_FORMS}"
         )));
     }
-    if host.is_empty()
-        || host
-            .chars()
-            .any(|c| c.is_whitespace() || matches!(c, '/' | '?' | '#' | '@'))
-    {
+    let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(address) => address.parse::<std::net::Ipv6Addr>().is_ok(),
+        None => {
+            !host.is_empty()
+                && !host
+                    .chars()
+                    .any(|c| c.is_whitespace() || matches!(c, '/' | '?' | '#' | '@' | '[' | ']'))
+        }
+    };
+    if !host_ok {
         return Err(Error::config(format!(
             "malformed API key: the host part is empty or not a host name; {KEY_FORMS}"
         )));
@@ -503,6 +540,9 @@ mod tests {
             ),
             ("localhost:__force_insecure:abc", "http://localhost:443/api"),
             ("__force_insecure:localhost:abc", "http://localhost:443/api"),
+            ("[::1]:8080:abc", "https://[::1]:8080/api"),
+            ("[2001:db8::1]:abc", "https://[2001:db8::1]:443/api"),
+            ("[::1]:8080:__force_insecure:abc", "http://[::1]:8080/api"),
         ];
         for (text, url) in cases {
             let parsed = parse_key_string(text).unwrap();
@@ -522,6 +562,12 @@ mod tests {
             "a:1:b:secret",
             "ho st:secret",
             "https://flywheel.example.org:secret",
+            "127.0.0.1:8080",
+            "flywheel.example.org:443",
+            "::1:8080:secret",
+            "[::1:8080:secret",
+            "[::1]8080:secret",
+            "[not-an-ip]:secret",
         ] {
             let error = parse_key_string(text).unwrap_err();
             let message = error.to_string();

@@ -175,7 +175,11 @@ impl<T: DeserializeOwned + Send + 'static> Paginator<T> {
             conflict = Some("skip");
         } else if request.has_query("sort") || request.has_query("page") {
             cursor.page = Some(number("page").unwrap_or(1));
-            conflict = Some(if request.has_query("sort") { "sort" } else { "page" });
+            conflict = Some(if request.has_query("sort") {
+                "sort"
+            } else {
+                "page"
+            });
         }
         let pending_error = match (conflict, &after_id) {
             (Some(other), Some(_)) => Some(Error::invalid_request(

@@ -21,7 +21,7 @@ use crate::retry::RetryPolicy;
 use crate::settings::CallOptions;
 use crate::timeout::{Activity, IdleTimeoutStream};
 use crate::transport::Transport;
-use crate::upload::{MultipartField, UploadFile, build_form};
+use crate::upload::{MultipartField, UploadFault, UploadFile, build_form};
 
 /// Everything but the RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`) is percent-encoded
 /// in a path segment, so `/`, `?`, `#`, `%` and spaces in file names stay inside one segment.
@@ -376,8 +376,9 @@ impl OperationRequest {
     /// Adds a file part named `name` to a `multipart/form-data` body (call again for several
     /// files). The contents are streamed at send.
     ///
-    /// A file name containing `"`, `\`, CR or LF, or no file name, makes the send fail with
-    /// [`Error::InvalidRequest`].
+    /// The file name is sent as given, with `"`, CR and LF encoded as `%22`, `%0D` and `%0A`
+    /// (as browsers and the Python SDK do). A file name containing `\`, or no file name, makes
+    /// the send fail with [`Error::InvalidRequest`].
     pub fn multipart_file(&mut self, name: &'static str, file: UploadFile) {
         if let Err(Error::InvalidRequest { message, .. }) = file.validate(self.operation_id) {
             self.fail(message);
@@ -555,6 +556,7 @@ impl OperationRequest {
         };
         let policy = RetryPolicy::new(
             self.operation_id,
+            self.path_template,
             &self.method,
             settings,
             replayable,
@@ -723,6 +725,7 @@ impl Attempt<'_> {
     async fn exchange(&self) -> crate::Result<reqwest::Response> {
         let operation_id = self.operation_id;
         let activity = Activity::new();
+        let fault = UploadFault::default();
         let http = &self.transport.http;
         let mut builder = http
             .request(self.method.clone(), self.url.clone())
@@ -736,30 +739,48 @@ impl Attempt<'_> {
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(bytes.clone()),
             RequestBody::Multipart(fields) => {
-                builder.multipart(build_form(fields, operation_id, &activity).await?)
+                builder.multipart(build_form(fields, operation_id, &activity, &fault).await?)
             }
         };
         let request = builder
             .build()
             .map_err(|error| Error::transport(operation_id, error))?;
         activity.touch();
-        let response =
-            match crate::timeout::until_idle(http.execute(request), self.read_timeout, &activity)
-                .await
-            {
-                None => {
-                    return Err(Error::ReadTimeout {
-                        operation_id,
-                        idle: self.read_timeout,
-                    });
-                }
-                Some(Err(error)) => return Err(Error::transport(operation_id, error)),
-                Some(Ok(response)) => response,
-            };
+        let outcome =
+            crate::timeout::until_idle(http.execute(request), self.read_timeout, &activity).await;
+        // An upload source that did not match its declared length aborted the body: that is
+        // the cause, whatever the connection reported (and even if the server answered).
+        if let Some(error) = fault.take_error(operation_id) {
+            return Err(error);
+        }
+        let response = match outcome {
+            None => {
+                return Err(Error::ReadTimeout {
+                    operation_id,
+                    idle: self.read_timeout,
+                });
+            }
+            Some(Err(error)) => return Err(Error::transport(operation_id, error)),
+            Some(Ok(response)) => response,
+        };
         if response.status().is_success() {
             return Ok(response);
         }
         let status = response.status();
+        if matches!(status.as_u16(), 307 | 308) && matches!(self.body, RequestBody::Multipart(_)) {
+            // reqwest follows 307/308 only with a body it can clone; a streamed one is not.
+            let location = response
+                .headers()
+                .get(http::header::LOCATION)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|location| self.url.join(location).ok())
+                .map(|target| redirect_origin(&target));
+            return Err(Error::UnreplayableRedirect {
+                operation_id,
+                status,
+                location,
+            });
+        }
         let headers = response.headers().clone();
         let body = read_error_body(response, self.read_timeout, operation_id).await;
         Err(Error::Api(Box::new(ApiError::new(
@@ -768,6 +789,16 @@ impl Attempt<'_> {
             headers,
             body,
         ))))
+    }
+}
+
+/// `scheme://host:port` of a URL: where a redirect leads, without the path and query (which
+/// may name files).
+fn redirect_origin(url: &reqwest::Url) -> String {
+    match (url.host_str(), url.port_or_known_default()) {
+        (Some(host), Some(port)) => format!("{}://{host}:{port}", url.scheme()),
+        (Some(host), None) => format!("{}://{host}", url.scheme()),
+        _ => url.scheme().to_owned(),
     }
 }
 

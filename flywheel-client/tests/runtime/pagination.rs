@@ -239,14 +239,13 @@ async fn a_caller_skipping_errors_of_a_failing_page_sends_a_bounded_number_of_re
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
-    let client = crate::builder_for(&server)
-        .max_attempts(3)
-        .build()
-        .unwrap();
+    let client = crate::builder_for(&server).max_attempts(3).build().unwrap();
     let request = client.request("getAllSessions", Method::GET, "/sessions");
     let stream = Paginator::new(request, session_id, "results");
     // The pattern of the bug report: errors are dropped, the loop runs until the stream ends.
-    let work = stream.filter_map(|item| async move { item.ok() }).collect::<Vec<Session>>();
+    let work = stream
+        .filter_map(|item| async move { item.ok() })
+        .collect::<Vec<Session>>();
     let items = tokio::time::timeout(std::time::Duration::from_secs(20), work)
         .await
         .expect("the stream ends");
@@ -272,11 +271,13 @@ async fn a_sorted_generated_listing_asks_page_one_first() {
             .and(query_param("sort", "created:asc"))
             .and(query_param("page", page))
             .and(query_param_is_missing("after_id"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(
-                ids.iter()
-                    .map(|id| json!({"_id": id}))
-                    .collect::<serde_json::Value>(),
-            ))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(
+                    ids.iter()
+                        .map(|id| json!({"_id": id}))
+                        .collect::<serde_json::Value>(),
+                ),
+            )
             .expect(1)
             .mount(&server)
             .await;
@@ -389,7 +390,10 @@ async fn after_id_with_skip_or_sort_fails_before_sending() {
             matches!(error, flywheel_client::Error::InvalidRequest { .. }),
             "{error:?}"
         );
-        assert!(error.to_string().contains("`after_id` together with"), "{error}");
+        assert!(
+            error.to_string().contains("`after_id` together with"),
+            "{error}"
+        );
         assert!(stream.next().await.is_none());
     }
     assert!(server.received_requests().await.unwrap().is_empty());
