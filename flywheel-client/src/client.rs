@@ -274,7 +274,8 @@ fn authorization_header(key: &SecretKey) -> crate::Result<HeaderValue> {
 /// # Retries
 ///
 /// A failed attempt is tried again when the failure is transient (an answer with status 429,
-/// 502, 503 or 504, or a connection that could not be established) and:
+/// 502, 503 or 504, or a connection that could not be established, including a refused one)
+/// and:
 /// - for a status answer, the method is idempotent (GET, HEAD, PUT, DELETE, OPTIONS) or
 ///   [`retry_non_idempotent`](Self::retry_non_idempotent) is on; a connection failure is
 ///   retried for every method, since the server never saw the request;
@@ -283,9 +284,17 @@ fn authorization_header(key: &SecretKey) -> crate::Result<HeaderValue> {
 /// - attempts remain and the pause ends before the call's total timeout, if any.
 ///
 /// Pauses grow exponentially from [`initial_retry_delay`](Self::initial_retry_delay), doubling,
-/// with up to 100 % random jitter; a `Retry-After` header (seconds or HTTP date) replaces the
-/// computed pause; every pause is capped by [`max_retry_delay`](Self::max_retry_delay). Each
-/// retry is logged as a `tracing` warning.
+/// with up to 100 % random jitter; a `Retry-After` header (delay-seconds, or an HTTP date in
+/// the IMF-fixdate, RFC 850 or asctime form) replaces the computed pause; every pause is capped
+/// by [`max_retry_delay`](Self::max_retry_delay). Each retry is logged as a `tracing` warning
+/// (`retrying after a transient failure`, with the operation id, path template, attempt and
+/// pause), so repeated connection failures are visible, and bounded by
+/// [`max_attempts`](Self::max_attempts).
+///
+/// Not retried: a TLS connection answered in plain text
+/// ([`TransportKind::NotTls`](crate::TransportKind::NotTls): the server most likely serves
+/// plain `http`; the error says to add `__force_insecure` to the key), and any failure not
+/// listed above.
 ///
 /// ```no_run
 /// # fn example() -> flywheel_client::Result<()> {

@@ -207,7 +207,7 @@ impl<T: DeserializeOwned + Send + 'static> Paginator<T> {
         }
     }
 
-    /// Whether the stream ended because a page failed (see [Errors](Paginator#errors-end-the-stream)).
+    /// Whether the stream ended because a page failed (errors end the stream; see [`Paginator`]).
     pub fn has_failed(&self) -> bool {
         self.failed
     }
