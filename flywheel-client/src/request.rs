@@ -97,7 +97,6 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
 }
 
 /// The request body.
-#[derive(Debug)]
 enum RequestBody {
     Empty,
     /// Serialized JSON.
@@ -223,6 +222,17 @@ fn decode_text(operation_id: &'static str, response: RawResponse) -> crate::Resu
         body: response.body,
         source: Box::new(error),
     })
+}
+
+impl RequestBody {
+    /// Shape and size, without contents (labels and file names may carry patient information).
+    fn summary(&self) -> String {
+        match self {
+            RequestBody::Empty => "empty".to_owned(),
+            RequestBody::Json(bytes) => format!("JSON of {} bytes", bytes.len()),
+            RequestBody::Multipart(fields) => format!("multipart with {} fields", fields.len()),
+        }
+    }
 }
 
 impl OperationRequest {
@@ -662,15 +672,19 @@ impl OperationRequest {
 
 impl fmt::Debug for OperationRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Parameter names only: values (file names, filters) may carry patient information.
+        let path_params: Vec<&str> = self.path_params.iter().map(|(name, _)| *name).collect();
+        let query: Vec<&str> = self.query.iter().map(|(name, _)| *name).collect();
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
         f.debug_struct("OperationRequest")
             .field("operation_id", &self.operation_id)
             .field("method", &self.method)
             .field("path_template", &self.path_template)
-            .field("path_params", &self.path_params)
-            .field("query", &self.query)
-            .field("headers", &self.headers)
+            .field("path_params", &path_params)
+            .field("query", &query)
+            .field("headers", &headers)
             .field("accept_features", &self.accept_features)
-            .field("body", &self.body)
+            .field("body", &format_args!("{}", self.body.summary()))
             .field("options", &self.options)
             .field("error", &self.error)
             .field("client", &self.transport)
@@ -922,11 +936,15 @@ mod tests {
     }
 
     #[test]
-    fn debug_hides_the_key() {
-        let mut req = request("/x");
-        req.json_body(&serde_json::json!({"label": "a"}));
+    fn debug_hides_the_key_and_parameter_values() {
+        let mut req = request("/files/{name}");
+        req.json_body(&serde_json::json!({"label": "PATIENT"}));
+        req.path_param("name", "PATIENT_1970.dcm");
+        req.query("filter", "patient=DOE");
         let text = format!("{req:?}");
         assert!(!text.contains("secret-key"), "{text}");
         assert!(text.contains("<redacted>"), "{text}");
+        assert!(!text.contains("PATIENT") && !text.contains("DOE"), "{text}");
+        assert!(text.contains("\"filter\""), "{text}");
     }
 }
