@@ -1,8 +1,9 @@
 //! [`Client`], the connection to one Flywheel site, and [`ClientBuilder`], its settings.
 //!
-//! A Flywheel API key string has the form `HOST:KEY` or `HOST:PORT:KEY`; a part
-//! `__force_insecure` among the leading parts switches from `https` to `http` (for local test
-//! servers). The API base URL is `SCHEME://HOST:PORT/api`, port 443 by default.
+//! A Flywheel API key string has the form `HOST:KEY` or `HOST:PORT:KEY`, an IPv6 host in
+//! brackets (`[::1]:8080:KEY`); a part `__force_insecure` among the leading parts switches from
+//! `https` to `http` (for local test servers). The API base URL is `SCHEME://HOST:PORT/api`,
+//! port 443 by default.
 
 use std::fmt;
 use std::sync::Arc;
@@ -12,6 +13,8 @@ use http::{HeaderValue, Method};
 
 use crate::error::Error;
 use crate::request::OperationRequest;
+use crate::settings::{CallSettings, DEFAULT_ACCEPT_FEATURES, DEFAULT_CONNECT_TIMEOUT};
+use crate::transport::{Redacted, Transport};
 
 /// The environment variable [`Client::from_env`] reads.
 pub const API_KEY_ENV_VAR: &str = "FLYWHEEL_API_KEY";
@@ -23,26 +26,7 @@ const SESSION_TOKEN_LEN: usize = 57;
 const FORCE_INSECURE: &str = "__force_insecure";
 
 /// The expected forms, quoted by every key parsing error.
-const KEY_FORMS: &str = "expected `HOST:KEY` or `HOST:PORT:KEY` (optionally with a `__force_insecure` part, e.g. `localhost:8080:__force_insecure:KEY`)";
-
-/// Default connect timeout.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default read (idle) timeout.
-pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
-/// Default number of attempts per call, the first one included.
-pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
-/// Default upper bound of one pause between two attempts.
-pub const DEFAULT_MAX_RETRY_DELAY: Duration = Duration::from_secs(30);
-/// Default pause before the first retry (later pauses double, plus random jitter).
-pub const DEFAULT_INITIAL_RETRY_DELAY: Duration = Duration::from_millis(500);
-/// The `x-accept-feature` values every call sends unless
-/// [`ClientBuilder::accept_features`] replaces them, spelled as the Flywheel SDK 20.0.0 sends
-/// them.
-///
-/// The SDK also announces `multipart_signed_url`, which asks the server to answer an upload
-/// with signed URLs for the parts of a multipart upload. This client does not handle such an
-/// answer yet, so it does not announce the feature: the server then takes uploads the plain way.
-pub const DEFAULT_ACCEPT_FEATURES: &[&str] = &["Safe-Redirect"];
+const KEY_FORMS: &str = "expected `HOST:KEY` or `HOST:PORT:KEY` (optionally with a `__force_insecure` part, e.g. `localhost:8080:__force_insecure:KEY`; an IPv6 host in brackets, e.g. `[::1]:8080:KEY`)";
 
 /// A connection to one Flywheel site: base URL, credentials, HTTP connection pool and the
 /// default settings of every call.
@@ -63,41 +47,21 @@ pub const DEFAULT_ACCEPT_FEATURES: &[&str] = &["Safe-Redirect"];
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<ClientInner>,
-}
-
-/// The shared state behind a [`Client`].
-pub(crate) struct ClientInner {
-    pub(crate) http: reqwest::Client,
-    pub(crate) base_url: String,
-    /// `scitran-user KEY` or `Bearer KEY`, marked sensitive so `Debug` of header maps hides it.
-    pub(crate) authorization: Option<HeaderValue>,
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) accept_features: Vec<String>,
-    pub(crate) settings: CallSettings,
-}
-
-/// The settings every call starts from; [`crate::CallOptions`] overrides them per call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct CallSettings {
-    pub(crate) read_timeout: Duration,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) max_attempts: u32,
-    pub(crate) max_retry_delay: Duration,
-    pub(crate) initial_retry_delay: Duration,
-    pub(crate) retry_non_idempotent: bool,
+    pub(crate) inner: Arc<Transport>,
 }
 
 impl Client {
     /// Connects with an API key string as shown on the Flywheel profile page:
-    /// `HOST:KEY` or `HOST:PORT:KEY`, port 443 by default. A `__force_insecure` part before the
-    /// key switches to plain `http` (e.g. `localhost:8080:__force_insecure:KEY`).
+    /// `HOST:KEY` or `HOST:PORT:KEY`, port 443 by default; an IPv6 host goes in brackets
+    /// (`[::1]:8080:KEY`, `[2001:db8::1]:KEY`). A `__force_insecure` part before the key switches
+    /// to plain `http` (e.g. `localhost:8080:__force_insecure:KEY`).
     ///
     /// All other settings take their defaults (see [`ClientBuilder`]).
     ///
     /// # Errors
     /// [`Error::Config`] when the string is not of one of those forms (empty host or key, a port
-    /// that is not a number from 1 to 65535, too many parts). The message never quotes the key.
+    /// that is not a number from 1 to 65535, too many parts, a host and port without a key such
+    /// as `127.0.0.1:8080`). The message shows the expected forms and never quotes the key.
     pub fn from_api_key(key: &str) -> crate::Result<Client> {
         Client::builder().api_key_string(key).build()
     }
@@ -150,29 +114,13 @@ impl Client {
         method: Method,
         path_template: &'static str,
     ) -> OperationRequest {
-        OperationRequest::new(self.clone(), operation_id, method, path_template)
+        OperationRequest::new(Arc::clone(&self.inner), operation_id, method, path_template)
     }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let inner = &self.inner;
-        f.debug_struct("Client")
-            .field("base_url", &inner.base_url)
-            .field("api_key", &inner.authorization.as_ref().map(|_| Redacted))
-            .field("user_agent", &inner.user_agent)
-            .field("accept_features", &inner.accept_features)
-            .field("settings", &inner.settings)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Prints as `<redacted>`, in place of a secret.
-struct Redacted;
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
+        self.inner.fmt(f)
     }
 }
 
@@ -202,7 +150,29 @@ fn parse_key_string(text: &str) -> crate::Result<ParsedKeyString> {
             "malformed API key: it starts like a URL; the key string has no scheme: {KEY_FORMS}"
         )));
     }
-    let mut parts: Vec<&str> = text.split(':').collect();
+    // An IPv6 host is written in brackets (`[::1]:8080:KEY`); its colons are not separators.
+    let (bracketed, rest) = match text.strip_prefix('[') {
+        Some(after) => match after.split_once(']') {
+            Some((address, rest)) if !address.is_empty() => match rest.strip_prefix(':') {
+                Some(rest) => (Some(&text[..address.len() + 2]), rest),
+                None => {
+                    return Err(Error::config(format!(
+                        "malformed API key: a bracketed IPv6 host must be followed by `:`; {KEY_FORMS}"
+                    )));
+                }
+            },
+            _ => {
+                return Err(Error::config(format!(
+                    "malformed API key: an IPv6 host needs a closing `]`; {KEY_FORMS}"
+                )));
+            }
+        },
+        None => (None, text),
+    };
+    let mut parts: Vec<&str> = rest.split(':').collect();
+    if let Some(host) = bracketed {
+        parts.insert(0, host);
+    }
     let Some(key) = parts.pop() else {
         return Err(Error::config(format!("malformed API key: {KEY_FORMS}")));
     };
@@ -218,20 +188,32 @@ fn parse_key_string(text: &str) -> crate::Result<ParsedKeyString> {
         }
         _ => {
             return Err(Error::config(format!(
-                "malformed API key: too many `:`-separated parts; {KEY_FORMS}"
+                "malformed API key: too many `:`-separated parts (an IPv6 host goes in brackets, `[::1]:8080:KEY`); {KEY_FORMS}"
             )));
         }
     };
+    // `127.0.0.1:8080` is a host and port without a key, not the key `8080`: a real key is
+    // never a port number. (The part is not quoted either way.)
+    if port.is_none() && key.parse::<u16>().is_ok_and(|port| port != 0) {
+        return Err(Error::config(format!(
+            "malformed API key: the last part is a port number, not a key (is the key missing?); {KEY_FORMS}"
+        )));
+    }
     if key.is_empty() || key.chars().any(char::is_whitespace) {
         return Err(Error::config(format!(
             "malformed API key: the key part is empty or contains whitespace; {KEY_FORMS}"
         )));
     }
-    if host.is_empty()
-        || host
-            .chars()
-            .any(|c| c.is_whitespace() || matches!(c, '/' | '?' | '#' | '@'))
-    {
+    let host_ok = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(address) => address.parse::<std::net::Ipv6Addr>().is_ok(),
+        None => {
+            !host.is_empty()
+                && !host
+                    .chars()
+                    .any(|c| c.is_whitespace() || matches!(c, '/' | '?' | '#' | '@' | '[' | ']'))
+        }
+    };
+    if !host_ok {
         return Err(Error::config(format!(
             "malformed API key: the host part is empty or not a host name; {KEY_FORMS}"
         )));
@@ -292,7 +274,8 @@ fn authorization_header(key: &SecretKey) -> crate::Result<HeaderValue> {
 /// # Retries
 ///
 /// A failed attempt is tried again when the failure is transient (an answer with status 429,
-/// 502, 503 or 504, or a connection that could not be established) and:
+/// 502, 503 or 504, or a connection that could not be established, including a refused one)
+/// and:
 /// - for a status answer, the method is idempotent (GET, HEAD, PUT, DELETE, OPTIONS) or
 ///   [`retry_non_idempotent`](Self::retry_non_idempotent) is on; a connection failure is
 ///   retried for every method, since the server never saw the request;
@@ -301,9 +284,17 @@ fn authorization_header(key: &SecretKey) -> crate::Result<HeaderValue> {
 /// - attempts remain and the pause ends before the call's total timeout, if any.
 ///
 /// Pauses grow exponentially from [`initial_retry_delay`](Self::initial_retry_delay), doubling,
-/// with up to 100 % random jitter; a `Retry-After` header (seconds or HTTP date) replaces the
-/// computed pause; every pause is capped by [`max_retry_delay`](Self::max_retry_delay). Each
-/// retry is logged as a `tracing` warning.
+/// with up to 100 % random jitter; a `Retry-After` header (delay-seconds, or an HTTP date in
+/// the IMF-fixdate, RFC 850 or asctime form) replaces the computed pause; every pause is capped
+/// by [`max_retry_delay`](Self::max_retry_delay). Each retry is logged as a `tracing` warning
+/// (`retrying after a transient failure`, with the operation id, path template, attempt and
+/// pause), so repeated connection failures are visible, and bounded by
+/// [`max_attempts`](Self::max_attempts).
+///
+/// Not retried: a TLS connection answered in plain text
+/// ([`TransportKind::NotTls`](crate::TransportKind::NotTls): the server most likely serves
+/// plain `http`; the error says to add `__force_insecure` to the key), and any failure not
+/// listed above.
 ///
 /// ```no_run
 /// # fn example() -> flywheel_client::Result<()> {
@@ -362,14 +353,7 @@ impl ClientBuilder {
             key_string: None,
             key: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            settings: CallSettings {
-                read_timeout: DEFAULT_READ_TIMEOUT,
-                timeout: None,
-                max_attempts: DEFAULT_MAX_ATTEMPTS,
-                max_retry_delay: DEFAULT_MAX_RETRY_DELAY,
-                initial_retry_delay: DEFAULT_INITIAL_RETRY_DELAY,
-                retry_non_idempotent: false,
-            },
+            settings: CallSettings::default(),
             user_agent: concat!("flywheel-client/", env!("CARGO_PKG_VERSION")).to_owned(),
             accept_features: DEFAULT_ACCEPT_FEATURES
                 .iter()
@@ -542,7 +526,7 @@ impl ClientBuilder {
             }
         }
         Ok(Client {
-            inner: Arc::new(ClientInner {
+            inner: Arc::new(Transport {
                 http,
                 base_url,
                 authorization,
@@ -569,6 +553,9 @@ mod tests {
             ),
             ("localhost:__force_insecure:abc", "http://localhost:443/api"),
             ("__force_insecure:localhost:abc", "http://localhost:443/api"),
+            ("[::1]:8080:abc", "https://[::1]:8080/api"),
+            ("[2001:db8::1]:abc", "https://[2001:db8::1]:443/api"),
+            ("[::1]:8080:__force_insecure:abc", "http://[::1]:8080/api"),
         ];
         for (text, url) in cases {
             let parsed = parse_key_string(text).unwrap();
@@ -588,6 +575,12 @@ mod tests {
             "a:1:b:secret",
             "ho st:secret",
             "https://flywheel.example.org:secret",
+            "127.0.0.1:8080",
+            "flywheel.example.org:443",
+            "::1:8080:secret",
+            "[::1:8080:secret",
+            "[::1]8080:secret",
+            "[not-an-ip]:secret",
         ] {
             let error = parse_key_string(text).unwrap_err();
             let message = error.to_string();

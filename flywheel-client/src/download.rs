@@ -126,7 +126,7 @@ impl Download {
         let path = path.as_ref();
         let operation_id = self.operation_id;
         let temp_path = temporary_path_beside(path);
-        let result = self.write_to_temp(&temp_path, path).await;
+        let result = self.write_to_temp(&temp_path).await;
         if result.is_err() {
             // Best effort: the temporary file may not even exist.
             let _ = tokio::fs::remove_file(&temp_path).await;
@@ -136,23 +136,20 @@ impl Download {
             let _ = tokio::fs::remove_file(&temp_path).await;
             return Err(Error::io(
                 operation_id,
-                format!(
-                    "cannot rename {} to {}",
-                    temp_path.display(),
-                    path.display()
-                ),
+                // No paths: a file name may carry patient information.
+                "cannot rename the temporary download file to the target path",
                 error,
             ));
         }
         result
     }
 
-    async fn write_to_temp(self, temp_path: &Path, target: &Path) -> crate::Result<u64> {
+    async fn write_to_temp(self, temp_path: &Path) -> crate::Result<u64> {
         let operation_id = self.operation_id;
         let io_error = |error| {
             Error::io(
                 operation_id,
-                format!("cannot write the download to {}", target.display()),
+                "cannot write the download to the target path",
                 error,
             )
         };

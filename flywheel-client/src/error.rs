@@ -1,8 +1,14 @@
 //! The one error type of the client, [`Error`], and the server-reported detail of a failed call,
 //! [`ApiError`].
 //!
-//! Every fallible function of the crate returns [`crate::Result`]. Errors never contain the API
-//! key: neither their `Display` nor their `Debug` output shows it.
+//! Every fallible function of the crate returns [`crate::Result`].
+//!
+//! Privacy: errors never contain the API key, and never the values a call was made with (path
+//! parameters such as file names, query values such as filters, upload file names, local file
+//! paths), which may carry patient information. They name the operation id (which stands for one
+//! method and path template, e.g. `getAllFiles` for `GET /files`) and the parameter names. The
+//! server's own message of an error answer is quoted as sent. `Debug` is as concise as
+//! `Display`; the full response (headers, body) is reachable through [`ApiError`]'s methods.
 
 use std::fmt;
 use std::time::Duration;
@@ -23,8 +29,10 @@ const BODY_SNIPPET_CHARS: usize = 200;
 /// the operation declares; [`Io`](Error::Io) is a local file problem during an upload or download.
 ///
 /// `Display` names the operation id (for example `getAllProjects`), and for API errors the HTTP
-/// status and the server's message.
-#[derive(Debug, thiserror::Error)]
+/// status and the server's message. `Debug` shows the variant with the same few facts (status,
+/// operation, message, request id), never a whole response; see the module docs for what errors
+/// never contain.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The request could not be built: a path parameter was empty, a body failed to serialize,
@@ -41,15 +49,34 @@ pub enum Error {
     /// total timeout set with [`ClientBuilder::timeout`](crate::ClientBuilder::timeout) or
     /// [`CallOptions::timeout`](crate::CallOptions::timeout), too many redirects, or a broken
     /// connection while the body was transferred.
-    #[error("{operation_id}: {kind} error: {}", source_chain(.source))]
+    ///
+    /// The message never contains the request URL (it may hold file names or filter values):
+    /// the HTTP client's error is kept without it.
+    #[error("{operation_id}: {kind} error: {}{}", source_chain(.source), kind.hint())]
     Transport {
         /// The operation id.
         operation_id: &'static str,
         /// Which part of the exchange failed.
         kind: TransportKind,
-        /// The underlying HTTP client error.
+        /// The underlying HTTP client error (its URL removed).
         #[source]
         source: reqwest::Error,
+    },
+
+    /// The server redirected (307 or 308) a request whose body is streamed (a multipart upload),
+    /// which cannot be sent again to the new location. Nothing was uploaded. Where it was
+    /// redirected is given as scheme, host and port only (the path may name files).
+    #[error(
+        "{operation_id}: the server redirected the upload (HTTP {status}) to {}, but a streamed request body cannot be replayed to a new location; nothing was uploaded. Point the client at the site the redirect leads to",
+        .location.as_deref().unwrap_or("an unnamed location")
+    )]
+    UnreplayableRedirect {
+        /// The operation id.
+        operation_id: &'static str,
+        /// The redirect status, 307 or 308.
+        status: StatusCode,
+        /// The redirect target's `scheme://host:port`, when the `Location` header is a URL.
+        location: Option<String>,
     },
 
     /// The server sent no data for longer than the read timeout (default 60 s), either while the
@@ -120,6 +147,9 @@ pub enum TransportKind {
     Redirect,
     /// The connection broke while a request or response body was transferred.
     Body,
+    /// The server answered a TLS (`https`) connection in plain text: it most likely serves
+    /// plain `http`. Not retried.
+    NotTls,
     /// Any other failure of the HTTP client.
     Other,
 }
@@ -131,6 +161,7 @@ impl fmt::Display for TransportKind {
             TransportKind::Timeout => "timeout",
             TransportKind::Redirect => "redirect",
             TransportKind::Body => "body transfer",
+            TransportKind::NotTls => "TLS handshake",
             TransportKind::Other => "transport",
         })
     }
@@ -138,7 +169,9 @@ impl fmt::Display for TransportKind {
 
 impl TransportKind {
     fn of(error: &reqwest::Error) -> TransportKind {
-        if error.is_connect() {
+        if speaks_plain_http(error) {
+            TransportKind::NotTls
+        } else if error.is_connect() {
             TransportKind::Connect
         } else if error.is_timeout() {
             TransportKind::Timeout
@@ -150,6 +183,30 @@ impl TransportKind {
             TransportKind::Other
         }
     }
+
+    /// What the caller can do about it, appended to the message.
+    fn hint(self) -> &'static str {
+        match self {
+            TransportKind::NotTls => {
+                " (the server answered an https request in plain http: if it serves plain http, add `__force_insecure` to the API key, e.g. `HOST:PORT:__force_insecure:KEY`, or use an `http://` base URL)"
+            }
+            _ => "",
+        }
+    }
+}
+
+/// Whether a TLS handshake failed because the peer does not speak TLS: rustls reports the first
+/// bytes of a plain HTTP answer as a record of an invalid content type.
+fn speaks_plain_http(error: &reqwest::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(inner) = cause {
+        let text = inner.to_string();
+        if text.contains("InvalidContentType") || text.contains("corrupt message") {
+            return true;
+        }
+        cause = inner.source();
+    }
+    false
 }
 
 impl Error {
@@ -160,11 +217,12 @@ impl Error {
         }
     }
 
+    /// A transport error, its URL removed (it may hold file names and filter values).
     pub(crate) fn transport(operation_id: &'static str, source: reqwest::Error) -> Self {
         Error::Transport {
             operation_id,
             kind: TransportKind::of(&source),
-            source,
+            source: source.without_url(),
         }
     }
 
@@ -254,7 +312,8 @@ impl Error {
             | Error::Transport { operation_id, .. }
             | Error::ReadTimeout { operation_id, .. }
             | Error::Decode { operation_id, .. }
-            | Error::Io { operation_id, .. } => Some(operation_id),
+            | Error::Io { operation_id, .. }
+            | Error::UnreplayableRedirect { operation_id, .. } => Some(operation_id),
             Error::Api(api) => Some(api.operation_id()),
             Error::Config { .. } => None,
         }
@@ -262,6 +321,72 @@ impl Error {
 
     fn api_status(&self) -> Option<StatusCode> {
         self.api_error().map(ApiError::status)
+    }
+}
+
+impl fmt::Debug for Error {
+    /// Concise: the variant and its few facts, never a whole response body or header map.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest {
+                operation_id,
+                message,
+            } => f
+                .debug_struct("InvalidRequest")
+                .field("operation_id", operation_id)
+                .field("message", message)
+                .finish(),
+            Error::Transport {
+                operation_id,
+                kind,
+                source,
+            } => f
+                .debug_struct("Transport")
+                .field("operation_id", operation_id)
+                .field("kind", kind)
+                .field("message", &source_chain(source))
+                .finish(),
+            Error::UnreplayableRedirect {
+                operation_id,
+                status,
+                location,
+            } => f
+                .debug_struct("UnreplayableRedirect")
+                .field("operation_id", operation_id)
+                .field("status", &status.as_u16())
+                .field("location", location)
+                .finish(),
+            Error::ReadTimeout { operation_id, idle } => f
+                .debug_struct("ReadTimeout")
+                .field("operation_id", operation_id)
+                .field("idle", idle)
+                .finish(),
+            Error::Api(api) => fmt::Debug::fmt(api, f),
+            Error::Decode {
+                operation_id,
+                status,
+                body,
+                source,
+            } => f
+                .debug_struct("Decode")
+                .field("operation_id", operation_id)
+                .field("status", &status.as_u16())
+                .field("message", &source.to_string())
+                .field("body_bytes", &body.len())
+                .finish(),
+            Error::Io {
+                operation_id,
+                context,
+                source,
+            } => f
+                .debug_struct("Io")
+                .field("operation_id", operation_id)
+                .field("message", &format_args!("{context}: {source}"))
+                .finish(),
+            Error::Config { message } => {
+                f.debug_struct("Config").field("message", message).finish()
+            }
+        }
     }
 }
 
@@ -470,16 +595,14 @@ impl fmt::Display for ApiError {
 }
 
 impl fmt::Debug for ApiError {
+    /// Concise: operation, status, the server's message and the request id. Headers and body
+    /// are reachable through [`headers`](ApiError::headers) and [`body`](ApiError::body).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
             .field("operation_id", &self.operation_id)
-            .field("status", &self.status)
-            .field("message", &self.message)
-            .field("status_code", &self.status_code)
+            .field("status", &self.status.as_u16())
+            .field("message", &self.server_message())
             .field("request_id", &self.request_id)
-            .field("detail", &self.detail)
-            .field("headers", &self.headers)
-            .field("body", &String::from_utf8_lossy(&self.body))
             .finish()
     }
 }

@@ -101,16 +101,47 @@
 //!   `download*` method's `.ticket(id)` setter redeems it (`?ticket=ID` on the same path), as
 //!   the SDK's signed download URL does.
 //! - **Retries**: 429, 502, 503 and 504 answers and connection failures are retried with
-//!   exponential backoff and jitter, honouring `Retry-After`, up to 5 attempts; only idempotent
+//!   exponential backoff and jitter, honouring `Retry-After` (seconds or an HTTP date in any
+//!   RFC 9110 form), up to 5 attempts, each retry logged as a `tracing` warning; only idempotent
 //!   methods are retried after a status answer unless
 //!   [`ClientBuilder::retry_non_idempotent`] is set, and a request whose body cannot be replayed
-//!   is never retried.
+//!   is never retried. Failures that cannot heal are not retried: an `https` client meeting a
+//!   plain-`http` server fails at once with a hint (the key's `__force_insecure` part).
 //! - **Timeouts**: connect (10 s) and read (60 s of silence, not a limit on a whole transfer),
 //!   plus an optional total timeout; see [`ClientBuilder`] and [`CallOptions`].
-//! - **Redirects**: followed (up to 10), e.g. to signed storage URLs for downloads.
+//! - **Redirects**: followed (up to 10), e.g. to signed storage URLs for downloads. A 307/308
+//!   answer to an upload (whose streamed body cannot be sent again) fails with
+//!   [`Error::UnreplayableRedirect`], naming where it led (scheme, host and port).
+//! - **Uploads**: exactly the declared bytes or an error: a file that changes size while it is
+//!   sent, or a reader longer or shorter than its declared length, aborts the request
+//!   ([`Error::Io`]) before anything beyond the declared length is sent.
 //! - **Tracing**: one `tracing` span `flywheel_request` per attempt with `operation_id`,
-//!   `method`, `path_template`, `attempt`, `status` and `duration_ms`. Only path templates are
-//!   recorded, never parameter values (file names may carry patient information) or the key.
+//!   `method`, `path_template`, `attempt`, `status` and `duration_ms`.
+//!
+//! # Privacy: no parameter values in errors or traces
+//!
+//! File names, labels and filter values may carry patient information. Errors (their `Display`
+//! and `Debug`, and the HTTP client errors they keep as their source) and the crate's `tracing`
+//! events and spans name the operation id and the path template (`/projects/{projectId}/files/{fileName}`),
+//! and parameter names, never the request URL, parameter values, upload file names or local
+//! paths. The API key never appears in them either. What the server itself writes in an error
+//! answer is kept as sent ([`ApiError::server_message`], [`ApiError::body`]).
+//!
+//! # Paging
+//!
+//! List operations stream every item with `.into_stream()` (a [`Paginator`]), one page of
+//! `limit` (default 250) items at a time:
+//! - pages continue after the last item's `_id` (`after_id`), or after the field the spec names
+//!   for that operation (`x-flywheel-page-cursor`: `file_id` for `getAllFiles`, whose pages are
+//!   sorted by it);
+//! - a request with `sort` or `page` is paged by page number, from 1 (or its own `page`); one
+//!   with `skip` is paged by `skip`, advancing by the items received; `after_id` is never sent
+//!   together with `sort`, `page` or `skip` (the server rejects those pairs), and a request that
+//!   sets such a pair fails before anything is sent;
+//! - the stream ends at the first empty page;
+//! - a failed page (after the client's bounded retries) is yielded as an error and ends the
+//!   stream: nothing more is requested, so a caller that skips errors cannot cause a request
+//!   storm; [`Paginator::cursor`] tells where to resume.
 #![deny(missing_docs)]
 
 mod client;
@@ -120,7 +151,9 @@ mod pagination;
 mod request;
 mod response;
 mod retry;
+mod settings;
 mod timeout;
+mod transport;
 mod upload;
 
 #[rustfmt::skip] // formatted by the generator (prettyplease); `cargo xtask gen --check` guards it
@@ -129,16 +162,16 @@ mod generated;
 mod support;
 pub use generated::{operations, types};
 
-pub use client::{
-    API_KEY_ENV_VAR, Client, ClientBuilder, DEFAULT_ACCEPT_FEATURES, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_INITIAL_RETRY_DELAY, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_RETRY_DELAY,
-    DEFAULT_READ_TIMEOUT,
-};
+pub use client::{API_KEY_ENV_VAR, Client, ClientBuilder};
 pub use download::Download;
 pub use error::{ApiError, Error, ErrorDetail, TransportKind, ValidationIssue};
 pub use pagination::{DEFAULT_PAGE_LIMIT, PageCursor, Paginator};
-pub use request::{CallOptions, DEFAULT_ACCEPT, OperationRequest, ParamValue, ResponseFuture};
+pub use request::{DEFAULT_ACCEPT, OperationRequest, ParamValue, ResponseFuture};
 pub use response::ResponseValue;
+pub use settings::{
+    CallOptions, DEFAULT_ACCEPT_FEATURES, DEFAULT_CONNECT_TIMEOUT, DEFAULT_INITIAL_RETRY_DELAY,
+    DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_RETRY_DELAY, DEFAULT_READ_TIMEOUT,
+};
 pub use upload::UploadFile;
 
 /// `std::result::Result` with this crate's [`Error`].

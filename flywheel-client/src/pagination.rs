@@ -1,11 +1,11 @@
 //! [`Paginator`], a lazy stream over every item of a list operation, and [`PageCursor`], its
 //! position.
 //!
-//! Flywheel list endpoints take `limit` and either `after_id` (the `_id` of the last item
-//! already seen) or `page` (skip `limit * page` items). The paginator asks for `limit` = 250
-//! items per page unless the request sets `limit`, follows `after_id` from page to page, and
-//! switches to page numbers where `after_id` cannot work: the API forbids `after_id` together
-//! with `sort`, and an item without an id gives nothing to continue after.
+//! Flywheel list endpoints take `limit` and one way to say where a page starts: `after_id` (the
+//! value of the last item already seen, its `_id` unless the operation names another field),
+//! `page` (numbered from 1; the server skips `limit * (page - 1)` items) or `skip` (items to
+//! skip). The server rejects `after_id` together with `sort`, `page` or `skip`, and `page <= 0`.
+//! The paginator's rules are on [`Paginator`].
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -27,30 +27,39 @@ pub const DEFAULT_PAGE_LIMIT: u32 = 250;
 /// got.
 ///
 /// To resume a listing in a fresh request (another process, after a failure), set the request's
-/// `after_id` to [`after_id`](PageCursor::after_id) or, when [`page`](PageCursor::page) is
-/// `Some`, its `page` to that number, with the same `limit`, `sort` and filters. Items already
+/// `after_id` to [`after_id`](PageCursor::after_id), or its `page` to [`page`](PageCursor::page),
+/// or its `skip` to [`skip`](PageCursor::skip), whichever is `Some` (at most one is), with the
+/// same `limit`, `sort` and filters. Items already
 /// fetched but not yet yielded ([`Paginator::buffered_count`]) come before that position.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageCursor {
     after_id: Option<String>,
     page: Option<u64>,
+    skip: Option<u64>,
     items_yielded: u64,
     pages_fetched: u64,
     finished: bool,
 }
 
 impl PageCursor {
-    /// The `after_id` the next page is requested with: the id of the last item of the previous
-    /// page (or the request's own `after_id` before the first page). `None` when there is none.
-    /// In page-number mode this is the request's own `after_id`, if any.
+    /// The `after_id` the next page is requested with: the cursor field (`_id`, or e.g.
+    /// `file_id` for `/files`) of the last item of the previous page, or the request's own
+    /// `after_id` before the first page. `None` before the first page of a listing without one,
+    /// and in page-number and `skip` modes.
     pub fn after_id(&self) -> Option<&str> {
         self.after_id.as_deref()
     }
 
-    /// The page number the next page is requested with, in page-number mode (when the request
-    /// sets `sort` or `page`, or an item had no id); `None` in `after_id` mode.
+    /// The page number (from 1) the next page is requested with, in page-number mode (the
+    /// request sets `sort` or `page`, or an item had no id); `None` otherwise.
     pub fn page(&self) -> Option<u64> {
         self.page
+    }
+
+    /// The `skip` the next page is requested with, in `skip` mode (the request sets `skip`): the
+    /// request's own `skip` plus the items received so far. `None` otherwise.
+    pub fn skip(&self) -> Option<u64> {
+        self.skip
     }
 
     /// How many items the stream has yielded.
@@ -76,21 +85,32 @@ type PageFuture<T> = Pin<Box<dyn Future<Output = crate::Result<Vec<T>>> + Send>>
 ///
 /// Paging rules:
 /// - `limit` is 250 unless the request already sets it;
-/// - by default each page is requested with `after_id` = the id of the last item of the previous
-///   page (taken with the `id_of` function);
+/// - by default each page is requested with `after_id` = the cursor field of the last item of
+///   the previous page (taken with the `id_of` function): the item's `_id`, or the field the
+///   operation names in the spec's `x-flywheel-page-cursor` extension (`file_id` for
+///   `getAllFiles`, whose pages are sorted by it);
 /// - when the request sets `sort` (the API forbids `after_id` with `sort`) or `page`, pages are
-///   requested by number instead: `page` = 0, 1, 2, … (the server skips `limit * page` items),
-///   starting from the request's own `page` if set. An item without an id also switches to page
-///   numbers, counting the pages already fetched;
+///   requested by number instead: `page` = 1, 2, 3, … (the server skips `limit * (page - 1)`
+///   items), starting from the request's own `page` if set;
+/// - when the request sets `skip`, pages are requested with `skip` = the request's `skip`, then
+///   that plus every item received so far (any `page` is dropped);
+/// - `after_id` is never sent together with `sort`, `page` or `skip`: a request that sets
+///   `after_id` and one of those fails with [`Error::InvalidRequest`] before anything is sent;
+/// - an item without an id (in `after_id` mode) switches to page numbers, continuing with the
+///   page after those already fetched; when the request started from its own `after_id`, that
+///   cannot be combined with page numbers, and the stream fails with
+///   [`Error::InvalidRequest`] instead;
 /// - the listing ends at the first empty page (not at a short page: servers cap `limit`);
 /// - a page body is either a bare JSON array of items or an object whose `envelope_field`
 ///   (`results`, `jobs`, …) is that array (the `pagination` feature's page envelope).
 ///
-/// Errors: when a page fails (any [`Error`] of
-/// [`OperationRequest::send_json`], or [`Error::Decode`] for a body of neither shape), the
-/// stream yields that error and leaves the [`cursor`](Paginator::cursor) unchanged; polling the
-/// stream again retries the same page. Each page request also gets the client's automatic
-/// retries.
+/// Errors end the stream: when a page fails (any [`Error`] of
+/// [`OperationRequest::send_json`], after the client's own bounded retries, or
+/// [`Error::Decode`] for a body of neither shape), the stream yields that error once and then
+/// ends (`None`), sending nothing more; [`has_failed`](Paginator::has_failed) tells the two
+/// endings apart. So a caller that skips errors (`filter_map(Result::ok)`) cannot turn a failing
+/// page into a stream of requests. The [`cursor`](Paginator::cursor) stays at the failed page:
+/// to try again, start a new stream from it.
 ///
 /// ```no_run
 /// # async fn example(client: flywheel_client::Client) -> flywheel_client::Result<()> {
@@ -113,11 +133,15 @@ pub struct Paginator<T> {
     template: OperationRequest,
     id_of: fn(&T) -> Option<&str>,
     envelope_field: &'static str,
-    /// The caller's own `after_id`, which page-number mode keeps.
-    initial_after_id: Option<String>,
+    /// Whether the request set its own `after_id` (which page numbers cannot continue).
+    started_after_id: bool,
     cursor: PageCursor,
     buffer: VecDeque<T>,
     in_flight: Option<PageFuture<T>>,
+    /// An error to yield before anything is sent (conflicting paging parameters).
+    pending_error: Option<Error>,
+    /// A page failed: the stream has ended.
+    failed: bool,
 }
 
 // No field is structurally pinned: items are only moved in and out of the buffer.
@@ -137,30 +161,55 @@ impl<T: DeserializeOwned + Send + 'static> Paginator<T> {
         if !request.has_query("limit") {
             request.query("limit", &DEFAULT_PAGE_LIMIT);
         }
-        let initial_after_id = request.query_value("after_id").map(str::to_owned);
-        let page = if request.has_query("sort") || request.has_query("page") {
-            Some(
-                request
-                    .query_value("page")
-                    .and_then(|page| page.trim().parse::<u64>().ok())
-                    .unwrap_or(0),
-            )
-        } else {
-            None
+        let after_id = request.query_value("after_id").map(str::to_owned);
+        let number = |name: &str| {
+            request
+                .query_value(name)
+                .and_then(|value| value.trim().parse::<u64>().ok())
         };
+        let mut cursor = PageCursor::default();
+        let mut conflict = None;
+        if request.has_query("skip") {
+            cursor.skip = Some(number("skip").unwrap_or(0));
+            request.remove_query("page");
+            conflict = Some("skip");
+        } else if request.has_query("sort") || request.has_query("page") {
+            cursor.page = Some(number("page").unwrap_or(1));
+            conflict = Some(if request.has_query("sort") {
+                "sort"
+            } else {
+                "page"
+            });
+        }
+        let pending_error = match (conflict, &after_id) {
+            (Some(other), Some(_)) => Some(Error::invalid_request(
+                request.operation_id(),
+                format!(
+                    "a listing cannot be paged with `after_id` together with `{other}` (the server rejects the pair); drop one of them"
+                ),
+            )),
+            _ => None,
+        };
+        if cursor.page.is_none() && cursor.skip.is_none() {
+            cursor.after_id = after_id.clone();
+        }
+        request.remove_query("after_id");
         Paginator {
             template: request,
             id_of,
             envelope_field,
-            cursor: PageCursor {
-                after_id: initial_after_id.clone(),
-                page,
-                ..PageCursor::default()
-            },
-            initial_after_id,
+            started_after_id: after_id.is_some(),
+            cursor,
             buffer: VecDeque::new(),
             in_flight: None,
+            pending_error,
+            failed: false,
         }
+    }
+
+    /// Whether the stream ended because a page failed (errors end the stream; see [`Paginator`]).
+    pub fn has_failed(&self) -> bool {
+        self.failed
     }
 
     /// Where the next page starts (see [`PageCursor`]).
@@ -178,7 +227,8 @@ impl<T: DeserializeOwned + Send + 'static> Paginator<T> {
     ///
     /// # Errors
     ///
-    /// `Some(Err(_))` when a page cannot be fetched or decoded; calling again retries that page.
+    /// `Some(Err(_))` when a page cannot be fetched or decoded; the stream then ends (calling
+    /// again gives `None`).
     pub async fn next(&mut self) -> Option<crate::Result<T>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
@@ -198,10 +248,12 @@ impl<T: DeserializeOwned + Send + 'static> Paginator<T> {
 
     fn fetch(&self) -> PageFuture<T> {
         let mut request = self.template.duplicate();
-        match (self.cursor.page, &self.cursor.after_id) {
-            (Some(page), _) => request.query("page", &page),
-            (None, Some(after_id)) => request.query("after_id", after_id.as_str()),
-            (None, None) => {}
+        if let Some(skip) = self.cursor.skip {
+            request.query("skip", &skip);
+        } else if let Some(page) = self.cursor.page {
+            request.query("page", &page);
+        } else if let Some(after_id) = &self.cursor.after_id {
+            request.query("after_id", after_id.as_str());
         }
         let envelope_field = self.envelope_field;
         let operation_id = request.operation_id();
@@ -211,25 +263,37 @@ impl<T: DeserializeOwned + Send + 'static> Paginator<T> {
         })
     }
 
-    /// Moves the cursor past a page that was just received.
-    fn advance(&mut self, items: &[T]) {
+    /// Moves the cursor past a page that was just received; an error when the next page cannot
+    /// be asked for.
+    fn advance(&mut self, items: &[T]) -> crate::Result<()> {
         self.cursor.pages_fetched += 1;
         let Some(last) = items.last() else {
             self.cursor.finished = true;
-            return;
+            return Ok(());
         };
+        if let Some(skip) = &mut self.cursor.skip {
+            *skip += items.len() as u64;
+            return Ok(());
+        }
         if let Some(page) = &mut self.cursor.page {
             *page += 1;
-            return;
+            return Ok(());
         }
         match (self.id_of)(last) {
             Some(id) => self.cursor.after_id = Some(id.to_owned()),
+            None if self.started_after_id => {
+                return Err(Error::invalid_request(
+                    self.template.operation_id(),
+                    "a listed item has no id to continue after, and a listing started from `after_id` cannot continue by page number; list without `after_id`",
+                ));
+            }
             None => {
-                // Nothing to continue after: number the pages from where this listing started.
-                self.cursor.after_id = self.initial_after_id.clone();
-                self.cursor.page = Some(self.cursor.pages_fetched);
+                // Nothing to continue after: number the pages after those already fetched.
+                self.cursor.after_id = None;
+                self.cursor.page = Some(self.cursor.pages_fetched + 1);
             }
         }
+        Ok(())
     }
 }
 
@@ -243,7 +307,11 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Paginator<T> {
                 this.cursor.items_yielded += 1;
                 return Poll::Ready(Some(Ok(item)));
             }
-            if this.cursor.finished {
+            if let Some(error) = this.pending_error.take() {
+                this.failed = true;
+                return Poll::Ready(Some(Err(error)));
+            }
+            if this.cursor.finished || this.failed {
                 return Poll::Ready(None);
             }
             let in_flight = match &mut this.in_flight {
@@ -255,12 +323,17 @@ impl<T: DeserializeOwned + Send + 'static> Stream for Paginator<T> {
                 Poll::Ready(outcome) => outcome,
             };
             this.in_flight = None;
-            match outcome {
-                Err(error) => return Poll::Ready(Some(Err(error))),
+            let advanced = match outcome {
                 Ok(items) => {
-                    this.advance(&items);
+                    let advanced = this.advance(&items);
                     this.buffer = items.into();
+                    advanced
                 }
+                Err(error) => Err(error),
+            };
+            if let Err(error) = advanced {
+                // Yielded after the page's items (if any); nothing more is fetched.
+                this.pending_error = Some(error);
             }
         }
     }
@@ -274,6 +347,7 @@ impl<T> fmt::Debug for Paginator<T> {
             .field("cursor", &self.cursor)
             .field("buffered", &self.buffer.len())
             .field("in_flight", &self.in_flight.is_some())
+            .field("failed", &self.failed)
             .finish()
     }
 }

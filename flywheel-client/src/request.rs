@@ -4,6 +4,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -14,13 +15,14 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use tracing::Instrument;
 
-use crate::client::{CallSettings, Client};
 use crate::download::Download;
 use crate::error::{ApiError, Error};
 use crate::response::ResponseValue;
 use crate::retry::RetryPolicy;
+use crate::settings::CallOptions;
 use crate::timeout::{Activity, IdleTimeoutStream};
-use crate::upload::{MultipartField, UploadFile, build_form};
+use crate::transport::Transport;
+use crate::upload::{MultipartField, UploadFault, UploadFile, build_form};
 
 /// Everything but the RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`) is percent-encoded
 /// in a path segment, so `/`, `?`, `#`, `%` and spaces in file names stay inside one segment.
@@ -100,85 +102,7 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
     }
 }
 
-/// Per-call overrides of the client settings, passed with
-/// [`OperationRequest::options`] (and the `.options(...)` setter of every generated builder).
-/// Unset fields keep the client's value (see [`ClientBuilder`](crate::ClientBuilder) for
-/// defaults).
-///
-/// The connect timeout is client-wide only ([`ClientBuilder::connect_timeout`](crate::ClientBuilder::connect_timeout)):
-/// connections are pooled and shared by calls, and `reqwest` sets it per client. A call that
-/// must give up sooner sets [`timeout`](Self::timeout), which covers connecting too.
-///
-/// ```
-/// use std::time::Duration;
-/// let options = flywheel_client::CallOptions::new()
-///     .read_timeout(Duration::from_secs(300))
-///     .max_attempts(1);
-/// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[must_use]
-pub struct CallOptions {
-    timeout: Option<Duration>,
-    read_timeout: Option<Duration>,
-    max_attempts: Option<u32>,
-    max_retry_delay: Option<Duration>,
-    retry_non_idempotent: Option<bool>,
-}
-
-impl CallOptions {
-    /// No overrides.
-    pub fn new() -> CallOptions {
-        CallOptions::default()
-    }
-
-    /// A limit on the whole call: all attempts and pauses, up to the last byte of the response
-    /// body (for a download, until the [`Download`] is consumed).
-    pub fn timeout(mut self, timeout: Duration) -> CallOptions {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// The longest silence of the server: waiting for the response after the request was sent,
-    /// and between two chunks of a response body.
-    pub fn read_timeout(mut self, timeout: Duration) -> CallOptions {
-        self.read_timeout = Some(timeout);
-        self
-    }
-
-    /// Attempts, the first included (`0` counts as 1, i.e. no retries).
-    pub fn max_attempts(mut self, attempts: u32) -> CallOptions {
-        self.max_attempts = Some(attempts);
-        self
-    }
-
-    /// The longest pause between two attempts, including a server's `Retry-After`.
-    pub fn max_retry_delay(mut self, delay: Duration) -> CallOptions {
-        self.max_retry_delay = Some(delay);
-        self
-    }
-
-    /// Whether a POST or PATCH is retried after a 429/502/503/504 answer.
-    pub fn retry_non_idempotent(mut self, retry: bool) -> CallOptions {
-        self.retry_non_idempotent = Some(retry);
-        self
-    }
-
-    fn apply(&self, base: CallSettings) -> CallSettings {
-        CallSettings {
-            read_timeout: self.read_timeout.unwrap_or(base.read_timeout),
-            timeout: self.timeout.or(base.timeout),
-            max_attempts: self.max_attempts.unwrap_or(base.max_attempts),
-            max_retry_delay: self.max_retry_delay.unwrap_or(base.max_retry_delay),
-            initial_retry_delay: base.initial_retry_delay,
-            retry_non_idempotent: self
-                .retry_non_idempotent
-                .unwrap_or(base.retry_non_idempotent),
-        }
-    }
-}
-
 /// The request body.
-#[derive(Debug)]
 enum RequestBody {
     Empty,
     /// Serialized JSON.
@@ -193,7 +117,7 @@ enum RequestBody {
 /// parameter, a body that does not serialize, an upload file name that cannot be sent) is kept
 /// and returned as [`Error::InvalidRequest`] by the `send_*` method, before anything is sent.
 ///
-/// Created by [`Client::request`]; the generated operation builders wrap one.
+/// Created by [`Client::request`](crate::Client::request); the generated operation builders wrap one.
 ///
 /// ```no_run
 /// # async fn example(client: flywheel_client::Client) -> flywheel_client::Result<()> {
@@ -205,7 +129,7 @@ enum RequestBody {
 /// # }
 /// ```
 pub struct OperationRequest {
-    client: Client,
+    transport: Arc<Transport>,
     operation_id: &'static str,
     method: Method,
     path_template: &'static str,
@@ -326,15 +250,26 @@ fn decode_text(operation_id: &'static str, response: RawResponse) -> crate::Resu
     })
 }
 
+impl RequestBody {
+    /// Shape and size, without contents (labels and file names may carry patient information).
+    fn summary(&self) -> String {
+        match self {
+            RequestBody::Empty => "empty".to_owned(),
+            RequestBody::Json(bytes) => format!("JSON of {} bytes", bytes.len()),
+            RequestBody::Multipart(fields) => format!("multipart with {} fields", fields.len()),
+        }
+    }
+}
+
 impl OperationRequest {
     pub(crate) fn new(
-        client: Client,
+        transport: Arc<Transport>,
         operation_id: &'static str,
         method: Method,
         path_template: &'static str,
     ) -> OperationRequest {
         OperationRequest {
-            client,
+            transport,
             operation_id,
             method,
             path_template,
@@ -428,6 +363,11 @@ impl OperationRequest {
             .map(String::as_str)
     }
 
+    /// Removes the query parameter `name`, if set.
+    pub(crate) fn remove_query(&mut self, name: &str) {
+        self.query.retain(|(key, _)| *key != name);
+    }
+
     /// Sets a request header (e.g. `range: bytes=0-1023`), replacing an earlier value of the
     /// same name. A value that cannot be sent in a header (CR, LF, …) makes the send fail with
     /// [`Error::InvalidRequest`].
@@ -481,8 +421,9 @@ impl OperationRequest {
     /// Adds a file part named `name` to a `multipart/form-data` body (call again for several
     /// files). The contents are streamed at send.
     ///
-    /// A file name containing `"`, `\`, CR or LF, or no file name, makes the send fail with
-    /// [`Error::InvalidRequest`].
+    /// The file name is sent as given, with `"`, CR and LF encoded as `%22`, `%0D` and `%0A`
+    /// (as browsers and the Python SDK do). A file name containing `\`, or no file name, makes
+    /// the send fail with [`Error::InvalidRequest`].
     pub fn multipart_file(&mut self, name: &'static str, file: UploadFile) {
         if let Err(Error::InvalidRequest { message, .. }) = file.validate(self.operation_id) {
             self.fail(message);
@@ -632,7 +573,7 @@ impl OperationRequest {
     /// one of the copies can send it.
     pub(crate) fn duplicate(&self) -> OperationRequest {
         OperationRequest {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
             operation_id: self.operation_id,
             method: self.method.clone(),
             path_template: self.path_template,
@@ -666,7 +607,7 @@ impl OperationRequest {
             return Err(error);
         }
         let started = Instant::now();
-        let settings = self.options.apply(self.client.inner.settings);
+        let settings = self.options.apply(self.transport.settings);
         let url = self.url()?;
         let headers = self.headers()?;
         let replayable = match &self.body {
@@ -677,7 +618,7 @@ impl OperationRequest {
             .timeout
             .and_then(|timeout| started.checked_add(timeout));
         let attempt = Attempt {
-            client: &self.client,
+            transport: &self.transport,
             operation_id: self.operation_id,
             method: &self.method,
             path_template: self.path_template,
@@ -689,6 +630,7 @@ impl OperationRequest {
         };
         let policy = RetryPolicy::new(
             self.operation_id,
+            self.path_template,
             &self.method,
             settings,
             replayable,
@@ -724,7 +666,7 @@ impl OperationRequest {
             rest = &rest[open + close + 1..];
         }
         path.push_str(rest);
-        let base = &self.client.inner.base_url;
+        let base = &self.transport.base_url;
         let separator = if path.starts_with('/') { "" } else { "/" };
         let mut url =
             reqwest::Url::parse(&format!("{base}{separator}{path}")).map_err(|error| {
@@ -746,7 +688,7 @@ impl OperationRequest {
 
     /// Accept, authorization, user agent, accept features and the caller's headers.
     fn headers(&self) -> crate::Result<HeaderMap> {
-        let inner = &self.client.inner;
+        let inner = &*self.transport;
         let mut headers = HeaderMap::new();
         // First, so that a caller's `accept` header replaces it.
         let accept = HeaderValue::from_str(self.accept).map_err(|_| {
@@ -802,26 +744,30 @@ impl OperationRequest {
 
 impl fmt::Debug for OperationRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Parameter names only: values (file names, filters) may carry patient information.
+        let path_params: Vec<&str> = self.path_params.iter().map(|(name, _)| *name).collect();
+        let query: Vec<&str> = self.query.iter().map(|(name, _)| *name).collect();
+        let headers: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
         f.debug_struct("OperationRequest")
             .field("operation_id", &self.operation_id)
             .field("method", &self.method)
             .field("path_template", &self.path_template)
-            .field("path_params", &self.path_params)
-            .field("query", &self.query)
-            .field("headers", &self.headers)
+            .field("path_params", &path_params)
+            .field("query", &query)
+            .field("headers", &headers)
             .field("accept", &self.accept)
             .field("accept_features", &self.accept_features)
-            .field("body", &self.body)
+            .field("body", &format_args!("{}", self.body.summary()))
             .field("options", &self.options)
             .field("error", &self.error)
-            .field("client", &self.client)
+            .field("client", &self.transport)
             .finish()
     }
 }
 
 /// What every attempt of one call shares.
 struct Attempt<'a> {
-    client: &'a Client,
+    transport: &'a Transport,
     operation_id: &'static str,
     method: &'a Method,
     path_template: &'static str,
@@ -866,7 +812,8 @@ impl Attempt<'_> {
     async fn exchange(&self) -> crate::Result<reqwest::Response> {
         let operation_id = self.operation_id;
         let activity = Activity::new();
-        let http = &self.client.inner.http;
+        let fault = UploadFault::default();
+        let http = &self.transport.http;
         let mut builder = http
             .request(self.method.clone(), self.url.clone())
             .headers(self.headers.clone());
@@ -879,30 +826,48 @@ impl Attempt<'_> {
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(bytes.clone()),
             RequestBody::Multipart(fields) => {
-                builder.multipart(build_form(fields, operation_id, &activity).await?)
+                builder.multipart(build_form(fields, operation_id, &activity, &fault).await?)
             }
         };
         let request = builder
             .build()
             .map_err(|error| Error::transport(operation_id, error))?;
         activity.touch();
-        let response =
-            match crate::timeout::until_idle(http.execute(request), self.read_timeout, &activity)
-                .await
-            {
-                None => {
-                    return Err(Error::ReadTimeout {
-                        operation_id,
-                        idle: self.read_timeout,
-                    });
-                }
-                Some(Err(error)) => return Err(Error::transport(operation_id, error)),
-                Some(Ok(response)) => response,
-            };
+        let outcome =
+            crate::timeout::until_idle(http.execute(request), self.read_timeout, &activity).await;
+        // An upload source that did not match its declared length aborted the body: that is
+        // the cause, whatever the connection reported (and even if the server answered).
+        if let Some(error) = fault.take_error(operation_id) {
+            return Err(error);
+        }
+        let response = match outcome {
+            None => {
+                return Err(Error::ReadTimeout {
+                    operation_id,
+                    idle: self.read_timeout,
+                });
+            }
+            Some(Err(error)) => return Err(Error::transport(operation_id, error)),
+            Some(Ok(response)) => response,
+        };
         if response.status().is_success() {
             return Ok(response);
         }
         let status = response.status();
+        if matches!(status.as_u16(), 307 | 308) && matches!(self.body, RequestBody::Multipart(_)) {
+            // reqwest follows 307/308 only with a body it can clone; a streamed one is not.
+            let location = response
+                .headers()
+                .get(http::header::LOCATION)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|location| self.url.join(location).ok())
+                .map(|target| redirect_origin(&target));
+            return Err(Error::UnreplayableRedirect {
+                operation_id,
+                status,
+                location,
+            });
+        }
         let headers = response.headers().clone();
         let body = read_error_body(response, self.read_timeout, operation_id).await;
         Err(Error::Api(Box::new(ApiError::new(
@@ -911,6 +876,16 @@ impl Attempt<'_> {
             headers,
             body,
         ))))
+    }
+}
+
+/// `scheme://host:port` of a URL: where a redirect leads, without the path and query (which
+/// may name files).
+fn redirect_origin(url: &reqwest::Url) -> String {
+    match (url.host_str(), url.port_or_known_default()) {
+        (Some(host), Some(port)) => format!("{}://{host}:{port}", url.scheme()),
+        (Some(host), None) => format!("{}://{host}", url.scheme()),
+        _ => url.scheme().to_owned(),
     }
 }
 
@@ -935,6 +910,7 @@ async fn read_error_body(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Client;
 
     fn request(template: &'static str) -> OperationRequest {
         let client = Client::builder()
@@ -1033,11 +1009,15 @@ mod tests {
     }
 
     #[test]
-    fn debug_hides_the_key() {
-        let mut req = request("/x");
-        req.json_body(&serde_json::json!({"label": "a"}));
+    fn debug_hides_the_key_and_parameter_values() {
+        let mut req = request("/files/{name}");
+        req.json_body(&serde_json::json!({"label": "PATIENT"}));
+        req.path_param("name", "PATIENT_1970.dcm");
+        req.query("filter", "patient=DOE");
         let text = format!("{req:?}");
         assert!(!text.contains("secret-key"), "{text}");
         assert!(text.contains("<redacted>"), "{text}");
+        assert!(!text.contains("PATIENT") && !text.contains("DOE"), "{text}");
+        assert!(text.contains("\"filter\""), "{text}");
     }
 }

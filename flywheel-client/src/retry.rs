@@ -11,8 +11,13 @@
 //!   timeout, if one is set.
 //!
 //! The pause is exponential backoff with jitter (via `backon`): `initial_retry_delay` (500 ms),
-//! doubling per retry, plus up to 100 % random jitter. A `Retry-After` header (seconds or an
-//! HTTP date) replaces the computed pause. Every pause is capped by `max_retry_delay` (30 s).
+//! doubling per retry, plus up to 100 % random jitter. A `Retry-After` header replaces the
+//! computed pause, in every form RFC 9110 asks recipients to accept: delay-seconds or an HTTP
+//! date (IMF-fixdate, or the obsolete RFC 850 and asctime forms). Every pause is capped by
+//! `max_retry_delay` (30 s).
+//!
+//! Each retry is logged as a `tracing` warning naming the operation id and path template (never
+//! the URL or parameter values), the attempt and the pause.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -21,8 +26,8 @@ use std::time::{Duration, Instant, SystemTime};
 use backon::{ExponentialBuilder, Retryable};
 use http::{HeaderMap, Method};
 
-use crate::client::CallSettings;
 use crate::error::{Error, TransportKind};
+use crate::settings::CallSettings;
 
 /// Whether a method may be repeated without changing the outcome (RFC 9110 §9.2.2).
 pub(crate) fn is_idempotent(method: &Method) -> bool {
@@ -32,7 +37,8 @@ pub(crate) fn is_idempotent(method: &Method) -> bool {
     )
 }
 
-/// The pause a `Retry-After` header asks for: delay-seconds or an HTTP date (a date in the past
+/// The pause a `Retry-After` header asks for: delay-seconds (a number too large for `u64` is
+/// the longest pause) or an HTTP date in any of the three RFC 9110 forms (a date in the past
 /// gives zero). `None` when absent or unparsable.
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = headers
@@ -40,11 +46,13 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
         .to_str()
         .ok()?
         .trim();
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(
+            text.parse::<u64>()
+                .map_or(Duration::MAX, Duration::from_secs),
+        );
     }
-    let date = chrono::DateTime::parse_from_rfc2822(text).ok()?;
-    let date = SystemTime::from(date);
+    let date = httpdate::parse_http_date(text).ok()?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
@@ -52,6 +60,7 @@ pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Durati
 #[derive(Debug)]
 pub(crate) struct RetryPolicy {
     pub(crate) operation_id: &'static str,
+    pub(crate) path_template: &'static str,
     pub(crate) settings: CallSettings,
     /// The method is idempotent, or the caller allowed retrying it.
     pub(crate) status_retry_allowed: bool,
@@ -64,6 +73,7 @@ pub(crate) struct RetryPolicy {
 impl RetryPolicy {
     pub(crate) fn new(
         operation_id: &'static str,
+        path_template: &'static str,
         method: &Method,
         settings: CallSettings,
         replayable: bool,
@@ -71,6 +81,7 @@ impl RetryPolicy {
     ) -> RetryPolicy {
         RetryPolicy {
             operation_id,
+            path_template,
             settings,
             status_retry_allowed: is_idempotent(method) || settings.retry_non_idempotent,
             replayable,
@@ -131,6 +142,7 @@ impl RetryPolicy {
             .notify(|error, pause| {
                 tracing::warn!(
                     operation_id = self.operation_id,
+                    path_template = self.path_template,
                     attempt = attempts.load(Ordering::Relaxed),
                     pause_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
                     error = %error,
@@ -170,6 +182,20 @@ mod tests {
             retry_after(&headers("Wed, 21 Oct 2015 07:00:00 GMT"), now),
             Some(Duration::ZERO)
         );
+        // The obsolete forms RFC 9110 still asks recipients to accept.
+        assert_eq!(
+            retry_after(&headers("Wednesday, 21-Oct-15 07:28:00 GMT"), now),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            retry_after(&headers("Wed Oct 21 07:28:00 2015"), now),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            retry_after(&headers("99999999999999999999999"), now),
+            Some(Duration::MAX)
+        );
+        assert_eq!(retry_after(&headers("-3"), now), None);
         assert_eq!(retry_after(&headers("soon"), now), None);
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
     }
@@ -199,7 +225,7 @@ mod tests {
             headers("120"),
             bytes::Bytes::new(),
         )));
-        let policy = RetryPolicy::new("op", &Method::GET, settings, true, None);
+        let policy = RetryPolicy::new("op", "/x", &Method::GET, settings, true, None);
         assert!(policy.should_retry(&error));
         assert_eq!(
             policy.pause(&error, Some(Duration::from_millis(10))),
@@ -207,7 +233,7 @@ mod tests {
         );
         assert_eq!(policy.pause(&error, None), None);
         let soon = Some(Instant::now() + Duration::from_secs(1));
-        let policy = RetryPolicy::new("op", &Method::GET, settings, true, soon);
+        let policy = RetryPolicy::new("op", "/x", &Method::GET, settings, true, soon);
         assert_eq!(policy.pause(&error, Some(Duration::from_millis(10))), None);
         let unbounded = CallSettings {
             max_retry_delay: Duration::MAX,
@@ -219,11 +245,11 @@ mod tests {
             headers(&u64::MAX.to_string()),
             bytes::Bytes::new(),
         )));
-        let policy = RetryPolicy::new("op", &Method::GET, unbounded, true, soon);
+        let policy = RetryPolicy::new("op", "/x", &Method::GET, unbounded, true, soon);
         assert_eq!(policy.pause(&huge, Some(Duration::from_millis(10))), None);
-        let post = RetryPolicy::new("op", &Method::POST, settings, true, None);
+        let post = RetryPolicy::new("op", "/x", &Method::POST, settings, true, None);
         assert!(!post.should_retry(&error));
-        let reader = RetryPolicy::new("op", &Method::GET, settings, false, None);
+        let reader = RetryPolicy::new("op", "/x", &Method::GET, settings, false, None);
         assert!(!reader.should_retry(&error));
     }
 }

@@ -25,12 +25,18 @@ type SharedReader = Arc<Mutex<Option<Pin<Box<dyn AsyncRead + Send>>>>>;
 /// A file to upload as one part of a `multipart/form-data` request: from a path, from bytes in
 /// memory, or from any async reader.
 ///
-/// The part's `filename` is sent as UTF-8 exactly as given (`scan é #1.dcm` arrives as that
-/// name, not percent-encoded); its `Content-Type` is guessed from the file name's extension
+/// The part's `filename` is sent as UTF-8 as given (`scan é #1.dcm` arrives as that name, not
+/// percent-encoded), except the three characters a quoted header parameter cannot hold, which
+/// are encoded the way browsers (the WHATWG HTML standard) and the official Python SDK do:
+/// `"` as `%22`, CR as `%0D`, LF as `%0A`. Its `Content-Type` is guessed from the file name's extension
 /// (`application/dicom` for `.dcm`, `application/octet-stream` when unknown) unless set with
 /// [`with_content_type`](UploadFile::with_content_type).
 ///
-/// Contents are streamed: memory use does not grow with the file size.
+/// Contents are streamed: memory use does not grow with the file size. An upload never sends
+/// other bytes than it declares: a file that grows or shrinks while it is sent, or a reader
+/// that yields more or fewer bytes than its declared `length`, aborts the request before any
+/// byte beyond the declared length (or the closing boundary) is sent, and the call fails with
+/// [`Error::Io`].
 ///
 /// ```no_run
 /// # async fn example(client: flywheel_client::Client) -> flywheel_client::Result<()> {
@@ -93,7 +99,9 @@ impl UploadFile {
     }
 
     /// Any async reader, streamed. `length` (in bytes), when known, lets the request carry a
-    /// `Content-Length`; otherwise it is sent chunked.
+    /// `Content-Length`; otherwise it is sent chunked. With a `length`, the reader must yield
+    /// exactly that many bytes: more or fewer abort the request and the call fails with
+    /// [`Error::Io`] (never a truncated or padded upload reported as success).
     ///
     /// A reader can be read only once, so a request with a reader part is never retried.
     pub fn from_reader(
@@ -112,7 +120,8 @@ impl UploadFile {
     }
 
     /// Replaces the file name sent in the part's `Content-Disposition` (and used to guess the
-    /// content type). It must not contain `"`, `\`, CR or LF, which cannot be sent unescaped.
+    /// content type). `"`, CR and LF are sent as `%22`, `%0D` and `%0A`; a backslash, which
+    /// servers read differently, makes `send_*` fail with [`Error::InvalidRequest`].
     pub fn with_file_name(mut self, file_name: impl Into<String>) -> UploadFile {
         self.file_name = Some(file_name.into());
         self
@@ -136,7 +145,8 @@ impl UploadFile {
         !matches!(self.source, UploadSource::Reader { .. })
     }
 
-    /// Checks the file name can be sent byte-for-byte in a `Content-Disposition` header.
+    /// Checks the file name can be sent in a `Content-Disposition` header. Messages never quote
+    /// the name (it may carry patient information).
     pub(crate) fn validate(&self, operation_id: &'static str) -> crate::Result<()> {
         let Some(name) = &self.file_name else {
             return Err(Error::invalid_request(
@@ -150,12 +160,10 @@ impl UploadFile {
                 "the upload file name is empty",
             ));
         }
-        if name.contains(['"', '\\', '\r', '\n']) {
+        if name.contains('\\') {
             return Err(Error::invalid_request(
                 operation_id,
-                format!(
-                    "the upload file name {name:?} contains a quote, backslash, CR or LF, which cannot be sent unescaped in a multipart header"
-                ),
+                "the upload file name contains a backslash, which multipart parsers read differently (as is or as an escape); rename the file",
             ));
         }
         Ok(())
@@ -185,6 +193,7 @@ impl UploadFile {
         &self,
         operation_id: &'static str,
         activity: &Arc<Activity>,
+        fault: &UploadFault,
     ) -> crate::Result<Part> {
         let file_name = self.file_name.clone().unwrap_or_default();
         let content_type = match &self.content_type {
@@ -197,29 +206,24 @@ impl UploadFile {
             }
             UploadSource::Path(path) => {
                 let file = tokio::fs::File::open(path).await.map_err(|error| {
-                    Error::io(
-                        operation_id,
-                        format!("cannot open {} for upload", path.display()),
-                        error,
-                    )
+                    // No path: a file name may carry patient information.
+                    Error::io(operation_id, "cannot open the file to upload", error)
                 })?;
                 let length = file.metadata().await.map(|meta| meta.len()).ok();
-                streamed_part(file, length, activity)
+                streamed_part(file, length, activity, fault)
             }
             UploadSource::Reader { reader, length } => {
                 let taken = reader.lock().ok().and_then(|mut slot| slot.take());
                 let Some(reader) = taken else {
                     return Err(Error::invalid_request(
                         operation_id,
-                        format!(
-                            "the reader of upload {file_name:?} was already consumed by an earlier send"
-                        ),
+                        "the reader of an upload was already consumed by an earlier send",
                     ));
                 };
-                streamed_part(reader, *length, activity)
+                streamed_part(reader, *length, activity, fault)
             }
         };
-        part.file_name(file_name)
+        part.file_name(encode_file_name(&file_name))
             .mime_str(&content_type)
             .map_err(|_| {
                 Error::invalid_request(
@@ -246,21 +250,105 @@ fn guess_content_type(file_name: &str) -> String {
         .to_owned()
 }
 
-/// A part streaming `reader` in chunks, touching `activity` for each.
+/// A file name as the WHATWG HTML standard (and the Python SDK, through urllib3) writes it in a
+/// multipart `filename="..."`: `"` as `%22`, CR as `%0D`, LF as `%0A`, everything else as is.
+pub(crate) fn encode_file_name(name: &str) -> String {
+    let mut encoded = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            '"' => encoded.push_str("%22"),
+            '\r' => encoded.push_str("%0D"),
+            '\n' => encoded.push_str("%0A"),
+            other => encoded.push(other),
+        }
+    }
+    encoded
+}
+
+/// Set by an upload part whose source did not yield its declared length; read by the attempt
+/// to report why the request was aborted. Holds the message (no file name).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct UploadFault(Arc<Mutex<Option<String>>>);
+
+impl UploadFault {
+    fn set(&self, message: String) {
+        if let Ok(mut slot) = self.0.lock() {
+            slot.get_or_insert(message);
+        }
+    }
+
+    /// The recorded fault, as the error of the call.
+    pub(crate) fn take_error(&self, operation_id: &'static str) -> Option<Error> {
+        let message = self.0.lock().ok()?.take()?;
+        Some(Error::io(
+            operation_id,
+            "the upload was aborted",
+            std::io::Error::new(std::io::ErrorKind::InvalidData, message),
+        ))
+    }
+}
+
+/// A part streaming `reader` in chunks, touching `activity` for each. With a `length`, the
+/// stream fails (aborting the request) instead of yielding a chunk that would pass the declared
+/// length, or when it ends short of it, and records why in `fault`.
 fn streamed_part(
     reader: impl AsyncRead + Send + 'static,
     length: Option<u64>,
     activity: &Arc<Activity>,
+    fault: &UploadFault,
 ) -> Part {
     let activity = Arc::clone(activity);
-    let stream = ReaderStream::with_capacity(reader, UPLOAD_CHUNK_BYTES).inspect(move |_| {
+    let chunks = ReaderStream::with_capacity(reader, UPLOAD_CHUNK_BYTES).inspect(move |_| {
         activity.touch();
     });
-    let body = reqwest::Body::wrap_stream(stream);
-    match length {
-        Some(length) => Part::stream_with_length(body, length),
-        None => Part::stream(body),
-    }
+    let Some(declared) = length else {
+        return Part::stream(reqwest::Body::wrap_stream(chunks));
+    };
+    let fault = fault.clone();
+    let mut sent: u64 = 0;
+    let mut ended = false;
+    // A trailing `None` lets the check see the end of the source.
+    let checked = chunks
+        .map(Some)
+        .chain(futures_util::stream::iter([None]))
+        .filter_map(move |chunk| {
+            let item = if ended {
+                None
+            } else {
+                match chunk {
+                    Some(Ok(bytes)) => {
+                        sent += bytes.len() as u64;
+                        if sent > declared {
+                            ended = true;
+                            Some(Err(length_fault(&fault, format!(
+                                "the upload source yielded more bytes than the {declared} declared (the file grew while it was sent, or the reader is longer than its length)"
+                            ))))
+                        } else {
+                            Some(Ok(bytes))
+                        }
+                    }
+                    Some(Err(error)) => {
+                        ended = true;
+                        Some(Err(error))
+                    }
+                    None if sent < declared => {
+                        ended = true;
+                        Some(Err(length_fault(&fault, format!(
+                            "the upload source ended after {sent} of the {declared} declared bytes (the file shrank while it was sent, or the reader is shorter than its length)"
+                        ))))
+                    }
+                    None => None,
+                }
+            };
+            std::future::ready(item)
+        });
+    Part::stream_with_length(reqwest::Body::wrap_stream(checked), declared)
+}
+
+/// Records `message` in `fault` and returns the I/O error that aborts the body.
+fn length_fault(fault: &UploadFault, message: String) -> std::io::Error {
+    fault.set(message.clone());
+    std::io::Error::new(std::io::ErrorKind::InvalidData, message)
 }
 
 impl fmt::Debug for UploadFile {
@@ -317,11 +405,13 @@ impl MultipartField {
 }
 
 /// The `multipart/form-data` body for one attempt. Part headers are written without
-/// percent-encoding, so names reach the server as given.
+/// percent-encoding, so names reach the server as given (file names encoded as
+/// [`encode_file_name`] says).
 pub(crate) async fn build_form(
     fields: &[MultipartField],
     operation_id: &'static str,
     activity: &Arc<Activity>,
+    fault: &UploadFault,
 ) -> crate::Result<Form> {
     let mut form = Form::new().percent_encode_noop();
     // Text fields (such as `metadata`) go before file parts whatever the call order, so a
@@ -336,7 +426,7 @@ pub(crate) async fn build_form(
         form = match field {
             MultipartField::Text { name, value } => form.text(*name, value.clone()),
             MultipartField::File { name, file } => {
-                form.part(*name, file.to_part(operation_id, activity).await?)
+                form.part(*name, file.to_part(operation_id, activity, fault).await?)
             }
         };
     }

@@ -107,6 +107,9 @@ pub struct Operation {
     pub accept: String,
     /// The error answers the spec declares (`default` and any non-2xx status), in spec order.
     pub error_responses: Vec<ErrorResponse>,
+    /// The item field named by `x-flywheel-page-cursor`: the value a list continues after
+    /// (`after_id`). `None`: the item's `_id`.
+    pub page_cursor: Option<String>,
     /// Lazy paging support, for list operations that take `limit` and `after_id`.
     pub pagination: Option<Pagination>,
     /// For a variant, the operationId of the operation that carries it.
@@ -228,7 +231,10 @@ pub struct Pagination {
     pub item: TypeRef,
     /// Name of the array field when the server answers an envelope object (`results`).
     pub envelope_field: String,
-    /// How to read an item's id, used as the next `after_id`.
+    /// The wire name of the item field the next page continues after (`_id`, or the
+    /// operation's `x-flywheel-page-cursor`, e.g. `file_id` for `/files`).
+    pub cursor_field: String,
+    /// How to read that field of an item, used as the next `after_id`.
     pub id: IdAccess,
 }
 
@@ -239,7 +245,7 @@ pub enum IdAccess {
     Field(String),
     /// A union whose variants are all structs: (variant name, Rust field name).
     UnionFields(Vec<(String, String)>),
-    /// A free-form JSON object: its `_id` key.
+    /// A free-form JSON object: the key named by the cursor field.
     JsonKey,
     /// No id: page by page number.
     None,

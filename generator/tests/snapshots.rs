@@ -63,6 +63,22 @@ fn unusable_client_defaults_and_not_in_sdk_marks_are_reported() {
 }
 
 #[test]
+fn a_page_cursor_that_is_not_a_field_name_is_a_problem() {
+    let spec = fixture("pagination.yaml").replace(
+        "x-flywheel-page-cursor: file_id",
+        "x-flywheel-page-cursor: 5",
+    );
+    let err = flywheel_generator::generate(&spec, "pagination.yaml")
+        .expect_err("a bad cursor field must not generate");
+    let message = err.to_string();
+    assert!(
+        message.contains("/paths/~1files/get/x-flywheel-page-cursor"),
+        "{message}"
+    );
+    assert!(message.contains("wire name of an item field"), "{message}");
+}
+
+#[test]
 fn output_is_deterministic() {
     let spec = fixture("one_of.yaml");
     let a = flywheel_generator::generate(&spec, "x.yaml").unwrap();

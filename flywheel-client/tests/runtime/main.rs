@@ -4,6 +4,7 @@
 mod auth_and_headers;
 mod downloads;
 mod errors;
+mod hardening;
 mod pagination;
 mod redirects;
 mod responses;

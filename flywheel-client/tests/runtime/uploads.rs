@@ -156,9 +156,9 @@ async fn a_reader_is_streamed_chunked_when_its_length_is_unknown() {
 }
 
 #[tokio::test]
-async fn file_names_that_cannot_be_sent_unescaped_are_rejected() {
+async fn file_names_that_cannot_be_sent_are_rejected() {
     let server = upload_server().await;
-    for name in ["a\"b.dcm", "a\r\nb.dcm", "a\\b.dcm", ""] {
+    for name in ["a\\b.dcm", ""] {
         let mut request = upload_request(&server);
         request.multipart_file("file", UploadFile::from_bytes(name, "x"));
         let error = request.send_empty().await.unwrap_err();
@@ -190,6 +190,11 @@ async fn a_missing_file_is_an_io_error() {
     request.multipart_file("file", UploadFile::from_path(dir.path().join("absent.dcm")));
     let error = request.send_empty().await.unwrap_err();
     assert!(matches!(error, Error::Io { .. }), "{error:?}");
-    assert!(error.to_string().contains("absent.dcm"), "{error}");
+    // The path is not named: file names may carry patient information.
+    assert!(!error.to_string().contains("absent.dcm"), "{error}");
+    assert!(
+        error.to_string().contains("cannot open the file to upload"),
+        "{error}"
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
 }

@@ -338,11 +338,15 @@ fn builder(op: &Operation) -> TokenStream {
                 });
                 quote! { match item { #(#arms)* } }
             }
-            IdAccess::JsonKey => quote! { item.get("_id").and_then(::serde_json::Value::as_str) },
+            IdAccess::JsonKey => {
+                let key = &p.cursor_field;
+                quote! { item.get(#key).and_then(::serde_json::Value::as_str) }
+            }
             IdAccess::None => quote! { let _ = item; ::std::option::Option::None },
         };
         let doc = docs::attrs(&format!(
-            "Streams every item of the list, fetching pages lazily.\n\nPages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as {}; see [`crate::Paginator`] for errors and resuming.",
+            "Streams every item of the list, fetching pages lazily.\n\nPages hold `limit` items (250 unless set) and continue after the last item's `{}` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as {}; see [`crate::Paginator`] for the paging rules, errors and resuming.",
+            p.cursor_field,
             type_link(&p.item)
         ));
         quote! {

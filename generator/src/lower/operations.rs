@@ -24,6 +24,10 @@ pub const NOT_IN_SDK_EXTENSION: &str = "x-flywheel-not-in-sdk";
 /// The `Accept` header of an operation whose success response declares no media type.
 const DEFAULT_ACCEPT: &str = "application/json";
 
+/// The operation extension naming the item field a list continues after (`after_id`); see the
+/// spec header. Without it, the item's `_id`.
+pub const PAGE_CURSOR_EXTENSION: &str = "x-flywheel-page-cursor";
+
 /// Methods every `Client` has, which generated methods must not shadow.
 const CLIENT_METHODS: &[&str] = &[
     "builder",
@@ -164,6 +168,17 @@ impl<'a> Ctx<'a> {
         let (response, accept) =
             self.response(&op.responses, &child(&cx.pointer, "responses"), &hint);
         let error_responses = self.error_responses(&op.responses);
+        let page_cursor = match op.extensions.get(PAGE_CURSOR_EXTENSION) {
+            None => None,
+            Some(serde_json::Value::String(field)) if !field.is_empty() => Some(field.clone()),
+            Some(_) => {
+                self.problems.push(
+                    child(&cx.pointer, PAGE_CURSOR_EXTENSION),
+                    "must be the wire name of an item field (a non-empty string), e.g. `file_id`",
+                );
+                None
+            }
+        };
         let mut operation = Operation {
             operation_id,
             method_name: String::new(),
@@ -181,6 +196,7 @@ impl<'a> Ctx<'a> {
             response,
             accept,
             error_responses,
+            page_cursor,
             pagination: None,
             variant_of: None,
         };
@@ -276,6 +292,7 @@ impl<'a> Ctx<'a> {
                 response,
                 accept,
                 error_responses,
+                page_cursor: base.page_cursor.clone(),
                 pagination: None,
                 variant_of: Some(base.operation_id.clone()),
             };

@@ -69,10 +69,12 @@ fn pagination(
         return None;
     };
     let (item, envelope_field) = page_item(ty, types, index)?;
-    let id = id_access(&item, types, index);
+    let cursor_field = op.page_cursor.clone().unwrap_or_else(|| "_id".to_owned());
+    let id = id_access(&item, &cursor_field, types, index);
     Some(Pagination {
         item,
         envelope_field,
+        cursor_field,
         id,
     })
 }
@@ -131,12 +133,18 @@ fn envelope_field(
     })
 }
 
-fn id_access(item: &TypeRef, types: &[TypeDef], index: &HashMap<String, usize>) -> IdAccess {
+/// How to read `cursor_field` (a wire name, `_id` by default) of a listed item.
+fn id_access(
+    item: &TypeRef,
+    cursor_field: &str,
+    types: &[TypeDef],
+    index: &HashMap<String, usize>,
+) -> IdAccess {
     let id_field = |ty: &TypeRef| -> Option<String> {
         match kind_of(ty, types, index) {
             Some(TypeKind::Struct(fields)) => fields
                 .iter()
-                .find(|f| f.wire_name == "_id" && f.ty == TypeRef::String)
+                .find(|f| f.wire_name == cursor_field && f.ty == TypeRef::String)
                 .map(|f| f.rust_name.clone()),
             _ => None,
         }

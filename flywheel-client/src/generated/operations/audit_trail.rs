@@ -285,7 +285,7 @@ impl ListAuditTrailReports {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AuditTrailReport`](crate::types::AuditTrailReport); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`AuditTrailReport`](crate::types::AuditTrailReport); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::AuditTrailReport> {
         fn id_of(item: &crate::types::AuditTrailReport) -> ::std::option::Option<&str> {
             item.id.as_deref()

@@ -1530,7 +1530,7 @@ impl GetAllCollections {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`CollectionWithStats`](crate::types::CollectionWithStats); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`CollectionWithStats`](crate::types::CollectionWithStats); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::CollectionWithStats> {
         fn id_of(
             item: &crate::types::CollectionWithStats,
@@ -1751,7 +1751,7 @@ impl GetAllCollectionsCurators {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`Curator`](crate::types::Curator); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`Curator`](crate::types::Curator); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::Curator> {
         fn id_of(item: &crate::types::Curator) -> ::std::option::Option<&str> {
             item.id.as_deref()
@@ -2654,7 +2654,7 @@ impl GetCollectionAcquisitions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::AcquisitionListOutput> {
         fn id_of(
             item: &crate::types::AcquisitionListOutput,
@@ -3488,7 +3488,7 @@ impl GetCollectionSessions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`SessionListOutput`](crate::types::SessionListOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`SessionListOutput`](crate::types::SessionListOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::SessionListOutput> {
         fn id_of(item: &crate::types::SessionListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()

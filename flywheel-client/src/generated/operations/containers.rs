@@ -1890,7 +1890,7 @@ impl GetContainerAnalyses {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(
         self,
     ) -> crate::Paginator<crate::types::AcquisitionListOutputAnalysesItem> {
@@ -4501,7 +4501,7 @@ impl GetViews {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`ViewOutput`](crate::types::ViewOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`ViewOutput`](crate::types::ViewOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::ViewOutput> {
         fn id_of(item: &crate::types::ViewOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()

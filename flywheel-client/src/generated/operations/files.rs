@@ -557,10 +557,10 @@ impl GetAllFiles {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`FileOutput`](crate::types::FileOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `file_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`FileOutput`](crate::types::FileOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::FileOutput> {
         fn id_of(item: &crate::types::FileOutput) -> ::std::option::Option<&str> {
-            item.id.as_deref()
+            item.file_id.as_deref()
         }
         crate::Paginator::new(self.request, id_of, "results")
     }

@@ -1106,7 +1106,7 @@ impl GetAllGroups {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`GroupOutput`](crate::types::GroupOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`GroupOutput`](crate::types::GroupOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::GroupOutput> {
         fn id_of(item: &crate::types::GroupOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
@@ -2204,7 +2204,7 @@ impl GetGroupProjects {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`ProjectListOutput`](crate::types::ProjectListOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`ProjectListOutput`](crate::types::ProjectListOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::ProjectListOutput> {
         fn id_of(item: &crate::types::ProjectListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()

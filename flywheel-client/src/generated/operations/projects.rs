@@ -2865,7 +2865,7 @@ impl GetAllProjects {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`ProjectListOutput`](crate::types::ProjectListOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`ProjectListOutput`](crate::types::ProjectListOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::ProjectListOutput> {
         fn id_of(item: &crate::types::ProjectListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
@@ -3129,7 +3129,7 @@ impl CatalogList {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`CatalogListOutput`](crate::types::CatalogListOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`CatalogListOutput`](crate::types::CatalogListOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::CatalogListOutput> {
         fn id_of(item: &crate::types::CatalogListOutput) -> ::std::option::Option<&str> {
             let _ = item;
@@ -3381,7 +3381,7 @@ impl GetAllProjectsGroups {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`GroupOutput`](crate::types::GroupOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`GroupOutput`](crate::types::GroupOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::GroupOutput> {
         fn id_of(item: &crate::types::GroupOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
@@ -3613,7 +3613,7 @@ impl GetProjectAnalyses {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(
         self,
     ) -> crate::Paginator<crate::types::AcquisitionListOutputAnalysesItem> {
@@ -5122,7 +5122,7 @@ impl GetProjectAcquisitions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::AcquisitionListOutput> {
         fn id_of(
             item: &crate::types::AcquisitionListOutput,
@@ -7144,7 +7144,7 @@ impl GetProjectSessions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`SessionListOutput`](crate::types::SessionListOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`SessionListOutput`](crate::types::SessionListOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::SessionListOutput> {
         fn id_of(item: &crate::types::SessionListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
@@ -7413,7 +7413,7 @@ impl GetProjectSubjects {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`SubjectOutputForList`](crate::types::SubjectOutputForList); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`SubjectOutputForList`](crate::types::SubjectOutputForList); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::SubjectOutputForList> {
         fn id_of(
             item: &crate::types::SubjectOutputForList,

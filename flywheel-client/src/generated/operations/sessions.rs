@@ -1981,7 +1981,7 @@ impl GetAllSessions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`SessionListOutput`](crate::types::SessionListOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`SessionListOutput`](crate::types::SessionListOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::SessionListOutput> {
         fn id_of(item: &crate::types::SessionListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
@@ -2322,7 +2322,7 @@ impl GetSessionAnalyses {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(
         self,
     ) -> crate::Paginator<crate::types::AcquisitionListOutputAnalysesItem> {
@@ -3812,7 +3812,7 @@ impl GetSessionAcquisitions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::AcquisitionListOutput> {
         fn id_of(
             item: &crate::types::AcquisitionListOutput,
@@ -5202,7 +5202,7 @@ impl GetSessionJobs {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`JobListOutput`](crate::types::JobListOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`JobListOutput`](crate::types::JobListOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::JobListOutput> {
         fn id_of(item: &crate::types::JobListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()

@@ -624,7 +624,7 @@ impl GetProviders {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`EgressProvider`](crate::types::EgressProvider); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`EgressProvider`](crate::types::EgressProvider); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::EgressProvider> {
         fn id_of(item: &crate::types::EgressProvider) -> ::std::option::Option<&str> {
             item.id.as_deref()
@@ -917,7 +917,7 @@ impl GetSiteRules {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`GearRule`](crate::types::GearRule); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`GearRule`](crate::types::GearRule); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::GearRule> {
         fn id_of(item: &crate::types::GearRule) -> ::std::option::Option<&str> {
             item.id.as_deref()

@@ -1992,7 +1992,7 @@ impl GetAllSubjects {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`SubjectOutputForList`](crate::types::SubjectOutputForList); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`SubjectOutputForList`](crate::types::SubjectOutputForList); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::SubjectOutputForList> {
         fn id_of(
             item: &crate::types::SubjectOutputForList,
@@ -2425,7 +2425,7 @@ impl GetSubjectAnalyses {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(
         self,
     ) -> crate::Paginator<crate::types::AcquisitionListOutputAnalysesItem> {
@@ -5092,7 +5092,7 @@ impl GetSubjectSessions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`SessionListOutput`](crate::types::SessionListOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`SessionListOutput`](crate::types::SessionListOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::SessionListOutput> {
         fn id_of(item: &crate::types::SessionListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()

@@ -672,7 +672,7 @@ impl GetAllUsers {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`UserOutput`](crate::types::UserOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`UserOutput`](crate::types::UserOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::UserOutput> {
         fn id_of(item: &crate::types::UserOutput) -> ::std::option::Option<&str> {
             item.get("_id").and_then(::serde_json::Value::as_str)
@@ -1063,7 +1063,7 @@ impl GetCurrentUserJobs {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`Job`](crate::types::Job); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`Job`](crate::types::Job); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::Job> {
         fn id_of(item: &crate::types::Job) -> ::std::option::Option<&str> {
             let _ = item;
@@ -1319,7 +1319,7 @@ impl GetUserAcquisitions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`AcquisitionListOutput`](crate::types::AcquisitionListOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::AcquisitionListOutput> {
         fn id_of(
             item: &crate::types::AcquisitionListOutput,
@@ -1473,7 +1473,7 @@ impl GetUserGroups {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`GroupOutput`](crate::types::GroupOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`GroupOutput`](crate::types::GroupOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::GroupOutput> {
         fn id_of(item: &crate::types::GroupOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
@@ -1614,7 +1614,7 @@ impl GetUserProjects {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`ProjectListOutput`](crate::types::ProjectListOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`ProjectListOutput`](crate::types::ProjectListOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::ProjectListOutput> {
         fn id_of(item: &crate::types::ProjectListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
@@ -1757,7 +1757,7 @@ impl GetUserSessions {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`SessionListOutput`](crate::types::SessionListOutput); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`SessionListOutput`](crate::types::SessionListOutput); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::SessionListOutput> {
         fn id_of(item: &crate::types::SessionListOutput) -> ::std::option::Option<&str> {
             item.id.as_deref()
@@ -2088,7 +2088,7 @@ impl GetUserCollections {
     }
     /// Streams every item of the list, fetching pages lazily.
     ///
-    /// Pages hold `limit` items (250 unless set) and continue after the last item's id (`after_id`), or by page number when `sort` is set. Items decode as [`CollectionWithStats`](crate::types::CollectionWithStats); see [`crate::Paginator`] for errors and resuming.
+    /// Pages hold `limit` items (250 unless set) and continue after the last item's `_id` (`after_id`), or by page number (from 1) when `sort` is set, or by `skip` when the request sets `skip`. Items decode as [`CollectionWithStats`](crate::types::CollectionWithStats); see [`crate::Paginator`] for the paging rules, errors and resuming.
     pub fn into_stream(self) -> crate::Paginator<crate::types::CollectionWithStats> {
         fn id_of(
             item: &crate::types::CollectionWithStats,
