@@ -98,6 +98,16 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A convenience got an answer it cannot use: `find_one` matched no item or several, or a
+    /// create answered no id. The message never quotes filter values or labels.
+    #[error("{operation_id}: {message}")]
+    Unexpected {
+        /// The operation id.
+        operation_id: &'static str,
+        /// What was expected and what came.
+        message: String,
+    },
+
     /// The client could not be configured: a malformed API key string, a bad base URL or header
     /// value, or a missing `FLYWHEEL_API_KEY` variable. The message never quotes the key.
     #[error("invalid client configuration: {message}")]
@@ -254,7 +264,8 @@ impl Error {
             | Error::Transport { operation_id, .. }
             | Error::ReadTimeout { operation_id, .. }
             | Error::Decode { operation_id, .. }
-            | Error::Io { operation_id, .. } => Some(operation_id),
+            | Error::Io { operation_id, .. }
+            | Error::Unexpected { operation_id, .. } => Some(operation_id),
             Error::Api(api) => Some(api.operation_id()),
             Error::Config { .. } => None,
         }

@@ -100,6 +100,7 @@
 #![deny(missing_docs)]
 
 mod client;
+pub mod conveniences;
 mod download;
 mod error;
 mod pagination;
