@@ -430,7 +430,11 @@ pub fn render(conv: &Conveniences, api: &Api) -> TokenStream {
     let mut data_types: Vec<(String, &Kind)> = Vec::new();
     for kind in &conv.kinds {
         let mut types = vec![kind.data.clone()];
-        for list in conv.kinds.iter().flat_map(|k| k.children.iter().chain(&k.find)) {
+        for list in conv
+            .kinds
+            .iter()
+            .flat_map(|k| k.children.iter().chain(&k.find))
+        {
             if list.kind.as_deref() == Some(kind.name.as_str()) {
                 types.push(list.item.clone());
             }
@@ -514,6 +518,7 @@ pub fn render(conv: &Conveniences, api: &Api) -> TokenStream {
             },
         }
         /// Decodes a node as the kind its `container_type` names.
+        #[allow(dead_code)] // used by `get`, `lookup` and `resolve`, each behind a feature
         pub(crate) fn decode_any(
             client: &crate::Client,
             container_type: &str,
@@ -573,8 +578,17 @@ pub fn render(conv: &Conveniences, api: &Api) -> TokenStream {
 
     // Finders on `Client`.
     let mut client_fns = Vec::new();
-    for list in conv.kinds.iter().filter_map(|k| k.find.as_ref()).chain(&conv.finders) {
-        client_fns.push(finder_fn(list, quote! { self.clone() }, quote! { ::std::string::String::new() }));
+    for list in conv
+        .kinds
+        .iter()
+        .filter_map(|k| k.find.as_ref())
+        .chain(&conv.finders)
+    {
+        client_fns.push(finder_fn(
+            list,
+            quote! { self.clone() },
+            quote! { ::std::string::String::new() },
+        ));
     }
     items.push(quote! {
         /// Finders: one per listable kind (`client.projects()`), as in the Python SDK.
@@ -616,7 +630,10 @@ fn finder_fn(list: &ListOp, client: TokenStream, parent: TokenStream) -> TokenSt
         Some(kind) => (
             quote! { crate::conveniences::Container<#item> },
             quote! { crate::conveniences::Container::new },
-            format!("{kind} objects ([`Container`](crate::conveniences::Container) of [`{}`](crate::types::{}))", list.item, list.item),
+            format!(
+                "{kind} objects ([`Container`](crate::conveniences::Container) of [`{}`](crate::types::{}))",
+                list.item, list.item
+            ),
         ),
         None => (
             quote! { #item },

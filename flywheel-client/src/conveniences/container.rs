@@ -7,7 +7,7 @@ use std::ops::Deref;
 use serde::de::DeserializeOwned;
 
 use super::ContainerKind;
-use crate::{Client, Error, ResponseFuture};
+use crate::{Client, ResponseFuture};
 
 /// A type the API answers for one container kind (`ProjectOutput`, `ProjectListOutput`, …).
 /// Implemented by the generated code (`x-flywheel-containers` in the spec), not by hand.
@@ -98,7 +98,7 @@ impl<T: ContainerData> Container<T> {
     /// [`Error::InvalidRequest`] when `changes` does not serialize to a JSON object; the
     /// operation's errors.
     pub async fn update(&self, changes: impl serde::Serialize) -> crate::Result<()> {
-        let body = serde_json::to_value(changes).map_err(|e| Error::InvalidRequest {
+        let body = serde_json::to_value(changes).map_err(|e| crate::Error::InvalidRequest {
             operation_id: "modifyContainer",
             message: format!("the changes do not serialize: {e}"),
         })?;
@@ -111,7 +111,10 @@ impl<T: ContainerData> Container<T> {
 
     /// Deletes the container (`deleteContainer`).
     pub async fn delete(&self) -> crate::Result<()> {
-        self.client.delete_container(self.id_or_empty()).send().await?;
+        self.client
+            .delete_container(self.id_or_empty())
+            .send()
+            .await?;
         Ok(())
     }
 
@@ -221,6 +224,7 @@ impl<T: ContainerData> Container<T> {
     }
 }
 
+#[cfg(feature = "containers")]
 /// Logs one WARN when keys of `info` contain `.` or `$` (the server rewrites them), with how
 /// many, never the keys.
 pub(crate) fn warn_rewritten_keys(action: &'static str, info: &serde_json::Value) {
@@ -261,7 +265,12 @@ pub(crate) fn warn_rewritten_keys(action: &'static str, info: &serde_json::Value
 /// fetches it by the id the server answered: a create answers only `{"_id": …}`.
 // The bodies go through JSON because the generated input types lack the parent fields the
 // SDK sends (`SubjectInput` has no `project`); switch to the typed bodies once they have them.
-#[allow(dead_code)]
+#[cfg(any(
+    feature = "projects",
+    feature = "subjects",
+    feature = "sessions",
+    feature = "acquisitions"
+))]
 pub(crate) async fn create_child<C: ContainerData>(
     client: &Client,
     operation_id: &'static str,
@@ -269,12 +278,12 @@ pub(crate) async fn create_child<C: ContainerData>(
     input: impl serde::Serialize,
     parents: &[(&str, serde_json::Value)],
 ) -> crate::Result<Container<C::Full>> {
-    let mut body = serde_json::to_value(input).map_err(|e| Error::InvalidRequest {
+    let mut body = serde_json::to_value(input).map_err(|e| crate::Error::InvalidRequest {
         operation_id,
         message: format!("the input does not serialize: {e}"),
     })?;
     let Some(object) = body.as_object_mut() else {
-        return Err(Error::InvalidRequest {
+        return Err(crate::Error::InvalidRequest {
             operation_id,
             message: "the input is not a JSON object".into(),
         });
@@ -286,7 +295,7 @@ pub(crate) async fn create_child<C: ContainerData>(
     request.json_body(&body);
     let inserted: crate::types::InsertedId = request.send_json().await?;
     let Some(id) = inserted.id else {
-        return Err(Error::Unexpected {
+        return Err(crate::Error::Unexpected {
             operation_id,
             message: "the server answered no `_id` for the created container".into(),
         });

@@ -214,9 +214,9 @@ impl<T: DeserializeOwned + Send + 'static, O> Stream for Found<T, O> {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         match Pin::new(&mut this.pages).poll_next(cx) {
-            Poll::Ready(Some(item)) => {
-                Poll::Ready(Some(item.map(|item| (this.wrap)(this.client.clone(), item))))
-            }
+            Poll::Ready(Some(item)) => Poll::Ready(Some(
+                item.map(|item| (this.wrap)(this.client.clone(), item)),
+            )),
             Poll::Ready(None) => Poll::Ready(None),
             Poll::Pending => Poll::Pending,
         }

@@ -1,10 +1,11 @@
 //! `Client::get`, `Client::lookup` and `Client::resolve`: containers by id or by path, typed
 //! by their `container_type`; and child creation that answers the created container.
 
-use super::{AnyContainer, decode_any};
-#[allow(unused_imports)]
-use super::{Container, ContainerData, container::create_child, kind};
-use crate::{Client, Error};
+#[cfg(any(feature = "containers", feature = "resolve"))]
+use super::decode_any;
+#[allow(unused_imports)] // which are used depends on the features
+use super::{AnyContainer, Container, ContainerData, kind};
+use crate::Client;
 
 /// A path in the hierarchy for [`Client::lookup`] and [`Client::resolve`], one label per
 /// segment: group id, project label, subject label, session label, acquisition label, with
@@ -63,6 +64,7 @@ pub struct Resolved {
     pub children: Vec<AnyContainer>,
 }
 
+#[cfg(any(feature = "containers", feature = "resolve"))]
 fn decode_node(
     client: &Client,
     operation_id: &'static str,
@@ -74,7 +76,7 @@ fn decode_node(
         .unwrap_or_default()
         .to_owned();
     let body = serde_json::to_vec(&node).unwrap_or_default();
-    decode_any(client, &container_type, node).map_err(|source| Error::Decode {
+    decode_any(client, &container_type, node).map_err(|source| crate::Error::Decode {
         operation_id,
         status: http::StatusCode::OK,
         body: body.into(),
@@ -92,7 +94,11 @@ impl Client {
     /// [`Error::Decode`] when the answer does not decode as its kind.
     #[cfg(feature = "containers")]
     pub async fn get(&self, id: &str) -> crate::Result<AnyContainer> {
-        let mut request = self.request("getContainer", http::Method::GET, "/containers/{containerId}");
+        let mut request = self.request(
+            "getContainer",
+            http::Method::GET,
+            "/containers/{containerId}",
+        );
         request.path_param("containerId", id);
         let node: serde_json::Value = request.send_json().await?;
         decode_node(self, "getContainer", node)
@@ -159,6 +165,12 @@ impl Client {
     }
 }
 
+#[cfg(any(
+    feature = "projects",
+    feature = "subjects",
+    feature = "sessions",
+    feature = "acquisitions"
+))]
 fn id_value<T: ContainerData>(container: &Container<T>) -> serde_json::Value {
     serde_json::Value::from(container.data().id().unwrap_or_default())
 }
@@ -176,8 +188,14 @@ impl<T: ContainerData<Kind = kind::Group>> Container<T> {
         input: crate::types::ProjectInput,
     ) -> crate::Result<super::Project> {
         let parents = [("group", id_value(self))];
-        create_child::<crate::types::ProjectOutput>(self.client(), "addProject", "/projects", input, &parents)
-            .await
+        super::container::create_child::<crate::types::ProjectOutput>(
+            self.client(),
+            "addProject",
+            "/projects",
+            input,
+            &parents,
+        )
+        .await
     }
 }
 
@@ -194,8 +212,14 @@ impl<T: ContainerData<Kind = kind::Project>> Container<T> {
         input: crate::types::SubjectInput,
     ) -> crate::Result<super::Subject> {
         let parents = [("project", id_value(self))];
-        create_child::<crate::types::SubjectOutput>(self.client(), "addSubject", "/subjects", input, &parents)
-            .await
+        super::container::create_child::<crate::types::SubjectOutput>(
+            self.client(),
+            "addSubject",
+            "/subjects",
+            input,
+            &parents,
+        )
+        .await
     }
 }
 
@@ -217,8 +241,14 @@ impl<T: ContainerData<Kind = kind::Subject>> Container<T> {
             ("project", project),
             ("subject", serde_json::json!({ "_id": id_value(self) })),
         ];
-        create_child::<crate::types::SessionOutput>(self.client(), "addSession", "/sessions", input, &parents)
-            .await
+        super::container::create_child::<crate::types::SessionOutput>(
+            self.client(),
+            "addSession",
+            "/sessions",
+            input,
+            &parents,
+        )
+        .await
     }
 }
 
@@ -236,7 +266,7 @@ impl<T: ContainerData<Kind = kind::Session>> Container<T> {
         input: crate::types::AcquisitionInput,
     ) -> crate::Result<super::Acquisition> {
         let parents = [("session", id_value(self))];
-        create_child::<crate::types::AcquisitionOutput>(
+        super::container::create_child::<crate::types::AcquisitionOutput>(
             self.client(),
             "addAcquisition",
             "/acquisitions",
@@ -260,9 +290,13 @@ impl<T: ContainerData> Container<T> {
         input: crate::types::AdhocAnalysisInputOrJobAnalysisInput,
     ) -> crate::Result<super::Analysis> {
         let id = self.data().id().unwrap_or_default().to_owned();
-        let inserted = self.client().add_container_analysis(id, input).send().await?;
+        let inserted = self
+            .client()
+            .add_container_analysis(id, input)
+            .send()
+            .await?;
         let Some(id) = inserted.id else {
-            return Err(Error::Unexpected {
+            return Err(crate::Error::Unexpected {
                 operation_id: "addContainerAnalysis",
                 message: "the server answered no `_id` for the created analysis".into(),
             });

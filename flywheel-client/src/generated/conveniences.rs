@@ -436,6 +436,7 @@ pub enum AnyContainer {
     },
 }
 /// Decodes a node as the kind its `container_type` names.
+#[allow(dead_code)]
 pub(crate) fn decode_any(
     client: &crate::Client,
     container_type: &str,
