@@ -75,12 +75,15 @@ pub async fn tasks(client: &Client) -> flywheel_client::Result<()> {
     );
 
     // Task 4: set a file's classification and add a tag.
-    let intent = FileClassificationDelta {
-        replace: Some([("Intent".to_owned(), vec!["Structural".to_owned()])].into()),
-        ..Default::default()
-    };
+    let intent = [("Intent".to_owned(), vec!["Structural".to_owned()])].into();
     acquisition
-        .update_file_classification("t1.nii.gz", intent)
+        .update_file_classification(
+            "t1.nii.gz",
+            FileClassificationDelta {
+                replace: Some(intent),
+                ..Default::default()
+            },
+        )
         .await?;
     acquisition.add_tag("reviewed").await?;
     Ok(())

@@ -302,8 +302,11 @@ fn cfg(all: &[&str], any: &BTreeSet<String>) -> TokenStream {
         .map(|f| quote! { feature = #f })
         .collect();
     if !any.is_empty() && !any.iter().any(|f| all.contains(&f.as_str())) {
-        let any = any.iter().map(|f| quote! { feature = #f });
-        parts.push(quote! { any(#(#any),*) });
+        let any: Vec<TokenStream> = any.iter().map(|f| quote! { feature = #f }).collect();
+        parts.push(match any.as_slice() {
+            [one] => one.clone(),
+            _ => quote! { any(#(#any),*) },
+        });
     }
     match parts.as_slice() {
         [] => quote! {},

@@ -90,7 +90,8 @@ impl<T: DeserializeOwned + Send + 'static, O> Finder<T, O> {
     }
 
     /// Sorts the results (`sort` parameter). The server forbids `after_id` with `sort`, so
-    /// pages are then fetched by number.
+    /// pages are then fetched by number. Ignored by the few list operations that take no
+    /// `sort` (the generated list function sends only the parameters the operation has).
     pub fn sort(mut self, sort: impl Into<Sort>) -> Self {
         self.query.sort = Some(sort.into().to_string());
         self

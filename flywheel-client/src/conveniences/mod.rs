@@ -28,15 +28,35 @@
 //!
 //! # Lines per task
 //!
-//! Essential lines (statements, not braces or blank lines) of each task of
-//! `examples/everyday.rs`, against the Python SDK doing the same on the same mock server:
+//! Essential lines (statements: a `let`, a call, a loop head, a print; not braces, imports or
+//! blank lines, and a statement rustfmt spreads over several lines counts once) of each task
+//! of `examples/everyday.rs`, beside the same task written with the Python SDK:
 //!
 //! | task | Python SDK | `examples/everyday.rs` |
 //! | --- | --- | --- |
 //! | find a project by group and label, walk its sessions | 3 | 4 |
 //! | `lookup("group/project")` | 1 | 1 |
-//! | create subject, session and acquisition with `info` | 3 | 4 |
+//! | create subject, session and acquisition with `info` | 3 | 3 |
 //! | set a file's classification and add a tag | 2 | 3 |
+//!
+//! The Python lines counted:
+//!
+//! ```text
+//! project = fw.projects.find_one('group=neuro,label="Study A"')
+//! for session in project.sessions.iter():
+//!     print(session.label)
+//!
+//! project = fw.lookup("neuro/Study A")
+//!
+//! subject = project.add_subject(label="sub-01", info={"cohort_year": 2024})
+//! session = subject.add_session(label="ses-01")
+//! acquisition = session.add_acquisition(label="T1w")
+//!
+//! acquisition.update_file_classification("t1.nii.gz", {"Intent": ["Structural"]})
+//! acquisition.add_tag("reviewed")
+//! ```
+//!
+//! Every Rust task is within 1.5× the SDK's lines and needs no `unwrap` or `expect`.
 //!
 //! ```no_run
 //! use flywheel_client::Client;
