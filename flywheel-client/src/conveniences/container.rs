@@ -32,7 +32,7 @@ pub trait ContainerData: DeserializeOwned + Send + 'static {
 /// (`project.sessions()`) and child creation (`project.add_subject(..)`).
 ///
 /// Actions use the container's id; one without an id (an answer that omitted `_id`) fails
-/// with [`Error::InvalidRequest`] before anything is sent.
+/// with [`Error::InvalidRequest`](crate::Error::InvalidRequest) before anything is sent.
 #[derive(Clone, Debug)]
 pub struct Container<T> {
     client: Client,
@@ -95,7 +95,7 @@ impl<T: ContainerData> Container<T> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] when `changes` does not serialize to a JSON object; the
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) when `changes` does not serialize to a JSON object; the
     /// operation's errors.
     pub async fn update(&self, changes: impl serde::Serialize) -> crate::Result<()> {
         let body = serde_json::to_value(changes).map_err(|e| crate::Error::InvalidRequest {

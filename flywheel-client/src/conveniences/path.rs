@@ -90,8 +90,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The operation's errors ([`Error::Api`] with 404 when there is no such container);
-    /// [`Error::Decode`] when the answer does not decode as its kind.
+    /// The operation's errors ([`Error::Api`](crate::Error::Api) with 404 when there is no such container);
+    /// [`Error::Decode`](crate::Error::Decode) when the answer does not decode as its kind.
     #[cfg(feature = "containers")]
     pub async fn get(&self, id: &str) -> crate::Result<AnyContainer> {
         let mut request = self.request(
@@ -122,8 +122,8 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The operation's errors ([`Error::Api`] with 404 when nothing is at the path);
-    /// [`Error::Decode`] when the node does not decode as its kind.
+    /// The operation's errors ([`Error::Api`](crate::Error::Api) with 404 when nothing is at the path);
+    /// [`Error::Decode`](crate::Error::Decode) when the node does not decode as its kind.
     #[cfg(feature = "resolve")]
     pub async fn lookup(&self, path: impl Into<HierarchyPath>) -> crate::Result<AnyContainer> {
         let body = crate::types::ResolveInput {
@@ -182,7 +182,7 @@ impl<T: ContainerData<Kind = kind::Group>> Container<T> {
     ///
     /// # Errors
     ///
-    /// The operations' errors; [`Error::Unexpected`] when the create answers no id.
+    /// The operations' errors; [`Error::Unexpected`](crate::Error::Unexpected) when the create answers no id.
     pub async fn add_project(
         &self,
         input: crate::types::ProjectInput,
@@ -206,7 +206,7 @@ impl<T: ContainerData<Kind = kind::Project>> Container<T> {
     ///
     /// # Errors
     ///
-    /// The operations' errors; [`Error::Unexpected`] when the create answers no id.
+    /// The operations' errors; [`Error::Unexpected`](crate::Error::Unexpected) when the create answers no id.
     pub async fn add_subject(
         &self,
         input: crate::types::SubjectInput,
@@ -231,7 +231,7 @@ impl<T: ContainerData<Kind = kind::Subject>> Container<T> {
     ///
     /// # Errors
     ///
-    /// The operations' errors; [`Error::Unexpected`] when the create answers no id.
+    /// The operations' errors; [`Error::Unexpected`](crate::Error::Unexpected) when the create answers no id.
     pub async fn add_session(
         &self,
         input: crate::types::SessionInput,
@@ -260,7 +260,7 @@ impl<T: ContainerData<Kind = kind::Session>> Container<T> {
     ///
     /// # Errors
     ///
-    /// The operations' errors; [`Error::Unexpected`] when the create answers no id.
+    /// The operations' errors; [`Error::Unexpected`](crate::Error::Unexpected) when the create answers no id.
     pub async fn add_acquisition(
         &self,
         input: crate::types::AcquisitionInput,
@@ -284,7 +284,7 @@ impl<T: ContainerData> Container<T> {
     ///
     /// # Errors
     ///
-    /// The operations' errors; [`Error::Unexpected`] when the create answers no id.
+    /// The operations' errors; [`Error::Unexpected`](crate::Error::Unexpected) when the create answers no id.
     pub async fn add_analysis(
         &self,
         input: crate::types::AdhocAnalysisInputOrJobAnalysisInput,
