@@ -267,9 +267,8 @@ pub(crate) fn warn_rewritten_keys(action: &'static str, info: &serde_json::Value
 // SDK sends (`SubjectInput` has no `project`); switch to the typed bodies once they have them.
 #[cfg(any(
     feature = "projects",
-    feature = "subjects",
-    feature = "sessions",
-    feature = "acquisitions"
+    all(feature = "subjects", feature = "sessions"),
+    all(feature = "sessions", feature = "acquisitions")
 ))]
 pub(crate) async fn create_child<C: ContainerData>(
     client: &Client,

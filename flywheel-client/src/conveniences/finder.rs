@@ -147,8 +147,9 @@ impl<T: DeserializeOwned + Send + 'static, O> Finder<T, O> {
     ///
     /// # Errors
     ///
-    /// [`Error::Unexpected`] when no item or more than one matches (pages of two are asked
-    /// for, so at most two are read), or the list operation's errors.
+    /// [`Error::Unexpected`] when no item or more than one matches, or the list operation's
+    /// errors. Pages of two are asked for: two matches fail after one request; one match
+    /// takes a second request (the next page, empty) to be sure it is alone.
     pub async fn find_one(&self, filter: impl Into<Filter>) -> crate::Result<O> {
         let mut pages = self.paginator(filter.into(), Some(2));
         let first = pages.next().await.transpose()?;

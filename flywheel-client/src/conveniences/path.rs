@@ -167,9 +167,8 @@ impl Client {
 
 #[cfg(any(
     feature = "projects",
-    feature = "subjects",
-    feature = "sessions",
-    feature = "acquisitions"
+    all(feature = "subjects", feature = "sessions"),
+    all(feature = "sessions", feature = "acquisitions")
 ))]
 fn id_value<T: ContainerData>(container: &Container<T>) -> serde_json::Value {
     serde_json::Value::from(container.data().id().unwrap_or_default())
