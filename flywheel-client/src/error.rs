@@ -125,6 +125,16 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A convenience got an answer it cannot use: `find_one` matched no item or several, or a
+    /// create answered no id. The message never quotes filter values or labels.
+    #[error("{operation_id}: {message}")]
+    Unexpected {
+        /// The operation id.
+        operation_id: &'static str,
+        /// What was expected and what came.
+        message: String,
+    },
+
     /// The client could not be configured: a malformed API key string, a bad base URL or header
     /// value, or a missing `FLYWHEEL_API_KEY` variable. The message never quotes the key.
     #[error("invalid client configuration: {message}")]
@@ -314,6 +324,7 @@ impl Error {
             | Error::Decode { operation_id, .. }
             | Error::Io { operation_id, .. }
             | Error::UnreplayableRedirect { operation_id, .. } => Some(operation_id),
+            | Error::Unexpected { operation_id, .. } => Some(operation_id),
             Error::Api(api) => Some(api.operation_id()),
             Error::Config { .. } => None,
         }
@@ -382,6 +393,14 @@ impl fmt::Debug for Error {
                 .debug_struct("Io")
                 .field("operation_id", operation_id)
                 .field("message", &format_args!("{context}: {source}"))
+                .finish(),
+            Error::Unexpected {
+                operation_id,
+                message,
+            } => f
+                .debug_struct("Unexpected")
+                .field("operation_id", operation_id)
+                .field("message", message)
                 .finish(),
             Error::Config { message } => {
                 f.debug_struct("Config").field("message", message).finish()

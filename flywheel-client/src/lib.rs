@@ -58,6 +58,15 @@
 //! # }
 //! ```
 //!
+//! # Conveniences
+//!
+//! For everyday work the [`conveniences`] module adds what the Python SDK users reach for
+//! first: finders (`client.projects().find_one(Filter::new().eq("label", "Study A"))`,
+//! `project.sessions().stream(..)`), a [`Filter`](conveniences::Filter) builder that quotes
+//! and escapes values, [`Client::get`], [`Client::lookup`] and [`Client::resolve`] typed by
+//! container kind, and containers you can act on (tags, notes, `info`, children that come back
+//! as objects). Its page maps the SDK's conveniences to this crate's.
+//!
 //! An endpoint missing from the generated operations can be called through
 //! [`Client::request`], which returns the same [`OperationRequest`] the generated builders use:
 //!
@@ -145,6 +154,7 @@
 #![deny(missing_docs)]
 
 mod client;
+pub mod conveniences;
 mod download;
 mod error;
 mod pagination;

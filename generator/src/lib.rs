@@ -12,6 +12,7 @@
 //! spec and writes the files.
 
 pub mod codegen;
+pub mod conveniences;
 pub mod error;
 pub mod format;
 pub mod ir;
@@ -60,6 +61,16 @@ pub fn generate(spec_text: &str, spec_file: &str) -> Result<Generated, Error> {
             Error::single(spec_file, "#", format!("{}: {message}", file.path))
         })?;
         files.insert(file.path, text);
+    }
+    if let Some(conveniences) = conveniences::lower(&spec, &api, spec_file)? {
+        let doc = "Per-kind part of the client's `conveniences` module, from the spec's \
+                   `x-flywheel-containers` extension: container kinds, the data types of each \
+                   kind's objects, finders on `Client` and child finders on containers.";
+        let tokens = conveniences::render(&conveniences, &api);
+        let text = format::format_file(&header, doc, tokens).map_err(|message| {
+            Error::single(spec_file, "#", format!("conveniences.rs: {message}"))
+        })?;
+        files.insert("conveniences.rs".to_owned(), text);
     }
     let mut test_files = BTreeMap::new();
     let calls_doc = "Conformance calls: every generated method called with every parameter set.\n\n\
