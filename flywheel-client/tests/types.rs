@@ -93,28 +93,34 @@ fn enums_keep_unknown_values_and_fields_tolerate_null_and_absence() {
     assert_eq!(file.name, None);
     assert_eq!(file.size, None);
     let origin = file.origin.clone().unwrap();
-    assert_eq!(
-        origin.r#type,
-        Some(OriginType::Unknown("quantum-scanner".into()))
-    );
-    let back = serde_json::to_value(origin.r#type.as_ref().unwrap()).unwrap();
+    // `Origin` is also a request type, so its required `type` is a plain value.
+    assert_eq!(origin.r#type, OriginType::Unknown("quantum-scanner".into()));
+    let back = serde_json::to_value(&origin.r#type).unwrap();
     assert_eq!(
         back,
         json!("quantum-scanner"),
         "unknown values encode back unchanged"
     );
-    // Request types serialize without their unset fields.
-    let note = flywheel_client::types::NoteInput {
-        text: Some("hello".into()),
-    };
+    // A required field of a request type that a response omits or sends as null decodes as
+    // its empty value instead of failing.
+    let file: FileOutput =
+        serde_json::from_value(json!({"origin": {"id": "q"}, "parents": null})).unwrap();
+    let origin = file.origin.unwrap();
+    assert_eq!(origin.r#type, OriginType::Unknown(String::new()));
+    assert_eq!(origin.id.as_deref(), Some("q"));
+    let note: flywheel_client::types::NoteInput =
+        serde_json::from_value(json!({"text": null})).unwrap();
+    assert_eq!(note.text, "");
+    // Request types serialize their required fields always, their unset optional ones never.
+    let note = flywheel_client::types::NoteInput::new("hello");
     assert_eq!(
         serde_json::to_value(&note).unwrap(),
         json!({"text": "hello"})
     );
-    let empty = flywheel_client::types::NoteInput::default();
+    let session = flywheel_client::types::SessionInput::new("p1", "Baseline", "s1");
     assert_eq!(
-        serde_json::to_value(&empty).unwrap(),
-        json!({}),
+        serde_json::to_value(&session).unwrap(),
+        json!({"project": "p1", "label": "Baseline", "subject": "s1"}),
         "None fields are not sent"
     );
     assert_eq!(OriginType::from("unknown"), OriginType::UnknownValue);

@@ -672,7 +672,7 @@ impl<'a> SpecTranslator<'a> {
     fn ty(&mut self, ty: &ir::TypeRef) -> Ty {
         match ty {
             ir::TypeRef::String => Ty::Str,
-            ir::TypeRef::Integer => Ty::Int,
+            ir::TypeRef::Integer | ir::TypeRef::Integer32 => Ty::Int,
             ir::TypeRef::Number => Ty::Float,
             ir::TypeRef::Boolean => Ty::Bool,
             ir::TypeRef::DateTime => Ty::DateTime,
@@ -713,7 +713,7 @@ impl<'a> SpecTranslator<'a> {
                 }
                 Ty::Named(name)
             }
-            ir::TypeKind::Union(_) | ir::TypeKind::Alias(_)
+            ir::TypeKind::Union(_) | ir::TypeKind::Tagged(_) | ir::TypeKind::Alias(_)
                 if self.expanding.iter().any(|seen| seen == rust_name) =>
             {
                 Ty::Object
@@ -721,6 +721,16 @@ impl<'a> SpecTranslator<'a> {
             ir::TypeKind::Union(variants) => {
                 self.expanding.push(rust_name.to_owned());
                 let members = variants
+                    .iter()
+                    .map(|variant| self.ty(&variant.ty))
+                    .collect();
+                self.expanding.pop();
+                Ty::Union(members)
+            }
+            ir::TypeKind::Tagged(tagged) => {
+                self.expanding.push(rust_name.to_owned());
+                let members = tagged
+                    .variants
                     .iter()
                     .map(|variant| self.ty(&variant.ty))
                     .collect();

@@ -68,7 +68,7 @@ impl<'de> ::serde::Deserialize<'de> for JupyterlabServerModify {
 pub type JupyterlabServerOutput = crate::types::JupyterlabServerResponse;
 /// Schema `JupyterlabServerResponse` (`#/components/schemas/JupyterlabServerResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JupyterlabServerResponse {
@@ -84,19 +84,19 @@ pub struct JupyterlabServerResponse {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `label`.
+    /// JSON key `label`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `created`.
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -108,7 +108,7 @@ pub struct JupyterlabServerResponse {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub last_modified_by: ::std::option::Option<crate::types::Origin>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -176,6 +176,12 @@ impl<'de> ::serde::Deserialize<'de> for JupyterlabServerResponse {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl JupyterlabServerResponse {
+    /// The `label` field, or its empty value if the server omitted it.
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or_default()
     }
 }
 /// Schema `JupyterlabServerUpdate`: another name for [`JupyterlabServerModify`](crate::types::JupyterlabServerModify).
