@@ -251,40 +251,6 @@ impl<'de> Deserialize<'de> for ObjectKeys {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn candidates_prefer_the_struct_that_knows_the_keys() {
-        let shapes = [
-            Shape::Object(&["ticket"]),
-            Shape::Object(&["comment", "members"]),
-            Shape::String,
-        ];
-        let raw = |text: &str| RawValue::from_string(text.to_owned()).unwrap();
-        assert_eq!(
-            candidates(&raw(r#"{"comment": "c", "members": []}"#), &shapes),
-            [1, 0]
-        );
-        assert_eq!(candidates(&raw(r#" {"ticket": "t"}"#), &shapes), [0, 1]);
-        assert_eq!(candidates(&raw(r#""s""#), &shapes), [2]);
-        assert!(candidates(&raw("3"), &shapes).is_empty());
-    }
-
-    #[test]
-    fn array_or_object_dispatches_on_the_first_token() {
-        type T = ArrayOrObject<Vec<u8>, std::collections::BTreeMap<String, u8>>;
-        assert!(
-            matches!(serde_json::from_str::<T>("[1,2]").unwrap(), ArrayOrObject::Array(v) if v == [1, 2])
-        );
-        assert!(
-            matches!(serde_json::from_str::<T>("{\"a\":1}").unwrap(), ArrayOrObject::Object(m) if m["a"] == 1)
-        );
-        assert!(serde_json::from_str::<T>("3").is_err());
-    }
-}
-
 /// The string value of `property` in a JSON object, if any: what picks the variant of a
 /// discriminated union (`oneOf` + `discriminator`).
 pub(crate) fn tag_of<'v>(value: &'v serde_json::Value, property: &str) -> Option<&'v str> {
@@ -321,5 +287,39 @@ pub(crate) trait Empty {
 impl<T: Default> Empty for T {
     fn empty() -> Self {
         T::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidates_prefer_the_struct_that_knows_the_keys() {
+        let shapes = [
+            Shape::Object(&["ticket"]),
+            Shape::Object(&["comment", "members"]),
+            Shape::String,
+        ];
+        let raw = |text: &str| RawValue::from_string(text.to_owned()).unwrap();
+        assert_eq!(
+            candidates(&raw(r#"{"comment": "c", "members": []}"#), &shapes),
+            [1, 0]
+        );
+        assert_eq!(candidates(&raw(r#" {"ticket": "t"}"#), &shapes), [0, 1]);
+        assert_eq!(candidates(&raw(r#""s""#), &shapes), [2]);
+        assert!(candidates(&raw("3"), &shapes).is_empty());
+    }
+
+    #[test]
+    fn array_or_object_dispatches_on_the_first_token() {
+        type T = ArrayOrObject<Vec<u8>, std::collections::BTreeMap<String, u8>>;
+        assert!(
+            matches!(serde_json::from_str::<T>("[1,2]").unwrap(), ArrayOrObject::Array(v) if v == [1, 2])
+        );
+        assert!(
+            matches!(serde_json::from_str::<T>("{\"a\":1}").unwrap(), ArrayOrObject::Object(m) if m["a"] == 1)
+        );
+        assert!(serde_json::from_str::<T>("3").is_err());
     }
 }
