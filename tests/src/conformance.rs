@@ -997,7 +997,25 @@ impl Sampler<'_> {
                 );
                 Value::Object(map)
             }
-            Ty::Union(members) => return self.value(members.first()?, hint),
+            Ty::Union(members) => {
+                let first = members.first()?;
+                let mut value = self.value(first, hint)?;
+                // A generic page envelope (`results: list[object]`) beside `list[X]` holds X
+                // items: the client types it so (`x-flywheel-page`), and so does the sample.
+                let item = members.iter().find_map(|m| match m {
+                    Ty::List(item) => Some(item),
+                    _ => None,
+                });
+                if let (Some(item), Ty::Named(name)) = (item, first)
+                    && self.is_generic_page(name)
+                    && let Value::Object(map) = &mut value
+                {
+                    let results = Ty::List(item.clone());
+                    let results = self.value(&results, &format!("{hint}.results"))?;
+                    map.insert("results".to_owned(), results);
+                }
+                value
+            }
             Ty::Named(name) => match self.reference.model(name, self.source) {
                 Some((_, Model::Enum(values))) => Value::String(values.first()?.clone()),
                 Some((canonical, Model::Object(fields))) => {
@@ -1020,6 +1038,19 @@ impl Sampler<'_> {
                 None => Value::Object(Map::new()),
             },
         })
+    }
+}
+
+impl Sampler<'_> {
+    /// Whether schema `name` is a page envelope with untyped items (`results: list[object]`).
+    fn is_generic_page(&self, name: &str) -> bool {
+        matches!(
+            self.reference.model(name, self.source),
+            Some((_, Model::Object(fields)))
+                if fields.iter().any(|(wire, ty)| {
+                    wire == "results" && *ty == Ty::List(Box::new(Ty::Object))
+                })
+        )
     }
 }
 
