@@ -8,6 +8,8 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AuditTrailReport {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -20,6 +22,8 @@ pub struct AuditTrailReport {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub origin: ::std::option::Option<crate::types::Origin>,
+    /// Id of the project.
+    ///
     /// JSON key `project_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -32,6 +36,8 @@ pub struct AuditTrailReport {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub subject_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -44,6 +50,8 @@ pub struct AuditTrailReport {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub status: ::std::option::Option<crate::types::AuditTrailReportStatus>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -56,12 +64,16 @@ pub struct AuditTrailReport {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub finished: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -80,6 +92,8 @@ pub struct AuditTrailReport {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub celery_task_id: ::std::option::Option<::std::string::String>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -206,16 +220,22 @@ crate::support::string_enum_impls!(AuditTrailReportStatus);
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CreateReportInput {
+    /// Id of the project.
+    ///
     /// JSON key `project_id`. Required: requests always send it.
     pub project_id: ::std::string::String,
     /// JSON key `subject_ids`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`. Required: requests always send it.
     pub label: ::std::string::String,
     /// JSON key `status`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::AuditTrailReportStatus>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,

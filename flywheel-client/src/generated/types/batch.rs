@@ -8,12 +8,16 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Batch {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -44,12 +48,16 @@ pub struct Batch {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub jobs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -117,15 +125,23 @@ pub struct BatchJobAnalysisInput {
     /// JSON key `job`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<crate::types::InputJob>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
@@ -233,12 +249,16 @@ impl CancelledBatchOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ClassicBatchJobOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -269,12 +289,16 @@ pub struct ClassicBatchJobOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub jobs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -339,12 +363,16 @@ impl ClassicBatchJobOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ClassicBatchJobOutputInflatedJobs {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -369,6 +397,8 @@ pub struct ClassicBatchJobOutputInflatedJobs {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub config: ::std::option::Option<::serde_json::Value>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -381,12 +411,16 @@ pub struct ClassicBatchJobOutputInflatedJobs {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub jobs: ::std::option::Option<::std::vec::Vec<crate::types::Job>>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -452,6 +486,8 @@ impl ClassicBatchJobOutputInflatedJobs {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ClassicBatchProposalInput {
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`. Required: requests always send it.
     pub gear_id: ::std::string::String,
     /// JSON key `targets`. Required: requests always send it.
@@ -465,6 +501,8 @@ pub struct ClassicBatchProposalInput {
     /// JSON key `config`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<::serde_json::Value>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -474,6 +512,8 @@ pub struct ClassicBatchProposalInput {
     /// JSON key `optional_input_policy`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub optional_input_policy: ::std::option::Option<crate::types::OptionalInputPolicy>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
@@ -580,12 +620,16 @@ impl crate::support::Empty for ClassicBatchProposalInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ClassicBatchProposalOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -610,12 +654,16 @@ pub struct ClassicBatchProposalOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub config: ::std::option::Option<::serde_json::Value>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -710,6 +758,8 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct MatchedAcquisitionOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -722,6 +772,8 @@ pub struct MatchedAcquisitionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::AcquisitionParents>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -734,30 +786,40 @@ pub struct MatchedAcquisitionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub metadata: ::std::option::Option<::serde_json::Value>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Time zone of `timestamp` (an IANA name such as `America/New_York`).
+    ///
     /// JSON key `timezone`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timezone: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -772,6 +834,8 @@ pub struct MatchedAcquisitionOutput {
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -894,6 +958,8 @@ crate::support::string_enum_impls!(OptionalInputPolicy);
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct PremadeJobsBatchJobOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -918,12 +984,16 @@ pub struct PremadeJobsBatchJobOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub state: ::std::option::Option<crate::types::JobState>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -982,6 +1052,8 @@ impl PremadeJobsBatchJobOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct PremadeJobsBatchJobOutputInflatedJobs {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1006,12 +1078,16 @@ pub struct PremadeJobsBatchJobOutputInflatedJobs {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub state: ::std::option::Option<crate::types::JobState>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1070,6 +1146,8 @@ impl PremadeJobsBatchJobOutputInflatedJobs {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct PremadeJobsBatchProposal {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1100,12 +1178,16 @@ pub struct PremadeJobsBatchProposal {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub state: ::std::option::Option<crate::types::JobState>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",

@@ -8,6 +8,8 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Change {
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -50,6 +52,8 @@ pub struct Change {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub patch: ::std::option::Option<::serde_json::Value>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -352,12 +356,16 @@ pub struct FieldChange {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub value: ::std::option::Option<::serde_json::Value>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",

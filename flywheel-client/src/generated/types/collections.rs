@@ -8,11 +8,17 @@
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CollectionInput {
+    /// Human-readable name.
+    ///
     /// JSON key `label`. Required: requests always send it.
     pub label: ::std::string::String,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -87,12 +93,18 @@ pub struct CollectionInputWithContents {
     /// JSON key `contents`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contents: ::std::option::Option<crate::types::CollectionOperation>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -142,6 +154,8 @@ impl<'de> ::serde::Deserialize<'de> for CollectionInputWithContents {
 pub struct CollectionNode {
     /// JSON key `level`. Required: requests always send it.
     pub level: crate::types::CollectionNodeLevel,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. Required: requests always send it.
     #[serde(rename = "_id")]
     pub id: ::std::string::String,
@@ -382,18 +396,24 @@ crate::support::string_enum_impls!(CollectionOperationType);
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Curator {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// First name.
+    ///
     /// JSON key `firstname`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub firstname: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
     /// JSON key `lastname`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",

@@ -97,6 +97,8 @@ crate::support::string_enum_impls!(AccessLevel);
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AccessPermission {
+    /// Id of the user the permission is for.
+    ///
     /// JSON key `_id`. Required: requests always send it.
     #[serde(rename = "_id")]
     pub id: ::std::string::String,
@@ -207,6 +209,8 @@ impl crate::support::Empty for AccessPermission {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AccessPermissionOutput {
+    /// Id of the user the permission is for.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -426,6 +430,8 @@ pub type AcquisitionContainerOutput = crate::types::AcquisitionOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AcquisitionListOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -438,24 +444,32 @@ pub struct AcquisitionListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::AcquisitionParents>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Id of the session it belongs to.
+    ///
     /// JSON key `session`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub session: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -468,42 +482,56 @@ pub struct AcquisitionListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub metadata: ::std::option::Option<::serde_json::Value>,
+    /// DICOM UID (StudyInstanceUID for a session, SeriesInstanceUID for an acquisition).
+    ///
     /// JSON key `uid`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub uid: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Time zone of `timestamp` (an IANA name such as `America/New_York`).
+    ///
     /// JSON key `timezone`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timezone: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -677,6 +705,8 @@ pub type AcquisitionNode = crate::types::AcquisitionOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AcquisitionOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -689,24 +719,32 @@ pub struct AcquisitionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::AcquisitionParents>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Id of the session it belongs to.
+    ///
     /// JSON key `session`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub session: ::std::option::Option<::std::string::String>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info_exists: ::std::option::Option<bool>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -719,36 +757,48 @@ pub struct AcquisitionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub metadata: ::std::option::Option<::serde_json::Value>,
+    /// DICOM UID (StudyInstanceUID for a session, SeriesInstanceUID for an acquisition).
+    ///
     /// JSON key `uid`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub uid: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Time zone of `timestamp` (an IANA name such as `America/New_York`).
+    ///
     /// JSON key `timezone`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timezone: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -763,6 +813,8 @@ pub struct AcquisitionOutput {
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -933,24 +985,32 @@ impl AcquisitionOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AcquisitionParents {
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
+    /// Id of the subject it belongs to.
+    ///
     /// JSON key `subject`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub subject: ::std::option::Option<::std::string::String>,
+    /// Id of the session it belongs to.
+    ///
     /// JSON key `session`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1063,6 +1123,8 @@ pub struct AcquisitionTemplateOptions {
     /// JSON key `files`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileTemplateOptions>>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -1464,14 +1526,20 @@ crate::support::string_enum_impls!(Action);
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AdhocAnalysisInput {
+    /// Human-readable name.
+    ///
     /// JSON key `label`. Required: requests always send it.
     pub label: ::std::string::String,
     /// JSON key `inputs`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::FileReference>>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
@@ -1618,12 +1686,16 @@ pub type AnalysisContainerOutput = crate::types::AnalysisOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AnalysisListOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1642,24 +1714,32 @@ pub struct AnalysisListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::AnalysisParents>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1672,6 +1752,8 @@ pub struct AnalysisListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
+    /// Free-text description.
+    ///
     /// JSON key `description`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1702,6 +1784,8 @@ pub struct AnalysisListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1729,12 +1813,16 @@ pub struct AnalysisListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1880,12 +1968,16 @@ impl AnalysisListOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AnalysisListOutputInflatedJob {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1904,18 +1996,24 @@ pub struct AnalysisListOutputInflatedJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::AnalysisParents>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1928,12 +2026,16 @@ pub struct AnalysisListOutputInflatedJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
+    /// Free-text description.
+    ///
     /// JSON key `description`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1970,6 +2072,8 @@ pub struct AnalysisListOutputInflatedJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2136,9 +2240,13 @@ impl AnalysisListOutputInflatedJob {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AnalysisModifyInput {
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -2224,12 +2332,16 @@ pub type AnalysisNode = crate::types::AnalysisOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AnalysisOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2248,24 +2360,32 @@ pub struct AnalysisOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::AnalysisParents>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2278,12 +2398,16 @@ pub struct AnalysisOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
+    /// Free-text description.
+    ///
     /// JSON key `description`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2302,6 +2426,8 @@ pub struct AnalysisOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2320,6 +2446,8 @@ pub struct AnalysisOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2483,12 +2611,16 @@ impl AnalysisOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AnalysisOutputInflatedJob {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2507,18 +2639,24 @@ pub struct AnalysisOutputInflatedJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::AnalysisParents>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2531,12 +2669,16 @@ pub struct AnalysisOutputInflatedJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
+    /// Free-text description.
+    ///
     /// JSON key `description`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2555,6 +2697,8 @@ pub struct AnalysisOutputInflatedJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2579,6 +2723,8 @@ pub struct AnalysisOutputInflatedJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2742,24 +2888,32 @@ impl AnalysisOutputInflatedJob {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AnalysisParents {
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
+    /// Id of the subject it belongs to.
+    ///
     /// JSON key `subject`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub subject: ::std::option::Option<::std::string::String>,
+    /// Id of the session it belongs to.
+    ///
     /// JSON key `session`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2872,6 +3026,8 @@ pub type AnalysisUpdate = crate::types::AnalysisModifyInput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ApiKeyOutput {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2884,6 +3040,8 @@ pub struct ApiKeyOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub key: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3262,12 +3420,18 @@ pub struct AzureMlWorkspace {
     pub resource_group: ::std::string::String,
     /// JSON key `subscription`. Required: requests always send it.
     pub subscription: ::std::string::String,
+    /// URL.
+    ///
     /// JSON key `url`. Required: requests always send it.
     pub url: ::std::string::String,
+    /// When it was created.
+    ///
     /// JSON key `created`. Required: requests always send it.
     pub created: ::chrono::DateTime<::chrono::Utc>,
     /// JSON key `origin`. Required: requests always send it.
     pub origin: crate::types::Origin,
+    /// Id of the project.
+    ///
     /// JSON key `project_id`. Required: requests always send it.
     pub project_id: ::std::string::String,
 }
@@ -3779,36 +3943,48 @@ pub type CollectionContainerOutput = crate::types::CollectionOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CollectionOutput {
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3821,6 +3997,8 @@ pub struct CollectionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub curator: ::std::option::Option<::std::string::String>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3833,6 +4011,8 @@ pub struct CollectionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3874,6 +4054,8 @@ pub struct CollectionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub attachment_count: ::std::option::Option<i64>,
+    /// Number of sessions.
+    ///
     /// JSON key `session_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3961,36 +4143,48 @@ impl CollectionOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CollectionWithStats {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -4003,6 +4197,8 @@ pub struct CollectionWithStats {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub curator: ::std::option::Option<::std::string::String>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -4015,6 +4211,8 @@ pub struct CollectionWithStats {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -4058,6 +4256,8 @@ pub struct CollectionWithStats {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub attachment_count: ::std::option::Option<i64>,
+    /// Number of sessions.
+    ///
     /// JSON key `session_count`.
     #[cfg_attr(
         feature = "serialize-responses",

@@ -200,18 +200,24 @@ impl crate::support::Empty for DataViewColumnSpec {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct DataViewExecution {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -230,6 +236,8 @@ pub struct DataViewExecution {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub user_id: ::std::option::Option<::std::string::String>,
+    /// Id of the project.
+    ///
     /// JSON key `project_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -272,6 +280,8 @@ pub struct DataViewExecution {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -892,18 +902,24 @@ pub struct DeletedFile {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Id of the storage provider that holds the data.
+    ///
     /// JSON key `provider_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub provider_id: ::std::option::Option<::std::string::String>,
+    /// UUID.
+    ///
     /// JSON key `uuid`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub uuid: ::std::option::Option<::std::string::String>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -916,18 +932,24 @@ pub struct DeletedFile {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub copy_of: ::std::option::Option<crate::types::FileVersionCopyOf>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When this file version was replaced by a newer one.
+    ///
     /// JSON key `replaced`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1225,6 +1247,8 @@ pub struct DownloadTicketStub {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub file_cnt: ::std::option::Option<i64>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1482,12 +1506,16 @@ pub struct File {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub file_group: ::std::option::Option<crate::types::FileGroup>,
+    /// Id of the storage provider that holds the data.
+    ///
     /// JSON key `provider_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub provider_id: ::std::option::Option<::std::string::String>,
+    /// UUID.
+    ///
     /// JSON key `uuid`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1506,24 +1534,32 @@ pub struct File {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub reference: ::std::option::Option<bool>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub size: ::std::option::Option<i64>,
+    /// Hash of the file contents.
+    ///
     /// JSON key `hash`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub hash: ::std::option::Option<::std::string::String>,
+    /// Hash the uploading client computed.
+    ///
     /// JSON key `client_hash`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub client_hash: ::std::option::Option<::std::string::String>,
+    /// Number of members when the file is a zip archive.
+    ///
     /// JSON key `zip_member_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1542,6 +1578,8 @@ pub struct File {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub source_file_id: ::std::option::Option<crate::types::FileVersion>,
+    /// The file version it was restored from.
+    ///
     /// JSON key `restored_from`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1560,6 +1598,8 @@ pub struct File {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::FileParents>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1584,18 +1624,24 @@ pub struct File {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// MIME type of the file.
+    ///
     /// JSON key `mimetype`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modality: ::std::option::Option<::std::string::String>,
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1607,18 +1653,24 @@ pub struct File {
             ::std::vec::Vec<::std::string::String>,
         >,
     >,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1643,24 +1695,32 @@ pub struct File {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_info: ::std::option::Option<crate::types::FileGearInfo>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When this file version was replaced by a newer one.
+    ///
     /// JSON key `replaced`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub replaced: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1795,6 +1855,8 @@ impl File {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct FileClassificationDelta {
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modality: ::std::option::Option<::std::string::String>,
@@ -2126,6 +2188,8 @@ crate::support::string_enum_impls!(FileGroup);
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileListOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2144,12 +2208,16 @@ pub struct FileListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// MIME type of the file.
+    ///
     /// JSON key `mimetype`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Id of the file, the same for all its versions.
+    ///
     /// JSON key `file_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2162,6 +2230,8 @@ pub struct FileListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub version: ::std::option::Option<i64>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2180,6 +2250,8 @@ pub struct FileListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deid_log_skip_reason: ::std::option::Option<crate::types::DeidLogSkipReason>,
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2191,12 +2263,16 @@ pub struct FileListOutput {
             ::std::vec::Vec<::std::string::String>,
         >,
     >,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Id of the storage provider that holds the data.
+    ///
     /// JSON key `provider_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2215,6 +2291,8 @@ pub struct FileListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub reference: ::std::option::Option<bool>,
+    /// The file version it was restored from.
+    ///
     /// JSON key `restored_from`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2251,54 +2329,72 @@ pub struct FileListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub virus_scan: ::std::option::Option<crate::types::VirusScan>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When this file version was replaced by a newer one.
+    ///
     /// JSON key `replaced`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub replaced: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub size: ::std::option::Option<i64>,
+    /// Hash of the file contents.
+    ///
     /// JSON key `hash`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub hash: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info_exists: ::std::option::Option<bool>,
+    /// Number of members when the file is a zip archive.
+    ///
     /// JSON key `zip_member_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2323,6 +2419,8 @@ pub struct FileListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub original_copy_of: ::std::option::Option<crate::types::FileVersion>,
+    /// Hash the uploading client computed.
+    ///
     /// JSON key `client_hash`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2475,6 +2573,8 @@ pub struct FileModifyInput {
     /// JSON key `type`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modality: ::std::option::Option<::std::string::String>,
@@ -2546,6 +2646,8 @@ impl<'de> ::serde::Deserialize<'de> for FileModifyInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2564,6 +2666,8 @@ pub struct FileOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Id of the file, the same for all its versions.
+    ///
     /// JSON key `file_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2576,12 +2680,16 @@ pub struct FileOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub version: ::std::option::Option<i64>,
+    /// MIME type of the file.
+    ///
     /// JSON key `mimetype`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2600,6 +2708,8 @@ pub struct FileOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deid_log_skip_reason: ::std::option::Option<crate::types::DeidLogSkipReason>,
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2611,12 +2721,16 @@ pub struct FileOutput {
             ::std::vec::Vec<::std::string::String>,
         >,
     >,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Id of the storage provider that holds the data.
+    ///
     /// JSON key `provider_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2635,6 +2749,8 @@ pub struct FileOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::FileParents>,
+    /// The file version it was restored from.
+    ///
     /// JSON key `restored_from`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2671,60 +2787,80 @@ pub struct FileOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub virus_scan: ::std::option::Option<crate::types::VirusScan>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When this file version was replaced by a newer one.
+    ///
     /// JSON key `replaced`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub replaced: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub size: ::std::option::Option<i64>,
+    /// Hash of the file contents.
+    ///
     /// JSON key `hash`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub hash: ::std::option::Option<::std::string::String>,
+    /// Hash the uploading client computed.
+    ///
     /// JSON key `client_hash`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub client_hash: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info_exists: ::std::option::Option<bool>,
+    /// Number of members when the file is a zip archive.
+    ///
     /// JSON key `zip_member_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2906,24 +3042,32 @@ impl FileOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileParents {
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
+    /// Id of the subject it belongs to.
+    ///
     /// JSON key `subject`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub subject: ::std::option::Option<::std::string::String>,
+    /// Id of the session it belongs to.
+    ///
     /// JSON key `session`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3203,9 +3347,13 @@ pub struct FileTemplateOptions {
     /// JSON key `maximum`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub maximum: ::std::option::Option<i64>,
+    /// MIME type of the file.
+    ///
     /// JSON key `mimetype`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modality: ::std::option::Option<::std::string::String>,
@@ -3290,6 +3438,8 @@ impl<'de> ::serde::Deserialize<'de> for FileTemplateOptions {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct FileVersion {
+    /// Id of the file, the same for all its versions.
+    ///
     /// JSON key `file_id`. Required: requests always send it.
     pub file_id: ::std::string::String,
     /// JSON key `version`.
@@ -3440,6 +3590,8 @@ impl crate::support::Empty for FileVersion {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileVersionCopyOf {
+    /// Id of the file, the same for all its versions.
+    ///
     /// JSON key `file_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3726,6 +3878,8 @@ impl crate::support::Empty for Filter {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct FixedFileVersionInput {
+    /// Id of the file, the same for all its versions.
+    ///
     /// JSON key `file_id`. Required: requests always send it.
     pub file_id: ::std::string::String,
     /// JSON key `version`.

@@ -435,6 +435,8 @@ pub struct GearManifest {
     /// JSON key `capabilities`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub capabilities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Free-text description.
+    ///
     /// JSON key `description`. Required: requests always send it.
     pub description: ::std::string::String,
     /// JSON key `environment`.
@@ -447,9 +449,13 @@ pub struct GearManifest {
     pub command: ::std::option::Option<::std::string::String>,
     /// JSON key `license`. Required: requests always send it.
     pub license: ::std::string::String,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// URL.
+    ///
     /// JSON key `url`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
@@ -853,11 +859,17 @@ crate::support::string_enum_impls!(GearRuleConditionType);
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearRuleInput {
+    /// Id of the project.
+    ///
     /// JSON key `project_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`. Required: requests always send it.
     pub gear_id: ::std::string::String,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_id: ::std::option::Option<::std::string::String>,
@@ -886,9 +898,13 @@ pub struct GearRuleInput {
     /// JSON key `not`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not: ::std::option::Option<::std::vec::Vec<crate::types::GearRuleCondition>>,
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
@@ -1011,9 +1027,13 @@ impl crate::support::Empty for GearRuleInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearRuleModifyInput {
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gear_id: ::std::option::Option<::std::string::String>,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_id: ::std::option::Option<::std::string::String>,
@@ -1043,9 +1063,13 @@ pub struct GearRuleModifyInput {
     /// JSON key `not`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not: ::std::option::Option<::std::vec::Vec<crate::types::GearRuleCondition>>,
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
@@ -1220,12 +1244,16 @@ pub type GroupNode = crate::types::GroupOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GroupOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1248,24 +1276,32 @@ pub struct GroupOutput {
     pub permissions_template: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1711,6 +1747,8 @@ pub type InlineResponse2005 = crate::types::ModifiedResult;
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct InputJob {
+    /// Attempt number (1 for the first run).
+    ///
     /// JSON key `attempt`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attempt: ::std::option::Option<i64>,
@@ -1723,14 +1761,20 @@ pub struct InputJob {
     /// JSON key `origin`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<crate::types::Origin>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
     /// JSON key `destination`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub destination: ::std::option::Option<crate::types::ContainerReference>,
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`. Required: requests always send it.
     pub gear_id: ::std::string::String,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_id: ::std::option::Option<::std::string::String>,
@@ -1745,12 +1789,18 @@ pub struct InputJob {
     /// JSON key `parents`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parents: ::std::option::Option<crate::types::JobParents>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Id of the job this one retries.
+    ///
     /// JSON key `previous_job_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_job_id: ::std::option::Option<::std::string::String>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1907,6 +1957,8 @@ impl crate::support::Empty for InputJob {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct InsertedId {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2001,6 +2053,8 @@ pub struct Job {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub origin: ::std::option::Option<crate::types::JobOrigin>,
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2013,6 +2067,8 @@ pub struct Job {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
+    /// Id of the job this one retries.
+    ///
     /// JSON key `previous_job_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2031,24 +2087,32 @@ pub struct Job {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub destination: ::std::option::Option<crate::types::JobDestination>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2067,24 +2131,32 @@ pub struct Job {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub state: ::std::option::Option<::std::string::String>,
+    /// Why it failed.
+    ///
     /// JSON key `failure_reason`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub failure_reason: ::std::option::Option<::std::string::String>,
+    /// Attempt number (1 for the first run).
+    ///
     /// JSON key `attempt`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub attempt: ::std::option::Option<i64>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2135,6 +2207,8 @@ pub struct Job {
     pub related_container_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2222,14 +2296,22 @@ impl<'de> ::serde::Deserialize<'de> for Job {
 pub struct JobAnalysisInput {
     /// JSON key `job`. Required: requests always send it.
     pub job: crate::types::InputJob,
+    /// Human-readable name.
+    ///
     /// JSON key `label`. Required: requests always send it.
     pub label: ::std::string::String,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
@@ -2484,12 +2566,16 @@ impl JobDestination {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobDetailContainer {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3033,42 +3119,56 @@ pub struct JobFileObject {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// MIME type of the file.
+    ///
     /// JSON key `mimetype`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modality: ::std::option::Option<::std::string::String>,
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub classification: ::std::option::Option<::serde_json::Value>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub size: ::std::option::Option<i64>,
+    /// Number of members when the file is a zip archive.
+    ///
     /// JSON key `zip_member_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3081,6 +3181,8 @@ pub struct JobFileObject {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub version: ::std::option::Option<i64>,
+    /// Id of the file, the same for all its versions.
+    ///
     /// JSON key `file_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3204,36 +3306,48 @@ pub struct JobFileObjectListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// MIME type of the file.
+    ///
     /// JSON key `mimetype`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modality: ::std::option::Option<::std::string::String>,
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub classification: ::std::option::Option<::serde_json::Value>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub size: ::std::option::Option<i64>,
+    /// Number of members when the file is a zip archive.
+    ///
     /// JSON key `zip_member_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3252,6 +3366,8 @@ pub struct JobFileObjectListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub version: ::std::option::Option<i64>,
+    /// Id of the file, the same for all its versions.
+    ///
     /// JSON key `file_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3513,6 +3629,8 @@ pub type JobListEntry = crate::types::JobListOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobListOutput {
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3531,6 +3649,8 @@ pub struct JobListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub rule_id: ::std::option::Option<::std::string::String>,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3549,6 +3669,8 @@ pub struct JobListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub destination: ::std::option::Option<crate::types::ContainerReference>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3561,24 +3683,32 @@ pub struct JobListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub priority: ::std::option::Option<crate::types::JobPriority>,
+    /// Attempt number (1 for the first run).
+    ///
     /// JSON key `attempt`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub attempt: ::std::option::Option<i64>,
+    /// Id of the job this one retries.
+    ///
     /// JSON key `previous_job_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub previous_job_id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3603,6 +3733,8 @@ pub struct JobListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub request: ::std::option::Option<crate::types::JobRequest>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3659,6 +3791,8 @@ pub struct JobListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub profile: ::std::option::Option<crate::types::JobProfile>,
+    /// Why it failed.
+    ///
     /// JSON key `failure_reason`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3673,12 +3807,16 @@ pub struct JobListOutput {
     pub related_container_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -4010,6 +4148,8 @@ impl JobOrigin {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobOutput {
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -4028,6 +4168,8 @@ pub struct JobOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub rule_id: ::std::option::Option<::std::string::String>,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -4048,6 +4190,8 @@ pub struct JobOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub destination: ::std::option::Option<crate::types::ContainerReference>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -4060,24 +4204,32 @@ pub struct JobOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub priority: ::std::option::Option<crate::types::JobPriority>,
+    /// Attempt number (1 for the first run).
+    ///
     /// JSON key `attempt`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub attempt: ::std::option::Option<i64>,
+    /// Id of the job this one retries.
+    ///
     /// JSON key `previous_job_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub previous_job_id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -4164,6 +4316,8 @@ pub struct JobOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub profile: ::std::option::Option<crate::types::JobProfile>,
+    /// Why it failed.
+    ///
     /// JSON key `failure_reason`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -4178,12 +4332,16 @@ pub struct JobOutput {
     pub related_container_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -4467,13 +4625,21 @@ impl<'de> ::serde::Deserialize<'de> for JobOutputConfig {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobParents {
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`. Required: requests always send it.
     pub group: ::std::string::String,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`. Required: requests always send it.
     pub project: ::std::string::String,
+    /// Id of the subject it belongs to.
+    ///
     /// JSON key `subject`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
+    /// Id of the session it belongs to.
+    ///
     /// JSON key `session`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub session: ::std::option::Option<::std::string::String>,
@@ -5353,12 +5519,16 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginDevice {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JoinOriginJob {
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -5444,12 +5614,16 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginJob {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JoinOriginUser {
+    /// First name.
+    ///
     /// JSON key `firstname`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub firstname: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
     /// JSON key `lastname`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",

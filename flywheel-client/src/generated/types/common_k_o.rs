@@ -151,6 +151,8 @@ impl<'de> ::serde::Deserialize<'de> for LdapSyncStatus {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct LegacyApiKeyOutput {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -163,6 +165,8 @@ pub struct LegacyApiKeyOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub key: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -480,6 +484,8 @@ pub struct Locked {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub reason: ::std::option::Option<crate::types::ProjectLockingReason>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -757,21 +763,33 @@ impl ModifiedResult {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct Note {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// First name.
+    ///
     /// JSON key `firstname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub firstname: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
     /// JSON key `lastname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lastname: ::std::option::Option<::std::string::String>,

@@ -108,6 +108,8 @@ pub type Project = crate::types::ProjectOutput;
 pub struct ProjectContact {
     /// JSON key `name`. Required: requests always send it.
     pub name: ::std::string::String,
+    /// Email address.
+    ///
     /// JSON key `email`. Required: requests always send it.
     pub email: ::std::string::String,
 }
@@ -439,6 +441,8 @@ impl ProjectCounters {
 pub struct ProjectInstitution {
     /// JSON key `name`. Required: requests always send it.
     pub name: ::std::string::String,
+    /// URL.
+    ///
     /// JSON key `url`. Required: requests always send it.
     pub url: ::std::string::String,
 }
@@ -543,24 +547,32 @@ impl crate::support::Empty for ProjectInstitution {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectListOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -605,12 +617,16 @@ pub struct ProjectListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -623,6 +639,8 @@ pub struct ProjectListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -694,18 +712,24 @@ pub struct ProjectListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub stats: ::std::option::Option<crate::types::ProjectStats>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -925,24 +949,32 @@ pub type ProjectNode = crate::types::ProjectOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -987,12 +1019,16 @@ pub struct ProjectOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1005,6 +1041,8 @@ pub struct ProjectOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1046,18 +1084,24 @@ pub struct ProjectOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub locked: ::std::option::Option<crate::types::Locked>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1228,6 +1272,8 @@ impl ProjectOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectParents {
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2234,12 +2280,16 @@ impl<'de> ::serde::Deserialize<'de> for Providers {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct RoleOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2339,9 +2389,13 @@ impl RoleOutput {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct RolePermission {
+    /// Id of the user the permission is for.
+    ///
     /// JSON key `_id`. Required: requests always send it.
     #[serde(rename = "_id")]
     pub id: ::std::string::String,
+    /// Ids of the roles.
+    ///
     /// JSON key `role_ids`. Required: requests always send it.
     pub role_ids: ::std::vec::Vec<::std::string::String>,
 }
@@ -2463,12 +2517,16 @@ impl crate::support::Empty for RolePermission {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct RolePermissionOutput {
+    /// Id of the user the permission is for.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Ids of the roles.
+    ///
     /// JSON key `role_ids`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2530,6 +2588,8 @@ impl RolePermissionOutput {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct RolePermissionUpdate {
+    /// Ids of the roles.
+    ///
     /// JSON key `role_ids`. Required: requests always send it.
     pub role_ids: ::std::vec::Vec<::std::string::String>,
 }

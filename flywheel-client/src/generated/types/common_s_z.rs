@@ -37,18 +37,24 @@ pub type SessionContainerOutput = crate::types::SessionOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SessionListOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -61,24 +67,32 @@ pub struct SessionListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::SessionParents>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// DICOM UID (StudyInstanceUID for a session, SeriesInstanceUID for an acquisition).
+    ///
     /// JSON key `uid`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub uid: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Time zone of `timestamp` (an IANA name such as `America/New_York`).
+    ///
     /// JSON key `timezone`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -93,6 +107,8 @@ pub struct SessionListOutput {
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -111,6 +127,8 @@ pub struct SessionListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub subject: ::std::option::Option<crate::types::SubjectOutputForList>,
+    /// Age in seconds at the time of the session.
+    ///
     /// JSON key `age`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -135,30 +153,40 @@ pub struct SessionListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info_exists: ::std::option::Option<bool>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -339,18 +367,24 @@ pub type SessionNode = crate::types::SessionOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SessionOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -363,36 +397,48 @@ pub struct SessionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::SessionParents>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// DICOM UID (StudyInstanceUID for a session, SeriesInstanceUID for an acquisition).
+    ///
     /// JSON key `uid`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub uid: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Time zone of `timestamp` (an IANA name such as `America/New_York`).
+    ///
     /// JSON key `timezone`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timezone: ::std::option::Option<::std::string::String>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -419,6 +465,8 @@ pub struct SessionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub subject: ::std::option::Option<crate::types::SubjectOutput>,
+    /// Age in seconds at the time of the session.
+    ///
     /// JSON key `age`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -443,18 +491,24 @@ pub struct SessionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -502,6 +556,8 @@ pub struct SessionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -646,18 +702,24 @@ impl SessionOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SessionParents {
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
+    /// Id of the subject it belongs to.
+    ///
     /// JSON key `subject`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub subject: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -756,6 +818,8 @@ impl SessionParents {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SessionTemplateOptions {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -859,36 +923,48 @@ pub type SubjectNode = crate::types::SubjectOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SubjectOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Date of birth.
+    ///
     /// JSON key `date_of_birth`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub date_of_birth: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -909,12 +985,16 @@ pub struct SubjectOutput {
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::SubjectRolePermission>,
     >,
+    /// First name.
+    ///
     /// JSON key `firstname`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub firstname: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
     /// JSON key `lastname`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -927,6 +1007,8 @@ pub struct SubjectOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub sex: ::std::option::Option<::std::string::String>,
+    /// Age in seconds at the time of the session.
+    ///
     /// JSON key `age`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -975,6 +1057,8 @@ pub struct SubjectOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub strain: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -999,18 +1083,24 @@ pub struct SubjectOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1187,36 +1277,48 @@ impl SubjectOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SubjectOutputForList {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Date of birth.
+    ///
     /// JSON key `date_of_birth`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub date_of_birth: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1267,6 +1369,8 @@ pub struct SubjectOutputForList {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub strain: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1291,18 +1395,24 @@ pub struct SubjectOutputForList {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1350,12 +1460,16 @@ pub struct SubjectOutputForList {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
+    /// First name.
+    ///
     /// JSON key `firstname`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub firstname: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
     /// JSON key `lastname`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1368,6 +1482,8 @@ pub struct SubjectOutputForList {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub sex: ::std::option::Option<::std::string::String>,
+    /// Age in seconds at the time of the session.
+    ///
     /// JSON key `age`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1523,12 +1639,16 @@ impl SubjectOutputForList {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SubjectParents {
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1622,12 +1742,16 @@ impl SubjectParents {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SubjectRolePermission {
+    /// Id of the user the permission is for.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Ids of the roles.
+    ///
     /// JSON key `role_ids`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2522,18 +2646,24 @@ impl<'de> ::serde::Deserialize<'de> for ValidationErrorDetail {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ViewOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2692,12 +2822,16 @@ pub struct ViewerApp {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
+    /// URL.
+    ///
     /// JSON key `url`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2820,9 +2954,13 @@ pub struct ViewerAppInput {
     pub r#type: ::std::option::Option<crate::types::ViewerAppType>,
     /// JSON key `name`. Required: requests always send it.
     pub name: ::std::string::String,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// URL.
+    ///
     /// JSON key `url`. Required: requests always send it.
     pub url: ::std::string::String,
     /// JSON key `origin`.
@@ -3334,12 +3472,16 @@ pub struct ZipfileMemberInfo {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub path: ::std::option::Option<::std::string::String>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub size: ::std::option::Option<i64>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",

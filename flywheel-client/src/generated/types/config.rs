@@ -473,12 +473,16 @@ pub struct ConfigOut {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub auth: ::std::option::Option<crate::types::AuthOut>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1303,6 +1307,8 @@ impl<'de> ::serde::Deserialize<'de> for Site {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Version {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",

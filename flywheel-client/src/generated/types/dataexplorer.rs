@@ -167,12 +167,16 @@ impl ParsedQueryResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct RolesRoleAssignment {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Ids of the roles.
+    ///
     /// JSON key `role_ids`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -221,6 +225,8 @@ impl<'de> ::serde::Deserialize<'de> for RolesRoleAssignment {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SaveSearch {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -239,18 +245,24 @@ pub struct SaveSearch {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parent: ::std::option::Option<crate::types::SaveSearchParent>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -309,6 +321,8 @@ impl SaveSearch {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SaveSearchInput {
+    /// Human-readable name.
+    ///
     /// JSON key `label`. Required: requests always send it.
     pub label: ::std::string::String,
     /// JSON key `search`. Required: requests always send it.
@@ -399,12 +413,16 @@ impl crate::support::Empty for SaveSearchInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SaveSearchOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -423,12 +441,16 @@ pub struct SaveSearchOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parent: ::std::option::Option<crate::types::SaveSearchParent>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -636,6 +658,8 @@ impl crate::support::Empty for SaveSearchParent {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SaveSearchUpdate {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -684,24 +708,32 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchUpdate {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchAcquisitionResponse {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -752,12 +784,16 @@ impl<'de> ::serde::Deserialize<'de> for SearchAcquisitionResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchAnalysisResponse {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -770,6 +806,8 @@ pub struct SearchAnalysisResponse {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub user: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -820,12 +858,16 @@ impl<'de> ::serde::Deserialize<'de> for SearchAnalysisResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchCollectionResponse {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -838,6 +880,8 @@ pub struct SearchCollectionResponse {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub curator: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -894,6 +938,8 @@ pub struct SearchFileResponse {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub classification: ::std::option::Option<crate::types::CommonClassification>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -912,6 +958,8 @@ pub struct SearchFileResponse {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -963,12 +1011,16 @@ impl<'de> ::serde::Deserialize<'de> for SearchFileResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchGroupResponse {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1231,12 +1283,16 @@ impl SearchParseError {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchProjectResponse {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1302,6 +1358,8 @@ pub struct SearchQuery {
     /// JSON key `sort`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<crate::types::Sort>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
@@ -1564,24 +1622,32 @@ crate::support::string_enum_impls!(SearchReturnType);
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchSessionResponse {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1688,6 +1754,8 @@ pub type SearchStructuredSearchQuery = crate::types::StructuredQuery;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchSubjectResponse {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1700,6 +1768,8 @@ pub struct SearchSubjectResponse {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub code: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",

@@ -8,6 +8,8 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ApiKeyInputWithOptionalLabel {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -58,6 +60,8 @@ pub type BodyRegenerateKeyApiDevicesDeviceIdKeyPost = crate::types::ApiKeyInputW
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DeviceAdminUpdate {
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
@@ -106,6 +110,8 @@ impl<'de> ::serde::Deserialize<'de> for DeviceAdminUpdate {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DeviceCreate {
+    /// Human-readable name.
+    ///
     /// JSON key `label`. Required: requests always send it.
     pub label: ::std::string::String,
     /// JSON key `type`. Required: requests always send it.
@@ -202,6 +208,8 @@ pub struct DeviceSelfUpdate {
     /// JSON key `errors`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
@@ -383,12 +391,16 @@ impl crate::support::Empty for DeviceStorageStrategyUpdate {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct EgressDevice {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -443,6 +455,8 @@ pub struct EgressDevice {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -461,12 +475,16 @@ pub struct EgressDevice {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub last_seen: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub disabled: ::std::option::Option<bool>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -479,6 +497,8 @@ pub struct EgressDevice {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub storage_config: ::std::option::Option<crate::types::StorageStrategyConfig>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",

@@ -333,6 +333,8 @@ pub type DownloadInput = crate::types::Download;
 pub struct DownloadNode {
     /// JSON key `level`. Required: requests always send it.
     pub level: ::std::string::String,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. Required: requests always send it.
     #[serde(rename = "_id")]
     pub id: ::std::string::String,

@@ -62,8 +62,12 @@ impl<'de> ::serde::Deserialize<'de> for FileMoveInput {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct FileUpsertInput {
+    /// Id of the storage provider that holds the data.
+    ///
     /// JSON key `provider_id`. Required: requests always send it.
     pub provider_id: ::std::string::String,
+    /// UUID.
+    ///
     /// JSON key `uuid`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -73,22 +77,32 @@ pub struct FileUpsertInput {
     /// JSON key `reference`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reference: ::std::option::Option<bool>,
+    /// Hash the uploading client computed.
+    ///
     /// JSON key `client_hash`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_hash: ::std::option::Option<::std::string::String>,
     /// JSON key `name`. Required: requests always send it.
     pub name: ::std::string::String,
+    /// Size in bytes.
+    ///
     /// JSON key `size`. Required: requests always send it.
     pub size: i64,
     /// JSON key `type`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// MIME type of the file.
+    ///
     /// JSON key `mimetype`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modality: ::std::option::Option<::std::string::String>,
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub classification: ::std::option::Option<
@@ -97,12 +111,18 @@ pub struct FileUpsertInput {
             ::std::vec::Vec<::std::string::String>,
         >,
     >,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Number of members when the file is a zip archive.
+    ///
     /// JSON key `zip_member_count`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip_member_count: ::std::option::Option<i64>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -251,6 +271,8 @@ impl crate::support::Empty for FileUpsertInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileUpsertOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -269,6 +291,8 @@ pub struct FileUpsertOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Id of the file, the same for all its versions.
+    ///
     /// JSON key `file_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -281,12 +305,16 @@ pub struct FileUpsertOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub version: ::std::option::Option<i64>,
+    /// MIME type of the file.
+    ///
     /// JSON key `mimetype`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -305,6 +333,8 @@ pub struct FileUpsertOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deid_log_skip_reason: ::std::option::Option<crate::types::DeidLogSkipReason>,
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -316,12 +346,16 @@ pub struct FileUpsertOutput {
             ::std::vec::Vec<::std::string::String>,
         >,
     >,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Id of the storage provider that holds the data.
+    ///
     /// JSON key `provider_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -340,6 +374,8 @@ pub struct FileUpsertOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::FileParents>,
+    /// The file version it was restored from.
+    ///
     /// JSON key `restored_from`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -376,60 +412,80 @@ pub struct FileUpsertOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub virus_scan: ::std::option::Option<crate::types::VirusScan>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When this file version was replaced by a newer one.
+    ///
     /// JSON key `replaced`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub replaced: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub size: ::std::option::Option<i64>,
+    /// Hash of the file contents.
+    ///
     /// JSON key `hash`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub hash: ::std::option::Option<::std::string::String>,
+    /// Hash the uploading client computed.
+    ///
     /// JSON key `client_hash`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub client_hash: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info_exists: ::std::option::Option<bool>,
+    /// Number of members when the file is a zip archive.
+    ///
     /// JSON key `zip_member_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -566,18 +622,24 @@ impl FileUpsertOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileVersionOutput {
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Id of the file, the same for all its versions.
+    ///
     /// JSON key `file_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -590,6 +652,8 @@ pub struct FileVersionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub origin: ::std::option::Option<crate::types::Origin>,
+    /// The file version it was restored from.
+    ///
     /// JSON key `restored_from`.
     #[cfg_attr(
         feature = "serialize-responses",

@@ -8,6 +8,8 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ContainerReferenceWithLabel {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -20,6 +22,8 @@ pub struct ContainerReferenceWithLabel {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub cont_type: ::std::option::Option<crate::types::ContainerType>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -81,6 +85,8 @@ pub struct FileSuggestion {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Id of the file, the same for all its versions.
+    ///
     /// JSON key `file_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -167,6 +173,8 @@ pub struct GearContextValueOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub container_type: ::std::option::Option<crate::types::ContainerType>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -309,12 +317,16 @@ pub struct GearDocument {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub exchange: ::std::option::Option<crate::types::GearExchange>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -327,6 +339,8 @@ pub struct GearDocument {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub disabled: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -394,9 +408,13 @@ pub struct GearDocumentInput {
     /// JSON key `exchange`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exchange: ::std::option::Option<crate::types::GearExchange>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -487,9 +505,13 @@ pub struct GearDocumentLegacyInput {
     pub gear: crate::types::GearManifest,
     /// JSON key `exchange`. Required: requests always send it.
     pub exchange: crate::types::GearExchange,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -582,6 +604,8 @@ impl crate::support::Empty for GearDocumentLegacyInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearIdOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -866,6 +890,8 @@ impl crate::support::Empty for GearSaveSubmission {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearSeries {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -884,12 +910,16 @@ pub struct GearSeries {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub permissions: ::std::option::Option<crate::types::GearPermissions>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1020,6 +1050,8 @@ impl crate::support::Empty for GearSeriesUpdate {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearSuggestionOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1032,6 +1064,8 @@ pub struct GearSuggestionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub cont_type: ::std::option::Option<crate::types::ContainerType>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1119,6 +1153,8 @@ impl GearSuggestionOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearTicket {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1137,6 +1173,8 @@ pub struct GearTicket {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub geardoc: ::std::option::Option<crate::types::GearDocumentInput>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",

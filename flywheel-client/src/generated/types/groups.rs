@@ -8,9 +8,13 @@
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GroupInput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. Required: requests always send it.
     #[serde(rename = "_id")]
     pub id: ::std::string::String,
+    /// Human-readable name.
+    ///
     /// JSON key `label`. Required: requests always send it.
     pub label: ::std::string::String,
     /// JSON key `providers`.
@@ -99,6 +103,8 @@ impl crate::support::Empty for GroupInput {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GroupRole {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. Required: requests always send it.
     #[serde(rename = "_id")]
     pub id: ::std::string::String,
@@ -162,6 +168,8 @@ impl crate::support::Empty for GroupRole {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GroupUpdate {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -171,6 +179,8 @@ pub struct GroupUpdate {
     /// JSON key `editions`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub editions: ::std::option::Option<crate::types::Edition>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,

@@ -657,6 +657,8 @@ pub struct GcpCreds {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub client_x509_cert_url: ::std::option::Option<::std::string::String>,
+    /// Id of the project.
+    ///
     /// JSON key `project_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1099,18 +1101,24 @@ impl<'de> ::serde::Deserialize<'de> for JobAskResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobAskResponseJob {
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
+    /// Why it failed.
+    ///
     /// JSON key `failure_reason`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub failure_reason: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1123,6 +1131,8 @@ pub struct JobAskResponseJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub priority: ::std::option::Option<crate::types::JobPriority>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1185,6 +1195,8 @@ pub struct JobAskResponseJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub transitions: ::std::option::Option<crate::types::Transitions>,
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1203,6 +1215,8 @@ pub struct JobAskResponseJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub rule_id: ::std::option::Option<::std::string::String>,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1232,24 +1246,32 @@ pub struct JobAskResponseJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub destination: ::std::option::Option<crate::types::ContainerReference>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Attempt number (1 for the first run).
+    ///
     /// JSON key `attempt`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub attempt: ::std::option::Option<i64>,
+    /// Id of the job this one retries.
+    ///
     /// JSON key `previous_job_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub previous_job_id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1506,6 +1528,8 @@ impl JobAskStateResponse {
 pub struct JobComplete {
     /// JSON key `success`. Required: requests always send it.
     pub success: bool,
+    /// Why it failed.
+    ///
     /// JSON key `failure_reason`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<::std::string::String>,
@@ -1653,6 +1677,8 @@ pub type JobConfigInputs = crate::types::JobConfigInput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobDetail {
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1671,6 +1697,8 @@ pub struct JobDetail {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub destination: ::std::option::Option<crate::types::ContainerReference>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1683,24 +1711,32 @@ pub struct JobDetail {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub priority: ::std::option::Option<crate::types::JobPriority>,
+    /// Attempt number (1 for the first run).
+    ///
     /// JSON key `attempt`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub attempt: ::std::option::Option<i64>,
+    /// Id of the job this one retries.
+    ///
     /// JSON key `previous_job_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub previous_job_id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1725,6 +1761,8 @@ pub struct JobDetail {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub request: ::std::option::Option<crate::types::JobRequest>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1767,6 +1805,8 @@ pub struct JobDetail {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub profile: ::std::option::Option<crate::types::JobProfile>,
+    /// Why it failed.
+    ///
     /// JSON key `failure_reason`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1781,12 +1821,16 @@ pub struct JobDetail {
     pub related_container_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2065,6 +2109,8 @@ impl crate::support::Empty for JobLog {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobLogRecord {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2131,6 +2177,8 @@ impl JobLogRecord {
 pub struct JobModify {
     /// JSON key `state`. Required: requests always send it.
     pub state: crate::types::JobState,
+    /// Why it failed.
+    ///
     /// JSON key `failure_reason`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<::std::string::String>,
@@ -2454,12 +2502,16 @@ impl OrphanedCount {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Provider {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2502,18 +2554,24 @@ pub struct Provider {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub config: ::std::option::Option<crate::types::ProviderConfig>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",

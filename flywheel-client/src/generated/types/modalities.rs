@@ -8,6 +8,8 @@
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ModalityInput {
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub classification: ::std::option::Option<
@@ -19,9 +21,13 @@ pub struct ModalityInput {
     /// JSON key `active`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. Required: requests always send it.
     #[serde(rename = "_id")]
     pub id: ::std::string::String,
@@ -96,6 +102,8 @@ impl crate::support::Empty for ModalityInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ModalityModify {
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub classification: ::std::option::Option<
@@ -107,6 +115,8 @@ pub struct ModalityModify {
     /// JSON key `active`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -153,12 +163,16 @@ impl<'de> ::serde::Deserialize<'de> for ModalityModify {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ModalityOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -176,6 +190,8 @@ pub struct ModalityOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub active: ::std::option::Option<bool>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[cfg_attr(
         feature = "serialize-responses",

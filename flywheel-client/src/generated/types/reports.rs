@@ -195,18 +195,24 @@ pub struct DailyReportUsage {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project_label: ::std::option::Option<::std::string::String>,
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
+    /// Number of sessions.
+    ///
     /// JSON key `session_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -354,12 +360,16 @@ pub struct GroupReport {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project_count: ::std::option::Option<i64>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Number of sessions.
+    ///
     /// JSON key `session_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -421,6 +431,8 @@ pub struct LegacyUsageReport {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub file_mbs: ::std::option::Option<f64>,
+    /// Number of sessions.
+    ///
     /// JSON key `session_count`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -507,12 +519,16 @@ impl LegacyUsageReport {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct LegacysUsageProjectEntry {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -585,6 +601,8 @@ pub struct ProjectReport {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub admins: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Number of sessions.
+    ///
     /// JSON key `session_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -830,6 +848,8 @@ pub struct ReportAccessLogContextEntry {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -937,6 +957,8 @@ impl ReportAccessLogContextFileEntry {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ReportAccessLogEntry {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -991,12 +1013,16 @@ pub struct ReportAccessLogEntry {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub last_access: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub role_id: ::std::option::Option<::std::string::String>,
+    /// Ids of the roles.
+    ///
     /// JSON key `role_ids`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1033,6 +1059,8 @@ pub struct ReportAccessLogEntry {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub request_path: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1279,18 +1307,24 @@ pub struct ReportUsage {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project_label: ::std::option::Option<::std::string::String>,
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
+    /// Number of sessions.
+    ///
     /// JSON key `session_count`.
     #[cfg_attr(
         feature = "serialize-responses",

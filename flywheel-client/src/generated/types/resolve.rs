@@ -10,6 +10,8 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileNode {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -28,12 +30,16 @@ pub struct FileNode {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// MIME type of the file.
+    ///
     /// JSON key `mimetype`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Id of the file, the same for all its versions.
+    ///
     /// JSON key `file_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -46,6 +52,8 @@ pub struct FileNode {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub version: ::std::option::Option<i64>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -64,6 +72,8 @@ pub struct FileNode {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deid_log_skip_reason: ::std::option::Option<crate::types::DeidLogSkipReason>,
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -75,12 +85,16 @@ pub struct FileNode {
             ::std::vec::Vec<::std::string::String>,
         >,
     >,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Id of the storage provider that holds the data.
+    ///
     /// JSON key `provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -99,6 +113,8 @@ pub struct FileNode {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub reference: ::std::option::Option<bool>,
+    /// The file version it was restored from.
+    ///
     /// JSON key `restored_from`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -135,54 +151,72 @@ pub struct FileNode {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub virus_scan: ::std::option::Option<crate::types::VirusScan>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When this file version was replaced by a newer one.
+    ///
     /// JSON key `replaced`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub replaced: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub size: ::std::option::Option<i64>,
+    /// Hash of the file contents.
+    ///
     /// JSON key `hash`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub hash: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info_exists: ::std::option::Option<bool>,
+    /// Number of members when the file is a zip archive.
+    ///
     /// JSON key `zip_member_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -207,6 +241,8 @@ pub struct FileNode {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub original_copy_of: ::std::option::Option<crate::types::FileVersion>,
+    /// Hash the uploading client computed.
+    ///
     /// JSON key `client_hash`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -308,12 +344,16 @@ pub struct GearNode {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub exchange: ::std::option::Option<crate::types::GearExchange>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -326,6 +366,8 @@ pub struct GearNode {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub disabled: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",

@@ -8,6 +8,8 @@
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct RoleInput {
+    /// Human-readable name.
+    ///
     /// JSON key `label`. Required: requests always send it.
     pub label: ::std::string::String,
     /// JSON key `actions`. Required: requests always send it.
@@ -86,6 +88,8 @@ impl crate::support::Empty for RoleInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct RoleUpdate {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,

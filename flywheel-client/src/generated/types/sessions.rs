@@ -61,9 +61,13 @@ impl JobsList {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SessionEmbeddedSubject {
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<::std::string::String>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -73,9 +77,13 @@ pub struct SessionEmbeddedSubject {
     /// JSON key `code`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Age in seconds at the time of the session.
+    ///
     /// JSON key `age`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub age: ::std::option::Option<i64>,
@@ -125,24 +133,38 @@ impl<'de> ::serde::Deserialize<'de> for SessionEmbeddedSubject {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SessionInput {
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`. Required: requests always send it.
     pub project: ::std::string::String,
+    /// Human-readable name.
+    ///
     /// JSON key `label`. Required: requests always send it.
     pub label: ::std::string::String,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// DICOM UID (StudyInstanceUID for a session, SeriesInstanceUID for an acquisition).
+    ///
     /// JSON key `uid`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Time zone of `timestamp` (an IANA name such as `America/New_York`).
+    ///
     /// JSON key `timezone`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// JSON key `subject`. Required: requests always send it.
     pub subject: crate::types::SessionEmbeddedSubjectOrString,
+    /// Age in seconds at the time of the session.
+    ///
     /// JSON key `age`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub age: ::std::option::Option<i64>,
@@ -267,24 +289,36 @@ impl crate::support::Empty for SessionInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SessionModify {
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<::std::string::String>,
     /// JSON key `subject`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<crate::types::StringOrSessionEmbeddedSubject>,
+    /// Time zone of `timestamp` (an IANA name such as `America/New_York`).
+    ///
     /// JSON key `timezone`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -293,6 +327,8 @@ pub struct SessionModify {
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
+    /// Age in seconds at the time of the session.
+    ///
     /// JSON key `age`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub age: ::std::option::Option<i64>,

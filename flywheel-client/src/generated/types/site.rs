@@ -8,8 +8,12 @@
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct Bookmark {
+    /// Human-readable name.
+    ///
     /// JSON key `label`. Required: requests always send it.
     pub label: ::std::string::String,
+    /// URL.
+    ///
     /// JSON key `url`. Required: requests always send it.
     pub url: ::std::string::String,
 }
@@ -86,12 +90,16 @@ impl crate::support::Empty for Bookmark {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct EgressProvider {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -122,18 +130,24 @@ pub struct EgressProvider {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub config: ::std::option::Option<::serde_json::Value>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -196,6 +210,8 @@ impl<'de> ::serde::Deserialize<'de> for EgressProvider {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct EgressProviderId {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -243,24 +259,32 @@ impl<'de> ::serde::Deserialize<'de> for EgressProviderId {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearRule {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Id of the project.
+    ///
     /// JSON key `project_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project_id: ::std::option::Option<::std::string::String>,
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_id: ::std::option::Option<::std::string::String>,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -299,6 +323,8 @@ pub struct GearRule {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub auto_update: ::std::option::Option<bool>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -323,24 +349,32 @@ pub struct GearRule {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub not: ::std::option::Option<::std::vec::Vec<crate::types::GearRuleCondition>>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub disabled: ::std::option::Option<bool>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -434,6 +468,8 @@ impl GearRule {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct IngressProvider {
+    /// Human-readable name.
+    ///
     /// JSON key `label`. Required: requests always send it.
     pub label: ::std::string::String,
     /// JSON key `provider_class`. Required: requests always send it.
@@ -672,6 +708,8 @@ impl<'de> ::serde::Deserialize<'de> for IngressSiteSettings {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct IngressUpdateProvider {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -726,18 +764,24 @@ pub type ProviderInput = crate::types::IngressProvider;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SiteSettings {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",

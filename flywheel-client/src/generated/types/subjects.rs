@@ -12,6 +12,8 @@ pub struct MasterSubjectCodeDobInput {
     pub first_name: ::std::string::String,
     /// JSON key `last_name`. Required: requests always send it.
     pub last_name: ::std::string::String,
+    /// Date of birth.
+    ///
     /// JSON key `date_of_birth`. Required: requests always send it.
     pub date_of_birth: ::std::string::String,
     /// JSON key `patient_id`.
@@ -121,6 +123,8 @@ pub struct MasterSubjectCodeInput {
     /// JSON key `last_name`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
+    /// Date of birth.
+    ///
     /// JSON key `date_of_birth`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date_of_birth: ::std::option::Option<::std::string::String>,
@@ -245,9 +249,13 @@ impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeOutput {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SubjectInput {
+    /// First name.
+    ///
     /// JSON key `firstname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub firstname: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
     /// JSON key `lastname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lastname: ::std::option::Option<::std::string::String>,
@@ -257,6 +265,8 @@ pub struct SubjectInput {
     /// JSON key `cohort`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cohort: ::std::option::Option<crate::types::Cohort>,
+    /// Date of birth.
+    ///
     /// JSON key `date_of_birth`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date_of_birth: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -278,6 +288,8 @@ pub struct SubjectInput {
     /// JSON key `strain`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strain: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -287,15 +299,21 @@ pub struct SubjectInput {
     /// JSON key `master_code`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub master_code: ::std::option::Option<::std::string::String>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `state`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<crate::types::SubjectState>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`. Required: requests always send it.
     pub project: ::std::string::String,
 }
@@ -411,9 +429,13 @@ impl crate::support::Empty for SubjectInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SubjectModify {
+    /// First name.
+    ///
     /// JSON key `firstname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub firstname: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
     /// JSON key `lastname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lastname: ::std::option::Option<::std::string::String>,
@@ -423,6 +445,8 @@ pub struct SubjectModify {
     /// JSON key `cohort`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cohort: ::std::option::Option<crate::types::Cohort>,
+    /// Date of birth.
+    ///
     /// JSON key `date_of_birth`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date_of_birth: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -444,6 +468,8 @@ pub struct SubjectModify {
     /// JSON key `strain`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strain: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -453,15 +479,21 @@ pub struct SubjectModify {
     /// JSON key `master_code`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub master_code: ::std::option::Option<::std::string::String>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `state`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<crate::types::SubjectState>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<::std::string::String>,

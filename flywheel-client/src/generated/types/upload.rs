@@ -8,12 +8,16 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CompleteMultipartUploadOutput {
+    /// Id of the storage provider that holds the data.
+    ///
     /// JSON key `provider_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub provider_id: ::std::option::Option<::std::string::String>,
+    /// UUID.
+    ///
     /// JSON key `uuid`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -72,8 +76,12 @@ impl CompleteMultipartUploadOutput {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CompleteS3MultipartUploadInput {
+    /// Id of the storage provider that holds the data.
+    ///
     /// JSON key `provider_id`. Required: requests always send it.
     pub provider_id: ::std::string::String,
+    /// UUID.
+    ///
     /// JSON key `uuid`. Required: requests always send it.
     pub uuid: ::std::string::String,
     /// JSON key `upload_id`. Required: requests always send it.
@@ -176,12 +184,16 @@ impl crate::support::Empty for CompleteS3MultipartUploadInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SignedFsUploadOutput {
+    /// Id of the storage provider that holds the data.
+    ///
     /// JSON key `provider_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub provider_id: ::std::option::Option<::std::string::String>,
+    /// UUID.
+    ///
     /// JSON key `uuid`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -240,8 +252,12 @@ impl SignedFsUploadOutput {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SignedUrlCleanupInput {
+    /// Id of the storage provider that holds the data.
+    ///
     /// JSON key `provider_id`. Required: requests always send it.
     pub provider_id: ::std::string::String,
+    /// UUID.
+    ///
     /// JSON key `uuid`. Required: requests always send it.
     pub uuid: ::std::string::String,
 }
@@ -318,8 +334,12 @@ impl crate::support::Empty for SignedUrlCleanupInput {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SignedUrlUploadInput {
+    /// Id of the storage provider that holds the data.
+    ///
     /// JSON key `provider_id`. Required: requests always send it.
     pub provider_id: ::std::string::String,
+    /// Size in bytes.
+    ///
     /// JSON key `size`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
@@ -388,12 +408,16 @@ impl crate::support::Empty for SignedUrlUploadInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SignedUrlUploadOutput {
+    /// Id of the storage provider that holds the data.
+    ///
     /// JSON key `provider_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub provider_id: ::std::option::Option<::std::string::String>,
+    /// UUID.
+    ///
     /// JSON key `uuid`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",

@@ -60,6 +60,8 @@ impl<'de> ::serde::Deserialize<'de> for Avatars {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AzureMlAccount {
+    /// Email address.
+    ///
     /// JSON key `email`. Required: requests always send it.
     pub email: ::std::string::String,
     /// JSON key `onboarded`. Required: requests always send it.
@@ -136,6 +138,8 @@ impl crate::support::Empty for AzureMlAccount {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CoreModelsApiKeyApiKeyInput {
+    /// Human-readable name.
+    ///
     /// JSON key `label`. Required: requests always send it.
     pub label: ::std::string::String,
     /// JSON key `expires_at`.
@@ -206,6 +210,8 @@ impl crate::support::Empty for CoreModelsApiKeyApiKeyInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CurrentUserOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -218,18 +224,24 @@ pub struct CurrentUserOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub user_id: ::std::option::Option<::std::string::String>,
+    /// First name.
+    ///
     /// JSON key `firstname`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub firstname: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
     /// JSON key `lastname`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub lastname: ::std::option::Option<::std::string::String>,
+    /// Email address.
+    ///
     /// JSON key `email`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
@@ -278,6 +290,8 @@ pub struct CurrentUserOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub avatars: ::std::option::Option<crate::types::Avatars>,
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -290,18 +304,24 @@ pub struct CurrentUserOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub preferences: ::std::option::Option<crate::types::UserPreferences>,
+    /// When it was created.
+    ///
     /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -419,12 +439,18 @@ impl CurrentUserOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ModifyUserInput {
+    /// First name.
+    ///
     /// JSON key `firstname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub firstname: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
     /// JSON key `lastname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lastname: ::std::option::Option<::std::string::String>,
+    /// Email address.
+    ///
     /// JSON key `email`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
@@ -437,6 +463,8 @@ pub struct ModifyUserInput {
     /// JSON key `roles`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<crate::types::RoleType>>,
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
@@ -633,16 +661,22 @@ pub type StableApiKeyInput = crate::types::CoreModelsApiKeyApiKeyInput;
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SyncUserInput {
+    /// Email address.
+    ///
     /// JSON key `email`. Required: requests always send it.
     pub email: ::std::string::String,
     /// JSON key `given_name`. Required: requests always send it.
     pub given_name: ::std::string::String,
     /// JSON key `family_name`. Required: requests always send it.
     pub family_name: ::std::string::String,
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`. Required: requests always send it.
     pub disabled: bool,
     /// JSON key `auth0id`. Required: requests always send it.
     pub auth0id: ::std::string::String,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`. Required: requests always send it.
     pub revision: i64,
     /// JSON key `role`. Required: requests always send it.
@@ -767,13 +801,21 @@ impl crate::support::Empty for SyncUserInput {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct UserInput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. Required: requests always send it.
     #[serde(rename = "_id")]
     pub id: ::std::string::String,
+    /// First name.
+    ///
     /// JSON key `firstname`. Required: requests always send it.
     pub firstname: ::std::string::String,
+    /// Last name.
+    ///
     /// JSON key `lastname`. Required: requests always send it.
     pub lastname: ::std::string::String,
+    /// Email address.
+    ///
     /// JSON key `email`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
@@ -783,6 +825,8 @@ pub struct UserInput {
     /// JSON key `roles`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<crate::types::RoleType>>,
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
@@ -981,6 +1025,8 @@ pub type UserOutput = ::serde_json::Value;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct UserOutputId {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",

@@ -75,6 +75,8 @@ pub struct ContainerIdViewInputExecuteAndSave {
     pub container_id: ::std::string::String,
     /// JSON key `filename`. Required: requests always send it.
     pub filename: ::std::string::String,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -174,9 +176,13 @@ pub struct ContainerModify {
     /// JSON key `parent`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -219,6 +225,8 @@ pub struct ContainerModify {
     /// JSON key `sort`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<bool>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -284,9 +292,13 @@ pub struct ContainerPipelineInput {
     /// JSON key `parent`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -329,6 +341,8 @@ pub struct ContainerPipelineInput {
     /// JSON key `sort`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<bool>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -411,6 +425,8 @@ pub struct DataViewColumnAlias {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Free-text description.
+    ///
     /// JSON key `description`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
