@@ -40,7 +40,14 @@ impl Ctx<'_> {
         let Some(components) = &self.spec.components else {
             return;
         };
-        for (name, schema) in &components.schemas {
+        // Page envelopes (`x-flywheel-page`) first: a union anywhere may specialise them.
+        let is_page = |schema: &ReferenceOr<Schema>| match schema {
+            ReferenceOr::Item(s) => s.schema_data.extensions.contains_key("x-flywheel-page"),
+            ReferenceOr::Reference { .. } => false,
+        };
+        let pages = components.schemas.iter().filter(|(_, s)| is_page(s));
+        let others = components.schemas.iter().filter(|(_, s)| !is_page(s));
+        for (name, schema) in pages.chain(others) {
             let index = self.components[name];
             let rust = self.types[index].name.clone();
             let pointer = self.types[index].pointer.clone();
@@ -84,7 +91,10 @@ impl Ctx<'_> {
                 let members = self.union_members(one_of, pointer, name);
                 match collapse(members) {
                     Collapsed::One(ty) => TypeKind::Alias(ty),
-                    Collapsed::Many(types) => TypeKind::Union(variants(&types)),
+                    Collapsed::Many(written) => {
+                        let types = self.typed_pages(&written, pointer);
+                        TypeKind::Union(typed_variants(&written, &types))
+                    }
                 }
             }
             _ => TypeKind::Alias(self.inline(schema, pointer, name)),
@@ -245,16 +255,7 @@ impl Ctx<'_> {
                             .join("Or");
                         let short = written.len() <= 3 && structural.len() <= 48;
                         let name = if short { structural.as_str() } else { hint };
-                        let kind = TypeKind::Union(
-                            variants(&written)
-                                .into_iter()
-                                .zip(&types)
-                                .map(|(v, ty)| UnionVariant {
-                                    ty: ty.clone(),
-                                    ..v
-                                })
-                                .collect(),
-                        );
+                        let kind = TypeKind::Union(typed_variants(&written, &types));
                         let ty = self.define(name, pointer, schema, kind);
                         if let TypeRef::Named(name) = &ty {
                             self.inline_unions.insert(types, name.clone());
@@ -545,6 +546,18 @@ pub(crate) fn variants(types: &[TypeRef]) -> Vec<UnionVariant> {
         .map(|ty| UnionVariant {
             rust_name: scope.claim(&variant_name(ty)),
             ty: ty.clone(),
+        })
+        .collect()
+}
+
+/// Variants named for the members as written (`Page`), typed as lowered (`ThingPage`).
+fn typed_variants(written: &[TypeRef], types: &[TypeRef]) -> Vec<UnionVariant> {
+    variants(written)
+        .into_iter()
+        .zip(types)
+        .map(|(v, ty)| UnionVariant {
+            ty: ty.clone(),
+            ..v
         })
         .collect()
 }
