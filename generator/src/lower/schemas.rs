@@ -381,17 +381,22 @@ impl Ctx<'_> {
     /// Union members with a generic page envelope (a schema marked `x-flywheel-page`) beside
     /// `type: array` of X replaced by the envelope typed for X (`XPage`, defined once per X).
     fn typed_pages(&mut self, members: &[TypeRef], pointer: &str) -> Vec<TypeRef> {
-        let items: Vec<&TypeRef> = members
+        // The item of a list member, also through an alias (`JobsList` = `type: array`).
+        let items: Vec<TypeRef> = members
             .iter()
             .filter_map(|m| match m {
-                TypeRef::Array(item) => Some(&**item),
+                TypeRef::Array(item) => Some((**item).clone()),
+                TypeRef::Named(name) => match self.type_def(name).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(TypeRef::Array(item))) => Some((**item).clone()),
+                    _ => None,
+                },
                 _ => None,
             })
             .collect();
         let [item] = items.as_slice() else {
             return members.to_vec();
         };
-        let item = (*item).clone();
+        let item = item.clone();
         members
             .iter()
             .map(|member| match self.page_field(member, pointer) {
