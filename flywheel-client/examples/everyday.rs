@@ -54,20 +54,14 @@ pub async fn tasks(client: &Client) -> flywheel_client::Result<()> {
         .add_subject(SubjectInput {
             label: Some("sub-01".into()),
             info: Some(json!({"cohort_year": 2024})),
-            ..Default::default()
+            ..SubjectInput::new(project.id())
         })
         .await?;
     let session = subject
-        .add_session(SessionInput {
-            label: Some("ses-01".into()),
-            ..Default::default()
-        })
+        .add_session(SessionInput::new(project.id(), "ses-01", subject.id()))
         .await?;
     let acquisition = session
-        .add_acquisition(AcquisitionInput {
-            label: Some("T1w".into()),
-            ..Default::default()
-        })
+        .add_acquisition(AcquisitionInput::new("T1w", session.id()))
         .await?;
     println!(
         "created acquisition {:?} in session {:?}",

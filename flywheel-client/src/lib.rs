@@ -81,6 +81,70 @@
 //! # }
 //! ```
 //!
+//! # Request and response types
+//!
+//! The types in [`types`] come from the spec's schemas, and the spec marks the fields the
+//! Flywheel SDK treats as required. The rule differs by direction:
+//!
+//! - **Request types** (those a request body or parameter can contain): required fields are
+//!   plain values, not `Option`, and the type has a constructor `new` taking them and no
+//!   `Default`, so a body without one does not compile. Optional fields are public `Option`s to
+//!   set after construction.
+//! - **Response types** stay tolerant: every field is an `Option`, and a response never fails to
+//!   decode because a field is missing or `null` (old servers and projections omit fields). The
+//!   fields a response normally carries (required in the reference) of string, number, boolean
+//!   or list type also have a method of the same name that returns the value, or its empty
+//!   value (`""`, `0`, `false`, `[]`) when the server left it out: `project.id()` reads the id
+//!   of a fetched or created container without an `unwrap`. (A type that is both, like
+//!   `Origin`, follows the request rule and decodes a missing required field as empty.)
+//! - **Polymorphic answers** are enums chosen by a property of the object: `lookup_path` and
+//!   `resolve_path` answer [`ResolverNode`](types::ResolverNode) (`Project`, `Session`, `File`,
+//!   …, picked by `container_type`, or `node_type` when that is absent), and any other value is
+//!   kept whole in its `Unknown` variant.
+//! - **Pages** of a list operation are typed by their item: the page variant of
+//!   [`AcquisitionListOutputListOrPage`](types::AcquisitionListOutputListOrPage) holds
+//!   `results: Option<Vec<AcquisitionListOutput>>` (read with `.results()`).
+//!
+//! ```no_run
+//! use flywheel_client::Client;
+//! use flywheel_client::types::{ResolveInput, ResolverNode, SessionInput};
+//!
+//! # async fn example(client: Client) -> flywheel_client::Result<()> {
+//! // project, label and subject are required to create a session; `age` is optional.
+//! let mut session = SessionInput::new("5f0c1ab2c3d4e5f60718293a", "Baseline", "5f0c1ab2c3d4e5f60718293b");
+//! session.age = Some(31_536_000);
+//! let created = client.add_session(session).send().await?;
+//! println!("new session {}", created.id());
+//!
+//! // A path lookup answers the container it found, as its own type.
+//! let found = client
+//!     .lookup_path(ResolveInput::new(vec!["my-group".to_owned(), "My Project".to_owned()]))
+//!     .send()
+//!     .await?;
+//! if let ResolverNode::Project(project) = &found {
+//!     println!("project {} ({:?})", project.id(), project.label);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! A request body missing a required field does not compile (here `SessionInput` without its
+//! `project`, which has no `Default` to fill it in):
+//!
+//! ```compile_fail
+//! use flywheel_client::types::SessionInput;
+//! let session = SessionInput {
+//!     label: "Baseline".to_owned(),
+//!     subject: "5f0c1ab2c3d4e5f60718293b".into(),
+//!     ..Default::default()
+//! };
+//! ```
+//!
+//! ```compile_fail
+//! use flywheel_client::types::SessionInput;
+//! let session = SessionInput::new("Baseline", "5f0c1ab2c3d4e5f60718293b");
+//! ```
+//!
 //! # Cargo features
 //!
 //! - One feature per tag (`projects`, `files`, `acquisitions`, …), all on by default: the

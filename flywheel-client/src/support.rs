@@ -57,6 +57,11 @@ macro_rules! string_enum_impls {
                 self.as_str().to_owned()
             }
         }
+        impl $crate::support::Empty for $name {
+            fn empty() -> Self {
+                Self::Unknown(::std::string::String::new())
+            }
+        }
     };
 }
 pub(crate) use string_enum_impls;
@@ -243,6 +248,45 @@ impl<'de> Deserialize<'de> for ObjectKeys {
         }
 
         deserializer.deserialize_map(KeysVisitor)
+    }
+}
+
+/// The string value of `property` in a JSON object, if any: what picks the variant of a
+/// discriminated union (`oneOf` + `discriminator`).
+pub(crate) fn tag_of<'v>(value: &'v serde_json::Value, property: &str) -> Option<&'v str> {
+    value.get(property)?.as_str()
+}
+
+/// Serializes one variant of a discriminated union: the variant's own object, with the
+/// discriminating `property` set to `tag` when the object does not carry it already.
+pub(crate) fn serialize_tagged<T: serde::Serialize, S: serde::Serializer>(
+    inner: &T,
+    property: &str,
+    tag: &str,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut value = serde_json::to_value(inner).map_err(serde::ser::Error::custom)?;
+    if let serde_json::Value::Object(object) = &mut value {
+        object
+            .entry(property)
+            .or_insert_with(|| serde_json::Value::String(tag.to_owned()));
+    }
+    serde::Serialize::serialize(&value, serializer)
+}
+
+/// The value a required field of a request type decodes to when a response omits it or sends
+/// `null`: decoding stays tolerant although the field is not an `Option`. It is `Default` where
+/// the type has one (`""`, `0`, `[]`); a string enum's is `Unknown("")`, and a request type
+/// without `Default` (it has required fields) is its empty fields. Crate-private, so it gives
+/// users no way around a request type's constructor.
+pub(crate) trait Empty {
+    /// The empty value.
+    fn empty() -> Self;
+}
+
+impl<T: Default> Empty for T {
+    fn empty() -> Self {
+        T::default()
     }
 }
 

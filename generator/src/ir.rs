@@ -256,8 +256,10 @@ pub enum IdAccess {
 pub enum TypeRef {
     /// `String`.
     String,
-    /// `i64`.
+    /// `i64` (`type: integer` without a format, or `format: int64`).
     Integer,
+    /// `i32` (`format: int32`).
+    Integer32,
     /// `f64`.
     Number,
     /// `bool`.
@@ -302,6 +304,8 @@ pub enum TypeKind {
     Enum(Vec<EnumValue>),
     /// `oneOf`: one of several shapes.
     Union(Vec<UnionVariant>),
+    /// `oneOf` with a `discriminator`: the variant is named by a property of the object.
+    Tagged(Tagged),
     /// Another name for a type.
     Alias(TypeRef),
 }
@@ -313,7 +317,7 @@ pub struct Field {
     pub wire_name: String,
     /// Rust field name (`id`).
     pub rust_name: String,
-    /// Its type (the field itself is always optional in Rust).
+    /// Its type (the field is `Option` of it unless it is required in a request type).
     pub ty: TypeRef,
     /// Whether the spec lists it as required.
     pub required: bool,
@@ -338,5 +342,27 @@ pub struct UnionVariant {
     /// The Rust variant name.
     pub rust_name: String,
     /// The variant's type.
+    pub ty: TypeRef,
+}
+
+/// A discriminated union (`oneOf` + `discriminator`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tagged {
+    /// The property whose string value picks the variant (`discriminator.propertyName`).
+    pub property: String,
+    /// The property read when `property` is absent (`x-flywheel-discriminator-fallback`).
+    pub fallback: Option<String>,
+    /// One variant per `mapping` entry, in spec order.
+    pub variants: Vec<TaggedVariant>,
+}
+
+/// One mapped value of a discriminated union.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaggedVariant {
+    /// The property value that picks it (`project`).
+    pub value: String,
+    /// The Rust variant name (`Project`).
+    pub rust_name: String,
+    /// The variant's type (the mapping's target schema).
     pub ty: TypeRef,
 }

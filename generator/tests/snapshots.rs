@@ -43,6 +43,9 @@ snapshot_tests! {
     list_operations_paginate => "pagination.yaml",
     path_parameters_fill_their_templates => "path_templates.yaml",
     sdk_defaults_accept_and_tickets => "sdk_conventions.yaml",
+    required_fields_construct_requests_and_read_responses => "required_fields.yaml",
+    discriminator_picks_the_variant => "discriminator.yaml",
+    generic_pages_are_typed_by_their_item => "typed_pages.yaml",
 }
 
 #[test]

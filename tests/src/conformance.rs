@@ -718,7 +718,7 @@ impl<'a> SpecTranslator<'a> {
     fn ty(&mut self, ty: &ir::TypeRef) -> Ty {
         match ty {
             ir::TypeRef::String => Ty::Str,
-            ir::TypeRef::Integer => Ty::Int,
+            ir::TypeRef::Integer | ir::TypeRef::Integer32 => Ty::Int,
             ir::TypeRef::Number => Ty::Float,
             ir::TypeRef::Boolean => Ty::Bool,
             ir::TypeRef::DateTime => Ty::DateTime,
@@ -759,7 +759,7 @@ impl<'a> SpecTranslator<'a> {
                 }
                 Ty::Named(name)
             }
-            ir::TypeKind::Union(_) | ir::TypeKind::Alias(_)
+            ir::TypeKind::Union(_) | ir::TypeKind::Tagged(_) | ir::TypeKind::Alias(_)
                 if self.expanding.iter().any(|seen| seen == rust_name) =>
             {
                 Ty::Object
@@ -767,6 +767,16 @@ impl<'a> SpecTranslator<'a> {
             ir::TypeKind::Union(variants) => {
                 self.expanding.push(rust_name.to_owned());
                 let members = variants
+                    .iter()
+                    .map(|variant| self.ty(&variant.ty))
+                    .collect();
+                self.expanding.pop();
+                Ty::Union(members)
+            }
+            ir::TypeKind::Tagged(tagged) => {
+                self.expanding.push(rust_name.to_owned());
+                let members = tagged
+                    .variants
                     .iter()
                     .map(|variant| self.ty(&variant.ty))
                     .collect();
@@ -1033,7 +1043,25 @@ impl Sampler<'_> {
                 );
                 Value::Object(map)
             }
-            Ty::Union(members) => return self.value(members.first()?, hint),
+            Ty::Union(members) => {
+                let first = members.first()?;
+                let mut value = self.value(first, hint)?;
+                // A generic page envelope (`results: list[object]`) beside `list[X]` holds X
+                // items: the client types it so (`x-flywheel-page`), and so does the sample.
+                let item = members.iter().find_map(|m| match m {
+                    Ty::List(item) => Some(item),
+                    _ => None,
+                });
+                if let (Some(item), Ty::Named(name)) = (item, first)
+                    && self.is_generic_page(name)
+                    && let Value::Object(map) = &mut value
+                {
+                    let results = Ty::List(item.clone());
+                    let results = self.value(&results, &format!("{hint}.results"))?;
+                    map.insert("results".to_owned(), results);
+                }
+                value
+            }
             Ty::Named(name) => match self.reference.model(name, self.source) {
                 Some((_, Model::Enum(values))) => Value::String(values.first()?.clone()),
                 Some((canonical, Model::Object(fields))) => {
@@ -1056,6 +1084,19 @@ impl Sampler<'_> {
                 None => Value::Object(Map::new()),
             },
         })
+    }
+}
+
+impl Sampler<'_> {
+    /// Whether schema `name` is a page envelope with untyped items (`results: list[object]`).
+    fn is_generic_page(&self, name: &str) -> bool {
+        matches!(
+            self.reference.model(name, self.source),
+            Some((_, Model::Object(fields)))
+                if fields.iter().any(|(wire, ty)| {
+                    wire == "results" && *ty == Ty::List(Box::new(Ty::Object))
+                })
+        )
     }
 }
 

@@ -64,6 +64,7 @@ async fn main() {
     assert!(request.to_ascii_lowercase().contains("authorization: scitran-user downstream-key"), "{request}");
 
     assert_eq!(acquisition.id.as_deref(), Some("5f0c5e5b3f0f3f0f3f0f3f0f"));
+    assert_eq!(acquisition.id(), "5f0c5e5b3f0f3f0f3f0f3f0f", "required fields read without unwrap");
     assert_eq!(acquisition.label, None, "null decodes as None");
     assert_eq!(acquisition.session, None, "a missing field decodes as None");
     let created = acquisition.created.expect("created");
@@ -71,7 +72,8 @@ async fn main() {
     assert!(acquisition.modified.is_some());
     let file = &acquisition.files.as_ref().expect("files")[0];
     assert_eq!(file.name.as_deref(), Some("scan é.dcm"));
-    let origin_type = file.origin.as_ref().and_then(|o| o.r#type.clone()).expect("origin type");
+    // `Origin` is also a request type: its required `type` is a plain value.
+    let origin_type = file.origin.as_ref().map(|o| o.r#type.clone()).expect("origin type");
     assert_eq!(origin_type, OriginType::Unknown("brand-new-origin".to_owned()));
     assert_eq!(origin_type.as_str(), "brand-new-origin");
     assert_eq!(OriginType::from("job"), OriginType::Job);

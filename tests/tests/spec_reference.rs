@@ -5,6 +5,10 @@
 //! (location, wire name or path position, required flag, type), request body, success response,
 //! tag (by `x-reference-class`), a one-line summary and the shared `default` error response. Every schema of `models.json` must be there with the same
 //! wire field names and types (enums: the same values), and every alias as a `$ref` to its target.
+//! From `model_extras.json`: the concrete schemas `models.json` lacks are checked like the others,
+//! each schema's `required` list must equal the reference's (none where it lists none), and the
+//! two polymorphic schemas must be `oneOf` + `discriminator` with the reference's property,
+//! mapping and fallback property (`x-flywheel-discriminator-fallback`).
 //!
 //! The checker is a function from (spec text, reference) to the list of every difference found;
 //! the unit tests at the bottom feed it a small spec with one deliberate mistake each.
@@ -69,6 +73,24 @@ struct RefModel {
     values: Option<Vec<Value>>,
 }
 
+/// `model_extras.json`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefExtras {
+    required: BTreeMap<String, Vec<String>>,
+    discriminators: BTreeMap<String, RefDiscriminator>,
+    extra_models: BTreeMap<String, RefModel>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefDiscriminator {
+    property: String,
+    alternative_property: Option<String>,
+    /// Property value -> schema name.
+    mapping: BTreeMap<String, String>,
+}
+
 #[derive(Debug, Deserialize)]
 struct RefField {
     wire_name: String,
@@ -81,6 +103,9 @@ struct Reference {
     operations: Vec<RefOperation>,
     models: BTreeMap<String, RefModel>,
     aliases: BTreeMap<String, String>,
+    /// Schema name -> wire names of its required fields.
+    required: BTreeMap<String, Vec<String>>,
+    discriminators: BTreeMap<String, RefDiscriminator>,
     /// The API classes of the reference, methods or not (`AcquisitionsApi`, ...).
     classes: BTreeSet<String>,
 }
@@ -90,17 +115,27 @@ struct Reference {
 const CLASSES_WITHOUT_METHODS: [&str; 4] = ["AuthApi", "BulkApi", "PackfilesApi", "UidsApi"];
 
 impl Reference {
-    /// The reference from the two JSON files; `classes_without_methods` completes the classes
+    /// The reference from the three JSON files; `classes_without_methods` completes the classes
     /// that `operations.json` names.
     fn parse(
         operations_json: &str,
         models_json: &str,
+        extras_json: &str,
         classes_without_methods: &[&str],
     ) -> Result<Self, String> {
         let operations: Vec<RefOperation> = serde_json::from_str(operations_json)
             .map_err(|e| format!("operations.json does not parse: {e}"))?;
-        let models: RefModels = serde_json::from_str(models_json)
+        let mut models: RefModels = serde_json::from_str(models_json)
             .map_err(|e| format!("models.json does not parse: {e}"))?;
+        let extras: RefExtras = serde_json::from_str(extras_json)
+            .map_err(|e| format!("model_extras.json does not parse: {e}"))?;
+        for (name, model) in extras.extra_models {
+            if models.models.insert(name.clone(), model).is_some() {
+                return Err(format!(
+                    "model_extras.json: extra model {name} is in models.json already"
+                ));
+            }
+        }
         let classes = operations
             .iter()
             .map(|op| op.api.clone())
@@ -110,6 +145,8 @@ impl Reference {
             operations,
             models: models.models,
             aliases: models.aliases,
+            required: extras.required,
+            discriminators: extras.discriminators,
             classes,
         })
     }
@@ -123,6 +160,7 @@ impl Reference {
         Self::parse(
             &read("operations.json")?,
             &read("models.json")?,
+            &read("model_extras.json")?,
             &CLASSES_WITHOUT_METHODS,
         )
     }
@@ -576,6 +614,9 @@ struct Outcome {
     fields: usize,
     aliases: usize,
     tags: usize,
+    /// Schemas whose `required` list was compared (every reference schema).
+    required: usize,
+    discriminators: usize,
     differences: Vec<String>,
 }
 
@@ -617,6 +658,8 @@ fn check(spec_text: &str, reference: &Reference) -> Outcome {
     let tags = check_tags(&spec, reference, &mut diffs);
     check_methods(&spec, reference, &tags, &mut diffs);
     check_schemas(&spec, reference, &mut diffs);
+    check_required(&spec, reference, &mut diffs);
+    check_discriminators(&spec, reference, &mut diffs);
     Outcome {
         methods: reference.operations.len(),
         parameters: reference.operations.iter().map(|op| op.params.len()).sum(),
@@ -629,6 +672,8 @@ fn check(spec_text: &str, reference: &Reference) -> Outcome {
             .sum(),
         aliases: reference.aliases.len(),
         tags: tags.len(),
+        required: reference.models.len() - reference.discriminators.len(),
+        discriminators: reference.discriminators.len(),
         differences: diffs,
     }
 }
@@ -1158,6 +1203,11 @@ fn check_schemas(spec: &Spec, reference: &Reference, diffs: &mut Vec<String>) {
             ));
             continue;
         }
+        // A polymorphic schema is checked as a discriminated `oneOf` (`check_discriminators`);
+        // `models.json` lists only its discriminating fields.
+        if reference.discriminators.contains_key(name) {
+            continue;
+        }
         if let Some(values) = &model.values {
             let got_type = schema.get("type").and_then(Value::as_str);
             if got_type != Some("string") {
@@ -1242,6 +1292,142 @@ fn check_schemas(spec: &Spec, reference: &Reference, diffs: &mut Vec<String>) {
                     ));
                 }
             }
+        }
+    }
+}
+
+/// Every reference schema's `required` list equals the reference's (as a set; none where the
+/// reference lists none), and names properties of the schema. Polymorphic schemas are left to
+/// `check_discriminators`.
+fn check_required(spec: &Spec, reference: &Reference, diffs: &mut Vec<String>) {
+    let empty = Map::new();
+    let schemas = spec.schemas().unwrap_or(&empty);
+    for name in reference.models.keys() {
+        // A polymorphic schema's required field is its discriminating property, which the
+        // `discriminator` states (`check_discriminators`).
+        if reference.discriminators.contains_key(name) {
+            continue;
+        }
+        let Some(schema) = schemas.get(name) else {
+            continue; // reported as missing by check_schemas
+        };
+        let got: BTreeSet<String> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let want: BTreeSet<String> = reference
+            .required
+            .get(name)
+            .map(|list| list.iter().cloned().collect())
+            .unwrap_or_default();
+        let show = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join(", ");
+        if got != want {
+            diffs.push(format!(
+                "schema {name}: required [{}] (reference [{}])",
+                show(&got),
+                show(&want)
+            ));
+        }
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for field in &got {
+            if !properties.is_some_and(|p| p.contains_key(field)) {
+                diffs.push(format!(
+                    "schema {name}: required `{field}` is not a property"
+                ));
+            }
+        }
+    }
+}
+
+/// The polymorphic schemas are `oneOf` the mapped schemas, with a `discriminator` of the
+/// reference's property and mapping, and the fallback property as `x-flywheel-discriminator-fallback`.
+fn check_discriminators(spec: &Spec, reference: &Reference, diffs: &mut Vec<String>) {
+    let empty = Map::new();
+    let schemas = spec.schemas().unwrap_or(&empty);
+    for (name, want) in &reference.discriminators {
+        let Some(schema) = schemas.get(name) else {
+            continue; // reported as missing by check_schemas
+        };
+        let members: BTreeSet<String> = schema
+            .get("oneOf")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .map(|m| match m.get("$ref").and_then(Value::as_str) {
+                        Some(r) => r.strip_prefix(SCHEMA_PREFIX).unwrap_or(r).to_string(),
+                        None => m.to_string(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let targets: BTreeSet<String> = want.mapping.values().cloned().collect();
+        if members != targets {
+            let show = |set: &BTreeSet<String>| set.iter().cloned().collect::<Vec<_>>().join(", ");
+            diffs.push(format!(
+                "schema {name}: oneOf [{}] (reference [{}])",
+                show(&members),
+                show(&targets)
+            ));
+        }
+        let discriminator = schema.get("discriminator");
+        let property = discriminator
+            .and_then(|d| d.get("propertyName"))
+            .and_then(Value::as_str);
+        if property != Some(want.property.as_str()) {
+            diffs.push(format!(
+                "schema {name}: discriminator property {property:?} (reference {:?})",
+                want.property
+            ));
+        }
+        let mapping: BTreeMap<String, String> = discriminator
+            .and_then(|d| d.get("mapping"))
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(value, target)| {
+                        let target = target.as_str().unwrap_or_default();
+                        (
+                            value.clone(),
+                            target
+                                .strip_prefix(SCHEMA_PREFIX)
+                                .unwrap_or(target)
+                                .to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (value, target) in &want.mapping {
+            match mapping.get(value) {
+                Some(got) if got == target => {}
+                Some(got) => diffs.push(format!(
+                    "schema {name}: mapping `{value}` -> {got} (reference {target})"
+                )),
+                None => diffs.push(format!(
+                    "schema {name}: mapping `{value}` missing (reference {target})"
+                )),
+            }
+        }
+        for value in mapping.keys() {
+            if !want.mapping.contains_key(value) {
+                diffs.push(format!(
+                    "schema {name}: extra mapping `{value}` (not in the reference)"
+                ));
+            }
+        }
+        let fallback = schema
+            .get("x-flywheel-discriminator-fallback")
+            .and_then(Value::as_str);
+        if fallback != want.alternative_property.as_deref() {
+            diffs.push(format!(
+                "schema {name}: x-flywheel-discriminator-fallback {fallback:?} (reference {:?})",
+                want.alternative_property
+            ));
         }
     }
 }
@@ -1399,11 +1585,13 @@ fn spec_matches_reference() {
     let _ = std::io::Write::write_fmt(
         &mut std::io::stdout().lock(),
         format_args!(
-            "spec_reference: checked {} methods ({} parameters), {} schemas ({} fields), {} aliases, {} tags\n",
+            "spec_reference: checked {} methods ({} parameters), {} schemas ({} fields, {} required lists, {} discriminators), {} aliases, {} tags\n",
             outcome.methods,
             outcome.parameters,
             outcome.schemas,
             outcome.fields,
+            outcome.required,
+            outcome.discriminators,
             outcome.aliases,
             outcome.tags
         ),
@@ -1467,13 +1655,30 @@ fn real_spec_mistakes_are_reported() {
     // a schema field name
     assert_eq!(
         diffs(
-            "    AccessPermissionUpdate:\n      type: object\n      properties:\n        access:",
-            "    AccessPermissionUpdate:\n      type: object\n      properties:\n        acces:"
+            "    AccessPermissionUpdate:\n      type: object\n      required: [access]\n      properties:\n        access:",
+            "    AccessPermissionUpdate:\n      type: object\n      required: [access]\n      properties:\n        acces:"
         ),
         [
             "schema AccessPermissionUpdate: extra field `acces` (not in the reference)",
             "schema AccessPermissionUpdate: field `access` missing",
+            "schema AccessPermissionUpdate: required `access` is not a property",
         ]
+    );
+
+    // a required list: a request body's, and the discriminator of a polymorphic answer
+    assert_eq!(
+        diffs(
+            "      required: [project, label, subject]\n",
+            "      required: [label, subject]\n"
+        ),
+        ["schema SessionInput: required [label, subject] (reference [label, project, subject])"]
+    );
+    assert_eq!(
+        diffs(
+            "          project: '#/components/schemas/ProjectOutput'\n",
+            "          project: '#/components/schemas/ProjectListOutput'\n"
+        ),
+        ["schema ResolverNode: mapping `project` -> ProjectListOutput (reference ProjectOutput)"]
     );
 
     // a variant's fixedQuery (the first variant of the document)
@@ -1530,6 +1735,7 @@ const MINI_MODELS: &str = r#"{
     "HeaderFeature": {"enum": ["pagination", "safe-redirect"]},
     "InsertedId": {"fields": [{"name": "id", "wire_name": "_id", "type": "str"}]},
     "JoinType": {"enum": ["origin"]},
+    "Node": {"fields": [{"name": "container_type", "wire_name": "container_type", "type": "str"}]},
     "Page": {"fields": [{"name": "count", "wire_name": "count", "type": "int"},
                         {"name": "results", "wire_name": "results", "type": "list[object]"}]},
     "Thing": {"fields": [{"name": "id", "wire_name": "_id", "type": "str"},
@@ -1541,6 +1747,15 @@ const MINI_MODELS: &str = r#"{
     "Ticket": {"fields": [{"name": "ticket", "wire_name": "ticket", "type": "str"}]}
   },
   "aliases": {"ThingAlias": "Thing"}
+}"#;
+
+const MINI_EXTRAS: &str = r#"{
+  "required": {"Thing": ["_id", "label"], "ThingInput": ["label"]},
+  "discriminators": {
+    "Node": {"property": "container_type", "alternative_property": "node_type",
+             "mapping": {"leaf": "Leaf", "thing": "Thing"}}
+  },
+  "extra_models": {"Leaf": {"fields": [{"name": "name", "wire_name": "name", "type": "str"}]}}
 }"#;
 
 const MINI_SPEC: &str = r#"
@@ -1689,6 +1904,20 @@ components:
     JoinType:
       type: string
       enum: [origin]
+    Leaf:
+      type: object
+      properties:
+        name: {type: string}
+    Node:
+      oneOf:
+        - {$ref: '#/components/schemas/Leaf'}
+        - {$ref: '#/components/schemas/Thing'}
+      discriminator:
+        propertyName: container_type
+        mapping:
+          leaf: '#/components/schemas/Leaf'
+          thing: '#/components/schemas/Thing'
+      x-flywheel-discriminator-fallback: node_type
     Page:
       type: object
       properties:
@@ -1698,6 +1927,7 @@ components:
           items: {type: object}
     Thing:
       type: object
+      required: [_id, label]
       properties:
         _id: {type: string}
         label: {type: string}
@@ -1709,6 +1939,7 @@ components:
     ThingAlias: {$ref: '#/components/schemas/Thing'}
     ThingInput:
       type: object
+      required: [label]
       properties:
         label: {type: string}
     Ticket:
@@ -1718,7 +1949,7 @@ components:
 "#;
 
 fn mini_reference() -> Reference {
-    Reference::parse(MINI_OPERATIONS, MINI_MODELS, &["EmptyApi"])
+    Reference::parse(MINI_OPERATIONS, MINI_MODELS, MINI_EXTRAS, &["EmptyApi"])
         .expect("the mini reference parses")
 }
 
@@ -1745,8 +1976,9 @@ fn mini_spec_has_no_differences() {
             outcome.aliases,
             outcome.tags
         ),
-        (5, 14, 7, 10, 1, 2)
+        (5, 14, 9, 12, 1, 2)
     );
+    assert_eq!((outcome.required, outcome.discriminators), (8, 1));
 }
 
 #[test]
@@ -1782,7 +2014,8 @@ fn a_string_union_takes_a_reference_string_but_not_the_reverse() {
         r#""type": "list[str]""#,
         1,
     );
-    let reference = Reference::parse(&loose, MINI_MODELS, &["EmptyApi"]).expect("parses");
+    let reference =
+        Reference::parse(&loose, MINI_MODELS, MINI_EXTRAS, &["EmptyApi"]).expect("parses");
     assert_eq!(
         check(MINI_SPEC, &reference).differences,
         Vec::<String>::new()
@@ -1882,6 +2115,7 @@ fn reports_a_wrong_schema_field_name() {
         [
             "schema Thing: field `label` missing",
             "schema Thing: extra field `lable` (not in the reference)",
+            "schema Thing: required `label` is not a property",
         ]
     );
 }
@@ -1904,6 +2138,78 @@ fn reports_a_wrong_enum() {
         [
             r#"schema HeaderFeature: enum ["pagination"] (reference ["pagination", "safe-redirect"])"#
         ]
+    );
+}
+
+#[test]
+fn reports_a_wrong_required_list() {
+    assert_eq!(
+        mini_differences(
+            "      required: [label]\n",
+            "      required: [label, lable]\n"
+        ),
+        [
+            "schema ThingInput: required [label, lable] (reference [label])",
+            "schema ThingInput: required `lable` is not a property",
+        ]
+    );
+    assert_eq!(
+        mini_differences("      required: [_id, label]\n", ""),
+        ["schema Thing: required [] (reference [_id, label])"]
+    );
+    assert_eq!(
+        mini_differences(
+            "        ticket: {type: string}\n",
+            "        ticket: {type: string}\n      required: [ticket]\n"
+        ),
+        ["schema Ticket: required [ticket] (reference [])"]
+    );
+}
+
+#[test]
+fn reports_a_wrong_discriminator() {
+    assert_eq!(
+        mini_differences(
+            "          thing: '#/components/schemas/Thing'",
+            "          thing: '#/components/schemas/Ticket'"
+        ),
+        ["schema Node: mapping `thing` -> Ticket (reference Thing)"]
+    );
+    assert_eq!(
+        mini_differences(
+            "        propertyName: container_type",
+            "        propertyName: type"
+        ),
+        [r#"schema Node: discriminator property Some("type") (reference "container_type")"#]
+    );
+    assert_eq!(
+        mini_differences("      x-flywheel-discriminator-fallback: node_type\n", ""),
+        [r#"schema Node: x-flywheel-discriminator-fallback None (reference Some("node_type"))"#]
+    );
+    assert_eq!(
+        mini_differences(
+            "        - {$ref: '#/components/schemas/Leaf'}\n",
+            "        - {$ref: '#/components/schemas/Ticket'}\n"
+        ),
+        ["schema Node: oneOf [Thing, Ticket] (reference [Leaf, Thing])"]
+    );
+    assert_eq!(
+        mini_differences(
+            "          leaf: '#/components/schemas/Leaf'\n",
+            "          leaf: '#/components/schemas/Leaf'\n          tree: '#/components/schemas/Thing'\n"
+        ),
+        ["schema Node: extra mapping `tree` (not in the reference)"]
+    );
+}
+
+#[test]
+fn reports_a_wrong_extra_model() {
+    assert_eq!(
+        mini_differences(
+            "        name: {type: string}\n",
+            "        name: {type: integer}\n"
+        ),
+        ["schema Leaf: field `name`: type int (reference str)"]
     );
 }
 

@@ -70,6 +70,12 @@ impl<T> Deref for Container<T> {
 }
 
 impl<T: ContainerData> Container<T> {
+    /// The container's id (`_id`), or `""` when the answer carried none; a convenient
+    /// argument for the constructors of child inputs (`SubjectInput::new(project.id())`).
+    pub fn id(&self) -> &str {
+        self.data.id().unwrap_or_default()
+    }
+
     /// The container's kind.
     pub fn kind(&self) -> ContainerKind {
         T::KIND
@@ -120,9 +126,7 @@ impl<T: ContainerData> Container<T> {
 
     /// Adds a tag (`addContainerTag`).
     pub async fn add_tag(&self, tag: impl Into<String>) -> crate::Result<()> {
-        let body = crate::types::Tag {
-            value: Some(tag.into()),
-        };
+        let body = crate::types::Tag::new(tag);
         self.client
             .add_container_tag(self.id_or_empty(), body)
             .send()
@@ -141,9 +145,7 @@ impl<T: ContainerData> Container<T> {
 
     /// Adds a note (`addContainerNote`) and returns it as the server stored it.
     pub async fn add_note(&self, text: impl Into<String>) -> crate::Result<crate::types::Note> {
-        let body = crate::types::NoteInput {
-            text: Some(text.into()),
-        };
+        let body = crate::types::NoteInput::new(text);
         self.client
             .add_container_note(self.id_or_empty(), body)
             .send()

@@ -126,9 +126,7 @@ impl Client {
     /// [`Error::Decode`](crate::Error::Decode) when the node does not decode as its kind.
     #[cfg(feature = "resolve")]
     pub async fn lookup(&self, path: impl Into<HierarchyPath>) -> crate::Result<AnyContainer> {
-        let body = crate::types::ResolveInput {
-            path: Some(path.into().0),
-        };
+        let body = crate::types::ResolveInput::new(path.into().0);
         let mut request = self.request("lookupPath", http::Method::POST, "/lookup");
         request.json_body(&body);
         let node: serde_json::Value = request.send_json().await?;
@@ -143,9 +141,7 @@ impl Client {
     /// As [`lookup`](Client::lookup).
     #[cfg(feature = "resolve")]
     pub async fn resolve(&self, path: impl Into<HierarchyPath>) -> crate::Result<Resolved> {
-        let body = crate::types::ResolveInput {
-            path: Some(path.into().0),
-        };
+        let body = crate::types::ResolveInput::new(path.into().0);
         let mut request = self.request("resolvePath", http::Method::POST, "/resolve");
         request.json_body(&body);
         let mut answer: serde_json::Value = request.send_json().await?;

@@ -331,28 +331,44 @@ impl crate::conveniences::ContainerData for crate::types::CollectionWithStats {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 pub type Group = crate::conveniences::Container<crate::types::GroupOutput>;
 /// A project as `getProject` answers it ([`ProjectOutput`](crate::types::ProjectOutput)), with the client to act on it.
-#[cfg(any(feature = "containers", feature = "projects"))]
+#[cfg(any(feature = "containers", feature = "projects", feature = "resolve"))]
 pub type Project = crate::conveniences::Container<crate::types::ProjectOutput>;
 /// A subject as `getSubject` answers it ([`SubjectOutput`](crate::types::SubjectOutput)), with the client to act on it.
 #[cfg(
     any(
         feature = "batch",
         feature = "containers",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects"
     )
 )]
 pub type Subject = crate::conveniences::Container<crate::types::SubjectOutput>;
 /// A session as `getSession` answers it ([`SessionOutput`](crate::types::SessionOutput)), with the client to act on it.
-#[cfg(any(feature = "batch", feature = "containers", feature = "sessions"))]
+#[cfg(
+    any(
+        feature = "batch",
+        feature = "containers",
+        feature = "resolve",
+        feature = "sessions"
+    )
+)]
 pub type Session = crate::conveniences::Container<crate::types::SessionOutput>;
 /// A acquisition as `getAcquisition` answers it ([`AcquisitionOutput`](crate::types::AcquisitionOutput)), with the client to act on it.
-#[cfg(any(feature = "acquisitions", feature = "batch", feature = "containers"))]
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "containers",
+        feature = "resolve"
+    )
+)]
 pub type Acquisition = crate::conveniences::Container<crate::types::AcquisitionOutput>;
 /// A analysis as `getAnalysis` answers it ([`AnalysisOutputOrAnalysisOutputInflatedJob`](crate::types::AnalysisOutputOrAnalysisOutputInflatedJob)), with the client to act on it.
 #[cfg(
@@ -362,6 +378,7 @@ pub type Acquisition = crate::conveniences::Container<crate::types::AcquisitionO
         feature = "batch",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects"
     )
@@ -388,28 +405,44 @@ pub enum AnyContainer {
             feature = "containers",
             feature = "groups",
             feature = "projects",
+            feature = "resolve",
             feature = "users"
         )
     )]
     Group(Group),
     /// A project.
-    #[cfg(any(feature = "containers", feature = "projects"))]
+    #[cfg(any(feature = "containers", feature = "projects", feature = "resolve"))]
     Project(Project),
     /// A subject.
     #[cfg(
         any(
             feature = "batch",
             feature = "containers",
+            feature = "resolve",
             feature = "sessions",
             feature = "subjects"
         )
     )]
     Subject(Subject),
     /// A session.
-    #[cfg(any(feature = "batch", feature = "containers", feature = "sessions"))]
+    #[cfg(
+        any(
+            feature = "batch",
+            feature = "containers",
+            feature = "resolve",
+            feature = "sessions"
+        )
+    )]
     Session(Session),
     /// A acquisition.
-    #[cfg(any(feature = "acquisitions", feature = "batch", feature = "containers"))]
+    #[cfg(
+        any(
+            feature = "acquisitions",
+            feature = "batch",
+            feature = "containers",
+            feature = "resolve"
+        )
+    )]
     Acquisition(Acquisition),
     /// A analysis.
     #[cfg(
@@ -419,6 +452,7 @@ pub enum AnyContainer {
             feature = "batch",
             feature = "containers",
             feature = "projects",
+            feature = "resolve",
             feature = "sessions",
             feature = "subjects"
         )
@@ -450,6 +484,7 @@ pub(crate) fn decode_any(
                     feature = "containers",
                     feature = "groups",
                     feature = "projects",
+                    feature = "resolve",
                     feature = "users"
                 )
             )]
@@ -461,7 +496,9 @@ pub(crate) fn decode_any(
                     ),
                 )
             }
-            #[cfg(any(feature = "containers", feature = "projects"))]
+            #[cfg(
+                any(feature = "containers", feature = "projects", feature = "resolve")
+            )]
             "project" => {
                 AnyContainer::Project(
                     crate::conveniences::Container::new(
@@ -474,6 +511,7 @@ pub(crate) fn decode_any(
                 any(
                     feature = "batch",
                     feature = "containers",
+                    feature = "resolve",
                     feature = "sessions",
                     feature = "subjects"
                 )
@@ -486,7 +524,14 @@ pub(crate) fn decode_any(
                     ),
                 )
             }
-            #[cfg(any(feature = "batch", feature = "containers", feature = "sessions"))]
+            #[cfg(
+                any(
+                    feature = "batch",
+                    feature = "containers",
+                    feature = "resolve",
+                    feature = "sessions"
+                )
+            )]
             "session" => {
                 AnyContainer::Session(
                     crate::conveniences::Container::new(
@@ -496,7 +541,12 @@ pub(crate) fn decode_any(
                 )
             }
             #[cfg(
-                any(feature = "acquisitions", feature = "batch", feature = "containers")
+                any(
+                    feature = "acquisitions",
+                    feature = "batch",
+                    feature = "containers",
+                    feature = "resolve"
+                )
             )]
             "acquisition" => {
                 AnyContainer::Acquisition(
@@ -513,6 +563,7 @@ pub(crate) fn decode_any(
                     feature = "batch",
                     feature = "containers",
                     feature = "projects",
+                    feature = "resolve",
                     feature = "sessions",
                     feature = "subjects"
                 )

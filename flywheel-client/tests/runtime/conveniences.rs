@@ -383,7 +383,7 @@ async fn add_subject_returns_the_created_subject_with_its_id_and_label() {
     let input = SubjectInput {
         label: Some("sub-01".into()),
         info: Some(json!({"a": 1})),
-        ..Default::default()
+        ..SubjectInput::new(project.id())
     };
     let subject = project.add_subject(input).await.map_err(|e| e.to_string());
     let subject = subject.map(|s| (s.id.clone(), s.label.clone()));

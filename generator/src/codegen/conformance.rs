@@ -45,6 +45,7 @@ fn value(op: &Operation, p: &Parameter) -> TokenStream {
     match &p.ty {
         TypeRef::String => quote! { values.string(#key) },
         TypeRef::Integer => quote! { values.integer(#key) },
+        TypeRef::Integer32 => quote! { i32::try_from(values.integer(#key)).unwrap_or_default() },
         TypeRef::Number => quote! { values.number(#key) },
         TypeRef::Boolean => quote! { values.boolean(#key) },
         TypeRef::DateTime => quote! { values.datetime(#key) },

@@ -23,6 +23,7 @@ pub fn ty(t: &TypeRef) -> TokenStream {
     match t {
         TypeRef::String => quote! { ::std::string::String },
         TypeRef::Integer => quote! { i64 },
+        TypeRef::Integer32 => quote! { i32 },
         TypeRef::Number => quote! { f64 },
         TypeRef::Boolean => quote! { bool },
         TypeRef::DateTime => quote! { ::chrono::DateTime<::chrono::Utc> },

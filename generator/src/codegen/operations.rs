@@ -404,6 +404,7 @@ pub fn type_name(t: &TypeRef) -> String {
     match t {
         TypeRef::String => "String".into(),
         TypeRef::Integer => "i64".into(),
+        TypeRef::Integer32 => "i32".into(),
         TypeRef::Number => "f64".into(),
         TypeRef::Boolean => "bool".into(),
         TypeRef::DateTime => "DateTime<Utc>".into(),

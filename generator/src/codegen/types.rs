@@ -2,7 +2,7 @@
 
 use super::docs;
 use super::{cfg_attr, ident, ty};
-use crate::ir::{Api, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::ir::{Api, Field, Tagged, TypeDef, TypeKind, TypeRef, UnionVariant};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::HashMap;
@@ -22,16 +22,26 @@ pub fn type_def(def: &TypeDef, api: &Api, kinds: &HashMap<&str, JsonKind>) -> To
             let rendered = fields.iter().map(|f| field(f, def.sent));
             let serialize = serialize_attr(def, false);
             let deserialize = struct_deserialize(def, fields);
+            // A request type with required fields has no `Default`: its constructor is the
+            // only way to build one without naming every field, so none can be forgotten.
+            let default = if has_plain_fields(def, fields) {
+                quote! {}
+            } else {
+                quote! { Default, }
+            };
+            let methods = struct_methods(def, fields, &cfg);
             quote! {
                 #doc
                 #cfg
-                #[derive(Clone, Debug, Default, PartialEq)]
+                #[derive(Clone, Debug, #default PartialEq)]
                 #serialize
                 pub struct #name { #(#rendered)* }
                 #cfg
                 #deserialize
+                #methods
             }
         }
+        TypeKind::Tagged(tagged) => self::tagged(def, tagged, &cfg, &doc),
         TypeKind::Enum(values) => {
             let variants = values.iter().map(|v| {
                 let variant = ident(&v.rust_name);
@@ -97,10 +107,47 @@ fn type_doc(def: &TypeDef) -> String {
     };
     doc.push_str(&source);
     match &def.kind {
+        TypeKind::Struct(fields) if has_plain_fields(def, fields) => {
+            let names: Vec<String> = fields
+                .iter()
+                .filter(|f| plain(def, f))
+                .map(|f| format!("`{}`", f.rust_name.trim_start_matches("r#")))
+                .collect();
+            doc.push_str(&format!(
+                "\n\nA request type. Its required fields ({}) are plain values that \
+                 [`new`](Self::new) takes, so a request without one does not compile; the \
+                 others are optional. Decoding stays tolerant: a required field that is missing \
+                 or `null` decodes as its empty value (`\"\"`, `0`, `[]`). Unknown fields are \
+                 ignored.",
+                names.join(", ")
+            ))
+        }
+        TypeKind::Struct(fields) if fields.iter().any(|f| accessor(def, f).is_some()) => doc
+            .push_str(
+                "\n\nEvery field is optional: servers omit fields freely, and a missing or \
+                 `null` field decodes as `None`. Unknown fields are ignored. The fields the \
+                 server always sends (required in the reference) also have a method of the same \
+                 name that reads the value, or its empty value (`\"\"`, `0`, `[]`) if the \
+                 server omitted it: `id()` instead of `id.as_deref().unwrap()`.",
+            ),
         TypeKind::Struct(_) => doc.push_str(
             "\n\nEvery field is optional: servers omit fields freely, and a missing or `null` \
              field decodes as `None`. Unknown fields are ignored.",
         ),
+        TypeKind::Tagged(tagged) => {
+            let by = match &tagged.fallback {
+                Some(fallback) => format!(
+                    "the `{}` property (or `{fallback}` when `{}` is absent, \
+                     `x-flywheel-discriminator-fallback`)",
+                    tagged.property, tagged.property
+                ),
+                None => format!("the `{}` property", tagged.property),
+            };
+            doc.push_str(&format!(
+                "\n\nOne of several objects (`oneOf` with a `discriminator`), chosen by {by}. \
+                 A value this client does not map decodes as `Unknown` with the whole object."
+            ))
+        }
         TypeKind::Enum(_) => doc.push_str(
             "\n\nA string enum. Values this client does not know decode as `Unknown` and \
              encode back unchanged.",
@@ -113,29 +160,56 @@ fn type_doc(def: &TypeDef) -> String {
     doc
 }
 
-fn field(f: &Field, sent: bool) -> TokenStream {
-    let name = ident(&f.rust_name);
+/// Whether a field is a plain value rather than an `Option`: a required field of a request type.
+fn plain(def: &TypeDef, f: &Field) -> bool {
+    def.sent && f.required
+}
+
+fn has_plain_fields(def: &TypeDef, fields: &[Field]) -> bool {
+    fields.iter().any(|f| plain(def, f))
+}
+
+/// The field's Rust type inside its `Option` (boxed when it breaks a cycle).
+fn field_type(f: &Field) -> TokenStream {
     let inner = ty(&f.ty);
-    let inner = if f.boxed {
+    if f.boxed {
         quote! { ::std::boxed::Box<#inner> }
     } else {
         inner
-    };
+    }
+}
+
+fn field(f: &Field, sent: bool) -> TokenStream {
+    let name = ident(&f.rust_name);
+    let inner = field_type(f);
     let mut doc = docs::lead(f.description.as_deref());
     doc.push_str(&format!("JSON key `{}`.", f.wire_name));
-    if f.required {
-        doc.push_str(" Required in requests.");
+    if f.required && sent {
+        doc.push_str(" Required: requests always send it.");
+    } else if f.required {
+        doc.push_str(" The server normally sends it (required in the reference).");
     }
     let doc = docs::attrs(&doc);
-    let plain = f.rust_name.trim_start_matches("r#");
-    let rename = if plain != f.wire_name {
+    let plain_name = f.rust_name.trim_start_matches("r#");
+    let rename = if plain_name != f.wire_name {
         let wire = &f.wire_name;
         quote! { rename = #wire, }
     } else {
         quote! {}
     };
+    let required = sent && f.required;
     // These serde attributes serve the `Serialize` derive only (decoding is generated below).
-    let serde = quote! { serde(#rename skip_serializing_if = "::std::option::Option::is_none") };
+    let serde = if required {
+        if rename.is_empty() {
+            return quote! { #doc pub #name: #inner, };
+        }
+        quote! { serde(#rename) }
+    } else {
+        quote! { serde(#rename skip_serializing_if = "::std::option::Option::is_none") }
+    };
+    if required {
+        return quote! { #doc #[#serde] pub #name: #inner, };
+    }
     let serde = if sent {
         quote! { #[#serde] }
     } else {
@@ -149,6 +223,207 @@ fn field(f: &Field, sent: bool) -> TokenStream {
     }
 }
 
+/// What an accessor method of a required response field returns: (type, body).
+fn accessor(def: &TypeDef, f: &Field) -> Option<(TokenStream, TokenStream)> {
+    if def.sent || !f.required || f.boxed {
+        return None;
+    }
+    let field = ident(&f.rust_name);
+    Some(match &f.ty {
+        TypeRef::String => (
+            quote! { &str },
+            quote! { self.#field.as_deref().unwrap_or_default() },
+        ),
+        TypeRef::Integer | TypeRef::Integer32 | TypeRef::Number | TypeRef::Boolean => {
+            let t = ty(&f.ty);
+            (t, quote! { self.#field.unwrap_or_default() })
+        }
+        TypeRef::Array(item) => {
+            let item = ty(item);
+            (
+                quote! { &[#item] },
+                quote! { self.#field.as_deref().unwrap_or_default() },
+            )
+        }
+        _ => return None,
+    })
+}
+
+/// The constructor of a request type with required fields, or the accessors of a response
+/// type's required fields.
+fn struct_methods(def: &TypeDef, fields: &[Field], cfg: &TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    if has_plain_fields(def, fields) {
+        let required: Vec<&Field> = fields.iter().filter(|f| plain(def, f)).collect();
+        let args = required.iter().map(|f| {
+            let arg = ident(&f.rust_name);
+            let t = field_type(f);
+            quote! { #arg: impl ::std::convert::Into<#t> }
+        });
+        let inits = fields.iter().map(|f| {
+            let field = ident(&f.rust_name);
+            if plain(def, f) {
+                quote! { #field: #field.into(), }
+            } else {
+                quote! { #field: ::std::option::Option::None, }
+            }
+        });
+        let list = required
+            .iter()
+            .map(|f| format!("`{}`", f.wire_name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let doc = docs::attrs(&format!(
+            "A `{}` with its required fields ({list}); the optional ones start as `None`.",
+            def.name
+        ));
+        let allow = if required.len() > 7 {
+            quote! { #[allow(clippy::too_many_arguments)] }
+        } else {
+            quote! {}
+        };
+        let empties = fields.iter().map(|f| {
+            let field = ident(&f.rust_name);
+            if plain(def, f) {
+                quote! { #field: crate::support::Empty::empty(), }
+            } else {
+                quote! { #field: ::std::option::Option::None, }
+            }
+        });
+        return quote! {
+            #cfg
+            impl #name {
+                #doc
+                #allow
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#inits)* }
+                }
+            }
+            #cfg
+            impl crate::support::Empty for #name {
+                fn empty() -> Self {
+                    Self { #(#empties)* }
+                }
+            }
+        };
+    }
+    let methods: Vec<TokenStream> = fields
+        .iter()
+        .filter_map(|f| {
+            let (returns, body) = accessor(def, f)?;
+            let method = ident(&f.rust_name);
+            let doc = docs::attrs(&format!(
+                "The `{}` field, or its empty value if the server omitted it.",
+                f.wire_name
+            ));
+            Some(quote! { #doc pub fn #method(&self) -> #returns { #body } })
+        })
+        .collect();
+    if methods.is_empty() {
+        return quote! {};
+    }
+    quote! {
+        #cfg
+        impl #name { #(#methods)* }
+    }
+}
+
+/// A discriminated union: the object is buffered, the property (or its fallback) read, and
+/// the mapped variant decoded; an unmapped or missing value keeps the object whole.
+fn tagged(def: &TypeDef, tagged: &Tagged, cfg: &TokenStream, doc: &TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let serialize_cfg = if def.sent {
+        quote! {}
+    } else {
+        let feature = SERIALIZE_RESPONSES_FEATURE;
+        quote! { #[cfg(feature = #feature)] }
+    };
+    let property = &tagged.property;
+    let rendered = tagged.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let inner = ty(&v.ty);
+        let doc = docs::attrs(&format!(
+            "`{property}`: `{}`, a [`{}`](crate::types::{}).",
+            v.value,
+            super::operations::type_name(&v.ty),
+            super::operations::type_name(&v.ty)
+        ));
+        quote! { #doc #variant(#inner), }
+    });
+    let arms = tagged.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let inner = ty(&v.ty);
+        let value = &v.value;
+        quote! {
+            ::std::option::Option::Some(#value) => ::serde_json::from_value::<#inner>(value)
+                .map(Self::#variant)
+                .map_err(<D::Error as ::serde::de::Error>::custom),
+        }
+    });
+    let serialize_arms = tagged.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = &v.value;
+        quote! { Self::#variant(inner) => crate::support::serialize_tagged(inner, #property, #value, serializer), }
+    });
+    let tags = tagged.variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = &v.value;
+        quote! { Self::#variant(_) => ::std::option::Option::Some(#value), }
+    });
+    let tag_of = match &tagged.fallback {
+        Some(fallback) => quote! {
+            crate::support::tag_of(&value, #property).or_else(|| crate::support::tag_of(&value, #fallback))
+        },
+        None => quote! { crate::support::tag_of(&value, #property) },
+    };
+    let tag_doc = docs::attrs(&format!(
+        "The `{property}` value this variant stands for; `None` for [`Unknown`](Self::Unknown)."
+    ));
+    quote! {
+        #doc
+        #cfg
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)] // unboxed, so variants match like their types
+        pub enum #name {
+            #(#rendered)*
+            /// A value this client does not map, or an object without the property: kept whole.
+            Unknown(::serde_json::Value),
+        }
+        #cfg
+        impl #name {
+            #tag_doc
+            pub fn tag(&self) -> ::std::option::Option<&'static str> {
+                match self {
+                    #(#tags)*
+                    Self::Unknown(_) => ::std::option::Option::None,
+                }
+            }
+        }
+        #cfg
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = #tag_of.map(::std::borrow::ToOwned::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                }
+            }
+        }
+        #cfg
+        #serialize_cfg
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+    }
+}
+
 /// A lean `Deserialize` for a struct: one pass over the object's keys, each known key decoded
 /// into its (optional) field, unknown keys skipped, missing ones left `None`. It is a fraction
 /// of the code of serde's derive (no field enum, no sequence form, no byte-key matching),
@@ -158,8 +433,23 @@ fn struct_deserialize(def: &TypeDef, fields: &[Field]) -> TokenStream {
     let arms = fields.iter().map(|f| {
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
-        quote! { #wire => value.#field = map.next_value()?, }
+        if plain(def, f) {
+            // Tolerant like every response field: missing or `null` leaves the empty value.
+            let inner = field_type(f);
+            quote! {
+                #wire => value.#field = map
+                    .next_value::<::std::option::Option<#inner>>()?
+                    .unwrap_or_else(crate::support::Empty::empty),
+            }
+        } else {
+            quote! { #wire => value.#field = map.next_value()?, }
+        }
     });
+    let start = if has_plain_fields(def, fields) {
+        quote! { <#name as crate::support::Empty>::empty() }
+    } else {
+        quote! { #name::default() }
+    };
     let expecting = format!("a JSON object ({})", def.name);
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
@@ -171,7 +461,7 @@ fn struct_deserialize(def: &TypeDef, fields: &[Field]) -> TokenStream {
                         f.write_str(#expecting)
                     }
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
-                        let mut value = #name::default();
+                        let mut value = #start;
                         while let ::std::option::Option::Some(key) = map.next_key::<crate::support::Key<'de>>()? {
                             match key.as_str() {
                                 #(#arms)*
@@ -237,6 +527,7 @@ pub fn json_kinds(api: &Api) -> HashMap<&str, JsonKind> {
 fn kind_of_def(def: &TypeDef, by_name: &HashMap<&str, &TypeDef>, depth: usize) -> JsonKind {
     match &def.kind {
         TypeKind::Struct(_) => JsonKind::Object,
+        TypeKind::Tagged(_) => JsonKind::Object,
         TypeKind::Enum(_) | TypeKind::Union(_) => JsonKind::Other,
         TypeKind::Alias(target) => kind_of_ref(target, by_name, depth + 1),
     }
@@ -264,6 +555,54 @@ fn union(
 ) -> TokenStream {
     let name = ident(&def.name);
     let serialize = serialize_attr(def, true);
+    // A request type's required field may hold a union: its empty value is the first variant's.
+    let empty = match variants.first() {
+        Some(first) if def.sent => {
+            let variant = ident(&first.rust_name);
+            quote! {
+                #cfg
+                impl crate::support::Empty for #name {
+                    fn empty() -> Self {
+                        Self::#variant(crate::support::Empty::empty())
+                    }
+                }
+            }
+        }
+        _ => quote! {},
+    };
+    // A request type's union converts from each variant's value, so constructors can take
+    // `impl Into<Union>` (`SessionInput::new(project, label, "subject-id")`).
+    let from = if def.sent {
+        let impls = variants.iter().map(|v| {
+            let variant = ident(&v.rust_name);
+            let inner = ty(&v.ty);
+            let from_str = if v.ty == TypeRef::String {
+                quote! {
+                    #cfg
+                    impl ::std::convert::From<&str> for #name {
+                        fn from(value: &str) -> Self {
+                            Self::#variant(value.to_owned())
+                        }
+                    }
+                }
+            } else {
+                quote! {}
+            };
+            quote! {
+                #cfg
+                impl ::std::convert::From<#inner> for #name {
+                    fn from(value: #inner) -> Self {
+                        Self::#variant(value)
+                    }
+                }
+                #from_str
+            }
+        });
+        quote! { #(#impls)* }
+    } else {
+        quote! {}
+    };
+    let empty = quote! { #empty #from };
     let rendered = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let inner = ty(&v.ty);
@@ -299,6 +638,7 @@ fn union(
                     })
                 }
             }
+            #empty
         };
     }
     // Otherwise: buffer the value, then try the variants that fit its JSON kind, the struct
@@ -335,6 +675,7 @@ fn union(
                 ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#message))
             }
         }
+        #empty
     }
 }
 
@@ -342,7 +683,7 @@ fn union(
 fn shape(t: &TypeRef, api: &Api) -> TokenStream {
     match t {
         TypeRef::String | TypeRef::DateTime => quote! { Shape::String },
-        TypeRef::Integer | TypeRef::Number => quote! { Shape::Number },
+        TypeRef::Integer | TypeRef::Integer32 | TypeRef::Number => quote! { Shape::Number },
         TypeRef::Boolean => quote! { Shape::Bool },
         TypeRef::Array(_) => quote! { Shape::Array },
         TypeRef::Map(_) => quote! { Shape::AnyObject },

@@ -55,6 +55,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) type_names: Scope,
     /// Inline unions already defined, by their variant types, for reuse.
     pub(crate) inline_unions: HashMap<Vec<TypeRef>, String>,
+    /// Page envelopes typed for an item, by (envelope's Rust name, item type), for reuse.
+    pub(crate) typed_pages: HashMap<(String, TypeRef), String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -66,6 +68,7 @@ impl<'a> Ctx<'a> {
             components: IndexMap::new(),
             type_names: Scope::default(),
             inline_unions: HashMap::new(),
+            typed_pages: HashMap::new(),
         }
     }
 

@@ -817,6 +817,7 @@ fn is_param_type(ty: &TypeRef, ctx: &Ctx<'_>) -> bool {
     match ty {
         TypeRef::String
         | TypeRef::Integer
+        | TypeRef::Integer32
         | TypeRef::Number
         | TypeRef::Boolean
         | TypeRef::DateTime

@@ -186,6 +186,10 @@ fn box_cycles(types: &mut [TypeDef], index: &HashMap<String, usize>) {
                 TypeKind::Union(variants) => variants
                     .iter()
                     .for_each(|v| direct_names(&v.ty, &mut names)),
+                TypeKind::Tagged(tagged) => tagged
+                    .variants
+                    .iter()
+                    .for_each(|v| direct_names(&v.ty, &mut names)),
                 TypeKind::Alias(target) => direct_names(target, &mut names),
                 TypeKind::Enum(_) => {}
             }
@@ -256,6 +260,10 @@ fn reach(roots: &[&TypeRef], types: &[TypeDef], index: &HashMap<String, usize>) 
                 .iter()
                 .for_each(|f| named_in(&f.ty, index, &mut stack)),
             TypeKind::Union(variants) => variants
+                .iter()
+                .for_each(|v| named_in(&v.ty, index, &mut stack)),
+            TypeKind::Tagged(tagged) => tagged
+                .variants
                 .iter()
                 .for_each(|v| named_in(&v.ty, index, &mut stack)),
             TypeKind::Alias(target) => named_in(target, index, &mut stack),

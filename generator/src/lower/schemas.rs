@@ -2,10 +2,12 @@
 
 use super::{Ctx, component_name};
 use crate::error::child;
-use crate::ir::{EnumValue, Field, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::ir::{
+    EnumValue, Field, Tagged, TaggedVariant, TypeDef, TypeKind, TypeRef, UnionVariant,
+};
 use crate::names::{self, Scope};
 use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
 use std::borrow::Borrow;
@@ -38,7 +40,14 @@ impl Ctx<'_> {
         let Some(components) = &self.spec.components else {
             return;
         };
-        for (name, schema) in &components.schemas {
+        // Page envelopes (`x-flywheel-page`) first: a union anywhere may specialise them.
+        let is_page = |schema: &ReferenceOr<Schema>| match schema {
+            ReferenceOr::Item(s) => s.schema_data.extensions.contains_key("x-flywheel-page"),
+            ReferenceOr::Reference { .. } => false,
+        };
+        let pages = components.schemas.iter().filter(|(_, s)| is_page(s));
+        let others = components.schemas.iter().filter(|(_, s)| !is_page(s));
+        for (name, schema) in pages.chain(others) {
             let index = self.components[name];
             let rust = self.types[index].name.clone();
             let pointer = self.types[index].pointer.clone();
@@ -76,10 +85,16 @@ impl Ctx<'_> {
                 TypeKind::Struct(self.fields(o, pointer, name))
             }
             SchemaKind::OneOf { one_of } => {
+                if let Some(discriminator) = &schema.schema_data.discriminator {
+                    return self.tagged(schema, discriminator, one_of, pointer, name);
+                }
                 let members = self.union_members(one_of, pointer, name);
                 match collapse(members) {
                     Collapsed::One(ty) => TypeKind::Alias(ty),
-                    Collapsed::Many(types) => TypeKind::Union(variants(&types)),
+                    Collapsed::Many(written) => {
+                        let types = self.typed_pages(&written, pointer);
+                        TypeKind::Union(typed_variants(&written, &types))
+                    }
                 }
             }
             _ => TypeKind::Alias(self.inline(schema, pointer, name)),
@@ -179,7 +194,10 @@ impl Ctx<'_> {
                     _ => TypeRef::String,
                 }
             }
-            SchemaKind::Type(Type::Integer(_)) => TypeRef::Integer,
+            SchemaKind::Type(Type::Integer(i)) => match &i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::Integer32,
+                _ => TypeRef::Integer,
+            },
             SchemaKind::Type(Type::Number(_)) => TypeRef::Number,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
             SchemaKind::Type(Type::Array(a)) => match &a.items {
@@ -212,23 +230,32 @@ impl Ctx<'_> {
                 }
             }
             SchemaKind::OneOf { one_of } => {
+                if schema.schema_data.discriminator.is_some() {
+                    return self.unsupported(
+                        pointer,
+                        "an inline oneOf with a discriminator (give it a component schema)",
+                    );
+                }
                 let members = self.union_members(one_of, pointer, hint);
                 match collapse(members) {
                     Collapsed::One(ty) => ty,
-                    Collapsed::Many(types) => {
+                    Collapsed::Many(written) => {
+                        // Variants are named for the members as written (`Page`), typed with
+                        // the generic page envelope specialised to the listed item.
+                        let types = self.typed_pages(&written, pointer);
                         if let Some(name) = self.inline_unions.get(&types) {
                             return TypeRef::Named(name.clone());
                         }
                         // Small unions are named for what they hold (`DownloadTicketStubOrZipfileInfo`),
                         // which reads right wherever they are reused; bigger ones for their first use.
-                        let structural = types
+                        let structural = written
                             .iter()
                             .map(variant_name)
                             .collect::<Vec<_>>()
                             .join("Or");
-                        let short = types.len() <= 3 && structural.len() <= 48;
+                        let short = written.len() <= 3 && structural.len() <= 48;
                         let name = if short { structural.as_str() } else { hint };
-                        let kind = TypeKind::Union(variants(&types));
+                        let kind = TypeKind::Union(typed_variants(&written, &types));
                         let ty = self.define(name, pointer, schema, kind);
                         if let TypeRef::Named(name) = &ty {
                             self.inline_unions.insert(types, name.clone());
@@ -288,6 +315,169 @@ impl Ctx<'_> {
             return vec![enums[0].clone()];
         }
         members
+    }
+
+    /// A discriminated union: one variant per `mapping` entry, picked by the property (or the
+    /// `x-flywheel-discriminator-fallback` property when it is absent).
+    fn tagged(
+        &mut self,
+        schema: &Schema,
+        discriminator: &openapiv3::Discriminator,
+        one_of: &[ReferenceOr<Schema>],
+        pointer: &str,
+        name: &str,
+    ) -> TypeKind {
+        let at = child(pointer, "discriminator");
+        // The members are checked (references resolve), but the mapping names the variants.
+        let members = self.union_members(one_of, pointer, name);
+        if discriminator.mapping.is_empty() {
+            self.problems.push(
+                child(&at, "mapping"),
+                "a discriminator needs a `mapping` (value → schema) for the generator",
+            );
+        }
+        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut variants = Vec::new();
+        for (value, reference) in &discriminator.mapping {
+            let ty = self.schema_ref(reference, &child(&child(&at, "mapping"), value));
+            if !members.contains(&ty) {
+                self.problems.push(
+                    child(&child(&at, "mapping"), value),
+                    format!("the mapping target {reference:?} is not one of the oneOf schemas"),
+                );
+            }
+            let mut rust = names::pascal(value);
+            if rust == "Unknown" {
+                rust = "UnknownValue".to_owned();
+            }
+            variants.push(TaggedVariant {
+                value: value.clone(),
+                rust_name: scope.claim(&rust),
+                ty,
+            });
+        }
+        let fallback = match schema
+            .schema_data
+            .extensions
+            .get("x-flywheel-discriminator-fallback")
+        {
+            None => None,
+            Some(serde_json::Value::String(property)) => Some(property.clone()),
+            Some(_) => {
+                self.problems.push(
+                    child(pointer, "x-flywheel-discriminator-fallback"),
+                    "x-flywheel-discriminator-fallback must name a property (a string)",
+                );
+                None
+            }
+        };
+        TypeKind::Tagged(Tagged {
+            property: discriminator.property_name.clone(),
+            fallback,
+            variants,
+        })
+    }
+
+    /// Union members with a generic page envelope (a schema marked `x-flywheel-page`) beside
+    /// `type: array` of X replaced by the envelope typed for X (`XPage`, defined once per X).
+    fn typed_pages(&mut self, members: &[TypeRef], pointer: &str) -> Vec<TypeRef> {
+        // The item of a list member, also through an alias (`JobsList` = `type: array`).
+        let items: Vec<TypeRef> = members
+            .iter()
+            .filter_map(|m| match m {
+                TypeRef::Array(item) => Some((**item).clone()),
+                TypeRef::Named(name) => match self.type_def(name).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(TypeRef::Array(item))) => Some((**item).clone()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let [item] = items.as_slice() else {
+            return members.to_vec();
+        };
+        let item = item.clone();
+        members
+            .iter()
+            .map(|member| match self.page_field(member, pointer) {
+                Some((page, field)) => self.typed_page(&page, &field, &item),
+                None => member.clone(),
+            })
+            .collect()
+    }
+
+    /// For a component schema marked `x-flywheel-page: <field>`: its Rust name and the field.
+    fn page_field(&mut self, member: &TypeRef, pointer: &str) -> Option<(String, String)> {
+        let TypeRef::Named(name) = member else {
+            return None;
+        };
+        let def = self.type_def(name)?;
+        let schema_name = def.schema_name.as_ref()?;
+        let schema = self.spec.components.as_ref()?.schemas.get(schema_name)?;
+        let ReferenceOr::Item(schema) = schema else {
+            return None;
+        };
+        match schema.schema_data.extensions.get("x-flywheel-page")? {
+            serde_json::Value::String(field) => Some((name.clone(), field.clone())),
+            _ => {
+                self.problems.push(
+                    pointer.to_owned(),
+                    format!(
+                        "x-flywheel-page of schema {schema_name:?} must name its array property"
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn typed_page(&mut self, page: &str, field: &str, item: &TypeRef) -> TypeRef {
+        let key = (page.to_owned(), item.clone());
+        if let Some(name) = self.typed_pages.get(&key) {
+            return TypeRef::Named(name.clone());
+        }
+        let Some(def) = self.type_def(page).cloned() else {
+            return TypeRef::Named(page.to_owned());
+        };
+        let TypeKind::Struct(mut fields) = def.kind else {
+            self.problems.push(
+                def.pointer.clone(),
+                "x-flywheel-page is only supported on an object schema with properties",
+            );
+            return TypeRef::Named(page.to_owned());
+        };
+        match fields.iter_mut().find(|f| f.wire_name == field) {
+            Some(f) => f.ty = TypeRef::Array(Box::new(item.clone())),
+            None => {
+                self.problems.push(
+                    def.pointer.clone(),
+                    format!("x-flywheel-page names {field:?}, which is not a property"),
+                );
+                return TypeRef::Named(page.to_owned());
+            }
+        }
+        let name = self
+            .type_names
+            .claim(&format!("{}{}", variant_name(item), def.name));
+        let item_doc = match item {
+            TypeRef::Named(n) => format!("[`{n}`](crate::types::{n})"),
+            other => format!("`{}`", variant_name(other)),
+        };
+        self.types.push(TypeDef {
+            name: name.clone(),
+            schema_name: None,
+            pointer: def.pointer.clone(),
+            description: Some(format!(
+                "A page of {item_doc} items: the envelope `{}` with `{field}` typed by its item \
+                 (`x-flywheel-page`).",
+                def.schema_name.as_deref().unwrap_or(&def.name)
+            )),
+            kind: TypeKind::Struct(fields),
+            tags: BTreeSet::new(),
+            sent: false,
+        });
+        self.typed_pages.insert(key, name.clone());
+        TypeRef::Named(name)
     }
 
     fn is_enum(&self, name: &str) -> bool {
@@ -365,10 +555,23 @@ pub(crate) fn variants(types: &[TypeRef]) -> Vec<UnionVariant> {
         .collect()
 }
 
+/// Variants named for the members as written (`Page`), typed as lowered (`ThingPage`).
+fn typed_variants(written: &[TypeRef], types: &[TypeRef]) -> Vec<UnionVariant> {
+    variants(written)
+        .into_iter()
+        .zip(types)
+        .map(|(v, ty)| UnionVariant {
+            ty: ty.clone(),
+            ..v
+        })
+        .collect()
+}
+
 fn variant_name(ty: &TypeRef) -> String {
     match ty {
         TypeRef::String => "String".into(),
         TypeRef::Integer => "Integer".into(),
+        TypeRef::Integer32 => "Integer32".into(),
         TypeRef::Number => "Number".into(),
         TypeRef::Boolean => "Boolean".into(),
         TypeRef::DateTime => "DateTime".into(),

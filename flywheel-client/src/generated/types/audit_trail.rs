@@ -4,23 +4,27 @@
 //! Types used only by operations of tag `audit-trail`.
 /// Schema `AuditTrailReport` (`#/components/schemas/AuditTrailReport`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AuditTrailReport {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub origin: ::std::option::Option<crate::types::Origin>,
-    /// JSON key `project_id`.
+    /// Id of the project.
+    ///
+    /// JSON key `project_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -32,19 +36,23 @@ pub struct AuditTrailReport {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub subject_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `label`.
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `status`.
+    /// JSON key `status`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub status: ::std::option::Option<crate::types::AuditTrailReportStatus>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -56,12 +64,16 @@ pub struct AuditTrailReport {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub finished: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -80,6 +92,8 @@ pub struct AuditTrailReport {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub celery_task_id: ::std::option::Option<::std::string::String>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -131,6 +145,20 @@ impl<'de> ::serde::Deserialize<'de> for AuditTrailReport {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl AuditTrailReport {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `project_id` field, or its empty value if the server omitted it.
+    pub fn project_id(&self) -> &str {
+        self.project_id.as_deref().unwrap_or_default()
+    }
+    /// The `label` field, or its empty value if the server omitted it.
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or_default()
     }
 }
 /// Schema `AuditTrailReportStatus` (`#/components/schemas/AuditTrailReportStatus`).
@@ -188,22 +216,26 @@ impl ::std::convert::From<&str> for AuditTrailReportStatus {
 crate::support::string_enum_impls!(AuditTrailReportStatus);
 /// Schema `CreateReportInput` (`#/components/schemas/CreateReportInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`project_id`, `label`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CreateReportInput {
-    /// JSON key `project_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub project_id: ::std::option::Option<::std::string::String>,
+    /// Id of the project.
+    ///
+    /// JSON key `project_id`. Required: requests always send it.
+    pub project_id: ::std::string::String,
     /// JSON key `subject_ids`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. Required: requests always send it.
+    pub label: ::std::string::String,
     /// JSON key `status`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::types::AuditTrailReportStatus>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -225,14 +257,26 @@ impl<'de> ::serde::Deserialize<'de> for CreateReportInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<CreateReportInput, A::Error> {
-                let mut value = CreateReportInput::default();
+                let mut value = <CreateReportInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "project_id" => value.project_id = map.next_value()?,
+                        "project_id" => {
+                            value.project_id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "subject_ids" => value.subject_ids = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "label" => {
+                            value.label = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "status" => value.status = map.next_value()?,
                         "created" => value.created = map.next_value()?,
                         _ => {
@@ -244,6 +288,32 @@ impl<'de> ::serde::Deserialize<'de> for CreateReportInput {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl CreateReportInput {
+    /// A `CreateReportInput` with its required fields (`project_id`, `label`); the optional ones start as `None`.
+    pub fn new(
+        project_id: impl ::std::convert::Into<::std::string::String>,
+        label: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            project_id: project_id.into(),
+            subject_ids: ::std::option::Option::None,
+            label: label.into(),
+            status: ::std::option::Option::None,
+            created: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for CreateReportInput {
+    fn empty() -> Self {
+        Self {
+            project_id: crate::support::Empty::empty(),
+            subject_ids: ::std::option::Option::None,
+            label: crate::support::Empty::empty(),
+            status: ::std::option::Option::None,
+            created: ::std::option::Option::None,
+        }
     }
 }
 /// Schema `ModifyReportInput` (`#/components/schemas/ModifyReportInput`).
@@ -290,6 +360,79 @@ impl<'de> ::serde::Deserialize<'de> for ModifyReportInput {
         deserializer.deserialize_map(Fields)
     }
 }
+/// A page of [`AuditTrailReport`](crate::types::AuditTrailReport) items: the envelope `Page` with `results` typed by its item (`x-flywheel-page`).
+///
+/// Inline schema at `#/components/schemas/Page`.
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+pub struct AuditTrailReportPage {
+    /// JSON key `count`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub count: ::std::option::Option<i64>,
+    /// JSON key `total`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub total: ::std::option::Option<i64>,
+    /// JSON key `results`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub results: ::std::option::Option<::std::vec::Vec<crate::types::AuditTrailReport>>,
+}
+impl<'de> ::serde::Deserialize<'de> for AuditTrailReportPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AuditTrailReportPage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AuditTrailReportPage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AuditTrailReportPage, A::Error> {
+                let mut value = AuditTrailReportPage::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => value.count = map.next_value()?,
+                        "total" => value.total = map.next_value()?,
+                        "results" => value.results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl AuditTrailReportPage {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[crate::types::AuditTrailReport] {
+        self.results.as_deref().unwrap_or_default()
+    }
+}
 /// Inline schema at `#/paths/~1audit-trail~1reports/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
@@ -297,8 +440,8 @@ impl<'de> ::serde::Deserialize<'de> for ModifyReportInput {
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum PageOrAuditTrailReportList {
-    /// A `Page`.
-    Page(crate::types::Page),
+    /// A `AuditTrailReportPage`.
+    Page(crate::types::AuditTrailReportPage),
     /// A `Vec<AuditTrailReport>`.
     AuditTrailReportList(::std::vec::Vec<crate::types::AuditTrailReport>),
 }

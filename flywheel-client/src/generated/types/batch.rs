@@ -4,29 +4,33 @@
 //! Types used only by operations of tag `batch`.
 /// Schema `Batch` (`#/components/schemas/Batch`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Batch {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `gear_id`.
+    /// Id of the gear.
+    ///
+    /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `state`.
+    /// JSON key `state`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub state: ::std::option::Option<crate::types::JobState>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -44,12 +48,16 @@ pub struct Batch {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub jobs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -98,6 +106,16 @@ impl<'de> ::serde::Deserialize<'de> for Batch {
         deserializer.deserialize_map(Fields)
     }
 }
+impl Batch {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `gear_id` field, or its empty value if the server omitted it.
+    pub fn gear_id(&self) -> &str {
+        self.gear_id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `BatchJobAnalysisInput` (`#/components/schemas/BatchJobAnalysisInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -107,15 +125,23 @@ pub struct BatchJobAnalysisInput {
     /// JSON key `job`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<crate::types::InputJob>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
@@ -166,11 +192,11 @@ pub type BatchProposal = crate::types::ClassicBatchProposalOutput;
 pub type BatchProposalInput = crate::types::ClassicBatchProposalInput;
 /// Schema `CancelledBatchOutput` (`#/components/schemas/CancelledBatchOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CancelledBatchOutput {
-    /// JSON key `number_cancelled`.
+    /// JSON key `number_cancelled`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -211,31 +237,41 @@ impl<'de> ::serde::Deserialize<'de> for CancelledBatchOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl CancelledBatchOutput {
+    /// The `number_cancelled` field, or its empty value if the server omitted it.
+    pub fn number_cancelled(&self) -> i64 {
+        self.number_cancelled.unwrap_or_default()
+    }
+}
 /// Schema `ClassicBatchJobOutput` (`#/components/schemas/ClassicBatchJobOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ClassicBatchJobOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `gear_id`.
+    /// Id of the gear.
+    ///
+    /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `state`.
+    /// JSON key `state`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub state: ::std::option::Option<crate::types::JobState>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -253,13 +289,17 @@ pub struct ClassicBatchJobOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub jobs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -307,31 +347,45 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchJobOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ClassicBatchJobOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `gear_id` field, or its empty value if the server omitted it.
+    pub fn gear_id(&self) -> &str {
+        self.gear_id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ClassicBatchJobOutputInflatedJobs` (`#/components/schemas/ClassicBatchJobOutputInflatedJobs`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ClassicBatchJobOutputInflatedJobs {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `gear_id`.
+    /// Id of the gear.
+    ///
+    /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `state`.
+    /// JSON key `state`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub state: ::std::option::Option<crate::types::JobState>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -343,6 +397,8 @@ pub struct ClassicBatchJobOutputInflatedJobs {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub config: ::std::option::Option<::serde_json::Value>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -355,13 +411,17 @@ pub struct ClassicBatchJobOutputInflatedJobs {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub jobs: ::std::option::Option<::std::vec::Vec<crate::types::Job>>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -410,20 +470,28 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchJobOutputInflatedJobs {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ClassicBatchJobOutputInflatedJobs {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `gear_id` field, or its empty value if the server omitted it.
+    pub fn gear_id(&self) -> &str {
+        self.gear_id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ClassicBatchProposalInput` (`#/components/schemas/ClassicBatchProposalInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`gear_id`, `targets`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ClassicBatchProposalInput {
-    /// JSON key `gear_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub gear_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `targets`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub targets: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ContainerReference>,
-    >,
+    /// Id of the gear.
+    ///
+    /// JSON key `gear_id`. Required: requests always send it.
+    pub gear_id: ::std::string::String,
+    /// JSON key `targets`. Required: requests always send it.
+    pub targets: ::std::vec::Vec<crate::types::ContainerReference>,
     /// JSON key `target_context`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target_context: ::std::option::Option<crate::types::ContainerReference>,
@@ -433,6 +501,8 @@ pub struct ClassicBatchProposalInput {
     /// JSON key `config`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<::serde_json::Value>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -442,6 +512,8 @@ pub struct ClassicBatchProposalInput {
     /// JSON key `optional_input_policy`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub optional_input_policy: ::std::option::Option<crate::types::OptionalInputPolicy>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
@@ -463,13 +535,27 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ClassicBatchProposalInput, A::Error> {
-                let mut value = ClassicBatchProposalInput::default();
+                let mut value = <ClassicBatchProposalInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "gear_id" => value.gear_id = map.next_value()?,
-                        "targets" => value.targets = map.next_value()?,
+                        "gear_id" => {
+                            value.gear_id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "targets" => {
+                            value.targets = map
+                                .next_value::<
+                                    ::std::option::Option<
+                                        ::std::vec::Vec<crate::types::ContainerReference>,
+                                    >,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "target_context" => value.target_context = map.next_value()?,
                         "priority" => value.priority = map.next_value()?,
                         "config" => value.config = map.next_value()?,
@@ -492,18 +578,58 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ClassicBatchProposalInput {
+    /// A `ClassicBatchProposalInput` with its required fields (`gear_id`, `targets`); the optional ones start as `None`.
+    pub fn new(
+        gear_id: impl ::std::convert::Into<::std::string::String>,
+        targets: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::types::ContainerReference>,
+        >,
+    ) -> Self {
+        Self {
+            gear_id: gear_id.into(),
+            targets: targets.into(),
+            target_context: ::std::option::Option::None,
+            priority: ::std::option::Option::None,
+            config: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            analysis: ::std::option::Option::None,
+            optional_input_policy: ::std::option::Option::None,
+            compute_provider_id: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for ClassicBatchProposalInput {
+    fn empty() -> Self {
+        Self {
+            gear_id: crate::support::Empty::empty(),
+            targets: crate::support::Empty::empty(),
+            target_context: ::std::option::Option::None,
+            priority: ::std::option::Option::None,
+            config: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            analysis: ::std::option::Option::None,
+            optional_input_policy: ::std::option::Option::None,
+            compute_provider_id: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `ClassicBatchProposalOutput` (`#/components/schemas/ClassicBatchProposalOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ClassicBatchProposalOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -528,37 +654,41 @@ pub struct ClassicBatchProposalOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub config: ::std::option::Option<::serde_json::Value>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `optional_input_policy`.
+    /// JSON key `optional_input_policy`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub optional_input_policy: ::std::option::Option<crate::types::OptionalInputPolicy>,
-    /// JSON key `ambiguous`.
+    /// JSON key `ambiguous`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub ambiguous: ::std::option::Option<crate::types::AcquisitionListOrSessionList>,
-    /// JSON key `not_matched`.
+    /// JSON key `not_matched`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub not_matched: ::std::option::Option<crate::types::AcquisitionListOrSessionList>,
-    /// JSON key `matched`.
+    /// JSON key `matched`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -628,18 +758,22 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct MatchedAcquisitionOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::AcquisitionParents>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -652,30 +786,40 @@ pub struct MatchedAcquisitionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub metadata: ::std::option::Option<::serde_json::Value>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Time zone of `timestamp` (an IANA name such as `America/New_York`).
+    ///
     /// JSON key `timezone`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timezone: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -690,6 +834,8 @@ pub struct MatchedAcquisitionOutput {
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -708,7 +854,7 @@ pub struct MatchedAcquisitionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub collections: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `inputs`.
+    /// JSON key `inputs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -808,17 +954,19 @@ impl ::std::convert::From<&str> for OptionalInputPolicy {
 crate::support::string_enum_impls!(OptionalInputPolicy);
 /// Schema `PremadeJobsBatchJobOutput` (`#/components/schemas/PremadeJobsBatchJobOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct PremadeJobsBatchJobOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -830,19 +978,23 @@ pub struct PremadeJobsBatchJobOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub jobs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `state`.
+    /// JSON key `state`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub state: ::std::option::Option<crate::types::JobState>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -888,19 +1040,27 @@ impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchJobOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl PremadeJobsBatchJobOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `PremadeJobsBatchJobOutputInflatedJobs` (`#/components/schemas/PremadeJobsBatchJobOutputInflatedJobs`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct PremadeJobsBatchJobOutputInflatedJobs {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -912,19 +1072,23 @@ pub struct PremadeJobsBatchJobOutputInflatedJobs {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub jobs: ::std::option::Option<::std::vec::Vec<crate::types::Job>>,
-    /// JSON key `state`.
+    /// JSON key `state`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub state: ::std::option::Option<crate::types::JobState>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -970,25 +1134,33 @@ impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchJobOutputInflatedJobs {
         deserializer.deserialize_map(Fields)
     }
 }
+impl PremadeJobsBatchJobOutputInflatedJobs {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `PremadeJobsBatchProposal` (`#/components/schemas/PremadeJobsBatchProposal`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct PremadeJobsBatchProposal {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `proposal`.
+    /// JSON key `proposal`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub proposal: ::std::option::Option<crate::types::PremadeJobsBatchProposalDetail>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1000,18 +1172,22 @@ pub struct PremadeJobsBatchProposal {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub jobs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `state`.
+    /// JSON key `state`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub state: ::std::option::Option<crate::types::JobState>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1059,13 +1235,19 @@ impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchProposal {
         deserializer.deserialize_map(Fields)
     }
 }
+impl PremadeJobsBatchProposal {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `PremadeJobsBatchProposalDetail` (`#/components/schemas/PremadeJobsBatchProposalDetail`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct PremadeJobsBatchProposalDetail {
-    /// JSON key `preconstructed_jobs`.
+    /// JSON key `preconstructed_jobs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1110,15 +1292,20 @@ impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchProposalDetail {
         deserializer.deserialize_map(Fields)
     }
 }
+impl PremadeJobsBatchProposalDetail {
+    /// The `preconstructed_jobs` field, or its empty value if the server omitted it.
+    pub fn preconstructed_jobs(&self) -> &[crate::types::InputJob] {
+        self.preconstructed_jobs.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `PremadeJobsBatchProposalInput` (`#/components/schemas/PremadeJobsBatchProposalInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`jobs`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct PremadeJobsBatchProposalInput {
-    /// JSON key `jobs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub jobs: ::std::option::Option<::std::vec::Vec<crate::types::InputJob>>,
+    /// JSON key `jobs`. Required: requests always send it.
+    pub jobs: ::std::vec::Vec<crate::types::InputJob>,
 }
 impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchProposalInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1137,12 +1324,20 @@ impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchProposalInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<PremadeJobsBatchProposalInput, A::Error> {
-                let mut value = PremadeJobsBatchProposalInput::default();
+                let mut value = <PremadeJobsBatchProposalInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "jobs" => value.jobs = map.next_value()?,
+                        "jobs" => {
+                            value.jobs = map
+                                .next_value::<
+                                    ::std::option::Option<
+                                        ::std::vec::Vec<crate::types::InputJob>,
+                                    >,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1152,6 +1347,21 @@ impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchProposalInput {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl PremadeJobsBatchProposalInput {
+    /// A `PremadeJobsBatchProposalInput` with its required fields (`jobs`); the optional ones start as `None`.
+    pub fn new(
+        jobs: impl ::std::convert::Into<::std::vec::Vec<crate::types::InputJob>>,
+    ) -> Self {
+        Self { jobs: jobs.into() }
+    }
+}
+impl crate::support::Empty for PremadeJobsBatchProposalInput {
+    fn empty() -> Self {
+        Self {
+            jobs: crate::support::Empty::empty(),
+        }
     }
 }
 /// Inline schema at `#/components/schemas/ClassicBatchProposalOutput/properties/ambiguous`.

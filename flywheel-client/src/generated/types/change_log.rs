@@ -4,29 +4,31 @@
 //! Types used only by operations of tag `change-log`.
 /// Schema `Change` (`#/components/schemas/Change`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Change {
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub origin: ::std::option::Option<crate::types::Origin>,
-    /// JSON key `container_type`.
+    /// JSON key `container_type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub container_type: ::std::option::Option<crate::types::ContainerTypeOrString>,
-    /// JSON key `container_id`.
+    /// JSON key `container_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -38,7 +40,7 @@ pub struct Change {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub file_version: ::std::option::Option<i64>,
-    /// JSON key `method`.
+    /// JSON key `method`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -50,7 +52,9 @@ pub struct Change {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub patch: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `revision`.
+    /// Revision number, increased by every change.
+    ///
+    /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -103,6 +107,16 @@ impl<'de> ::serde::Deserialize<'de> for Change {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl Change {
+    /// The `container_id` field, or its empty value if the server omitted it.
+    pub fn container_id(&self) -> &str {
+        self.container_id.as_deref().unwrap_or_default()
+    }
+    /// The `revision` field, or its empty value if the server omitted it.
+    pub fn revision(&self) -> i64 {
+        self.revision.unwrap_or_default()
     }
 }
 /// Schema `ChangeLogContainerType` (`#/components/schemas/ChangeLogContainerType`).
@@ -190,17 +204,17 @@ impl ::std::convert::From<&str> for ChangeLogContainerType {
 crate::support::string_enum_impls!(ChangeLogContainerType);
 /// Schema `ChangeLogDocument` (`#/components/schemas/ChangeLogDocument`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ChangeLogDocument {
-    /// JSON key `container_type`.
+    /// JSON key `container_type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub container_type: ::std::option::Option<crate::types::ContainerTypeOrString>,
-    /// JSON key `container_id`.
+    /// JSON key `container_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -212,7 +226,7 @@ pub struct ChangeLogDocument {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub file_version: ::std::option::Option<i64>,
-    /// JSON key `changes`.
+    /// JSON key `changes`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -254,6 +268,16 @@ impl<'de> ::serde::Deserialize<'de> for ChangeLogDocument {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl ChangeLogDocument {
+    /// The `container_id` field, or its empty value if the server omitted it.
+    pub fn container_id(&self) -> &str {
+        self.container_id.as_deref().unwrap_or_default()
+    }
+    /// The `changes` field, or its empty value if the server omitted it.
+    pub fn changes(&self) -> &[crate::types::Change] {
+        self.changes.as_deref().unwrap_or_default()
     }
 }
 /// Schema `ChangeMethod` (`#/components/schemas/ChangeMethod`).
@@ -316,35 +340,39 @@ impl ::std::convert::From<&str> for ChangeMethod {
 crate::support::string_enum_impls!(ChangeMethod);
 /// Schema `FieldChange` (`#/components/schemas/FieldChange`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FieldChange {
-    /// JSON key `method`.
+    /// JSON key `method`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub method: ::std::option::Option<crate::types::ChangeMethod>,
-    /// JSON key `value`.
+    /// JSON key `value`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub value: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `revision`.
+    /// Revision number, increased by every change.
+    ///
+    /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -389,19 +417,25 @@ impl<'de> ::serde::Deserialize<'de> for FieldChange {
         deserializer.deserialize_map(Fields)
     }
 }
+impl FieldChange {
+    /// The `revision` field, or its empty value if the server omitted it.
+    pub fn revision(&self) -> i64 {
+        self.revision.unwrap_or_default()
+    }
+}
 /// Schema `FieldChangeLogDocument` (`#/components/schemas/FieldChangeLogDocument`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FieldChangeLogDocument {
-    /// JSON key `container_type`.
+    /// JSON key `container_type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub container_type: ::std::option::Option<crate::types::ContainerType>,
-    /// JSON key `container_id`.
+    /// JSON key `container_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -413,7 +447,7 @@ pub struct FieldChangeLogDocument {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub file_version: ::std::option::Option<i64>,
-    /// JSON key `changes`.
+    /// JSON key `changes`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -455,6 +489,16 @@ impl<'de> ::serde::Deserialize<'de> for FieldChangeLogDocument {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl FieldChangeLogDocument {
+    /// The `container_id` field, or its empty value if the server omitted it.
+    pub fn container_id(&self) -> &str {
+        self.container_id.as_deref().unwrap_or_default()
+    }
+    /// The `changes` field, or its empty value if the server omitted it.
+    pub fn changes(&self) -> &[crate::types::FieldChange] {
+        self.changes.as_deref().unwrap_or_default()
     }
 }
 /// Inline schema at `#/components/schemas/Change/properties/container_type`.

@@ -4,16 +4,21 @@
 //! Types used only by operations of tag `collections`.
 /// Schema `CollectionInput` (`#/components/schemas/CollectionInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`label`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CollectionInput {
-    /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. Required: requests always send it.
+    pub label: ::std::string::String,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -35,12 +40,18 @@ impl<'de> ::serde::Deserialize<'de> for CollectionInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<CollectionInput, A::Error> {
-                let mut value = CollectionInput::default();
+                let mut value = <CollectionInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => {
+                            value.label = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "info" => value.info = map.next_value()?,
                         "description" => value.description = map.next_value()?,
                         _ => {
@@ -54,6 +65,25 @@ impl<'de> ::serde::Deserialize<'de> for CollectionInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl CollectionInput {
+    /// A `CollectionInput` with its required fields (`label`); the optional ones start as `None`.
+    pub fn new(label: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            label: label.into(),
+            info: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for CollectionInput {
+    fn empty() -> Self {
+        Self {
+            label: crate::support::Empty::empty(),
+            info: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `CollectionInputWithContents` (`#/components/schemas/CollectionInputWithContents`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -63,12 +93,18 @@ pub struct CollectionInputWithContents {
     /// JSON key `contents`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub contents: ::std::option::Option<crate::types::CollectionOperation>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -112,16 +148,17 @@ impl<'de> ::serde::Deserialize<'de> for CollectionInputWithContents {
 }
 /// Schema `CollectionNode` (`#/components/schemas/CollectionNode`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`level`, `id`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CollectionNode {
-    /// JSON key `level`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub level: ::std::option::Option<crate::types::CollectionNodeLevel>,
-    /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    /// JSON key `level`. Required: requests always send it.
+    pub level: crate::types::CollectionNodeLevel,
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. Required: requests always send it.
+    #[serde(rename = "_id")]
+    pub id: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for CollectionNode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -140,13 +177,25 @@ impl<'de> ::serde::Deserialize<'de> for CollectionNode {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<CollectionNode, A::Error> {
-                let mut value = CollectionNode::default();
+                let mut value = <CollectionNode as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "level" => value.level = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
+                        "level" => {
+                            value.level = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::CollectionNodeLevel>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "_id" => {
+                            value.id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -156,6 +205,26 @@ impl<'de> ::serde::Deserialize<'de> for CollectionNode {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl CollectionNode {
+    /// A `CollectionNode` with its required fields (`level`, `_id`); the optional ones start as `None`.
+    pub fn new(
+        level: impl ::std::convert::Into<crate::types::CollectionNodeLevel>,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            level: level.into(),
+            id: id.into(),
+        }
+    }
+}
+impl crate::support::Empty for CollectionNode {
+    fn empty() -> Self {
+        Self {
+            level: crate::support::Empty::empty(),
+            id: crate::support::Empty::empty(),
+        }
     }
 }
 /// Schema `CollectionNodeLevel` (`#/components/schemas/CollectionNodeLevel`).
@@ -208,16 +277,14 @@ impl ::std::convert::From<&str> for CollectionNodeLevel {
 crate::support::string_enum_impls!(CollectionNodeLevel);
 /// Schema `CollectionOperation` (`#/components/schemas/CollectionOperation`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`operation`, `nodes`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CollectionOperation {
-    /// JSON key `operation`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub operation: ::std::option::Option<crate::types::CollectionOperationType>,
-    /// JSON key `nodes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub nodes: ::std::option::Option<::std::vec::Vec<crate::types::CollectionNode>>,
+    /// JSON key `operation`. Required: requests always send it.
+    pub operation: crate::types::CollectionOperationType,
+    /// JSON key `nodes`. Required: requests always send it.
+    pub nodes: ::std::vec::Vec<crate::types::CollectionNode>,
 }
 impl<'de> ::serde::Deserialize<'de> for CollectionOperation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -236,13 +303,27 @@ impl<'de> ::serde::Deserialize<'de> for CollectionOperation {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<CollectionOperation, A::Error> {
-                let mut value = CollectionOperation::default();
+                let mut value = <CollectionOperation as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "operation" => value.operation = map.next_value()?,
-                        "nodes" => value.nodes = map.next_value()?,
+                        "operation" => {
+                            value.operation = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::CollectionOperationType>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "nodes" => {
+                            value.nodes = map
+                                .next_value::<
+                                    ::std::option::Option<
+                                        ::std::vec::Vec<crate::types::CollectionNode>,
+                                    >,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -252,6 +333,26 @@ impl<'de> ::serde::Deserialize<'de> for CollectionOperation {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl CollectionOperation {
+    /// A `CollectionOperation` with its required fields (`operation`, `nodes`); the optional ones start as `None`.
+    pub fn new(
+        operation: impl ::std::convert::Into<crate::types::CollectionOperationType>,
+        nodes: impl ::std::convert::Into<::std::vec::Vec<crate::types::CollectionNode>>,
+    ) -> Self {
+        Self {
+            operation: operation.into(),
+            nodes: nodes.into(),
+        }
+    }
+}
+impl crate::support::Empty for CollectionOperation {
+    fn empty() -> Self {
+        Self {
+            operation: crate::support::Empty::empty(),
+            nodes: crate::support::Empty::empty(),
+        }
     }
 }
 /// Schema `CollectionOperationType` (`#/components/schemas/CollectionOperationType`).
@@ -291,23 +392,29 @@ impl ::std::convert::From<&str> for CollectionOperationType {
 crate::support::string_enum_impls!(CollectionOperationType);
 /// Schema `Curator` (`#/components/schemas/Curator`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Curator {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `firstname`.
+    /// First name.
+    ///
+    /// JSON key `firstname`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub firstname: ::std::option::Option<::std::string::String>,
-    /// JSON key `lastname`.
+    /// Last name.
+    ///
+    /// JSON key `lastname`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -348,6 +455,20 @@ impl<'de> ::serde::Deserialize<'de> for Curator {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl Curator {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `firstname` field, or its empty value if the server omitted it.
+    pub fn firstname(&self) -> &str {
+        self.firstname.as_deref().unwrap_or_default()
+    }
+    /// The `lastname` field, or its empty value if the server omitted it.
+    pub fn lastname(&self) -> &str {
+        self.lastname.as_deref().unwrap_or_default()
     }
 }
 /// Inline schema at `#/paths/~1collections/get/responses/200/content/application~1json/schema`.
@@ -417,8 +538,8 @@ impl<'de> ::serde::Deserialize<'de> for GetAllCollectionsResponse {
 pub enum SessionListOutputListOrPage {
     /// A `Vec<SessionListOutput>`.
     SessionListOutputList(::std::vec::Vec<crate::types::SessionListOutput>),
-    /// A `Page`.
-    Page(crate::types::Page),
+    /// A `SessionListOutputPage`.
+    Page(crate::types::SessionListOutputPage),
 }
 impl<'de> ::serde::Deserialize<'de> for SessionListOutputListOrPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(

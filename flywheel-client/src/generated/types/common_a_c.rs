@@ -11,6 +11,7 @@
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -32,6 +33,7 @@ pub enum AccessLevel {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -54,6 +56,7 @@ impl AccessLevel {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -73,31 +76,34 @@ impl ::std::convert::From<&str> for AccessLevel {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 crate::support::string_enum_impls!(AccessLevel);
 /// Schema `AccessPermission` (`#/components/schemas/AccessPermission`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`id`, `access`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "collections",
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AccessPermission {
-    /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `access`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub access: ::std::option::Option<crate::types::AccessLevel>,
+    /// Id of the user the permission is for.
+    ///
+    /// JSON key `_id`. Required: requests always send it.
+    #[serde(rename = "_id")]
+    pub id: ::std::string::String,
+    /// JSON key `access`. Required: requests always send it.
+    pub access: crate::types::AccessLevel,
 }
 #[cfg(
     any(
@@ -105,6 +111,7 @@ pub struct AccessPermission {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -125,13 +132,25 @@ impl<'de> ::serde::Deserialize<'de> for AccessPermission {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<AccessPermission, A::Error> {
-                let mut value = AccessPermission::default();
+                let mut value = <AccessPermission as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "access" => value.access = map.next_value()?,
+                        "_id" => {
+                            value.id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "access" => {
+                            value.access = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::AccessLevel>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -143,20 +162,62 @@ impl<'de> ::serde::Deserialize<'de> for AccessPermission {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl AccessPermission {
+    /// A `AccessPermission` with its required fields (`_id`, `access`); the optional ones start as `None`.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        access: impl ::std::convert::Into<crate::types::AccessLevel>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            access: access.into(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl crate::support::Empty for AccessPermission {
+    fn empty() -> Self {
+        Self {
+            id: crate::support::Empty::empty(),
+            access: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `AccessPermissionOutput` (`#/components/schemas/AccessPermissionOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(any(feature = "collections", feature = "groups"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AccessPermissionOutput {
-    /// JSON key `_id`.
+    /// Id of the user the permission is for.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `access`.
+    /// JSON key `access`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -199,16 +260,22 @@ impl<'de> ::serde::Deserialize<'de> for AccessPermissionOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "collections", feature = "groups"))]
+impl AccessPermissionOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `AccessPermissionUpdate` (`#/components/schemas/AccessPermissionUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`access`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(any(feature = "collections", feature = "groups"))]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AccessPermissionUpdate {
-    /// JSON key `access`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub access: ::std::option::Option<crate::types::AccessLevel>,
+    /// JSON key `access`. Required: requests always send it.
+    pub access: crate::types::AccessLevel,
 }
 #[cfg(any(feature = "collections", feature = "groups"))]
 impl<'de> ::serde::Deserialize<'de> for AccessPermissionUpdate {
@@ -228,12 +295,18 @@ impl<'de> ::serde::Deserialize<'de> for AccessPermissionUpdate {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<AccessPermissionUpdate, A::Error> {
-                let mut value = AccessPermissionUpdate::default();
+                let mut value = <AccessPermissionUpdate as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "access" => value.access = map.next_value()?,
+                        "access" => {
+                            value.access = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::AccessLevel>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -243,6 +316,21 @@ impl<'de> ::serde::Deserialize<'de> for AccessPermissionUpdate {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(any(feature = "collections", feature = "groups"))]
+impl AccessPermissionUpdate {
+    /// A `AccessPermissionUpdate` with its required fields (`access`); the optional ones start as `None`.
+    pub fn new(access: impl ::std::convert::Into<crate::types::AccessLevel>) -> Self {
+        Self { access: access.into() }
+    }
+}
+#[cfg(any(feature = "collections", feature = "groups"))]
+impl crate::support::Empty for AccessPermissionUpdate {
+    fn empty() -> Self {
+        Self {
+            access: crate::support::Empty::empty(),
+        }
     }
 }
 /// Schema `Accumulator` (`#/components/schemas/Accumulator`).
@@ -308,14 +396,28 @@ impl ::std::convert::From<&str> for Accumulator {
 #[cfg(any(feature = "containers", feature = "views"))]
 crate::support::string_enum_impls!(Accumulator);
 /// Schema `Acquisition`: another name for [`AcquisitionOutput`](crate::types::AcquisitionOutput).
-#[cfg(any(feature = "acquisitions", feature = "batch", feature = "containers"))]
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "containers",
+        feature = "resolve"
+    )
+)]
 pub type Acquisition = crate::types::AcquisitionOutput;
 /// Schema `AcquisitionContainerOutput`: another name for [`AcquisitionOutput`](crate::types::AcquisitionOutput).
-#[cfg(any(feature = "acquisitions", feature = "batch", feature = "containers"))]
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "containers",
+        feature = "resolve"
+    )
+)]
 pub type AcquisitionContainerOutput = crate::types::AcquisitionOutput;
 /// Schema `AcquisitionListOutput` (`#/components/schemas/AcquisitionListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -328,36 +430,46 @@ pub type AcquisitionContainerOutput = crate::types::AcquisitionOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AcquisitionListOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::AcquisitionParents>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `session`.
+    /// Id of the session it belongs to.
+    ///
+    /// JSON key `session`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub session: ::std::option::Option<::std::string::String>,
-    /// JSON key `info`.
+    /// Free-form custom metadata.
+    ///
+    /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -370,49 +482,63 @@ pub struct AcquisitionListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub metadata: ::std::option::Option<::serde_json::Value>,
+    /// DICOM UID (StudyInstanceUID for a session, SeriesInstanceUID for an acquisition).
+    ///
     /// JSON key `uid`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub uid: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Time zone of `timestamp` (an IANA name such as `America/New_York`).
+    ///
     /// JSON key `timezone`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timezone: ::std::option::Option<::std::string::String>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
-    /// JSON key `permissions`.
+    /// JSON key `permissions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -532,46 +658,93 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "collections",
+        feature = "projects",
+        feature = "sessions",
+        feature = "users"
+    )
+)]
+impl AcquisitionListOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `session` field, or its empty value if the server omitted it.
+    pub fn session(&self) -> &str {
+        self.session.as_deref().unwrap_or_default()
+    }
+    /// The `permissions` field, or its empty value if the server omitted it.
+    pub fn permissions(&self) -> &[crate::types::RolePermission] {
+        self.permissions.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `AcquisitionNode`: another name for [`AcquisitionOutput`](crate::types::AcquisitionOutput).
-#[cfg(any(feature = "acquisitions", feature = "batch", feature = "containers"))]
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "containers",
+        feature = "resolve"
+    )
+)]
 pub type AcquisitionNode = crate::types::AcquisitionOutput;
 /// Schema `AcquisitionOutput` (`#/components/schemas/AcquisitionOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[cfg(any(feature = "acquisitions", feature = "batch", feature = "containers"))]
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "containers",
+        feature = "resolve"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AcquisitionOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::AcquisitionParents>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `session`.
+    /// Id of the session it belongs to.
+    ///
+    /// JSON key `session`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub session: ::std::option::Option<::std::string::String>,
-    /// JSON key `info_exists`.
+    /// Whether `info` holds any metadata.
+    ///
+    /// JSON key `info_exists`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info_exists: ::std::option::Option<bool>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -584,43 +757,55 @@ pub struct AcquisitionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub metadata: ::std::option::Option<::serde_json::Value>,
+    /// DICOM UID (StudyInstanceUID for a session, SeriesInstanceUID for an acquisition).
+    ///
     /// JSON key `uid`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub uid: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Time zone of `timestamp` (an IANA name such as `America/New_York`).
+    ///
     /// JSON key `timezone`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timezone: ::std::option::Option<::std::string::String>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
-    /// JSON key `permissions`.
+    /// JSON key `permissions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -628,13 +813,15 @@ pub struct AcquisitionOutput {
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `notes`.
+    /// JSON key `notes`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -682,7 +869,14 @@ pub struct AcquisitionOutput {
     )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
 }
-#[cfg(any(feature = "acquisitions", feature = "batch", feature = "containers"))]
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "containers",
+        feature = "resolve"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for AcquisitionOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -738,9 +932,43 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "containers",
+        feature = "resolve"
+    )
+)]
+impl AcquisitionOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `session` field, or its empty value if the server omitted it.
+    pub fn session(&self) -> &str {
+        self.session.as_deref().unwrap_or_default()
+    }
+    /// The `info_exists` field, or its empty value if the server omitted it.
+    pub fn info_exists(&self) -> bool {
+        self.info_exists.unwrap_or_default()
+    }
+    /// The `permissions` field, or its empty value if the server omitted it.
+    pub fn permissions(&self) -> &[crate::types::RolePermission] {
+        self.permissions.as_deref().unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The `notes` field, or its empty value if the server omitted it.
+    pub fn notes(&self) -> &[crate::types::Note] {
+        self.notes.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `AcquisitionParents` (`#/components/schemas/AcquisitionParents`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -749,6 +977,7 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionOutput {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "users"
     )
@@ -756,25 +985,33 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AcquisitionParents {
-    /// JSON key `group`.
+    /// Id of the group it belongs to.
+    ///
+    /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
-    /// JSON key `project`.
+    /// Id of the project it belongs to.
+    ///
+    /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
-    /// JSON key `subject`.
+    /// Id of the subject it belongs to.
+    ///
+    /// JSON key `subject`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub subject: ::std::option::Option<::std::string::String>,
-    /// JSON key `session`.
+    /// Id of the session it belongs to.
+    ///
+    /// JSON key `session`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -789,6 +1026,7 @@ pub struct AcquisitionParents {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "users"
     )
@@ -830,6 +1068,37 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionParents {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "users"
+    )
+)]
+impl AcquisitionParents {
+    /// The `group` field, or its empty value if the server omitted it.
+    pub fn group(&self) -> &str {
+        self.group.as_deref().unwrap_or_default()
+    }
+    /// The `project` field, or its empty value if the server omitted it.
+    pub fn project(&self) -> &str {
+        self.project.as_deref().unwrap_or_default()
+    }
+    /// The `subject` field, or its empty value if the server omitted it.
+    pub fn subject(&self) -> &str {
+        self.subject.as_deref().unwrap_or_default()
+    }
+    /// The `session` field, or its empty value if the server omitted it.
+    pub fn session(&self) -> &str {
+        self.session.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `AcquisitionTemplateOptions` (`#/components/schemas/AcquisitionTemplateOptions`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -838,6 +1107,7 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionParents {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -853,6 +1123,8 @@ pub struct AcquisitionTemplateOptions {
     /// JSON key `files`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileTemplateOptions>>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -865,6 +1137,7 @@ pub struct AcquisitionTemplateOptions {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1240,7 +1513,7 @@ impl ::std::convert::From<&str> for Action {
 crate::support::string_enum_impls!(Action);
 /// Schema `AdhocAnalysisInput` (`#/components/schemas/AdhocAnalysisInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`label`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1250,18 +1523,23 @@ crate::support::string_enum_impls!(Action);
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AdhocAnalysisInput {
-    /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. Required: requests always send it.
+    pub label: ::std::string::String,
     /// JSON key `inputs`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::FileReference>>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
@@ -1292,12 +1570,18 @@ impl<'de> ::serde::Deserialize<'de> for AdhocAnalysisInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<AdhocAnalysisInput, A::Error> {
-                let mut value = AdhocAnalysisInput::default();
+                let mut value = <AdhocAnalysisInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => {
+                            value.label = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "inputs" => value.inputs = map.next_value()?,
                         "description" => value.description = map.next_value()?,
                         "info" => value.info = map.next_value()?,
@@ -1312,6 +1596,45 @@ impl<'de> ::serde::Deserialize<'de> for AdhocAnalysisInput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl AdhocAnalysisInput {
+    /// A `AdhocAnalysisInput` with its required fields (`label`); the optional ones start as `None`.
+    pub fn new(label: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            label: label.into(),
+            inputs: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            info: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl crate::support::Empty for AdhocAnalysisInput {
+    fn empty() -> Self {
+        Self {
+            label: crate::support::Empty::empty(),
+            inputs: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            info: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `Analysis`: another name for [`AnalysisOutput`](crate::types::AnalysisOutput).
 #[cfg(
     any(
@@ -1321,6 +1644,7 @@ impl<'de> ::serde::Deserialize<'de> for AdhocAnalysisInput {
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1336,6 +1660,7 @@ pub type Analysis = crate::types::AnalysisOutput;
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1344,7 +1669,7 @@ pub type Analysis = crate::types::AnalysisOutput;
 pub type AnalysisContainerOutput = crate::types::AnalysisOutput;
 /// Schema `AnalysisListOutput` (`#/components/schemas/AnalysisListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1361,67 +1686,81 @@ pub type AnalysisContainerOutput = crate::types::AnalysisOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AnalysisListOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `label`.
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `parent`.
+    /// JSON key `parent`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parent: ::std::option::Option<crate::types::ContainerReference>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::AnalysisParents>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `revision`.
+    /// Revision number, increased by every change.
+    ///
+    /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `inputs`.
+    /// JSON key `inputs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
-    /// JSON key `description`.
+    /// Free-text description.
+    ///
+    /// JSON key `description`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
-    /// JSON key `files`.
+    /// JSON key `files`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1445,6 +1784,8 @@ pub struct AnalysisListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1460,24 +1801,28 @@ pub struct AnalysisListOutput {
         )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
-    /// JSON key `copy_of`.
+    /// JSON key `copy_of`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub copy_of: ::std::option::Option<::std::string::String>,
-    /// JSON key `original_copy_of`.
+    /// JSON key `original_copy_of`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1553,9 +1898,60 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisListOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl AnalysisListOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `label` field, or its empty value if the server omitted it.
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or_default()
+    }
+    /// The `revision` field, or its empty value if the server omitted it.
+    pub fn revision(&self) -> i64 {
+        self.revision.unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The `inputs` field, or its empty value if the server omitted it.
+    pub fn inputs(&self) -> &[crate::types::FileListOutput] {
+        self.inputs.as_deref().unwrap_or_default()
+    }
+    /// The `description` field, or its empty value if the server omitted it.
+    pub fn description(&self) -> &str {
+        self.description.as_deref().unwrap_or_default()
+    }
+    /// The `files` field, or its empty value if the server omitted it.
+    pub fn files(&self) -> &[crate::types::FileListOutput] {
+        self.files.as_deref().unwrap_or_default()
+    }
+    /// The `copy_of` field, or its empty value if the server omitted it.
+    pub fn copy_of(&self) -> &str {
+        self.copy_of.as_deref().unwrap_or_default()
+    }
+    /// The `original_copy_of` field, or its empty value if the server omitted it.
+    pub fn original_copy_of(&self) -> &str {
+        self.original_copy_of.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `AnalysisListOutputInflatedJob` (`#/components/schemas/AnalysisListOutputInflatedJob`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1572,73 +1968,87 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisListOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AnalysisListOutputInflatedJob {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `label`.
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `parent`.
+    /// JSON key `parent`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parent: ::std::option::Option<crate::types::ContainerReference>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::AnalysisParents>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `revision`.
+    /// Revision number, increased by every change.
+    ///
+    /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
-    /// JSON key `inputs`.
+    /// JSON key `inputs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
-    /// JSON key `description`.
+    /// Free-text description.
+    ///
+    /// JSON key `description`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `files`.
+    /// JSON key `files`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
-    /// JSON key `notes`.
+    /// JSON key `notes`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1662,6 +2072,8 @@ pub struct AnalysisListOutputInflatedJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1677,13 +2089,13 @@ pub struct AnalysisListOutputInflatedJob {
         )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
-    /// JSON key `copy_of`.
+    /// JSON key `copy_of`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub copy_of: ::std::option::Option<::std::string::String>,
-    /// JSON key `original_copy_of`.
+    /// JSON key `original_copy_of`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1757,6 +2169,61 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisListOutputInflatedJob {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl AnalysisListOutputInflatedJob {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `label` field, or its empty value if the server omitted it.
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or_default()
+    }
+    /// The `revision` field, or its empty value if the server omitted it.
+    pub fn revision(&self) -> i64 {
+        self.revision.unwrap_or_default()
+    }
+    /// The `inputs` field, or its empty value if the server omitted it.
+    pub fn inputs(&self) -> &[crate::types::FileListOutput] {
+        self.inputs.as_deref().unwrap_or_default()
+    }
+    /// The `description` field, or its empty value if the server omitted it.
+    pub fn description(&self) -> &str {
+        self.description.as_deref().unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The `files` field, or its empty value if the server omitted it.
+    pub fn files(&self) -> &[crate::types::FileListOutput] {
+        self.files.as_deref().unwrap_or_default()
+    }
+    /// The `notes` field, or its empty value if the server omitted it.
+    pub fn notes(&self) -> &[crate::types::Note] {
+        self.notes.as_deref().unwrap_or_default()
+    }
+    /// The `copy_of` field, or its empty value if the server omitted it.
+    pub fn copy_of(&self) -> &str {
+        self.copy_of.as_deref().unwrap_or_default()
+    }
+    /// The `original_copy_of` field, or its empty value if the server omitted it.
+    pub fn original_copy_of(&self) -> &str {
+        self.original_copy_of.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `AnalysisModifyInput` (`#/components/schemas/AnalysisModifyInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -1773,9 +2240,13 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisListOutputInflatedJob {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AnalysisModifyInput {
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -1834,6 +2305,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisModifyInput {
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1842,7 +2314,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisModifyInput {
 pub type AnalysisNode = crate::types::AnalysisOutput;
 /// Schema `AnalysisOutput` (`#/components/schemas/AnalysisOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1851,6 +2323,7 @@ pub type AnalysisNode = crate::types::AnalysisOutput;
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1859,85 +2332,103 @@ pub type AnalysisNode = crate::types::AnalysisOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AnalysisOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `label`.
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `parent`.
+    /// JSON key `parent`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parent: ::std::option::Option<crate::types::ContainerReference>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::AnalysisParents>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `revision`.
+    /// Revision number, increased by every change.
+    ///
+    /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
-    /// JSON key `inputs`.
+    /// JSON key `inputs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
-    /// JSON key `description`.
+    /// Free-text description.
+    ///
+    /// JSON key `description`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `files`.
+    /// JSON key `files`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
-    /// JSON key `notes`.
+    /// JSON key `notes`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1955,6 +2446,8 @@ pub struct AnalysisOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1991,6 +2484,7 @@ pub struct AnalysisOutput {
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -2051,9 +2545,57 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl AnalysisOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `label` field, or its empty value if the server omitted it.
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or_default()
+    }
+    /// The `revision` field, or its empty value if the server omitted it.
+    pub fn revision(&self) -> i64 {
+        self.revision.unwrap_or_default()
+    }
+    /// The `inputs` field, or its empty value if the server omitted it.
+    pub fn inputs(&self) -> &[crate::types::FileOutput] {
+        self.inputs.as_deref().unwrap_or_default()
+    }
+    /// The `description` field, or its empty value if the server omitted it.
+    pub fn description(&self) -> &str {
+        self.description.as_deref().unwrap_or_default()
+    }
+    /// The `files` field, or its empty value if the server omitted it.
+    pub fn files(&self) -> &[crate::types::FileOutput] {
+        self.files.as_deref().unwrap_or_default()
+    }
+    /// The `notes` field, or its empty value if the server omitted it.
+    pub fn notes(&self) -> &[crate::types::Note] {
+        self.notes.as_deref().unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `AnalysisOutputInflatedJob` (`#/components/schemas/AnalysisOutputInflatedJob`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2061,6 +2603,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutput {
         feature = "batch",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects"
     )
@@ -2068,79 +2611,95 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AnalysisOutputInflatedJob {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `label`.
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `parent`.
+    /// JSON key `parent`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parent: ::std::option::Option<crate::types::ContainerReference>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::AnalysisParents>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `revision`.
+    /// Revision number, increased by every change.
+    ///
+    /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
-    /// JSON key `inputs`.
+    /// JSON key `inputs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
-    /// JSON key `description`.
+    /// Free-text description.
+    ///
+    /// JSON key `description`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `files`.
+    /// JSON key `files`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
-    /// JSON key `notes`.
+    /// JSON key `notes`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2164,6 +2723,8 @@ pub struct AnalysisOutputInflatedJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2199,6 +2760,7 @@ pub struct AnalysisOutputInflatedJob {
         feature = "batch",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects"
     )
@@ -2258,9 +2820,55 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputInflatedJob {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "containers",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl AnalysisOutputInflatedJob {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `label` field, or its empty value if the server omitted it.
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or_default()
+    }
+    /// The `revision` field, or its empty value if the server omitted it.
+    pub fn revision(&self) -> i64 {
+        self.revision.unwrap_or_default()
+    }
+    /// The `inputs` field, or its empty value if the server omitted it.
+    pub fn inputs(&self) -> &[crate::types::FileOutput] {
+        self.inputs.as_deref().unwrap_or_default()
+    }
+    /// The `description` field, or its empty value if the server omitted it.
+    pub fn description(&self) -> &str {
+        self.description.as_deref().unwrap_or_default()
+    }
+    /// The `files` field, or its empty value if the server omitted it.
+    pub fn files(&self) -> &[crate::types::FileOutput] {
+        self.files.as_deref().unwrap_or_default()
+    }
+    /// The `notes` field, or its empty value if the server omitted it.
+    pub fn notes(&self) -> &[crate::types::Note] {
+        self.notes.as_deref().unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `AnalysisParents` (`#/components/schemas/AnalysisParents`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2271,6 +2879,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputInflatedJob {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -2279,24 +2888,32 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputInflatedJob {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AnalysisParents {
-    /// JSON key `group`.
+    /// Id of the group it belongs to.
+    ///
+    /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
-    /// JSON key `project`.
+    /// Id of the project it belongs to.
+    ///
+    /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
+    /// Id of the subject it belongs to.
+    ///
     /// JSON key `subject`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub subject: ::std::option::Option<::std::string::String>,
+    /// Id of the session it belongs to.
+    ///
     /// JSON key `session`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2320,6 +2937,7 @@ pub struct AnalysisParents {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -2363,6 +2981,32 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisParents {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl AnalysisParents {
+    /// The `group` field, or its empty value if the server omitted it.
+    pub fn group(&self) -> &str {
+        self.group.as_deref().unwrap_or_default()
+    }
+    /// The `project` field, or its empty value if the server omitted it.
+    pub fn project(&self) -> &str {
+        self.project.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `AnalysisUpdate`: another name for [`AnalysisModifyInput`](crate::types::AnalysisModifyInput).
 #[cfg(
     any(
@@ -2382,6 +3026,8 @@ pub type AnalysisUpdate = crate::types::AnalysisModifyInput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ApiKeyOutput {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2394,7 +3040,9 @@ pub struct ApiKeyOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub key: ::std::option::Option<::std::string::String>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2412,7 +3060,7 @@ pub struct ApiKeyOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub unencrypted_secret: ::std::option::Option<::std::string::String>,
-    /// JSON key `expires_at`.
+    /// JSON key `expires_at`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2469,6 +3117,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyOutput {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -2497,6 +3146,7 @@ pub struct AzureMlInitialization {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -2543,21 +3193,21 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlInitialization {
 }
 /// Schema `AzureMLIntegration` (`#/components/schemas/AzureMLIntegration`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`enabled`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AzureMlIntegration {
-    /// JSON key `enabled`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
+    /// JSON key `enabled`. Required: requests always send it.
+    pub enabled: bool,
     /// JSON key `workspace`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace: ::std::option::Option<
@@ -2574,6 +3224,7 @@ pub struct AzureMlIntegration {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -2594,12 +3245,16 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlIntegration {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<AzureMlIntegration, A::Error> {
-                let mut value = AzureMlIntegration::default();
+                let mut value = <AzureMlIntegration as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "enabled" => value.enabled = map.next_value()?,
+                        "enabled" => {
+                            value.enabled = map
+                                .next_value::<::std::option::Option<bool>>()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "workspace" => value.workspace = map.next_value()?,
                         "azureml_initialization" => {
                             value.azureml_initialization = map.next_value()?;
@@ -2615,6 +3270,43 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlIntegration {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl AzureMlIntegration {
+    /// A `AzureMlIntegration` with its required fields (`enabled`); the optional ones start as `None`.
+    pub fn new(enabled: impl ::std::convert::Into<bool>) -> Self {
+        Self {
+            enabled: enabled.into(),
+            workspace: ::std::option::Option::None,
+            azureml_initialization: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl crate::support::Empty for AzureMlIntegration {
+    fn empty() -> Self {
+        Self {
+            enabled: crate::support::Empty::empty(),
+            workspace: ::std::option::Option::None,
+            azureml_initialization: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `AzureMLResourceInitStatus` (`#/components/schemas/AzureMLResourceInitStatus`).
 ///
 /// A string enum. Values this client does not know decode as `Unknown` and encode back unchanged.
@@ -2623,6 +3315,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlIntegration {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -2647,6 +3340,7 @@ pub enum AzureMlResourceInitStatus {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -2676,6 +3370,7 @@ impl AzureMlResourceInitStatus {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -2696,54 +3391,56 @@ impl ::std::convert::From<&str> for AzureMlResourceInitStatus {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 crate::support::string_enum_impls!(AzureMlResourceInitStatus);
 /// Schema `AzureMLWorkspace` (`#/components/schemas/AzureMLWorkspace`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`name`, `resource_group`, `subscription`, `url`, `created`, `origin`, `project_id`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AzureMlWorkspace {
-    /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    /// JSON key `name`. Required: requests always send it.
+    pub name: ::std::string::String,
     /// JSON key `display_name`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
-    /// JSON key `resource_group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub resource_group: ::std::option::Option<::std::string::String>,
-    /// JSON key `subscription`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subscription: ::std::option::Option<::std::string::String>,
-    /// JSON key `url`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
-    /// JSON key `created`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub origin: ::std::option::Option<crate::types::Origin>,
-    /// JSON key `project_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub project_id: ::std::option::Option<::std::string::String>,
+    /// JSON key `resource_group`. Required: requests always send it.
+    pub resource_group: ::std::string::String,
+    /// JSON key `subscription`. Required: requests always send it.
+    pub subscription: ::std::string::String,
+    /// URL.
+    ///
+    /// JSON key `url`. Required: requests always send it.
+    pub url: ::std::string::String,
+    /// When it was created.
+    ///
+    /// JSON key `created`. Required: requests always send it.
+    pub created: ::chrono::DateTime<::chrono::Utc>,
+    /// JSON key `origin`. Required: requests always send it.
+    pub origin: crate::types::Origin,
+    /// Id of the project.
+    ///
+    /// JSON key `project_id`. Required: requests always send it.
+    pub project_id: ::std::string::String,
 }
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -2764,19 +3461,61 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspace {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<AzureMlWorkspace, A::Error> {
-                let mut value = AzureMlWorkspace::default();
+                let mut value = <AzureMlWorkspace as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
+                        "name" => {
+                            value.name = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "display_name" => value.display_name = map.next_value()?,
-                        "resource_group" => value.resource_group = map.next_value()?,
-                        "subscription" => value.subscription = map.next_value()?,
-                        "url" => value.url = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "origin" => value.origin = map.next_value()?,
-                        "project_id" => value.project_id = map.next_value()?,
+                        "resource_group" => {
+                            value.resource_group = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "subscription" => {
+                            value.subscription = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "url" => {
+                            value.url = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "created" => {
+                            value.created = map
+                                .next_value::<
+                                    ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "origin" => {
+                            value.origin = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::Origin>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "project_id" => {
+                            value.project_id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2788,23 +3527,78 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspace {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `AzureMLWorkspaceInput` (`#/components/schemas/AzureMLWorkspaceInput`).
-///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+impl AzureMlWorkspace {
+    /// A `AzureMlWorkspace` with its required fields (`name`, `resource_group`, `subscription`, `url`, `created`, `origin`, `project_id`); the optional ones start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        resource_group: impl ::std::convert::Into<::std::string::String>,
+        subscription: impl ::std::convert::Into<::std::string::String>,
+        url: impl ::std::convert::Into<::std::string::String>,
+        created: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        origin: impl ::std::convert::Into<crate::types::Origin>,
+        project_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            display_name: ::std::option::Option::None,
+            resource_group: resource_group.into(),
+            subscription: subscription.into(),
+            url: url.into(),
+            created: created.into(),
+            origin: origin.into(),
+            project_id: project_id.into(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl crate::support::Empty for AzureMlWorkspace {
+    fn empty() -> Self {
+        Self {
+            name: crate::support::Empty::empty(),
+            display_name: ::std::option::Option::None,
+            resource_group: crate::support::Empty::empty(),
+            subscription: crate::support::Empty::empty(),
+            url: crate::support::Empty::empty(),
+            created: crate::support::Empty::empty(),
+            origin: crate::support::Empty::empty(),
+            project_id: crate::support::Empty::empty(),
+        }
+    }
+}
+/// Schema `AzureMLWorkspaceInput` (`#/components/schemas/AzureMLWorkspaceInput`).
+///
+/// A request type. Its required fields (`name`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AzureMlWorkspaceInput {
-    /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    /// JSON key `name`. Required: requests always send it.
+    pub name: ::std::string::String,
     /// JSON key `display_name`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
@@ -2814,6 +3608,7 @@ pub struct AzureMlWorkspaceInput {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -2834,12 +3629,18 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspaceInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<AzureMlWorkspaceInput, A::Error> {
-                let mut value = AzureMlWorkspaceInput::default();
+                let mut value = <AzureMlWorkspaceInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
+                        "name" => {
+                            value.name = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "display_name" => value.display_name = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2852,6 +3653,41 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspaceInput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl AzureMlWorkspaceInput {
+    /// A `AzureMlWorkspaceInput` with its required fields (`name`); the optional ones start as `None`.
+    pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            name: name.into(),
+            display_name: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl crate::support::Empty for AzureMlWorkspaceInput {
+    fn empty() -> Self {
+        Self {
+            name: crate::support::Empty::empty(),
+            display_name: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `BodyRegion` (`#/components/schemas/BodyRegion`).
 ///
 /// A string enum. Values this client does not know decode as `Unknown` and encode back unchanged.
@@ -2860,6 +3696,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspaceInput {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -2912,6 +3749,7 @@ pub enum BodyRegion {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -2969,6 +3807,7 @@ impl BodyRegion {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -3003,6 +3842,7 @@ impl ::std::convert::From<&str> for BodyRegion {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -3016,6 +3856,7 @@ crate::support::string_enum_impls!(BodyRegion);
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3037,6 +3878,7 @@ pub enum Cohort {
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3060,6 +3902,7 @@ impl Cohort {
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3080,6 +3923,7 @@ impl ::std::convert::From<&str> for Cohort {
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3094,41 +3938,53 @@ pub type Collection = crate::types::CollectionOutput;
 pub type CollectionContainerOutput = crate::types::CollectionOutput;
 /// Schema `CollectionOutput` (`#/components/schemas/CollectionOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(any(feature = "collections", feature = "containers", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CollectionOutput {
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3141,6 +3997,8 @@ pub struct CollectionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub curator: ::std::option::Option<::std::string::String>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3153,6 +4011,8 @@ pub struct CollectionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3182,7 +4042,7 @@ pub struct CollectionOutput {
         )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
-    /// JSON key `files`.
+    /// JSON key `files`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -3194,6 +4054,8 @@ pub struct CollectionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub attachment_count: ::std::option::Option<i64>,
+    /// Number of sessions.
+    ///
     /// JSON key `session_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3267,44 +4129,63 @@ impl<'de> ::serde::Deserialize<'de> for CollectionOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "collections", feature = "containers", feature = "users"))]
+impl CollectionOutput {
+    /// The `files` field, or its empty value if the server omitted it.
+    pub fn files(&self) -> &[crate::types::FileOutput] {
+        self.files.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `CollectionWithStats` (`#/components/schemas/CollectionWithStats`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(any(feature = "collections", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CollectionWithStats {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
-    /// JSON key `info`.
+    /// Free-form custom metadata.
+    ///
+    /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -3316,6 +4197,8 @@ pub struct CollectionWithStats {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub curator: ::std::option::Option<::std::string::String>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3328,6 +4211,8 @@ pub struct CollectionWithStats {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3359,7 +4244,7 @@ pub struct CollectionWithStats {
         )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
-    /// JSON key `files`.
+    /// JSON key `files`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -3371,6 +4256,8 @@ pub struct CollectionWithStats {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub attachment_count: ::std::option::Option<i64>,
+    /// Number of sessions.
+    ///
     /// JSON key `session_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3444,16 +4331,22 @@ impl<'de> ::serde::Deserialize<'de> for CollectionWithStats {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "collections", feature = "users"))]
+impl CollectionWithStats {
+    /// The `files` field, or its empty value if the server omitted it.
+    pub fn files(&self) -> &[crate::types::FileListOutput] {
+        self.files.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `Column` (`#/components/schemas/Column`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`src`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(any(feature = "containers", feature = "views"))]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct Column {
-    /// JSON key `src`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub src: ::std::option::Option<::std::string::String>,
+    /// JSON key `src`. Required: requests always send it.
+    pub src: ::std::string::String,
     /// JSON key `dst`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dst: ::std::option::Option<::std::string::String>,
@@ -3485,12 +4378,18 @@ impl<'de> ::serde::Deserialize<'de> for Column {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Column, A::Error> {
-                let mut value = Column::default();
+                let mut value = <Column as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "src" => value.src = map.next_value()?,
+                        "src" => {
+                            value.src = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "dst" => value.dst = map.next_value()?,
                         "type" => value.r#type = map.next_value()?,
                         "expr" => value.expr = map.next_value()?,
@@ -3504,6 +4403,31 @@ impl<'de> ::serde::Deserialize<'de> for Column {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(any(feature = "containers", feature = "views"))]
+impl Column {
+    /// A `Column` with its required fields (`src`); the optional ones start as `None`.
+    pub fn new(src: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            src: src.into(),
+            dst: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+            expr: ::std::option::Option::None,
+            accumulator: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "containers", feature = "views"))]
+impl crate::support::Empty for Column {
+    fn empty() -> Self {
+        Self {
+            src: crate::support::Empty::empty(),
+            dst: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+            expr: ::std::option::Option::None,
+            accumulator: ::std::option::Option::None,
+        }
     }
 }
 /// Schema `CommonDeletedCount`: another name for [`DeletedResult`](crate::types::DeletedResult).
@@ -3532,6 +4456,7 @@ pub type CommonDeletedCount = crate::types::DeletedResult;
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -3546,6 +4471,7 @@ pub type CommonEditions = crate::types::Edition;
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3742,13 +4668,14 @@ pub type ContainerNewOutput = crate::types::InsertedId;
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 pub type ContainerProjectParents = crate::types::ProjectParents;
 /// Schema `ContainerReference` (`#/components/schemas/ContainerReference`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`type`, `id`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3761,6 +4688,7 @@ pub type ContainerProjectParents = crate::types::ProjectParents;
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -3768,15 +4696,13 @@ pub type ContainerProjectParents = crate::types::ProjectParents;
         feature = "views"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ContainerReference {
-    /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    /// JSON key `type`. Required: requests always send it.
+    pub r#type: ::std::string::String,
+    /// JSON key `id`. Required: requests always send it.
+    pub id: ::std::string::String,
 }
 #[cfg(
     any(
@@ -3790,6 +4716,7 @@ pub struct ContainerReference {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -3814,13 +4741,25 @@ impl<'de> ::serde::Deserialize<'de> for ContainerReference {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ContainerReference, A::Error> {
-                let mut value = ContainerReference::default();
+                let mut value = <ContainerReference as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "type" => {
+                            value.r#type = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "id" => {
+                            value.id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3832,6 +4771,66 @@ impl<'de> ::serde::Deserialize<'de> for ContainerReference {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "upload",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl ContainerReference {
+    /// A `ContainerReference` with its required fields (`type`, `id`); the optional ones start as `None`.
+    pub fn new(
+        r#type: impl ::std::convert::Into<::std::string::String>,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            id: id.into(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "upload",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl crate::support::Empty for ContainerReference {
+    fn empty() -> Self {
+        Self {
+            r#type: crate::support::Empty::empty(),
+            id: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `ContainerSessionParents`: another name for [`SessionParents`](crate::types::SessionParents).
 #[cfg(
     any(
@@ -3840,6 +4839,7 @@ impl<'de> ::serde::Deserialize<'de> for ContainerReference {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3854,6 +4854,7 @@ pub type ContainerSessionParents = crate::types::SessionParents;
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3870,7 +4871,6 @@ pub type ContainerSubjectParents = crate::types::SubjectParents;
         feature = "change-log",
         feature = "collections",
         feature = "containers",
-        feature = "dataexplorer",
         feature = "gears",
         feature = "groups",
         feature = "jobs",
@@ -3920,7 +4920,6 @@ pub enum ContainerType {
         feature = "change-log",
         feature = "collections",
         feature = "containers",
-        feature = "dataexplorer",
         feature = "gears",
         feature = "groups",
         feature = "jobs",
@@ -3975,7 +4974,6 @@ impl ContainerType {
         feature = "change-log",
         feature = "collections",
         feature = "containers",
-        feature = "dataexplorer",
         feature = "gears",
         feature = "groups",
         feature = "jobs",
@@ -4014,7 +5012,6 @@ impl ::std::convert::From<&str> for ContainerType {
         feature = "change-log",
         feature = "collections",
         feature = "containers",
-        feature = "dataexplorer",
         feature = "gears",
         feature = "groups",
         feature = "jobs",
@@ -4030,7 +5027,7 @@ impl ::std::convert::From<&str> for ContainerType {
 crate::support::string_enum_impls!(ContainerType);
 /// Schema `ContextInput` (`#/components/schemas/ContextInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -4041,6 +5038,7 @@ crate::support::string_enum_impls!(ContainerType);
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -4049,7 +5047,7 @@ crate::support::string_enum_impls!(ContainerType);
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ContextInput {
-    /// JSON key `found`.
+    /// JSON key `found`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -4078,6 +5076,7 @@ pub struct ContextInput {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -4119,9 +5118,31 @@ impl<'de> ::serde::Deserialize<'de> for ContextInput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl ContextInput {
+    /// The `found` field, or its empty value if the server omitted it.
+    pub fn found(&self) -> bool {
+        self.found.unwrap_or_default()
+    }
+}
 /// Schema `CoreModelsCommonSource` (`#/components/schemas/CoreModelsCommonSource`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`type`, `id`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "data-view-executions",
@@ -4131,15 +5152,13 @@ impl<'de> ::serde::Deserialize<'de> for ContextInput {
         feature = "views"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CoreModelsCommonSource {
-    /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    /// JSON key `type`. Required: requests always send it.
+    pub r#type: ::std::string::String,
+    /// JSON key `id`. Required: requests always send it.
+    pub id: ::std::string::String,
 }
 #[cfg(
     any(
@@ -4167,13 +5186,25 @@ impl<'de> ::serde::Deserialize<'de> for CoreModelsCommonSource {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<CoreModelsCommonSource, A::Error> {
-                let mut value = CoreModelsCommonSource::default();
+                let mut value = <CoreModelsCommonSource as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "type" => {
+                            value.r#type = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "id" => {
+                            value.id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -4183,6 +5214,44 @@ impl<'de> ::serde::Deserialize<'de> for CoreModelsCommonSource {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(
+    any(
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "projects",
+        feature = "upload",
+        feature = "views"
+    )
+)]
+impl CoreModelsCommonSource {
+    /// A `CoreModelsCommonSource` with its required fields (`type`, `id`); the optional ones start as `None`.
+    pub fn new(
+        r#type: impl ::std::convert::Into<::std::string::String>,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            id: id.into(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "projects",
+        feature = "upload",
+        feature = "views"
+    )
+)]
+impl crate::support::Empty for CoreModelsCommonSource {
+    fn empty() -> Self {
+        Self {
+            r#type: crate::support::Empty::empty(),
+            id: crate::support::Empty::empty(),
+        }
     }
 }
 /// A job input of API-key type (`base: api-key`). The reference names this schema (`core__models__jobs__ApiKeyInput`) without listing its fields, so it is kept free-form.
@@ -4198,6 +5267,7 @@ impl<'de> ::serde::Deserialize<'de> for CoreModelsCommonSource {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -4336,6 +5406,7 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutputAnalysesItem {
         feature = "batch",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects"
     )
@@ -4356,6 +5427,7 @@ pub enum AnalysisOutputOrAnalysisOutputInflatedJob {
         feature = "batch",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects"
     )
@@ -4453,6 +5525,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputOrAnalysisOutputInflatedJo
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -4471,6 +5544,7 @@ pub enum AzureMlWorkspaceOrAzureMlWorkspaceInput {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -4524,6 +5598,50 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspaceOrAzureMlWorkspaceInput 
         )
     }
 }
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl crate::support::Empty for AzureMlWorkspaceOrAzureMlWorkspaceInput {
+    fn empty() -> Self {
+        Self::AzureMlWorkspace(crate::support::Empty::empty())
+    }
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl ::std::convert::From<crate::types::AzureMlWorkspace>
+for AzureMlWorkspaceOrAzureMlWorkspaceInput {
+    fn from(value: crate::types::AzureMlWorkspace) -> Self {
+        Self::AzureMlWorkspace(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl ::std::convert::From<crate::types::AzureMlWorkspaceInput>
+for AzureMlWorkspaceOrAzureMlWorkspaceInput {
+    fn from(value: crate::types::AzureMlWorkspaceInput) -> Self {
+        Self::AzureMlWorkspaceInput(value)
+    }
+}
 /// Inline schema at `#/components/schemas/RoleOutput/properties/actions/items`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
@@ -4574,6 +5692,105 @@ impl<'de> ::serde::Deserialize<'de> for ActionOrDeprecatedAction {
         )
     }
 }
+/// A page of [`AcquisitionListOutput`](crate::types::AcquisitionListOutput) items: the envelope `Page` with `results` typed by its item (`x-flywheel-page`).
+///
+/// Inline schema at `#/components/schemas/Page`.
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "collections",
+        feature = "projects",
+        feature = "sessions"
+    )
+)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+pub struct AcquisitionListOutputPage {
+    /// JSON key `count`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub count: ::std::option::Option<i64>,
+    /// JSON key `total`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub total: ::std::option::Option<i64>,
+    /// JSON key `results`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub results: ::std::option::Option<
+        ::std::vec::Vec<crate::types::AcquisitionListOutput>,
+    >,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "collections",
+        feature = "projects",
+        feature = "sessions"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutputPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AcquisitionListOutputPage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AcquisitionListOutputPage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AcquisitionListOutputPage, A::Error> {
+                let mut value = AcquisitionListOutputPage::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => value.count = map.next_value()?,
+                        "total" => value.total = map.next_value()?,
+                        "results" => value.results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "collections",
+        feature = "projects",
+        feature = "sessions"
+    )
+)]
+impl AcquisitionListOutputPage {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[crate::types::AcquisitionListOutput] {
+        self.results.as_deref().unwrap_or_default()
+    }
+}
 /// Inline schema at `#/paths/~1acquisitions/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
@@ -4591,8 +5808,8 @@ impl<'de> ::serde::Deserialize<'de> for ActionOrDeprecatedAction {
 pub enum AcquisitionListOutputListOrPage {
     /// A `Vec<AcquisitionListOutput>`.
     AcquisitionListOutputList(::std::vec::Vec<crate::types::AcquisitionListOutput>),
-    /// A `Page`.
-    Page(crate::types::Page),
+    /// A `AcquisitionListOutputPage`.
+    Page(crate::types::AcquisitionListOutputPage),
 }
 #[cfg(
     any(
@@ -4614,6 +5831,111 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutputListOrPage {
                 crate::support::ArrayOrObject::Object(value) => Self::Page(value),
             },
         )
+    }
+}
+/// A page of [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem) items: the envelope `Page` with `results` typed by its item (`x-flywheel-page`).
+///
+/// Inline schema at `#/components/schemas/Page`.
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+pub struct AcquisitionListOutputAnalysesItemPage {
+    /// JSON key `count`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub count: ::std::option::Option<i64>,
+    /// JSON key `total`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub total: ::std::option::Option<i64>,
+    /// JSON key `results`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub results: ::std::option::Option<
+        ::std::vec::Vec<crate::types::AcquisitionListOutputAnalysesItem>,
+    >,
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutputAnalysesItemPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = AcquisitionListOutputAnalysesItemPage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (AcquisitionListOutputAnalysesItemPage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AcquisitionListOutputAnalysesItemPage, A::Error> {
+                let mut value = AcquisitionListOutputAnalysesItemPage::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => value.count = map.next_value()?,
+                        "total" => value.total = map.next_value()?,
+                        "results" => value.results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl AcquisitionListOutputAnalysesItemPage {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[crate::types::AcquisitionListOutputAnalysesItem] {
+        self.results.as_deref().unwrap_or_default()
     }
 }
 /// Inline schema at `#/paths/~1acquisitions~1{cid}~1analyses/post/requestBody/content/application~1json/schema`.
@@ -4686,6 +6008,50 @@ impl<'de> ::serde::Deserialize<'de> for AdhocAnalysisInputOrJobAnalysisInput {
                 "the value matches no variant of AdhocAnalysisInputOrJobAnalysisInput",
             ),
         )
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl crate::support::Empty for AdhocAnalysisInputOrJobAnalysisInput {
+    fn empty() -> Self {
+        Self::AdhocAnalysisInput(crate::support::Empty::empty())
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl ::std::convert::From<crate::types::AdhocAnalysisInput>
+for AdhocAnalysisInputOrJobAnalysisInput {
+    fn from(value: crate::types::AdhocAnalysisInput) -> Self {
+        Self::AdhocAnalysisInput(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl ::std::convert::From<crate::types::JobAnalysisInput>
+for AdhocAnalysisInputOrJobAnalysisInput {
+    fn from(value: crate::types::JobAnalysisInput) -> Self {
+        Self::JobAnalysisInput(value)
     }
 }
 /// Inline schema at `#/paths/~1acquisitions~1{cid}~1analyses~1{analysisId}/get/responses/200/content/application~1json/schema`.

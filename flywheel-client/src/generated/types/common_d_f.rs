@@ -103,14 +103,13 @@ impl<'de> ::serde::Deserialize<'de> for DataViewAnalysisFilterSpec {
 }
 /// Schema `DataViewColumnSpec` (`#/components/schemas/DataViewColumnSpec`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`src`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(any(feature = "containers", feature = "views"))]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DataViewColumnSpec {
-    /// JSON key `src`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub src: ::std::option::Option<::std::string::String>,
+    /// JSON key `src`. Required: requests always send it.
+    pub src: ::std::string::String,
     /// JSON key `dst`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dst: ::std::option::Option<::std::string::String>,
@@ -142,12 +141,18 @@ impl<'de> ::serde::Deserialize<'de> for DataViewColumnSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<DataViewColumnSpec, A::Error> {
-                let mut value = DataViewColumnSpec::default();
+                let mut value = <DataViewColumnSpec as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "src" => value.src = map.next_value()?,
+                        "src" => {
+                            value.src = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "dst" => value.dst = map.next_value()?,
                         "type" => value.r#type = map.next_value()?,
                         "expr" => value.expr = map.next_value()?,
@@ -163,25 +168,56 @@ impl<'de> ::serde::Deserialize<'de> for DataViewColumnSpec {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "containers", feature = "views"))]
+impl DataViewColumnSpec {
+    /// A `DataViewColumnSpec` with its required fields (`src`); the optional ones start as `None`.
+    pub fn new(src: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            src: src.into(),
+            dst: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+            expr: ::std::option::Option::None,
+            accumulator: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "containers", feature = "views"))]
+impl crate::support::Empty for DataViewColumnSpec {
+    fn empty() -> Self {
+        Self {
+            src: crate::support::Empty::empty(),
+            dst: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+            expr: ::std::option::Option::None,
+            accumulator: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `DataViewExecution` (`#/components/schemas/DataViewExecution`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(any(feature = "data-view-executions", feature = "views"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct DataViewExecution {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -194,13 +230,15 @@ pub struct DataViewExecution {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp_ran: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `user_id`.
+    /// JSON key `user_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub user_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `project_id`.
+    /// Id of the project.
+    ///
+    /// JSON key `project_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -236,12 +274,14 @@ pub struct DataViewExecution {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub task_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `expires_on`.
+    /// JSON key `expires_on`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub expires_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -294,6 +334,21 @@ impl<'de> ::serde::Deserialize<'de> for DataViewExecution {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(any(feature = "data-view-executions", feature = "views"))]
+impl DataViewExecution {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `user_id` field, or its empty value if the server omitted it.
+    pub fn user_id(&self) -> &str {
+        self.user_id.as_deref().unwrap_or_default()
+    }
+    /// The `project_id` field, or its empty value if the server omitted it.
+    pub fn project_id(&self) -> &str {
+        self.project_id.as_deref().unwrap_or_default()
     }
 }
 /// Schema `DataViewExecutionState` (`#/components/schemas/DataViewExecutionState`).
@@ -350,23 +405,21 @@ impl ::std::convert::From<&str> for DataViewExecutionState {
 crate::support::string_enum_impls!(DataViewExecutionState);
 /// Schema `DataViewFileSpec` (`#/components/schemas/DataViewFileSpec`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`container`, `filter`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(any(feature = "containers", feature = "views"))]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DataViewFileSpec {
-    /// JSON key `container`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub container: ::std::option::Option<::std::string::String>,
+    /// JSON key `container`. Required: requests always send it.
+    pub container: ::std::string::String,
     /// JSON key `analysisFilter`.
     #[serde(
         rename = "analysisFilter",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub analysis_filter: ::std::option::Option<crate::types::DataViewAnalysisFilterSpec>,
-    /// JSON key `filter`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub filter: ::std::option::Option<crate::types::DataViewNameFilterSpec>,
+    /// JSON key `filter`. Required: requests always send it.
+    pub filter: crate::types::DataViewNameFilterSpec,
     /// JSON key `zipMember`.
     #[serde(
         rename = "zipMember",
@@ -415,14 +468,26 @@ impl<'de> ::serde::Deserialize<'de> for DataViewFileSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<DataViewFileSpec, A::Error> {
-                let mut value = DataViewFileSpec::default();
+                let mut value = <DataViewFileSpec as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "container" => value.container = map.next_value()?,
+                        "container" => {
+                            value.container = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "analysisFilter" => value.analysis_filter = map.next_value()?,
-                        "filter" => value.filter = map.next_value()?,
+                        "filter" => {
+                            value.filter = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::DataViewNameFilterSpec>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "zipMember" => value.zip_member = map.next_value()?,
                         "match" => value.r#match = map.next_value()?,
                         "format" => value.format = map.next_value()?,
@@ -440,16 +505,51 @@ impl<'de> ::serde::Deserialize<'de> for DataViewFileSpec {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "containers", feature = "views"))]
+impl DataViewFileSpec {
+    /// A `DataViewFileSpec` with its required fields (`container`, `filter`); the optional ones start as `None`.
+    pub fn new(
+        container: impl ::std::convert::Into<::std::string::String>,
+        filter: impl ::std::convert::Into<crate::types::DataViewNameFilterSpec>,
+    ) -> Self {
+        Self {
+            container: container.into(),
+            analysis_filter: ::std::option::Option::None,
+            filter: filter.into(),
+            zip_member: ::std::option::Option::None,
+            r#match: ::std::option::Option::None,
+            format: ::std::option::Option::None,
+            format_options: ::std::option::Option::None,
+            process_files: ::std::option::Option::None,
+            columns: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "containers", feature = "views"))]
+impl crate::support::Empty for DataViewFileSpec {
+    fn empty() -> Self {
+        Self {
+            container: crate::support::Empty::empty(),
+            analysis_filter: ::std::option::Option::None,
+            filter: crate::support::Empty::empty(),
+            zip_member: ::std::option::Option::None,
+            r#match: ::std::option::Option::None,
+            format: ::std::option::Option::None,
+            format_options: ::std::option::Option::None,
+            process_files: ::std::option::Option::None,
+            columns: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `DataViewNameFilterSpec` (`#/components/schemas/DataViewNameFilterSpec`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`value`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(any(feature = "containers", feature = "views"))]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DataViewNameFilterSpec {
-    /// JSON key `value`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
+    /// JSON key `value`. Required: requests always send it.
+    pub value: ::std::string::String,
     /// JSON key `regex`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub regex: ::std::option::Option<bool>,
@@ -472,12 +572,18 @@ impl<'de> ::serde::Deserialize<'de> for DataViewNameFilterSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<DataViewNameFilterSpec, A::Error> {
-                let mut value = DataViewNameFilterSpec::default();
+                let mut value = <DataViewNameFilterSpec as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "value" => value.value = map.next_value()?,
+                        "value" => {
+                            value.value = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "regex" => value.regex = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -490,19 +596,37 @@ impl<'de> ::serde::Deserialize<'de> for DataViewNameFilterSpec {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "containers", feature = "views"))]
+impl DataViewNameFilterSpec {
+    /// A `DataViewNameFilterSpec` with its required fields (`value`); the optional ones start as `None`.
+    pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            value: value.into(),
+            regex: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "containers", feature = "views"))]
+impl crate::support::Empty for DataViewNameFilterSpec {
+    fn empty() -> Self {
+        Self {
+            value: crate::support::Empty::empty(),
+            regex: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `DataViewOutput`: another name for [`ViewOutput`](crate::types::ViewOutput).
 #[cfg(any(feature = "containers", feature = "views"))]
 pub type DataViewOutput = crate::types::ViewOutput;
 /// Schema `DataViewZipFilterSpec` (`#/components/schemas/DataViewZipFilterSpec`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`value`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(any(feature = "containers", feature = "views"))]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DataViewZipFilterSpec {
-    /// JSON key `value`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
+    /// JSON key `value`. Required: requests always send it.
+    pub value: ::std::string::String,
     /// JSON key `regex`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub regex: ::std::option::Option<bool>,
@@ -528,12 +652,18 @@ impl<'de> ::serde::Deserialize<'de> for DataViewZipFilterSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<DataViewZipFilterSpec, A::Error> {
-                let mut value = DataViewZipFilterSpec::default();
+                let mut value = <DataViewZipFilterSpec as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "value" => value.value = map.next_value()?,
+                        "value" => {
+                            value.value = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "regex" => value.regex = map.next_value()?,
                         "match" => value.r#match = map.next_value()?,
                         _ => {
@@ -545,6 +675,27 @@ impl<'de> ::serde::Deserialize<'de> for DataViewZipFilterSpec {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(any(feature = "containers", feature = "views"))]
+impl DataViewZipFilterSpec {
+    /// A `DataViewZipFilterSpec` with its required fields (`value`); the optional ones start as `None`.
+    pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            value: value.into(),
+            regex: ::std::option::Option::None,
+            r#match: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "containers", feature = "views"))]
+impl crate::support::Empty for DataViewZipFilterSpec {
+    fn empty() -> Self {
+        Self {
+            value: crate::support::Empty::empty(),
+            regex: ::std::option::Option::None,
+            r#match: ::std::option::Option::None,
+        }
     }
 }
 /// Schema `DefaultFlywheelRole` (`#/components/schemas/DefaultFlywheelRole`).
@@ -605,6 +756,7 @@ crate::support::string_enum_impls!(DefaultFlywheelRole);
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -634,6 +786,7 @@ pub enum DeidLogSkipReason {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -665,6 +818,7 @@ impl DeidLogSkipReason {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -693,6 +847,7 @@ impl ::std::convert::From<&str> for DeidLogSkipReason {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -703,7 +858,7 @@ impl ::std::convert::From<&str> for DeidLogSkipReason {
 crate::support::string_enum_impls!(DeidLogSkipReason);
 /// Schema `DeletedFile` (`#/components/schemas/DeletedFile`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -714,6 +869,7 @@ crate::support::string_enum_impls!(DeidLogSkipReason);
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -722,43 +878,49 @@ crate::support::string_enum_impls!(DeidLogSkipReason);
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct DeletedFile {
-    /// JSON key `_id`.
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<crate::types::FileVersion>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub origin: ::std::option::Option<crate::types::Origin>,
-    /// JSON key `parent_ref`.
+    /// JSON key `parent_ref`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parent_ref: ::std::option::Option<crate::types::ContainerReference>,
-    /// JSON key `name`.
+    /// JSON key `name`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub name: ::std::option::Option<::std::string::String>,
-    /// JSON key `provider_id`.
+    /// Id of the storage provider that holds the data.
+    ///
+    /// JSON key `provider_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub provider_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `uuid`.
+    /// UUID.
+    ///
+    /// JSON key `uuid`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// JSON key `size`.
+    /// Size in bytes.
+    ///
+    /// JSON key `size`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -770,18 +932,24 @@ pub struct DeletedFile {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub copy_of: ::std::option::Option<crate::types::FileVersionCopyOf>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `deleted`.
+    /// When it was deleted; absent while it is not.
+    ///
+    /// JSON key `deleted`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When this file version was replaced by a newer one.
+    ///
     /// JSON key `replaced`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -805,6 +973,7 @@ pub struct DeletedFile {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -855,9 +1024,43 @@ impl<'de> ::serde::Deserialize<'de> for DeletedFile {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl DeletedFile {
+    /// The `name` field, or its empty value if the server omitted it.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+    /// The `provider_id` field, or its empty value if the server omitted it.
+    pub fn provider_id(&self) -> &str {
+        self.provider_id.as_deref().unwrap_or_default()
+    }
+    /// The `uuid` field, or its empty value if the server omitted it.
+    pub fn uuid(&self) -> &str {
+        self.uuid.as_deref().unwrap_or_default()
+    }
+    /// The `size` field, or its empty value if the server omitted it.
+    pub fn size(&self) -> i64 {
+        self.size.unwrap_or_default()
+    }
+}
 /// Schema `DeletedResult` (`#/components/schemas/DeletedResult`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -879,7 +1082,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletedFile {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct DeletedResult {
-    /// JSON key `deleted`.
+    /// JSON key `deleted`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -945,6 +1148,30 @@ impl<'de> ::serde::Deserialize<'de> for DeletedResult {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "audit-trail",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "dataexplorer",
+        feature = "files",
+        feature = "groups",
+        feature = "modalities",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "views"
+    )
+)]
+impl DeletedResult {
+    /// The `deleted` field, or its empty value if the server omitted it.
+    pub fn deleted(&self) -> i64 {
+        self.deleted.unwrap_or_default()
+    }
+}
 /// Schema `DeprecatedAction` (`#/components/schemas/DeprecatedAction`).
 ///
 /// A string enum. Values this client does not know decode as `Unknown` and encode back unchanged.
@@ -986,7 +1213,7 @@ impl ::std::convert::From<&str> for DeprecatedAction {
 crate::support::string_enum_impls!(DeprecatedAction);
 /// Schema `DownloadTicketStub` (`#/components/schemas/DownloadTicketStub`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1002,25 +1229,27 @@ crate::support::string_enum_impls!(DeprecatedAction);
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct DownloadTicketStub {
-    /// JSON key `ticket`.
+    /// JSON key `ticket`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub ticket: ::std::option::Option<::std::string::String>,
-    /// JSON key `filename`.
+    /// JSON key `filename`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub filename: ::std::option::Option<::std::string::String>,
-    /// JSON key `file_cnt`.
+    /// JSON key `file_cnt`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub file_cnt: ::std::option::Option<i64>,
-    /// JSON key `size`.
+    /// Size in bytes.
+    ///
+    /// JSON key `size`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1076,6 +1305,36 @@ impl<'de> ::serde::Deserialize<'de> for DownloadTicketStub {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "download",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl DownloadTicketStub {
+    /// The `ticket` field, or its empty value if the server omitted it.
+    pub fn ticket(&self) -> &str {
+        self.ticket.as_deref().unwrap_or_default()
+    }
+    /// The `filename` field, or its empty value if the server omitted it.
+    pub fn filename(&self) -> &str {
+        self.filename.as_deref().unwrap_or_default()
+    }
+    /// The `file_cnt` field, or its empty value if the server omitted it.
+    pub fn file_cnt(&self) -> i64 {
+        self.file_cnt.unwrap_or_default()
+    }
+    /// The `size` field, or its empty value if the server omitted it.
+    pub fn size(&self) -> i64 {
+        self.size.unwrap_or_default()
+    }
+}
 /// Schema `Edition` (`#/components/schemas/Edition`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -1084,6 +1343,7 @@ impl<'de> ::serde::Deserialize<'de> for DownloadTicketStub {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1099,6 +1359,7 @@ pub struct Edition {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1216,24 +1477,24 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
 }
 /// Schema `File` (`#/components/schemas/File`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(any(feature = "data-view-executions", feature = "upload", feature = "views"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct File {
-    /// JSON key `_id`.
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<crate::types::FileVersion>,
-    /// JSON key `parent_ref`.
+    /// JSON key `parent_ref`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parent_ref: ::std::option::Option<crate::types::ContainerReference>,
-    /// JSON key `name`.
+    /// JSON key `name`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1245,13 +1506,17 @@ pub struct File {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub file_group: ::std::option::Option<crate::types::FileGroup>,
-    /// JSON key `provider_id`.
+    /// Id of the storage provider that holds the data.
+    ///
+    /// JSON key `provider_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub provider_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `uuid`.
+    /// UUID.
+    ///
+    /// JSON key `uuid`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1269,24 +1534,32 @@ pub struct File {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub reference: ::std::option::Option<bool>,
-    /// JSON key `size`.
+    /// Size in bytes.
+    ///
+    /// JSON key `size`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub size: ::std::option::Option<i64>,
+    /// Hash of the file contents.
+    ///
     /// JSON key `hash`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub hash: ::std::option::Option<::std::string::String>,
+    /// Hash the uploading client computed.
+    ///
     /// JSON key `client_hash`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub client_hash: ::std::option::Option<::std::string::String>,
+    /// Number of members when the file is a zip archive.
+    ///
     /// JSON key `zip_member_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1305,6 +1578,8 @@ pub struct File {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub source_file_id: ::std::option::Option<crate::types::FileVersion>,
+    /// The file version it was restored from.
+    ///
     /// JSON key `restored_from`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1323,13 +1598,15 @@ pub struct File {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::FileParents>,
-    /// JSON key `revision`.
+    /// Revision number, increased by every change.
+    ///
+    /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1347,19 +1624,25 @@ pub struct File {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// MIME type of the file.
+    ///
     /// JSON key `mimetype`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modality: ::std::option::Option<::std::string::String>,
-    /// JSON key `classification`.
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
+    /// JSON key `classification`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1370,18 +1653,24 @@ pub struct File {
             ::std::vec::Vec<::std::string::String>,
         >,
     >,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `info`.
+    /// Free-form custom metadata.
+    ///
+    /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1406,24 +1695,32 @@ pub struct File {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_info: ::std::option::Option<crate::types::FileGearInfo>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When this file version was replaced by a newer one.
+    ///
     /// JSON key `replaced`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub replaced: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1515,6 +1812,33 @@ impl<'de> ::serde::Deserialize<'de> for File {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "data-view-executions", feature = "upload", feature = "views"))]
+impl File {
+    /// The `name` field, or its empty value if the server omitted it.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+    /// The `provider_id` field, or its empty value if the server omitted it.
+    pub fn provider_id(&self) -> &str {
+        self.provider_id.as_deref().unwrap_or_default()
+    }
+    /// The `uuid` field, or its empty value if the server omitted it.
+    pub fn uuid(&self) -> &str {
+        self.uuid.as_deref().unwrap_or_default()
+    }
+    /// The `size` field, or its empty value if the server omitted it.
+    pub fn size(&self) -> i64 {
+        self.size.unwrap_or_default()
+    }
+    /// The `revision` field, or its empty value if the server omitted it.
+    pub fn revision(&self) -> i64 {
+        self.revision.unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `FileClassificationDelta` (`#/components/schemas/FileClassificationDelta`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -1531,6 +1855,8 @@ impl<'de> ::serde::Deserialize<'de> for File {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct FileClassificationDelta {
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modality: ::std::option::Option<::std::string::String>,
@@ -1670,7 +1996,7 @@ impl ::std::convert::From<&str> for FileFormat {
 crate::support::string_enum_impls!(FileFormat);
 /// Schema `FileGearInfo` (`#/components/schemas/FileGearInfo`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1683,6 +2009,7 @@ crate::support::string_enum_impls!(FileFormat);
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -1693,19 +2020,19 @@ crate::support::string_enum_impls!(FileFormat);
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileGearInfo {
-    /// JSON key `name`.
+    /// JSON key `name`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub name: ::std::option::Option<::std::string::String>,
-    /// JSON key `version`.
+    /// JSON key `version`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub version: ::std::option::Option<::std::string::String>,
-    /// JSON key `id`.
+    /// JSON key `id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1724,6 +2051,7 @@ pub struct FileGearInfo {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -1767,6 +2095,40 @@ impl<'de> ::serde::Deserialize<'de> for FileGearInfo {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "upload",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl FileGearInfo {
+    /// The `name` field, or its empty value if the server omitted it.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+    /// The `version` field, or its empty value if the server omitted it.
+    pub fn version(&self) -> &str {
+        self.version.as_deref().unwrap_or_default()
+    }
+    /// The `id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `FileGroup` (`#/components/schemas/FileGroup`).
 ///
 /// A string enum. Values this client does not know decode as `Unknown` and encode back unchanged.
@@ -1808,7 +2170,7 @@ impl ::std::convert::From<&str> for FileGroup {
 crate::support::string_enum_impls!(FileGroup);
 /// Schema `FileListOutput` (`#/components/schemas/FileListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1826,13 +2188,15 @@ crate::support::string_enum_impls!(FileGroup);
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileListOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `name`.
+    /// JSON key `name`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1844,24 +2208,30 @@ pub struct FileListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// JSON key `mimetype`.
+    /// MIME type of the file.
+    ///
+    /// JSON key `mimetype`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub mimetype: ::std::option::Option<::std::string::String>,
-    /// JSON key `file_id`.
+    /// Id of the file, the same for all its versions.
+    ///
+    /// JSON key `file_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub file_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `version`.
+    /// JSON key `version`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub version: ::std::option::Option<i64>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1880,6 +2250,8 @@ pub struct FileListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deid_log_skip_reason: ::std::option::Option<crate::types::DeidLogSkipReason>,
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1891,13 +2263,17 @@ pub struct FileListOutput {
             ::std::vec::Vec<::std::string::String>,
         >,
     >,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `provider_id`.
+    /// Id of the storage provider that holds the data.
+    ///
+    /// JSON key `provider_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1915,6 +2291,8 @@ pub struct FileListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub reference: ::std::option::Option<bool>,
+    /// The file version it was restored from.
+    ///
     /// JSON key `restored_from`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1927,7 +2305,7 @@ pub struct FileListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub restored_by: ::std::option::Option<crate::types::Origin>,
-    /// JSON key `parent_ref`.
+    /// JSON key `parent_ref`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1939,7 +2317,7 @@ pub struct FileListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::FileParents>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1951,54 +2329,72 @@ pub struct FileListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub virus_scan: ::std::option::Option<crate::types::VirusScan>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When this file version was replaced by a newer one.
+    ///
     /// JSON key `replaced`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub replaced: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `size`.
+    /// Size in bytes.
+    ///
+    /// JSON key `size`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub size: ::std::option::Option<i64>,
+    /// Hash of the file contents.
+    ///
     /// JSON key `hash`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub hash: ::std::option::Option<::std::string::String>,
-    /// JSON key `info`.
+    /// Free-form custom metadata.
+    ///
+    /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info_exists: ::std::option::Option<bool>,
+    /// Number of members when the file is a zip archive.
+    ///
     /// JSON key `zip_member_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2023,6 +2419,8 @@ pub struct FileListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub original_copy_of: ::std::option::Option<crate::types::FileVersion>,
+    /// Hash the uploading client computed.
+    ///
     /// JSON key `client_hash`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2112,6 +2510,50 @@ impl<'de> ::serde::Deserialize<'de> for FileListOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl FileListOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `name` field, or its empty value if the server omitted it.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+    /// The `mimetype` field, or its empty value if the server omitted it.
+    pub fn mimetype(&self) -> &str {
+        self.mimetype.as_deref().unwrap_or_default()
+    }
+    /// The `file_id` field, or its empty value if the server omitted it.
+    pub fn file_id(&self) -> &str {
+        self.file_id.as_deref().unwrap_or_default()
+    }
+    /// The `version` field, or its empty value if the server omitted it.
+    pub fn version(&self) -> i64 {
+        self.version.unwrap_or_default()
+    }
+    /// The `provider_id` field, or its empty value if the server omitted it.
+    pub fn provider_id(&self) -> &str {
+        self.provider_id.as_deref().unwrap_or_default()
+    }
+    /// The `size` field, or its empty value if the server omitted it.
+    pub fn size(&self) -> i64 {
+        self.size.unwrap_or_default()
+    }
+}
 /// Schema `FileModifyInput` (`#/components/schemas/FileModifyInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -2131,6 +2573,8 @@ pub struct FileModifyInput {
     /// JSON key `type`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modality: ::std::option::Option<::std::string::String>,
@@ -2182,7 +2626,7 @@ impl<'de> ::serde::Deserialize<'de> for FileModifyInput {
 }
 /// Schema `FileOutput` (`#/components/schemas/FileOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2193,6 +2637,7 @@ impl<'de> ::serde::Deserialize<'de> for FileModifyInput {
         feature = "files",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -2201,13 +2646,15 @@ impl<'de> ::serde::Deserialize<'de> for FileModifyInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `name`.
+    /// JSON key `name`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2219,24 +2666,30 @@ pub struct FileOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// JSON key `file_id`.
+    /// Id of the file, the same for all its versions.
+    ///
+    /// JSON key `file_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub file_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `version`.
+    /// JSON key `version`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub version: ::std::option::Option<i64>,
-    /// JSON key `mimetype`.
+    /// MIME type of the file.
+    ///
+    /// JSON key `mimetype`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2255,6 +2708,8 @@ pub struct FileOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deid_log_skip_reason: ::std::option::Option<crate::types::DeidLogSkipReason>,
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2266,19 +2721,23 @@ pub struct FileOutput {
             ::std::vec::Vec<::std::string::String>,
         >,
     >,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `provider_id`.
+    /// Id of the storage provider that holds the data.
+    ///
+    /// JSON key `provider_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub provider_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `parent_ref`.
+    /// JSON key `parent_ref`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2290,6 +2749,8 @@ pub struct FileOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::FileParents>,
+    /// The file version it was restored from.
+    ///
     /// JSON key `restored_from`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2314,7 +2775,7 @@ pub struct FileOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub reference: ::std::option::Option<bool>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2326,60 +2787,80 @@ pub struct FileOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub virus_scan: ::std::option::Option<crate::types::VirusScan>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When this file version was replaced by a newer one.
+    ///
     /// JSON key `replaced`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub replaced: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `size`.
+    /// Size in bytes.
+    ///
+    /// JSON key `size`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub size: ::std::option::Option<i64>,
+    /// Hash of the file contents.
+    ///
     /// JSON key `hash`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub hash: ::std::option::Option<::std::string::String>,
+    /// Hash the uploading client computed.
+    ///
     /// JSON key `client_hash`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub client_hash: ::std::option::Option<::std::string::String>,
-    /// JSON key `info`.
+    /// Free-form custom metadata.
+    ///
+    /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info_exists: ::std::option::Option<bool>,
+    /// Number of members when the file is a zip archive.
+    ///
     /// JSON key `zip_member_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2415,6 +2896,7 @@ pub struct FileOutput {
         feature = "files",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -2488,9 +2970,55 @@ impl<'de> ::serde::Deserialize<'de> for FileOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "files",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl FileOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `name` field, or its empty value if the server omitted it.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+    /// The `file_id` field, or its empty value if the server omitted it.
+    pub fn file_id(&self) -> &str {
+        self.file_id.as_deref().unwrap_or_default()
+    }
+    /// The `version` field, or its empty value if the server omitted it.
+    pub fn version(&self) -> i64 {
+        self.version.unwrap_or_default()
+    }
+    /// The `mimetype` field, or its empty value if the server omitted it.
+    pub fn mimetype(&self) -> &str {
+        self.mimetype.as_deref().unwrap_or_default()
+    }
+    /// The `provider_id` field, or its empty value if the server omitted it.
+    pub fn provider_id(&self) -> &str {
+        self.provider_id.as_deref().unwrap_or_default()
+    }
+    /// The `size` field, or its empty value if the server omitted it.
+    pub fn size(&self) -> i64 {
+        self.size.unwrap_or_default()
+    }
+}
 /// Schema `FileParents` (`#/components/schemas/FileParents`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2503,6 +3031,7 @@ impl<'de> ::serde::Deserialize<'de> for FileOutput {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -2513,24 +3042,32 @@ impl<'de> ::serde::Deserialize<'de> for FileOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileParents {
-    /// JSON key `group`.
+    /// Id of the group it belongs to.
+    ///
+    /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
-    /// JSON key `project`.
+    /// Id of the project it belongs to.
+    ///
+    /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
+    /// Id of the subject it belongs to.
+    ///
     /// JSON key `subject`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub subject: ::std::option::Option<::std::string::String>,
+    /// Id of the session it belongs to.
+    ///
     /// JSON key `session`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2562,6 +3099,7 @@ pub struct FileParents {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -2608,9 +3146,39 @@ impl<'de> ::serde::Deserialize<'de> for FileParents {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "upload",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl FileParents {
+    /// The `group` field, or its empty value if the server omitted it.
+    pub fn group(&self) -> &str {
+        self.group.as_deref().unwrap_or_default()
+    }
+    /// The `project` field, or its empty value if the server omitted it.
+    pub fn project(&self) -> &str {
+        self.project.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `FileReference` (`#/components/schemas/FileReference`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`type`, `id`, `name`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2620,23 +3188,21 @@ impl<'de> ::serde::Deserialize<'de> for FileParents {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct FileReference {
-    /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    /// JSON key `type`. Required: requests always send it.
+    pub r#type: ::std::string::String,
+    /// JSON key `id`. Required: requests always send it.
+    pub id: ::std::string::String,
+    /// JSON key `name`. Required: requests always send it.
+    pub name: ::std::string::String,
 }
 #[cfg(
     any(
@@ -2647,6 +3213,7 @@ pub struct FileReference {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -2669,14 +3236,32 @@ impl<'de> ::serde::Deserialize<'de> for FileReference {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<FileReference, A::Error> {
-                let mut value = FileReference::default();
+                let mut value = <FileReference as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "type" => {
+                            value.r#type = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "id" => {
+                            value.id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "name" => {
+                            value.name = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2688,6 +3273,59 @@ impl<'de> ::serde::Deserialize<'de> for FileReference {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl FileReference {
+    /// A `FileReference` with its required fields (`type`, `id`, `name`); the optional ones start as `None`.
+    pub fn new(
+        r#type: impl ::std::convert::Into<::std::string::String>,
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl crate::support::Empty for FileReference {
+    fn empty() -> Self {
+        Self {
+            r#type: crate::support::Empty::empty(),
+            id: crate::support::Empty::empty(),
+            name: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `FileTemplateOptions` (`#/components/schemas/FileTemplateOptions`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -2696,6 +3334,7 @@ impl<'de> ::serde::Deserialize<'de> for FileReference {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -2708,9 +3347,13 @@ pub struct FileTemplateOptions {
     /// JSON key `maximum`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub maximum: ::std::option::Option<i64>,
+    /// MIME type of the file.
+    ///
     /// JSON key `mimetype`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modality: ::std::option::Option<::std::string::String>,
@@ -2726,6 +3369,7 @@ pub struct FileTemplateOptions {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -2770,7 +3414,7 @@ impl<'de> ::serde::Deserialize<'de> for FileTemplateOptions {
 }
 /// Schema `FileVersion` (`#/components/schemas/FileVersion`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`file_id`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2783,6 +3427,7 @@ impl<'de> ::serde::Deserialize<'de> for FileTemplateOptions {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -2790,12 +3435,13 @@ impl<'de> ::serde::Deserialize<'de> for FileTemplateOptions {
         feature = "views"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct FileVersion {
-    /// JSON key `file_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_id: ::std::option::Option<::std::string::String>,
+    /// Id of the file, the same for all its versions.
+    ///
+    /// JSON key `file_id`. Required: requests always send it.
+    pub file_id: ::std::string::String,
     /// JSON key `version`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
@@ -2812,6 +3458,7 @@ pub struct FileVersion {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -2836,12 +3483,18 @@ impl<'de> ::serde::Deserialize<'de> for FileVersion {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<FileVersion, A::Error> {
-                let mut value = FileVersion::default();
+                let mut value = <FileVersion as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "file_id" => value.file_id = map.next_value()?,
+                        "file_id" => {
+                            value.file_id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "version" => value.version = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2854,9 +3507,6 @@ impl<'de> ::serde::Deserialize<'de> for FileVersion {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `FileVersionCopyOf` (`#/components/schemas/FileVersionCopyOf`).
-///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2869,6 +3519,67 @@ impl<'de> ::serde::Deserialize<'de> for FileVersion {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "upload",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl FileVersion {
+    /// A `FileVersion` with its required fields (`file_id`); the optional ones start as `None`.
+    pub fn new(file_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            file_id: file_id.into(),
+            version: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "upload",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl crate::support::Empty for FileVersion {
+    fn empty() -> Self {
+        Self {
+            file_id: crate::support::Empty::empty(),
+            version: ::std::option::Option::None,
+        }
+    }
+}
+/// Schema `FileVersionCopyOf` (`#/components/schemas/FileVersionCopyOf`).
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -2879,13 +3590,15 @@ impl<'de> ::serde::Deserialize<'de> for FileVersion {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileVersionCopyOf {
-    /// JSON key `file_id`.
+    /// Id of the file, the same for all its versions.
+    ///
+    /// JSON key `file_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub file_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `version`.
+    /// JSON key `version`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2922,6 +3635,7 @@ pub struct FileVersionCopyOf {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -2967,6 +3681,36 @@ impl<'de> ::serde::Deserialize<'de> for FileVersionCopyOf {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "upload",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl FileVersionCopyOf {
+    /// The `file_id` field, or its empty value if the server omitted it.
+    pub fn file_id(&self) -> &str {
+        self.file_id.as_deref().unwrap_or_default()
+    }
+    /// The `version` field, or its empty value if the server omitted it.
+    pub fn version(&self) -> i64 {
+        self.version.unwrap_or_default()
+    }
+}
 /// Schema `FileZipEntry`: another name for [`ZipfileMemberInfo`](crate::types::ZipfileMemberInfo).
 #[cfg(
     any(
@@ -2997,7 +3741,7 @@ pub type FileZipEntry = crate::types::ZipfileMemberInfo;
 pub type FileZipInfo = crate::types::ZipfileInfo;
 /// Schema `Filter` (`#/components/schemas/Filter`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`attribute`, `operator`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3010,15 +3754,13 @@ pub type FileZipInfo = crate::types::ZipfileInfo;
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct Filter {
-    /// JSON key `attribute`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub attribute: ::std::option::Option<::std::string::String>,
-    /// JSON key `operator`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub operator: ::std::option::Option<::std::string::String>,
+    /// JSON key `attribute`. Required: requests always send it.
+    pub attribute: ::std::string::String,
+    /// JSON key `operator`. Required: requests always send it.
+    pub operator: ::std::string::String,
     /// JSON key `value`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<crate::types::StringOrIntegerOrObjectList>,
@@ -3052,13 +3794,25 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Filter, A::Error> {
-                let mut value = Filter::default();
+                let mut value = <Filter as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "attribute" => value.attribute = map.next_value()?,
-                        "operator" => value.operator = map.next_value()?,
+                        "attribute" => {
+                            value.attribute = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "operator" => {
+                            value.operator = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "value" => value.value = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -3071,22 +3825,68 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "files",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl Filter {
+    /// A `Filter` with its required fields (`attribute`, `operator`); the optional ones start as `None`.
+    pub fn new(
+        attribute: impl ::std::convert::Into<::std::string::String>,
+        operator: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            attribute: attribute.into(),
+            operator: operator.into(),
+            value: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "files",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl crate::support::Empty for Filter {
+    fn empty() -> Self {
+        Self {
+            attribute: crate::support::Empty::empty(),
+            operator: crate::support::Empty::empty(),
+            value: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `FixedFileVersionInput` (`#/components/schemas/FixedFileVersionInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`file_id`, `input`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(any(feature = "projects", feature = "site"))]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct FixedFileVersionInput {
-    /// JSON key `file_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub file_id: ::std::option::Option<::std::string::String>,
+    /// Id of the file, the same for all its versions.
+    ///
+    /// JSON key `file_id`. Required: requests always send it.
+    pub file_id: ::std::string::String,
     /// JSON key `version`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
-    /// JSON key `input`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub input: ::std::option::Option<::std::string::String>,
+    /// JSON key `input`. Required: requests always send it.
+    pub input: ::std::string::String,
 }
 #[cfg(any(feature = "projects", feature = "site"))]
 impl<'de> ::serde::Deserialize<'de> for FixedFileVersionInput {
@@ -3106,14 +3906,26 @@ impl<'de> ::serde::Deserialize<'de> for FixedFileVersionInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<FixedFileVersionInput, A::Error> {
-                let mut value = FixedFileVersionInput::default();
+                let mut value = <FixedFileVersionInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "file_id" => value.file_id = map.next_value()?,
+                        "file_id" => {
+                            value.file_id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "version" => value.version = map.next_value()?,
-                        "input" => value.input = map.next_value()?,
+                        "input" => {
+                            value.input = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3125,28 +3937,48 @@ impl<'de> ::serde::Deserialize<'de> for FixedFileVersionInput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "projects", feature = "site"))]
+impl FixedFileVersionInput {
+    /// A `FixedFileVersionInput` with its required fields (`file_id`, `input`); the optional ones start as `None`.
+    pub fn new(
+        file_id: impl ::std::convert::Into<::std::string::String>,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            file_id: file_id.into(),
+            version: ::std::option::Option::None,
+            input: input.into(),
+        }
+    }
+}
+#[cfg(any(feature = "projects", feature = "site"))]
+impl crate::support::Empty for FixedFileVersionInput {
+    fn empty() -> Self {
+        Self {
+            file_id: crate::support::Empty::empty(),
+            version: ::std::option::Option::None,
+            input: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `FixedInput` (`#/components/schemas/FixedInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`type`, `id`, `name`, `input`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(any(feature = "projects", feature = "site"))]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct FixedInput {
-    /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<crate::types::ContainerType>,
-    /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    /// JSON key `type`. Required: requests always send it.
+    pub r#type: crate::types::ContainerType,
+    /// JSON key `id`. Required: requests always send it.
+    pub id: ::std::string::String,
+    /// JSON key `name`. Required: requests always send it.
+    pub name: ::std::string::String,
     /// JSON key `version`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<i64>,
-    /// JSON key `input`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub input: ::std::option::Option<::std::string::String>,
+    /// JSON key `input`. Required: requests always send it.
+    pub input: ::std::string::String,
 }
 #[cfg(any(feature = "projects", feature = "site"))]
 impl<'de> ::serde::Deserialize<'de> for FixedInput {
@@ -3166,16 +3998,40 @@ impl<'de> ::serde::Deserialize<'de> for FixedInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<FixedInput, A::Error> {
-                let mut value = FixedInput::default();
+                let mut value = <FixedInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "type" => {
+                            value.r#type = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::ContainerType>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "id" => {
+                            value.id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "name" => {
+                            value.name = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "version" => value.version = map.next_value()?,
-                        "input" => value.input = map.next_value()?,
+                        "input" => {
+                            value.input = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3187,29 +4043,60 @@ impl<'de> ::serde::Deserialize<'de> for FixedInput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "projects", feature = "site"))]
+impl FixedInput {
+    /// A `FixedInput` with its required fields (`type`, `id`, `name`, `input`); the optional ones start as `None`.
+    pub fn new(
+        r#type: impl ::std::convert::Into<crate::types::ContainerType>,
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        input: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            id: id.into(),
+            name: name.into(),
+            version: ::std::option::Option::None,
+            input: input.into(),
+        }
+    }
+}
+#[cfg(any(feature = "projects", feature = "site"))]
+impl crate::support::Empty for FixedInput {
+    fn empty() -> Self {
+        Self {
+            r#type: crate::support::Empty::empty(),
+            id: crate::support::Empty::empty(),
+            name: crate::support::Empty::empty(),
+            version: ::std::option::Option::None,
+            input: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `FormDefinition` (`#/components/schemas/FormDefinition`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`components`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct FormDefinition {
-    /// JSON key `components`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub components: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// JSON key `components`. Required: requests always send it.
+    pub components: ::std::vec::Vec<::serde_json::Value>,
 }
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -3230,12 +4117,18 @@ impl<'de> ::serde::Deserialize<'de> for FormDefinition {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<FormDefinition, A::Error> {
-                let mut value = FormDefinition::default();
+                let mut value = <FormDefinition as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "components" => value.components = map.next_value()?,
+                        "components" => {
+                            value.components = map
+                                .next_value::<
+                                    ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3245,6 +4138,41 @@ impl<'de> ::serde::Deserialize<'de> for FormDefinition {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl FormDefinition {
+    /// A `FormDefinition` with its required fields (`components`); the optional ones start as `None`.
+    pub fn new(
+        components: impl ::std::convert::Into<::std::vec::Vec<::serde_json::Value>>,
+    ) -> Self {
+        Self {
+            components: components.into(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl crate::support::Empty for FormDefinition {
+    fn empty() -> Self {
+        Self {
+            components: crate::support::Empty::empty(),
+        }
     }
 }
 /// Inline schema at `#/components/schemas/GearRuleInput/properties/fixed_inputs/items`.
@@ -3299,6 +4227,26 @@ impl<'de> ::serde::Deserialize<'de> for FixedInputOrFixedFileVersionInput {
                 "the value matches no variant of FixedInputOrFixedFileVersionInput",
             ),
         )
+    }
+}
+#[cfg(any(feature = "projects", feature = "site"))]
+impl crate::support::Empty for FixedInputOrFixedFileVersionInput {
+    fn empty() -> Self {
+        Self::FixedInput(crate::support::Empty::empty())
+    }
+}
+#[cfg(any(feature = "projects", feature = "site"))]
+impl ::std::convert::From<crate::types::FixedInput>
+for FixedInputOrFixedFileVersionInput {
+    fn from(value: crate::types::FixedInput) -> Self {
+        Self::FixedInput(value)
+    }
+}
+#[cfg(any(feature = "projects", feature = "site"))]
+impl ::std::convert::From<crate::types::FixedFileVersionInput>
+for FixedInputOrFixedFileVersionInput {
+    fn from(value: crate::types::FixedFileVersionInput) -> Self {
+        Self::FixedFileVersionInput(value)
     }
 }
 /// Inline schema at `#/components/schemas/InputJob/properties/inputs/additionalProperties`.
@@ -3373,6 +4321,54 @@ impl<'de> ::serde::Deserialize<'de> for FileReferenceOrFileVersion {
                 "the value matches no variant of FileReferenceOrFileVersion",
             ),
         )
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl crate::support::Empty for FileReferenceOrFileVersion {
+    fn empty() -> Self {
+        Self::FileReference(crate::support::Empty::empty())
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl ::std::convert::From<crate::types::FileReference> for FileReferenceOrFileVersion {
+    fn from(value: crate::types::FileReference) -> Self {
+        Self::FileReference(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl ::std::convert::From<crate::types::FileVersion> for FileReferenceOrFileVersion {
+    fn from(value: crate::types::FileVersion) -> Self {
+        Self::FileVersion(value)
     }
 }
 /// Inline schema at `#/paths/~1acquisitions~1{acquisitionId}~1analyses~1{analysisId}~1files~1{filename}/get/x-flywheel-variants/1/responses/200/content/application~1json/schema`.

@@ -2,6 +2,256 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Types used by the operations of several tags, whose names start with G to J.
+/// Schema `GearCategory` (`#/components/schemas/GearCategory`).
+///
+/// A string enum. Values this client does not know decode as `Unknown` and encode back unchanged.
+#[cfg(any(feature = "gears", feature = "resolve"))]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GearCategory {
+    /// `analysis`
+    Analysis,
+    /// `converter`
+    Converter,
+    /// `utility`
+    Utility,
+    /// `classifier`
+    Classifier,
+    /// `qa`
+    Qa,
+    /// A value this client does not know (the server may have gained one); kept verbatim.
+    Unknown(::std::string::String),
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl GearCategory {
+    /// Every value known to this client, as sent on the wire, in spec order.
+    pub const VALUES: &'static [&'static str] = &[
+        "analysis",
+        "converter",
+        "utility",
+        "classifier",
+        "qa",
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Analysis => "analysis",
+            Self::Converter => "converter",
+            Self::Utility => "utility",
+            Self::Classifier => "classifier",
+            Self::Qa => "qa",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl ::std::convert::From<&str> for GearCategory {
+    fn from(value: &str) -> Self {
+        match value {
+            "analysis" => Self::Analysis,
+            "converter" => Self::Converter,
+            "utility" => Self::Utility,
+            "classifier" => Self::Classifier,
+            "qa" => Self::Qa,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+crate::support::string_enum_impls!(GearCategory);
+/// Schema `GearContextInput` (`#/components/schemas/GearContextInput`).
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+#[cfg(any(feature = "gears", feature = "resolve"))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
+pub struct GearContextInput {
+    /// JSON key `base`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub base: ::std::option::Option<::std::string::String>,
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl<'de> ::serde::Deserialize<'de> for GearContextInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearContextInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearContextInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearContextInput, A::Error> {
+                let mut value = GearContextInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "base" => value.base = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+/// Schema `GearExchange` (`#/components/schemas/GearExchange`).
+///
+/// A request type. Its required fields (`git_commit`, `rootfs_hash`, `rootfs_url`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[cfg(any(feature = "gears", feature = "resolve"))]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
+pub struct GearExchange {
+    /// JSON key `git-commit`. Required: requests always send it.
+    #[serde(rename = "git-commit")]
+    pub git_commit: ::std::string::String,
+    /// JSON key `rootfs-hash`. Required: requests always send it.
+    #[serde(rename = "rootfs-hash")]
+    pub rootfs_hash: ::std::string::String,
+    /// JSON key `rootfs-url`. Required: requests always send it.
+    #[serde(rename = "rootfs-url")]
+    pub rootfs_url: ::std::string::String,
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl<'de> ::serde::Deserialize<'de> for GearExchange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearExchange;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearExchange)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearExchange, A::Error> {
+                let mut value = <GearExchange as crate::support::Empty>::empty();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "git-commit" => {
+                            value.git_commit = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "rootfs-hash" => {
+                            value.rootfs_hash = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "rootfs-url" => {
+                            value.rootfs_url = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl GearExchange {
+    /// A `GearExchange` with its required fields (`git-commit`, `rootfs-hash`, `rootfs-url`); the optional ones start as `None`.
+    pub fn new(
+        git_commit: impl ::std::convert::Into<::std::string::String>,
+        rootfs_hash: impl ::std::convert::Into<::std::string::String>,
+        rootfs_url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            git_commit: git_commit.into(),
+            rootfs_hash: rootfs_hash.into(),
+            rootfs_url: rootfs_url.into(),
+        }
+    }
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl crate::support::Empty for GearExchange {
+    fn empty() -> Self {
+        Self {
+            git_commit: crate::support::Empty::empty(),
+            rootfs_hash: crate::support::Empty::empty(),
+            rootfs_url: crate::support::Empty::empty(),
+        }
+    }
+}
+/// Schema `GearFileInput` (`#/components/schemas/GearFileInput`).
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+#[cfg(any(feature = "gears", feature = "resolve"))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
+pub struct GearFileInput {
+    /// JSON key `base`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub base: ::std::option::Option<::std::string::String>,
+    /// JSON key `optional`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub optional: ::std::option::Option<bool>,
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl<'de> ::serde::Deserialize<'de> for GearFileInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearFileInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearFileInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearFileInput, A::Error> {
+                let mut value = GearFileInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "base" => value.base = map.next_value()?,
+                        "optional" => value.optional = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `GearInfo` (`#/components/schemas/GearInfo`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -15,6 +265,7 @@
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -58,6 +309,7 @@ pub struct GearInfo {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -100,19 +352,349 @@ impl<'de> ::serde::Deserialize<'de> for GearInfo {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `GearRuleCondition` (`#/components/schemas/GearRuleCondition`).
+/// Schema `GearKeyInput` (`#/components/schemas/GearKeyInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[cfg(any(feature = "projects", feature = "site"))]
+#[cfg(any(feature = "gears", feature = "resolve"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
+pub struct GearKeyInput {
+    /// JSON key `base`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub base: ::std::option::Option<::std::string::String>,
+    /// JSON key `read-only`.
+    #[serde(
+        rename = "read-only",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub read_only: ::std::option::Option<bool>,
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl<'de> ::serde::Deserialize<'de> for GearKeyInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearKeyInput;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearKeyInput)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearKeyInput, A::Error> {
+                let mut value = GearKeyInput::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "base" => value.base = map.next_value()?,
+                        "read-only" => value.read_only = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+/// Schema `GearManifest` (`#/components/schemas/GearManifest`).
+///
+/// A request type. Its required fields (`name`, `inputs`, `config`, `author`, `description`, `license`, `version`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[cfg(any(feature = "gears", feature = "resolve"))]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
+pub struct GearManifest {
+    /// JSON key `name`. Required: requests always send it.
+    pub name: ::std::string::String,
+    /// JSON key `inputs`. Required: requests always send it.
+    pub inputs: ::std::collections::BTreeMap<
+        ::std::string::String,
+        crate::types::GearFileInputOrGearContextInputOrGearKeyInput,
+    >,
+    /// JSON key `config`. Required: requests always send it.
+    pub config: ::serde_json::Value,
+    /// JSON key `custom`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub custom: ::std::option::Option<::serde_json::Value>,
+    /// JSON key `author`. Required: requests always send it.
+    pub author: ::std::string::String,
+    /// JSON key `maintainer`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub maintainer: ::std::option::Option<::std::string::String>,
+    /// JSON key `cite`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub cite: ::std::option::Option<::std::string::String>,
+    /// JSON key `capabilities`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub capabilities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Free-text description.
+    ///
+    /// JSON key `description`. Required: requests always send it.
+    pub description: ::std::string::String,
+    /// JSON key `environment`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub environment: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
+    /// JSON key `command`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub command: ::std::option::Option<::std::string::String>,
+    /// JSON key `license`. Required: requests always send it.
+    pub license: ::std::string::String,
+    /// Human-readable name.
+    ///
+    /// JSON key `label`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub label: ::std::option::Option<::std::string::String>,
+    /// URL.
+    ///
+    /// JSON key `url`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<::std::string::String>,
+    /// JSON key `source`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub source: ::std::option::Option<::std::string::String>,
+    /// JSON key `version`. Required: requests always send it.
+    pub version: ::std::string::String,
+    /// JSON key `flywheel`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub flywheel: ::std::option::Option<::serde_json::Value>,
+    /// JSON key `output_configuration`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub output_configuration: ::std::option::Option<
+        crate::types::GearOutputConfiguration,
+    >,
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl<'de> ::serde::Deserialize<'de> for GearManifest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearManifest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearManifest)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearManifest, A::Error> {
+                let mut value = <GearManifest as crate::support::Empty>::empty();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            value.name = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "inputs" => {
+                            value.inputs = map
+                                .next_value::<
+                                    ::std::option::Option<
+                                        ::std::collections::BTreeMap<
+                                            ::std::string::String,
+                                            crate::types::GearFileInputOrGearContextInputOrGearKeyInput,
+                                        >,
+                                    >,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "config" => {
+                            value.config = map
+                                .next_value::<::std::option::Option<::serde_json::Value>>()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "custom" => value.custom = map.next_value()?,
+                        "author" => {
+                            value.author = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "maintainer" => value.maintainer = map.next_value()?,
+                        "cite" => value.cite = map.next_value()?,
+                        "capabilities" => value.capabilities = map.next_value()?,
+                        "description" => {
+                            value.description = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "environment" => value.environment = map.next_value()?,
+                        "command" => value.command = map.next_value()?,
+                        "license" => {
+                            value.license = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "label" => value.label = map.next_value()?,
+                        "url" => value.url = map.next_value()?,
+                        "source" => value.source = map.next_value()?,
+                        "version" => {
+                            value.version = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "flywheel" => value.flywheel = map.next_value()?,
+                        "output_configuration" => {
+                            value.output_configuration = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl GearManifest {
+    /// A `GearManifest` with its required fields (`name`, `inputs`, `config`, `author`, `description`, `license`, `version`); the optional ones start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        inputs: impl ::std::convert::Into<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                crate::types::GearFileInputOrGearContextInputOrGearKeyInput,
+            >,
+        >,
+        config: impl ::std::convert::Into<::serde_json::Value>,
+        author: impl ::std::convert::Into<::std::string::String>,
+        description: impl ::std::convert::Into<::std::string::String>,
+        license: impl ::std::convert::Into<::std::string::String>,
+        version: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            inputs: inputs.into(),
+            config: config.into(),
+            custom: ::std::option::Option::None,
+            author: author.into(),
+            maintainer: ::std::option::Option::None,
+            cite: ::std::option::Option::None,
+            capabilities: ::std::option::Option::None,
+            description: description.into(),
+            environment: ::std::option::Option::None,
+            command: ::std::option::Option::None,
+            license: license.into(),
+            label: ::std::option::Option::None,
+            url: ::std::option::Option::None,
+            source: ::std::option::Option::None,
+            version: version.into(),
+            flywheel: ::std::option::Option::None,
+            output_configuration: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl crate::support::Empty for GearManifest {
+    fn empty() -> Self {
+        Self {
+            name: crate::support::Empty::empty(),
+            inputs: crate::support::Empty::empty(),
+            config: crate::support::Empty::empty(),
+            custom: ::std::option::Option::None,
+            author: crate::support::Empty::empty(),
+            maintainer: ::std::option::Option::None,
+            cite: ::std::option::Option::None,
+            capabilities: ::std::option::Option::None,
+            description: crate::support::Empty::empty(),
+            environment: ::std::option::Option::None,
+            command: ::std::option::Option::None,
+            license: crate::support::Empty::empty(),
+            label: ::std::option::Option::None,
+            url: ::std::option::Option::None,
+            source: ::std::option::Option::None,
+            version: crate::support::Empty::empty(),
+            flywheel: ::std::option::Option::None,
+            output_configuration: ::std::option::Option::None,
+        }
+    }
+}
+/// Schema `GearOutputConfiguration` (`#/components/schemas/GearOutputConfiguration`).
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+#[cfg(any(feature = "gears", feature = "resolve"))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Serialize)]
+pub struct GearOutputConfiguration {
+    /// JSON key `enforce_file_version_match`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub enforce_file_version_match: ::std::option::Option<bool>,
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl<'de> ::serde::Deserialize<'de> for GearOutputConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearOutputConfiguration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearOutputConfiguration)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearOutputConfiguration, A::Error> {
+                let mut value = GearOutputConfiguration::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "enforce_file_version_match" => {
+                            value.enforce_file_version_match = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+/// Schema `GearRuleCondition` (`#/components/schemas/GearRuleCondition`).
+///
+/// A request type. Its required fields (`type`, `value`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[cfg(any(feature = "projects", feature = "site"))]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
 pub struct GearRuleCondition {
-    /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<crate::types::GearRuleConditionType>,
-    /// JSON key `value`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::serde_json::Value>,
+    /// JSON key `type`. Required: requests always send it.
+    pub r#type: crate::types::GearRuleConditionType,
+    /// JSON key `value`. Required: requests always send it.
+    pub value: ::serde_json::Value,
     /// JSON key `regex`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub regex: ::std::option::Option<bool>,
@@ -135,13 +717,23 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleCondition {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<GearRuleCondition, A::Error> {
-                let mut value = GearRuleCondition::default();
+                let mut value = <GearRuleCondition as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "value" => value.value = map.next_value()?,
+                        "type" => {
+                            value.r#type = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::GearRuleConditionType>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "value" => {
+                            value.value = map
+                                .next_value::<::std::option::Option<::serde_json::Value>>()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "regex" => value.regex = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -152,6 +744,30 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleCondition {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(any(feature = "projects", feature = "site"))]
+impl GearRuleCondition {
+    /// A `GearRuleCondition` with its required fields (`type`, `value`); the optional ones start as `None`.
+    pub fn new(
+        r#type: impl ::std::convert::Into<crate::types::GearRuleConditionType>,
+        value: impl ::std::convert::Into<::serde_json::Value>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            value: value.into(),
+            regex: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "projects", feature = "site"))]
+impl crate::support::Empty for GearRuleCondition {
+    fn empty() -> Self {
+        Self {
+            r#type: crate::support::Empty::empty(),
+            value: crate::support::Empty::empty(),
+            regex: ::std::option::Option::None,
+        }
     }
 }
 /// Schema `GearRuleConditionType` (`#/components/schemas/GearRuleConditionType`).
@@ -238,23 +854,27 @@ impl ::std::convert::From<&str> for GearRuleConditionType {
 crate::support::string_enum_impls!(GearRuleConditionType);
 /// Schema `GearRuleInput` (`#/components/schemas/GearRuleInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`gear_id`, `name`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(any(feature = "projects", feature = "site"))]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearRuleInput {
+    /// Id of the project.
+    ///
     /// JSON key `project_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `gear_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub gear_id: ::std::option::Option<::std::string::String>,
+    /// Id of the gear.
+    ///
+    /// JSON key `gear_id`. Required: requests always send it.
+    pub gear_id: ::std::string::String,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    /// JSON key `name`. Required: requests always send it.
+    pub name: ::std::string::String,
     /// JSON key `config`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<::serde_json::Value>,
@@ -278,9 +898,13 @@ pub struct GearRuleInput {
     /// JSON key `not`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not: ::std::option::Option<::std::vec::Vec<crate::types::GearRuleCondition>>,
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
@@ -306,15 +930,27 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<GearRuleInput, A::Error> {
-                let mut value = GearRuleInput::default();
+                let mut value = <GearRuleInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
                         "project_id" => value.project_id = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "gear_id" => {
+                            value.gear_id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "role_id" => value.role_id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "name" => {
+                            value.name = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "config" => value.config = map.next_value()?,
                         "fixed_inputs" => value.fixed_inputs = map.next_value()?,
                         "priority" => value.priority = map.next_value()?,
@@ -338,6 +974,52 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleInput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "projects", feature = "site"))]
+impl GearRuleInput {
+    /// A `GearRuleInput` with its required fields (`gear_id`, `name`); the optional ones start as `None`.
+    pub fn new(
+        gear_id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            project_id: ::std::option::Option::None,
+            gear_id: gear_id.into(),
+            role_id: ::std::option::Option::None,
+            name: name.into(),
+            config: ::std::option::Option::None,
+            fixed_inputs: ::std::option::Option::None,
+            priority: ::std::option::Option::None,
+            auto_update: ::std::option::Option::None,
+            any: ::std::option::Option::None,
+            all: ::std::option::Option::None,
+            not: ::std::option::Option::None,
+            disabled: ::std::option::Option::None,
+            compute_provider_id: ::std::option::Option::None,
+            triggering_input: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "projects", feature = "site"))]
+impl crate::support::Empty for GearRuleInput {
+    fn empty() -> Self {
+        Self {
+            project_id: ::std::option::Option::None,
+            gear_id: crate::support::Empty::empty(),
+            role_id: ::std::option::Option::None,
+            name: crate::support::Empty::empty(),
+            config: ::std::option::Option::None,
+            fixed_inputs: ::std::option::Option::None,
+            priority: ::std::option::Option::None,
+            auto_update: ::std::option::Option::None,
+            any: ::std::option::Option::None,
+            all: ::std::option::Option::None,
+            not: ::std::option::Option::None,
+            disabled: ::std::option::Option::None,
+            compute_provider_id: ::std::option::Option::None,
+            triggering_input: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `GearRuleModifyInput` (`#/components/schemas/GearRuleModifyInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -345,9 +1027,13 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearRuleModifyInput {
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gear_id: ::std::option::Option<::std::string::String>,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_id: ::std::option::Option<::std::string::String>,
@@ -377,9 +1063,13 @@ pub struct GearRuleModifyInput {
     /// JSON key `not`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub not: ::std::option::Option<::std::vec::Vec<crate::types::GearRuleCondition>>,
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
@@ -442,20 +1132,20 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleModifyInput {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 pub type Group = crate::types::GroupOutput;
 /// Schema `GroupBy` (`#/components/schemas/GroupBy`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`columns`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(any(feature = "containers", feature = "views"))]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GroupBy {
-    /// JSON key `columns`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub columns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// JSON key `columns`. Required: requests always send it.
+    pub columns: ::std::vec::Vec<::std::string::String>,
 }
 #[cfg(any(feature = "containers", feature = "views"))]
 impl<'de> ::serde::Deserialize<'de> for GroupBy {
@@ -475,12 +1165,20 @@ impl<'de> ::serde::Deserialize<'de> for GroupBy {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<GroupBy, A::Error> {
-                let mut value = GroupBy::default();
+                let mut value = <GroupBy as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "columns" => value.columns = map.next_value()?,
+                        "columns" => {
+                            value.columns = map
+                                .next_value::<
+                                    ::std::option::Option<
+                                        ::std::vec::Vec<::std::string::String>,
+                                    >,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -492,12 +1190,30 @@ impl<'de> ::serde::Deserialize<'de> for GroupBy {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "containers", feature = "views"))]
+impl GroupBy {
+    /// A `GroupBy` with its required fields (`columns`); the optional ones start as `None`.
+    pub fn new(
+        columns: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        Self { columns: columns.into() }
+    }
+}
+#[cfg(any(feature = "containers", feature = "views"))]
+impl crate::support::Empty for GroupBy {
+    fn empty() -> Self {
+        Self {
+            columns: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `GroupContainerOutput`: another name for [`GroupOutput`](crate::types::GroupOutput).
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -508,37 +1224,43 @@ pub type GroupContainerOutput = crate::types::GroupOutput;
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 pub type GroupNode = crate::types::GroupOutput;
 /// Schema `GroupOutput` (`#/components/schemas/GroupOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GroupOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `permissions`.
+    /// JSON key `permissions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -546,7 +1268,7 @@ pub struct GroupOutput {
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::AccessPermission>,
     >,
-    /// JSON key `permissions_template`.
+    /// JSON key `permissions_template`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -554,24 +1276,32 @@ pub struct GroupOutput {
     pub permissions_template: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -608,6 +1338,7 @@ pub struct GroupOutput {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -658,6 +1389,29 @@ impl<'de> ::serde::Deserialize<'de> for GroupOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl GroupOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `permissions` field, or its empty value if the server omitted it.
+    pub fn permissions(&self) -> &[crate::types::AccessPermission] {
+        self.permissions.as_deref().unwrap_or_default()
+    }
+    /// The `permissions_template` field, or its empty value if the server omitted it.
+    pub fn permissions_template(&self) -> &[crate::types::RolePermission] {
+        self.permissions_template.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `GroupSettingsOutput` (`#/components/schemas/GroupSettingsOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -666,6 +1420,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupOutput {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -707,6 +1462,7 @@ pub struct GroupSettingsOutput {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1016,7 +1772,7 @@ impl<'de> ::serde::Deserialize<'de> for Info {
 pub type InlineResponse2005 = crate::types::ModifiedResult;
 /// Schema `InputJob` (`#/components/schemas/InputJob`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`gear_id`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1028,9 +1784,11 @@ pub type InlineResponse2005 = crate::types::ModifiedResult;
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct InputJob {
+    /// Attempt number (1 for the first run).
+    ///
     /// JSON key `attempt`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attempt: ::std::option::Option<i64>,
@@ -1043,15 +1801,20 @@ pub struct InputJob {
     /// JSON key `origin`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<crate::types::Origin>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
     /// JSON key `destination`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub destination: ::std::option::Option<crate::types::ContainerReference>,
-    /// JSON key `gear_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub gear_id: ::std::option::Option<::std::string::String>,
+    /// Id of the gear.
+    ///
+    /// JSON key `gear_id`. Required: requests always send it.
+    pub gear_id: ::std::string::String,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role_id: ::std::option::Option<::std::string::String>,
@@ -1066,12 +1829,18 @@ pub struct InputJob {
     /// JSON key `parents`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parents: ::std::option::Option<crate::types::JobParents>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Id of the job this one retries.
+    ///
     /// JSON key `previous_job_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_job_id: ::std::option::Option<::std::string::String>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1107,7 +1876,7 @@ impl<'de> ::serde::Deserialize<'de> for InputJob {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<InputJob, A::Error> {
-                let mut value = InputJob::default();
+                let mut value = <InputJob as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
@@ -1120,7 +1889,13 @@ impl<'de> ::serde::Deserialize<'de> for InputJob {
                             value.compute_provider_id = map.next_value()?;
                         }
                         "destination" => value.destination = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "gear_id" => {
+                            value.gear_id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "role_id" => value.role_id = map.next_value()?,
                         "inputs" => value.inputs = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
@@ -1139,9 +1914,72 @@ impl<'de> ::serde::Deserialize<'de> for InputJob {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl InputJob {
+    /// A `InputJob` with its required fields (`gear_id`); the optional ones start as `None`.
+    pub fn new(gear_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            attempt: ::std::option::Option::None,
+            priority: ::std::option::Option::None,
+            batch: ::std::option::Option::None,
+            origin: ::std::option::Option::None,
+            compute_provider_id: ::std::option::Option::None,
+            destination: ::std::option::Option::None,
+            gear_id: gear_id.into(),
+            role_id: ::std::option::Option::None,
+            inputs: ::std::option::Option::None,
+            parents: ::std::option::Option::None,
+            label: ::std::option::Option::None,
+            previous_job_id: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            config: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl crate::support::Empty for InputJob {
+    fn empty() -> Self {
+        Self {
+            attempt: ::std::option::Option::None,
+            priority: ::std::option::Option::None,
+            batch: ::std::option::Option::None,
+            origin: ::std::option::Option::None,
+            compute_provider_id: ::std::option::Option::None,
+            destination: ::std::option::Option::None,
+            gear_id: crate::support::Empty::empty(),
+            role_id: ::std::option::Option::None,
+            inputs: ::std::option::Option::None,
+            parents: ::std::option::Option::None,
+            label: ::std::option::Option::None,
+            previous_job_id: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            config: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `InsertedId` (`#/components/schemas/InsertedId`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1159,7 +1997,9 @@ impl<'de> ::serde::Deserialize<'de> for InputJob {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct InsertedId {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
@@ -1214,6 +2054,26 @@ impl<'de> ::serde::Deserialize<'de> for InsertedId {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "collections",
+        feature = "containers",
+        feature = "dataexplorer",
+        feature = "groups",
+        feature = "jobs",
+        feature = "modalities",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl InsertedId {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `Job` (`#/components/schemas/Job`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -1233,6 +2093,8 @@ pub struct Job {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub origin: ::std::option::Option<crate::types::JobOrigin>,
+    /// Id of the gear.
+    ///
     /// JSON key `gear_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1245,6 +2107,8 @@ pub struct Job {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
+    /// Id of the job this one retries.
+    ///
     /// JSON key `previous_job_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1263,24 +2127,32 @@ pub struct Job {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub destination: ::std::option::Option<crate::types::JobDestination>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1299,24 +2171,32 @@ pub struct Job {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub state: ::std::option::Option<::std::string::String>,
+    /// Why it failed.
+    ///
     /// JSON key `failure_reason`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub failure_reason: ::std::option::Option<::std::string::String>,
+    /// Attempt number (1 for the first run).
+    ///
     /// JSON key `attempt`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub attempt: ::std::option::Option<i64>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1367,6 +2247,8 @@ pub struct Job {
     pub related_container_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1439,7 +2321,7 @@ impl<'de> ::serde::Deserialize<'de> for Job {
 }
 /// Schema `JobAnalysisInput` (`#/components/schemas/JobAnalysisInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`job`, `label`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1449,21 +2331,27 @@ impl<'de> ::serde::Deserialize<'de> for Job {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobAnalysisInput {
-    /// JSON key `job`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub job: ::std::option::Option<crate::types::InputJob>,
-    /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
+    /// JSON key `job`. Required: requests always send it.
+    pub job: crate::types::InputJob,
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. Required: requests always send it.
+    pub label: ::std::string::String,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
@@ -1494,13 +2382,25 @@ impl<'de> ::serde::Deserialize<'de> for JobAnalysisInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<JobAnalysisInput, A::Error> {
-                let mut value = JobAnalysisInput::default();
+                let mut value = <JobAnalysisInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "job" => value.job = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "job" => {
+                            value.job = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::InputJob>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "label" => {
+                            value.label = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "description" => value.description = map.next_value()?,
                         "compute_provider_id" => {
                             value.compute_provider_id = map.next_value()?;
@@ -1517,6 +2417,50 @@ impl<'de> ::serde::Deserialize<'de> for JobAnalysisInput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl JobAnalysisInput {
+    /// A `JobAnalysisInput` with its required fields (`job`, `label`); the optional ones start as `None`.
+    pub fn new(
+        job: impl ::std::convert::Into<crate::types::InputJob>,
+        label: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            job: job.into(),
+            label: label.into(),
+            description: ::std::option::Option::None,
+            compute_provider_id: ::std::option::Option::None,
+            info: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl crate::support::Empty for JobAnalysisInput {
+    fn empty() -> Self {
+        Self {
+            job: crate::support::Empty::empty(),
+            label: crate::support::Empty::empty(),
+            description: ::std::option::Option::None,
+            compute_provider_id: ::std::option::Option::None,
+            info: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `JobAskState`: another name for [`JobState`](crate::types::JobState).
 #[cfg(
     any(
@@ -1528,6 +2472,7 @@ impl<'de> ::serde::Deserialize<'de> for JobAnalysisInput {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1547,6 +2492,7 @@ pub type JobConfig = ::serde_json::Value;
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1564,6 +2510,7 @@ pub type JobConfigOutput = crate::types::JobOutputConfig;
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1572,18 +2519,18 @@ pub type JobConfigOutput = crate::types::JobOutputConfig;
 pub type JobContainerDetail = crate::types::JobDetailContainer;
 /// Schema `JobDestination` (`#/components/schemas/JobDestination`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobDestination {
-    /// JSON key `type`.
+    /// JSON key `type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// JSON key `id`.
+    /// JSON key `id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1626,9 +2573,20 @@ impl<'de> ::serde::Deserialize<'de> for JobDestination {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
+impl JobDestination {
+    /// The `type` field, or its empty value if the server omitted it.
+    pub fn r#type(&self) -> &str {
+        self.r#type.as_deref().unwrap_or_default()
+    }
+    /// The `id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `JobDetailContainer` (`#/components/schemas/JobDetailContainer`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1639,6 +2597,7 @@ impl<'de> ::serde::Deserialize<'de> for JobDestination {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1647,12 +2606,16 @@ impl<'de> ::serde::Deserialize<'de> for JobDestination {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobDetailContainer {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1670,6 +2633,7 @@ pub struct JobDetailContainer {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1710,6 +2674,28 @@ impl<'de> ::serde::Deserialize<'de> for JobDetailContainer {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl JobDetailContainer {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `JobDetailParentInfo` (`#/components/schemas/JobDetailParentInfo`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -1723,6 +2709,7 @@ impl<'de> ::serde::Deserialize<'de> for JobDetailContainer {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1778,6 +2765,7 @@ pub struct JobDetailParentInfo {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1835,6 +2823,7 @@ impl<'de> ::serde::Deserialize<'de> for JobDetailParentInfo {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1902,6 +2891,7 @@ pub struct JobExecutorInfo {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1960,6 +2950,7 @@ impl<'de> ::serde::Deserialize<'de> for JobExecutorInfo {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1968,19 +2959,19 @@ impl<'de> ::serde::Deserialize<'de> for JobExecutorInfo {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobFileInput {
-    /// JSON key `hierarchy`.
+    /// JSON key `hierarchy`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub hierarchy: ::std::option::Option<crate::types::ContainerReference>,
-    /// JSON key `object`.
+    /// JSON key `object`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub object: ::std::option::Option<crate::types::JobFileObject>,
-    /// JSON key `location`.
+    /// JSON key `location`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2002,6 +2993,7 @@ pub struct JobFileInput {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -2064,19 +3056,19 @@ impl<'de> ::serde::Deserialize<'de> for JobFileInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobFileInputListOutput {
-    /// JSON key `hierarchy`.
+    /// JSON key `hierarchy`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub hierarchy: ::std::option::Option<crate::types::ContainerReference>,
-    /// JSON key `object`.
+    /// JSON key `object`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub object: ::std::option::Option<crate::types::JobFileObjectListOutput>,
-    /// JSON key `location`.
+    /// JSON key `location`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2142,7 +3134,7 @@ impl<'de> ::serde::Deserialize<'de> for JobFileInputListOutput {
 }
 /// Schema `JobFileObject` (`#/components/schemas/JobFileObject`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2152,6 +3144,7 @@ impl<'de> ::serde::Deserialize<'de> for JobFileInputListOutput {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -2166,54 +3159,70 @@ pub struct JobFileObject {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// JSON key `mimetype`.
+    /// MIME type of the file.
+    ///
+    /// JSON key `mimetype`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modality: ::std::option::Option<::std::string::String>,
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub classification: ::std::option::Option<::serde_json::Value>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub size: ::std::option::Option<i64>,
+    /// Number of members when the file is a zip archive.
+    ///
     /// JSON key `zip_member_count`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub zip_member_count: ::std::option::Option<i64>,
-    /// JSON key `version`.
+    /// JSON key `version`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub version: ::std::option::Option<i64>,
+    /// Id of the file, the same for all its versions.
+    ///
     /// JSON key `file_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2236,6 +3245,7 @@ pub struct JobFileObject {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -2285,9 +3295,34 @@ impl<'de> ::serde::Deserialize<'de> for JobFileObject {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl JobFileObject {
+    /// The `mimetype` field, or its empty value if the server omitted it.
+    pub fn mimetype(&self) -> &str {
+        self.mimetype.as_deref().unwrap_or_default()
+    }
+    /// The `version` field, or its empty value if the server omitted it.
+    pub fn version(&self) -> i64 {
+        self.version.unwrap_or_default()
+    }
+}
 /// Schema `JobFileObjectListOutput` (`#/components/schemas/JobFileObjectListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2311,36 +3346,48 @@ pub struct JobFileObjectListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// JSON key `mimetype`.
+    /// MIME type of the file.
+    ///
+    /// JSON key `mimetype`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modality: ::std::option::Option<::std::string::String>,
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub classification: ::std::option::Option<::serde_json::Value>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub size: ::std::option::Option<i64>,
+    /// Number of members when the file is a zip archive.
+    ///
     /// JSON key `zip_member_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2353,13 +3400,15 @@ pub struct JobFileObjectListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub origin: ::std::option::Option<crate::types::Origin>,
-    /// JSON key `version`.
+    /// JSON key `version`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub version: ::std::option::Option<i64>,
-    /// JSON key `file_id`.
+    /// Id of the file, the same for all its versions.
+    ///
+    /// JSON key `file_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2423,14 +3472,10 @@ impl<'de> ::serde::Deserialize<'de> for JobFileObjectListOutput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `JobInputsItem` (`#/components/schemas/JobInputsItem`).
-///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(
     any(
         feature = "acquisitions",
         feature = "analyses",
-        feature = "batch",
         feature = "collections",
         feature = "containers",
         feature = "groups",
@@ -2441,22 +3486,55 @@ impl<'de> ::serde::Deserialize<'de> for JobFileObjectListOutput {
         feature = "users"
     )
 )]
+impl JobFileObjectListOutput {
+    /// The `mimetype` field, or its empty value if the server omitted it.
+    pub fn mimetype(&self) -> &str {
+        self.mimetype.as_deref().unwrap_or_default()
+    }
+    /// The `version` field, or its empty value if the server omitted it.
+    pub fn version(&self) -> i64 {
+        self.version.unwrap_or_default()
+    }
+    /// The `file_id` field, or its empty value if the server omitted it.
+    pub fn file_id(&self) -> &str {
+        self.file_id.as_deref().unwrap_or_default()
+    }
+}
+/// Schema `JobInputsItem` (`#/components/schemas/JobInputsItem`).
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobInputsItem {
-    /// JSON key `type`.
+    /// JSON key `type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// JSON key `uri`.
+    /// JSON key `uri`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub uri: ::std::option::Option<::std::string::String>,
-    /// JSON key `location`.
+    /// JSON key `location`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2479,6 +3557,7 @@ pub struct JobInputsItem {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -2521,6 +3600,36 @@ impl<'de> ::serde::Deserialize<'de> for JobInputsItem {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl JobInputsItem {
+    /// The `type` field, or its empty value if the server omitted it.
+    pub fn r#type(&self) -> &str {
+        self.r#type.as_deref().unwrap_or_default()
+    }
+    /// The `uri` field, or its empty value if the server omitted it.
+    pub fn uri(&self) -> &str {
+        self.uri.as_deref().unwrap_or_default()
+    }
+    /// The `location` field, or its empty value if the server omitted it.
+    pub fn location(&self) -> &str {
+        self.location.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `JobInputsObject` (`#/components/schemas/JobInputsObject`).
 #[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
 pub type JobInputsObject = ::serde_json::Value;
@@ -2542,7 +3651,7 @@ pub type JobInputsObject = ::serde_json::Value;
 pub type JobListEntry = crate::types::JobListOutput;
 /// Schema `JobListOutput` (`#/components/schemas/JobListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2560,7 +3669,9 @@ pub type JobListEntry = crate::types::JobListOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobListOutput {
-    /// JSON key `gear_id`.
+    /// Id of the gear.
+    ///
+    /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2578,25 +3689,29 @@ pub struct JobListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub rule_id: ::std::option::Option<::std::string::String>,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub role_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `inputs`.
+    /// JSON key `inputs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub inputs: ::std::option::Option<::std::vec::Vec<crate::types::LegacyInput>>,
-    /// JSON key `destination`.
+    /// JSON key `destination`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub destination: ::std::option::Option<crate::types::ContainerReference>,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2608,24 +3723,32 @@ pub struct JobListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub priority: ::std::option::Option<crate::types::JobPriority>,
-    /// JSON key `attempt`.
+    /// Attempt number (1 for the first run).
+    ///
+    /// JSON key `attempt`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub attempt: ::std::option::Option<i64>,
+    /// Id of the job this one retries.
+    ///
     /// JSON key `previous_job_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub previous_job_id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2638,7 +3761,7 @@ pub struct JobListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub retried: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `state`.
+    /// JSON key `state`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2650,19 +3773,21 @@ pub struct JobListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub request: ::std::option::Option<crate::types::JobRequest>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `config`.
+    /// JSON key `config`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub config: ::std::option::Option<crate::types::JobListOutputConfig>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2674,13 +3799,13 @@ pub struct JobListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub saved_files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `outputs`.
+    /// JSON key `outputs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub outputs: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
-    /// JSON key `deleted_outputs`.
+    /// JSON key `deleted_outputs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2706,13 +3831,15 @@ pub struct JobListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub profile: ::std::option::Option<crate::types::JobProfile>,
+    /// Why it failed.
+    ///
     /// JSON key `failure_reason`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub failure_reason: ::std::option::Option<::std::string::String>,
-    /// JSON key `related_container_ids`.
+    /// JSON key `related_container_ids`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2720,19 +3847,23 @@ pub struct JobListOutput {
     pub related_container_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2835,6 +3966,50 @@ impl<'de> ::serde::Deserialize<'de> for JobListOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl JobListOutput {
+    /// The `gear_id` field, or its empty value if the server omitted it.
+    pub fn gear_id(&self) -> &str {
+        self.gear_id.as_deref().unwrap_or_default()
+    }
+    /// The `inputs` field, or its empty value if the server omitted it.
+    pub fn inputs(&self) -> &[crate::types::LegacyInput] {
+        self.inputs.as_deref().unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The `attempt` field, or its empty value if the server omitted it.
+    pub fn attempt(&self) -> i64 {
+        self.attempt.unwrap_or_default()
+    }
+    /// The `outputs` field, or its empty value if the server omitted it.
+    pub fn outputs(&self) -> &[crate::types::FileListOutput] {
+        self.outputs.as_deref().unwrap_or_default()
+    }
+    /// The `deleted_outputs` field, or its empty value if the server omitted it.
+    pub fn deleted_outputs(&self) -> &[crate::types::DeletedFile] {
+        self.deleted_outputs.as_deref().unwrap_or_default()
+    }
+    /// The `related_container_ids` field, or its empty value if the server omitted it.
+    pub fn related_container_ids(&self) -> &[::std::string::String] {
+        self.related_container_ids.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `JobListOutputConfig` (`#/components/schemas/JobListOutputConfig`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -2855,7 +4030,7 @@ impl<'de> ::serde::Deserialize<'de> for JobListOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobListOutputConfig {
-    /// JSON key `destination`.
+    /// JSON key `destination`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2931,12 +4106,12 @@ impl<'de> ::serde::Deserialize<'de> for JobListOutputConfig {
 }
 /// Schema `JobOrigin` (`#/components/schemas/JobOrigin`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobOrigin {
-    /// JSON key `type`.
+    /// JSON key `type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2985,9 +4160,16 @@ impl<'de> ::serde::Deserialize<'de> for JobOrigin {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
+impl JobOrigin {
+    /// The `type` field, or its empty value if the server omitted it.
+    pub fn r#type(&self) -> &str {
+        self.r#type.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `JobOutput` (`#/components/schemas/JobOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2997,6 +4179,7 @@ impl<'de> ::serde::Deserialize<'de> for JobOrigin {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3005,7 +4188,9 @@ impl<'de> ::serde::Deserialize<'de> for JobOrigin {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobOutput {
-    /// JSON key `gear_id`.
+    /// Id of the gear.
+    ///
+    /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -3023,13 +4208,15 @@ pub struct JobOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub rule_id: ::std::option::Option<::std::string::String>,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub role_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `inputs`.
+    /// JSON key `inputs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -3037,13 +4224,15 @@ pub struct JobOutput {
     pub inputs: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::types::FileReference>,
     >,
-    /// JSON key `destination`.
+    /// JSON key `destination`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub destination: ::std::option::Option<crate::types::ContainerReference>,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -3055,24 +4244,32 @@ pub struct JobOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub priority: ::std::option::Option<crate::types::JobPriority>,
-    /// JSON key `attempt`.
+    /// Attempt number (1 for the first run).
+    ///
+    /// JSON key `attempt`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub attempt: ::std::option::Option<i64>,
+    /// Id of the job this one retries.
+    ///
     /// JSON key `previous_job_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub previous_job_id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -3085,7 +4282,7 @@ pub struct JobOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub retried: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `state`.
+    /// JSON key `state`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -3097,19 +4294,19 @@ pub struct JobOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub request: ::std::option::Option<crate::types::JobRequest>,
-    /// JSON key `id`.
+    /// JSON key `id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `config`.
+    /// JSON key `config`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub config: ::std::option::Option<crate::types::JobOutputConfig>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -3121,13 +4318,13 @@ pub struct JobOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub saved_files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `outputs`.
+    /// JSON key `outputs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub outputs: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
-    /// JSON key `deleted_outputs`.
+    /// JSON key `deleted_outputs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -3159,13 +4356,15 @@ pub struct JobOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub profile: ::std::option::Option<crate::types::JobProfile>,
+    /// Why it failed.
+    ///
     /// JSON key `failure_reason`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub failure_reason: ::std::option::Option<::std::string::String>,
-    /// JSON key `related_container_ids`.
+    /// JSON key `related_container_ids`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -3173,19 +4372,23 @@ pub struct JobOutput {
     pub related_container_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -3213,6 +4416,7 @@ pub struct JobOutput {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3291,6 +4495,51 @@ impl<'de> ::serde::Deserialize<'de> for JobOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl JobOutput {
+    /// The `gear_id` field, or its empty value if the server omitted it.
+    pub fn gear_id(&self) -> &str {
+        self.gear_id.as_deref().unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The `attempt` field, or its empty value if the server omitted it.
+    pub fn attempt(&self) -> i64 {
+        self.attempt.unwrap_or_default()
+    }
+    /// The `id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `outputs` field, or its empty value if the server omitted it.
+    pub fn outputs(&self) -> &[crate::types::FileOutput] {
+        self.outputs.as_deref().unwrap_or_default()
+    }
+    /// The `deleted_outputs` field, or its empty value if the server omitted it.
+    pub fn deleted_outputs(&self) -> &[crate::types::DeletedFile] {
+        self.deleted_outputs.as_deref().unwrap_or_default()
+    }
+    /// The `related_container_ids` field, or its empty value if the server omitted it.
+    pub fn related_container_ids(&self) -> &[::std::string::String] {
+        self.related_container_ids.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `JobOutputConfig` (`#/components/schemas/JobOutputConfig`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -3303,6 +4552,7 @@ impl<'de> ::serde::Deserialize<'de> for JobOutput {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3311,7 +4561,7 @@ impl<'de> ::serde::Deserialize<'de> for JobOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobOutputConfig {
-    /// JSON key `destination`.
+    /// JSON key `destination`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -3350,6 +4600,7 @@ pub struct JobOutputConfig {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3394,7 +4645,7 @@ impl<'de> ::serde::Deserialize<'de> for JobOutputConfig {
 }
 /// Schema `JobParents` (`#/components/schemas/JobParents`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`group`, `project`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3405,23 +4656,30 @@ impl<'de> ::serde::Deserialize<'de> for JobOutputConfig {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobParents {
-    /// JSON key `group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub group: ::std::option::Option<::std::string::String>,
-    /// JSON key `project`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub project: ::std::option::Option<::std::string::String>,
+    /// Id of the group it belongs to.
+    ///
+    /// JSON key `group`. Required: requests always send it.
+    pub group: ::std::string::String,
+    /// Id of the project it belongs to.
+    ///
+    /// JSON key `project`. Required: requests always send it.
+    pub project: ::std::string::String,
+    /// Id of the subject it belongs to.
+    ///
     /// JSON key `subject`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
+    /// Id of the session it belongs to.
+    ///
     /// JSON key `session`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub session: ::std::option::Option<::std::string::String>,
@@ -3442,6 +4700,7 @@ pub struct JobParents {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3464,13 +4723,25 @@ impl<'de> ::serde::Deserialize<'de> for JobParents {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<JobParents, A::Error> {
-                let mut value = JobParents::default();
+                let mut value = <JobParents as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group" => value.group = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
+                        "group" => {
+                            value.group = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "project" => {
+                            value.project = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "subject" => value.subject = map.next_value()?,
                         "session" => value.session = map.next_value()?,
                         "acquisition" => value.acquisition = map.next_value()?,
@@ -3486,6 +4757,66 @@ impl<'de> ::serde::Deserialize<'de> for JobParents {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl JobParents {
+    /// A `JobParents` with its required fields (`group`, `project`); the optional ones start as `None`.
+    pub fn new(
+        group: impl ::std::convert::Into<::std::string::String>,
+        project: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            group: group.into(),
+            project: project.into(),
+            subject: ::std::option::Option::None,
+            session: ::std::option::Option::None,
+            acquisition: ::std::option::Option::None,
+            analysis: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl crate::support::Empty for JobParents {
+    fn empty() -> Self {
+        Self {
+            group: crate::support::Empty::empty(),
+            project: crate::support::Empty::empty(),
+            subject: ::std::option::Option::None,
+            session: ::std::option::Option::None,
+            acquisition: ::std::option::Option::None,
+            analysis: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `JobPriority` (`#/components/schemas/JobPriority`).
 ///
 /// A string enum. Values this client does not know decode as `Unknown` and encode back unchanged.
@@ -3499,6 +4830,7 @@ impl<'de> ::serde::Deserialize<'de> for JobParents {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "site",
         feature = "subjects",
@@ -3529,6 +4861,7 @@ pub enum JobPriority {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "site",
         feature = "subjects",
@@ -3559,6 +4892,7 @@ impl JobPriority {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "site",
         feature = "subjects",
@@ -3586,6 +4920,7 @@ impl ::std::convert::From<&str> for JobPriority {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "site",
         feature = "subjects",
@@ -3606,6 +4941,7 @@ crate::support::string_enum_impls!(JobPriority);
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3685,6 +5021,7 @@ pub struct JobProfile {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3756,6 +5093,7 @@ impl<'de> ::serde::Deserialize<'de> for JobProfile {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3793,6 +5131,7 @@ pub struct JobRequest {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3847,6 +5186,7 @@ impl<'de> ::serde::Deserialize<'de> for JobRequest {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3878,6 +5218,7 @@ pub enum JobState {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3914,6 +5255,7 @@ impl JobState {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -3941,6 +5283,7 @@ impl ::std::convert::From<&str> for JobState {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -4034,6 +5377,7 @@ impl<'de> ::serde::Deserialize<'de> for JobTransitionTimes {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -4129,6 +5473,7 @@ impl<'de> ::serde::Deserialize<'de> for JobsByState {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -4153,6 +5498,7 @@ pub struct JoinOriginDevice {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -4204,6 +5550,7 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginDevice {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -4212,13 +5559,17 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginDevice {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JoinOriginJob {
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -4240,6 +5591,7 @@ pub struct JoinOriginJob {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -4283,7 +5635,7 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginJob {
 }
 /// Schema `JoinOriginUser` (`#/components/schemas/JoinOriginUser`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -4293,6 +5645,7 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginJob {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -4301,13 +5654,17 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginJob {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JoinOriginUser {
-    /// JSON key `firstname`.
+    /// First name.
+    ///
+    /// JSON key `firstname`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub firstname: ::std::option::Option<::std::string::String>,
-    /// JSON key `lastname`.
+    /// Last name.
+    ///
+    /// JSON key `lastname`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -4323,6 +5680,7 @@ pub struct JoinOriginUser {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -4363,6 +5721,31 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginUser {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl JoinOriginUser {
+    /// The `firstname` field, or its empty value if the server omitted it.
+    pub fn firstname(&self) -> &str {
+        self.firstname.as_deref().unwrap_or_default()
+    }
+    /// The `lastname` field, or its empty value if the server omitted it.
+    pub fn lastname(&self) -> &str {
+        self.lastname.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `JoinOrigins` (`#/components/schemas/JoinOrigins`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -4375,6 +5758,7 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginUser {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -4420,6 +5804,7 @@ pub struct JoinOrigins {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -4538,27 +5923,28 @@ impl ::std::convert::From<&str> for JoinType {
 crate::support::string_enum_impls!(JoinType);
 /// Schema `JupyterhubWorkspace` (`#/components/schemas/JupyterhubWorkspace`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`enabled`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JupyterhubWorkspace {
-    /// JSON key `enabled`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub enabled: ::std::option::Option<bool>,
+    /// JSON key `enabled`. Required: requests always send it.
+    pub enabled: bool,
 }
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -4579,12 +5965,16 @@ impl<'de> ::serde::Deserialize<'de> for JupyterhubWorkspace {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<JupyterhubWorkspace, A::Error> {
-                let mut value = JupyterhubWorkspace::default();
+                let mut value = <JupyterhubWorkspace as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "enabled" => value.enabled = map.next_value()?,
+                        "enabled" => {
+                            value.enabled = map
+                                .next_value::<::std::option::Option<bool>>()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -4594,6 +5984,37 @@ impl<'de> ::serde::Deserialize<'de> for JupyterhubWorkspace {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl JupyterhubWorkspace {
+    /// A `JupyterhubWorkspace` with its required fields (`enabled`); the optional ones start as `None`.
+    pub fn new(enabled: impl ::std::convert::Into<bool>) -> Self {
+        Self { enabled: enabled.into() }
+    }
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl crate::support::Empty for JupyterhubWorkspace {
+    fn empty() -> Self {
+        Self {
+            enabled: crate::support::Empty::empty(),
+        }
     }
 }
 /// Schema `JupyterlabServerOrigin`: another name for [`Origin`](crate::types::Origin).
@@ -4613,6 +6034,7 @@ impl<'de> ::serde::Deserialize<'de> for JupyterhubWorkspace {
         feature = "jobs",
         feature = "jupyterlab-servers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "site",
         feature = "subjects",
@@ -4633,6 +6055,7 @@ pub type JupyterlabServerOrigin = crate::types::Origin;
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -4655,6 +6078,7 @@ pub enum JobOutputOrString {
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -4734,6 +6158,96 @@ impl<'de> ::serde::Deserialize<'de> for JobOutputOrString {
         )
     }
 }
+/// Inline schema at `#/components/schemas/GearManifest/properties/inputs/additionalProperties`.
+///
+/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
+#[cfg(any(feature = "gears", feature = "resolve"))]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(::serde::Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+pub enum GearFileInputOrGearContextInputOrGearKeyInput {
+    /// A `GearFileInput`.
+    GearFileInput(crate::types::GearFileInput),
+    /// A `GearContextInput`.
+    GearContextInput(crate::types::GearContextInput),
+    /// A `GearKeyInput`.
+    GearKeyInput(crate::types::GearKeyInput),
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl<'de> ::serde::Deserialize<'de> for GearFileInputOrGearContextInputOrGearKeyInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        use crate::support::Shape;
+        const SHAPES: &[Shape] = &[
+            Shape::Object(&["base", "optional"]),
+            Shape::Object(&["base"]),
+            Shape::Object(&["base", "read-only"]),
+        ];
+        let raw = <::std::boxed::Box<
+            ::serde_json::value::RawValue,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        for index in crate::support::candidates(&raw, SHAPES) {
+            let decoded = match index {
+                0usize => {
+                    ::serde_json::from_slice::<
+                        crate::types::GearFileInput,
+                    >(raw.get().as_bytes())
+                        .map(Self::GearFileInput)
+                }
+                1usize => {
+                    ::serde_json::from_slice::<
+                        crate::types::GearContextInput,
+                    >(raw.get().as_bytes())
+                        .map(Self::GearContextInput)
+                }
+                2usize => {
+                    ::serde_json::from_slice::<
+                        crate::types::GearKeyInput,
+                    >(raw.get().as_bytes())
+                        .map(Self::GearKeyInput)
+                }
+                _ => continue,
+            };
+            if let ::std::result::Result::Ok(decoded) = decoded {
+                return ::std::result::Result::Ok(decoded);
+            }
+        }
+        ::std::result::Result::Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "the value matches no variant of GearFileInputOrGearContextInputOrGearKeyInput",
+            ),
+        )
+    }
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl crate::support::Empty for GearFileInputOrGearContextInputOrGearKeyInput {
+    fn empty() -> Self {
+        Self::GearFileInput(crate::support::Empty::empty())
+    }
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl ::std::convert::From<crate::types::GearFileInput>
+for GearFileInputOrGearContextInputOrGearKeyInput {
+    fn from(value: crate::types::GearFileInput) -> Self {
+        Self::GearFileInput(value)
+    }
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl ::std::convert::From<crate::types::GearContextInput>
+for GearFileInputOrGearContextInputOrGearKeyInput {
+    fn from(value: crate::types::GearContextInput) -> Self {
+        Self::GearContextInput(value)
+    }
+}
+#[cfg(any(feature = "gears", feature = "resolve"))]
+impl ::std::convert::From<crate::types::GearKeyInput>
+for GearFileInputOrGearContextInputOrGearKeyInput {
+    fn from(value: crate::types::GearKeyInput) -> Self {
+        Self::GearKeyInput(value)
+    }
+}
 /// Inline schema at `#/components/schemas/JobAskResponseJob/properties/inputs/additionalProperties`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
@@ -4746,6 +6260,7 @@ impl<'de> ::serde::Deserialize<'de> for JobOutputOrString {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -4771,6 +6286,7 @@ pub enum JobAskResponseJobInputsValue {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"

@@ -4,14 +4,13 @@
 //! Types used by the operations of several tags, whose names start with K to O.
 /// Schema `LdapSyncConfig` (`#/components/schemas/LdapSyncConfig`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`group_dn`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(any(feature = "projects", feature = "site"))]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct LdapSyncConfig {
-    /// JSON key `group_dn`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub group_dn: ::std::option::Option<::std::string::String>,
+    /// JSON key `group_dn`. Required: requests always send it.
+    pub group_dn: ::std::string::String,
 }
 #[cfg(any(feature = "projects", feature = "site"))]
 impl<'de> ::serde::Deserialize<'de> for LdapSyncConfig {
@@ -31,12 +30,18 @@ impl<'de> ::serde::Deserialize<'de> for LdapSyncConfig {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<LdapSyncConfig, A::Error> {
-                let mut value = LdapSyncConfig::default();
+                let mut value = <LdapSyncConfig as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group_dn" => value.group_dn = map.next_value()?,
+                        "group_dn" => {
+                            value.group_dn = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -48,6 +53,21 @@ impl<'de> ::serde::Deserialize<'de> for LdapSyncConfig {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "projects", feature = "site"))]
+impl LdapSyncConfig {
+    /// A `LdapSyncConfig` with its required fields (`group_dn`); the optional ones start as `None`.
+    pub fn new(group_dn: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { group_dn: group_dn.into() }
+    }
+}
+#[cfg(any(feature = "projects", feature = "site"))]
+impl crate::support::Empty for LdapSyncConfig {
+    fn empty() -> Self {
+        Self {
+            group_dn: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `LdapSyncStatus` (`#/components/schemas/LdapSyncStatus`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -56,6 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for LdapSyncConfig {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "site",
         feature = "users"
     )
@@ -81,6 +102,7 @@ pub struct LdapSyncStatus {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "site",
         feature = "users"
     )
@@ -129,6 +151,8 @@ impl<'de> ::serde::Deserialize<'de> for LdapSyncStatus {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct LegacyApiKeyOutput {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -141,7 +165,9 @@ pub struct LegacyApiKeyOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub key: ::std::option::Option<::std::string::String>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -203,7 +229,7 @@ impl<'de> ::serde::Deserialize<'de> for LegacyApiKeyOutput {
 }
 /// Schema `LegacyInput` (`#/components/schemas/LegacyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -221,25 +247,25 @@ impl<'de> ::serde::Deserialize<'de> for LegacyApiKeyOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct LegacyInput {
-    /// JSON key `input`.
+    /// JSON key `input`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub input: ::std::option::Option<::std::string::String>,
-    /// JSON key `type`.
+    /// JSON key `type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<crate::types::ContainerType>,
-    /// JSON key `id`.
+    /// JSON key `id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `name`.
+    /// JSON key `name`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -297,14 +323,10 @@ impl<'de> ::serde::Deserialize<'de> for LegacyInput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `Location` (`#/components/schemas/Location`).
-///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(
     any(
         feature = "acquisitions",
         feature = "analyses",
-        feature = "batch",
         feature = "collections",
         feature = "containers",
         feature = "groups",
@@ -315,16 +337,49 @@ impl<'de> ::serde::Deserialize<'de> for LegacyInput {
         feature = "users"
     )
 )]
+impl LegacyInput {
+    /// The `input` field, or its empty value if the server omitted it.
+    pub fn input(&self) -> &str {
+        self.input.as_deref().unwrap_or_default()
+    }
+    /// The `id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `name` field, or its empty value if the server omitted it.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+}
+/// Schema `Location` (`#/components/schemas/Location`).
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Location {
-    /// JSON key `path`.
+    /// JSON key `path`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub path: ::std::option::Option<::std::string::String>,
-    /// JSON key `name`.
+    /// JSON key `name`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -341,6 +396,7 @@ pub struct Location {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -381,6 +437,32 @@ impl<'de> ::serde::Deserialize<'de> for Location {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl Location {
+    /// The `path` field, or its empty value if the server omitted it.
+    pub fn path(&self) -> &str {
+        self.path.as_deref().unwrap_or_default()
+    }
+    /// The `name` field, or its empty value if the server omitted it.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `Locked` (`#/components/schemas/Locked`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -389,25 +471,28 @@ impl<'de> ::serde::Deserialize<'de> for Location {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Locked {
-    /// JSON key `reason`.
+    /// JSON key `reason`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub reason: ::std::option::Option<crate::types::ProjectLockingReason>,
-    /// JSON key `timestamp`.
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
+    /// JSON key `timestamp`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -419,6 +504,7 @@ pub struct Locked {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -467,6 +553,7 @@ impl<'de> ::serde::Deserialize<'de> for Locked {
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -490,6 +577,7 @@ pub enum MlType {
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -514,6 +602,7 @@ impl MlType {
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -535,6 +624,7 @@ impl ::std::convert::From<&str> for MlType {
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -543,7 +633,7 @@ impl ::std::convert::From<&str> for MlType {
 crate::support::string_enum_impls!(MlType);
 /// Schema `ModifiedResult` (`#/components/schemas/ModifiedResult`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -564,7 +654,7 @@ crate::support::string_enum_impls!(MlType);
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ModifiedResult {
-    /// JSON key `modified`.
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -629,9 +719,32 @@ impl<'de> ::serde::Deserialize<'de> for ModifiedResult {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "files",
+        feature = "groups",
+        feature = "jobs",
+        feature = "jupyterlab-servers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl ModifiedResult {
+    /// The `modified` field, or its empty value if the server omitted it.
+    pub fn modified(&self) -> i64 {
+        self.modified.unwrap_or_default()
+    }
+}
 /// Schema `Note` (`#/components/schemas/Note`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`text`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -641,35 +754,47 @@ impl<'de> ::serde::Deserialize<'de> for ModifiedResult {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct Note {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// First name.
+    ///
     /// JSON key `firstname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub firstname: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
     /// JSON key `lastname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lastname: ::std::option::Option<::std::string::String>,
-    /// JSON key `text`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub text: ::std::option::Option<::std::string::String>,
+    /// JSON key `text`. Required: requests always send it.
+    pub text: ::std::string::String,
     /// JSON key `user`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<::std::string::String>,
@@ -686,6 +811,7 @@ pub struct Note {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -708,7 +834,7 @@ impl<'de> ::serde::Deserialize<'de> for Note {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Note, A::Error> {
-                let mut value = Note::default();
+                let mut value = <Note as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
@@ -719,7 +845,13 @@ impl<'de> ::serde::Deserialize<'de> for Note {
                         "timestamp" => value.timestamp = map.next_value()?,
                         "firstname" => value.firstname = map.next_value()?,
                         "lastname" => value.lastname = map.next_value()?,
-                        "text" => value.text = map.next_value()?,
+                        "text" => {
+                            value.text = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "user" => value.user = map.next_value()?,
                         "avatar" => value.avatar = map.next_value()?,
                         _ => {
@@ -733,9 +865,70 @@ impl<'de> ::serde::Deserialize<'de> for Note {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl Note {
+    /// A `Note` with its required fields (`text`); the optional ones start as `None`.
+    pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            created: ::std::option::Option::None,
+            modified: ::std::option::Option::None,
+            timestamp: ::std::option::Option::None,
+            firstname: ::std::option::Option::None,
+            lastname: ::std::option::Option::None,
+            text: text.into(),
+            user: ::std::option::Option::None,
+            avatar: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl crate::support::Empty for Note {
+    fn empty() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            created: ::std::option::Option::None,
+            modified: ::std::option::Option::None,
+            timestamp: ::std::option::Option::None,
+            firstname: ::std::option::Option::None,
+            lastname: ::std::option::Option::None,
+            text: crate::support::Empty::empty(),
+            user: ::std::option::Option::None,
+            avatar: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `NoteInput` (`#/components/schemas/NoteInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`text`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -747,12 +940,11 @@ impl<'de> ::serde::Deserialize<'de> for Note {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct NoteInput {
-    /// JSON key `text`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub text: ::std::option::Option<::std::string::String>,
+    /// JSON key `text`. Required: requests always send it.
+    pub text: ::std::string::String,
 }
 #[cfg(
     any(
@@ -782,12 +974,18 @@ impl<'de> ::serde::Deserialize<'de> for NoteInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<NoteInput, A::Error> {
-                let mut value = NoteInput::default();
+                let mut value = <NoteInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "text" => value.text = map.next_value()?,
+                        "text" => {
+                            value.text = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -799,6 +997,41 @@ impl<'de> ::serde::Deserialize<'de> for NoteInput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl NoteInput {
+    /// A `NoteInput` with its required fields (`text`); the optional ones start as `None`.
+    pub fn new(text: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { text: text.into() }
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl crate::support::Empty for NoteInput {
+    fn empty() -> Self {
+        Self {
+            text: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `OrganSystem` (`#/components/schemas/OrganSystem`).
 ///
 /// A string enum. Values this client does not know decode as `Unknown` and encode back unchanged.
@@ -807,6 +1040,7 @@ impl<'de> ::serde::Deserialize<'de> for NoteInput {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -895,6 +1129,7 @@ pub enum OrganSystem {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -988,6 +1223,7 @@ impl OrganSystem {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1040,13 +1276,14 @@ impl ::std::convert::From<&str> for OrganSystem {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 crate::support::string_enum_impls!(OrganSystem);
 /// Schema `Origin` (`#/components/schemas/Origin`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`type`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1063,6 +1300,7 @@ crate::support::string_enum_impls!(OrganSystem);
         feature = "jobs",
         feature = "jupyterlab-servers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "site",
         feature = "subjects",
@@ -1071,12 +1309,11 @@ crate::support::string_enum_impls!(OrganSystem);
         feature = "views"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct Origin {
-    /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<crate::types::OriginType>,
+    /// JSON key `type`. Required: requests always send it.
+    pub r#type: crate::types::OriginType,
     /// JSON key `id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -1097,6 +1334,7 @@ pub struct Origin {
         feature = "jobs",
         feature = "jupyterlab-servers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "site",
         feature = "subjects",
@@ -1122,12 +1360,18 @@ impl<'de> ::serde::Deserialize<'de> for Origin {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Origin, A::Error> {
-                let mut value = Origin::default();
+                let mut value = <Origin as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
+                        "type" => {
+                            value.r#type = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::OriginType>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "id" => value.id = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1138,6 +1382,73 @@ impl<'de> ::serde::Deserialize<'de> for Origin {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "audit-trail",
+        feature = "batch",
+        feature = "change-log",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "gears",
+        feature = "groups",
+        feature = "jobs",
+        feature = "jupyterlab-servers",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "site",
+        feature = "subjects",
+        feature = "upload",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl Origin {
+    /// A `Origin` with its required fields (`type`); the optional ones start as `None`.
+    pub fn new(r#type: impl ::std::convert::Into<crate::types::OriginType>) -> Self {
+        Self {
+            r#type: r#type.into(),
+            id: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "audit-trail",
+        feature = "batch",
+        feature = "change-log",
+        feature = "collections",
+        feature = "containers",
+        feature = "data-view-executions",
+        feature = "files",
+        feature = "gears",
+        feature = "groups",
+        feature = "jobs",
+        feature = "jupyterlab-servers",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "site",
+        feature = "subjects",
+        feature = "upload",
+        feature = "users",
+        feature = "views"
+    )
+)]
+impl crate::support::Empty for Origin {
+    fn empty() -> Self {
+        Self {
+            r#type: crate::support::Empty::empty(),
+            id: ::std::option::Option::None,
+        }
     }
 }
 /// Schema `OriginType` (`#/components/schemas/OriginType`).
@@ -1159,6 +1470,7 @@ impl<'de> ::serde::Deserialize<'de> for Origin {
         feature = "jobs",
         feature = "jupyterlab-servers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "site",
         feature = "subjects",
@@ -1203,6 +1515,7 @@ pub enum OriginType {
         feature = "jobs",
         feature = "jupyterlab-servers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "site",
         feature = "subjects",
@@ -1252,6 +1565,7 @@ impl OriginType {
         feature = "jobs",
         feature = "jupyterlab-servers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "site",
         feature = "subjects",
@@ -1290,6 +1604,7 @@ impl ::std::convert::From<&str> for OriginType {
         feature = "jobs",
         feature = "jupyterlab-servers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "site",
         feature = "subjects",

@@ -4,27 +4,8 @@
 //! Types used by the operations of several tags, whose names start with P to R.
 /// Schema `Page` (`#/components/schemas/Page`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[cfg(
-    any(
-        feature = "acquisitions",
-        feature = "analyses",
-        feature = "audit-trail",
-        feature = "collections",
-        feature = "containers",
-        feature = "data-view-executions",
-        feature = "gears",
-        feature = "groups",
-        feature = "jobs",
-        feature = "modalities",
-        feature = "projects",
-        feature = "roles",
-        feature = "sessions",
-        feature = "subjects",
-        feature = "tree",
-        feature = "users"
-    )
-)]
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[cfg(any(feature = "collections", feature = "sessions", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Page {
@@ -34,39 +15,20 @@ pub struct Page {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub count: ::std::option::Option<i64>,
-    /// JSON key `total`.
+    /// JSON key `total`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub total: ::std::option::Option<i64>,
-    /// JSON key `results`.
+    /// JSON key `results`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub results: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
-#[cfg(
-    any(
-        feature = "acquisitions",
-        feature = "analyses",
-        feature = "audit-trail",
-        feature = "collections",
-        feature = "containers",
-        feature = "data-view-executions",
-        feature = "gears",
-        feature = "groups",
-        feature = "jobs",
-        feature = "modalities",
-        feature = "projects",
-        feature = "roles",
-        feature = "sessions",
-        feature = "subjects",
-        feature = "tree",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "collections", feature = "sessions", feature = "users"))]
 impl<'de> ::serde::Deserialize<'de> for Page {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -103,6 +65,17 @@ impl<'de> ::serde::Deserialize<'de> for Page {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "collections", feature = "sessions", feature = "users"))]
+impl Page {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[::serde_json::Value] {
+        self.results.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `PermissionAccessPermission`: another name for [`AccessPermission`](crate::types::AccessPermission).
 #[cfg(
     any(
@@ -110,39 +83,42 @@ impl<'de> ::serde::Deserialize<'de> for Page {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 pub type PermissionAccessPermission = crate::types::AccessPermission;
 /// Schema `Project`: another name for [`ProjectOutput`](crate::types::ProjectOutput).
-#[cfg(any(feature = "containers", feature = "projects"))]
+#[cfg(any(feature = "containers", feature = "projects", feature = "resolve"))]
 pub type Project = crate::types::ProjectOutput;
 /// Schema `ProjectContact` (`#/components/schemas/ProjectContact`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`name`, `email`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectContact {
-    /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// JSON key `email`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
+    /// JSON key `name`. Required: requests always send it.
+    pub name: ::std::string::String,
+    /// Email address.
+    ///
+    /// JSON key `email`. Required: requests always send it.
+    pub email: ::std::string::String,
 }
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -163,13 +139,25 @@ impl<'de> ::serde::Deserialize<'de> for ProjectContact {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ProjectContact, A::Error> {
-                let mut value = ProjectContact::default();
+                let mut value = <ProjectContact as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "email" => value.email = map.next_value()?,
+                        "name" => {
+                            value.name = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "email" => {
+                            value.email = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -181,13 +169,51 @@ impl<'de> ::serde::Deserialize<'de> for ProjectContact {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl ProjectContact {
+    /// A `ProjectContact` with its required fields (`name`, `email`); the optional ones start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        email: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            email: email.into(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl crate::support::Empty for ProjectContact {
+    fn empty() -> Self {
+        Self {
+            name: crate::support::Empty::empty(),
+            email: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `ProjectContainerOutput`: another name for [`ProjectOutput`](crate::types::ProjectOutput).
-#[cfg(any(feature = "containers", feature = "projects"))]
+#[cfg(any(feature = "containers", feature = "projects", feature = "resolve"))]
 pub type ProjectContainerOutput = crate::types::ProjectOutput;
 /// Schema `ProjectCopyStatus` (`#/components/schemas/ProjectCopyStatus`).
 ///
 /// A string enum. Values this client does not know decode as `Unknown` and encode back unchanged.
-#[cfg(any(feature = "containers", feature = "projects"))]
+#[cfg(any(feature = "containers", feature = "projects", feature = "resolve"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProjectCopyStatus {
@@ -204,7 +230,7 @@ pub enum ProjectCopyStatus {
     /// A value this client does not know (the server may have gained one); kept verbatim.
     Unknown(::std::string::String),
 }
-#[cfg(any(feature = "containers", feature = "projects"))]
+#[cfg(any(feature = "containers", feature = "projects", feature = "resolve"))]
 impl ProjectCopyStatus {
     /// Every value known to this client, as sent on the wire, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -226,7 +252,7 @@ impl ProjectCopyStatus {
         }
     }
 }
-#[cfg(any(feature = "containers", feature = "projects"))]
+#[cfg(any(feature = "containers", feature = "projects", feature = "resolve"))]
 impl ::std::convert::From<&str> for ProjectCopyStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -239,59 +265,60 @@ impl ::std::convert::From<&str> for ProjectCopyStatus {
         }
     }
 }
-#[cfg(any(feature = "containers", feature = "projects"))]
+#[cfg(any(feature = "containers", feature = "projects", feature = "resolve"))]
 crate::support::string_enum_impls!(ProjectCopyStatus);
 /// Schema `ProjectCounters` (`#/components/schemas/ProjectCounters`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectCounters {
-    /// JSON key `subjects`.
+    /// JSON key `subjects`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub subjects: ::std::option::Option<i64>,
-    /// JSON key `sessions`.
+    /// JSON key `sessions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub sessions: ::std::option::Option<i64>,
-    /// JSON key `acquisitions`.
+    /// JSON key `acquisitions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub acquisitions: ::std::option::Option<i64>,
-    /// JSON key `files`.
+    /// JSON key `files`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub files: ::std::option::Option<i64>,
-    /// JSON key `jobs`.
+    /// JSON key `jobs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub jobs: ::std::option::Option<i64>,
-    /// JSON key `analyses`.
+    /// JSON key `analyses`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub analyses: ::std::option::Option<i64>,
-    /// JSON key `acquisition_files`.
+    /// JSON key `acquisition_files`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -309,6 +336,7 @@ pub struct ProjectCounters {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -357,32 +385,73 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCounters {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `ProjectInstitution` (`#/components/schemas/ProjectInstitution`).
-///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+impl ProjectCounters {
+    /// The `subjects` field, or its empty value if the server omitted it.
+    pub fn subjects(&self) -> i64 {
+        self.subjects.unwrap_or_default()
+    }
+    /// The `sessions` field, or its empty value if the server omitted it.
+    pub fn sessions(&self) -> i64 {
+        self.sessions.unwrap_or_default()
+    }
+    /// The `acquisitions` field, or its empty value if the server omitted it.
+    pub fn acquisitions(&self) -> i64 {
+        self.acquisitions.unwrap_or_default()
+    }
+    /// The `files` field, or its empty value if the server omitted it.
+    pub fn files(&self) -> i64 {
+        self.files.unwrap_or_default()
+    }
+    /// The `jobs` field, or its empty value if the server omitted it.
+    pub fn jobs(&self) -> i64 {
+        self.jobs.unwrap_or_default()
+    }
+    /// The `analyses` field, or its empty value if the server omitted it.
+    pub fn analyses(&self) -> i64 {
+        self.analyses.unwrap_or_default()
+    }
+    /// The `acquisition_files` field, or its empty value if the server omitted it.
+    pub fn acquisition_files(&self) -> i64 {
+        self.acquisition_files.unwrap_or_default()
+    }
+}
+/// Schema `ProjectInstitution` (`#/components/schemas/ProjectInstitution`).
+///
+/// A request type. Its required fields (`name`, `url`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectInstitution {
-    /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// JSON key `url`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
+    /// JSON key `name`. Required: requests always send it.
+    pub name: ::std::string::String,
+    /// URL.
+    ///
+    /// JSON key `url`. Required: requests always send it.
+    pub url: ::std::string::String,
 }
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -403,13 +472,25 @@ impl<'de> ::serde::Deserialize<'de> for ProjectInstitution {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ProjectInstitution, A::Error> {
-                let mut value = ProjectInstitution::default();
+                let mut value = <ProjectInstitution as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "url" => value.url = map.next_value()?,
+                        "name" => {
+                            value.name = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "url" => {
+                            value.url = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -421,50 +502,96 @@ impl<'de> ::serde::Deserialize<'de> for ProjectInstitution {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl ProjectInstitution {
+    /// A `ProjectInstitution` with its required fields (`name`, `url`); the optional ones start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            url: url.into(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl crate::support::Empty for ProjectInstitution {
+    fn empty() -> Self {
+        Self {
+            name: crate::support::Empty::empty(),
+            url: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `ProjectListOutput` (`#/components/schemas/ProjectListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(any(feature = "groups", feature = "projects", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectListOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `description`.
+    /// Free-text description.
+    ///
+    /// JSON key `description`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
-    /// JSON key `group`.
+    /// Id of the group it belongs to.
+    ///
+    /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::ProjectParents>,
-    /// JSON key `editions`.
+    /// JSON key `editions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub editions: ::std::option::Option<crate::types::Edition>,
-    /// JSON key `providers`.
+    /// JSON key `providers`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -476,7 +603,7 @@ pub struct ProjectListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub ldap_sync: ::std::option::Option<crate::types::LdapSyncStatus>,
-    /// JSON key `permissions`.
+    /// JSON key `permissions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -484,18 +611,22 @@ pub struct ProjectListOutput {
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
-    /// JSON key `files`.
+    /// JSON key `files`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
-    /// JSON key `info`.
+    /// Free-form custom metadata.
+    ///
+    /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -508,13 +639,15 @@ pub struct ProjectListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `templates`.
+    /// JSON key `templates`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -561,13 +694,13 @@ pub struct ProjectListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub copy_failure_reason: ::std::option::Option<::std::string::String>,
-    /// JSON key `copy_of`.
+    /// JSON key `copy_of`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub copy_of: ::std::option::Option<::std::string::String>,
-    /// JSON key `original_copy_of`.
+    /// JSON key `original_copy_of`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -579,19 +712,25 @@ pub struct ProjectListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub stats: ::std::option::Option<crate::types::ProjectStats>,
-    /// JSON key `revision`.
+    /// Revision number, increased by every change.
+    ///
+    /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -668,6 +807,49 @@ impl<'de> ::serde::Deserialize<'de> for ProjectListOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "groups", feature = "projects", feature = "users"))]
+impl ProjectListOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `description` field, or its empty value if the server omitted it.
+    pub fn description(&self) -> &str {
+        self.description.as_deref().unwrap_or_default()
+    }
+    /// The `group` field, or its empty value if the server omitted it.
+    pub fn group(&self) -> &str {
+        self.group.as_deref().unwrap_or_default()
+    }
+    /// The `permissions` field, or its empty value if the server omitted it.
+    pub fn permissions(&self) -> &[crate::types::RolePermission] {
+        self.permissions.as_deref().unwrap_or_default()
+    }
+    /// The `files` field, or its empty value if the server omitted it.
+    pub fn files(&self) -> &[crate::types::FileListOutput] {
+        self.files.as_deref().unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The `templates` field, or its empty value if the server omitted it.
+    pub fn templates(&self) -> &[crate::types::ProjectTemplate] {
+        self.templates.as_deref().unwrap_or_default()
+    }
+    /// The `copy_of` field, or its empty value if the server omitted it.
+    pub fn copy_of(&self) -> &str {
+        self.copy_of.as_deref().unwrap_or_default()
+    }
+    /// The `original_copy_of` field, or its empty value if the server omitted it.
+    pub fn original_copy_of(&self) -> &str {
+        self.original_copy_of.as_deref().unwrap_or_default()
+    }
+    /// The `revision` field, or its empty value if the server omitted it.
+    pub fn revision(&self) -> i64 {
+        self.revision.unwrap_or_default()
+    }
+}
 /// Schema `ProjectLockingReason` (`#/components/schemas/ProjectLockingReason`).
 ///
 /// A string enum. Values this client does not know decode as `Unknown` and encode back unchanged.
@@ -676,6 +858,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectListOutput {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -700,6 +883,7 @@ pub enum ProjectLockingReason {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -729,6 +913,7 @@ impl ProjectLockingReason {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -749,57 +934,66 @@ impl ::std::convert::From<&str> for ProjectLockingReason {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 crate::support::string_enum_impls!(ProjectLockingReason);
 /// Schema `ProjectNode`: another name for [`ProjectOutput`](crate::types::ProjectOutput).
-#[cfg(any(feature = "containers", feature = "projects"))]
+#[cfg(any(feature = "containers", feature = "projects", feature = "resolve"))]
 pub type ProjectNode = crate::types::ProjectOutput;
 /// Schema `ProjectOutput` (`#/components/schemas/ProjectOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[cfg(any(feature = "containers", feature = "projects"))]
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[cfg(any(feature = "containers", feature = "projects", feature = "resolve"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `description`.
+    /// Free-text description.
+    ///
+    /// JSON key `description`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
-    /// JSON key `group`.
+    /// Id of the group it belongs to.
+    ///
+    /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::ProjectParents>,
-    /// JSON key `editions`.
+    /// JSON key `editions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub editions: ::std::option::Option<crate::types::Edition>,
-    /// JSON key `providers`.
+    /// JSON key `providers`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -811,7 +1005,7 @@ pub struct ProjectOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub ldap_sync: ::std::option::Option<crate::types::LdapSyncStatus>,
-    /// JSON key `permissions`.
+    /// JSON key `permissions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -819,37 +1013,43 @@ pub struct ProjectOutput {
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
-    /// JSON key `files`.
+    /// JSON key `files`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
-    /// JSON key `info`.
+    /// Free-form custom metadata.
+    ///
+    /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info_exists: ::std::option::Option<bool>,
-    /// JSON key `notes`.
+    /// JSON key `notes`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `templates`.
+    /// JSON key `templates`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -884,19 +1084,25 @@ pub struct ProjectOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub locked: ::std::option::Option<crate::types::Locked>,
-    /// JSON key `revision`.
+    /// Revision number, increased by every change.
+    ///
+    /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -920,13 +1126,13 @@ pub struct ProjectOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub copy_failure_reason: ::std::option::Option<::std::string::String>,
-    /// JSON key `copy_of`.
+    /// JSON key `copy_of`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub copy_of: ::std::option::Option<::std::string::String>,
-    /// JSON key `original_copy_of`.
+    /// JSON key `original_copy_of`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -939,7 +1145,7 @@ pub struct ProjectOutput {
     )]
     pub stats: ::std::option::Option<crate::types::ProjectStats>,
 }
-#[cfg(any(feature = "containers", feature = "projects"))]
+#[cfg(any(feature = "containers", feature = "projects", feature = "resolve"))]
 impl<'de> ::serde::Deserialize<'de> for ProjectOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1003,22 +1209,72 @@ impl<'de> ::serde::Deserialize<'de> for ProjectOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "containers", feature = "projects", feature = "resolve"))]
+impl ProjectOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `description` field, or its empty value if the server omitted it.
+    pub fn description(&self) -> &str {
+        self.description.as_deref().unwrap_or_default()
+    }
+    /// The `group` field, or its empty value if the server omitted it.
+    pub fn group(&self) -> &str {
+        self.group.as_deref().unwrap_or_default()
+    }
+    /// The `permissions` field, or its empty value if the server omitted it.
+    pub fn permissions(&self) -> &[crate::types::RolePermission] {
+        self.permissions.as_deref().unwrap_or_default()
+    }
+    /// The `files` field, or its empty value if the server omitted it.
+    pub fn files(&self) -> &[crate::types::FileOutput] {
+        self.files.as_deref().unwrap_or_default()
+    }
+    /// The `notes` field, or its empty value if the server omitted it.
+    pub fn notes(&self) -> &[crate::types::Note] {
+        self.notes.as_deref().unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The `templates` field, or its empty value if the server omitted it.
+    pub fn templates(&self) -> &[crate::types::ProjectTemplate] {
+        self.templates.as_deref().unwrap_or_default()
+    }
+    /// The `revision` field, or its empty value if the server omitted it.
+    pub fn revision(&self) -> i64 {
+        self.revision.unwrap_or_default()
+    }
+    /// The `copy_of` field, or its empty value if the server omitted it.
+    pub fn copy_of(&self) -> &str {
+        self.copy_of.as_deref().unwrap_or_default()
+    }
+    /// The `original_copy_of` field, or its empty value if the server omitted it.
+    pub fn original_copy_of(&self) -> &str {
+        self.original_copy_of.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ProjectParents` (`#/components/schemas/ProjectParents`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectParents {
-    /// JSON key `group`.
+    /// Id of the group it belongs to.
+    ///
+    /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1031,6 +1287,7 @@ pub struct ProjectParents {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1068,6 +1325,22 @@ impl<'de> ::serde::Deserialize<'de> for ProjectParents {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl ProjectParents {
+    /// The `group` field, or its empty value if the server omitted it.
+    pub fn group(&self) -> &str {
+        self.group.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ProjectSettingsOutput` (`#/components/schemas/ProjectSettingsOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -1076,6 +1349,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectParents {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1129,6 +1403,7 @@ pub struct ProjectSettingsOutput {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1175,25 +1450,26 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsOutput {
 }
 /// Schema `ProjectSettingsSharing` (`#/components/schemas/ProjectSettingsSharing`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectSettingsSharing {
-    /// JSON key `share_level`.
+    /// JSON key `share_level`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub share_level: ::std::option::Option<crate::types::ProjectShareLevel>,
-    /// JSON key `project_institutions`.
+    /// JSON key `project_institutions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1201,7 +1477,7 @@ pub struct ProjectSettingsSharing {
     pub project_institutions: ::std::option::Option<
         ::std::vec::Vec<crate::types::ProjectInstitution>,
     >,
-    /// JSON key `project_contacts`.
+    /// JSON key `project_contacts`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1209,13 +1485,13 @@ pub struct ProjectSettingsSharing {
     pub project_contacts: ::std::option::Option<
         ::std::vec::Vec<crate::types::ProjectContact>,
     >,
-    /// JSON key `summary`.
+    /// JSON key `summary`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub summary: ::std::option::Option<::std::string::String>,
-    /// JSON key `therapeutic_areas`.
+    /// JSON key `therapeutic_areas`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1223,13 +1499,13 @@ pub struct ProjectSettingsSharing {
     pub therapeutic_areas: ::std::option::Option<
         ::std::vec::Vec<crate::types::TherapeuticArea>,
     >,
-    /// JSON key `body_regions`.
+    /// JSON key `body_regions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub body_regions: ::std::option::Option<::std::vec::Vec<crate::types::BodyRegion>>,
-    /// JSON key `organ_systems`.
+    /// JSON key `organ_systems`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1241,6 +1517,7 @@ pub struct ProjectSettingsSharing {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1288,6 +1565,41 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsSharing {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl ProjectSettingsSharing {
+    /// The `project_institutions` field, or its empty value if the server omitted it.
+    pub fn project_institutions(&self) -> &[crate::types::ProjectInstitution] {
+        self.project_institutions.as_deref().unwrap_or_default()
+    }
+    /// The `project_contacts` field, or its empty value if the server omitted it.
+    pub fn project_contacts(&self) -> &[crate::types::ProjectContact] {
+        self.project_contacts.as_deref().unwrap_or_default()
+    }
+    /// The `summary` field, or its empty value if the server omitted it.
+    pub fn summary(&self) -> &str {
+        self.summary.as_deref().unwrap_or_default()
+    }
+    /// The `therapeutic_areas` field, or its empty value if the server omitted it.
+    pub fn therapeutic_areas(&self) -> &[crate::types::TherapeuticArea] {
+        self.therapeutic_areas.as_deref().unwrap_or_default()
+    }
+    /// The `body_regions` field, or its empty value if the server omitted it.
+    pub fn body_regions(&self) -> &[crate::types::BodyRegion] {
+        self.body_regions.as_deref().unwrap_or_default()
+    }
+    /// The `organ_systems` field, or its empty value if the server omitted it.
+    pub fn organ_systems(&self) -> &[crate::types::OrganSystem] {
+        self.organ_systems.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ProjectSettingsWorkspaces` (`#/components/schemas/ProjectSettingsWorkspaces`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -1296,6 +1608,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsSharing {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1320,6 +1633,7 @@ pub struct ProjectSettingsWorkspaces {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1366,6 +1680,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsWorkspaces {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1384,6 +1699,7 @@ pub enum ProjectShareLevel {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1404,6 +1720,7 @@ impl ProjectShareLevel {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1421,6 +1738,7 @@ impl ::std::convert::From<&str> for ProjectShareLevel {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1431,6 +1749,7 @@ crate::support::string_enum_impls!(ProjectShareLevel);
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1441,6 +1760,7 @@ pub type ProjectSharingSettingsProjectContact = crate::types::ProjectContact;
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1451,6 +1771,7 @@ pub type ProjectSharingSettingsProjectInstitution = crate::types::ProjectInstitu
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1461,49 +1782,51 @@ pub type ProjectSharingSettingsProjectSettingsOutput = crate::types::ProjectSett
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 pub type ProjectSharingSettingsProjectSettingsSharing = crate::types::ProjectSettingsSharing;
 /// Schema `ProjectStats` (`#/components/schemas/ProjectStats`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectStats {
-    /// JSON key `number_of`.
+    /// JSON key `number_of`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub number_of: ::std::option::Option<crate::types::ProjectCounters>,
-    /// JSON key `age_groups`.
+    /// JSON key `age_groups`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub age_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `measurements`.
+    /// JSON key `measurements`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub measurements: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `modalities`.
+    /// JSON key `modalities`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modalities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `file_types`.
+    /// JSON key `file_types`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1515,6 +1838,7 @@ pub struct ProjectStats {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1556,6 +1880,33 @@ impl<'de> ::serde::Deserialize<'de> for ProjectStats {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "users"
+    )
+)]
+impl ProjectStats {
+    /// The `age_groups` field, or its empty value if the server omitted it.
+    pub fn age_groups(&self) -> &[::std::string::String] {
+        self.age_groups.as_deref().unwrap_or_default()
+    }
+    /// The `measurements` field, or its empty value if the server omitted it.
+    pub fn measurements(&self) -> &[::std::string::String] {
+        self.measurements.as_deref().unwrap_or_default()
+    }
+    /// The `modalities` field, or its empty value if the server omitted it.
+    pub fn modalities(&self) -> &[::std::string::String] {
+        self.modalities.as_deref().unwrap_or_default()
+    }
+    /// The `file_types` field, or its empty value if the server omitted it.
+    pub fn file_types(&self) -> &[::std::string::String] {
+        self.file_types.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ProjectTemplate` (`#/components/schemas/ProjectTemplate`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -1564,6 +1915,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectStats {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1590,6 +1942,7 @@ pub struct ProjectTemplate {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1708,18 +2061,18 @@ impl ::std::convert::From<&str> for ProviderClass {
 crate::support::string_enum_impls!(ProviderClass);
 /// Schema `ProviderDeletionStatus` (`#/components/schemas/ProviderDeletionStatus`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(any(feature = "jobs", feature = "site"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProviderDeletionStatus {
-    /// JSON key `files_deleted`.
+    /// JSON key `files_deleted`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub files_deleted: ::std::option::Option<i64>,
-    /// JSON key `files_to_delete`.
+    /// JSON key `files_to_delete`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1760,6 +2113,17 @@ impl<'de> ::serde::Deserialize<'de> for ProviderDeletionStatus {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(any(feature = "jobs", feature = "site"))]
+impl ProviderDeletionStatus {
+    /// The `files_deleted` field, or its empty value if the server omitted it.
+    pub fn files_deleted(&self) -> i64 {
+        self.files_deleted.unwrap_or_default()
+    }
+    /// The `files_to_delete` field, or its empty value if the server omitted it.
+    pub fn files_to_delete(&self) -> i64 {
+        self.files_to_delete.unwrap_or_default()
     }
 }
 /// Schema `ProviderType` (`#/components/schemas/ProviderType`).
@@ -1837,6 +2201,7 @@ crate::support::string_enum_impls!(ProviderType);
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "site",
         feature = "users"
     )
@@ -1865,6 +2230,7 @@ pub struct Providers {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "site",
         feature = "users"
     )
@@ -1909,17 +2275,21 @@ impl<'de> ::serde::Deserialize<'de> for Providers {
 }
 /// Schema `RoleOutput` (`#/components/schemas/RoleOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(any(feature = "groups", feature = "roles"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct RoleOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1932,7 +2302,7 @@ pub struct RoleOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub default_flywheel_role: ::std::option::Option<crate::types::DefaultFlywheelRole>,
-    /// JSON key `actions`.
+    /// JSON key `actions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1988,9 +2358,20 @@ impl<'de> ::serde::Deserialize<'de> for RoleOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "groups", feature = "roles"))]
+impl RoleOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `actions` field, or its empty value if the server omitted it.
+    pub fn actions(&self) -> &[crate::types::ActionOrDeprecatedAction] {
+        self.actions.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `RolePermission` (`#/components/schemas/RolePermission`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`id`, `role_ids`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1999,20 +2380,24 @@ impl<'de> ::serde::Deserialize<'de> for RoleOutput {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct RolePermission {
-    /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `role_ids`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub role_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Id of the user the permission is for.
+    ///
+    /// JSON key `_id`. Required: requests always send it.
+    #[serde(rename = "_id")]
+    pub id: ::std::string::String,
+    /// Ids of the roles.
+    ///
+    /// JSON key `role_ids`. Required: requests always send it.
+    pub role_ids: ::std::vec::Vec<::std::string::String>,
 }
 #[cfg(
     any(
@@ -2022,6 +2407,7 @@ pub struct RolePermission {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -2044,13 +2430,27 @@ impl<'de> ::serde::Deserialize<'de> for RolePermission {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<RolePermission, A::Error> {
-                let mut value = RolePermission::default();
+                let mut value = <RolePermission as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "role_ids" => value.role_ids = map.next_value()?,
+                        "_id" => {
+                            value.id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "role_ids" => {
+                            value.role_ids = map
+                                .next_value::<
+                                    ::std::option::Option<
+                                        ::std::vec::Vec<::std::string::String>,
+                                    >,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2062,20 +2462,72 @@ impl<'de> ::serde::Deserialize<'de> for RolePermission {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl RolePermission {
+    /// A `RolePermission` with its required fields (`_id`, `role_ids`); the optional ones start as `None`.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        role_ids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            role_ids: role_ids.into(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl crate::support::Empty for RolePermission {
+    fn empty() -> Self {
+        Self {
+            id: crate::support::Empty::empty(),
+            role_ids: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `RolePermissionOutput` (`#/components/schemas/RolePermissionOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(any(feature = "groups", feature = "projects"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct RolePermissionOutput {
-    /// JSON key `_id`.
+    /// Id of the user the permission is for.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `role_ids`.
+    /// Ids of the roles.
+    ///
+    /// JSON key `role_ids`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2118,16 +2570,28 @@ impl<'de> ::serde::Deserialize<'de> for RolePermissionOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "groups", feature = "projects"))]
+impl RolePermissionOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `role_ids` field, or its empty value if the server omitted it.
+    pub fn role_ids(&self) -> &[::std::string::String] {
+        self.role_ids.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `RolePermissionUpdate` (`#/components/schemas/RolePermissionUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`role_ids`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(any(feature = "groups", feature = "projects"))]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct RolePermissionUpdate {
-    /// JSON key `role_ids`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub role_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Ids of the roles.
+    ///
+    /// JSON key `role_ids`. Required: requests always send it.
+    pub role_ids: ::std::vec::Vec<::std::string::String>,
 }
 #[cfg(any(feature = "groups", feature = "projects"))]
 impl<'de> ::serde::Deserialize<'de> for RolePermissionUpdate {
@@ -2147,12 +2611,20 @@ impl<'de> ::serde::Deserialize<'de> for RolePermissionUpdate {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<RolePermissionUpdate, A::Error> {
-                let mut value = RolePermissionUpdate::default();
+                let mut value = <RolePermissionUpdate as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "role_ids" => value.role_ids = map.next_value()?,
+                        "role_ids" => {
+                            value.role_ids = map
+                                .next_value::<
+                                    ::std::option::Option<
+                                        ::std::vec::Vec<::std::string::String>,
+                                    >,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2162,6 +2634,23 @@ impl<'de> ::serde::Deserialize<'de> for RolePermissionUpdate {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(any(feature = "groups", feature = "projects"))]
+impl RolePermissionUpdate {
+    /// A `RolePermissionUpdate` with its required fields (`role_ids`); the optional ones start as `None`.
+    pub fn new(
+        role_ids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        Self { role_ids: role_ids.into() }
+    }
+}
+#[cfg(any(feature = "groups", feature = "projects"))]
+impl crate::support::Empty for RolePermissionUpdate {
+    fn empty() -> Self {
+        Self {
+            role_ids: crate::support::Empty::empty(),
+        }
     }
 }
 /// Inline schema at `#/paths/~1acquisitions~1{cid}~1analyses/get/responses/200/content/application~1json/schema`.
@@ -2181,8 +2670,8 @@ impl<'de> ::serde::Deserialize<'de> for RolePermissionUpdate {
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum PageOrAcquisitionListOutputAnalysesItemList {
-    /// A `Page`.
-    Page(crate::types::Page),
+    /// A `AcquisitionListOutputAnalysesItemPage`.
+    Page(crate::types::AcquisitionListOutputAnalysesItemPage),
     /// A `Vec<AcquisitionListOutputAnalysesItem>`.
     AcquisitionListOutputAnalysesItemList(
         ::std::vec::Vec<crate::types::AcquisitionListOutputAnalysesItem>,
@@ -2212,6 +2701,82 @@ impl<'de> ::serde::Deserialize<'de> for PageOrAcquisitionListOutputAnalysesItemL
         )
     }
 }
+/// A page of [`ProjectListOutput`](crate::types::ProjectListOutput) items: the envelope `Page` with `results` typed by its item (`x-flywheel-page`).
+///
+/// Inline schema at `#/components/schemas/Page`.
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[cfg(any(feature = "groups", feature = "projects"))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+pub struct ProjectListOutputPage {
+    /// JSON key `count`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub count: ::std::option::Option<i64>,
+    /// JSON key `total`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub total: ::std::option::Option<i64>,
+    /// JSON key `results`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub results: ::std::option::Option<::std::vec::Vec<crate::types::ProjectListOutput>>,
+}
+#[cfg(any(feature = "groups", feature = "projects"))]
+impl<'de> ::serde::Deserialize<'de> for ProjectListOutputPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ProjectListOutputPage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ProjectListOutputPage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ProjectListOutputPage, A::Error> {
+                let mut value = ProjectListOutputPage::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => value.count = map.next_value()?,
+                        "total" => value.total = map.next_value()?,
+                        "results" => value.results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(any(feature = "groups", feature = "projects"))]
+impl ProjectListOutputPage {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[crate::types::ProjectListOutput] {
+        self.results.as_deref().unwrap_or_default()
+    }
+}
 /// Inline schema at `#/paths/~1projects~1{projectId}~1sessions/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
@@ -2220,8 +2785,8 @@ impl<'de> ::serde::Deserialize<'de> for PageOrAcquisitionListOutputAnalysesItemL
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum PageOrSessionListOutputList {
-    /// A `Page`.
-    Page(crate::types::Page),
+    /// A `SessionListOutputPage`.
+    Page(crate::types::SessionListOutputPage),
     /// A `Vec<SessionListOutput>`.
     SessionListOutputList(::std::vec::Vec<crate::types::SessionListOutput>),
 }
@@ -2248,8 +2813,8 @@ impl<'de> ::serde::Deserialize<'de> for PageOrSessionListOutputList {
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum PageOrSubjectOutputForListList {
-    /// A `Page`.
-    Page(crate::types::Page),
+    /// A `SubjectOutputForListPage`.
+    Page(crate::types::SubjectOutputForListPage),
     /// A `Vec<SubjectOutputForList>`.
     SubjectOutputForListList(::std::vec::Vec<crate::types::SubjectOutputForList>),
 }

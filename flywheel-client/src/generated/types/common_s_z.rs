@@ -3,14 +3,28 @@
 
 //! Types used by the operations of several tags, whose names start with S to Z.
 /// Schema `Session`: another name for [`SessionOutput`](crate::types::SessionOutput).
-#[cfg(any(feature = "batch", feature = "containers", feature = "sessions"))]
+#[cfg(
+    any(
+        feature = "batch",
+        feature = "containers",
+        feature = "resolve",
+        feature = "sessions"
+    )
+)]
 pub type Session = crate::types::SessionOutput;
 /// Schema `SessionContainerOutput`: another name for [`SessionOutput`](crate::types::SessionOutput).
-#[cfg(any(feature = "batch", feature = "containers", feature = "sessions"))]
+#[cfg(
+    any(
+        feature = "batch",
+        feature = "containers",
+        feature = "resolve",
+        feature = "sessions"
+    )
+)]
 pub type SessionContainerOutput = crate::types::SessionOutput;
 /// Schema `SessionListOutput` (`#/components/schemas/SessionListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "collections",
@@ -23,55 +37,69 @@ pub type SessionContainerOutput = crate::types::SessionOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SessionListOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `group`.
+    /// Id of the group it belongs to.
+    ///
+    /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
-    /// JSON key `project`.
+    /// Id of the project it belongs to.
+    ///
+    /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::SessionParents>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// DICOM UID (StudyInstanceUID for a session, SeriesInstanceUID for an acquisition).
+    ///
     /// JSON key `uid`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub uid: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Time zone of `timestamp` (an IANA name such as `America/New_York`).
+    ///
     /// JSON key `timezone`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timezone: ::std::option::Option<::std::string::String>,
-    /// JSON key `permissions`.
+    /// JSON key `permissions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -79,6 +107,8 @@ pub struct SessionListOutput {
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -91,12 +121,14 @@ pub struct SessionListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
-    /// JSON key `subject`.
+    /// JSON key `subject`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub subject: ::std::option::Option<crate::types::SubjectOutputForList>,
+    /// Age in seconds at the time of the session.
+    ///
     /// JSON key `age`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -115,37 +147,47 @@ pub struct SessionListOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub operator: ::std::option::Option<::std::string::String>,
-    /// JSON key `files`.
+    /// JSON key `files`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileListOutput>>,
-    /// JSON key `info`.
+    /// Free-form custom metadata.
+    ///
+    /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `info_exists`.
+    /// Whether `info` holds any metadata.
+    ///
+    /// JSON key `info_exists`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info_exists: ::std::option::Option<bool>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `revision`.
+    /// Revision number, increased by every change.
+    ///
+    /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -180,13 +222,13 @@ pub struct SessionListOutput {
     pub analyses: ::std::option::Option<
         ::std::vec::Vec<crate::types::AcquisitionListOutputAnalysesItem>,
     >,
-    /// JSON key `copy_of`.
+    /// JSON key `copy_of`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub copy_of: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `original_copy_of`.
+    /// JSON key `original_copy_of`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -266,83 +308,150 @@ impl<'de> ::serde::Deserialize<'de> for SessionListOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "collections",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl SessionListOutput {
+    /// The `group` field, or its empty value if the server omitted it.
+    pub fn group(&self) -> &str {
+        self.group.as_deref().unwrap_or_default()
+    }
+    /// The `project` field, or its empty value if the server omitted it.
+    pub fn project(&self) -> &str {
+        self.project.as_deref().unwrap_or_default()
+    }
+    /// The `permissions` field, or its empty value if the server omitted it.
+    pub fn permissions(&self) -> &[crate::types::RolePermission] {
+        self.permissions.as_deref().unwrap_or_default()
+    }
+    /// The `files` field, or its empty value if the server omitted it.
+    pub fn files(&self) -> &[crate::types::FileListOutput] {
+        self.files.as_deref().unwrap_or_default()
+    }
+    /// The `info_exists` field, or its empty value if the server omitted it.
+    pub fn info_exists(&self) -> bool {
+        self.info_exists.unwrap_or_default()
+    }
+    /// The `revision` field, or its empty value if the server omitted it.
+    pub fn revision(&self) -> i64 {
+        self.revision.unwrap_or_default()
+    }
+}
 /// Schema `SessionNode`: another name for [`SessionOutput`](crate::types::SessionOutput).
-#[cfg(any(feature = "batch", feature = "containers", feature = "sessions"))]
+#[cfg(
+    any(
+        feature = "batch",
+        feature = "containers",
+        feature = "resolve",
+        feature = "sessions"
+    )
+)]
 pub type SessionNode = crate::types::SessionOutput;
 /// Schema `SessionOutput` (`#/components/schemas/SessionOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[cfg(any(feature = "batch", feature = "containers", feature = "sessions"))]
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[cfg(
+    any(
+        feature = "batch",
+        feature = "containers",
+        feature = "resolve",
+        feature = "sessions"
+    )
+)]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SessionOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `group`.
+    /// Id of the group it belongs to.
+    ///
+    /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
-    /// JSON key `project`.
+    /// Id of the project it belongs to.
+    ///
+    /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::SessionParents>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// DICOM UID (StudyInstanceUID for a session, SeriesInstanceUID for an acquisition).
+    ///
     /// JSON key `uid`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub uid: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Time zone of `timestamp` (an IANA name such as `America/New_York`).
+    ///
     /// JSON key `timezone`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timezone: ::std::option::Option<::std::string::String>,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `notes`.
+    /// JSON key `notes`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
-    /// JSON key `permissions`.
+    /// JSON key `permissions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -350,12 +459,14 @@ pub struct SessionOutput {
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
-    /// JSON key `subject`.
+    /// JSON key `subject`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub subject: ::std::option::Option<crate::types::SubjectOutput>,
+    /// Age in seconds at the time of the session.
+    ///
     /// JSON key `age`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -374,25 +485,31 @@ pub struct SessionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub operator: ::std::option::Option<::std::string::String>,
-    /// JSON key `files`.
+    /// JSON key `files`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub files: ::std::option::Option<::std::vec::Vec<crate::types::FileOutput>>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `revision`.
+    /// Revision number, increased by every change.
+    ///
+    /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -427,18 +544,20 @@ pub struct SessionOutput {
         )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
-    /// JSON key `copy_of`.
+    /// JSON key `copy_of`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub copy_of: ::std::option::Option<::std::string::String>,
-    /// JSON key `original_copy_of`.
+    /// JSON key `original_copy_of`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -446,7 +565,14 @@ pub struct SessionOutput {
     )]
     pub info_exists: ::std::option::Option<bool>,
 }
-#[cfg(any(feature = "batch", feature = "containers", feature = "sessions"))]
+#[cfg(
+    any(
+        feature = "batch",
+        feature = "containers",
+        feature = "resolve",
+        feature = "sessions"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for SessionOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -511,9 +637,55 @@ impl<'de> ::serde::Deserialize<'de> for SessionOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "batch",
+        feature = "containers",
+        feature = "resolve",
+        feature = "sessions"
+    )
+)]
+impl SessionOutput {
+    /// The `group` field, or its empty value if the server omitted it.
+    pub fn group(&self) -> &str {
+        self.group.as_deref().unwrap_or_default()
+    }
+    /// The `project` field, or its empty value if the server omitted it.
+    pub fn project(&self) -> &str {
+        self.project.as_deref().unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The `notes` field, or its empty value if the server omitted it.
+    pub fn notes(&self) -> &[crate::types::Note] {
+        self.notes.as_deref().unwrap_or_default()
+    }
+    /// The `permissions` field, or its empty value if the server omitted it.
+    pub fn permissions(&self) -> &[crate::types::RolePermission] {
+        self.permissions.as_deref().unwrap_or_default()
+    }
+    /// The `files` field, or its empty value if the server omitted it.
+    pub fn files(&self) -> &[crate::types::FileOutput] {
+        self.files.as_deref().unwrap_or_default()
+    }
+    /// The `revision` field, or its empty value if the server omitted it.
+    pub fn revision(&self) -> i64 {
+        self.revision.unwrap_or_default()
+    }
+    /// The `copy_of` field, or its empty value if the server omitted it.
+    pub fn copy_of(&self) -> &str {
+        self.copy_of.as_deref().unwrap_or_default()
+    }
+    /// The `original_copy_of` field, or its empty value if the server omitted it.
+    pub fn original_copy_of(&self) -> &str {
+        self.original_copy_of.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `SessionParents` (`#/components/schemas/SessionParents`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "batch",
@@ -521,6 +693,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionOutput {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -529,19 +702,25 @@ impl<'de> ::serde::Deserialize<'de> for SessionOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SessionParents {
-    /// JSON key `group`.
+    /// Id of the group it belongs to.
+    ///
+    /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
-    /// JSON key `subject`.
+    /// Id of the subject it belongs to.
+    ///
+    /// JSON key `subject`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub subject: ::std::option::Option<::std::string::String>,
-    /// JSON key `project`.
+    /// Id of the project it belongs to.
+    ///
+    /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -555,6 +734,7 @@ pub struct SessionParents {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -596,6 +776,33 @@ impl<'de> ::serde::Deserialize<'de> for SessionParents {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl SessionParents {
+    /// The `group` field, or its empty value if the server omitted it.
+    pub fn group(&self) -> &str {
+        self.group.as_deref().unwrap_or_default()
+    }
+    /// The `subject` field, or its empty value if the server omitted it.
+    pub fn subject(&self) -> &str {
+        self.subject.as_deref().unwrap_or_default()
+    }
+    /// The `project` field, or its empty value if the server omitted it.
+    pub fn project(&self) -> &str {
+        self.project.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `SessionTemplateOptions` (`#/components/schemas/SessionTemplateOptions`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -604,12 +811,15 @@ impl<'de> ::serde::Deserialize<'de> for SessionParents {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SessionTemplateOptions {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -625,6 +835,7 @@ pub struct SessionTemplateOptions {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -669,6 +880,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionTemplateOptions {
     any(
         feature = "batch",
         feature = "containers",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects"
     )
@@ -679,6 +891,7 @@ pub type Subject = crate::types::SubjectOutput;
     any(
         feature = "batch",
         feature = "containers",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects"
     )
@@ -689,6 +902,7 @@ pub type SubjectContainerOutput = crate::types::SubjectOutput;
     any(
         feature = "batch",
         feature = "containers",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects"
     )
@@ -696,11 +910,12 @@ pub type SubjectContainerOutput = crate::types::SubjectOutput;
 pub type SubjectNode = crate::types::SubjectOutput;
 /// Schema `SubjectOutput` (`#/components/schemas/SubjectOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "batch",
         feature = "containers",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects"
     )
@@ -708,49 +923,61 @@ pub type SubjectNode = crate::types::SubjectOutput;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SubjectOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `project`.
+    /// Id of the project it belongs to.
+    ///
+    /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Date of birth.
+    ///
     /// JSON key `date_of_birth`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub date_of_birth: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `revision`.
+    /// Revision number, increased by every change.
+    ///
+    /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::SubjectParents>,
-    /// JSON key `permissions`.
+    /// JSON key `permissions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -758,12 +985,16 @@ pub struct SubjectOutput {
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::SubjectRolePermission>,
     >,
+    /// First name.
+    ///
     /// JSON key `firstname`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub firstname: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
     /// JSON key `lastname`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -776,6 +1007,8 @@ pub struct SubjectOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub sex: ::std::option::Option<::std::string::String>,
+    /// Age in seconds at the time of the session.
+    ///
     /// JSON key `age`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -824,6 +1057,8 @@ pub struct SubjectOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub strain: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -842,25 +1077,31 @@ pub struct SubjectOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub master_code: ::std::option::Option<::std::string::String>,
-    /// JSON key `notes`.
+    /// JSON key `notes`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `info`.
+    /// Free-form custom metadata.
+    ///
+    /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `info_exists`.
+    /// Whether `info` holds any metadata.
+    ///
+    /// JSON key `info_exists`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -872,7 +1113,7 @@ pub struct SubjectOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub state: ::std::option::Option<crate::types::SubjectState>,
-    /// JSON key `files`.
+    /// JSON key `files`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -912,6 +1153,7 @@ pub struct SubjectOutput {
     any(
         feature = "batch",
         feature = "containers",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects"
     )
@@ -981,9 +1223,48 @@ impl<'de> ::serde::Deserialize<'de> for SubjectOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "batch",
+        feature = "containers",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl SubjectOutput {
+    /// The `project` field, or its empty value if the server omitted it.
+    pub fn project(&self) -> &str {
+        self.project.as_deref().unwrap_or_default()
+    }
+    /// The `revision` field, or its empty value if the server omitted it.
+    pub fn revision(&self) -> i64 {
+        self.revision.unwrap_or_default()
+    }
+    /// The `permissions` field, or its empty value if the server omitted it.
+    pub fn permissions(&self) -> &[crate::types::SubjectRolePermission] {
+        self.permissions.as_deref().unwrap_or_default()
+    }
+    /// The `notes` field, or its empty value if the server omitted it.
+    pub fn notes(&self) -> &[crate::types::Note] {
+        self.notes.as_deref().unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The `info_exists` field, or its empty value if the server omitted it.
+    pub fn info_exists(&self) -> bool {
+        self.info_exists.unwrap_or_default()
+    }
+    /// The `files` field, or its empty value if the server omitted it.
+    pub fn files(&self) -> &[crate::types::FileOutput] {
+        self.files.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `SubjectOutputForList` (`#/components/schemas/SubjectOutputForList`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "collections",
@@ -996,49 +1277,61 @@ impl<'de> ::serde::Deserialize<'de> for SubjectOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SubjectOutputForList {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `project`.
+    /// Id of the project it belongs to.
+    ///
+    /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Date of birth.
+    ///
     /// JSON key `date_of_birth`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub date_of_birth: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `revision`.
+    /// Revision number, increased by every change.
+    ///
+    /// JSON key `revision`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub revision: ::std::option::Option<i64>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::SubjectParents>,
-    /// JSON key `permissions`.
+    /// JSON key `permissions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1076,6 +1369,8 @@ pub struct SubjectOutputForList {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub strain: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1100,19 +1395,25 @@ pub struct SubjectOutputForList {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub notes: ::std::option::Option<::std::vec::Vec<crate::types::Note>>,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `info`.
+    /// Free-form custom metadata.
+    ///
+    /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `info_exists`.
+    /// Whether `info` holds any metadata.
+    ///
+    /// JSON key `info_exists`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1124,7 +1425,7 @@ pub struct SubjectOutputForList {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub state: ::std::option::Option<crate::types::SubjectState>,
-    /// JSON key `files`.
+    /// JSON key `files`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1147,24 +1448,28 @@ pub struct SubjectOutputForList {
         )
     )]
     pub join_origin: ::std::option::Option<crate::types::JoinOrigins>,
-    /// JSON key `copy_of`.
+    /// JSON key `copy_of`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub copy_of: ::std::option::Option<::std::string::String>,
-    /// JSON key `original_copy_of`.
+    /// JSON key `original_copy_of`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub original_copy_of: ::std::option::Option<::std::string::String>,
+    /// First name.
+    ///
     /// JSON key `firstname`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub firstname: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
     /// JSON key `lastname`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1177,6 +1482,8 @@ pub struct SubjectOutputForList {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub sex: ::std::option::Option<::std::string::String>,
+    /// Age in seconds at the time of the session.
+    ///
     /// JSON key `age`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1270,9 +1577,52 @@ impl<'de> ::serde::Deserialize<'de> for SubjectOutputForList {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "collections",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl SubjectOutputForList {
+    /// The `project` field, or its empty value if the server omitted it.
+    pub fn project(&self) -> &str {
+        self.project.as_deref().unwrap_or_default()
+    }
+    /// The `revision` field, or its empty value if the server omitted it.
+    pub fn revision(&self) -> i64 {
+        self.revision.unwrap_or_default()
+    }
+    /// The `permissions` field, or its empty value if the server omitted it.
+    pub fn permissions(&self) -> &[crate::types::RolePermission] {
+        self.permissions.as_deref().unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The `info_exists` field, or its empty value if the server omitted it.
+    pub fn info_exists(&self) -> bool {
+        self.info_exists.unwrap_or_default()
+    }
+    /// The `files` field, or its empty value if the server omitted it.
+    pub fn files(&self) -> &[crate::types::FileListOutput] {
+        self.files.as_deref().unwrap_or_default()
+    }
+    /// The `copy_of` field, or its empty value if the server omitted it.
+    pub fn copy_of(&self) -> &str {
+        self.copy_of.as_deref().unwrap_or_default()
+    }
+    /// The `original_copy_of` field, or its empty value if the server omitted it.
+    pub fn original_copy_of(&self) -> &str {
+        self.original_copy_of.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `SubjectParents` (`#/components/schemas/SubjectParents`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "batch",
@@ -1280,6 +1630,7 @@ impl<'de> ::serde::Deserialize<'de> for SubjectOutputForList {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1288,13 +1639,17 @@ impl<'de> ::serde::Deserialize<'de> for SubjectOutputForList {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SubjectParents {
-    /// JSON key `group`.
+    /// Id of the group it belongs to.
+    ///
+    /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
-    /// JSON key `project`.
+    /// Id of the project it belongs to.
+    ///
+    /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1308,6 +1663,7 @@ pub struct SubjectParents {
         feature = "containers",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1348,13 +1704,37 @@ impl<'de> ::serde::Deserialize<'de> for SubjectParents {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "batch",
+        feature = "collections",
+        feature = "containers",
+        feature = "jobs",
+        feature = "projects",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "users"
+    )
+)]
+impl SubjectParents {
+    /// The `group` field, or its empty value if the server omitted it.
+    pub fn group(&self) -> &str {
+        self.group.as_deref().unwrap_or_default()
+    }
+    /// The `project` field, or its empty value if the server omitted it.
+    pub fn project(&self) -> &str {
+        self.project.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `SubjectRolePermission` (`#/components/schemas/SubjectRolePermission`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "batch",
         feature = "containers",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects"
     )
@@ -1362,13 +1742,17 @@ impl<'de> ::serde::Deserialize<'de> for SubjectParents {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SubjectRolePermission {
-    /// JSON key `_id`.
+    /// Id of the user the permission is for.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `role_ids`.
+    /// Ids of the roles.
+    ///
+    /// JSON key `role_ids`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1379,6 +1763,7 @@ pub struct SubjectRolePermission {
     any(
         feature = "batch",
         feature = "containers",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects"
     )
@@ -1418,6 +1803,25 @@ impl<'de> ::serde::Deserialize<'de> for SubjectRolePermission {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "batch",
+        feature = "containers",
+        feature = "resolve",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl SubjectRolePermission {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `role_ids` field, or its empty value if the server omitted it.
+    pub fn role_ids(&self) -> &[::std::string::String] {
+        self.role_ids.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `SubjectState` (`#/components/schemas/SubjectState`).
 ///
 /// A string enum. Values this client does not know decode as `Unknown` and encode back unchanged.
@@ -1427,6 +1831,7 @@ impl<'de> ::serde::Deserialize<'de> for SubjectRolePermission {
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1450,6 +1855,7 @@ pub enum SubjectState {
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1474,6 +1880,7 @@ impl SubjectState {
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1495,6 +1902,7 @@ impl ::std::convert::From<&str> for SubjectState {
         feature = "collections",
         feature = "containers",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1509,6 +1917,7 @@ crate::support::string_enum_impls!(SubjectState);
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1527,6 +1936,7 @@ pub struct SubjectTemplateOptions {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1567,7 +1977,7 @@ impl<'de> ::serde::Deserialize<'de> for SubjectTemplateOptions {
 }
 /// Schema `Tag` (`#/components/schemas/Tag`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`value`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1580,12 +1990,11 @@ impl<'de> ::serde::Deserialize<'de> for SubjectTemplateOptions {
         feature = "subjects"
     )
 )]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct Tag {
-    /// JSON key `value`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub value: ::std::option::Option<::std::string::String>,
+    /// JSON key `value`. Required: requests always send it.
+    pub value: ::std::string::String,
 }
 #[cfg(
     any(
@@ -1616,12 +2025,18 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Tag, A::Error> {
-                let mut value = Tag::default();
+                let mut value = <Tag as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "value" => value.value = map.next_value()?,
+                        "value" => {
+                            value.value = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1633,6 +2048,43 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl Tag {
+    /// A `Tag` with its required fields (`value`); the optional ones start as `None`.
+    pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { value: value.into() }
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl crate::support::Empty for Tag {
+    fn empty() -> Self {
+        Self {
+            value: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `TherapeuticArea` (`#/components/schemas/TherapeuticArea`).
 ///
 /// A string enum. Values this client does not know decode as `Unknown` and encode back unchanged.
@@ -1641,6 +2093,7 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1721,6 +2174,7 @@ pub enum TherapeuticArea {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1806,6 +2260,7 @@ impl TherapeuticArea {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1854,6 +2309,7 @@ impl ::std::convert::From<&str> for TherapeuticArea {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "users"
     )
 )]
@@ -1871,6 +2327,7 @@ crate::support::string_enum_impls!(TherapeuticArea);
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -1920,6 +2377,7 @@ pub struct Transitions {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "users"
@@ -2012,7 +2470,7 @@ impl ::std::convert::From<&str> for TypeStr {
 crate::support::string_enum_impls!(TypeStr);
 /// Schema `UploadTicketOutput` (`#/components/schemas/UploadTicketOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2027,19 +2485,19 @@ crate::support::string_enum_impls!(TypeStr);
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct UploadTicketOutput {
-    /// JSON key `ticket`.
+    /// JSON key `ticket`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub ticket: ::std::option::Option<::std::string::String>,
-    /// JSON key `urls`.
+    /// JSON key `urls`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub urls: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `headers`.
+    /// JSON key `headers`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2093,6 +2551,23 @@ impl<'de> ::serde::Deserialize<'de> for UploadTicketOutput {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "collections",
+        feature = "containers",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects",
+        feature = "upload"
+    )
+)]
+impl UploadTicketOutput {
+    /// The `ticket` field, or its empty value if the server omitted it.
+    pub fn ticket(&self) -> &str {
+        self.ticket.as_deref().unwrap_or_default()
     }
 }
 /// One validation error of a FastAPI-style `422` answer.
@@ -2166,36 +2641,42 @@ impl<'de> ::serde::Deserialize<'de> for ValidationErrorDetail {
 }
 /// Schema `ViewOutput` (`#/components/schemas/ViewOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(any(feature = "containers", feature = "views"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ViewOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
-    /// JSON key `columns`.
+    /// JSON key `columns`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub columns: ::std::option::Option<::std::vec::Vec<crate::types::Column>>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2300,14 +2781,22 @@ impl<'de> ::serde::Deserialize<'de> for ViewOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "containers", feature = "views"))]
+impl ViewOutput {
+    /// The `columns` field, or its empty value if the server omitted it.
+    pub fn columns(&self) -> &[crate::types::Column] {
+        self.columns.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ViewerApp` (`#/components/schemas/ViewerApp`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "site",
         feature = "users"
     )
@@ -2315,7 +2804,7 @@ impl<'de> ::serde::Deserialize<'de> for ViewOutput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ViewerApp {
-    /// JSON key `id`.
+    /// JSON key `id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2327,19 +2816,23 @@ pub struct ViewerApp {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<crate::types::ViewerAppType>,
-    /// JSON key `name`.
+    /// JSON key `name`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub description: ::std::option::Option<::std::string::String>,
-    /// JSON key `url`.
+    /// URL.
+    ///
+    /// JSON key `url`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2375,6 +2868,7 @@ pub struct ViewerApp {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "site",
         feature = "users"
     )
@@ -2421,11 +2915,35 @@ impl<'de> ::serde::Deserialize<'de> for ViewerApp {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "containers",
+        feature = "groups",
+        feature = "projects",
+        feature = "resolve",
+        feature = "site",
+        feature = "users"
+    )
+)]
+impl ViewerApp {
+    /// The `id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `name` field, or its empty value if the server omitted it.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+    /// The `url` field, or its empty value if the server omitted it.
+    pub fn url(&self) -> &str {
+        self.url.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ViewerAppInput` (`#/components/schemas/ViewerAppInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// A request type. Its required fields (`name`, `url`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
 #[cfg(any(feature = "projects", feature = "site"))]
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ViewerAppInput {
     /// JSON key `id`.
@@ -2434,15 +2952,17 @@ pub struct ViewerAppInput {
     /// JSON key `type`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<crate::types::ViewerAppType>,
-    /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    /// JSON key `name`. Required: requests always send it.
+    pub name: ::std::string::String,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// JSON key `url`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
+    /// URL.
+    ///
+    /// JSON key `url`. Required: requests always send it.
+    pub url: ::std::string::String,
     /// JSON key `origin`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<crate::types::Origin>,
@@ -2474,16 +2994,28 @@ impl<'de> ::serde::Deserialize<'de> for ViewerAppInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ViewerAppInput, A::Error> {
-                let mut value = ViewerAppInput::default();
+                let mut value = <ViewerAppInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
                         "id" => value.id = map.next_value()?,
                         "type" => value.r#type = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "name" => {
+                            value.name = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "description" => value.description = map.next_value()?,
-                        "url" => value.url = map.next_value()?,
+                        "url" => {
+                            value.url = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "origin" => value.origin = map.next_value()?,
                         "options" => value.options = map.next_value()?,
                         "files" => value.files = map.next_value()?,
@@ -2499,6 +3031,42 @@ impl<'de> ::serde::Deserialize<'de> for ViewerAppInput {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(any(feature = "projects", feature = "site"))]
+impl ViewerAppInput {
+    /// A `ViewerAppInput` with its required fields (`name`, `url`); the optional ones start as `None`.
+    pub fn new(
+        name: impl ::std::convert::Into<::std::string::String>,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+            name: name.into(),
+            description: ::std::option::Option::None,
+            url: url.into(),
+            origin: ::std::option::Option::None,
+            options: ::std::option::Option::None,
+            files: ::std::option::Option::None,
+            containers: ::std::option::Option::None,
+        }
+    }
+}
+#[cfg(any(feature = "projects", feature = "site"))]
+impl crate::support::Empty for ViewerAppInput {
+    fn empty() -> Self {
+        Self {
+            id: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+            name: crate::support::Empty::empty(),
+            description: ::std::option::Option::None,
+            url: crate::support::Empty::empty(),
+            origin: ::std::option::Option::None,
+            options: ::std::option::Option::None,
+            files: ::std::option::Option::None,
+            containers: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `ViewerAppType` (`#/components/schemas/ViewerAppType`).
 ///
 /// A string enum. Values this client does not know decode as `Unknown` and encode back unchanged.
@@ -2507,6 +3075,7 @@ impl<'de> ::serde::Deserialize<'de> for ViewerAppInput {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "site",
         feature = "users"
     )
@@ -2526,6 +3095,7 @@ pub enum ViewerAppType {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "site",
         feature = "users"
     )
@@ -2547,6 +3117,7 @@ impl ViewerAppType {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "site",
         feature = "users"
     )
@@ -2565,6 +3136,7 @@ impl ::std::convert::From<&str> for ViewerAppType {
         feature = "containers",
         feature = "groups",
         feature = "projects",
+        feature = "resolve",
         feature = "site",
         feature = "users"
     )
@@ -2585,6 +3157,7 @@ crate::support::string_enum_impls!(ViewerAppType);
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -2595,7 +3168,7 @@ crate::support::string_enum_impls!(ViewerAppType);
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct VirusScan {
-    /// JSON key `state`.
+    /// JSON key `state`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2614,6 +3187,7 @@ pub struct VirusScan {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -2670,6 +3244,7 @@ impl<'de> ::serde::Deserialize<'de> for VirusScan {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -2701,6 +3276,7 @@ pub enum VirusScanState {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -2733,6 +3309,7 @@ impl VirusScanState {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -2762,6 +3339,7 @@ impl ::std::convert::From<&str> for VirusScanState {
         feature = "groups",
         feature = "jobs",
         feature = "projects",
+        feature = "resolve",
         feature = "sessions",
         feature = "subjects",
         feature = "upload",
@@ -2772,7 +3350,7 @@ impl ::std::convert::From<&str> for VirusScanState {
 crate::support::string_enum_impls!(VirusScanState);
 /// Schema `ZipfileInfo` (`#/components/schemas/ZipfileInfo`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2788,13 +3366,13 @@ crate::support::string_enum_impls!(VirusScanState);
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ZipfileInfo {
-    /// JSON key `comment`.
+    /// JSON key `comment`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub comment: ::std::option::Option<::std::string::String>,
-    /// JSON key `members`.
+    /// JSON key `members`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2848,9 +3426,31 @@ impl<'de> ::serde::Deserialize<'de> for ZipfileInfo {
         deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "files",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl ZipfileInfo {
+    /// The `comment` field, or its empty value if the server omitted it.
+    pub fn comment(&self) -> &str {
+        self.comment.as_deref().unwrap_or_default()
+    }
+    /// The `members` field, or its empty value if the server omitted it.
+    pub fn members(&self) -> &[crate::types::ZipfileMemberInfo] {
+        self.members.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ZipfileMemberInfo` (`#/components/schemas/ZipfileMemberInfo`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2866,25 +3466,29 @@ impl<'de> ::serde::Deserialize<'de> for ZipfileInfo {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ZipfileMemberInfo {
-    /// JSON key `path`.
+    /// JSON key `path`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub path: ::std::option::Option<::std::string::String>,
-    /// JSON key `size`.
+    /// Size in bytes.
+    ///
+    /// JSON key `size`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub size: ::std::option::Option<i64>,
-    /// JSON key `timestamp`.
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
+    /// JSON key `timestamp`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `comment`.
+    /// JSON key `comment`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2938,6 +3542,32 @@ impl<'de> ::serde::Deserialize<'de> for ZipfileMemberInfo {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "containers",
+        feature = "files",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl ZipfileMemberInfo {
+    /// The `path` field, or its empty value if the server omitted it.
+    pub fn path(&self) -> &str {
+        self.path.as_deref().unwrap_or_default()
+    }
+    /// The `size` field, or its empty value if the server omitted it.
+    pub fn size(&self) -> i64 {
+        self.size.unwrap_or_default()
+    }
+    /// The `comment` field, or its empty value if the server omitted it.
+    pub fn comment(&self) -> &str {
+        self.comment.as_deref().unwrap_or_default()
     }
 }
 /// A message, or the list of validation errors.
@@ -3069,6 +3699,92 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrObjectList {
         )
     }
 }
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "files",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl crate::support::Empty for StringOrIntegerOrObjectList {
+    fn empty() -> Self {
+        Self::String(crate::support::Empty::empty())
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "files",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl ::std::convert::From<::std::string::String> for StringOrIntegerOrObjectList {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "files",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl ::std::convert::From<&str> for StringOrIntegerOrObjectList {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "files",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl ::std::convert::From<i64> for StringOrIntegerOrObjectList {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+#[cfg(
+    any(
+        feature = "acquisitions",
+        feature = "analyses",
+        feature = "collections",
+        feature = "files",
+        feature = "groups",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl ::std::convert::From<::std::vec::Vec<::serde_json::Value>>
+for StringOrIntegerOrObjectList {
+    fn from(value: ::std::vec::Vec<::serde_json::Value>) -> Self {
+        Self::ObjectList(value)
+    }
+}
 /// Inline schema at `#/components/schemas/IngressSiteSettings/properties/deid_profile`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
@@ -3118,6 +3834,30 @@ impl<'de> ::serde::Deserialize<'de> for StringOrObject {
         )
     }
 }
+#[cfg(any(feature = "projects", feature = "site"))]
+impl crate::support::Empty for StringOrObject {
+    fn empty() -> Self {
+        Self::String(crate::support::Empty::empty())
+    }
+}
+#[cfg(any(feature = "projects", feature = "site"))]
+impl ::std::convert::From<::std::string::String> for StringOrObject {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(any(feature = "projects", feature = "site"))]
+impl ::std::convert::From<&str> for StringOrObject {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+#[cfg(any(feature = "projects", feature = "site"))]
+impl ::std::convert::From<::serde_json::Value> for StringOrObject {
+    fn from(value: ::serde_json::Value) -> Self {
+        Self::Object(value)
+    }
+}
 /// Inline schema at `#/components/schemas/ValidationErrorDetail/properties/loc/items`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
@@ -3162,5 +3902,180 @@ impl<'de> ::serde::Deserialize<'de> for StringOrInteger {
                 "the value matches no variant of StringOrInteger",
             ),
         )
+    }
+}
+/// A page of [`SessionListOutput`](crate::types::SessionListOutput) items: the envelope `Page` with `results` typed by its item (`x-flywheel-page`).
+///
+/// Inline schema at `#/components/schemas/Page`.
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[cfg(
+    any(
+        feature = "collections",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+pub struct SessionListOutputPage {
+    /// JSON key `count`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub count: ::std::option::Option<i64>,
+    /// JSON key `total`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub total: ::std::option::Option<i64>,
+    /// JSON key `results`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub results: ::std::option::Option<::std::vec::Vec<crate::types::SessionListOutput>>,
+}
+#[cfg(
+    any(
+        feature = "collections",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for SessionListOutputPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SessionListOutputPage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SessionListOutputPage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SessionListOutputPage, A::Error> {
+                let mut value = SessionListOutputPage::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => value.count = map.next_value()?,
+                        "total" => value.total = map.next_value()?,
+                        "results" => value.results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(
+    any(
+        feature = "collections",
+        feature = "projects",
+        feature = "sessions",
+        feature = "subjects"
+    )
+)]
+impl SessionListOutputPage {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[crate::types::SessionListOutput] {
+        self.results.as_deref().unwrap_or_default()
+    }
+}
+/// A page of [`SubjectOutputForList`](crate::types::SubjectOutputForList) items: the envelope `Page` with `results` typed by its item (`x-flywheel-page`).
+///
+/// Inline schema at `#/components/schemas/Page`.
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[cfg(any(feature = "projects", feature = "subjects"))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+pub struct SubjectOutputForListPage {
+    /// JSON key `count`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub count: ::std::option::Option<i64>,
+    /// JSON key `total`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub total: ::std::option::Option<i64>,
+    /// JSON key `results`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub results: ::std::option::Option<
+        ::std::vec::Vec<crate::types::SubjectOutputForList>,
+    >,
+}
+#[cfg(any(feature = "projects", feature = "subjects"))]
+impl<'de> ::serde::Deserialize<'de> for SubjectOutputForListPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = SubjectOutputForListPage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (SubjectOutputForListPage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SubjectOutputForListPage, A::Error> {
+                let mut value = SubjectOutputForListPage::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => value.count = map.next_value()?,
+                        "total" => value.total = map.next_value()?,
+                        "results" => value.results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(any(feature = "projects", feature = "subjects"))]
+impl SubjectOutputForListPage {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[crate::types::SubjectOutputForList] {
+        self.results.as_deref().unwrap_or_default()
     }
 }

@@ -4,35 +4,35 @@
 //! Types used only by operations of tag `config`.
 /// Schema `Auth0AuthOut` (`#/components/schemas/Auth0AuthOut`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Auth0AuthOut {
-    /// JSON key `client_id`.
+    /// JSON key `client_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub client_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `domain`.
+    /// JSON key `domain`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub domain: ::std::option::Option<::std::string::String>,
-    /// JSON key `audience`.
+    /// JSON key `audience`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub audience: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `claim_namespace`.
+    /// JSON key `claim_namespace`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub claim_namespace: ::std::option::Option<::std::string::String>,
-    /// JSON key `jwks`.
+    /// JSON key `jwks`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -40,7 +40,7 @@ pub struct Auth0AuthOut {
     pub jwks: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
-    /// JSON key `options`.
+    /// JSON key `options`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -93,19 +93,37 @@ impl<'de> ::serde::Deserialize<'de> for Auth0AuthOut {
         deserializer.deserialize_map(Fields)
     }
 }
+impl Auth0AuthOut {
+    /// The `client_id` field, or its empty value if the server omitted it.
+    pub fn client_id(&self) -> &str {
+        self.client_id.as_deref().unwrap_or_default()
+    }
+    /// The `domain` field, or its empty value if the server omitted it.
+    pub fn domain(&self) -> &str {
+        self.domain.as_deref().unwrap_or_default()
+    }
+    /// The `audience` field, or its empty value if the server omitted it.
+    pub fn audience(&self) -> &[::std::string::String] {
+        self.audience.as_deref().unwrap_or_default()
+    }
+    /// The `claim_namespace` field, or its empty value if the server omitted it.
+    pub fn claim_namespace(&self) -> &str {
+        self.claim_namespace.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `Auth0OptionsOut` (`#/components/schemas/Auth0OptionsOut`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Auth0OptionsOut {
-    /// JSON key `onboarding`.
+    /// JSON key `onboarding`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub onboarding: ::std::option::Option<bool>,
-    /// JSON key `onboarding-eppn`.
+    /// JSON key `onboarding-eppn`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(
@@ -114,7 +132,7 @@ pub struct Auth0OptionsOut {
         )
     )]
     pub onboarding_eppn: ::std::option::Option<bool>,
-    /// JSON key `fetch-profile`.
+    /// JSON key `fetch-profile`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(
@@ -123,7 +141,7 @@ pub struct Auth0OptionsOut {
         )
     )]
     pub fetch_profile: ::std::option::Option<bool>,
-    /// JSON key `limit-social-domains`.
+    /// JSON key `limit-social-domains`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(
@@ -132,7 +150,7 @@ pub struct Auth0OptionsOut {
         )
     )]
     pub limit_social_domains: ::std::option::Option<bool>,
-    /// JSON key `social_domain_whitelist`.
+    /// JSON key `social_domain_whitelist`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -140,7 +158,7 @@ pub struct Auth0OptionsOut {
     pub social_domain_whitelist: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// JSON key `academic_idp_whitelist`.
+    /// JSON key `academic_idp_whitelist`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -148,7 +166,7 @@ pub struct Auth0OptionsOut {
     pub academic_idp_whitelist: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// JSON key `federated_logout_subs`.
+    /// JSON key `federated_logout_subs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -203,6 +221,36 @@ impl<'de> ::serde::Deserialize<'de> for Auth0OptionsOut {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl Auth0OptionsOut {
+    /// The `onboarding` field, or its empty value if the server omitted it.
+    pub fn onboarding(&self) -> bool {
+        self.onboarding.unwrap_or_default()
+    }
+    /// The `onboarding-eppn` field, or its empty value if the server omitted it.
+    pub fn onboarding_eppn(&self) -> bool {
+        self.onboarding_eppn.unwrap_or_default()
+    }
+    /// The `fetch-profile` field, or its empty value if the server omitted it.
+    pub fn fetch_profile(&self) -> bool {
+        self.fetch_profile.unwrap_or_default()
+    }
+    /// The `limit-social-domains` field, or its empty value if the server omitted it.
+    pub fn limit_social_domains(&self) -> bool {
+        self.limit_social_domains.unwrap_or_default()
+    }
+    /// The `social_domain_whitelist` field, or its empty value if the server omitted it.
+    pub fn social_domain_whitelist(&self) -> &[::std::string::String] {
+        self.social_domain_whitelist.as_deref().unwrap_or_default()
+    }
+    /// The `academic_idp_whitelist` field, or its empty value if the server omitted it.
+    pub fn academic_idp_whitelist(&self) -> &[::std::string::String] {
+        self.academic_idp_whitelist.as_deref().unwrap_or_default()
+    }
+    /// The `federated_logout_subs` field, or its empty value if the server omitted it.
+    pub fn federated_logout_subs(&self) -> &[::std::string::String] {
+        self.federated_logout_subs.as_deref().unwrap_or_default()
     }
 }
 /// Schema `AuthOut` (`#/components/schemas/AuthOut`).
@@ -389,13 +437,13 @@ impl<'de> ::serde::Deserialize<'de> for CentralOut {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ConfigOut {
-    /// JSON key `last_updated`.
+    /// JSON key `last_updated`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub last_updated: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `site`.
+    /// JSON key `site`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -419,25 +467,29 @@ pub struct ConfigOut {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub signed_url: ::std::option::Option<bool>,
-    /// JSON key `auth`.
+    /// JSON key `auth`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub auth: ::std::option::Option<crate::types::AuthOut>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `central`.
+    /// JSON key `central`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1251,17 +1303,19 @@ impl<'de> ::serde::Deserialize<'de> for Site {
 }
 /// Schema `Version` (`#/components/schemas/Version`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Version {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `database`.
+    /// JSON key `database`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1343,6 +1397,16 @@ impl<'de> ::serde::Deserialize<'de> for Version {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl Version {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `database` field, or its empty value if the server omitted it.
+    pub fn database(&self) -> i64 {
+        self.database.unwrap_or_default()
     }
 }
 /// Schema `VersionOutput`: another name for [`Version`](crate::types::Version).

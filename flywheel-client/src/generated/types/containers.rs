@@ -4,16 +4,19 @@
 //! Types used only by operations of tag `containers`.
 /// Schema `ContainerIdViewInput` (`#/components/schemas/ContainerIdViewInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`label`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ContainerIdViewInput {
     /// JSON key `parent`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<::std::string::String>,
-    /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. Required: requests always send it.
+    pub label: ::std::string::String,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -56,6 +59,8 @@ pub struct ContainerIdViewInput {
     /// JSON key `sort`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<bool>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -80,13 +85,19 @@ impl<'de> ::serde::Deserialize<'de> for ContainerIdViewInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ContainerIdViewInput, A::Error> {
-                let mut value = ContainerIdViewInput::default();
+                let mut value = <ContainerIdViewInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
                         "parent" => value.parent = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "label" => {
+                            value.label = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "description" => value.description = map.next_value()?,
                         "columns" => value.columns = map.next_value()?,
                         "fileSpec" => value.file_spec = map.next_value()?,
@@ -112,6 +123,47 @@ impl<'de> ::serde::Deserialize<'de> for ContainerIdViewInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ContainerIdViewInput {
+    /// A `ContainerIdViewInput` with its required fields (`label`); the optional ones start as `None`.
+    pub fn new(label: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            parent: ::std::option::Option::None,
+            label: label.into(),
+            description: ::std::option::Option::None,
+            columns: ::std::option::Option::None,
+            file_spec: ::std::option::Option::None,
+            filter: ::std::option::Option::None,
+            group_by: ::std::option::Option::None,
+            include_ids: ::std::option::Option::None,
+            include_labels: ::std::option::Option::None,
+            error_column: ::std::option::Option::None,
+            missing_data_strategy: ::std::option::Option::None,
+            sort: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            origin: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for ContainerIdViewInput {
+    fn empty() -> Self {
+        Self {
+            parent: ::std::option::Option::None,
+            label: crate::support::Empty::empty(),
+            description: ::std::option::Option::None,
+            columns: ::std::option::Option::None,
+            file_spec: ::std::option::Option::None,
+            filter: ::std::option::Option::None,
+            group_by: ::std::option::Option::None,
+            include_ids: ::std::option::Option::None,
+            include_labels: ::std::option::Option::None,
+            error_column: ::std::option::Option::None,
+            missing_data_strategy: ::std::option::Option::None,
+            sort: ::std::option::Option::None,
+            id: ::std::option::Option::None,
+            origin: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `ContainerUpdate` (`#/components/schemas/ContainerUpdate`).
 pub type ContainerUpdate = ::serde_json::Value;
 /// Schema `ViewIdOutput` (`#/components/schemas/ViewIdOutput`).
@@ -120,6 +172,8 @@ pub type ContainerUpdate = ::serde_json::Value;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ViewIdOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",

@@ -99,17 +99,17 @@ impl ::std::convert::From<&str> for ParentType {
 crate::support::string_enum_impls!(ParentType);
 /// Schema `ParsedQueryResponse` (`#/components/schemas/ParsedQueryResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ParsedQueryResponse {
-    /// JSON key `valid`.
+    /// JSON key `valid`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub valid: ::std::option::Option<bool>,
-    /// JSON key `errors`.
+    /// JSON key `errors`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -151,18 +151,32 @@ impl<'de> ::serde::Deserialize<'de> for ParsedQueryResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ParsedQueryResponse {
+    /// The `valid` field, or its empty value if the server omitted it.
+    pub fn valid(&self) -> bool {
+        self.valid.unwrap_or_default()
+    }
+    /// The `errors` field, or its empty value if the server omitted it.
+    pub fn errors(&self) -> &[crate::types::SearchParseError] {
+        self.errors.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `RolesRoleAssignment` (`#/components/schemas/RolesRoleAssignment`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct RolesRoleAssignment {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Ids of the roles.
+    ///
     /// JSON key `role_ids`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -207,41 +221,49 @@ impl<'de> ::serde::Deserialize<'de> for RolesRoleAssignment {
 }
 /// Schema `SaveSearch` (`#/components/schemas/SaveSearch`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SaveSearch {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `search`.
+    /// JSON key `search`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub search: ::std::option::Option<crate::types::SearchQuery>,
-    /// JSON key `parent`.
+    /// JSON key `parent`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parent: ::std::option::Option<crate::types::SaveSearchParent>,
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -287,21 +309,26 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearch {
         deserializer.deserialize_map(Fields)
     }
 }
+impl SaveSearch {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `SaveSearchInput` (`#/components/schemas/SaveSearchInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`label`, `search`, `parent`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SaveSearchInput {
-    /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `search`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub search: ::std::option::Option<crate::types::SearchQuery>,
-    /// JSON key `parent`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub parent: ::std::option::Option<crate::types::SaveSearchParent>,
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. Required: requests always send it.
+    pub label: ::std::string::String,
+    /// JSON key `search`. Required: requests always send it.
+    pub search: crate::types::SearchQuery,
+    /// JSON key `parent`. Required: requests always send it.
+    pub parent: crate::types::SaveSearchParent,
 }
 impl<'de> ::serde::Deserialize<'de> for SaveSearchInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -320,14 +347,32 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<SaveSearchInput, A::Error> {
-                let mut value = SaveSearchInput::default();
+                let mut value = <SaveSearchInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "search" => value.search = map.next_value()?,
-                        "parent" => value.parent = map.next_value()?,
+                        "label" => {
+                            value.label = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "search" => {
+                            value.search = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::SearchQuery>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "parent" => {
+                            value.parent = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::SaveSearchParent>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -339,18 +384,45 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl SaveSearchInput {
+    /// A `SaveSearchInput` with its required fields (`label`, `search`, `parent`); the optional ones start as `None`.
+    pub fn new(
+        label: impl ::std::convert::Into<::std::string::String>,
+        search: impl ::std::convert::Into<crate::types::SearchQuery>,
+        parent: impl ::std::convert::Into<crate::types::SaveSearchParent>,
+    ) -> Self {
+        Self {
+            label: label.into(),
+            search: search.into(),
+            parent: parent.into(),
+        }
+    }
+}
+impl crate::support::Empty for SaveSearchInput {
+    fn empty() -> Self {
+        Self {
+            label: crate::support::Empty::empty(),
+            search: crate::support::Empty::empty(),
+            parent: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `SaveSearchOutput` (`#/components/schemas/SaveSearchOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SaveSearchOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -363,18 +435,22 @@ pub struct SaveSearchOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub search: ::std::option::Option<crate::types::SearchQuery>,
-    /// JSON key `parent`.
+    /// JSON key `parent`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parent: ::std::option::Option<crate::types::SaveSearchParent>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -421,9 +497,15 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl SaveSearchOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `SaveSearchPage` (`#/components/schemas/SaveSearchPage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SaveSearchPage {
@@ -433,13 +515,13 @@ pub struct SaveSearchPage {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub count: ::std::option::Option<i64>,
-    /// JSON key `total`.
+    /// JSON key `total`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub total: ::std::option::Option<i64>,
-    /// JSON key `results`.
+    /// JSON key `results`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -482,18 +564,26 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchPage {
         deserializer.deserialize_map(Fields)
     }
 }
+impl SaveSearchPage {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[crate::types::SaveSearchOutput] {
+        self.results.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `SaveSearchParent` (`#/components/schemas/SaveSearchParent`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`type`, `id`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SaveSearchParent {
-    /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<crate::types::ParentType>,
-    /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    /// JSON key `type`. Required: requests always send it.
+    pub r#type: crate::types::ParentType,
+    /// JSON key `id`. Required: requests always send it.
+    pub id: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for SaveSearchParent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -512,13 +602,25 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchParent {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<SaveSearchParent, A::Error> {
-                let mut value = SaveSearchParent::default();
+                let mut value = <SaveSearchParent as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "type" => {
+                            value.r#type = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::ParentType>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "id" => {
+                            value.id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -530,12 +632,34 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchParent {
         deserializer.deserialize_map(Fields)
     }
 }
+impl SaveSearchParent {
+    /// A `SaveSearchParent` with its required fields (`type`, `id`); the optional ones start as `None`.
+    pub fn new(
+        r#type: impl ::std::convert::Into<crate::types::ParentType>,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            id: id.into(),
+        }
+    }
+}
+impl crate::support::Empty for SaveSearchParent {
+    fn empty() -> Self {
+        Self {
+            r#type: crate::support::Empty::empty(),
+            id: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `SaveSearchUpdate` (`#/components/schemas/SaveSearchUpdate`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SaveSearchUpdate {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -584,24 +708,32 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchUpdate {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchAcquisitionResponse {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -652,12 +784,16 @@ impl<'de> ::serde::Deserialize<'de> for SearchAcquisitionResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchAnalysisResponse {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -670,6 +806,8 @@ pub struct SearchAnalysisResponse {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub user: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -720,12 +858,16 @@ impl<'de> ::serde::Deserialize<'de> for SearchAnalysisResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchCollectionResponse {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -738,6 +880,8 @@ pub struct SearchCollectionResponse {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub curator: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -794,6 +938,8 @@ pub struct SearchFileResponse {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub classification: ::std::option::Option<crate::types::CommonClassification>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -812,6 +958,8 @@ pub struct SearchFileResponse {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -863,12 +1011,16 @@ impl<'de> ::serde::Deserialize<'de> for SearchFileResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchGroupResponse {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -911,63 +1063,149 @@ impl<'de> ::serde::Deserialize<'de> for SearchGroupResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+/// The parent acquisition of a search result. The reference lists no fields for it, so it is kept whole.
+///
+/// Schema `SearchParentAcquisition` (`#/components/schemas/SearchParentAcquisition`).
+pub type SearchParentAcquisition = ::serde_json::Value;
+/// The parent analysis of a search result. The reference lists no fields for it, so it is kept whole.
+///
+/// Schema `SearchParentAnalysis` (`#/components/schemas/SearchParentAnalysis`).
+pub type SearchParentAnalysis = ::serde_json::Value;
+/// The parent collection of a search result. The reference lists no fields for it, so it is kept whole.
+///
+/// Schema `SearchParentCollection` (`#/components/schemas/SearchParentCollection`).
+pub type SearchParentCollection = ::serde_json::Value;
+/// The parent project of a search result. The reference lists no fields for it, so it is kept whole.
+///
+/// Schema `SearchParentProject` (`#/components/schemas/SearchParentProject`).
+pub type SearchParentProject = ::serde_json::Value;
+/// The parent of a search result, chosen by `type`.
+///
 /// Schema `SearchParentResponse` (`#/components/schemas/SearchParentResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
-pub struct SearchParentResponse {
-    /// JSON key `_id`.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
-    )]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `type`.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "::std::option::Option::is_none")
-    )]
-    pub r#type: ::std::option::Option<crate::types::ContainerType>,
+/// One of several objects (`oneOf` with a `discriminator`), chosen by the `type` property. A value this client does not map decodes as `Unknown` with the whole object.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum SearchParentResponse {
+    /// `type`: `acquisition`, a [`SearchParentAcquisition`](crate::types::SearchParentAcquisition).
+    Acquisition(crate::types::SearchParentAcquisition),
+    /// `type`: `analysis`, a [`SearchParentAnalysis`](crate::types::SearchParentAnalysis).
+    Analysis(crate::types::SearchParentAnalysis),
+    /// `type`: `collection`, a [`SearchParentCollection`](crate::types::SearchParentCollection).
+    Collection(crate::types::SearchParentCollection),
+    /// `type`: `project`, a [`SearchParentProject`](crate::types::SearchParentProject).
+    Project(crate::types::SearchParentProject),
+    /// `type`: `session`, a [`SearchParentSession`](crate::types::SearchParentSession).
+    Session(crate::types::SearchParentSession),
+    /// `type`: `subject`, a [`SearchParentSubject`](crate::types::SearchParentSubject).
+    Subject(crate::types::SearchParentSubject),
+    /// A value this client does not map, or an object without the property: kept whole.
+    Unknown(::serde_json::Value),
+}
+impl SearchParentResponse {
+    /// The `type` value this variant stands for; `None` for [`Unknown`](Self::Unknown).
+    pub fn tag(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Acquisition(_) => ::std::option::Option::Some("acquisition"),
+            Self::Analysis(_) => ::std::option::Option::Some("analysis"),
+            Self::Collection(_) => ::std::option::Option::Some("collection"),
+            Self::Project(_) => ::std::option::Option::Some("project"),
+            Self::Session(_) => ::std::option::Option::Some("session"),
+            Self::Subject(_) => ::std::option::Option::Some("subject"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for SearchParentResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = SearchParentResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (SearchParentResponse)")
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = crate::support::tag_of(&value, "type")
+            .map(::std::borrow::ToOwned::to_owned);
+        match tag.as_deref() {
+            ::std::option::Option::Some("acquisition") => {
+                ::serde_json::from_value::<crate::types::SearchParentAcquisition>(value)
+                    .map(Self::Acquisition)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SearchParentResponse, A::Error> {
-                let mut value = SearchParentResponse::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::support::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
+            ::std::option::Option::Some("analysis") => {
+                ::serde_json::from_value::<crate::types::SearchParentAnalysis>(value)
+                    .map(Self::Analysis)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
             }
+            ::std::option::Option::Some("collection") => {
+                ::serde_json::from_value::<crate::types::SearchParentCollection>(value)
+                    .map(Self::Collection)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("project") => {
+                ::serde_json::from_value::<crate::types::SearchParentProject>(value)
+                    .map(Self::Project)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("session") => {
+                ::serde_json::from_value::<crate::types::SearchParentSession>(value)
+                    .map(Self::Session)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("subject") => {
+                ::serde_json::from_value::<crate::types::SearchParentSubject>(value)
+                    .map(Self::Subject)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
-        deserializer.deserialize_map(Fields)
     }
 }
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for SearchParentResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Acquisition(inner) => {
+                crate::support::serialize_tagged(
+                    inner,
+                    "type",
+                    "acquisition",
+                    serializer,
+                )
+            }
+            Self::Analysis(inner) => {
+                crate::support::serialize_tagged(inner, "type", "analysis", serializer)
+            }
+            Self::Collection(inner) => {
+                crate::support::serialize_tagged(inner, "type", "collection", serializer)
+            }
+            Self::Project(inner) => {
+                crate::support::serialize_tagged(inner, "type", "project", serializer)
+            }
+            Self::Session(inner) => {
+                crate::support::serialize_tagged(inner, "type", "session", serializer)
+            }
+            Self::Subject(inner) => {
+                crate::support::serialize_tagged(inner, "type", "subject", serializer)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+/// The parent session of a search result. The reference lists no fields for it, so it is kept whole.
+///
+/// Schema `SearchParentSession` (`#/components/schemas/SearchParentSession`).
+pub type SearchParentSession = ::serde_json::Value;
+/// The parent subject of a search result. The reference lists no fields for it, so it is kept whole.
+///
+/// Schema `SearchParentSubject` (`#/components/schemas/SearchParentSubject`).
+pub type SearchParentSubject = ::serde_json::Value;
 /// Schema `SearchParseError` (`#/components/schemas/SearchParseError`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchParseError {
@@ -989,7 +1227,7 @@ pub struct SearchParseError {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub offset: ::std::option::Option<i64>,
-    /// JSON key `message`.
+    /// JSON key `message`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1033,18 +1271,28 @@ impl<'de> ::serde::Deserialize<'de> for SearchParseError {
         deserializer.deserialize_map(Fields)
     }
 }
+impl SearchParseError {
+    /// The `message` field, or its empty value if the server omitted it.
+    pub fn message(&self) -> &str {
+        self.message.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `SearchProjectResponse` (`#/components/schemas/SearchProjectResponse`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchProjectResponse {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1089,13 +1337,12 @@ impl<'de> ::serde::Deserialize<'de> for SearchProjectResponse {
 }
 /// Schema `SearchQuery` (`#/components/schemas/SearchQuery`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`return_type`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SearchQuery {
-    /// JSON key `return_type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub return_type: ::std::option::Option<crate::types::SearchReturnType>,
+    /// JSON key `return_type`. Required: requests always send it.
+    pub return_type: crate::types::SearchReturnType,
     /// JSON key `structured_query`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub structured_query: ::std::option::Option<::std::string::String>,
@@ -1111,6 +1358,8 @@ pub struct SearchQuery {
     /// JSON key `sort`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<crate::types::Sort>,
+    /// Size in bytes.
+    ///
     /// JSON key `size`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
@@ -1132,12 +1381,18 @@ impl<'de> ::serde::Deserialize<'de> for SearchQuery {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<SearchQuery, A::Error> {
-                let mut value = SearchQuery::default();
+                let mut value = <SearchQuery as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "return_type" => value.return_type = map.next_value()?,
+                        "return_type" => {
+                            value.return_type = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::SearchReturnType>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "structured_query" => value.structured_query = map.next_value()?,
                         "search_string" => value.search_string = map.next_value()?,
                         "all_data" => value.all_data = map.next_value()?,
@@ -1153,6 +1408,35 @@ impl<'de> ::serde::Deserialize<'de> for SearchQuery {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl SearchQuery {
+    /// A `SearchQuery` with its required fields (`return_type`); the optional ones start as `None`.
+    pub fn new(
+        return_type: impl ::std::convert::Into<crate::types::SearchReturnType>,
+    ) -> Self {
+        Self {
+            return_type: return_type.into(),
+            structured_query: ::std::option::Option::None,
+            search_string: ::std::option::Option::None,
+            all_data: ::std::option::Option::None,
+            filters: ::std::option::Option::None,
+            sort: ::std::option::Option::None,
+            size: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for SearchQuery {
+    fn empty() -> Self {
+        Self {
+            return_type: crate::support::Empty::empty(),
+            structured_query: ::std::option::Option::None,
+            search_string: ::std::option::Option::None,
+            all_data: ::std::option::Option::None,
+            filters: ::std::option::Option::None,
+            sort: ::std::option::Option::None,
+            size: ::std::option::Option::None,
+        }
     }
 }
 /// Schema `SearchResponse` (`#/components/schemas/SearchResponse`).
@@ -1338,24 +1622,32 @@ crate::support::string_enum_impls!(SearchReturnType);
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchSessionResponse {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1406,7 +1698,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchSessionResponse {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchStatus {
-    /// JSON key `status`.
+    /// JSON key `status`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1462,6 +1754,8 @@ pub type SearchStructuredSearchQuery = crate::types::StructuredQuery;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchSubjectResponse {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1474,6 +1768,8 @@ pub struct SearchSubjectResponse {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub code: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1519,16 +1815,14 @@ impl<'de> ::serde::Deserialize<'de> for SearchSubjectResponse {
 }
 /// Schema `Sort` (`#/components/schemas/Sort`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`field`, `order`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct Sort {
-    /// JSON key `field`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub field: ::std::option::Option<::std::string::String>,
-    /// JSON key `order`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub order: ::std::option::Option<crate::types::Order>,
+    /// JSON key `field`. Required: requests always send it.
+    pub field: ::std::string::String,
+    /// JSON key `order`. Required: requests always send it.
+    pub order: crate::types::Order,
 }
 impl<'de> ::serde::Deserialize<'de> for Sort {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1547,13 +1841,23 @@ impl<'de> ::serde::Deserialize<'de> for Sort {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Sort, A::Error> {
-                let mut value = Sort::default();
+                let mut value = <Sort as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "field" => value.field = map.next_value()?,
-                        "order" => value.order = map.next_value()?,
+                        "field" => {
+                            value.field = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "order" => {
+                            value.order = map
+                                .next_value::<::std::option::Option<crate::types::Order>>()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1563,6 +1867,26 @@ impl<'de> ::serde::Deserialize<'de> for Sort {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl Sort {
+    /// A `Sort` with its required fields (`field`, `order`); the optional ones start as `None`.
+    pub fn new(
+        field: impl ::std::convert::Into<::std::string::String>,
+        order: impl ::std::convert::Into<crate::types::Order>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            order: order.into(),
+        }
+    }
+}
+impl crate::support::Empty for Sort {
+    fn empty() -> Self {
+        Self {
+            field: crate::support::Empty::empty(),
+            order: crate::support::Empty::empty(),
+        }
     }
 }
 /// Schema `StatusType` (`#/components/schemas/StatusType`).
@@ -1615,13 +1939,12 @@ impl ::std::convert::From<&str> for StatusType {
 crate::support::string_enum_impls!(StatusType);
 /// Schema `StructuredQuery` (`#/components/schemas/StructuredQuery`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`structured_query`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct StructuredQuery {
-    /// JSON key `structured_query`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub structured_query: ::std::option::Option<::std::string::String>,
+    /// JSON key `structured_query`. Required: requests always send it.
+    pub structured_query: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for StructuredQuery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1640,12 +1963,18 @@ impl<'de> ::serde::Deserialize<'de> for StructuredQuery {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<StructuredQuery, A::Error> {
-                let mut value = StructuredQuery::default();
+                let mut value = <StructuredQuery as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "structured_query" => value.structured_query = map.next_value()?,
+                        "structured_query" => {
+                            value.structured_query = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1657,19 +1986,36 @@ impl<'de> ::serde::Deserialize<'de> for StructuredQuery {
         deserializer.deserialize_map(Fields)
     }
 }
+impl StructuredQuery {
+    /// A `StructuredQuery` with its required fields (`structured_query`); the optional ones start as `None`.
+    pub fn new(
+        structured_query: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            structured_query: structured_query.into(),
+        }
+    }
+}
+impl crate::support::Empty for StructuredQuery {
+    fn empty() -> Self {
+        Self {
+            structured_query: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `StructuredQuerySuggestions` (`#/components/schemas/StructuredQuerySuggestions`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct StructuredQuerySuggestions {
-    /// JSON key `from`.
+    /// JSON key `from`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub from: ::std::option::Option<i64>,
-    /// JSON key `suggestions`.
+    /// JSON key `suggestions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1713,19 +2059,29 @@ impl<'de> ::serde::Deserialize<'de> for StructuredQuerySuggestions {
         deserializer.deserialize_map(Fields)
     }
 }
+impl StructuredQuerySuggestions {
+    /// The `from` field, or its empty value if the server omitted it.
+    pub fn from(&self) -> i64 {
+        self.from.unwrap_or_default()
+    }
+    /// The `suggestions` field, or its empty value if the server omitted it.
+    pub fn suggestions(&self) -> &[crate::types::StructuredQueryValueSuggestion] {
+        self.suggestions.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `StructuredQueryValueSuggestion` (`#/components/schemas/StructuredQueryValueSuggestion`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct StructuredQueryValueSuggestion {
-    /// JSON key `display`.
+    /// JSON key `display`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub display: ::std::option::Option<::std::string::String>,
-    /// JSON key `value`.
+    /// JSON key `value`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1779,6 +2135,16 @@ impl<'de> ::serde::Deserialize<'de> for StructuredQueryValueSuggestion {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl StructuredQueryValueSuggestion {
+    /// The `display` field, or its empty value if the server omitted it.
+    pub fn display(&self) -> &str {
+        self.display.as_deref().unwrap_or_default()
+    }
+    /// The `value` field, or its empty value if the server omitted it.
+    pub fn value(&self) -> &str {
+        self.value.as_deref().unwrap_or_default()
     }
 }
 /// Inline schema at `#/paths/~1dataexplorer~1queries/get/responses/200/content/application~1json/schema`.

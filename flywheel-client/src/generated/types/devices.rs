@@ -8,6 +8,8 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ApiKeyInputWithOptionalLabel {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -58,6 +60,8 @@ pub type BodyRegenerateKeyApiDevicesDeviceIdKeyPost = crate::types::ApiKeyInputW
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DeviceAdminUpdate {
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
@@ -102,16 +106,16 @@ impl<'de> ::serde::Deserialize<'de> for DeviceAdminUpdate {
 }
 /// Schema `DeviceCreate` (`#/components/schemas/DeviceCreate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`label`, `type`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DeviceCreate {
-    /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. Required: requests always send it.
+    pub label: ::std::string::String,
+    /// JSON key `type`. Required: requests always send it.
+    pub r#type: ::std::string::String,
     /// JSON key `storage_config`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub storage_config: ::std::option::Option<crate::types::StorageStrategyConfig>,
@@ -133,13 +137,25 @@ impl<'de> ::serde::Deserialize<'de> for DeviceCreate {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<DeviceCreate, A::Error> {
-                let mut value = DeviceCreate::default();
+                let mut value = <DeviceCreate as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
+                        "label" => {
+                            value.label = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "type" => {
+                            value.r#type = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "storage_config" => value.storage_config = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -150,6 +166,28 @@ impl<'de> ::serde::Deserialize<'de> for DeviceCreate {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl DeviceCreate {
+    /// A `DeviceCreate` with its required fields (`label`, `type`); the optional ones start as `None`.
+    pub fn new(
+        label: impl ::std::convert::Into<::std::string::String>,
+        r#type: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            label: label.into(),
+            r#type: r#type.into(),
+            storage_config: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for DeviceCreate {
+    fn empty() -> Self {
+        Self {
+            label: crate::support::Empty::empty(),
+            r#type: crate::support::Empty::empty(),
+            storage_config: ::std::option::Option::None,
+        }
     }
 }
 /// Schema `DeviceSelfUpdate` (`#/components/schemas/DeviceSelfUpdate`).
@@ -170,6 +208,8 @@ pub struct DeviceSelfUpdate {
     /// JSON key `errors`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
@@ -275,13 +315,12 @@ impl<'de> ::serde::Deserialize<'de> for DeviceStatusEntry {
 }
 /// Schema `DeviceStorageStrategyUpdate` (`#/components/schemas/DeviceStorageStrategyUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`storage_strategy`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DeviceStorageStrategyUpdate {
-    /// JSON key `storage_strategy`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub storage_strategy: ::std::option::Option<crate::types::StorageStrategy>,
+    /// JSON key `storage_strategy`. Required: requests always send it.
+    pub storage_strategy: crate::types::StorageStrategy,
     /// JSON key `provider`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::std::string::String>,
@@ -303,12 +342,18 @@ impl<'de> ::serde::Deserialize<'de> for DeviceStorageStrategyUpdate {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<DeviceStorageStrategyUpdate, A::Error> {
-                let mut value = DeviceStorageStrategyUpdate::default();
+                let mut value = <DeviceStorageStrategyUpdate as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "storage_strategy" => value.storage_strategy = map.next_value()?,
+                        "storage_strategy" => {
+                            value.storage_strategy = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::StorageStrategy>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "provider" => value.provider = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -321,18 +366,41 @@ impl<'de> ::serde::Deserialize<'de> for DeviceStorageStrategyUpdate {
         deserializer.deserialize_map(Fields)
     }
 }
+impl DeviceStorageStrategyUpdate {
+    /// A `DeviceStorageStrategyUpdate` with its required fields (`storage_strategy`); the optional ones start as `None`.
+    pub fn new(
+        storage_strategy: impl ::std::convert::Into<crate::types::StorageStrategy>,
+    ) -> Self {
+        Self {
+            storage_strategy: storage_strategy.into(),
+            provider: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for DeviceStorageStrategyUpdate {
+    fn empty() -> Self {
+        Self {
+            storage_strategy: crate::support::Empty::empty(),
+            provider: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `EgressDevice` (`#/components/schemas/EgressDevice`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct EgressDevice {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -369,7 +437,7 @@ pub struct EgressDevice {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub key: ::std::option::Option<::std::string::String>,
-    /// JSON key `type`.
+    /// JSON key `type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -387,6 +455,8 @@ pub struct EgressDevice {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -405,25 +475,31 @@ pub struct EgressDevice {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub last_seen: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `disabled`.
+    /// Whether it is disabled.
+    ///
+    /// JSON key `disabled`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub disabled: ::std::option::Option<bool>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `storage_config`.
+    /// JSON key `storage_config`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub storage_config: ::std::option::Option<crate::types::StorageStrategyConfig>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -480,9 +556,19 @@ impl<'de> ::serde::Deserialize<'de> for EgressDevice {
         deserializer.deserialize_map(Fields)
     }
 }
+impl EgressDevice {
+    /// The `type` field, or its empty value if the server omitted it.
+    pub fn r#type(&self) -> &str {
+        self.r#type.as_deref().unwrap_or_default()
+    }
+    /// The `disabled` field, or its empty value if the server omitted it.
+    pub fn disabled(&self) -> bool {
+        self.disabled.unwrap_or_default()
+    }
+}
 /// Schema `EgressDevicePage` (`#/components/schemas/EgressDevicePage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct EgressDevicePage {
@@ -492,13 +578,13 @@ pub struct EgressDevicePage {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub count: ::std::option::Option<i64>,
-    /// JSON key `total`.
+    /// JSON key `total`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub total: ::std::option::Option<i64>,
-    /// JSON key `results`.
+    /// JSON key `results`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -539,6 +625,16 @@ impl<'de> ::serde::Deserialize<'de> for EgressDevicePage {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl EgressDevicePage {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[crate::types::EgressDevice] {
+        self.results.as_deref().unwrap_or_default()
     }
 }
 /// Schema `StatusValue` (`#/components/schemas/StatusValue`).

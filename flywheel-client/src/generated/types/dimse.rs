@@ -4,29 +4,33 @@
 //! Types used only by operations of tag `dimse`.
 /// Schema `BaseAET` (`#/components/schemas/BaseAET`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct BaseAet {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `aet`.
+    /// JSON key `aet`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub aet: ::std::option::Option<::std::string::String>,
-    /// JSON key `creator`.
+    /// JSON key `creator`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -70,31 +74,49 @@ impl<'de> ::serde::Deserialize<'de> for BaseAet {
         deserializer.deserialize_map(Fields)
     }
 }
+impl BaseAet {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `aet` field, or its empty value if the server omitted it.
+    pub fn aet(&self) -> &str {
+        self.aet.as_deref().unwrap_or_default()
+    }
+    /// The `creator` field, or its empty value if the server omitted it.
+    pub fn creator(&self) -> &str {
+        self.creator.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ProjectAET` (`#/components/schemas/ProjectAET`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectAet {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `aet`.
+    /// JSON key `aet`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub aet: ::std::option::Option<::std::string::String>,
-    /// JSON key `creator`.
+    /// JSON key `creator`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -112,7 +134,9 @@ pub struct ProjectAet {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub port: ::std::option::Option<i64>,
-    /// JSON key `project_id`.
+    /// Id of the project.
+    ///
+    /// JSON key `project_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -159,24 +183,45 @@ impl<'de> ::serde::Deserialize<'de> for ProjectAet {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ProjectAet {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `aet` field, or its empty value if the server omitted it.
+    pub fn aet(&self) -> &str {
+        self.aet.as_deref().unwrap_or_default()
+    }
+    /// The `creator` field, or its empty value if the server omitted it.
+    pub fn creator(&self) -> &str {
+        self.creator.as_deref().unwrap_or_default()
+    }
+    /// The `project_id` field, or its empty value if the server omitted it.
+    pub fn project_id(&self) -> &str {
+        self.project_id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ProjectAETInput` (`#/components/schemas/ProjectAETInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`project_id`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectAetInput {
     /// JSON key `aet`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aet: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `creator`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<::std::string::String>,
-    /// JSON key `project_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub project_id: ::std::option::Option<::std::string::String>,
+    /// Id of the project.
+    ///
+    /// JSON key `project_id`. Required: requests always send it.
+    pub project_id: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectAetInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -195,7 +240,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectAetInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ProjectAetInput, A::Error> {
-                let mut value = ProjectAetInput::default();
+                let mut value = <ProjectAetInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
@@ -203,7 +248,13 @@ impl<'de> ::serde::Deserialize<'de> for ProjectAetInput {
                         "aet" => value.aet = map.next_value()?,
                         "created" => value.created = map.next_value()?,
                         "creator" => value.creator = map.next_value()?,
-                        "project_id" => value.project_id = map.next_value()?,
+                        "project_id" => {
+                            value.project_id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -215,43 +266,68 @@ impl<'de> ::serde::Deserialize<'de> for ProjectAetInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ProjectAetInput {
+    /// A `ProjectAetInput` with its required fields (`project_id`); the optional ones start as `None`.
+    pub fn new(project_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            aet: ::std::option::Option::None,
+            created: ::std::option::Option::None,
+            creator: ::std::option::Option::None,
+            project_id: project_id.into(),
+        }
+    }
+}
+impl crate::support::Empty for ProjectAetInput {
+    fn empty() -> Self {
+        Self {
+            aet: ::std::option::Option::None,
+            created: ::std::option::Option::None,
+            creator: ::std::option::Option::None,
+            project_id: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `ServiceAET` (`#/components/schemas/ServiceAET`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ServiceAet {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `aet`.
+    /// JSON key `aet`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub aet: ::std::option::Option<::std::string::String>,
-    /// JSON key `creator`.
+    /// JSON key `creator`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub creator: ::std::option::Option<::std::string::String>,
-    /// JSON key `host`.
+    /// JSON key `host`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub host: ::std::option::Option<::std::string::String>,
-    /// JSON key `port`.
+    /// JSON key `port`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -297,27 +373,49 @@ impl<'de> ::serde::Deserialize<'de> for ServiceAet {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ServiceAet {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `aet` field, or its empty value if the server omitted it.
+    pub fn aet(&self) -> &str {
+        self.aet.as_deref().unwrap_or_default()
+    }
+    /// The `creator` field, or its empty value if the server omitted it.
+    pub fn creator(&self) -> &str {
+        self.creator.as_deref().unwrap_or_default()
+    }
+    /// The `host` field, or its empty value if the server omitted it.
+    pub fn host(&self) -> &str {
+        self.host.as_deref().unwrap_or_default()
+    }
+    /// The `port` field, or its empty value if the server omitted it.
+    pub fn port(&self) -> i64 {
+        self.port.unwrap_or_default()
+    }
+}
 /// Schema `ServiceAETInput` (`#/components/schemas/ServiceAETInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`host`, `port`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ServiceAetInput {
     /// JSON key `aet`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub aet: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// JSON key `creator`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub creator: ::std::option::Option<::std::string::String>,
-    /// JSON key `host`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub host: ::std::option::Option<::std::string::String>,
-    /// JSON key `port`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub port: ::std::option::Option<i64>,
+    /// JSON key `host`. Required: requests always send it.
+    pub host: ::std::string::String,
+    /// JSON key `port`. Required: requests always send it.
+    pub port: i64,
 }
 impl<'de> ::serde::Deserialize<'de> for ServiceAetInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -336,7 +434,7 @@ impl<'de> ::serde::Deserialize<'de> for ServiceAetInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ServiceAetInput, A::Error> {
-                let mut value = ServiceAetInput::default();
+                let mut value = <ServiceAetInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
@@ -344,8 +442,18 @@ impl<'de> ::serde::Deserialize<'de> for ServiceAetInput {
                         "aet" => value.aet = map.next_value()?,
                         "created" => value.created = map.next_value()?,
                         "creator" => value.creator = map.next_value()?,
-                        "host" => value.host = map.next_value()?,
-                        "port" => value.port = map.next_value()?,
+                        "host" => {
+                            value.host = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "port" => {
+                            value.port = map
+                                .next_value::<::std::option::Option<i64>>()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -355,6 +463,32 @@ impl<'de> ::serde::Deserialize<'de> for ServiceAetInput {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl ServiceAetInput {
+    /// A `ServiceAetInput` with its required fields (`host`, `port`); the optional ones start as `None`.
+    pub fn new(
+        host: impl ::std::convert::Into<::std::string::String>,
+        port: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        Self {
+            aet: ::std::option::Option::None,
+            created: ::std::option::Option::None,
+            creator: ::std::option::Option::None,
+            host: host.into(),
+            port: port.into(),
+        }
+    }
+}
+impl crate::support::Empty for ServiceAetInput {
+    fn empty() -> Self {
+        Self {
+            aet: ::std::option::Option::None,
+            created: ::std::option::Option::None,
+            creator: ::std::option::Option::None,
+            host: crate::support::Empty::empty(),
+            port: crate::support::Empty::empty(),
+        }
     }
 }
 /// Inline schema at `#/paths/~1dimse~1services/post/requestBody/content/application~1json/schema`.
@@ -407,5 +541,22 @@ impl<'de> ::serde::Deserialize<'de> for ProjectAetInputOrServiceAetInput {
                 "the value matches no variant of ProjectAetInputOrServiceAetInput",
             ),
         )
+    }
+}
+impl crate::support::Empty for ProjectAetInputOrServiceAetInput {
+    fn empty() -> Self {
+        Self::ProjectAetInput(crate::support::Empty::empty())
+    }
+}
+impl ::std::convert::From<crate::types::ProjectAetInput>
+for ProjectAetInputOrServiceAetInput {
+    fn from(value: crate::types::ProjectAetInput) -> Self {
+        Self::ProjectAetInput(value)
+    }
+}
+impl ::std::convert::From<crate::types::ServiceAetInput>
+for ProjectAetInputOrServiceAetInput {
+    fn from(value: crate::types::ServiceAetInput) -> Self {
+        Self::ServiceAetInput(value)
     }
 }

@@ -4,16 +4,15 @@
 //! Types used only by operations of tag `download`.
 /// Schema `Download` (`#/components/schemas/Download`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`nodes`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct Download {
     /// JSON key `optional`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub optional: ::std::option::Option<bool>,
-    /// JSON key `nodes`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub nodes: ::std::option::Option<::std::vec::Vec<crate::types::DownloadNode>>,
+    /// JSON key `nodes`. Required: requests always send it.
+    pub nodes: ::std::vec::Vec<crate::types::DownloadNode>,
     /// JSON key `container_filters`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub container_filters: ::std::option::Option<
@@ -40,13 +39,21 @@ impl<'de> ::serde::Deserialize<'de> for Download {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Download, A::Error> {
-                let mut value = Download::default();
+                let mut value = <Download as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
                         "optional" => value.optional = map.next_value()?,
-                        "nodes" => value.nodes = map.next_value()?,
+                        "nodes" => {
+                            value.nodes = map
+                                .next_value::<
+                                    ::std::option::Option<
+                                        ::std::vec::Vec<crate::types::DownloadNode>,
+                                    >,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "container_filters" => {
                             value.container_filters = map.next_value()?;
                         }
@@ -60,6 +67,29 @@ impl<'de> ::serde::Deserialize<'de> for Download {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl Download {
+    /// A `Download` with its required fields (`nodes`); the optional ones start as `None`.
+    pub fn new(
+        nodes: impl ::std::convert::Into<::std::vec::Vec<crate::types::DownloadNode>>,
+    ) -> Self {
+        Self {
+            optional: ::std::option::Option::None,
+            nodes: nodes.into(),
+            container_filters: ::std::option::Option::None,
+            filters: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for Download {
+    fn empty() -> Self {
+        Self {
+            optional: ::std::option::Option::None,
+            nodes: crate::support::Empty::empty(),
+            container_filters: ::std::option::Option::None,
+            filters: ::std::option::Option::None,
+        }
     }
 }
 /// Schema `DownloadContainerFilter` (`#/components/schemas/DownloadContainerFilter`).
@@ -297,16 +327,17 @@ crate::support::string_enum_impls!(DownloadFormat);
 pub type DownloadInput = crate::types::Download;
 /// Schema `DownloadNode` (`#/components/schemas/DownloadNode`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`level`, `id`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DownloadNode {
-    /// JSON key `level`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub level: ::std::option::Option<::std::string::String>,
-    /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    /// JSON key `level`. Required: requests always send it.
+    pub level: ::std::string::String,
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. Required: requests always send it.
+    #[serde(rename = "_id")]
+    pub id: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for DownloadNode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -325,13 +356,25 @@ impl<'de> ::serde::Deserialize<'de> for DownloadNode {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<DownloadNode, A::Error> {
-                let mut value = DownloadNode::default();
+                let mut value = <DownloadNode as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "level" => value.level = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
+                        "level" => {
+                            value.level = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "_id" => {
+                            value.id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -341,6 +384,26 @@ impl<'de> ::serde::Deserialize<'de> for DownloadNode {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl DownloadNode {
+    /// A `DownloadNode` with its required fields (`level`, `_id`); the optional ones start as `None`.
+    pub fn new(
+        level: impl ::std::convert::Into<::std::string::String>,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            level: level.into(),
+            id: id.into(),
+        }
+    }
+}
+impl crate::support::Empty for DownloadNode {
+    fn empty() -> Self {
+        Self {
+            level: crate::support::Empty::empty(),
+            id: crate::support::Empty::empty(),
+        }
     }
 }
 /// Schema `DownloadStrategy` (`#/components/schemas/DownloadStrategy`).

@@ -58,13 +58,16 @@ impl<'de> ::serde::Deserialize<'de> for FileMoveInput {
 }
 /// Schema `FileUpsertInput` (`#/components/schemas/FileUpsertInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`provider_id`, `name`, `size`, `parent_ref`, `origin`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct FileUpsertInput {
-    /// JSON key `provider_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub provider_id: ::std::option::Option<::std::string::String>,
+    /// Id of the storage provider that holds the data.
+    ///
+    /// JSON key `provider_id`. Required: requests always send it.
+    pub provider_id: ::std::string::String,
+    /// UUID.
+    ///
     /// JSON key `uuid`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
@@ -74,24 +77,32 @@ pub struct FileUpsertInput {
     /// JSON key `reference`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reference: ::std::option::Option<bool>,
+    /// Hash the uploading client computed.
+    ///
     /// JSON key `client_hash`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_hash: ::std::option::Option<::std::string::String>,
-    /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// JSON key `size`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<i64>,
+    /// JSON key `name`. Required: requests always send it.
+    pub name: ::std::string::String,
+    /// Size in bytes.
+    ///
+    /// JSON key `size`. Required: requests always send it.
+    pub size: i64,
     /// JSON key `type`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// MIME type of the file.
+    ///
     /// JSON key `mimetype`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modality: ::std::option::Option<::std::string::String>,
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub classification: ::std::option::Option<
@@ -100,21 +111,25 @@ pub struct FileUpsertInput {
             ::std::vec::Vec<::std::string::String>,
         >,
     >,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Number of members when the file is a zip archive.
+    ///
     /// JSON key `zip_member_count`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub zip_member_count: ::std::option::Option<i64>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `parent_ref`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub parent_ref: ::std::option::Option<crate::types::ContainerReference>,
-    /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub origin: ::std::option::Option<crate::types::Origin>,
+    /// JSON key `parent_ref`. Required: requests always send it.
+    pub parent_ref: crate::types::ContainerReference,
+    /// JSON key `origin`. Required: requests always send it.
+    pub origin: crate::types::Origin,
     /// JSON key `source`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<crate::types::CoreModelsCommonSource>,
@@ -136,18 +151,34 @@ impl<'de> ::serde::Deserialize<'de> for FileUpsertInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<FileUpsertInput, A::Error> {
-                let mut value = FileUpsertInput::default();
+                let mut value = <FileUpsertInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "provider_id" => value.provider_id = map.next_value()?,
+                        "provider_id" => {
+                            value.provider_id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "uuid" => value.uuid = map.next_value()?,
                         "path" => value.path = map.next_value()?,
                         "reference" => value.reference = map.next_value()?,
                         "client_hash" => value.client_hash = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
+                        "name" => {
+                            value.name = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "size" => {
+                            value.size = map
+                                .next_value::<::std::option::Option<i64>>()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "type" => value.r#type = map.next_value()?,
                         "mimetype" => value.mimetype = map.next_value()?,
                         "modality" => value.modality = map.next_value()?,
@@ -155,8 +186,20 @@ impl<'de> ::serde::Deserialize<'de> for FileUpsertInput {
                         "info" => value.info = map.next_value()?,
                         "zip_member_count" => value.zip_member_count = map.next_value()?,
                         "tags" => value.tags = map.next_value()?,
-                        "parent_ref" => value.parent_ref = map.next_value()?,
-                        "origin" => value.origin = map.next_value()?,
+                        "parent_ref" => {
+                            value.parent_ref = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::ContainerReference>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "origin" => {
+                            value.origin = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::Origin>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "source" => value.source = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -169,19 +212,74 @@ impl<'de> ::serde::Deserialize<'de> for FileUpsertInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl FileUpsertInput {
+    /// A `FileUpsertInput` with its required fields (`provider_id`, `name`, `size`, `parent_ref`, `origin`); the optional ones start as `None`.
+    pub fn new(
+        provider_id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+        size: impl ::std::convert::Into<i64>,
+        parent_ref: impl ::std::convert::Into<crate::types::ContainerReference>,
+        origin: impl ::std::convert::Into<crate::types::Origin>,
+    ) -> Self {
+        Self {
+            provider_id: provider_id.into(),
+            uuid: ::std::option::Option::None,
+            path: ::std::option::Option::None,
+            reference: ::std::option::Option::None,
+            client_hash: ::std::option::Option::None,
+            name: name.into(),
+            size: size.into(),
+            r#type: ::std::option::Option::None,
+            mimetype: ::std::option::Option::None,
+            modality: ::std::option::Option::None,
+            classification: ::std::option::Option::None,
+            info: ::std::option::Option::None,
+            zip_member_count: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            parent_ref: parent_ref.into(),
+            origin: origin.into(),
+            source: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for FileUpsertInput {
+    fn empty() -> Self {
+        Self {
+            provider_id: crate::support::Empty::empty(),
+            uuid: ::std::option::Option::None,
+            path: ::std::option::Option::None,
+            reference: ::std::option::Option::None,
+            client_hash: ::std::option::Option::None,
+            name: crate::support::Empty::empty(),
+            size: crate::support::Empty::empty(),
+            r#type: ::std::option::Option::None,
+            mimetype: ::std::option::Option::None,
+            modality: ::std::option::Option::None,
+            classification: ::std::option::Option::None,
+            info: ::std::option::Option::None,
+            zip_member_count: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            parent_ref: crate::support::Empty::empty(),
+            origin: crate::support::Empty::empty(),
+            source: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `FileUpsertOutput` (`#/components/schemas/FileUpsertOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileUpsertOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `name`.
+    /// JSON key `name`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -193,24 +291,30 @@ pub struct FileUpsertOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// JSON key `file_id`.
+    /// Id of the file, the same for all its versions.
+    ///
+    /// JSON key `file_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub file_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `version`.
+    /// JSON key `version`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub version: ::std::option::Option<i64>,
-    /// JSON key `mimetype`.
+    /// MIME type of the file.
+    ///
+    /// JSON key `mimetype`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
     /// JSON key `modality`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -229,6 +333,8 @@ pub struct FileUpsertOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deid_log_skip_reason: ::std::option::Option<crate::types::DeidLogSkipReason>,
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -240,19 +346,23 @@ pub struct FileUpsertOutput {
             ::std::vec::Vec<::std::string::String>,
         >,
     >,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `provider_id`.
+    /// Id of the storage provider that holds the data.
+    ///
+    /// JSON key `provider_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub provider_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `parent_ref`.
+    /// JSON key `parent_ref`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -264,6 +374,8 @@ pub struct FileUpsertOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub parents: ::std::option::Option<crate::types::FileParents>,
+    /// The file version it was restored from.
+    ///
     /// JSON key `restored_from`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -288,7 +400,7 @@ pub struct FileUpsertOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub reference: ::std::option::Option<bool>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -300,60 +412,80 @@ pub struct FileUpsertOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub virus_scan: ::std::option::Option<crate::types::VirusScan>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When this file version was replaced by a newer one.
+    ///
     /// JSON key `replaced`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub replaced: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `size`.
+    /// Size in bytes.
+    ///
+    /// JSON key `size`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub size: ::std::option::Option<i64>,
+    /// Hash of the file contents.
+    ///
     /// JSON key `hash`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub hash: ::std::option::Option<::std::string::String>,
+    /// Hash the uploading client computed.
+    ///
     /// JSON key `client_hash`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub client_hash: ::std::option::Option<::std::string::String>,
-    /// JSON key `info`.
+    /// Free-form custom metadata.
+    ///
+    /// JSON key `info`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
     /// JSON key `info_exists`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub info_exists: ::std::option::Option<bool>,
+    /// Number of members when the file is a zip archive.
+    ///
     /// JSON key `zip_member_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -378,7 +510,7 @@ pub struct FileUpsertOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub original_copy_of: ::std::option::Option<crate::types::FileVersion>,
-    /// JSON key `upsert_result`.
+    /// JSON key `upsert_result`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -454,36 +586,74 @@ impl<'de> ::serde::Deserialize<'de> for FileUpsertOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl FileUpsertOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `name` field, or its empty value if the server omitted it.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+    /// The `file_id` field, or its empty value if the server omitted it.
+    pub fn file_id(&self) -> &str {
+        self.file_id.as_deref().unwrap_or_default()
+    }
+    /// The `version` field, or its empty value if the server omitted it.
+    pub fn version(&self) -> i64 {
+        self.version.unwrap_or_default()
+    }
+    /// The `mimetype` field, or its empty value if the server omitted it.
+    pub fn mimetype(&self) -> &str {
+        self.mimetype.as_deref().unwrap_or_default()
+    }
+    /// The `provider_id` field, or its empty value if the server omitted it.
+    pub fn provider_id(&self) -> &str {
+        self.provider_id.as_deref().unwrap_or_default()
+    }
+    /// The `size` field, or its empty value if the server omitted it.
+    pub fn size(&self) -> i64 {
+        self.size.unwrap_or_default()
+    }
+}
 /// Schema `FileVersionOutput` (`#/components/schemas/FileVersionOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileVersionOutput {
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `file_id`.
+    /// Id of the file, the same for all its versions.
+    ///
+    /// JSON key `file_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub file_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub origin: ::std::option::Option<crate::types::Origin>,
+    /// The file version it was restored from.
+    ///
     /// JSON key `restored_from`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -496,7 +666,7 @@ pub struct FileVersionOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub restored_by: ::std::option::Option<crate::types::Origin>,
-    /// JSON key `version`.
+    /// JSON key `version`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -543,9 +713,19 @@ impl<'de> ::serde::Deserialize<'de> for FileVersionOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl FileVersionOutput {
+    /// The `file_id` field, or its empty value if the server omitted it.
+    pub fn file_id(&self) -> &str {
+        self.file_id.as_deref().unwrap_or_default()
+    }
+    /// The `version` field, or its empty value if the server omitted it.
+    pub fn version(&self) -> i64 {
+        self.version.unwrap_or_default()
+    }
+}
 /// Schema `PageGenericFileOutput` (`#/components/schemas/PageGenericFileOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct PageGenericFileOutput {
@@ -555,13 +735,13 @@ pub struct PageGenericFileOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub count: ::std::option::Option<i64>,
-    /// JSON key `total`.
+    /// JSON key `total`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub total: ::std::option::Option<i64>,
-    /// JSON key `results`.
+    /// JSON key `results`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -602,6 +782,16 @@ impl<'de> ::serde::Deserialize<'de> for PageGenericFileOutput {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl PageGenericFileOutput {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[crate::types::FileOutput] {
+        self.results.as_deref().unwrap_or_default()
     }
 }
 /// Schema `UpsertResult` (`#/components/schemas/UpsertResult`).

@@ -4,22 +4,26 @@
 //! Types used only by operations of tag `gears`.
 /// Schema `ContainerReferenceWithLabel` (`#/components/schemas/ContainerReferenceWithLabel`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ContainerReferenceWithLabel {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `cont_type`.
+    /// JSON key `cont_type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub cont_type: ::std::option::Option<crate::types::ContainerType>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -63,31 +67,39 @@ impl<'de> ::serde::Deserialize<'de> for ContainerReferenceWithLabel {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ContainerReferenceWithLabel {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `FileSuggestion` (`#/components/schemas/FileSuggestion`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileSuggestion {
-    /// JSON key `name`.
+    /// JSON key `name`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub name: ::std::option::Option<::std::string::String>,
-    /// JSON key `file_id`.
+    /// Id of the file, the same for all its versions.
+    ///
+    /// JSON key `file_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub file_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `version`.
+    /// JSON key `version`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub version: ::std::option::Option<i64>,
-    /// JSON key `suggested`.
+    /// JSON key `suggested`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -133,130 +145,49 @@ impl<'de> ::serde::Deserialize<'de> for FileSuggestion {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `GearCategory` (`#/components/schemas/GearCategory`).
-///
-/// A string enum. Values this client does not know decode as `Unknown` and encode back unchanged.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GearCategory {
-    /// `analysis`
-    Analysis,
-    /// `converter`
-    Converter,
-    /// `utility`
-    Utility,
-    /// `classifier`
-    Classifier,
-    /// `qa`
-    Qa,
-    /// A value this client does not know (the server may have gained one); kept verbatim.
-    Unknown(::std::string::String),
-}
-impl GearCategory {
-    /// Every value known to this client, as sent on the wire, in spec order.
-    pub const VALUES: &'static [&'static str] = &[
-        "analysis",
-        "converter",
-        "utility",
-        "classifier",
-        "qa",
-    ];
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Analysis => "analysis",
-            Self::Converter => "converter",
-            Self::Utility => "utility",
-            Self::Classifier => "classifier",
-            Self::Qa => "qa",
-            Self::Unknown(value) => value,
-        }
+impl FileSuggestion {
+    /// The `name` field, or its empty value if the server omitted it.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
     }
-}
-impl ::std::convert::From<&str> for GearCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "analysis" => Self::Analysis,
-            "converter" => Self::Converter,
-            "utility" => Self::Utility,
-            "classifier" => Self::Classifier,
-            "qa" => Self::Qa,
-            other => Self::Unknown(other.to_owned()),
-        }
+    /// The `file_id` field, or its empty value if the server omitted it.
+    pub fn file_id(&self) -> &str {
+        self.file_id.as_deref().unwrap_or_default()
     }
-}
-crate::support::string_enum_impls!(GearCategory);
-/// Schema `GearContextInput` (`#/components/schemas/GearContextInput`).
-///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[derive(::serde::Serialize)]
-pub struct GearContextInput {
-    /// JSON key `base`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub base: ::std::option::Option<::std::string::String>,
-}
-impl<'de> ::serde::Deserialize<'de> for GearContextInput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = GearContextInput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (GearContextInput)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GearContextInput, A::Error> {
-                let mut value = GearContextInput::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::support::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "base" => value.base = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer.deserialize_map(Fields)
+    /// The `version` field, or its empty value if the server omitted it.
+    pub fn version(&self) -> i64 {
+        self.version.unwrap_or_default()
     }
 }
 /// Schema `GearContextLookup`: another name for [`GearContextValueOutput`](crate::types::GearContextValueOutput).
 pub type GearContextLookup = crate::types::GearContextValueOutput;
 /// Schema `GearContextValueOutput` (`#/components/schemas/GearContextValueOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearContextValueOutput {
-    /// JSON key `container_type`.
+    /// JSON key `container_type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub container_type: ::std::option::Option<crate::types::ContainerType>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `id`.
+    /// JSON key `id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `value`.
+    /// JSON key `value`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -305,6 +236,12 @@ impl<'de> ::serde::Deserialize<'de> for GearContextValueOutput {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl GearContextValueOutput {
+    /// The `id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
     }
 }
 /// Schema `GearContextValueOutputUnfound` (`#/components/schemas/GearContextValueOutputUnfound`).
@@ -358,7 +295,7 @@ impl<'de> ::serde::Deserialize<'de> for GearContextValueOutputUnfound {
 pub type GearDoc = crate::types::GearDocument;
 /// Schema `GearDocument` (`#/components/schemas/GearDocument`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearDocument {
@@ -368,25 +305,29 @@ pub struct GearDocument {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub category: ::std::option::Option<crate::types::GearCategory>,
-    /// JSON key `gear`.
+    /// JSON key `gear`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear: ::std::option::Option<crate::types::GearManifest>,
-    /// JSON key `exchange`.
+    /// JSON key `exchange`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub exchange: ::std::option::Option<crate::types::GearExchange>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -398,7 +339,9 @@ pub struct GearDocument {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub disabled: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
@@ -445,24 +388,33 @@ impl<'de> ::serde::Deserialize<'de> for GearDocument {
         deserializer.deserialize_map(Fields)
     }
 }
+impl GearDocument {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `GearDocumentInput` (`#/components/schemas/GearDocumentInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`gear`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearDocumentInput {
     /// JSON key `category`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<crate::types::GearCategory>,
-    /// JSON key `gear`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub gear: ::std::option::Option<crate::types::GearManifest>,
+    /// JSON key `gear`. Required: requests always send it.
+    pub gear: crate::types::GearManifest,
     /// JSON key `exchange`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub exchange: ::std::option::Option<crate::types::GearExchange>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -487,13 +439,19 @@ impl<'de> ::serde::Deserialize<'de> for GearDocumentInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<GearDocumentInput, A::Error> {
-                let mut value = GearDocumentInput::default();
+                let mut value = <GearDocumentInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
                         "category" => value.category = map.next_value()?,
-                        "gear" => value.gear = map.next_value()?,
+                        "gear" => {
+                            value.gear = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::GearManifest>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "exchange" => value.exchange = map.next_value()?,
                         "created" => value.created = map.next_value()?,
                         "modified" => value.modified = map.next_value()?,
@@ -509,24 +467,51 @@ impl<'de> ::serde::Deserialize<'de> for GearDocumentInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl GearDocumentInput {
+    /// A `GearDocumentInput` with its required fields (`gear`); the optional ones start as `None`.
+    pub fn new(gear: impl ::std::convert::Into<crate::types::GearManifest>) -> Self {
+        Self {
+            category: ::std::option::Option::None,
+            gear: gear.into(),
+            exchange: ::std::option::Option::None,
+            created: ::std::option::Option::None,
+            modified: ::std::option::Option::None,
+            disabled: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for GearDocumentInput {
+    fn empty() -> Self {
+        Self {
+            category: ::std::option::Option::None,
+            gear: crate::support::Empty::empty(),
+            exchange: ::std::option::Option::None,
+            created: ::std::option::Option::None,
+            modified: ::std::option::Option::None,
+            disabled: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `GearDocumentLegacyInput` (`#/components/schemas/GearDocumentLegacyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`gear`, `exchange`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearDocumentLegacyInput {
     /// JSON key `category`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<crate::types::GearCategory>,
-    /// JSON key `gear`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub gear: ::std::option::Option<crate::types::GearManifest>,
-    /// JSON key `exchange`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub exchange: ::std::option::Option<crate::types::GearExchange>,
+    /// JSON key `gear`. Required: requests always send it.
+    pub gear: crate::types::GearManifest,
+    /// JSON key `exchange`. Required: requests always send it.
+    pub exchange: crate::types::GearExchange,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -551,14 +536,26 @@ impl<'de> ::serde::Deserialize<'de> for GearDocumentLegacyInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<GearDocumentLegacyInput, A::Error> {
-                let mut value = GearDocumentLegacyInput::default();
+                let mut value = <GearDocumentLegacyInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
                         "category" => value.category = map.next_value()?,
-                        "gear" => value.gear = map.next_value()?,
-                        "exchange" => value.exchange = map.next_value()?,
+                        "gear" => {
+                            value.gear = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::GearManifest>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "exchange" => {
+                            value.exchange = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::GearExchange>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "created" => value.created = map.next_value()?,
                         "modified" => value.modified = map.next_value()?,
                         "disabled" => value.disabled = map.next_value()?,
@@ -573,113 +570,32 @@ impl<'de> ::serde::Deserialize<'de> for GearDocumentLegacyInput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `GearExchange` (`#/components/schemas/GearExchange`).
-///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[derive(::serde::Serialize)]
-pub struct GearExchange {
-    /// JSON key `git-commit`.
-    #[serde(
-        rename = "git-commit",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub git_commit: ::std::option::Option<::std::string::String>,
-    /// JSON key `rootfs-hash`.
-    #[serde(
-        rename = "rootfs-hash",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub rootfs_hash: ::std::option::Option<::std::string::String>,
-    /// JSON key `rootfs-url`.
-    #[serde(
-        rename = "rootfs-url",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub rootfs_url: ::std::option::Option<::std::string::String>,
-}
-impl<'de> ::serde::Deserialize<'de> for GearExchange {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = GearExchange;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (GearExchange)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GearExchange, A::Error> {
-                let mut value = GearExchange::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::support::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "git-commit" => value.git_commit = map.next_value()?,
-                        "rootfs-hash" => value.rootfs_hash = map.next_value()?,
-                        "rootfs-url" => value.rootfs_url = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
+impl GearDocumentLegacyInput {
+    /// A `GearDocumentLegacyInput` with its required fields (`gear`, `exchange`); the optional ones start as `None`.
+    pub fn new(
+        gear: impl ::std::convert::Into<crate::types::GearManifest>,
+        exchange: impl ::std::convert::Into<crate::types::GearExchange>,
+    ) -> Self {
+        Self {
+            category: ::std::option::Option::None,
+            gear: gear.into(),
+            exchange: exchange.into(),
+            created: ::std::option::Option::None,
+            modified: ::std::option::Option::None,
+            disabled: ::std::option::Option::None,
         }
-        deserializer.deserialize_map(Fields)
     }
 }
-/// Schema `GearFileInput` (`#/components/schemas/GearFileInput`).
-///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[derive(::serde::Serialize)]
-pub struct GearFileInput {
-    /// JSON key `base`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub base: ::std::option::Option<::std::string::String>,
-    /// JSON key `optional`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub optional: ::std::option::Option<bool>,
-}
-impl<'de> ::serde::Deserialize<'de> for GearFileInput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = GearFileInput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (GearFileInput)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GearFileInput, A::Error> {
-                let mut value = GearFileInput::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::support::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "base" => value.base = map.next_value()?,
-                        "optional" => value.optional = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
+impl crate::support::Empty for GearDocumentLegacyInput {
+    fn empty() -> Self {
+        Self {
+            category: ::std::option::Option::None,
+            gear: crate::support::Empty::empty(),
+            exchange: crate::support::Empty::empty(),
+            created: ::std::option::Option::None,
+            modified: ::std::option::Option::None,
+            disabled: ::std::option::Option::None,
         }
-        deserializer.deserialize_map(Fields)
     }
 }
 /// Schema `GearIdOutput` (`#/components/schemas/GearIdOutput`).
@@ -688,6 +604,8 @@ impl<'de> ::serde::Deserialize<'de> for GearFileInput {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearIdOutput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -718,226 +636,6 @@ impl<'de> ::serde::Deserialize<'de> for GearIdOutput {
                 {
                     match key.as_str() {
                         "_id" => value.id = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-/// Schema `GearKeyInput` (`#/components/schemas/GearKeyInput`).
-///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[derive(::serde::Serialize)]
-pub struct GearKeyInput {
-    /// JSON key `base`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub base: ::std::option::Option<::std::string::String>,
-    /// JSON key `read-only`.
-    #[serde(
-        rename = "read-only",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub read_only: ::std::option::Option<bool>,
-}
-impl<'de> ::serde::Deserialize<'de> for GearKeyInput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = GearKeyInput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (GearKeyInput)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GearKeyInput, A::Error> {
-                let mut value = GearKeyInput::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::support::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "base" => value.base = map.next_value()?,
-                        "read-only" => value.read_only = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-/// Schema `GearManifest` (`#/components/schemas/GearManifest`).
-///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[derive(::serde::Serialize)]
-pub struct GearManifest {
-    /// JSON key `name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// JSON key `inputs`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub inputs: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            crate::types::GearFileInputOrGearContextInputOrGearKeyInput,
-        >,
-    >,
-    /// JSON key `config`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub config: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `custom`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub custom: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `author`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub author: ::std::option::Option<::std::string::String>,
-    /// JSON key `maintainer`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub maintainer: ::std::option::Option<::std::string::String>,
-    /// JSON key `cite`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub cite: ::std::option::Option<::std::string::String>,
-    /// JSON key `capabilities`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub capabilities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `description`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
-    /// JSON key `environment`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub environment: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
-    /// JSON key `command`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub command: ::std::option::Option<::std::string::String>,
-    /// JSON key `license`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub license: ::std::option::Option<::std::string::String>,
-    /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `url`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
-    /// JSON key `source`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub source: ::std::option::Option<::std::string::String>,
-    /// JSON key `version`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub version: ::std::option::Option<::std::string::String>,
-    /// JSON key `flywheel`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub flywheel: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `output_configuration`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub output_configuration: ::std::option::Option<
-        crate::types::GearOutputConfiguration,
-    >,
-}
-impl<'de> ::serde::Deserialize<'de> for GearManifest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = GearManifest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (GearManifest)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GearManifest, A::Error> {
-                let mut value = GearManifest::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::support::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "inputs" => value.inputs = map.next_value()?,
-                        "config" => value.config = map.next_value()?,
-                        "custom" => value.custom = map.next_value()?,
-                        "author" => value.author = map.next_value()?,
-                        "maintainer" => value.maintainer = map.next_value()?,
-                        "cite" => value.cite = map.next_value()?,
-                        "capabilities" => value.capabilities = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
-                        "environment" => value.environment = map.next_value()?,
-                        "command" => value.command = map.next_value()?,
-                        "license" => value.license = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "url" => value.url = map.next_value()?,
-                        "source" => value.source = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "flywheel" => value.flywheel = map.next_value()?,
-                        "output_configuration" => {
-                            value.output_configuration = map.next_value()?;
-                        }
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
-            }
-        }
-        deserializer.deserialize_map(Fields)
-    }
-}
-/// Schema `GearOutputConfiguration` (`#/components/schemas/GearOutputConfiguration`).
-///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[derive(::serde::Serialize)]
-pub struct GearOutputConfiguration {
-    /// JSON key `enforce_file_version_match`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub enforce_file_version_match: ::std::option::Option<bool>,
-}
-impl<'de> ::serde::Deserialize<'de> for GearOutputConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = GearOutputConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (GearOutputConfiguration)")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GearOutputConfiguration, A::Error> {
-                let mut value = GearOutputConfiguration::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::support::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "enforce_file_version_match" => {
-                            value.enforce_file_version_match = map.next_value()?;
-                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -999,13 +697,12 @@ impl<'de> ::serde::Deserialize<'de> for GearPermissions {
 }
 /// Schema `GearPermissionsInput` (`#/components/schemas/GearPermissionsInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`id`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearPermissionsInput {
-    /// JSON key `id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    /// JSON key `id`. Required: requests always send it.
+    pub id: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for GearPermissionsInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1024,12 +721,18 @@ impl<'de> ::serde::Deserialize<'de> for GearPermissionsInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<GearPermissionsInput, A::Error> {
-                let mut value = GearPermissionsInput::default();
+                let mut value = <GearPermissionsInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
+                        "id" => {
+                            value.id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1039,6 +742,19 @@ impl<'de> ::serde::Deserialize<'de> for GearPermissionsInput {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl GearPermissionsInput {
+    /// A `GearPermissionsInput` with its required fields (`id`); the optional ones start as `None`.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::support::Empty for GearPermissionsInput {
+    fn empty() -> Self {
+        Self {
+            id: crate::support::Empty::empty(),
+        }
     }
 }
 /// Schema `GearPermissionsType` (`#/components/schemas/GearPermissionsType`).
@@ -1080,19 +796,16 @@ crate::support::string_enum_impls!(GearPermissionsType);
 pub type GearReturnTicket = crate::types::GearTicketOutput;
 /// Schema `GearSaveSubmission` (`#/components/schemas/GearSaveSubmission`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`ticket`, `repo`, `pointer`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearSaveSubmission {
-    /// JSON key `ticket`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub ticket: ::std::option::Option<::std::string::String>,
-    /// JSON key `repo`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub repo: ::std::option::Option<::std::string::String>,
-    /// JSON key `pointer`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub pointer: ::std::option::Option<::std::string::String>,
+    /// JSON key `ticket`. Required: requests always send it.
+    pub ticket: ::std::string::String,
+    /// JSON key `repo`. Required: requests always send it.
+    pub repo: ::std::string::String,
+    /// JSON key `pointer`. Required: requests always send it.
+    pub pointer: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for GearSaveSubmission {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1111,14 +824,32 @@ impl<'de> ::serde::Deserialize<'de> for GearSaveSubmission {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<GearSaveSubmission, A::Error> {
-                let mut value = GearSaveSubmission::default();
+                let mut value = <GearSaveSubmission as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "ticket" => value.ticket = map.next_value()?,
-                        "repo" => value.repo = map.next_value()?,
-                        "pointer" => value.pointer = map.next_value()?,
+                        "ticket" => {
+                            value.ticket = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "repo" => {
+                            value.repo = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "pointer" => {
+                            value.pointer = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1130,19 +861,44 @@ impl<'de> ::serde::Deserialize<'de> for GearSaveSubmission {
         deserializer.deserialize_map(Fields)
     }
 }
+impl GearSaveSubmission {
+    /// A `GearSaveSubmission` with its required fields (`ticket`, `repo`, `pointer`); the optional ones start as `None`.
+    pub fn new(
+        ticket: impl ::std::convert::Into<::std::string::String>,
+        repo: impl ::std::convert::Into<::std::string::String>,
+        pointer: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            ticket: ticket.into(),
+            repo: repo.into(),
+            pointer: pointer.into(),
+        }
+    }
+}
+impl crate::support::Empty for GearSaveSubmission {
+    fn empty() -> Self {
+        Self {
+            ticket: crate::support::Empty::empty(),
+            repo: crate::support::Empty::empty(),
+            pointer: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `GearSeries` (`#/components/schemas/GearSeries`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearSeries {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `name`.
+    /// JSON key `name`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1154,13 +910,17 @@ pub struct GearSeries {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub permissions: ::std::option::Option<crate::types::GearPermissions>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1212,15 +972,24 @@ impl<'de> ::serde::Deserialize<'de> for GearSeries {
         deserializer.deserialize_map(Fields)
     }
 }
+impl GearSeries {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `name` field, or its empty value if the server omitted it.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `GearSeriesUpdate` (`#/components/schemas/GearSeriesUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`is_restricted`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearSeriesUpdate {
-    /// JSON key `is_restricted`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub is_restricted: ::std::option::Option<bool>,
+    /// JSON key `is_restricted`. Required: requests always send it.
+    pub is_restricted: bool,
 }
 impl<'de> ::serde::Deserialize<'de> for GearSeriesUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1239,12 +1008,16 @@ impl<'de> ::serde::Deserialize<'de> for GearSeriesUpdate {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<GearSeriesUpdate, A::Error> {
-                let mut value = GearSeriesUpdate::default();
+                let mut value = <GearSeriesUpdate as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "is_restricted" => value.is_restricted = map.next_value()?,
+                        "is_restricted" => {
+                            value.is_restricted = map
+                                .next_value::<::std::option::Option<bool>>()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1256,31 +1029,50 @@ impl<'de> ::serde::Deserialize<'de> for GearSeriesUpdate {
         deserializer.deserialize_map(Fields)
     }
 }
+impl GearSeriesUpdate {
+    /// A `GearSeriesUpdate` with its required fields (`is_restricted`); the optional ones start as `None`.
+    pub fn new(is_restricted: impl ::std::convert::Into<bool>) -> Self {
+        Self {
+            is_restricted: is_restricted.into(),
+        }
+    }
+}
+impl crate::support::Empty for GearSeriesUpdate {
+    fn empty() -> Self {
+        Self {
+            is_restricted: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `GearSuggestionOutput` (`#/components/schemas/GearSuggestionOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearSuggestionOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `cont_type`.
+    /// JSON key `cont_type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub cont_type: ::std::option::Option<crate::types::ContainerType>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1345,31 +1137,45 @@ impl<'de> ::serde::Deserialize<'de> for GearSuggestionOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl GearSuggestionOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `parents` field, or its empty value if the server omitted it.
+    pub fn parents(&self) -> &[crate::types::ContainerReferenceWithLabel] {
+        self.parents.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `GearTicket` (`#/components/schemas/GearTicket`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearTicket {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub origin: ::std::option::Option<crate::types::Origin>,
-    /// JSON key `geardoc`.
+    /// JSON key `geardoc`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub geardoc: ::std::option::Option<crate::types::GearDocumentInput>,
-    /// JSON key `timestamp`.
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
+    /// JSON key `timestamp`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1413,13 +1219,19 @@ impl<'de> ::serde::Deserialize<'de> for GearTicket {
         deserializer.deserialize_map(Fields)
     }
 }
+impl GearTicket {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `GearTicketOutput` (`#/components/schemas/GearTicketOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearTicketOutput {
-    /// JSON key `ticket`.
+    /// JSON key `ticket`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1460,65 +1272,83 @@ impl<'de> ::serde::Deserialize<'de> for GearTicketOutput {
         deserializer.deserialize_map(Fields)
     }
 }
-/// Inline schema at `#/components/schemas/GearManifest/properties/inputs/additionalProperties`.
-///
-/// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
-#[derive(Clone, Debug, PartialEq)]
-#[derive(::serde::Serialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum GearFileInputOrGearContextInputOrGearKeyInput {
-    /// A `GearFileInput`.
-    GearFileInput(crate::types::GearFileInput),
-    /// A `GearContextInput`.
-    GearContextInput(crate::types::GearContextInput),
-    /// A `GearKeyInput`.
-    GearKeyInput(crate::types::GearKeyInput),
+impl GearTicketOutput {
+    /// The `ticket` field, or its empty value if the server omitted it.
+    pub fn ticket(&self) -> &str {
+        self.ticket.as_deref().unwrap_or_default()
+    }
 }
-impl<'de> ::serde::Deserialize<'de> for GearFileInputOrGearContextInputOrGearKeyInput {
+/// A page of [`GearDocument`](crate::types::GearDocument) items: the envelope `Page` with `results` typed by its item (`x-flywheel-page`).
+///
+/// Inline schema at `#/components/schemas/Page`.
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+pub struct GearDocumentPage {
+    /// JSON key `count`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub count: ::std::option::Option<i64>,
+    /// JSON key `total`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub total: ::std::option::Option<i64>,
+    /// JSON key `results`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub results: ::std::option::Option<::std::vec::Vec<crate::types::GearDocument>>,
+}
+impl<'de> ::serde::Deserialize<'de> for GearDocumentPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        use crate::support::Shape;
-        const SHAPES: &[Shape] = &[
-            Shape::Object(&["base", "optional"]),
-            Shape::Object(&["base"]),
-            Shape::Object(&["base", "read-only"]),
-        ];
-        let raw = <::std::boxed::Box<
-            ::serde_json::value::RawValue,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::GearFileInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::GearFileInput)
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearDocumentPage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearDocumentPage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearDocumentPage, A::Error> {
+                let mut value = GearDocumentPage::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => value.count = map.next_value()?,
+                        "total" => value.total = map.next_value()?,
+                        "results" => value.results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
                 }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::GearContextInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::GearContextInput)
-                }
-                2usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::GearKeyInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::GearKeyInput)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+                ::std::result::Result::Ok(value)
             }
         }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of GearFileInputOrGearContextInputOrGearKeyInput",
-            ),
-        )
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl GearDocumentPage {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[crate::types::GearDocument] {
+        self.results.as_deref().unwrap_or_default()
     }
 }
 /// Inline schema at `#/paths/~1gears/get/responses/200/content/application~1json/schema`.
@@ -1530,8 +1360,8 @@ impl<'de> ::serde::Deserialize<'de> for GearFileInputOrGearContextInputOrGearKey
 pub enum GearDocumentListOrPage {
     /// A `Vec<GearDocument>`.
     GearDocumentList(::std::vec::Vec<crate::types::GearDocument>),
-    /// A `Page`.
-    Page(crate::types::Page),
+    /// A `GearDocumentPage`.
+    Page(crate::types::GearDocumentPage),
 }
 impl<'de> ::serde::Deserialize<'de> for GearDocumentListOrPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(

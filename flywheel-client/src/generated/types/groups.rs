@@ -4,16 +4,19 @@
 //! Types used only by operations of tag `groups`.
 /// Schema `GroupInput` (`#/components/schemas/GroupInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`id`, `label`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GroupInput {
-    /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. Required: requests always send it.
+    #[serde(rename = "_id")]
+    pub id: ::std::string::String,
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. Required: requests always send it.
+    pub label: ::std::string::String,
     /// JSON key `providers`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub providers: ::std::option::Option<crate::types::Providers>,
@@ -38,13 +41,25 @@ impl<'de> ::serde::Deserialize<'de> for GroupInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<GroupInput, A::Error> {
-                let mut value = GroupInput::default();
+                let mut value = <GroupInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => {
+                            value.id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "label" => {
+                            value.label = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "providers" => value.providers = map.next_value()?,
                         "editions" => value.editions = map.next_value()?,
                         _ => {
@@ -58,15 +73,41 @@ impl<'de> ::serde::Deserialize<'de> for GroupInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl GroupInput {
+    /// A `GroupInput` with its required fields (`_id`, `label`); the optional ones start as `None`.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        label: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            label: label.into(),
+            providers: ::std::option::Option::None,
+            editions: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for GroupInput {
+    fn empty() -> Self {
+        Self {
+            id: crate::support::Empty::empty(),
+            label: crate::support::Empty::empty(),
+            providers: ::std::option::Option::None,
+            editions: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `GroupRole` (`#/components/schemas/GroupRole`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`id`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GroupRole {
-    /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. Required: requests always send it.
+    #[serde(rename = "_id")]
+    pub id: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for GroupRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -85,12 +126,18 @@ impl<'de> ::serde::Deserialize<'de> for GroupRole {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<GroupRole, A::Error> {
-                let mut value = GroupRole::default();
+                let mut value = <GroupRole as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => {
+                            value.id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -102,12 +149,27 @@ impl<'de> ::serde::Deserialize<'de> for GroupRole {
         deserializer.deserialize_map(Fields)
     }
 }
+impl GroupRole {
+    /// A `GroupRole` with its required fields (`_id`); the optional ones start as `None`.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+impl crate::support::Empty for GroupRole {
+    fn empty() -> Self {
+        Self {
+            id: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `GroupUpdate` (`#/components/schemas/GroupUpdate`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GroupUpdate {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -117,6 +179,8 @@ pub struct GroupUpdate {
     /// JSON key `editions`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub editions: ::std::option::Option<crate::types::Edition>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -158,6 +222,79 @@ impl<'de> ::serde::Deserialize<'de> for GroupUpdate {
         deserializer.deserialize_map(Fields)
     }
 }
+/// A page of [`GroupOutput`](crate::types::GroupOutput) items: the envelope `Page` with `results` typed by its item (`x-flywheel-page`).
+///
+/// Inline schema at `#/components/schemas/Page`.
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+pub struct GroupOutputPage {
+    /// JSON key `count`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub count: ::std::option::Option<i64>,
+    /// JSON key `total`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub total: ::std::option::Option<i64>,
+    /// JSON key `results`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub results: ::std::option::Option<::std::vec::Vec<crate::types::GroupOutput>>,
+}
+impl<'de> ::serde::Deserialize<'de> for GroupOutputPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GroupOutputPage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GroupOutputPage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupOutputPage, A::Error> {
+                let mut value = GroupOutputPage::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => value.count = map.next_value()?,
+                        "total" => value.total = map.next_value()?,
+                        "results" => value.results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl GroupOutputPage {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[crate::types::GroupOutput] {
+        self.results.as_deref().unwrap_or_default()
+    }
+}
 /// Inline schema at `#/paths/~1groups/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
@@ -165,8 +302,8 @@ impl<'de> ::serde::Deserialize<'de> for GroupUpdate {
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum PageOrGroupOutputList {
-    /// A `Page`.
-    Page(crate::types::Page),
+    /// A `GroupOutputPage`.
+    Page(crate::types::GroupOutputPage),
     /// A `Vec<GroupOutput>`.
     GroupOutputList(::std::vec::Vec<crate::types::GroupOutput>),
 }
@@ -191,8 +328,8 @@ impl<'de> ::serde::Deserialize<'de> for PageOrGroupOutputList {
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum PageOrProjectListOutputList {
-    /// A `Page`.
-    Page(crate::types::Page),
+    /// A `ProjectListOutputPage`.
+    Page(crate::types::ProjectListOutputPage),
     /// A `Vec<ProjectListOutput>`.
     ProjectListOutputList(::std::vec::Vec<crate::types::ProjectListOutput>),
 }

@@ -4,11 +4,11 @@
 //! Types used only by operations of tag `jobs`.
 /// Schema `AsStorage` (`#/components/schemas/AsStorage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AsStorage {
-    /// JSON key `bucket`.
+    /// JSON key `bucket`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -84,6 +84,12 @@ impl<'de> ::serde::Deserialize<'de> for AsStorage {
         deserializer.deserialize_map(Fields)
     }
 }
+impl AsStorage {
+    /// The `bucket` field, or its empty value if the server omitted it.
+    pub fn bucket(&self) -> &str {
+        self.bucket.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `AwsCreds` (`#/components/schemas/AwsCreds`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -144,17 +150,17 @@ impl<'de> ::serde::Deserialize<'de> for AwsCreds {
 }
 /// Schema `AwsStorage` (`#/components/schemas/AwsStorage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AwsStorage {
-    /// JSON key `region`.
+    /// JSON key `region`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub region: ::std::option::Option<::std::string::String>,
-    /// JSON key `bucket`.
+    /// JSON key `bucket`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -238,13 +244,23 @@ impl<'de> ::serde::Deserialize<'de> for AwsStorage {
         deserializer.deserialize_map(Fields)
     }
 }
+impl AwsStorage {
+    /// The `region` field, or its empty value if the server omitted it.
+    pub fn region(&self) -> &str {
+        self.region.as_deref().unwrap_or_default()
+    }
+    /// The `bucket` field, or its empty value if the server omitted it.
+    pub fn bucket(&self) -> &str {
+        self.bucket.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `AzureCreds` (`#/components/schemas/AzureCreds`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AzureCreds {
-    /// JSON key `azure_account_name`.
+    /// JSON key `azure_account_name`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -296,31 +312,37 @@ impl<'de> ::serde::Deserialize<'de> for AzureCreds {
         deserializer.deserialize_map(Fields)
     }
 }
+impl AzureCreds {
+    /// The `azure_account_name` field, or its empty value if the server omitted it.
+    pub fn azure_account_name(&self) -> &str {
+        self.azure_account_name.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `BaseCompute` (`#/components/schemas/BaseCompute`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct BaseCompute {
-    /// JSON key `queue_threshold`.
+    /// JSON key `queue_threshold`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub queue_threshold: ::std::option::Option<i64>,
-    /// JSON key `max_compute`.
+    /// JSON key `max_compute`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub max_compute: ::std::option::Option<i64>,
-    /// JSON key `machine_type`.
+    /// JSON key `machine_type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub machine_type: ::std::option::Option<::std::string::String>,
-    /// JSON key `disk_size`.
+    /// JSON key `disk_size`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -332,19 +354,19 @@ pub struct BaseCompute {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub swap_size: ::std::option::Option<::std::string::String>,
-    /// JSON key `preemptible`.
+    /// JSON key `preemptible`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub preemptible: ::std::option::Option<bool>,
-    /// JSON key `zone`.
+    /// JSON key `zone`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub zone: ::std::option::Option<::std::string::String>,
-    /// JSON key `region`.
+    /// JSON key `region`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -356,7 +378,7 @@ pub struct BaseCompute {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `config_type`.
+    /// JSON key `config_type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -413,11 +435,45 @@ impl<'de> ::serde::Deserialize<'de> for BaseCompute {
         deserializer.deserialize_map(Fields)
     }
 }
+impl BaseCompute {
+    /// The `queue_threshold` field, or its empty value if the server omitted it.
+    pub fn queue_threshold(&self) -> i64 {
+        self.queue_threshold.unwrap_or_default()
+    }
+    /// The `max_compute` field, or its empty value if the server omitted it.
+    pub fn max_compute(&self) -> i64 {
+        self.max_compute.unwrap_or_default()
+    }
+    /// The `machine_type` field, or its empty value if the server omitted it.
+    pub fn machine_type(&self) -> &str {
+        self.machine_type.as_deref().unwrap_or_default()
+    }
+    /// The `disk_size` field, or its empty value if the server omitted it.
+    pub fn disk_size(&self) -> i64 {
+        self.disk_size.unwrap_or_default()
+    }
+    /// The `preemptible` field, or its empty value if the server omitted it.
+    pub fn preemptible(&self) -> bool {
+        self.preemptible.unwrap_or_default()
+    }
+    /// The `zone` field, or its empty value if the server omitted it.
+    pub fn zone(&self) -> &str {
+        self.zone.as_deref().unwrap_or_default()
+    }
+    /// The `region` field, or its empty value if the server omitted it.
+    pub fn region(&self) -> &str {
+        self.region.as_deref().unwrap_or_default()
+    }
+    /// The `config_type` field, or its empty value if the server omitted it.
+    pub fn config_type(&self) -> &str {
+        self.config_type.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `Creds` (`#/components/schemas/Creds`).
 pub type Creds = ::serde_json::Value;
 /// Schema `ExchangeStorage` (`#/components/schemas/ExchangeStorage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ExchangeStorage {
@@ -433,13 +489,13 @@ pub struct ExchangeStorage {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub config_class: ::std::option::Option<::std::string::String>,
-    /// JSON key `site_id`.
+    /// JSON key `site_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub site_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `dataset_id`.
+    /// JSON key `dataset_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -481,6 +537,16 @@ impl<'de> ::serde::Deserialize<'de> for ExchangeStorage {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl ExchangeStorage {
+    /// The `site_id` field, or its empty value if the server omitted it.
+    pub fn site_id(&self) -> &str {
+        self.site_id.as_deref().unwrap_or_default()
+    }
+    /// The `dataset_id` field, or its empty value if the server omitted it.
+    pub fn dataset_id(&self) -> &str {
+        self.dataset_id.as_deref().unwrap_or_default()
     }
 }
 /// Schema `ExecutorInfo` (`#/components/schemas/ExecutorInfo`).
@@ -557,65 +623,67 @@ impl<'de> ::serde::Deserialize<'de> for ExecutorInfo {
 }
 /// Schema `GcpCreds` (`#/components/schemas/GcpCreds`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GcpCreds {
-    /// JSON key `client_email`.
+    /// JSON key `client_email`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub client_email: ::std::option::Option<::std::string::String>,
-    /// JSON key `client_id`.
+    /// JSON key `client_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub client_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `private_key_id`.
+    /// JSON key `private_key_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub private_key_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `private_key`.
+    /// JSON key `private_key`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub private_key: ::std::option::Option<::std::string::String>,
-    /// JSON key `client_x509_cert_url`.
+    /// JSON key `client_x509_cert_url`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub client_x509_cert_url: ::std::option::Option<::std::string::String>,
-    /// JSON key `project_id`.
+    /// Id of the project.
+    ///
+    /// JSON key `project_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `auth_uri`.
+    /// JSON key `auth_uri`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub auth_uri: ::std::option::Option<::std::string::String>,
-    /// JSON key `token_uri`.
+    /// JSON key `token_uri`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub token_uri: ::std::option::Option<::std::string::String>,
-    /// JSON key `auth_provider_x509_cert_url`.
+    /// JSON key `auth_provider_x509_cert_url`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub auth_provider_x509_cert_url: ::std::option::Option<::std::string::String>,
-    /// JSON key `type`.
+    /// JSON key `type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -669,9 +737,51 @@ impl<'de> ::serde::Deserialize<'de> for GcpCreds {
         deserializer.deserialize_map(Fields)
     }
 }
+impl GcpCreds {
+    /// The `client_email` field, or its empty value if the server omitted it.
+    pub fn client_email(&self) -> &str {
+        self.client_email.as_deref().unwrap_or_default()
+    }
+    /// The `client_id` field, or its empty value if the server omitted it.
+    pub fn client_id(&self) -> &str {
+        self.client_id.as_deref().unwrap_or_default()
+    }
+    /// The `private_key_id` field, or its empty value if the server omitted it.
+    pub fn private_key_id(&self) -> &str {
+        self.private_key_id.as_deref().unwrap_or_default()
+    }
+    /// The `private_key` field, or its empty value if the server omitted it.
+    pub fn private_key(&self) -> &str {
+        self.private_key.as_deref().unwrap_or_default()
+    }
+    /// The `client_x509_cert_url` field, or its empty value if the server omitted it.
+    pub fn client_x509_cert_url(&self) -> &str {
+        self.client_x509_cert_url.as_deref().unwrap_or_default()
+    }
+    /// The `project_id` field, or its empty value if the server omitted it.
+    pub fn project_id(&self) -> &str {
+        self.project_id.as_deref().unwrap_or_default()
+    }
+    /// The `auth_uri` field, or its empty value if the server omitted it.
+    pub fn auth_uri(&self) -> &str {
+        self.auth_uri.as_deref().unwrap_or_default()
+    }
+    /// The `token_uri` field, or its empty value if the server omitted it.
+    pub fn token_uri(&self) -> &str {
+        self.token_uri.as_deref().unwrap_or_default()
+    }
+    /// The `auth_provider_x509_cert_url` field, or its empty value if the server omitted it.
+    pub fn auth_provider_x509_cert_url(&self) -> &str {
+        self.auth_provider_x509_cert_url.as_deref().unwrap_or_default()
+    }
+    /// The `type` field, or its empty value if the server omitted it.
+    pub fn r#type(&self) -> &str {
+        self.r#type.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `GcpStorage` (`#/components/schemas/GcpStorage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GcpStorage {
@@ -681,7 +791,7 @@ pub struct GcpStorage {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub region: ::std::option::Option<::std::string::String>,
-    /// JSON key `bucket`.
+    /// JSON key `bucket`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -751,6 +861,12 @@ impl<'de> ::serde::Deserialize<'de> for GcpStorage {
         deserializer.deserialize_map(Fields)
     }
 }
+impl GcpStorage {
+    /// The `bucket` field, or its empty value if the server omitted it.
+    pub fn bucket(&self) -> &str {
+        self.bucket.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `InputJobProfile` (`#/components/schemas/InputJobProfile`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -817,19 +933,16 @@ impl<'de> ::serde::Deserialize<'de> for InputJobProfile {
 }
 /// Schema `JobAsk` (`#/components/schemas/JobAsk`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`whitelist`, `blacklist`, `capabilities`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobAsk {
-    /// JSON key `whitelist`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub whitelist: ::std::option::Option<crate::types::JobConfigInput>,
-    /// JSON key `blacklist`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub blacklist: ::std::option::Option<crate::types::JobConfigInput>,
-    /// JSON key `capabilities`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub capabilities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// JSON key `whitelist`. Required: requests always send it.
+    pub whitelist: crate::types::JobConfigInput,
+    /// JSON key `blacklist`. Required: requests always send it.
+    pub blacklist: crate::types::JobConfigInput,
+    /// JSON key `capabilities`. Required: requests always send it.
+    pub capabilities: ::std::vec::Vec<::std::string::String>,
     /// JSON key `return`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#return: ::std::option::Option<crate::types::JobAskReturnCriteria>,
@@ -857,14 +970,34 @@ impl<'de> ::serde::Deserialize<'de> for JobAsk {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<JobAsk, A::Error> {
-                let mut value = JobAsk::default();
+                let mut value = <JobAsk as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "whitelist" => value.whitelist = map.next_value()?,
-                        "blacklist" => value.blacklist = map.next_value()?,
-                        "capabilities" => value.capabilities = map.next_value()?,
+                        "whitelist" => {
+                            value.whitelist = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::JobConfigInput>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "blacklist" => {
+                            value.blacklist = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::JobConfigInput>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "capabilities" => {
+                            value.capabilities = map
+                                .next_value::<
+                                    ::std::option::Option<
+                                        ::std::vec::Vec<::std::string::String>,
+                                    >,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "return" => value.r#return = map.next_value()?,
                         "limit" => value.limit = map.next_value()?,
                         "job_states" => value.job_states = map.next_value()?,
@@ -877,6 +1010,35 @@ impl<'de> ::serde::Deserialize<'de> for JobAsk {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl JobAsk {
+    /// A `JobAsk` with its required fields (`whitelist`, `blacklist`, `capabilities`); the optional ones start as `None`.
+    pub fn new(
+        whitelist: impl ::std::convert::Into<crate::types::JobConfigInput>,
+        blacklist: impl ::std::convert::Into<crate::types::JobConfigInput>,
+        capabilities: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        Self {
+            whitelist: whitelist.into(),
+            blacklist: blacklist.into(),
+            capabilities: capabilities.into(),
+            r#return: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            job_states: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for JobAsk {
+    fn empty() -> Self {
+        Self {
+            whitelist: crate::support::Empty::empty(),
+            blacklist: crate::support::Empty::empty(),
+            capabilities: crate::support::Empty::empty(),
+            r#return: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            job_states: ::std::option::Option::None,
+        }
     }
 }
 /// Schema `JobAskResponse` (`#/components/schemas/JobAskResponse`).
@@ -935,22 +1097,28 @@ impl<'de> ::serde::Deserialize<'de> for JobAskResponse {
 }
 /// Schema `JobAskResponseJob` (`#/components/schemas/JobAskResponseJob`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobAskResponseJob {
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
+    /// Why it failed.
+    ///
     /// JSON key `failure_reason`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub failure_reason: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -963,13 +1131,15 @@ pub struct JobAskResponseJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub priority: ::std::option::Option<crate::types::JobPriority>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -981,7 +1151,7 @@ pub struct JobAskResponseJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub produced_metadata: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `related_container_ids`.
+    /// JSON key `related_container_ids`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1007,7 +1177,7 @@ pub struct JobAskResponseJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub saved_files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `state`.
+    /// JSON key `state`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1025,7 +1195,9 @@ pub struct JobAskResponseJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub transitions: ::std::option::Option<crate::types::Transitions>,
-    /// JSON key `gear_id`.
+    /// Id of the gear.
+    ///
+    /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1043,13 +1215,15 @@ pub struct JobAskResponseJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub rule_id: ::std::option::Option<::std::string::String>,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub role_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `inputs`.
+    /// JSON key `inputs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1066,37 +1240,45 @@ pub struct JobAskResponseJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub legacy_inputs: ::std::option::Option<::std::vec::Vec<crate::types::LegacyInput>>,
-    /// JSON key `destination`.
+    /// JSON key `destination`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub destination: ::std::option::Option<crate::types::ContainerReference>,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `attempt`.
+    /// Attempt number (1 for the first run).
+    ///
+    /// JSON key `attempt`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub attempt: ::std::option::Option<i64>,
+    /// Id of the job this one retries.
+    ///
     /// JSON key `previous_job_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub previous_job_id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `id`.
+    /// JSON key `id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1108,7 +1290,7 @@ pub struct JobAskResponseJob {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub config: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1205,6 +1387,28 @@ impl<'de> ::serde::Deserialize<'de> for JobAskResponseJob {
         deserializer.deserialize_map(Fields)
     }
 }
+impl JobAskResponseJob {
+    /// The `related_container_ids` field, or its empty value if the server omitted it.
+    pub fn related_container_ids(&self) -> &[::std::string::String] {
+        self.related_container_ids.as_deref().unwrap_or_default()
+    }
+    /// The `gear_id` field, or its empty value if the server omitted it.
+    pub fn gear_id(&self) -> &str {
+        self.gear_id.as_deref().unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The `attempt` field, or its empty value if the server omitted it.
+    pub fn attempt(&self) -> i64 {
+        self.attempt.unwrap_or_default()
+    }
+    /// The `id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `JobAskReturn`: another name for [`JobAskReturnCriteria`](crate::types::JobAskReturnCriteria).
 pub type JobAskReturn = crate::types::JobAskReturnCriteria;
 /// Schema `JobAskReturnCriteria` (`#/components/schemas/JobAskReturnCriteria`).
@@ -1265,11 +1469,11 @@ impl<'de> ::serde::Deserialize<'de> for JobAskReturnCriteria {
 }
 /// Schema `JobAskStateResponse` (`#/components/schemas/JobAskStateResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobAskStateResponse {
-    /// JSON key `count`.
+    /// JSON key `count`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1310,15 +1514,22 @@ impl<'de> ::serde::Deserialize<'de> for JobAskStateResponse {
         deserializer.deserialize_map(Fields)
     }
 }
+impl JobAskStateResponse {
+    /// The `count` field, or its empty value if the server omitted it.
+    pub fn count(&self) -> i64 {
+        self.count.unwrap_or_default()
+    }
+}
 /// Schema `JobComplete` (`#/components/schemas/JobComplete`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`success`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobComplete {
-    /// JSON key `success`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub success: ::std::option::Option<bool>,
+    /// JSON key `success`. Required: requests always send it.
+    pub success: bool,
+    /// Why it failed.
+    ///
     /// JSON key `failure_reason`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<::std::string::String>,
@@ -1343,12 +1554,16 @@ impl<'de> ::serde::Deserialize<'de> for JobComplete {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<JobComplete, A::Error> {
-                let mut value = JobComplete::default();
+                let mut value = <JobComplete as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "success" => value.success = map.next_value()?,
+                        "success" => {
+                            value.success = map
+                                .next_value::<::std::option::Option<bool>>()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "failure_reason" => value.failure_reason = map.next_value()?,
                         "profile" => value.profile = map.next_value()?,
                         _ => {
@@ -1360,6 +1575,25 @@ impl<'de> ::serde::Deserialize<'de> for JobComplete {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl JobComplete {
+    /// A `JobComplete` with its required fields (`success`); the optional ones start as `None`.
+    pub fn new(success: impl ::std::convert::Into<bool>) -> Self {
+        Self {
+            success: success.into(),
+            failure_reason: ::std::option::Option::None,
+            profile: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for JobComplete {
+    fn empty() -> Self {
+        Self {
+            success: crate::support::Empty::empty(),
+            failure_reason: ::std::option::Option::None,
+            profile: ::std::option::Option::None,
+        }
     }
 }
 /// Schema `JobCompletionInput`: another name for [`JobComplete`](crate::types::JobComplete).
@@ -1439,11 +1673,13 @@ impl<'de> ::serde::Deserialize<'de> for JobConfigInput {
 pub type JobConfigInputs = crate::types::JobConfigInput;
 /// Schema `JobDetail` (`#/components/schemas/JobDetail`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobDetail {
-    /// JSON key `gear_id`.
+    /// Id of the gear.
+    ///
+    /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1455,13 +1691,15 @@ pub struct JobDetail {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_info: ::std::option::Option<crate::types::GearInfo>,
-    /// JSON key `destination`.
+    /// JSON key `destination`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub destination: ::std::option::Option<crate::types::ContainerReference>,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1473,24 +1711,32 @@ pub struct JobDetail {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub priority: ::std::option::Option<crate::types::JobPriority>,
-    /// JSON key `attempt`.
+    /// Attempt number (1 for the first run).
+    ///
+    /// JSON key `attempt`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub attempt: ::std::option::Option<i64>,
+    /// Id of the job this one retries.
+    ///
     /// JSON key `previous_job_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub previous_job_id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1503,7 +1749,7 @@ pub struct JobDetail {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub retried: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `state`.
+    /// JSON key `state`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1515,6 +1761,8 @@ pub struct JobDetail {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub request: ::std::option::Option<crate::types::JobRequest>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1527,7 +1775,7 @@ pub struct JobDetail {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub config: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1557,13 +1805,15 @@ pub struct JobDetail {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub profile: ::std::option::Option<crate::types::JobProfile>,
+    /// Why it failed.
+    ///
     /// JSON key `failure_reason`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub failure_reason: ::std::option::Option<::std::string::String>,
-    /// JSON key `related_container_ids`.
+    /// JSON key `related_container_ids`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1571,19 +1821,23 @@ pub struct JobDetail {
     pub related_container_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub compute_provider_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `parents`.
+    /// JSON key `parents`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1699,13 +1953,31 @@ impl<'de> ::serde::Deserialize<'de> for JobDetail {
         deserializer.deserialize_map(Fields)
     }
 }
+impl JobDetail {
+    /// The `gear_id` field, or its empty value if the server omitted it.
+    pub fn gear_id(&self) -> &str {
+        self.gear_id.as_deref().unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The `attempt` field, or its empty value if the server omitted it.
+    pub fn attempt(&self) -> i64 {
+        self.attempt.unwrap_or_default()
+    }
+    /// The `related_container_ids` field, or its empty value if the server omitted it.
+    pub fn related_container_ids(&self) -> &[::std::string::String] {
+        self.related_container_ids.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `JobDetailFileEntry` (`#/components/schemas/JobDetailFileEntry`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobDetailFileEntry {
-    /// JSON key `ref`.
+    /// JSON key `ref`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1757,16 +2029,14 @@ impl<'de> ::serde::Deserialize<'de> for JobDetailFileEntry {
 pub type JobGearMatch = crate::types::JobConfigInput;
 /// Schema `JobLog` (`#/components/schemas/JobLog`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`fd`, `msg`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobLog {
-    /// JSON key `fd`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub fd: ::std::option::Option<i64>,
-    /// JSON key `msg`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub msg: ::std::option::Option<::std::string::String>,
+    /// JSON key `fd`. Required: requests always send it.
+    pub fd: i64,
+    /// JSON key `msg`. Required: requests always send it.
+    pub msg: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for JobLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1785,13 +2055,23 @@ impl<'de> ::serde::Deserialize<'de> for JobLog {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<JobLog, A::Error> {
-                let mut value = JobLog::default();
+                let mut value = <JobLog as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "fd" => value.fd = map.next_value()?,
-                        "msg" => value.msg = map.next_value()?,
+                        "fd" => {
+                            value.fd = map
+                                .next_value::<::std::option::Option<i64>>()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "msg" => {
+                            value.msg = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1803,19 +2083,41 @@ impl<'de> ::serde::Deserialize<'de> for JobLog {
         deserializer.deserialize_map(Fields)
     }
 }
+impl JobLog {
+    /// A `JobLog` with its required fields (`fd`, `msg`); the optional ones start as `None`.
+    pub fn new(
+        fd: impl ::std::convert::Into<i64>,
+        msg: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            fd: fd.into(),
+            msg: msg.into(),
+        }
+    }
+}
+impl crate::support::Empty for JobLog {
+    fn empty() -> Self {
+        Self {
+            fd: crate::support::Empty::empty(),
+            msg: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `JobLogRecord` (`#/components/schemas/JobLogRecord`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobLogRecord {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `logs`.
+    /// JSON key `logs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1857,15 +2159,26 @@ impl<'de> ::serde::Deserialize<'de> for JobLogRecord {
         deserializer.deserialize_map(Fields)
     }
 }
+impl JobLogRecord {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `logs` field, or its empty value if the server omitted it.
+    pub fn logs(&self) -> &[crate::types::JobLog] {
+        self.logs.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `JobModify` (`#/components/schemas/JobModify`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`state`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobModify {
-    /// JSON key `state`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<crate::types::JobState>,
+    /// JSON key `state`. Required: requests always send it.
+    pub state: crate::types::JobState,
+    /// Why it failed.
+    ///
     /// JSON key `failure_reason`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<::std::string::String>,
@@ -1887,12 +2200,18 @@ impl<'de> ::serde::Deserialize<'de> for JobModify {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<JobModify, A::Error> {
-                let mut value = JobModify::default();
+                let mut value = <JobModify as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "state" => value.state = map.next_value()?,
+                        "state" => {
+                            value.state = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::JobState>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "failure_reason" => value.failure_reason = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1905,18 +2224,33 @@ impl<'de> ::serde::Deserialize<'de> for JobModify {
         deserializer.deserialize_map(Fields)
     }
 }
+impl JobModify {
+    /// A `JobModify` with its required fields (`state`); the optional ones start as `None`.
+    pub fn new(state: impl ::std::convert::Into<crate::types::JobState>) -> Self {
+        Self {
+            state: state.into(),
+            failure_reason: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for JobModify {
+    fn empty() -> Self {
+        Self {
+            state: crate::support::Empty::empty(),
+            failure_reason: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `JobPriorityUpdate` (`#/components/schemas/JobPriorityUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`job_ids`, `priority`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobPriorityUpdate {
-    /// JSON key `job_ids`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub job_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `priority`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub priority: ::std::option::Option<crate::types::JobPriority>,
+    /// JSON key `job_ids`. Required: requests always send it.
+    pub job_ids: ::std::vec::Vec<::std::string::String>,
+    /// JSON key `priority`. Required: requests always send it.
+    pub priority: crate::types::JobPriority,
 }
 impl<'de> ::serde::Deserialize<'de> for JobPriorityUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1935,13 +2269,27 @@ impl<'de> ::serde::Deserialize<'de> for JobPriorityUpdate {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<JobPriorityUpdate, A::Error> {
-                let mut value = JobPriorityUpdate::default();
+                let mut value = <JobPriorityUpdate as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "job_ids" => value.job_ids = map.next_value()?,
-                        "priority" => value.priority = map.next_value()?,
+                        "job_ids" => {
+                            value.job_ids = map
+                                .next_value::<
+                                    ::std::option::Option<
+                                        ::std::vec::Vec<::std::string::String>,
+                                    >,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "priority" => {
+                            value.priority = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::JobPriority>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1953,15 +2301,35 @@ impl<'de> ::serde::Deserialize<'de> for JobPriorityUpdate {
         deserializer.deserialize_map(Fields)
     }
 }
+impl JobPriorityUpdate {
+    /// A `JobPriorityUpdate` with its required fields (`job_ids`, `priority`); the optional ones start as `None`.
+    pub fn new(
+        job_ids: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        priority: impl ::std::convert::Into<crate::types::JobPriority>,
+    ) -> Self {
+        Self {
+            job_ids: job_ids.into(),
+            priority: priority.into(),
+        }
+    }
+}
+impl crate::support::Empty for JobPriorityUpdate {
+    fn empty() -> Self {
+        Self {
+            job_ids: crate::support::Empty::empty(),
+            priority: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `JobProfileInput`: another name for [`InputJobProfile`](crate::types::InputJobProfile).
 pub type JobProfileInput = crate::types::InputJobProfile;
 /// Schema `JobTicketOutput` (`#/components/schemas/JobTicketOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobTicketOutput {
-    /// JSON key `ticket`.
+    /// JSON key `ticket`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2002,13 +2370,19 @@ impl<'de> ::serde::Deserialize<'de> for JobTicketOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl JobTicketOutput {
+    /// The `ticket` field, or its empty value if the server omitted it.
+    pub fn ticket(&self) -> &str {
+        self.ticket.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `LocalStorage` (`#/components/schemas/LocalStorage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct LocalStorage {
-    /// JSON key `path`.
+    /// JSON key `path`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2063,13 +2437,19 @@ impl<'de> ::serde::Deserialize<'de> for LocalStorage {
         deserializer.deserialize_map(Fields)
     }
 }
+impl LocalStorage {
+    /// The `path` field, or its empty value if the server omitted it.
+    pub fn path(&self) -> &str {
+        self.path.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `OrphanedCount` (`#/components/schemas/OrphanedCount`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct OrphanedCount {
-    /// JSON key `orphaned`.
+    /// JSON key `orphaned`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2110,18 +2490,28 @@ impl<'de> ::serde::Deserialize<'de> for OrphanedCount {
         deserializer.deserialize_map(Fields)
     }
 }
+impl OrphanedCount {
+    /// The `orphaned` field, or its empty value if the server omitted it.
+    pub fn orphaned(&self) -> i64 {
+        self.orphaned.unwrap_or_default()
+    }
+}
 /// Schema `Provider` (`#/components/schemas/Provider`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Provider {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2134,48 +2524,54 @@ pub struct Provider {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deletion_status: ::std::option::Option<crate::types::ProviderDeletionStatus>,
-    /// JSON key `provider_class`.
+    /// JSON key `provider_class`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub provider_class: ::std::option::Option<crate::types::ProviderClass>,
-    /// JSON key `provider_type`.
+    /// JSON key `provider_type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub provider_type: ::std::option::Option<crate::types::ProviderType>,
-    /// JSON key `creds`.
+    /// JSON key `creds`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub creds: ::std::option::Option<crate::types::ProviderCreds>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub origin: ::std::option::Option<crate::types::Origin>,
-    /// JSON key `config`.
+    /// JSON key `config`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub config: ::std::option::Option<crate::types::ProviderConfig>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -2271,7 +2667,7 @@ impl ::std::convert::From<&str> for S3AddressingStyle {
 crate::support::string_enum_impls!(S3AddressingStyle);
 /// Schema `S3CompatStorage` (`#/components/schemas/S3CompatStorage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct S3CompatStorage {
@@ -2281,7 +2677,7 @@ pub struct S3CompatStorage {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub region: ::std::option::Option<::std::string::String>,
-    /// JSON key `bucket`.
+    /// JSON key `bucket`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2293,7 +2689,7 @@ pub struct S3CompatStorage {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub path: ::std::option::Option<::std::string::String>,
-    /// JSON key `endpoint_url`.
+    /// JSON key `endpoint_url`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -2370,6 +2766,16 @@ impl<'de> ::serde::Deserialize<'de> for S3CompatStorage {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl S3CompatStorage {
+    /// The `bucket` field, or its empty value if the server omitted it.
+    pub fn bucket(&self) -> &str {
+        self.bucket.as_deref().unwrap_or_default()
+    }
+    /// The `endpoint_url` field, or its empty value if the server omitted it.
+    pub fn endpoint_url(&self) -> &str {
+        self.endpoint_url.as_deref().unwrap_or_default()
     }
 }
 /// Schema `StaticCompute` (`#/components/schemas/StaticCompute`).
@@ -2755,6 +3161,79 @@ impl<'de> ::serde::Deserialize<'de> for ProviderConfig {
         )
     }
 }
+/// A page of [`JobListOutput`](crate::types::JobListOutput) items: the envelope `Page` with `results` typed by its item (`x-flywheel-page`).
+///
+/// Inline schema at `#/components/schemas/Page`.
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+pub struct JobListOutputPage {
+    /// JSON key `count`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub count: ::std::option::Option<i64>,
+    /// JSON key `total`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub total: ::std::option::Option<i64>,
+    /// JSON key `results`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub results: ::std::option::Option<::std::vec::Vec<crate::types::JobListOutput>>,
+}
+impl<'de> ::serde::Deserialize<'de> for JobListOutputPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = JobListOutputPage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (JobListOutputPage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobListOutputPage, A::Error> {
+                let mut value = JobListOutputPage::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => value.count = map.next_value()?,
+                        "total" => value.total = map.next_value()?,
+                        "results" => value.results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl JobListOutputPage {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[crate::types::JobListOutput] {
+        self.results.as_deref().unwrap_or_default()
+    }
+}
 /// Inline schema at `#/paths/~1jobs/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
@@ -2764,8 +3243,8 @@ impl<'de> ::serde::Deserialize<'de> for ProviderConfig {
 pub enum JobListOutputListOrPage {
     /// A `Vec<JobListOutput>`.
     JobListOutputList(::std::vec::Vec<crate::types::JobListOutput>),
-    /// A `Page`.
-    Page(crate::types::Page),
+    /// A `JobListOutputPage`.
+    Page(crate::types::JobListOutputPage),
 }
 impl<'de> ::serde::Deserialize<'de> for JobListOutputListOrPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -8,12 +8,16 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JupyterlabServerModify {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `last_modified_by`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_modified_by: ::std::option::Option<crate::types::Origin>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -68,35 +72,45 @@ impl<'de> ::serde::Deserialize<'de> for JupyterlabServerModify {
 pub type JupyterlabServerOutput = crate::types::JupyterlabServerResponse;
 /// Schema `JupyterlabServerResponse` (`#/components/schemas/JupyterlabServerResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JupyterlabServerResponse {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Id of the project.
+    ///
     /// JSON key `project_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `label`.
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -108,7 +122,7 @@ pub struct JupyterlabServerResponse {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub last_modified_by: ::std::option::Option<crate::types::Origin>,
-    /// JSON key `origin`.
+    /// JSON key `origin`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -176,6 +190,12 @@ impl<'de> ::serde::Deserialize<'de> for JupyterlabServerResponse {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl JupyterlabServerResponse {
+    /// The `label` field, or its empty value if the server omitted it.
+    pub fn label(&self) -> &str {
+        self.label.as_deref().unwrap_or_default()
     }
 }
 /// Schema `JupyterlabServerUpdate`: another name for [`JupyterlabServerModify`](crate::types::JupyterlabServerModify).

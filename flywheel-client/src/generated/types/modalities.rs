@@ -4,10 +4,12 @@
 //! Types used only by operations of tag `modalities`.
 /// Schema `ModalityInput` (`#/components/schemas/ModalityInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`id`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ModalityInput {
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub classification: ::std::option::Option<
@@ -19,12 +21,16 @@ pub struct ModalityInput {
     /// JSON key `active`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. Required: requests always send it.
+    #[serde(rename = "_id")]
+    pub id: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for ModalityInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -43,7 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for ModalityInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ModalityInput, A::Error> {
-                let mut value = ModalityInput::default();
+                let mut value = <ModalityInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
@@ -51,7 +57,13 @@ impl<'de> ::serde::Deserialize<'de> for ModalityInput {
                         "classification" => value.classification = map.next_value()?,
                         "active" => value.active = map.next_value()?,
                         "description" => value.description = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => {
+                            value.id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -63,12 +75,35 @@ impl<'de> ::serde::Deserialize<'de> for ModalityInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ModalityInput {
+    /// A `ModalityInput` with its required fields (`_id`); the optional ones start as `None`.
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            classification: ::std::option::Option::None,
+            active: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            id: id.into(),
+        }
+    }
+}
+impl crate::support::Empty for ModalityInput {
+    fn empty() -> Self {
+        Self {
+            classification: ::std::option::Option::None,
+            active: ::std::option::Option::None,
+            description: ::std::option::Option::None,
+            id: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `ModalityModify` (`#/components/schemas/ModalityModify`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ModalityModify {
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
     /// JSON key `classification`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub classification: ::std::option::Option<
@@ -80,6 +115,8 @@ pub struct ModalityModify {
     /// JSON key `active`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -122,17 +159,21 @@ impl<'de> ::serde::Deserialize<'de> for ModalityModify {
 }
 /// Schema `ModalityOutput` (`#/components/schemas/ModalityOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ModalityOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `classification`.
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
+    /// JSON key `classification`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -143,12 +184,14 @@ pub struct ModalityOutput {
             ::std::vec::Vec<::std::string::String>,
         >,
     >,
-    /// JSON key `active`.
+    /// JSON key `active`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub active: ::std::option::Option<bool>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -200,6 +243,89 @@ impl<'de> ::serde::Deserialize<'de> for ModalityOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ModalityOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `active` field, or its empty value if the server omitted it.
+    pub fn active(&self) -> bool {
+        self.active.unwrap_or_default()
+    }
+}
+/// A page of [`ModalityOutput`](crate::types::ModalityOutput) items: the envelope `Page` with `results` typed by its item (`x-flywheel-page`).
+///
+/// Inline schema at `#/components/schemas/Page`.
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+pub struct ModalityOutputPage {
+    /// JSON key `count`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub count: ::std::option::Option<i64>,
+    /// JSON key `total`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub total: ::std::option::Option<i64>,
+    /// JSON key `results`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub results: ::std::option::Option<::std::vec::Vec<crate::types::ModalityOutput>>,
+}
+impl<'de> ::serde::Deserialize<'de> for ModalityOutputPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ModalityOutputPage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ModalityOutputPage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ModalityOutputPage, A::Error> {
+                let mut value = ModalityOutputPage::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => value.count = map.next_value()?,
+                        "total" => value.total = map.next_value()?,
+                        "results" => value.results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl ModalityOutputPage {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[crate::types::ModalityOutput] {
+        self.results.as_deref().unwrap_or_default()
+    }
+}
 /// Inline schema at `#/paths/~1modalities/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
@@ -209,8 +335,8 @@ impl<'de> ::serde::Deserialize<'de> for ModalityOutput {
 pub enum ModalityOutputListOrPage {
     /// A `Vec<ModalityOutput>`.
     ModalityOutputList(::std::vec::Vec<crate::types::ModalityOutput>),
-    /// A `Page`.
-    Page(crate::types::Page),
+    /// A `ModalityOutputPage`.
+    Page(crate::types::ModalityOutputPage),
 }
 impl<'de> ::serde::Deserialize<'de> for ModalityOutputListOrPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(

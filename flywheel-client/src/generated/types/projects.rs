@@ -8,27 +8,39 @@
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AcquisitionUpsertInput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// DICOM UID (StudyInstanceUID for a session, SeriesInstanceUID for an acquisition).
+    ///
     /// JSON key `uid`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
     /// JSON key `routing_field`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub routing_field: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `source`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<crate::types::CoreModelsCommonSource>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Time zone of `timestamp` (an IANA name such as `America/New_York`).
+    ///
     /// JSON key `timezone`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
@@ -76,29 +88,35 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionUpsertInput {
 }
 /// Schema `AcquisitionUpsertOutput` (`#/components/schemas/AcquisitionUpsertOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AcquisitionUpsertOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// DICOM UID (StudyInstanceUID for a session, SeriesInstanceUID for an acquisition).
+    ///
     /// JSON key `uid`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub uid: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `upsert_result`.
+    /// JSON key `upsert_result`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -142,31 +160,45 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionUpsertOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl AcquisitionUpsertOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `upsert_result` field, or its empty value if the server omitted it.
+    pub fn upsert_result(&self) -> &str {
+        self.upsert_result.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `CatalogListOutput` (`#/components/schemas/CatalogListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CatalogListOutput {
-    /// JSON key `id`.
+    /// JSON key `id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `therapeutic_areas`.
+    /// JSON key `therapeutic_areas`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -174,19 +206,19 @@ pub struct CatalogListOutput {
     pub therapeutic_areas: ::std::option::Option<
         ::std::vec::Vec<crate::types::TherapeuticArea>,
     >,
-    /// JSON key `body_regions`.
+    /// JSON key `body_regions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub body_regions: ::std::option::Option<::std::vec::Vec<crate::types::BodyRegion>>,
-    /// JSON key `organ_systems`.
+    /// JSON key `organ_systems`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub organ_systems: ::std::option::Option<::std::vec::Vec<crate::types::OrganSystem>>,
-    /// JSON key `project_institutions`.
+    /// JSON key `project_institutions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -194,7 +226,7 @@ pub struct CatalogListOutput {
     pub project_institutions: ::std::option::Option<
         ::std::vec::Vec<crate::types::ProjectInstitution>,
     >,
-    /// JSON key `project_contacts`.
+    /// JSON key `project_contacts`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -202,7 +234,7 @@ pub struct CatalogListOutput {
     pub project_contacts: ::std::option::Option<
         ::std::vec::Vec<crate::types::ProjectContact>,
     >,
-    /// JSON key `summary`.
+    /// JSON key `summary`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -262,39 +294,81 @@ impl<'de> ::serde::Deserialize<'de> for CatalogListOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl CatalogListOutput {
+    /// The `id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The `therapeutic_areas` field, or its empty value if the server omitted it.
+    pub fn therapeutic_areas(&self) -> &[crate::types::TherapeuticArea] {
+        self.therapeutic_areas.as_deref().unwrap_or_default()
+    }
+    /// The `body_regions` field, or its empty value if the server omitted it.
+    pub fn body_regions(&self) -> &[crate::types::BodyRegion] {
+        self.body_regions.as_deref().unwrap_or_default()
+    }
+    /// The `organ_systems` field, or its empty value if the server omitted it.
+    pub fn organ_systems(&self) -> &[crate::types::OrganSystem] {
+        self.organ_systems.as_deref().unwrap_or_default()
+    }
+    /// The `project_institutions` field, or its empty value if the server omitted it.
+    pub fn project_institutions(&self) -> &[crate::types::ProjectInstitution] {
+        self.project_institutions.as_deref().unwrap_or_default()
+    }
+    /// The `project_contacts` field, or its empty value if the server omitted it.
+    pub fn project_contacts(&self) -> &[crate::types::ProjectContact] {
+        self.project_contacts.as_deref().unwrap_or_default()
+    }
+    /// The `summary` field, or its empty value if the server omitted it.
+    pub fn summary(&self) -> &str {
+        self.summary.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `CommonProjectSettings`: another name for [`ProjectSettingsInput`](crate::types::ProjectSettingsInput).
 pub type CommonProjectSettings = crate::types::ProjectSettingsInput;
 /// Schema `GearRuleOutput` (`#/components/schemas/GearRuleOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearRuleOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `project_id`.
+    /// Id of the project.
+    ///
+    /// JSON key `project_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `gear_id`.
+    /// Id of the gear.
+    ///
+    /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_id: ::std::option::Option<::std::string::String>,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub role_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `name`.
+    /// JSON key `name`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -324,6 +398,8 @@ pub struct GearRuleOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub auto_update: ::std::option::Option<bool>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -348,24 +424,32 @@ pub struct GearRuleOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub not: ::std::option::Option<::std::vec::Vec<crate::types::GearRuleCondition>>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub disabled: ::std::option::Option<bool>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -437,6 +521,24 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleOutput {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl GearRuleOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `project_id` field, or its empty value if the server omitted it.
+    pub fn project_id(&self) -> &str {
+        self.project_id.as_deref().unwrap_or_default()
+    }
+    /// The `gear_id` field, or its empty value if the server omitted it.
+    pub fn gear_id(&self) -> &str {
+        self.gear_id.as_deref().unwrap_or_default()
+    }
+    /// The `name` field, or its empty value if the server omitted it.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
     }
 }
 /// Schema `ProjectAcquisitionUpsertInput`: another name for [`AcquisitionUpsertInput`](crate::types::AcquisitionUpsertInput).
@@ -513,19 +615,16 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCopyFilter {
 }
 /// Schema `ProjectCopyInput` (`#/components/schemas/ProjectCopyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`group_id`, `project_label`, `filter`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectCopyInput {
-    /// JSON key `group_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub group_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `project_label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub project_label: ::std::option::Option<::std::string::String>,
-    /// JSON key `filter`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub filter: ::std::option::Option<crate::types::ProjectCopyFilter>,
+    /// JSON key `group_id`. Required: requests always send it.
+    pub group_id: ::std::string::String,
+    /// JSON key `project_label`. Required: requests always send it.
+    pub project_label: ::std::string::String,
+    /// JSON key `filter`. Required: requests always send it.
+    pub filter: crate::types::ProjectCopyFilter,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectCopyInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -544,14 +643,32 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCopyInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ProjectCopyInput, A::Error> {
-                let mut value = ProjectCopyInput::default();
+                let mut value = <ProjectCopyInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group_id" => value.group_id = map.next_value()?,
-                        "project_label" => value.project_label = map.next_value()?,
-                        "filter" => value.filter = map.next_value()?,
+                        "group_id" => {
+                            value.group_id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "project_label" => {
+                            value.project_label = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "filter" => {
+                            value.filter = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::ProjectCopyFilter>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -563,25 +680,50 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCopyInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ProjectCopyInput {
+    /// A `ProjectCopyInput` with its required fields (`group_id`, `project_label`, `filter`); the optional ones start as `None`.
+    pub fn new(
+        group_id: impl ::std::convert::Into<::std::string::String>,
+        project_label: impl ::std::convert::Into<::std::string::String>,
+        filter: impl ::std::convert::Into<crate::types::ProjectCopyFilter>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            project_label: project_label.into(),
+            filter: filter.into(),
+        }
+    }
+}
+impl crate::support::Empty for ProjectCopyInput {
+    fn empty() -> Self {
+        Self {
+            group_id: crate::support::Empty::empty(),
+            project_label: crate::support::Empty::empty(),
+            filter: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `ProjectCopyOutput` (`#/components/schemas/ProjectCopyOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectCopyOutput {
-    /// JSON key `task_id`.
+    /// JSON key `task_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub task_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `snapshot_id`.
+    /// JSON key `snapshot_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `project_id`.
+    /// Id of the project.
+    ///
+    /// JSON key `project_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -624,15 +766,28 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCopyOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ProjectCopyOutput {
+    /// The `task_id` field, or its empty value if the server omitted it.
+    pub fn task_id(&self) -> &str {
+        self.task_id.as_deref().unwrap_or_default()
+    }
+    /// The `snapshot_id` field, or its empty value if the server omitted it.
+    pub fn snapshot_id(&self) -> &str {
+        self.snapshot_id.as_deref().unwrap_or_default()
+    }
+    /// The `project_id` field, or its empty value if the server omitted it.
+    pub fn project_id(&self) -> &str {
+        self.project_id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ProjectHierarchyInput` (`#/components/schemas/ProjectHierarchyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`origin`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectHierarchyInput {
-    /// JSON key `origin`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub origin: ::std::option::Option<crate::types::Origin>,
+    /// JSON key `origin`. Required: requests always send it.
+    pub origin: crate::types::Origin,
     /// JSON key `source`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<crate::types::CoreModelsCommonSource>,
@@ -663,12 +818,18 @@ impl<'de> ::serde::Deserialize<'de> for ProjectHierarchyInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ProjectHierarchyInput, A::Error> {
-                let mut value = ProjectHierarchyInput::default();
+                let mut value = <ProjectHierarchyInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "origin" => value.origin = map.next_value()?,
+                        "origin" => {
+                            value.origin = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::Origin>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "source" => value.source = map.next_value()?,
                         "subject" => value.subject = map.next_value()?,
                         "session" => value.session = map.next_value()?,
@@ -684,13 +845,36 @@ impl<'de> ::serde::Deserialize<'de> for ProjectHierarchyInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ProjectHierarchyInput {
+    /// A `ProjectHierarchyInput` with its required fields (`origin`); the optional ones start as `None`.
+    pub fn new(origin: impl ::std::convert::Into<crate::types::Origin>) -> Self {
+        Self {
+            origin: origin.into(),
+            source: ::std::option::Option::None,
+            subject: ::std::option::Option::None,
+            session: ::std::option::Option::None,
+            acquisition: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for ProjectHierarchyInput {
+    fn empty() -> Self {
+        Self {
+            origin: crate::support::Empty::empty(),
+            source: ::std::option::Option::None,
+            subject: ::std::option::Option::None,
+            session: ::std::option::Option::None,
+            acquisition: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `ProjectHierarchyOutput` (`#/components/schemas/ProjectHierarchyOutput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectHierarchyOutput {
-    /// JSON key `subject`.
+    /// JSON key `subject`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -751,19 +935,23 @@ pub type ProjectHierarchyUpsertInput = crate::types::ProjectHierarchyInput;
 pub type ProjectHierarchyUpsertOutput = crate::types::ProjectHierarchyOutput;
 /// Schema `ProjectInput` (`#/components/schemas/ProjectInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`label`, `group`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectInput {
-    /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. Required: requests always send it.
+    pub label: ::std::string::String,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// JSON key `group`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub group: ::std::option::Option<::std::string::String>,
+    /// Id of the group it belongs to.
+    ///
+    /// JSON key `group`. Required: requests always send it.
+    pub group: ::std::string::String,
     /// JSON key `editions`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub editions: ::std::option::Option<crate::types::Edition>,
@@ -781,6 +969,8 @@ pub struct ProjectInput {
     /// JSON key `copyable`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub copyable: ::std::option::Option<bool>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
@@ -802,14 +992,26 @@ impl<'de> ::serde::Deserialize<'de> for ProjectInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ProjectInput, A::Error> {
-                let mut value = ProjectInput::default();
+                let mut value = <ProjectInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => {
+                            value.label = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "description" => value.description = map.next_value()?,
-                        "group" => value.group = map.next_value()?,
+                        "group" => {
+                            value.group = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "editions" => value.editions = map.next_value()?,
                         "providers" => value.providers = map.next_value()?,
                         "ldap_sync" => value.ldap_sync = map.next_value()?,
@@ -827,18 +1029,58 @@ impl<'de> ::serde::Deserialize<'de> for ProjectInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ProjectInput {
+    /// A `ProjectInput` with its required fields (`label`, `group`); the optional ones start as `None`.
+    pub fn new(
+        label: impl ::std::convert::Into<::std::string::String>,
+        group: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            label: label.into(),
+            description: ::std::option::Option::None,
+            group: group.into(),
+            editions: ::std::option::Option::None,
+            providers: ::std::option::Option::None,
+            ldap_sync: ::std::option::Option::None,
+            permissions: ::std::option::Option::None,
+            copyable: ::std::option::Option::None,
+            info: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for ProjectInput {
+    fn empty() -> Self {
+        Self {
+            label: crate::support::Empty::empty(),
+            description: ::std::option::Option::None,
+            group: crate::support::Empty::empty(),
+            editions: ::std::option::Option::None,
+            providers: ::std::option::Option::None,
+            ldap_sync: ::std::option::Option::None,
+            permissions: ::std::option::Option::None,
+            copyable: ::std::option::Option::None,
+            info: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `ProjectModify` (`#/components/schemas/ProjectModify`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectModify {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub group: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -851,6 +1093,8 @@ pub struct ProjectModify {
     /// JSON key `ldap_sync`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ldap_sync: ::std::option::Option<crate::types::LdapSyncStatus>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
@@ -1172,15 +1416,12 @@ impl<'de> ::serde::Deserialize<'de> for ProjectTemplateInput {
 }
 /// Schema `ProjectTemplateListInput` (`#/components/schemas/ProjectTemplateListInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`templates`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectTemplateListInput {
-    /// JSON key `templates`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub templates: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ProjectTemplateInput>,
-    >,
+    /// JSON key `templates`. Required: requests always send it.
+    pub templates: ::std::vec::Vec<crate::types::ProjectTemplateInput>,
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectTemplateListInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1199,12 +1440,20 @@ impl<'de> ::serde::Deserialize<'de> for ProjectTemplateListInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ProjectTemplateListInput, A::Error> {
-                let mut value = ProjectTemplateListInput::default();
+                let mut value = <ProjectTemplateListInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "templates" => value.templates = map.next_value()?,
+                        "templates" => {
+                            value.templates = map
+                                .next_value::<
+                                    ::std::option::Option<
+                                        ::std::vec::Vec<crate::types::ProjectTemplateInput>,
+                                    >,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1216,13 +1465,32 @@ impl<'de> ::serde::Deserialize<'de> for ProjectTemplateListInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ProjectTemplateListInput {
+    /// A `ProjectTemplateListInput` with its required fields (`templates`); the optional ones start as `None`.
+    pub fn new(
+        templates: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::types::ProjectTemplateInput>,
+        >,
+    ) -> Self {
+        Self {
+            templates: templates.into(),
+        }
+    }
+}
+impl crate::support::Empty for ProjectTemplateListInput {
+    fn empty() -> Self {
+        Self {
+            templates: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `SessionTemplateRecalcOutput` (`#/components/schemas/SessionTemplateRecalcOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SessionTemplateRecalcOutput {
-    /// JSON key `sessions_changed`.
+    /// JSON key `sessions_changed`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1263,33 +1531,51 @@ impl<'de> ::serde::Deserialize<'de> for SessionTemplateRecalcOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl SessionTemplateRecalcOutput {
+    /// The `sessions_changed` field, or its empty value if the server omitted it.
+    pub fn sessions_changed(&self) -> &[::std::string::String] {
+        self.sessions_changed.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `SessionUpsertInput` (`#/components/schemas/SessionUpsertInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SessionUpsertInput {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// DICOM UID (StudyInstanceUID for a session, SeriesInstanceUID for an acquisition).
+    ///
     /// JSON key `uid`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
     /// JSON key `routing_field`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub routing_field: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `source`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<crate::types::CoreModelsCommonSource>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Time zone of `timestamp` (an IANA name such as `America/New_York`).
+    ///
     /// JSON key `timezone`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
+    /// Age in seconds at the time of the session.
+    ///
     /// JSON key `age`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub age: ::std::option::Option<i64>,
@@ -1299,6 +1585,8 @@ pub struct SessionUpsertInput {
     /// JSON key `operator`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub operator: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
@@ -1349,29 +1637,35 @@ impl<'de> ::serde::Deserialize<'de> for SessionUpsertInput {
 }
 /// Schema `SessionUpsertOutput` (`#/components/schemas/SessionUpsertOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SessionUpsertOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// DICOM UID (StudyInstanceUID for a session, SeriesInstanceUID for an acquisition).
+    ///
     /// JSON key `uid`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub uid: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `upsert_result`.
+    /// JSON key `upsert_result`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1415,55 +1709,67 @@ impl<'de> ::serde::Deserialize<'de> for SessionUpsertOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl SessionUpsertOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `upsert_result` field, or its empty value if the server omitted it.
+    pub fn upsert_result(&self) -> &str {
+        self.upsert_result.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `SharingFilterOptions` (`#/components/schemas/SharingFilterOptions`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SharingFilterOptions {
-    /// JSON key `therapeutic_areas`.
+    /// JSON key `therapeutic_areas`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub therapeutic_areas: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `body_regions`.
+    /// JSON key `body_regions`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub body_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `organ_systems`.
+    /// JSON key `organ_systems`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub organ_systems: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `age_groups`.
+    /// JSON key `age_groups`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub age_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `measurements`.
+    /// JSON key `measurements`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub measurements: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `modalities`.
+    /// JSON key `modalities`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modalities: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `file_types`.
+    /// JSON key `file_types`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub file_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `tags`.
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1513,30 +1819,74 @@ impl<'de> ::serde::Deserialize<'de> for SharingFilterOptions {
         deserializer.deserialize_map(Fields)
     }
 }
+impl SharingFilterOptions {
+    /// The `therapeutic_areas` field, or its empty value if the server omitted it.
+    pub fn therapeutic_areas(&self) -> &[::std::string::String] {
+        self.therapeutic_areas.as_deref().unwrap_or_default()
+    }
+    /// The `body_regions` field, or its empty value if the server omitted it.
+    pub fn body_regions(&self) -> &[::std::string::String] {
+        self.body_regions.as_deref().unwrap_or_default()
+    }
+    /// The `organ_systems` field, or its empty value if the server omitted it.
+    pub fn organ_systems(&self) -> &[::std::string::String] {
+        self.organ_systems.as_deref().unwrap_or_default()
+    }
+    /// The `age_groups` field, or its empty value if the server omitted it.
+    pub fn age_groups(&self) -> &[::std::string::String] {
+        self.age_groups.as_deref().unwrap_or_default()
+    }
+    /// The `measurements` field, or its empty value if the server omitted it.
+    pub fn measurements(&self) -> &[::std::string::String] {
+        self.measurements.as_deref().unwrap_or_default()
+    }
+    /// The `modalities` field, or its empty value if the server omitted it.
+    pub fn modalities(&self) -> &[::std::string::String] {
+        self.modalities.as_deref().unwrap_or_default()
+    }
+    /// The `file_types` field, or its empty value if the server omitted it.
+    pub fn file_types(&self) -> &[::std::string::String] {
+        self.file_types.as_deref().unwrap_or_default()
+    }
+    /// The `tags` field, or its empty value if the server omitted it.
+    pub fn tags(&self) -> &[::std::string::String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `SubjectUpsertInput` (`#/components/schemas/SubjectUpsertInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SubjectUpsertInput {
+    /// Date of birth.
+    ///
     /// JSON key `date_of_birth`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date_of_birth: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// JSON key `routing_field`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub routing_field: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     /// JSON key `source`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<crate::types::CoreModelsCommonSource>,
+    /// First name.
+    ///
     /// JSON key `firstname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub firstname: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
     /// JSON key `lastname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lastname: ::std::option::Option<::std::string::String>,
@@ -1558,6 +1908,8 @@ pub struct SubjectUpsertInput {
     /// JSON key `strain`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strain: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
@@ -1615,23 +1967,27 @@ impl<'de> ::serde::Deserialize<'de> for SubjectUpsertInput {
 }
 /// Schema `SubjectUpsertOutput` (`#/components/schemas/SubjectUpsertOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SubjectUpsertOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `upsert_result`.
+    /// JSON key `upsert_result`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1674,13 +2030,23 @@ impl<'de> ::serde::Deserialize<'de> for SubjectUpsertOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl SubjectUpsertOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `upsert_result` field, or its empty value if the server omitted it.
+    pub fn upsert_result(&self) -> &str {
+        self.upsert_result.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `UploadTokenOutput` (`#/components/schemas/UploadTokenOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct UploadTokenOutput {
-    /// JSON key `token`.
+    /// JSON key `token`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1721,6 +2087,12 @@ impl<'de> ::serde::Deserialize<'de> for UploadTokenOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl UploadTokenOutput {
+    /// The `token` field, or its empty value if the server omitted it.
+    pub fn token(&self) -> &str {
+        self.token.as_deref().unwrap_or_default()
+    }
+}
 /// Inline schema at `#/paths/~1projects/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
@@ -1730,8 +2102,8 @@ impl<'de> ::serde::Deserialize<'de> for UploadTokenOutput {
 pub enum ProjectListOutputListOrPage {
     /// A `Vec<ProjectListOutput>`.
     ProjectListOutputList(::std::vec::Vec<crate::types::ProjectListOutput>),
-    /// A `Page`.
-    Page(crate::types::Page),
+    /// A `ProjectListOutputPage`.
+    Page(crate::types::ProjectListOutputPage),
 }
 impl<'de> ::serde::Deserialize<'de> for ProjectListOutputListOrPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -1747,6 +2119,79 @@ impl<'de> ::serde::Deserialize<'de> for ProjectListOutputListOrPage {
         )
     }
 }
+/// A page of [`CatalogListOutput`](crate::types::CatalogListOutput) items: the envelope `Page` with `results` typed by its item (`x-flywheel-page`).
+///
+/// Inline schema at `#/components/schemas/Page`.
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+pub struct CatalogListOutputPage {
+    /// JSON key `count`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub count: ::std::option::Option<i64>,
+    /// JSON key `total`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub total: ::std::option::Option<i64>,
+    /// JSON key `results`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub results: ::std::option::Option<::std::vec::Vec<crate::types::CatalogListOutput>>,
+}
+impl<'de> ::serde::Deserialize<'de> for CatalogListOutputPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = CatalogListOutputPage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (CatalogListOutputPage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CatalogListOutputPage, A::Error> {
+                let mut value = CatalogListOutputPage::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => value.count = map.next_value()?,
+                        "total" => value.total = map.next_value()?,
+                        "results" => value.results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl CatalogListOutputPage {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[crate::types::CatalogListOutput] {
+        self.results.as_deref().unwrap_or_default()
+    }
+}
 /// Inline schema at `#/paths/~1projects~1catalog-list/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
@@ -1756,8 +2201,8 @@ impl<'de> ::serde::Deserialize<'de> for ProjectListOutputListOrPage {
 pub enum CatalogListOutputListOrPage {
     /// A `Vec<CatalogListOutput>`.
     CatalogListOutputList(::std::vec::Vec<crate::types::CatalogListOutput>),
-    /// A `Page`.
-    Page(crate::types::Page),
+    /// A `CatalogListOutputPage`.
+    Page(crate::types::CatalogListOutputPage),
 }
 impl<'de> ::serde::Deserialize<'de> for CatalogListOutputListOrPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -167,46 +167,52 @@ impl ::std::convert::From<&str> for AccessType {
 crate::support::string_enum_impls!(AccessType);
 /// Schema `DailyReportUsage` (`#/components/schemas/DailyReportUsage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct DailyReportUsage {
-    /// JSON key `year`.
+    /// JSON key `year`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub year: ::std::option::Option<i64>,
-    /// JSON key `month`.
+    /// JSON key `month`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub month: ::std::option::Option<i64>,
-    /// JSON key `day`.
+    /// JSON key `day`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub day: ::std::option::Option<i64>,
-    /// JSON key `project_label`.
+    /// JSON key `project_label`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project_label: ::std::option::Option<::std::string::String>,
-    /// JSON key `group`.
+    /// Id of the group it belongs to.
+    ///
+    /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
+    /// Number of sessions.
+    ///
     /// JSON key `session_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -320,6 +326,28 @@ impl<'de> ::serde::Deserialize<'de> for DailyReportUsage {
         deserializer.deserialize_map(Fields)
     }
 }
+impl DailyReportUsage {
+    /// The `year` field, or its empty value if the server omitted it.
+    pub fn year(&self) -> i64 {
+        self.year.unwrap_or_default()
+    }
+    /// The `month` field, or its empty value if the server omitted it.
+    pub fn month(&self) -> i64 {
+        self.month.unwrap_or_default()
+    }
+    /// The `day` field, or its empty value if the server omitted it.
+    pub fn day(&self) -> i64 {
+        self.day.unwrap_or_default()
+    }
+    /// The `project_label` field, or its empty value if the server omitted it.
+    pub fn project_label(&self) -> &str {
+        self.project_label.as_deref().unwrap_or_default()
+    }
+    /// The `group` field, or its empty value if the server omitted it.
+    pub fn group(&self) -> &str {
+        self.group.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `GroupReport` (`#/components/schemas/GroupReport`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -332,12 +360,16 @@ pub struct GroupReport {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project_count: ::std::option::Option<i64>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Number of sessions.
+    ///
     /// JSON key `session_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -383,23 +415,25 @@ impl<'de> ::serde::Deserialize<'de> for GroupReport {
 }
 /// Schema `LegacyUsageReport` (`#/components/schemas/LegacyUsageReport`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct LegacyUsageReport {
-    /// JSON key `gear_execution_count`.
+    /// JSON key `gear_execution_count`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_execution_count: ::std::option::Option<i64>,
-    /// JSON key `file_mbs`.
+    /// JSON key `file_mbs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub file_mbs: ::std::option::Option<f64>,
-    /// JSON key `session_count`.
+    /// Number of sessions.
+    ///
+    /// JSON key `session_count`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -465,18 +499,36 @@ impl<'de> ::serde::Deserialize<'de> for LegacyUsageReport {
         deserializer.deserialize_map(Fields)
     }
 }
+impl LegacyUsageReport {
+    /// The `gear_execution_count` field, or its empty value if the server omitted it.
+    pub fn gear_execution_count(&self) -> i64 {
+        self.gear_execution_count.unwrap_or_default()
+    }
+    /// The `file_mbs` field, or its empty value if the server omitted it.
+    pub fn file_mbs(&self) -> f64 {
+        self.file_mbs.unwrap_or_default()
+    }
+    /// The `session_count` field, or its empty value if the server omitted it.
+    pub fn session_count(&self) -> i64 {
+        self.session_count.unwrap_or_default()
+    }
+}
 /// Schema `LegacysUsageProjectEntry` (`#/components/schemas/LegacysUsageProjectEntry`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct LegacysUsageProjectEntry {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -519,6 +571,12 @@ impl<'de> ::serde::Deserialize<'de> for LegacysUsageProjectEntry {
         deserializer.deserialize_map(Fields)
     }
 }
+impl LegacysUsageProjectEntry {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ProjectReport` (`#/components/schemas/ProjectReport`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -543,6 +601,8 @@ pub struct ProjectReport {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub admins: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+    /// Number of sessions.
+    ///
     /// JSON key `session_count`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -700,13 +760,13 @@ impl<'de> ::serde::Deserialize<'de> for ProjectReportList {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ReportAccessLogContext {
-    /// JSON key `group`.
+    /// JSON key `group`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<crate::types::ReportAccessLogContextEntry>,
-    /// JSON key `project`.
+    /// JSON key `project`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -778,16 +838,18 @@ impl<'de> ::serde::Deserialize<'de> for ReportAccessLogContext {
 }
 /// Schema `ReportAccessLogContextEntry` (`#/components/schemas/ReportAccessLogContextEntry`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ReportAccessLogContextEntry {
-    /// JSON key `id`.
+    /// JSON key `id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -830,13 +892,19 @@ impl<'de> ::serde::Deserialize<'de> for ReportAccessLogContextEntry {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ReportAccessLogContextEntry {
+    /// The `id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ReportAccessLogContextFileEntry` (`#/components/schemas/ReportAccessLogContextFileEntry`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ReportAccessLogContextFileEntry {
-    /// JSON key `name`.
+    /// JSON key `name`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -877,12 +945,20 @@ impl<'de> ::serde::Deserialize<'de> for ReportAccessLogContextFileEntry {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ReportAccessLogContextFileEntry {
+    /// The `name` field, or its empty value if the server omitted it.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ReportAccessLogEntry` (`#/components/schemas/ReportAccessLogEntry`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ReportAccessLogEntry {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -937,12 +1013,16 @@ pub struct ReportAccessLogEntry {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub last_access: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub role_id: ::std::option::Option<::std::string::String>,
+    /// Ids of the roles.
+    ///
     /// JSON key `role_ids`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -979,6 +1059,8 @@ pub struct ReportAccessLogEntry {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub request_path: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -1038,11 +1120,11 @@ impl<'de> ::serde::Deserialize<'de> for ReportAccessLogEntry {
 }
 /// Schema `ReportAccessLogOrigin` (`#/components/schemas/ReportAccessLogOrigin`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ReportAccessLogOrigin {
-    /// JSON key `type`.
+    /// JSON key `type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1088,6 +1170,12 @@ impl<'de> ::serde::Deserialize<'de> for ReportAccessLogOrigin {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl ReportAccessLogOrigin {
+    /// The `type` field, or its empty value if the server omitted it.
+    pub fn r#type(&self) -> &str {
+        self.r#type.as_deref().unwrap_or_default()
     }
 }
 /// Schema `ReportAvailabilityList` (`#/components/schemas/ReportAvailabilityList`).
@@ -1145,17 +1233,17 @@ impl<'de> ::serde::Deserialize<'de> for ReportAvailabilityList {
 pub type ReportProject = crate::types::ProjectReportList;
 /// Schema `ReportTimePeriod` (`#/components/schemas/ReportTimePeriod`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ReportTimePeriod {
-    /// JSON key `year`.
+    /// JSON key `year`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub year: ::std::option::Option<i64>,
-    /// JSON key `month`.
+    /// JSON key `month`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -1197,6 +1285,16 @@ impl<'de> ::serde::Deserialize<'de> for ReportTimePeriod {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ReportTimePeriod {
+    /// The `year` field, or its empty value if the server omitted it.
+    pub fn year(&self) -> i64 {
+        self.year.unwrap_or_default()
+    }
+    /// The `month` field, or its empty value if the server omitted it.
+    pub fn month(&self) -> i64 {
+        self.month.unwrap_or_default()
+    }
+}
 /// Schema `ReportUsage` (`#/components/schemas/ReportUsage`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -1209,18 +1307,24 @@ pub struct ReportUsage {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project_label: ::std::option::Option<::std::string::String>,
+    /// Id of the group it belongs to.
+    ///
     /// JSON key `group`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project: ::std::option::Option<::std::string::String>,
+    /// Number of sessions.
+    ///
     /// JSON key `session_count`.
     #[cfg_attr(
         feature = "serialize-responses",

@@ -2,15 +2,427 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Types used only by operations of tag `resolve`.
-/// Schema `ResolveInput` (`#/components/schemas/ResolveInput`).
+/// A file found by path (`lookupPath`, `resolvePath`).
+///
+/// Schema `FileNode` (`#/components/schemas/FileNode`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+pub struct FileNode {
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+    /// JSON key `name`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// JSON key `type`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// MIME type of the file.
+    ///
+    /// JSON key `mimetype`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub mimetype: ::std::option::Option<::std::string::String>,
+    /// Id of the file, the same for all its versions.
+    ///
+    /// JSON key `file_id`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub file_id: ::std::option::Option<::std::string::String>,
+    /// JSON key `version`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub version: ::std::option::Option<i64>,
+    /// Imaging modality (`MR`, `CT`, ...).
+    ///
+    /// JSON key `modality`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub modality: ::std::option::Option<::std::string::String>,
+    /// JSON key `deid_log_id`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub deid_log_id: ::std::option::Option<::std::string::String>,
+    /// JSON key `deid_log_skip_reason`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub deid_log_skip_reason: ::std::option::Option<crate::types::DeidLogSkipReason>,
+    /// Classification: aspect (`Intent`, `Measurement`, ...) to values.
+    ///
+    /// JSON key `classification`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub classification: ::std::option::Option<
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    >,
+    /// Free-form tags.
+    ///
+    /// JSON key `tags`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Id of the storage provider that holds the data.
+    ///
+    /// JSON key `provider_id`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub provider_id: ::std::option::Option<::std::string::String>,
+    /// JSON key `path`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub path: ::std::option::Option<::std::string::String>,
+    /// JSON key `reference`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub reference: ::std::option::Option<bool>,
+    /// The file version it was restored from.
+    ///
+    /// JSON key `restored_from`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub restored_from: ::std::option::Option<i64>,
+    /// JSON key `restored_by`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub restored_by: ::std::option::Option<crate::types::Origin>,
+    /// JSON key `parent_ref`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub parent_ref: ::std::option::Option<crate::types::ContainerReference>,
+    /// JSON key `parents`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub parents: ::std::option::Option<crate::types::FileParents>,
+    /// JSON key `origin`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub origin: ::std::option::Option<crate::types::Origin>,
+    /// JSON key `virus_scan`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub virus_scan: ::std::option::Option<crate::types::VirusScan>,
+    /// When it was created.
+    ///
+    /// JSON key `created`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When this file version was replaced by a newer one.
+    ///
+    /// JSON key `replaced`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub replaced: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
+    /// JSON key `deleted`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub deleted: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Size in bytes.
+    ///
+    /// JSON key `size`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub size: ::std::option::Option<i64>,
+    /// Hash of the file contents.
+    ///
+    /// JSON key `hash`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub hash: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
+    /// JSON key `info`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub info: ::std::option::Option<::serde_json::Value>,
+    /// Whether `info` holds any metadata.
+    ///
+    /// JSON key `info_exists`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub info_exists: ::std::option::Option<bool>,
+    /// Number of members when the file is a zip archive.
+    ///
+    /// JSON key `zip_member_count`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub zip_member_count: ::std::option::Option<i64>,
+    /// JSON key `gear_info`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub gear_info: ::std::option::Option<crate::types::FileGearInfo>,
+    /// JSON key `copy_of`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub copy_of: ::std::option::Option<crate::types::FileVersionCopyOf>,
+    /// JSON key `original_copy_of`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub original_copy_of: ::std::option::Option<crate::types::FileVersion>,
+    /// Hash the uploading client computed.
+    ///
+    /// JSON key `client_hash`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub client_hash: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for FileNode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = FileNode;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (FileNode)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FileNode, A::Error> {
+                let mut value = FileNode::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "_id" => value.id = map.next_value()?,
+                        "name" => value.name = map.next_value()?,
+                        "type" => value.r#type = map.next_value()?,
+                        "mimetype" => value.mimetype = map.next_value()?,
+                        "file_id" => value.file_id = map.next_value()?,
+                        "version" => value.version = map.next_value()?,
+                        "modality" => value.modality = map.next_value()?,
+                        "deid_log_id" => value.deid_log_id = map.next_value()?,
+                        "deid_log_skip_reason" => {
+                            value.deid_log_skip_reason = map.next_value()?;
+                        }
+                        "classification" => value.classification = map.next_value()?,
+                        "tags" => value.tags = map.next_value()?,
+                        "provider_id" => value.provider_id = map.next_value()?,
+                        "path" => value.path = map.next_value()?,
+                        "reference" => value.reference = map.next_value()?,
+                        "restored_from" => value.restored_from = map.next_value()?,
+                        "restored_by" => value.restored_by = map.next_value()?,
+                        "parent_ref" => value.parent_ref = map.next_value()?,
+                        "parents" => value.parents = map.next_value()?,
+                        "origin" => value.origin = map.next_value()?,
+                        "virus_scan" => value.virus_scan = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "replaced" => value.replaced = map.next_value()?,
+                        "deleted" => value.deleted = map.next_value()?,
+                        "size" => value.size = map.next_value()?,
+                        "hash" => value.hash = map.next_value()?,
+                        "info" => value.info = map.next_value()?,
+                        "info_exists" => value.info_exists = map.next_value()?,
+                        "zip_member_count" => value.zip_member_count = map.next_value()?,
+                        "gear_info" => value.gear_info = map.next_value()?,
+                        "copy_of" => value.copy_of = map.next_value()?,
+                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "client_hash" => value.client_hash = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+/// A gear found by path (`lookupPath`, `resolvePath`).
+///
+/// Schema `GearNode` (`#/components/schemas/GearNode`).
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+pub struct GearNode {
+    /// JSON key `category`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub category: ::std::option::Option<crate::types::GearCategory>,
+    /// JSON key `gear`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub gear: ::std::option::Option<crate::types::GearManifest>,
+    /// JSON key `exchange`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub exchange: ::std::option::Option<crate::types::GearExchange>,
+    /// When it was created.
+    ///
+    /// JSON key `created`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// JSON key `disabled`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub disabled: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub id: ::std::option::Option<::std::string::String>,
+}
+impl<'de> ::serde::Deserialize<'de> for GearNode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = GearNode;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (GearNode)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GearNode, A::Error> {
+                let mut value = GearNode::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "category" => value.category = map.next_value()?,
+                        "gear" => value.gear = map.next_value()?,
+                        "exchange" => value.exchange = map.next_value()?,
+                        "created" => value.created = map.next_value()?,
+                        "modified" => value.modified = map.next_value()?,
+                        "disabled" => value.disabled = map.next_value()?,
+                        "_id" => value.id = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+/// Schema `ResolveInput` (`#/components/schemas/ResolveInput`).
+///
+/// A request type. Its required fields (`path`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ResolveInput {
-    /// JSON key `path`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub path: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// JSON key `path`. Required: requests always send it.
+    pub path: ::std::vec::Vec<::std::string::String>,
 }
 impl<'de> ::serde::Deserialize<'de> for ResolveInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -29,12 +441,20 @@ impl<'de> ::serde::Deserialize<'de> for ResolveInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ResolveInput, A::Error> {
-                let mut value = ResolveInput::default();
+                let mut value = <ResolveInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "path" => value.path = map.next_value()?,
+                        "path" => {
+                            value.path = map
+                                .next_value::<
+                                    ::std::option::Option<
+                                        ::std::vec::Vec<::std::string::String>,
+                                    >,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -46,13 +466,28 @@ impl<'de> ::serde::Deserialize<'de> for ResolveInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ResolveInput {
+    /// A `ResolveInput` with its required fields (`path`); the optional ones start as `None`.
+    pub fn new(
+        path: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        Self { path: path.into() }
+    }
+}
+impl crate::support::Empty for ResolveInput {
+    fn empty() -> Self {
+        Self {
+            path: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `ResolveOutput` (`#/components/schemas/ResolveOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ResolveOutput {
-    /// JSON key `path`.
+    /// JSON key `path`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -100,53 +535,186 @@ impl<'de> ::serde::Deserialize<'de> for ResolveOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ResolveOutput {
+    /// The `path` field, or its empty value if the server omitted it.
+    pub fn path(&self) -> &[crate::types::ResolverNode] {
+        self.path.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ResolverInput`: another name for [`ResolveInput`](crate::types::ResolveInput).
 pub type ResolverInput = crate::types::ResolveInput;
+/// A container, file or gear found by path: the variant is chosen by `container_type`, or by `node_type` when `container_type` is absent.
+///
 /// Schema `ResolverNode` (`#/components/schemas/ResolverNode`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
-pub struct ResolverNode {
-    /// JSON key `container_type`.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "::std::option::Option::is_none")
-    )]
-    pub container_type: ::std::option::Option<::std::string::String>,
+/// One of several objects (`oneOf` with a `discriminator`), chosen by the `container_type` property (or `node_type` when `container_type` is absent, `x-flywheel-discriminator-fallback`). A value this client does not map decodes as `Unknown` with the whole object.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ResolverNode {
+    /// `container_type`: `acquisition`, a [`AcquisitionOutput`](crate::types::AcquisitionOutput).
+    Acquisition(crate::types::AcquisitionOutput),
+    /// `container_type`: `analysis`, a [`AnalysisOutput`](crate::types::AnalysisOutput).
+    Analysis(crate::types::AnalysisOutput),
+    /// `container_type`: `file`, a [`FileNode`](crate::types::FileNode).
+    File(crate::types::FileNode),
+    /// `container_type`: `gear`, a [`GearNode`](crate::types::GearNode).
+    Gear(crate::types::GearNode),
+    /// `container_type`: `group`, a [`GroupOutput`](crate::types::GroupOutput).
+    Group(crate::types::GroupOutput),
+    /// `container_type`: `project`, a [`ProjectOutput`](crate::types::ProjectOutput).
+    Project(crate::types::ProjectOutput),
+    /// `container_type`: `session`, a [`SessionOutput`](crate::types::SessionOutput).
+    Session(crate::types::SessionOutput),
+    /// `container_type`: `subject`, a [`SubjectOutput`](crate::types::SubjectOutput).
+    Subject(crate::types::SubjectOutput),
+    /// A value this client does not map, or an object without the property: kept whole.
+    Unknown(::serde_json::Value),
+}
+impl ResolverNode {
+    /// The `container_type` value this variant stands for; `None` for [`Unknown`](Self::Unknown).
+    pub fn tag(&self) -> ::std::option::Option<&'static str> {
+        match self {
+            Self::Acquisition(_) => ::std::option::Option::Some("acquisition"),
+            Self::Analysis(_) => ::std::option::Option::Some("analysis"),
+            Self::File(_) => ::std::option::Option::Some("file"),
+            Self::Gear(_) => ::std::option::Option::Some("gear"),
+            Self::Group(_) => ::std::option::Option::Some("group"),
+            Self::Project(_) => ::std::option::Option::Some("project"),
+            Self::Session(_) => ::std::option::Option::Some("session"),
+            Self::Subject(_) => ::std::option::Option::Some("subject"),
+            Self::Unknown(_) => ::std::option::Option::None,
+        }
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for ResolverNode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> ::serde::de::Visitor<'de> for Fields {
-            type Value = ResolverNode;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JSON object (ResolverNode)")
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = crate::support::tag_of(&value, "container_type")
+            .or_else(|| crate::support::tag_of(&value, "node_type"))
+            .map(::std::borrow::ToOwned::to_owned);
+        match tag.as_deref() {
+            ::std::option::Option::Some("acquisition") => {
+                ::serde_json::from_value::<crate::types::AcquisitionOutput>(value)
+                    .map(Self::Acquisition)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ResolverNode, A::Error> {
-                let mut value = ResolverNode::default();
-                while let ::std::option::Option::Some(key) = map
-                    .next_key::<crate::support::Key<'de>>()?
-                {
-                    match key.as_str() {
-                        "container_type" => value.container_type = map.next_value()?,
-                        _ => {
-                            map.next_value::<::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(value)
+            ::std::option::Option::Some("analysis") => {
+                ::serde_json::from_value::<crate::types::AnalysisOutput>(value)
+                    .map(Self::Analysis)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
             }
+            ::std::option::Option::Some("file") => {
+                ::serde_json::from_value::<crate::types::FileNode>(value)
+                    .map(Self::File)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("gear") => {
+                ::serde_json::from_value::<crate::types::GearNode>(value)
+                    .map(Self::Gear)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("group") => {
+                ::serde_json::from_value::<crate::types::GroupOutput>(value)
+                    .map(Self::Group)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("project") => {
+                ::serde_json::from_value::<crate::types::ProjectOutput>(value)
+                    .map(Self::Project)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("session") => {
+                ::serde_json::from_value::<crate::types::SessionOutput>(value)
+                    .map(Self::Session)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            ::std::option::Option::Some("subject") => {
+                ::serde_json::from_value::<crate::types::SubjectOutput>(value)
+                    .map(Self::Subject)
+                    .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+            _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
-        deserializer.deserialize_map(Fields)
+    }
+}
+#[cfg(feature = "serialize-responses")]
+impl ::serde::Serialize for ResolverNode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Acquisition(inner) => {
+                crate::support::serialize_tagged(
+                    inner,
+                    "container_type",
+                    "acquisition",
+                    serializer,
+                )
+            }
+            Self::Analysis(inner) => {
+                crate::support::serialize_tagged(
+                    inner,
+                    "container_type",
+                    "analysis",
+                    serializer,
+                )
+            }
+            Self::File(inner) => {
+                crate::support::serialize_tagged(
+                    inner,
+                    "container_type",
+                    "file",
+                    serializer,
+                )
+            }
+            Self::Gear(inner) => {
+                crate::support::serialize_tagged(
+                    inner,
+                    "container_type",
+                    "gear",
+                    serializer,
+                )
+            }
+            Self::Group(inner) => {
+                crate::support::serialize_tagged(
+                    inner,
+                    "container_type",
+                    "group",
+                    serializer,
+                )
+            }
+            Self::Project(inner) => {
+                crate::support::serialize_tagged(
+                    inner,
+                    "container_type",
+                    "project",
+                    serializer,
+                )
+            }
+            Self::Session(inner) => {
+                crate::support::serialize_tagged(
+                    inner,
+                    "container_type",
+                    "session",
+                    serializer,
+                )
+            }
+            Self::Subject(inner) => {
+                crate::support::serialize_tagged(
+                    inner,
+                    "container_type",
+                    "subject",
+                    serializer,
+                )
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
     }
 }
 /// Schema `ResolverOutput`: another name for [`ResolveOutput`](crate::types::ResolveOutput).

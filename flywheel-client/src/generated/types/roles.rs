@@ -4,16 +4,16 @@
 //! Types used only by operations of tag `roles`.
 /// Schema `RoleInput` (`#/components/schemas/RoleInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`label`, `actions`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct RoleInput {
-    /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `actions`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub actions: ::std::option::Option<::std::vec::Vec<crate::types::Action>>,
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. Required: requests always send it.
+    pub label: ::std::string::String,
+    /// JSON key `actions`. Required: requests always send it.
+    pub actions: ::std::vec::Vec<crate::types::Action>,
 }
 impl<'de> ::serde::Deserialize<'de> for RoleInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -32,13 +32,25 @@ impl<'de> ::serde::Deserialize<'de> for RoleInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<RoleInput, A::Error> {
-                let mut value = RoleInput::default();
+                let mut value = <RoleInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "actions" => value.actions = map.next_value()?,
+                        "label" => {
+                            value.label = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "actions" => {
+                            value.actions = map
+                                .next_value::<
+                                    ::std::option::Option<::std::vec::Vec<crate::types::Action>>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -50,12 +62,34 @@ impl<'de> ::serde::Deserialize<'de> for RoleInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl RoleInput {
+    /// A `RoleInput` with its required fields (`label`, `actions`); the optional ones start as `None`.
+    pub fn new(
+        label: impl ::std::convert::Into<::std::string::String>,
+        actions: impl ::std::convert::Into<::std::vec::Vec<crate::types::Action>>,
+    ) -> Self {
+        Self {
+            label: label.into(),
+            actions: actions.into(),
+        }
+    }
+}
+impl crate::support::Empty for RoleInput {
+    fn empty() -> Self {
+        Self {
+            label: crate::support::Empty::empty(),
+            actions: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `RoleUpdate` (`#/components/schemas/RoleUpdate`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct RoleUpdate {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -98,6 +132,79 @@ impl<'de> ::serde::Deserialize<'de> for RoleUpdate {
         deserializer.deserialize_map(Fields)
     }
 }
+/// A page of [`RoleOutput`](crate::types::RoleOutput) items: the envelope `Page` with `results` typed by its item (`x-flywheel-page`).
+///
+/// Inline schema at `#/components/schemas/Page`.
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+pub struct RoleOutputPage {
+    /// JSON key `count`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub count: ::std::option::Option<i64>,
+    /// JSON key `total`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub total: ::std::option::Option<i64>,
+    /// JSON key `results`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub results: ::std::option::Option<::std::vec::Vec<crate::types::RoleOutput>>,
+}
+impl<'de> ::serde::Deserialize<'de> for RoleOutputPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = RoleOutputPage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (RoleOutputPage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RoleOutputPage, A::Error> {
+                let mut value = RoleOutputPage::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => value.count = map.next_value()?,
+                        "total" => value.total = map.next_value()?,
+                        "results" => value.results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl RoleOutputPage {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[crate::types::RoleOutput] {
+        self.results.as_deref().unwrap_or_default()
+    }
+}
 /// Inline schema at `#/paths/~1roles/get/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
@@ -107,8 +214,8 @@ impl<'de> ::serde::Deserialize<'de> for RoleUpdate {
 pub enum RoleOutputListOrPage {
     /// A `Vec<RoleOutput>`.
     RoleOutputList(::std::vec::Vec<crate::types::RoleOutput>),
-    /// A `Page`.
-    Page(crate::types::Page),
+    /// A `RoleOutputPage`.
+    Page(crate::types::RoleOutputPage),
 }
 impl<'de> ::serde::Deserialize<'de> for RoleOutputListOrPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -4,11 +4,11 @@
 //! Types used only by operations of tag `sessions`.
 /// Schema `JobsList` (`#/components/schemas/JobsList`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobsList {
-    /// JSON key `jobs`.
+    /// JSON key `jobs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -49,15 +49,25 @@ impl<'de> ::serde::Deserialize<'de> for JobsList {
         deserializer.deserialize_map(Fields)
     }
 }
+impl JobsList {
+    /// The `jobs` field, or its empty value if the server omitted it.
+    pub fn jobs(&self) -> &[crate::types::JobListOutput] {
+        self.jobs.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `SessionEmbeddedSubject` (`#/components/schemas/SessionEmbeddedSubject`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SessionEmbeddedSubject {
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<::std::string::String>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -67,9 +77,13 @@ pub struct SessionEmbeddedSubject {
     /// JSON key `code`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Age in seconds at the time of the session.
+    ///
     /// JSON key `age`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub age: ::std::option::Option<i64>,
@@ -115,31 +129,42 @@ impl<'de> ::serde::Deserialize<'de> for SessionEmbeddedSubject {
 }
 /// Schema `SessionInput` (`#/components/schemas/SessionInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`project`, `label`, `subject`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SessionInput {
-    /// JSON key `project`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub project: ::std::option::Option<::std::string::String>,
-    /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
+    /// JSON key `project`. Required: requests always send it.
+    pub project: ::std::string::String,
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. Required: requests always send it.
+    pub label: ::std::string::String,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// DICOM UID (StudyInstanceUID for a session, SeriesInstanceUID for an acquisition).
+    ///
     /// JSON key `uid`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Time zone of `timestamp` (an IANA name such as `America/New_York`).
+    ///
     /// JSON key `timezone`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
-    /// JSON key `subject`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<crate::types::SessionEmbeddedSubjectOrString>,
+    /// JSON key `subject`. Required: requests always send it.
+    pub subject: crate::types::SessionEmbeddedSubjectOrString,
+    /// Age in seconds at the time of the session.
+    ///
     /// JSON key `age`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub age: ::std::option::Option<i64>,
@@ -170,18 +195,38 @@ impl<'de> ::serde::Deserialize<'de> for SessionInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<SessionInput, A::Error> {
-                let mut value = SessionInput::default();
+                let mut value = <SessionInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "project" => value.project = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "project" => {
+                            value.project = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "label" => {
+                            value.label = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "info" => value.info = map.next_value()?,
                         "uid" => value.uid = map.next_value()?,
                         "timestamp" => value.timestamp = map.next_value()?,
                         "timezone" => value.timezone = map.next_value()?,
-                        "subject" => value.subject = map.next_value()?,
+                        "subject" => {
+                            value.subject = map
+                                .next_value::<
+                                    ::std::option::Option<
+                                        crate::types::SessionEmbeddedSubjectOrString,
+                                    >,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "age" => value.age = map.next_value()?,
                         "weight" => value.weight = map.next_value()?,
                         "operator" => value.operator = map.next_value()?,
@@ -199,30 +244,81 @@ impl<'de> ::serde::Deserialize<'de> for SessionInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl SessionInput {
+    /// A `SessionInput` with its required fields (`project`, `label`, `subject`); the optional ones start as `None`.
+    pub fn new(
+        project: impl ::std::convert::Into<::std::string::String>,
+        label: impl ::std::convert::Into<::std::string::String>,
+        subject: impl ::std::convert::Into<crate::types::SessionEmbeddedSubjectOrString>,
+    ) -> Self {
+        Self {
+            project: project.into(),
+            label: label.into(),
+            info: ::std::option::Option::None,
+            uid: ::std::option::Option::None,
+            timestamp: ::std::option::Option::None,
+            timezone: ::std::option::Option::None,
+            subject: subject.into(),
+            age: ::std::option::Option::None,
+            weight: ::std::option::Option::None,
+            operator: ::std::option::Option::None,
+            project_has_template: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for SessionInput {
+    fn empty() -> Self {
+        Self {
+            project: crate::support::Empty::empty(),
+            label: crate::support::Empty::empty(),
+            info: ::std::option::Option::None,
+            uid: ::std::option::Option::None,
+            timestamp: ::std::option::Option::None,
+            timezone: ::std::option::Option::None,
+            subject: crate::support::Empty::empty(),
+            age: ::std::option::Option::None,
+            weight: ::std::option::Option::None,
+            operator: ::std::option::Option::None,
+            project_has_template: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `SessionModify` (`#/components/schemas/SessionModify`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SessionModify {
+    /// The time the data refers to (for a session or acquisition, when it was scanned).
+    ///
     /// JSON key `timestamp`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<::std::string::String>,
     /// JSON key `subject`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<crate::types::StringOrSessionEmbeddedSubject>,
+    /// Time zone of `timestamp` (an IANA name such as `America/New_York`).
+    ///
     /// JSON key `timezone`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -231,6 +327,8 @@ pub struct SessionModify {
     pub permissions: ::std::option::Option<
         ::std::vec::Vec<crate::types::RolePermission>,
     >,
+    /// Age in seconds at the time of the session.
+    ///
     /// JSON key `age`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub age: ::std::option::Option<i64>,
@@ -343,6 +441,27 @@ impl<'de> ::serde::Deserialize<'de> for SessionEmbeddedSubjectOrString {
         )
     }
 }
+impl crate::support::Empty for SessionEmbeddedSubjectOrString {
+    fn empty() -> Self {
+        Self::SessionEmbeddedSubject(crate::support::Empty::empty())
+    }
+}
+impl ::std::convert::From<crate::types::SessionEmbeddedSubject>
+for SessionEmbeddedSubjectOrString {
+    fn from(value: crate::types::SessionEmbeddedSubject) -> Self {
+        Self::SessionEmbeddedSubject(value)
+    }
+}
+impl ::std::convert::From<::std::string::String> for SessionEmbeddedSubjectOrString {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<&str> for SessionEmbeddedSubjectOrString {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
 /// Inline schema at `#/components/schemas/SessionModify/properties/subject`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
@@ -393,6 +512,27 @@ impl<'de> ::serde::Deserialize<'de> for StringOrSessionEmbeddedSubject {
                 "the value matches no variant of StringOrSessionEmbeddedSubject",
             ),
         )
+    }
+}
+impl crate::support::Empty for StringOrSessionEmbeddedSubject {
+    fn empty() -> Self {
+        Self::String(crate::support::Empty::empty())
+    }
+}
+impl ::std::convert::From<::std::string::String> for StringOrSessionEmbeddedSubject {
+    fn from(value: ::std::string::String) -> Self {
+        Self::String(value)
+    }
+}
+impl ::std::convert::From<&str> for StringOrSessionEmbeddedSubject {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+impl ::std::convert::From<crate::types::SessionEmbeddedSubject>
+for StringOrSessionEmbeddedSubject {
+    fn from(value: crate::types::SessionEmbeddedSubject) -> Self {
+        Self::SessionEmbeddedSubject(value)
     }
 }
 /// Inline schema at `#/paths/~1sessions~1{sessionId}~1jobs/get/responses/200/content/application~1json/schema`.

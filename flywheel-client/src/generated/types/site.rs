@@ -4,16 +4,18 @@
 //! Types used only by operations of tag `site`.
 /// Schema `Bookmark` (`#/components/schemas/Bookmark`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`label`, `url`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct Bookmark {
-    /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `url`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub url: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. Required: requests always send it.
+    pub label: ::std::string::String,
+    /// URL.
+    ///
+    /// JSON key `url`. Required: requests always send it.
+    pub url: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for Bookmark {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -32,13 +34,25 @@ impl<'de> ::serde::Deserialize<'de> for Bookmark {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Bookmark, A::Error> {
-                let mut value = Bookmark::default();
+                let mut value = <Bookmark as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "url" => value.url = map.next_value()?,
+                        "label" => {
+                            value.label = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "url" => {
+                            value.url = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -50,18 +64,42 @@ impl<'de> ::serde::Deserialize<'de> for Bookmark {
         deserializer.deserialize_map(Fields)
     }
 }
+impl Bookmark {
+    /// A `Bookmark` with its required fields (`label`, `url`); the optional ones start as `None`.
+    pub fn new(
+        label: impl ::std::convert::Into<::std::string::String>,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            label: label.into(),
+            url: url.into(),
+        }
+    }
+}
+impl crate::support::Empty for Bookmark {
+    fn empty() -> Self {
+        Self {
+            label: crate::support::Empty::empty(),
+            url: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `EgressProvider` (`#/components/schemas/EgressProvider`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct EgressProvider {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -74,36 +112,42 @@ pub struct EgressProvider {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub deletion_status: ::std::option::Option<crate::types::ProviderDeletionStatus>,
-    /// JSON key `provider_class`.
+    /// JSON key `provider_class`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub provider_class: ::std::option::Option<crate::types::ProviderClass>,
-    /// JSON key `provider_type`.
+    /// JSON key `provider_type`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub provider_type: ::std::option::Option<crate::types::ProviderType>,
-    /// JSON key `config`.
+    /// JSON key `config`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub config: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was deleted; absent while it is not.
+    ///
     /// JSON key `deleted`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -166,6 +210,8 @@ impl<'de> ::serde::Deserialize<'de> for EgressProvider {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct EgressProviderId {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -209,35 +255,43 @@ impl<'de> ::serde::Deserialize<'de> for EgressProviderId {
 }
 /// Schema `GearRule` (`#/components/schemas/GearRule`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearRule {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `project_id`.
+    /// Id of the project.
+    ///
+    /// JSON key `project_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub project_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `gear_id`.
+    /// Id of the gear.
+    ///
+    /// JSON key `gear_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub gear_id: ::std::option::Option<::std::string::String>,
+    /// Id of the role.
+    ///
     /// JSON key `role_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub role_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `name`.
+    /// JSON key `name`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -269,6 +323,8 @@ pub struct GearRule {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub auto_update: ::std::option::Option<bool>,
+    /// Revision number, increased by every change.
+    ///
     /// JSON key `revision`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -293,24 +349,32 @@ pub struct GearRule {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub not: ::std::option::Option<::std::vec::Vec<crate::types::GearRuleCondition>>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub disabled: ::std::option::Option<bool>,
+    /// Id of the compute provider that runs jobs.
+    ///
     /// JSON key `compute_provider_id`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -384,27 +448,38 @@ impl<'de> ::serde::Deserialize<'de> for GearRule {
         deserializer.deserialize_map(Fields)
     }
 }
+impl GearRule {
+    /// The `project_id` field, or its empty value if the server omitted it.
+    pub fn project_id(&self) -> &str {
+        self.project_id.as_deref().unwrap_or_default()
+    }
+    /// The `gear_id` field, or its empty value if the server omitted it.
+    pub fn gear_id(&self) -> &str {
+        self.gear_id.as_deref().unwrap_or_default()
+    }
+    /// The `name` field, or its empty value if the server omitted it.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `IngressProvider` (`#/components/schemas/IngressProvider`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`label`, `provider_class`, `provider_type`, `creds`, `config`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct IngressProvider {
-    /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
-    /// JSON key `provider_class`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub provider_class: ::std::option::Option<crate::types::ProviderClass>,
-    /// JSON key `provider_type`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub provider_type: ::std::option::Option<crate::types::ProviderType>,
-    /// JSON key `creds`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub creds: ::std::option::Option<::serde_json::Value>,
-    /// JSON key `config`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub config: ::std::option::Option<::serde_json::Value>,
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. Required: requests always send it.
+    pub label: ::std::string::String,
+    /// JSON key `provider_class`. Required: requests always send it.
+    pub provider_class: crate::types::ProviderClass,
+    /// JSON key `provider_type`. Required: requests always send it.
+    pub provider_type: crate::types::ProviderType,
+    /// JSON key `creds`. Required: requests always send it.
+    pub creds: ::serde_json::Value,
+    /// JSON key `config`. Required: requests always send it.
+    pub config: ::serde_json::Value,
     /// JSON key `access_type`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access_type: ::std::option::Option<crate::types::ProviderAccessType>,
@@ -426,16 +501,42 @@ impl<'de> ::serde::Deserialize<'de> for IngressProvider {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<IngressProvider, A::Error> {
-                let mut value = IngressProvider::default();
+                let mut value = <IngressProvider as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "provider_class" => value.provider_class = map.next_value()?,
-                        "provider_type" => value.provider_type = map.next_value()?,
-                        "creds" => value.creds = map.next_value()?,
-                        "config" => value.config = map.next_value()?,
+                        "label" => {
+                            value.label = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "provider_class" => {
+                            value.provider_class = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::ProviderClass>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "provider_type" => {
+                            value.provider_type = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::ProviderType>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "creds" => {
+                            value.creds = map
+                                .next_value::<::std::option::Option<::serde_json::Value>>()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "config" => {
+                            value.config = map
+                                .next_value::<::std::option::Option<::serde_json::Value>>()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "access_type" => value.access_type = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -446,6 +547,37 @@ impl<'de> ::serde::Deserialize<'de> for IngressProvider {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl IngressProvider {
+    /// A `IngressProvider` with its required fields (`label`, `provider_class`, `provider_type`, `creds`, `config`); the optional ones start as `None`.
+    pub fn new(
+        label: impl ::std::convert::Into<::std::string::String>,
+        provider_class: impl ::std::convert::Into<crate::types::ProviderClass>,
+        provider_type: impl ::std::convert::Into<crate::types::ProviderType>,
+        creds: impl ::std::convert::Into<::serde_json::Value>,
+        config: impl ::std::convert::Into<::serde_json::Value>,
+    ) -> Self {
+        Self {
+            label: label.into(),
+            provider_class: provider_class.into(),
+            provider_type: provider_type.into(),
+            creds: creds.into(),
+            config: config.into(),
+            access_type: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for IngressProvider {
+    fn empty() -> Self {
+        Self {
+            label: crate::support::Empty::empty(),
+            provider_class: crate::support::Empty::empty(),
+            provider_type: crate::support::Empty::empty(),
+            creds: crate::support::Empty::empty(),
+            config: crate::support::Empty::empty(),
+            access_type: ::std::option::Option::None,
+        }
     }
 }
 /// Schema `IngressProviders` (`#/components/schemas/IngressProviders`).
@@ -576,6 +708,8 @@ impl<'de> ::serde::Deserialize<'de> for IngressSiteSettings {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct IngressUpdateProvider {
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -630,18 +764,24 @@ pub type ProviderInput = crate::types::IngressProvider;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SiteSettings {
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub id: ::std::option::Option<::std::string::String>,
+    /// When it was created.
+    ///
     /// JSON key `created`.
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// When it was last modified.
+    ///
     /// JSON key `modified`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -654,7 +794,7 @@ pub struct SiteSettings {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub center_gears: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `providers`.
+    /// JSON key `providers`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")

@@ -4,19 +4,18 @@
 //! Types used only by operations of tag `subjects`.
 /// Schema `MasterSubjectCodeDobInput` (`#/components/schemas/MasterSubjectCodeDobInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`first_name`, `last_name`, `date_of_birth`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct MasterSubjectCodeDobInput {
-    /// JSON key `first_name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub first_name: ::std::option::Option<::std::string::String>,
-    /// JSON key `last_name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub last_name: ::std::option::Option<::std::string::String>,
-    /// JSON key `date_of_birth`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub date_of_birth: ::std::option::Option<::std::string::String>,
+    /// JSON key `first_name`. Required: requests always send it.
+    pub first_name: ::std::string::String,
+    /// JSON key `last_name`. Required: requests always send it.
+    pub last_name: ::std::string::String,
+    /// Date of birth.
+    ///
+    /// JSON key `date_of_birth`. Required: requests always send it.
+    pub date_of_birth: ::std::string::String,
     /// JSON key `patient_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub patient_id: ::std::option::Option<::std::string::String>,
@@ -41,14 +40,32 @@ impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeDobInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<MasterSubjectCodeDobInput, A::Error> {
-                let mut value = MasterSubjectCodeDobInput::default();
+                let mut value = <MasterSubjectCodeDobInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "first_name" => value.first_name = map.next_value()?,
-                        "last_name" => value.last_name = map.next_value()?,
-                        "date_of_birth" => value.date_of_birth = map.next_value()?,
+                        "first_name" => {
+                            value.first_name = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "last_name" => {
+                            value.last_name = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "date_of_birth" => {
+                            value.date_of_birth = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "patient_id" => value.patient_id = map.next_value()?,
                         "use_patient_id" => value.use_patient_id = map.next_value()?,
                         _ => {
@@ -62,15 +79,41 @@ impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeDobInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl MasterSubjectCodeDobInput {
+    /// A `MasterSubjectCodeDobInput` with its required fields (`first_name`, `last_name`, `date_of_birth`); the optional ones start as `None`.
+    pub fn new(
+        first_name: impl ::std::convert::Into<::std::string::String>,
+        last_name: impl ::std::convert::Into<::std::string::String>,
+        date_of_birth: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            date_of_birth: date_of_birth.into(),
+            patient_id: ::std::option::Option::None,
+            use_patient_id: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for MasterSubjectCodeDobInput {
+    fn empty() -> Self {
+        Self {
+            first_name: crate::support::Empty::empty(),
+            last_name: crate::support::Empty::empty(),
+            date_of_birth: crate::support::Empty::empty(),
+            patient_id: ::std::option::Option::None,
+            use_patient_id: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `MasterSubjectCodeInput` (`#/components/schemas/MasterSubjectCodeInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`patient_id`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct MasterSubjectCodeInput {
-    /// JSON key `patient_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub patient_id: ::std::option::Option<::std::string::String>,
+    /// JSON key `patient_id`. Required: requests always send it.
+    pub patient_id: ::std::string::String,
     /// JSON key `use_patient_id`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub use_patient_id: ::std::option::Option<bool>,
@@ -80,6 +123,8 @@ pub struct MasterSubjectCodeInput {
     /// JSON key `last_name`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
+    /// Date of birth.
+    ///
     /// JSON key `date_of_birth`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date_of_birth: ::std::option::Option<::std::string::String>,
@@ -101,12 +146,18 @@ impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<MasterSubjectCodeInput, A::Error> {
-                let mut value = MasterSubjectCodeInput::default();
+                let mut value = <MasterSubjectCodeInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "patient_id" => value.patient_id = map.next_value()?,
+                        "patient_id" => {
+                            value.patient_id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "use_patient_id" => value.use_patient_id = map.next_value()?,
                         "first_name" => value.first_name = map.next_value()?,
                         "last_name" => value.last_name = map.next_value()?,
@@ -120,6 +171,29 @@ impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeInput {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl MasterSubjectCodeInput {
+    /// A `MasterSubjectCodeInput` with its required fields (`patient_id`); the optional ones start as `None`.
+    pub fn new(patient_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            patient_id: patient_id.into(),
+            use_patient_id: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            date_of_birth: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for MasterSubjectCodeInput {
+    fn empty() -> Self {
+        Self {
+            patient_id: crate::support::Empty::empty(),
+            use_patient_id: ::std::option::Option::None,
+            first_name: ::std::option::Option::None,
+            last_name: ::std::option::Option::None,
+            date_of_birth: ::std::option::Option::None,
+        }
     }
 }
 /// Schema `MasterSubjectCodeOutput` (`#/components/schemas/MasterSubjectCodeOutput`).
@@ -171,13 +245,17 @@ impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeOutput {
 }
 /// Schema `SubjectInput` (`#/components/schemas/SubjectInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`project`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SubjectInput {
+    /// First name.
+    ///
     /// JSON key `firstname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub firstname: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
     /// JSON key `lastname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lastname: ::std::option::Option<::std::string::String>,
@@ -187,6 +265,8 @@ pub struct SubjectInput {
     /// JSON key `cohort`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cohort: ::std::option::Option<crate::types::Cohort>,
+    /// Date of birth.
+    ///
     /// JSON key `date_of_birth`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date_of_birth: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -208,6 +288,8 @@ pub struct SubjectInput {
     /// JSON key `strain`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strain: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -217,18 +299,23 @@ pub struct SubjectInput {
     /// JSON key `master_code`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub master_code: ::std::option::Option<::std::string::String>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `state`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<crate::types::SubjectState>,
-    /// JSON key `project`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub project: ::std::option::Option<::std::string::String>,
+    /// Id of the project it belongs to.
+    ///
+    /// JSON key `project`. Required: requests always send it.
+    pub project: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for SubjectInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -247,7 +334,7 @@ impl<'de> ::serde::Deserialize<'de> for SubjectInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<SubjectInput, A::Error> {
-                let mut value = SubjectInput::default();
+                let mut value = <SubjectInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
@@ -269,7 +356,13 @@ impl<'de> ::serde::Deserialize<'de> for SubjectInput {
                         "tags" => value.tags = map.next_value()?,
                         "info" => value.info = map.next_value()?,
                         "state" => value.state = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
+                        "project" => {
+                            value.project = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -281,15 +374,68 @@ impl<'de> ::serde::Deserialize<'de> for SubjectInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl SubjectInput {
+    /// A `SubjectInput` with its required fields (`project`); the optional ones start as `None`.
+    pub fn new(project: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            firstname: ::std::option::Option::None,
+            lastname: ::std::option::Option::None,
+            sex: ::std::option::Option::None,
+            cohort: ::std::option::Option::None,
+            date_of_birth: ::std::option::Option::None,
+            mlset: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+            race: ::std::option::Option::None,
+            ethnicity: ::std::option::Option::None,
+            species: ::std::option::Option::None,
+            strain: ::std::option::Option::None,
+            label: ::std::option::Option::None,
+            code: ::std::option::Option::None,
+            master_code: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            info: ::std::option::Option::None,
+            state: ::std::option::Option::None,
+            project: project.into(),
+        }
+    }
+}
+impl crate::support::Empty for SubjectInput {
+    fn empty() -> Self {
+        Self {
+            firstname: ::std::option::Option::None,
+            lastname: ::std::option::Option::None,
+            sex: ::std::option::Option::None,
+            cohort: ::std::option::Option::None,
+            date_of_birth: ::std::option::Option::None,
+            mlset: ::std::option::Option::None,
+            r#type: ::std::option::Option::None,
+            race: ::std::option::Option::None,
+            ethnicity: ::std::option::Option::None,
+            species: ::std::option::Option::None,
+            strain: ::std::option::Option::None,
+            label: ::std::option::Option::None,
+            code: ::std::option::Option::None,
+            master_code: ::std::option::Option::None,
+            tags: ::std::option::Option::None,
+            info: ::std::option::Option::None,
+            state: ::std::option::Option::None,
+            project: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `SubjectModify` (`#/components/schemas/SubjectModify`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SubjectModify {
+    /// First name.
+    ///
     /// JSON key `firstname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub firstname: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
     /// JSON key `lastname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lastname: ::std::option::Option<::std::string::String>,
@@ -299,6 +445,8 @@ pub struct SubjectModify {
     /// JSON key `cohort`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cohort: ::std::option::Option<crate::types::Cohort>,
+    /// Date of birth.
+    ///
     /// JSON key `date_of_birth`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date_of_birth: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -320,6 +468,8 @@ pub struct SubjectModify {
     /// JSON key `strain`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub strain: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
@@ -329,15 +479,21 @@ pub struct SubjectModify {
     /// JSON key `master_code`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub master_code: ::std::option::Option<::std::string::String>,
+    /// Free-form tags.
+    ///
     /// JSON key `tags`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub info: ::std::option::Option<::serde_json::Value>,
     /// JSON key `state`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<crate::types::SubjectState>,
+    /// Id of the project it belongs to.
+    ///
     /// JSON key `project`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project: ::std::option::Option<::std::string::String>,
@@ -469,5 +625,22 @@ impl<'de> ::serde::Deserialize<'de> for CreateMasterSubjectCodeBody {
                 "the value matches no variant of CreateMasterSubjectCodeBody",
             ),
         )
+    }
+}
+impl crate::support::Empty for CreateMasterSubjectCodeBody {
+    fn empty() -> Self {
+        Self::MasterSubjectCodeInput(crate::support::Empty::empty())
+    }
+}
+impl ::std::convert::From<crate::types::MasterSubjectCodeInput>
+for CreateMasterSubjectCodeBody {
+    fn from(value: crate::types::MasterSubjectCodeInput) -> Self {
+        Self::MasterSubjectCodeInput(value)
+    }
+}
+impl ::std::convert::From<crate::types::MasterSubjectCodeDobInput>
+for CreateMasterSubjectCodeBody {
+    fn from(value: crate::types::MasterSubjectCodeDobInput) -> Self {
+        Self::MasterSubjectCodeDobInput(value)
     }
 }

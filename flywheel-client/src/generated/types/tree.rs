@@ -72,13 +72,12 @@ impl<'de> ::serde::Deserialize<'de> for GraphFilter {
 }
 /// Schema `TreeContainerRequestSpec` (`#/components/schemas/TreeContainerRequestSpec`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`fields`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct TreeContainerRequestSpec {
-    /// JSON key `fields`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// JSON key `fields`. Required: requests always send it.
+    pub fields: ::std::vec::Vec<::std::string::String>,
     /// JSON key `filter`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub filter: ::std::option::Option<::std::string::String>,
@@ -112,12 +111,20 @@ impl<'de> ::serde::Deserialize<'de> for TreeContainerRequestSpec {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<TreeContainerRequestSpec, A::Error> {
-                let mut value = TreeContainerRequestSpec::default();
+                let mut value = <TreeContainerRequestSpec as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "fields" => value.fields = map.next_value()?,
+                        "fields" => {
+                            value.fields = map
+                                .next_value::<
+                                    ::std::option::Option<
+                                        ::std::vec::Vec<::std::string::String>,
+                                    >,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "filter" => value.filter = map.next_value()?,
                         "limit" => value.limit = map.next_value()?,
                         "sort" => value.sort = map.next_value()?,
@@ -133,9 +140,34 @@ impl<'de> ::serde::Deserialize<'de> for TreeContainerRequestSpec {
         deserializer.deserialize_map(Fields)
     }
 }
+impl TreeContainerRequestSpec {
+    /// A `TreeContainerRequestSpec` with its required fields (`fields`); the optional ones start as `None`.
+    pub fn new(
+        fields: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        Self {
+            fields: fields.into(),
+            filter: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            sort: ::std::option::Option::None,
+            join_origin: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for TreeContainerRequestSpec {
+    fn empty() -> Self {
+        Self {
+            fields: crate::support::Empty::empty(),
+            filter: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            sort: ::std::option::Option::None,
+            join_origin: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `TreeGraphConnection` (`#/components/schemas/TreeGraphConnection`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct TreeGraphConnection {
@@ -145,7 +177,7 @@ pub struct TreeGraphConnection {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub local: ::std::option::Option<::std::string::String>,
-    /// JSON key `foreign`.
+    /// JSON key `foreign`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -201,13 +233,19 @@ impl<'de> ::serde::Deserialize<'de> for TreeGraphConnection {
         deserializer.deserialize_map(Fields)
     }
 }
+impl TreeGraphConnection {
+    /// The `foreign` field, or its empty value if the server omitted it.
+    pub fn foreign(&self) -> &str {
+        self.foreign.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `TreeGraphNode` (`#/components/schemas/TreeGraphNode`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct TreeGraphNode {
-    /// JSON key `connections`.
+    /// JSON key `connections`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -255,6 +293,79 @@ impl<'de> ::serde::Deserialize<'de> for TreeGraphNode {
 }
 /// Schema `TreeRequest`: another name for [`GraphFilter`](crate::types::GraphFilter).
 pub type TreeRequest = crate::types::GraphFilter;
+/// A page of `Object` items: the envelope `Page` with `results` typed by its item (`x-flywheel-page`).
+///
+/// Inline schema at `#/components/schemas/Page`.
+///
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
+pub struct ObjectPage {
+    /// JSON key `count`.
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub count: ::std::option::Option<i64>,
+    /// JSON key `total`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub total: ::std::option::Option<i64>,
+    /// JSON key `results`. The server normally sends it (required in the reference).
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub results: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+}
+impl<'de> ::serde::Deserialize<'de> for ObjectPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::serde::de::Visitor<'de> for Fields {
+            type Value = ObjectPage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a JSON object (ObjectPage)")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ObjectPage, A::Error> {
+                let mut value = ObjectPage::default();
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<crate::support::Key<'de>>()?
+                {
+                    match key.as_str() {
+                        "count" => value.count = map.next_value()?,
+                        "total" => value.total = map.next_value()?,
+                        "results" => value.results = map.next_value()?,
+                        _ => {
+                            map.next_value::<::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+impl ObjectPage {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[::serde_json::Value] {
+        self.results.as_deref().unwrap_or_default()
+    }
+}
 /// Inline schema at `#/paths/~1tree/post/responses/200/content/application~1json/schema`.
 ///
 /// One of several shapes (`oneOf`). Decoding picks a variant of the right JSON kind and, for objects, the one that knows most of the keys.
@@ -262,8 +373,8 @@ pub type TreeRequest = crate::types::GraphFilter;
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize), serde(untagged))]
 #[allow(clippy::large_enum_variant)]
 pub enum PageOrObjectList {
-    /// A `Page`.
-    Page(crate::types::Page),
+    /// A `ObjectPage`.
+    Page(crate::types::ObjectPage),
     /// A `Vec<serde_json::Value>`.
     ObjectList(::std::vec::Vec<::serde_json::Value>),
 }

@@ -4,17 +4,21 @@
 //! Types used only by operations of tag `upload`.
 /// Schema `CompleteMultipartUploadOutput` (`#/components/schemas/CompleteMultipartUploadOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CompleteMultipartUploadOutput {
-    /// JSON key `provider_id`.
+    /// Id of the storage provider that holds the data.
+    ///
+    /// JSON key `provider_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub provider_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `uuid`.
+    /// UUID.
+    ///
+    /// JSON key `uuid`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -56,24 +60,34 @@ impl<'de> ::serde::Deserialize<'de> for CompleteMultipartUploadOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl CompleteMultipartUploadOutput {
+    /// The `provider_id` field, or its empty value if the server omitted it.
+    pub fn provider_id(&self) -> &str {
+        self.provider_id.as_deref().unwrap_or_default()
+    }
+    /// The `uuid` field, or its empty value if the server omitted it.
+    pub fn uuid(&self) -> &str {
+        self.uuid.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `CompleteS3MultipartUploadInput` (`#/components/schemas/CompleteS3MultipartUploadInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`provider_id`, `uuid`, `upload_id`, `etags`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CompleteS3MultipartUploadInput {
-    /// JSON key `provider_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub provider_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `uuid`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub uuid: ::std::option::Option<::std::string::String>,
-    /// JSON key `upload_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub upload_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `etags`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub etags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Id of the storage provider that holds the data.
+    ///
+    /// JSON key `provider_id`. Required: requests always send it.
+    pub provider_id: ::std::string::String,
+    /// UUID.
+    ///
+    /// JSON key `uuid`. Required: requests always send it.
+    pub uuid: ::std::string::String,
+    /// JSON key `upload_id`. Required: requests always send it.
+    pub upload_id: ::std::string::String,
+    /// JSON key `etags`. Required: requests always send it.
+    pub etags: ::std::vec::Vec<::std::string::String>,
 }
 impl<'de> ::serde::Deserialize<'de> for CompleteS3MultipartUploadInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -92,15 +106,41 @@ impl<'de> ::serde::Deserialize<'de> for CompleteS3MultipartUploadInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<CompleteS3MultipartUploadInput, A::Error> {
-                let mut value = CompleteS3MultipartUploadInput::default();
+                let mut value = <CompleteS3MultipartUploadInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "uuid" => value.uuid = map.next_value()?,
-                        "upload_id" => value.upload_id = map.next_value()?,
-                        "etags" => value.etags = map.next_value()?,
+                        "provider_id" => {
+                            value.provider_id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "uuid" => {
+                            value.uuid = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "upload_id" => {
+                            value.upload_id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "etags" => {
+                            value.etags = map
+                                .next_value::<
+                                    ::std::option::Option<
+                                        ::std::vec::Vec<::std::string::String>,
+                                    >,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -112,19 +152,49 @@ impl<'de> ::serde::Deserialize<'de> for CompleteS3MultipartUploadInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl CompleteS3MultipartUploadInput {
+    /// A `CompleteS3MultipartUploadInput` with its required fields (`provider_id`, `uuid`, `upload_id`, `etags`); the optional ones start as `None`.
+    pub fn new(
+        provider_id: impl ::std::convert::Into<::std::string::String>,
+        uuid: impl ::std::convert::Into<::std::string::String>,
+        upload_id: impl ::std::convert::Into<::std::string::String>,
+        etags: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        Self {
+            provider_id: provider_id.into(),
+            uuid: uuid.into(),
+            upload_id: upload_id.into(),
+            etags: etags.into(),
+        }
+    }
+}
+impl crate::support::Empty for CompleteS3MultipartUploadInput {
+    fn empty() -> Self {
+        Self {
+            provider_id: crate::support::Empty::empty(),
+            uuid: crate::support::Empty::empty(),
+            upload_id: crate::support::Empty::empty(),
+            etags: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `SignedFSUploadOutput` (`#/components/schemas/SignedFSUploadOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SignedFsUploadOutput {
-    /// JSON key `provider_id`.
+    /// Id of the storage provider that holds the data.
+    ///
+    /// JSON key `provider_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub provider_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `uuid`.
+    /// UUID.
+    ///
+    /// JSON key `uuid`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -166,18 +236,30 @@ impl<'de> ::serde::Deserialize<'de> for SignedFsUploadOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl SignedFsUploadOutput {
+    /// The `provider_id` field, or its empty value if the server omitted it.
+    pub fn provider_id(&self) -> &str {
+        self.provider_id.as_deref().unwrap_or_default()
+    }
+    /// The `uuid` field, or its empty value if the server omitted it.
+    pub fn uuid(&self) -> &str {
+        self.uuid.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `SignedUrlCleanupInput` (`#/components/schemas/SignedUrlCleanupInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`provider_id`, `uuid`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SignedUrlCleanupInput {
-    /// JSON key `provider_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub provider_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `uuid`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub uuid: ::std::option::Option<::std::string::String>,
+    /// Id of the storage provider that holds the data.
+    ///
+    /// JSON key `provider_id`. Required: requests always send it.
+    pub provider_id: ::std::string::String,
+    /// UUID.
+    ///
+    /// JSON key `uuid`. Required: requests always send it.
+    pub uuid: ::std::string::String,
 }
 impl<'de> ::serde::Deserialize<'de> for SignedUrlCleanupInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -196,13 +278,25 @@ impl<'de> ::serde::Deserialize<'de> for SignedUrlCleanupInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<SignedUrlCleanupInput, A::Error> {
-                let mut value = SignedUrlCleanupInput::default();
+                let mut value = <SignedUrlCleanupInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "uuid" => value.uuid = map.next_value()?,
+                        "provider_id" => {
+                            value.provider_id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "uuid" => {
+                            value.uuid = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -214,15 +308,38 @@ impl<'de> ::serde::Deserialize<'de> for SignedUrlCleanupInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl SignedUrlCleanupInput {
+    /// A `SignedUrlCleanupInput` with its required fields (`provider_id`, `uuid`); the optional ones start as `None`.
+    pub fn new(
+        provider_id: impl ::std::convert::Into<::std::string::String>,
+        uuid: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            provider_id: provider_id.into(),
+            uuid: uuid.into(),
+        }
+    }
+}
+impl crate::support::Empty for SignedUrlCleanupInput {
+    fn empty() -> Self {
+        Self {
+            provider_id: crate::support::Empty::empty(),
+            uuid: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `SignedUrlUploadInput` (`#/components/schemas/SignedUrlUploadInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`provider_id`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SignedUrlUploadInput {
-    /// JSON key `provider_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub provider_id: ::std::option::Option<::std::string::String>,
+    /// Id of the storage provider that holds the data.
+    ///
+    /// JSON key `provider_id`. Required: requests always send it.
+    pub provider_id: ::std::string::String,
+    /// Size in bytes.
+    ///
     /// JSON key `size`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
@@ -244,12 +361,18 @@ impl<'de> ::serde::Deserialize<'de> for SignedUrlUploadInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<SignedUrlUploadInput, A::Error> {
-                let mut value = SignedUrlUploadInput::default();
+                let mut value = <SignedUrlUploadInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "provider_id" => value.provider_id = map.next_value()?,
+                        "provider_id" => {
+                            value.provider_id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "size" => value.size = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -262,31 +385,52 @@ impl<'de> ::serde::Deserialize<'de> for SignedUrlUploadInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl SignedUrlUploadInput {
+    /// A `SignedUrlUploadInput` with its required fields (`provider_id`); the optional ones start as `None`.
+    pub fn new(provider_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            provider_id: provider_id.into(),
+            size: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for SignedUrlUploadInput {
+    fn empty() -> Self {
+        Self {
+            provider_id: crate::support::Empty::empty(),
+            size: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `SignedUrlUploadOutput` (`#/components/schemas/SignedUrlUploadOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SignedUrlUploadOutput {
-    /// JSON key `provider_id`.
+    /// Id of the storage provider that holds the data.
+    ///
+    /// JSON key `provider_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub provider_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `uuid`.
+    /// UUID.
+    ///
+    /// JSON key `uuid`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub uuid: ::std::option::Option<::std::string::String>,
-    /// JSON key `upload_urls`.
+    /// JSON key `upload_urls`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub upload_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `upload_headers`.
+    /// JSON key `upload_headers`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -362,6 +506,20 @@ impl<'de> ::serde::Deserialize<'de> for SignedUrlUploadOutput {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl SignedUrlUploadOutput {
+    /// The `provider_id` field, or its empty value if the server omitted it.
+    pub fn provider_id(&self) -> &str {
+        self.provider_id.as_deref().unwrap_or_default()
+    }
+    /// The `uuid` field, or its empty value if the server omitted it.
+    pub fn uuid(&self) -> &str {
+        self.uuid.as_deref().unwrap_or_default()
+    }
+    /// The `upload_urls` field, or its empty value if the server omitted it.
+    pub fn upload_urls(&self) -> &[::std::string::String] {
+        self.upload_urls.as_deref().unwrap_or_default()
     }
 }
 /// Schema `UploadCompleteS3MultipartInput`: another name for [`CompleteS3MultipartUploadInput`](crate::types::CompleteS3MultipartUploadInput).

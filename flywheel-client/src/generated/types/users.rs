@@ -56,16 +56,16 @@ impl<'de> ::serde::Deserialize<'de> for Avatars {
 }
 /// Schema `AzureMLAccount` (`#/components/schemas/AzureMLAccount`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`email`, `onboarded`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AzureMlAccount {
-    /// JSON key `email`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// JSON key `onboarded`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub onboarded: ::std::option::Option<bool>,
+    /// Email address.
+    ///
+    /// JSON key `email`. Required: requests always send it.
+    pub email: ::std::string::String,
+    /// JSON key `onboarded`. Required: requests always send it.
+    pub onboarded: bool,
 }
 impl<'de> ::serde::Deserialize<'de> for AzureMlAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -84,13 +84,23 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlAccount {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<AzureMlAccount, A::Error> {
-                let mut value = AzureMlAccount::default();
+                let mut value = <AzureMlAccount as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "email" => value.email = map.next_value()?,
-                        "onboarded" => value.onboarded = map.next_value()?,
+                        "email" => {
+                            value.email = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "onboarded" => {
+                            value.onboarded = map
+                                .next_value::<::std::option::Option<bool>>()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -102,15 +112,36 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlAccount {
         deserializer.deserialize_map(Fields)
     }
 }
+impl AzureMlAccount {
+    /// A `AzureMlAccount` with its required fields (`email`, `onboarded`); the optional ones start as `None`.
+    pub fn new(
+        email: impl ::std::convert::Into<::std::string::String>,
+        onboarded: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        Self {
+            email: email.into(),
+            onboarded: onboarded.into(),
+        }
+    }
+}
+impl crate::support::Empty for AzureMlAccount {
+    fn empty() -> Self {
+        Self {
+            email: crate::support::Empty::empty(),
+            onboarded: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `CoreModelsApiKeyApiKeyInput` (`#/components/schemas/CoreModelsApiKeyApiKeyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`label`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CoreModelsApiKeyApiKeyInput {
-    /// JSON key `label`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub label: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
+    /// JSON key `label`. Required: requests always send it.
+    pub label: ::std::string::String,
     /// JSON key `expires_at`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -132,12 +163,18 @@ impl<'de> ::serde::Deserialize<'de> for CoreModelsApiKeyApiKeyInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<CoreModelsApiKeyApiKeyInput, A::Error> {
-                let mut value = CoreModelsApiKeyApiKeyInput::default();
+                let mut value = <CoreModelsApiKeyApiKeyInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => {
+                            value.label = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "expires_at" => value.expires_at = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -150,13 +187,32 @@ impl<'de> ::serde::Deserialize<'de> for CoreModelsApiKeyApiKeyInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl CoreModelsApiKeyApiKeyInput {
+    /// A `CoreModelsApiKeyApiKeyInput` with its required fields (`label`); the optional ones start as `None`.
+    pub fn new(label: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            label: label.into(),
+            expires_at: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for CoreModelsApiKeyApiKeyInput {
+    fn empty() -> Self {
+        Self {
+            label: crate::support::Empty::empty(),
+            expires_at: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `CurrentUserOutput` (`#/components/schemas/CurrentUserOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CurrentUserOutput {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
@@ -168,19 +224,25 @@ pub struct CurrentUserOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub user_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `firstname`.
+    /// First name.
+    ///
+    /// JSON key `firstname`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub firstname: ::std::option::Option<::std::string::String>,
-    /// JSON key `lastname`.
+    /// Last name.
+    ///
+    /// JSON key `lastname`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub lastname: ::std::option::Option<::std::string::String>,
-    /// JSON key `email`.
+    /// Email address.
+    ///
+    /// JSON key `email`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -192,7 +254,7 @@ pub struct CurrentUserOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub auth0sub: ::std::option::Option<::std::string::String>,
-    /// JSON key `roles`.
+    /// JSON key `roles`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -210,7 +272,7 @@ pub struct CurrentUserOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub api_key: ::std::option::Option<crate::types::LegacyApiKeyOutput>,
-    /// JSON key `api_keys`.
+    /// JSON key `api_keys`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -228,6 +290,8 @@ pub struct CurrentUserOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub avatars: ::std::option::Option<crate::types::Avatars>,
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -240,18 +304,24 @@ pub struct CurrentUserOutput {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub preferences: ::std::option::Option<crate::types::UserPreferences>,
-    /// JSON key `created`.
+    /// When it was created.
+    ///
+    /// JSON key `created`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub created: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// JSON key `modified`.
+    /// When it was last modified.
+    ///
+    /// JSON key `modified`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub modified: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    /// Free-form custom metadata.
+    ///
     /// JSON key `info`.
     #[cfg_attr(
         feature = "serialize-responses",
@@ -337,18 +407,50 @@ impl<'de> ::serde::Deserialize<'de> for CurrentUserOutput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl CurrentUserOutput {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// The `firstname` field, or its empty value if the server omitted it.
+    pub fn firstname(&self) -> &str {
+        self.firstname.as_deref().unwrap_or_default()
+    }
+    /// The `lastname` field, or its empty value if the server omitted it.
+    pub fn lastname(&self) -> &str {
+        self.lastname.as_deref().unwrap_or_default()
+    }
+    /// The `email` field, or its empty value if the server omitted it.
+    pub fn email(&self) -> &str {
+        self.email.as_deref().unwrap_or_default()
+    }
+    /// The `roles` field, or its empty value if the server omitted it.
+    pub fn roles(&self) -> &[::std::string::String] {
+        self.roles.as_deref().unwrap_or_default()
+    }
+    /// The `api_keys` field, or its empty value if the server omitted it.
+    pub fn api_keys(&self) -> &[crate::types::ApiKeyOutput] {
+        self.api_keys.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `ModifyUserInput` (`#/components/schemas/ModifyUserInput`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ModifyUserInput {
+    /// First name.
+    ///
     /// JSON key `firstname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub firstname: ::std::option::Option<::std::string::String>,
+    /// Last name.
+    ///
     /// JSON key `lastname`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lastname: ::std::option::Option<::std::string::String>,
+    /// Email address.
+    ///
     /// JSON key `email`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
@@ -361,6 +463,8 @@ pub struct ModifyUserInput {
     /// JSON key `roles`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<crate::types::RoleType>>,
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
@@ -427,7 +531,7 @@ impl<'de> ::serde::Deserialize<'de> for ModifyUserInput {
 }
 /// Schema `OutputUserPage` (`#/components/schemas/OutputUserPage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct OutputUserPage {
@@ -437,13 +541,13 @@ pub struct OutputUserPage {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub count: ::std::option::Option<i64>,
-    /// JSON key `total`.
+    /// JSON key `total`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub total: ::std::option::Option<i64>,
-    /// JSON key `results`.
+    /// JSON key `results`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -484,6 +588,16 @@ impl<'de> ::serde::Deserialize<'de> for OutputUserPage {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl OutputUserPage {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `results` field, or its empty value if the server omitted it.
+    pub fn results(&self) -> &[crate::types::UserOutput] {
+        self.results.as_deref().unwrap_or_default()
     }
 }
 /// Schema `RoleType` (`#/components/schemas/RoleType`).
@@ -543,31 +657,30 @@ crate::support::string_enum_impls!(RoleType);
 pub type StableApiKeyInput = crate::types::CoreModelsApiKeyApiKeyInput;
 /// Schema `SyncUserInput` (`#/components/schemas/SyncUserInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`email`, `given_name`, `family_name`, `disabled`, `auth0id`, `revision`, `role`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SyncUserInput {
-    /// JSON key `email`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// JSON key `given_name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub given_name: ::std::option::Option<::std::string::String>,
-    /// JSON key `family_name`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub family_name: ::std::option::Option<::std::string::String>,
-    /// JSON key `disabled`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub disabled: ::std::option::Option<bool>,
-    /// JSON key `auth0id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub auth0id: ::std::option::Option<::std::string::String>,
-    /// JSON key `revision`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub revision: ::std::option::Option<i64>,
-    /// JSON key `role`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub role: ::std::option::Option<crate::types::RoleType>,
+    /// Email address.
+    ///
+    /// JSON key `email`. Required: requests always send it.
+    pub email: ::std::string::String,
+    /// JSON key `given_name`. Required: requests always send it.
+    pub given_name: ::std::string::String,
+    /// JSON key `family_name`. Required: requests always send it.
+    pub family_name: ::std::string::String,
+    /// Whether it is disabled.
+    ///
+    /// JSON key `disabled`. Required: requests always send it.
+    pub disabled: bool,
+    /// JSON key `auth0id`. Required: requests always send it.
+    pub auth0id: ::std::string::String,
+    /// Revision number, increased by every change.
+    ///
+    /// JSON key `revision`. Required: requests always send it.
+    pub revision: i64,
+    /// JSON key `role`. Required: requests always send it.
+    pub role: crate::types::RoleType,
 }
 impl<'de> ::serde::Deserialize<'de> for SyncUserInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -586,18 +699,56 @@ impl<'de> ::serde::Deserialize<'de> for SyncUserInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<SyncUserInput, A::Error> {
-                let mut value = SyncUserInput::default();
+                let mut value = <SyncUserInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "email" => value.email = map.next_value()?,
-                        "given_name" => value.given_name = map.next_value()?,
-                        "family_name" => value.family_name = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
-                        "auth0id" => value.auth0id = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
-                        "role" => value.role = map.next_value()?,
+                        "email" => {
+                            value.email = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "given_name" => {
+                            value.given_name = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "family_name" => {
+                            value.family_name = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "disabled" => {
+                            value.disabled = map
+                                .next_value::<::std::option::Option<bool>>()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "auth0id" => {
+                            value.auth0id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "revision" => {
+                            value.revision = map
+                                .next_value::<::std::option::Option<i64>>()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "role" => {
+                            value.role = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::RoleType>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -609,21 +760,62 @@ impl<'de> ::serde::Deserialize<'de> for SyncUserInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl SyncUserInput {
+    /// A `SyncUserInput` with its required fields (`email`, `given_name`, `family_name`, `disabled`, `auth0id`, `revision`, `role`); the optional ones start as `None`.
+    pub fn new(
+        email: impl ::std::convert::Into<::std::string::String>,
+        given_name: impl ::std::convert::Into<::std::string::String>,
+        family_name: impl ::std::convert::Into<::std::string::String>,
+        disabled: impl ::std::convert::Into<bool>,
+        auth0id: impl ::std::convert::Into<::std::string::String>,
+        revision: impl ::std::convert::Into<i64>,
+        role: impl ::std::convert::Into<crate::types::RoleType>,
+    ) -> Self {
+        Self {
+            email: email.into(),
+            given_name: given_name.into(),
+            family_name: family_name.into(),
+            disabled: disabled.into(),
+            auth0id: auth0id.into(),
+            revision: revision.into(),
+            role: role.into(),
+        }
+    }
+}
+impl crate::support::Empty for SyncUserInput {
+    fn empty() -> Self {
+        Self {
+            email: crate::support::Empty::empty(),
+            given_name: crate::support::Empty::empty(),
+            family_name: crate::support::Empty::empty(),
+            disabled: crate::support::Empty::empty(),
+            auth0id: crate::support::Empty::empty(),
+            revision: crate::support::Empty::empty(),
+            role: crate::support::Empty::empty(),
+        }
+    }
+}
 /// Schema `UserInput` (`#/components/schemas/UserInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`id`, `firstname`, `lastname`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct UserInput {
-    /// JSON key `_id`.
-    #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// JSON key `firstname`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub firstname: ::std::option::Option<::std::string::String>,
-    /// JSON key `lastname`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub lastname: ::std::option::Option<::std::string::String>,
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. Required: requests always send it.
+    #[serde(rename = "_id")]
+    pub id: ::std::string::String,
+    /// First name.
+    ///
+    /// JSON key `firstname`. Required: requests always send it.
+    pub firstname: ::std::string::String,
+    /// Last name.
+    ///
+    /// JSON key `lastname`. Required: requests always send it.
+    pub lastname: ::std::string::String,
+    /// Email address.
+    ///
     /// JSON key `email`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
@@ -633,6 +825,8 @@ pub struct UserInput {
     /// JSON key `roles`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<crate::types::RoleType>>,
+    /// Whether it is disabled.
+    ///
     /// JSON key `disabled`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disabled: ::std::option::Option<bool>,
@@ -666,14 +860,32 @@ impl<'de> ::serde::Deserialize<'de> for UserInput {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<UserInput, A::Error> {
-                let mut value = UserInput::default();
+                let mut value = <UserInput as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
+                        "_id" => {
+                            value.id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "firstname" => {
+                            value.firstname = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "lastname" => {
+                            value.lastname = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "email" => value.email = map.next_value()?,
                         "password" => value.password = map.next_value()?,
                         "roles" => value.roles = map.next_value()?,
@@ -693,25 +905,64 @@ impl<'de> ::serde::Deserialize<'de> for UserInput {
         deserializer.deserialize_map(Fields)
     }
 }
+impl UserInput {
+    /// A `UserInput` with its required fields (`_id`, `firstname`, `lastname`); the optional ones start as `None`.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        firstname: impl ::std::convert::Into<::std::string::String>,
+        lastname: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            firstname: firstname.into(),
+            lastname: lastname.into(),
+            email: ::std::option::Option::None,
+            password: ::std::option::Option::None,
+            roles: ::std::option::Option::None,
+            disabled: ::std::option::Option::None,
+            avatar: ::std::option::Option::None,
+            root: ::std::option::Option::None,
+            central_user_id: ::std::option::Option::None,
+            central_revision: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for UserInput {
+    fn empty() -> Self {
+        Self {
+            id: crate::support::Empty::empty(),
+            firstname: crate::support::Empty::empty(),
+            lastname: crate::support::Empty::empty(),
+            email: ::std::option::Option::None,
+            password: ::std::option::Option::None,
+            roles: ::std::option::Option::None,
+            disabled: ::std::option::Option::None,
+            avatar: ::std::option::Option::None,
+            root: ::std::option::Option::None,
+            central_user_id: ::std::option::Option::None,
+            central_revision: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `UserJobs` (`#/components/schemas/UserJobs`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct UserJobs {
-    /// JSON key `total`.
+    /// JSON key `total`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub total: ::std::option::Option<i64>,
-    /// JSON key `jobs`.
+    /// JSON key `jobs`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub jobs: ::std::option::Option<::std::vec::Vec<crate::types::Job>>,
-    /// JSON key `stats`.
+    /// JSON key `stats`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -754,17 +1005,29 @@ impl<'de> ::serde::Deserialize<'de> for UserJobs {
         deserializer.deserialize_map(Fields)
     }
 }
+impl UserJobs {
+    /// The `total` field, or its empty value if the server omitted it.
+    pub fn total(&self) -> i64 {
+        self.total.unwrap_or_default()
+    }
+    /// The `jobs` field, or its empty value if the server omitted it.
+    pub fn jobs(&self) -> &[crate::types::Job] {
+        self.jobs.as_deref().unwrap_or_default()
+    }
+}
 /// Schema `UserJobsOutput`: another name for [`UserJobs`](crate::types::UserJobs).
 pub type UserJobsOutput = crate::types::UserJobs;
 /// Schema `UserOutput` (`#/components/schemas/UserOutput`).
 pub type UserOutput = ::serde_json::Value;
 /// Schema `UserOutputId` (`#/components/schemas/UserOutputId`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct UserOutputId {
-    /// JSON key `_id`.
+    /// Unique id of the object.
+    ///
+    /// JSON key `_id`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")
@@ -803,6 +1066,12 @@ impl<'de> ::serde::Deserialize<'de> for UserOutputId {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl UserOutputId {
+    /// The `_id` field, or its empty value if the server omitted it.
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
     }
 }
 /// Schema `UserPreferences` (`#/components/schemas/UserPreferences`).

@@ -57,8 +57,8 @@ impl ::std::convert::From<&str> for ColumnType {
 crate::support::string_enum_impls!(ColumnType);
 /// Schema `ContainerIdViewInputExecuteAndSave` (`#/components/schemas/ContainerIdViewInputExecuteAndSave`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A request type. Its required fields (`container_type`, `container_id`, `filename`) are plain values that [`new`](Self::new) takes, so a request without one does not compile; the others are optional. Decoding stays tolerant: a required field that is missing or `null` decodes as its empty value (`""`, `0`, `[]`). Unknown fields are ignored.
+#[derive(Clone, Debug, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ContainerIdViewInputExecuteAndSave {
     /// JSON key `viewId`.
@@ -67,21 +67,16 @@ pub struct ContainerIdViewInputExecuteAndSave {
     /// JSON key `view`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub view: ::std::option::Option<crate::types::ContainerPipelineInput>,
-    /// JSON key `containerType`.
-    #[serde(
-        rename = "containerType",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub container_type: ::std::option::Option<crate::types::ContainerType>,
-    /// JSON key `containerId`.
-    #[serde(
-        rename = "containerId",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
-    pub container_id: ::std::option::Option<::std::string::String>,
-    /// JSON key `filename`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub filename: ::std::option::Option<::std::string::String>,
+    /// JSON key `containerType`. Required: requests always send it.
+    #[serde(rename = "containerType")]
+    pub container_type: crate::types::ContainerType,
+    /// JSON key `containerId`. Required: requests always send it.
+    #[serde(rename = "containerId")]
+    pub container_id: ::std::string::String,
+    /// JSON key `filename`. Required: requests always send it.
+    pub filename: ::std::string::String,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -103,16 +98,34 @@ impl<'de> ::serde::Deserialize<'de> for ContainerIdViewInputExecuteAndSave {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<ContainerIdViewInputExecuteAndSave, A::Error> {
-                let mut value = ContainerIdViewInputExecuteAndSave::default();
+                let mut value = <ContainerIdViewInputExecuteAndSave as crate::support::Empty>::empty();
                 while let ::std::option::Option::Some(key) = map
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
                         "viewId" => value.view_id = map.next_value()?,
                         "view" => value.view = map.next_value()?,
-                        "containerType" => value.container_type = map.next_value()?,
-                        "containerId" => value.container_id = map.next_value()?,
-                        "filename" => value.filename = map.next_value()?,
+                        "containerType" => {
+                            value.container_type = map
+                                .next_value::<
+                                    ::std::option::Option<crate::types::ContainerType>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "containerId" => {
+                            value.container_id = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
+                        "filename" => {
+                            value.filename = map
+                                .next_value::<
+                                    ::std::option::Option<::std::string::String>,
+                                >()?
+                                .unwrap_or_else(crate::support::Empty::empty);
+                        }
                         "description" => value.description = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -125,6 +138,35 @@ impl<'de> ::serde::Deserialize<'de> for ContainerIdViewInputExecuteAndSave {
         deserializer.deserialize_map(Fields)
     }
 }
+impl ContainerIdViewInputExecuteAndSave {
+    /// A `ContainerIdViewInputExecuteAndSave` with its required fields (`containerType`, `containerId`, `filename`); the optional ones start as `None`.
+    pub fn new(
+        container_type: impl ::std::convert::Into<crate::types::ContainerType>,
+        container_id: impl ::std::convert::Into<::std::string::String>,
+        filename: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            view_id: ::std::option::Option::None,
+            view: ::std::option::Option::None,
+            container_type: container_type.into(),
+            container_id: container_id.into(),
+            filename: filename.into(),
+            description: ::std::option::Option::None,
+        }
+    }
+}
+impl crate::support::Empty for ContainerIdViewInputExecuteAndSave {
+    fn empty() -> Self {
+        Self {
+            view_id: ::std::option::Option::None,
+            view: ::std::option::Option::None,
+            container_type: crate::support::Empty::empty(),
+            container_id: crate::support::Empty::empty(),
+            filename: crate::support::Empty::empty(),
+            description: ::std::option::Option::None,
+        }
+    }
+}
 /// Schema `ContainerModify` (`#/components/schemas/ContainerModify`).
 ///
 /// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
@@ -134,9 +176,13 @@ pub struct ContainerModify {
     /// JSON key `parent`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -179,6 +225,8 @@ pub struct ContainerModify {
     /// JSON key `sort`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<bool>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -244,9 +292,13 @@ pub struct ContainerPipelineInput {
     /// JSON key `parent`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<::std::string::String>,
+    /// Human-readable name.
+    ///
     /// JSON key `label`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
+    /// Free-text description.
+    ///
     /// JSON key `description`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -289,6 +341,8 @@ pub struct ContainerPipelineInput {
     /// JSON key `sort`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<bool>,
+    /// Unique id of the object.
+    ///
     /// JSON key `_id`.
     #[serde(rename = "_id", skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
@@ -349,11 +403,11 @@ impl<'de> ::serde::Deserialize<'de> for ContainerPipelineInput {
 pub type DataView = crate::types::ContainerPipelineInput;
 /// Schema `DataViewColumnAlias` (`#/components/schemas/DataViewColumnAlias`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. The fields the server always sends (required in the reference) also have a method of the same name that reads the value, or its empty value (`""`, `0`, `[]`) if the server omitted it: `id()` instead of `id.as_deref().unwrap()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct DataViewColumnAlias {
-    /// JSON key `name`.
+    /// JSON key `name`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -371,7 +425,9 @@ pub struct DataViewColumnAlias {
         serde(skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub group: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// JSON key `description`.
+    /// Free-text description.
+    ///
+    /// JSON key `description`. The server normally sends it (required in the reference).
     #[cfg_attr(
         feature = "serialize-responses",
         serde(skip_serializing_if = "::std::option::Option::is_none")
@@ -434,6 +490,16 @@ impl<'de> ::serde::Deserialize<'de> for DataViewColumnAlias {
             }
         }
         deserializer.deserialize_map(Fields)
+    }
+}
+impl DataViewColumnAlias {
+    /// The `name` field, or its empty value if the server omitted it.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
+    }
+    /// The `description` field, or its empty value if the server omitted it.
+    pub fn description(&self) -> &str {
+        self.description.as_deref().unwrap_or_default()
     }
 }
 /// Schema `DataViewSaveDataViewInput`: another name for [`ContainerIdViewInputExecuteAndSave`](crate::types::ContainerIdViewInputExecuteAndSave).
