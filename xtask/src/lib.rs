@@ -65,12 +65,13 @@ pub struct Plan {
 /// Generates from the spec at `spec` (relative to `root`) without touching any file.
 pub fn plan(root: &Path, spec: &str) -> Result<Plan, GenError> {
     let spec_path = root.join(spec);
-    let text = fs::read_to_string(&spec_path).map_err(|e| GenError::Io(spec_path.clone(), e))?;
+    let bytes = fs::read(&spec_path).map_err(|e| GenError::Io(spec_path.clone(), e))?;
+    let text = flywheel_generator::load::decode(&bytes, spec).map_err(GenError::Spec)?;
     let Generated {
         files,
         test_files,
         cargo_features,
-    } = flywheel_generator::generate(&text, spec).map_err(GenError::Spec)?;
+    } = flywheel_generator::generate(text, spec).map_err(GenError::Spec)?;
     let manifest_path = root.join(CLIENT_MANIFEST);
     let manifest =
         fs::read_to_string(&manifest_path).map_err(|e| GenError::Io(manifest_path, e))?;

@@ -266,7 +266,7 @@ fn union(
     let serialize = serialize_attr(def, true);
     let rendered = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let inner = ty(&v.ty);
+        let inner = variant_ty(v);
         let doc = docs::attrs(&format!("A `{}`.", super::operations::type_name(&v.ty)));
         quote! { #doc #variant(#inner), }
     });
@@ -283,6 +283,8 @@ fn union(
     if let (2, Some(array), Some(object)) = (variants.len(), array, object) {
         let array_variant = ident(&array.rust_name);
         let object_variant = ident(&object.rust_name);
+        let array_value = wrap(array, quote! { value });
+        let object_value = wrap(object, quote! { value });
         return quote! {
             #doc
             #cfg
@@ -294,8 +296,8 @@ fn union(
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                     ::std::result::Result::Ok(match crate::support::ArrayOrObject::deserialize(deserializer)? {
-                        crate::support::ArrayOrObject::Array(value) => Self::#array_variant(value),
-                        crate::support::ArrayOrObject::Object(value) => Self::#object_variant(value),
+                        crate::support::ArrayOrObject::Array(value) => Self::#array_variant(#array_value),
+                        crate::support::ArrayOrObject::Object(value) => Self::#object_variant(#object_value),
                     })
                 }
             }
@@ -307,7 +309,12 @@ fn union(
     let arms = variants.iter().enumerate().map(|(index, v)| {
         let variant = ident(&v.rust_name);
         let inner = ty(&v.ty);
-        quote! { #index => ::serde_json::from_slice::<#inner>(raw.get().as_bytes()).map(Self::#variant), }
+        let make = if v.boxed {
+            quote! { |value| Self::#variant(::std::boxed::Box::new(value)) }
+        } else {
+            quote! { Self::#variant }
+        };
+        quote! { #index => ::serde_json::from_slice::<#inner>(raw.get().as_bytes()).map(#make), }
     });
     let message = format!("the value matches no variant of {}", def.name);
     quote! {
@@ -335,6 +342,25 @@ fn union(
                 ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#message))
             }
         }
+    }
+}
+
+/// A union variant's payload type: boxed when the variant leads back to the union.
+fn variant_ty(v: &UnionVariant) -> TokenStream {
+    let inner = ty(&v.ty);
+    if v.boxed {
+        quote! { ::std::boxed::Box<#inner> }
+    } else {
+        inner
+    }
+}
+
+/// A decoded value as a variant's payload (`Box::new(value)` for a boxed variant).
+fn wrap(v: &UnionVariant, value: TokenStream) -> TokenStream {
+    if v.boxed {
+        quote! { ::std::boxed::Box::new(#value) }
+    } else {
+        value
     }
 }
 

@@ -11,7 +11,6 @@ mod schemas;
 use crate::error::{Error, Problems};
 use crate::ir::{Api, Tag, TypeDef, TypeRef};
 use crate::names::{self, Scope};
-use heck::ToKebabCase;
 use indexmap::IndexMap;
 use openapiv3::OpenAPI;
 use std::collections::HashMap;
@@ -24,10 +23,11 @@ pub fn lower(spec: &OpenAPI, file: &str) -> Result<Api, Error> {
     let tags = ctx.lower_tags();
     let operations = ctx.lower_operations(&tags);
     let Ctx {
-        problems,
+        mut problems,
         mut types,
         ..
     } = ctx;
+    problems.0.extend(post::alias_cycles(&types));
     if !problems.0.is_empty() {
         return Err(Error {
             file: file.to_owned(),
@@ -71,16 +71,60 @@ impl<'a> Ctx<'a> {
 
     fn lower_tags(&mut self) -> Vec<Tag> {
         let mut modules = Scope::with_reserved(&["mod", "types", "operations"]);
-        self.spec
-            .tags
-            .iter()
-            .map(|tag| Tag {
+        // Feature name → the tag that took it. Cargo refuses a manifest with a duplicate or
+        // empty feature, and `default` is the list of all of them; a suffix would make a
+        // feature name users cannot guess, so a clash is the maintainer's to resolve.
+        let mut features: HashMap<String, (usize, String)> = HashMap::new();
+        features.insert("default".to_owned(), (usize::MAX, String::new()));
+        let mut tags = Vec::new();
+        for (i, tag) in self.spec.tags.iter().enumerate() {
+            let at = crate::error::pointer(&["tags", &i.to_string(), "name"]);
+            let feature = match names::feature(&tag.name) {
+                None => {
+                    self.problems.push(
+                        at.clone(),
+                        format!(
+                            "tag {:?} has no ASCII letter or digit, so it gives no Cargo feature \
+                             name; name the tag with letters (`projects`, `audit-trail`)",
+                            tag.name
+                        ),
+                    );
+                    // Kept, so its operations raise no second error; nothing is written.
+                    String::new()
+                }
+                Some(feature) => feature,
+            };
+            match features.get(&feature) {
+                _ if feature.is_empty() => {}
+                Some((usize::MAX, _)) => self.problems.push(
+                    at,
+                    format!(
+                        "tag {:?} gives the Cargo feature `default`, which lists every tag's \
+                         feature; rename the tag",
+                        tag.name
+                    ),
+                ),
+                Some((other, other_name)) => self.problems.push(
+                    at,
+                    format!(
+                        "tag {:?} gives the Cargo feature `{feature}`, as tag {other_name:?} \
+                         (#/tags/{other}) does; tag names must differ in more than case and \
+                         punctuation: rename or merge one of them",
+                        tag.name
+                    ),
+                ),
+                None => {
+                    features.insert(feature.clone(), (i, tag.name.clone()));
+                }
+            }
+            tags.push(Tag {
                 name: tag.name.clone(),
                 description: tag.description.clone(),
                 module: modules.claim(&names::snake(&tag.name)),
-                feature: tag.name.to_kebab_case(),
-            })
-            .collect()
+                feature,
+            });
+        }
+        tags
     }
 
     /// The type with this Rust name.
@@ -90,11 +134,19 @@ impl<'a> Ctx<'a> {
 }
 
 /// Resolves a local `$ref` of the given component kind (`schemas`, `parameters`, …) to the
-/// component's name, or explains why it cannot be followed.
-pub(crate) fn component_name<'r>(reference: &'r str, kind: &str) -> Result<&'r str, String> {
+/// component's name, or explains why it cannot be followed. The name is a JSON-pointer
+/// segment: `~1` stands for `/` and `~0` for `~` (`#/components/schemas/a~1b` names `a/b`).
+pub(crate) fn component_name<'r>(
+    reference: &'r str,
+    kind: &str,
+) -> Result<std::borrow::Cow<'r, str>, String> {
     let prefix = format!("#/components/{kind}/");
     match reference.strip_prefix(&prefix) {
-        Some(name) if !name.is_empty() && !name.contains('/') => Ok(name),
+        Some(name) if !name.is_empty() && !name.contains('/') => Ok(if name.contains('~') {
+            std::borrow::Cow::Owned(name.replace("~1", "/").replace("~0", "~"))
+        } else {
+            std::borrow::Cow::Borrowed(name)
+        }),
         _ if reference.starts_with('#') => Err(format!(
             "$ref {reference:?} does not point into #/components/{kind}"
         )),

@@ -345,9 +345,9 @@ impl<'a> Ctx<'a> {
             .spec
             .components
             .as_ref()
-            .and_then(|c| c.parameters.get(name));
+            .and_then(|c| c.parameters.get(&*name));
         match found {
-            Some(ReferenceOr::Item(p)) => Ok((p, pointer(&["components", "parameters", name]))),
+            Some(ReferenceOr::Item(p)) => Ok((p, pointer(&["components", "parameters", &name]))),
             Some(ReferenceOr::Reference { .. }) => Err(format!(
                 "$ref {reference:?} points at another $ref; chains are not supported"
             )),
@@ -436,10 +436,10 @@ impl<'a> Ctx<'a> {
                             .spec
                             .components
                             .as_ref()
-                            .and_then(|c| c.request_bodies.get(name))
+                            .and_then(|c| c.request_bodies.get(&*name))
                         {
                             Some(ReferenceOr::Item(b)) => {
-                                Ok((b, pointer(&["components", "requestBodies", name])))
+                                Ok((b, pointer(&["components", "requestBodies", &name])))
                             }
                             _ => Err(format!(
                                 "$ref {reference:?} does not resolve to a request body"
@@ -574,7 +574,7 @@ impl<'a> Ctx<'a> {
                         self.spec
                             .components
                             .as_ref()
-                            .and_then(|c| c.responses.get(name))
+                            .and_then(|c| c.responses.get(&*name))
                     });
                 match found {
                     Some(ReferenceOr::Item(r)) => r,
