@@ -9,12 +9,12 @@ pub fn decode<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, Error> {
     std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = valid
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         // Columns count characters, as editors do.
-        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
         Error::single(
             file,
             "#",
@@ -40,7 +40,10 @@ pub fn load(text: &str, file: &str) -> Result<OpenAPI, Error> {
             Some(l) => {
                 let at = format!(" at line {} column {}", l.line(), l.column());
                 let message = message.strip_suffix(&at).unwrap_or(&message).to_owned();
-                (format!("line {} column {}: ", l.line(), l.column()), message)
+                (
+                    format!("line {} column {}: ", l.line(), l.column()),
+                    message,
+                )
             }
             None => (String::new(), message),
         };
@@ -379,7 +382,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != cb)).min(above + 1).min(row[j] + 1);
+            row[j + 1] = (diagonal + usize::from(ca != cb))
+                .min(above + 1)
+                .min(row[j] + 1);
             diagonal = above;
         }
     }

@@ -110,7 +110,8 @@ impl Scope {
         if self.taken.insert(wanted.to_owned()) {
             return wanted.to_owned();
         }
-        let base = wanted.trim_start_matches("r#");
+        // `self_` numbers as `self_2`: a double underscore is not snake case (a warning).
+        let base = wanted.trim_start_matches("r#").trim_end_matches('_');
         let sep = if base.starts_with(|c: char| c.is_ascii_uppercase()) {
             ""
         } else {
@@ -162,7 +163,9 @@ mod tests {
         assert_eq!(snake("٣get"), "get");
         assert_eq!(snake("²"), "field");
         assert_eq!(snake("café-au-lait"), "caf_au_lait");
-        for name in ["x²", "٣", "self", "Self", "_", "type", "r#x", "😀", "a b", "-1"] {
+        for name in [
+            "x²", "٣", "self", "Self", "_", "type", "r#x", "😀", "a b", "-1",
+        ] {
             assert!(is_valid_ident(&snake(name)), "{name} → {}", snake(name));
             assert!(is_valid_ident(&pascal(name)), "{name} → {}", pascal(name));
         }
@@ -189,5 +192,7 @@ mod tests {
         assert_eq!(scope.claim("Page"), "Page2");
         assert_eq!(scope.claim("r#type"), "r#type");
         assert_eq!(scope.claim("r#type"), "type_2");
+        assert_eq!(scope.claim("self_"), "self_");
+        assert_eq!(scope.claim("self_"), "self_2");
     }
 }

@@ -8,8 +8,8 @@ pub use operations::template_names;
 mod post;
 mod schemas;
 
-use crate::error::{Error, Problems};
-use crate::ir::{Api, Tag, TypeDef, TypeRef};
+use crate::error::{Error, Problem, Problems};
+use crate::ir::{Api, Tag, TypeDef, TypeKind, TypeRef};
 use crate::names::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::OpenAPI;
@@ -31,7 +31,7 @@ pub fn lower(spec: &OpenAPI, file: &str) -> Result<Api, Error> {
     if !problems.0.is_empty() {
         return Err(Error {
             file: file.to_owned(),
-            problems: problems.0,
+            problems: missing_components(spec, problems).grouped(),
         });
     }
     let mut api = Api {
@@ -42,7 +42,145 @@ pub fn lower(spec: &OpenAPI, file: &str) -> Result<Api, Error> {
         types: std::mem::take(&mut types),
     };
     post::finish(&mut api);
+    let problems = check_names(&api);
+    if !problems.is_empty() {
+        return Err(Error {
+            file: file.to_owned(),
+            problems,
+        });
+    }
     Ok(api)
+}
+
+/// The last line of defence before anything is rendered: every identifier the IR holds is a
+/// valid Rust identifier and unique in its scope, and every Cargo feature name is valid and
+/// unique. Naming rules above make this hold; a failure here is a generator bug, reported
+/// with the item's pointer instead of a panic in `proc_macro2` or a broken manifest.
+fn check_names(api: &Api) -> Vec<Problem> {
+    fn scope<'n>(
+        names: impl IntoIterator<Item = &'n str>,
+        pointer: &str,
+        what: &str,
+        problems: &mut Vec<Problem>,
+    ) {
+        let mut seen = std::collections::HashSet::new();
+        for name in names {
+            let problem = if !names::is_valid_ident(name) {
+                "is not a valid Rust identifier"
+            } else if !seen.insert(name.trim_start_matches("r#")) {
+                "is used twice"
+            } else {
+                continue;
+            };
+            problems.push(Problem {
+                pointer: pointer.to_owned(),
+                message: format!(
+                    "the {what} name `{name}` derived from this item {problem}; this is a \
+                     generator bug: please report it with the spec item"
+                ),
+            });
+        }
+    }
+    let mut problems = Vec::new();
+    scope(
+        api.types.iter().map(|t| t.name.as_str()),
+        "#",
+        "type",
+        &mut problems,
+    );
+    for t in &api.types {
+        let members: Vec<&str> = match &t.kind {
+            TypeKind::Struct(fields) => fields.iter().map(|f| f.rust_name.as_str()).collect(),
+            TypeKind::Enum(values) => std::iter::once("Unknown")
+                .chain(values.iter().map(|v| v.rust_name.as_str()))
+                .collect(),
+            TypeKind::Union(variants) => variants.iter().map(|v| v.rust_name.as_str()).collect(),
+            TypeKind::Alias(_) => Vec::new(),
+        };
+        scope(members, &t.pointer, "member", &mut problems);
+    }
+    scope(
+        api.operations.iter().map(|o| o.method_name.as_str()),
+        "#/paths",
+        "method",
+        &mut problems,
+    );
+    scope(
+        api.operations.iter().map(|o| o.builder_name.as_str()),
+        "#/paths",
+        "builder",
+        &mut problems,
+    );
+    for op in &api.operations {
+        let parts = match &op.body {
+            Some(crate::ir::Body::Multipart { parts, .. }) => parts.as_slice(),
+            _ => &[],
+        };
+        scope(
+            op.params
+                .iter()
+                .map(|p| p.rust_name.as_str())
+                .chain(parts.iter().map(|p| p.rust_name.as_str())),
+            &op.pointer,
+            "parameter",
+            &mut problems,
+        );
+    }
+    scope(
+        api.tags.iter().map(|t| t.module.as_str()),
+        "#/tags",
+        "module",
+        &mut problems,
+    );
+    let mut features = std::collections::HashSet::from(["default"]);
+    for (i, tag) in api.tags.iter().enumerate() {
+        let valid = tag.feature.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && tag
+                .feature
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid || !features.insert(tag.feature.as_str()) {
+            problems.push(Problem {
+                pointer: crate::error::pointer(&["tags", &i.to_string(), "name"]),
+                message: format!(
+                    "the Cargo feature name {:?} derived from this tag is invalid or taken; \
+                     this is a generator bug: please report it with the spec item",
+                    tag.feature
+                ),
+            });
+        }
+    }
+    problems
+}
+
+/// Without a `components` section every `$ref` fails: one problem says so, with the count,
+/// instead of one per `$ref`.
+fn missing_components(spec: &OpenAPI, problems: Problems) -> Problems {
+    if spec.components.is_some() {
+        return problems;
+    }
+    let (refs, mut rest): (Vec<Problem>, Vec<Problem>) = problems
+        .0
+        .into_iter()
+        .partition(|p| p.pointer.ends_with("/$ref") && p.message.contains("does not resolve"));
+    if let Some(first) = refs.first() {
+        rest.insert(
+            0,
+            Problem {
+                pointer: "#/components".to_owned(),
+                message: format!(
+                    "missing: {} into #/components (the first at {}); add a \
+                     `components` section that defines what they name",
+                    match refs.len() {
+                        1 => "1 $ref points".to_owned(),
+                        n => format!("{n} $refs point"),
+                    },
+                    first.pointer
+                ),
+            },
+        );
+    }
+    Problems(rest)
 }
 
 /// Lowering state: the spec, the types defined so far and the problems found.
