@@ -173,8 +173,10 @@ fn invalid_utf8_names_line_column_and_byte() {
 fn a_missing_components_section_is_one_error_with_a_count() {
     assert_eq!(
         error("no_components.yaml"),
-        "no_components.yaml: #/components: missing: 3 $refs point into #/components (the first \
-         at #/paths/~1things/get/responses/200/content/application~1json/schema/$ref); add a \
+        "no_components.yaml: #/components: missing: 3 $refs point into #/components (at \
+         #/paths/~1things/get/responses/200/content/application~1json/schema/$ref, \
+         #/paths/~1things/post/requestBody/content/application~1json/schema/$ref, \
+         #/paths/~1things/post/responses/200/content/application~1json/schema/$ref); add a \
          `components` section that defines what they name"
     );
 }

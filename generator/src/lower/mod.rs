@@ -163,19 +163,24 @@ fn missing_components(spec: &OpenAPI, problems: Problems) -> Problems {
         .0
         .into_iter()
         .partition(|p| p.pointer.ends_with("/$ref") && p.message.contains("does not resolve"));
-    if let Some(first) = refs.first() {
+    if !refs.is_empty() {
         rest.insert(
             0,
             Problem {
                 pointer: "#/components".to_owned(),
                 message: format!(
-                    "missing: {} into #/components (the first at {}); add a \
-                     `components` section that defines what they name",
+                    "missing: {} into #/components (at {}{}); add a `components` section \
+                     that defines what they name",
                     match refs.len() {
                         1 => "1 $ref points".to_owned(),
                         n => format!("{n} $refs point"),
                     },
-                    first.pointer
+                    refs.iter()
+                        .take(3)
+                        .map(|p| p.pointer.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if refs.len() > 3 { ", …" } else { "" }
                 ),
             },
         );
