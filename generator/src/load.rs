@@ -90,10 +90,13 @@ fn check_depth(text: &str, file: &str) -> Result<(), Error> {
     let mut depth = 0usize; // open flow collections
     let mut quote: Option<char> = None; // inside a quoted scalar within a flow collection
     for (index, line) in text.lines().enumerate() {
+        // (column counted in characters, as editors do; character)
         let mut chars = line.chars().enumerate().peekable();
         let mut block_depth = 0usize;
         let mut value_start = depth == 0;
+        let mut after_space = true;
         while let Some((column, c)) = chars.next() {
+            let space_before = std::mem::replace(&mut after_space, c == ' ' || c == '\t');
             if let Some(q) = quote {
                 if c == '\\' && q == '"' {
                     chars.next();
@@ -103,7 +106,7 @@ fn check_depth(text: &str, file: &str) -> Result<(), Error> {
                 continue;
             }
             match c {
-                '#' if depth == 0 || column == 0 || line[..column].ends_with(' ') => break,
+                '#' if depth == 0 || space_before => break,
                 '[' | '{' if depth > 0 || value_start => {
                     depth += 1;
                     if depth > MAX_DEPTH {

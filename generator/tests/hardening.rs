@@ -225,9 +225,10 @@ fn deep_nesting_is_refused_in_linear_time() {
             .starts_with("line 5 column 259: nested more than 128 levels deep"),
         "{error}"
     );
-    // Brackets inside plain and quoted scalars are text, not nesting.
+    // Brackets inside plain and quoted scalars are text, not nesting; `#` after a non-ASCII
+    // letter inside a flow collection is no comment.
     let spec = format!(
-        "{header}{{a: '{}', b: \"[[\"}}\ny: see [1] and {}\n",
+        "{header}{{a: '{}', b: \"[[\", c: ü#x, d: [é, '²#']}}\ny: see [1] and {}\n",
         "[".repeat(500),
         "{".repeat(500)
     );
