@@ -78,6 +78,45 @@ fn escape(segment: &str) -> String {
 pub(crate) struct Problems(pub(crate) Vec<Problem>);
 
 impl Problems {
+    /// The problems with repeats folded: problems with the same message become one, at the
+    /// first pointer, saying how many more places have it (and the next few).
+    pub(crate) fn grouped(self) -> Vec<Problem> {
+        let mut order: Vec<String> = Vec::new();
+        let mut by_message: std::collections::HashMap<String, Vec<String>> =
+            std::collections::HashMap::new();
+        for problem in self.0 {
+            let pointers = by_message.entry(problem.message.clone()).or_default();
+            if pointers.is_empty() {
+                order.push(problem.message);
+            }
+            pointers.push(problem.pointer);
+        }
+        order
+            .into_iter()
+            .map(|message| {
+                let mut pointers = by_message.remove(&message).unwrap_or_default();
+                let first = pointers.remove(0);
+                let message = match pointers.len() {
+                    0 => message,
+                    more => {
+                        let shown: Vec<&str> =
+                            pointers.iter().take(3).map(String::as_str).collect();
+                        let ellipsis = if more > shown.len() { ", …" } else { "" };
+                        format!(
+                            "{message} (and {more} more place{}: {}{ellipsis})",
+                            if more == 1 { "" } else { "s" },
+                            shown.join(", ")
+                        )
+                    }
+                };
+                Problem {
+                    pointer: first,
+                    message,
+                }
+            })
+            .collect()
+    }
+
     pub(crate) fn push(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         self.0.push(Problem {
             pointer: pointer.into(),

@@ -343,6 +343,8 @@ pub struct UnionVariant {
     pub rust_name: String,
     /// The variant's type.
     pub ty: TypeRef,
+    /// Boxed to break a cycle of directly nested types (a union that contains itself).
+    pub boxed: bool,
 }
 
 /// A discriminated union (`oneOf` + `discriminator`).

@@ -55,28 +55,26 @@ pub fn generate(spec_text: &str, spec_file: &str) -> Result<Generated, Error> {
          // Do not edit by hand: edit the spec, then run `cargo xtask gen`.\n",
         api.title, api.version
     );
-    let mut files = BTreeMap::new();
-    for file in codegen::render(&api) {
-        let text = format::format_file(&header, &file.doc, file.tokens).map_err(|message| {
-            Error::single(spec_file, "#", format!("{}: {message}", file.path))
-        })?;
-        files.insert(file.path, text);
-    }
-    if let Some(conveniences) = conveniences::lower(&spec, &api, spec_file)? {
-        let doc = "Per-kind part of the client's `conveniences` module, from the spec's \
-                   `x-flywheel-containers` extension: container kinds, the data types of each \
-                   kind's objects, finders on `Client` and child finders on containers.";
-        let tokens = conveniences::render(&conveniences, &api);
-        let text = format::format_file(&header, doc, tokens).map_err(|message| {
-            Error::single(spec_file, "#", format!("conveniences.rs: {message}"))
-        })?;
-        files.insert("conveniences.rs".to_owned(), text);
-    }
-    let mut test_files = BTreeMap::new();
     let calls_doc = "Conformance calls: every generated method called with every parameter set.\n\n\
                      Values come from `crate::conformance::Values`; the harness checks the wire \
                      against the API reference.";
     let test_mod = quote::quote! { pub mod calls; };
+    // Client files, then the test crate's files (marked by their prefix until sorted out).
+    const TEST_PREFIX: &str = "\0tests/";
+    let mut jobs: Vec<(String, String, proc_macro2::TokenStream)> = codegen::render(&api)
+        .into_iter()
+        .map(|file| (file.path, file.doc, file.tokens))
+        .collect();
+    if let Some(conveniences) = conveniences::lower(&spec, &api, spec_file)? {
+        let doc = "Per-kind part of the client's `conveniences` module, from the spec's \
+                   `x-flywheel-containers` extension: container kinds, the data types of each \
+                   kind's objects, finders on `Client` and child finders on containers.";
+        jobs.push((
+            "conveniences.rs".to_owned(),
+            doc.to_owned(),
+            conveniences::render(&conveniences, &api),
+        ));
+    }
     for (path, doc, tokens) in [
         ("calls.rs", calls_doc, codegen::conformance::calls(&api)),
         (
@@ -85,9 +83,19 @@ pub fn generate(spec_text: &str, spec_file: &str) -> Result<Generated, Error> {
             test_mod,
         ),
     ] {
-        let text = format::format_file(&header, doc, tokens)
-            .map_err(|message| Error::single(spec_file, "#", format!("{path}: {message}")))?;
-        test_files.insert(path.to_owned(), text);
+        jobs.push((format!("{TEST_PREFIX}{path}"), doc.to_owned(), tokens));
+    }
+    let formatted = format::format_files(&header, jobs).map_err(|(path, message)| {
+        let path = path.trim_start_matches(TEST_PREFIX);
+        Error::single(spec_file, "#", format!("{path}: {message}"))
+    })?;
+    let mut files = BTreeMap::new();
+    let mut test_files = BTreeMap::new();
+    for (path, text) in formatted {
+        match path.strip_prefix(TEST_PREFIX) {
+            Some(test_path) => test_files.insert(test_path.to_owned(), text),
+            None => files.insert(path, text),
+        };
     }
     Ok(Generated {
         files,

@@ -3,17 +3,51 @@
 use crate::error::{Error, Problem, child};
 use openapiv3::OpenAPI;
 
+/// The spec's bytes as text, or an error giving the line, column and byte offset of the
+/// first byte that is not UTF-8 (an editor's save in another encoding, a pasted character).
+pub fn decode<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str, Error> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        // Columns count characters, as editors do.
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
+        Error::single(
+            file,
+            "#",
+            format!(
+                "line {line} column {column} (byte {}): not valid UTF-8 (byte 0x{:02x}); save the \
+                 spec as UTF-8",
+                e.valid_up_to(),
+                bytes[e.valid_up_to()]
+            ),
+        )
+    })
+}
+
 /// Parses YAML (or JSON) text into an OpenAPI 3.0 document.
 ///
 /// Syntax errors report the line and column; structural errors report the JSON pointer
 /// of the value that does not fit the OpenAPI schema.
 pub fn load(text: &str, file: &str) -> Result<OpenAPI, Error> {
+    check_depth(text, file)?;
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let at = e
-            .location()
-            .map(|l| format!("line {} column {}: ", l.line(), l.column()))
-            .unwrap_or_default();
-        Error::single(file, "#", format!("{at}not valid YAML: {e}"))
+        let message = e.to_string();
+        let (at, message) = match e.location() {
+            Some(l) => {
+                let at = format!(" at line {} column {}", l.line(), l.column());
+                let message = message.strip_suffix(&at).unwrap_or(&message).to_owned();
+                (
+                    format!("line {} column {}: ", l.line(), l.column()),
+                    message,
+                )
+            }
+            None => (String::new(), message),
+        };
+        Error::single(file, "#", format!("{at}not valid YAML: {message}"))
     })?;
     check_version(&value, file)?;
     let problems = check_raw(&value);
@@ -34,6 +68,70 @@ pub fn load(text: &str, file: &str) -> Result<OpenAPI, Error> {
             format!("does not fit OpenAPI 3.0: {message}"),
         )
     })
+}
+
+/// Nesting the YAML parser refuses anyway (its recursion limit); checked first because the
+/// parser takes time quadratic in the depth before it gives up.
+const MAX_DEPTH: usize = 128;
+
+/// Rejects flow collections (`[[[…`, `{a: {a: …`) and compact block sequences (`- - - …`)
+/// nested deeper than [`MAX_DEPTH`], in one linear pass over the text.
+fn check_depth(text: &str, file: &str) -> Result<(), Error> {
+    let too_deep = |line: usize, column: usize| {
+        Err(Error::single(
+            file,
+            "#",
+            format!(
+                "line {line} column {column}: nested more than {MAX_DEPTH} levels deep; the \
+                 generator reads specs nested up to {MAX_DEPTH} levels (is a bracket doubled?)"
+            ),
+        ))
+    };
+    let mut depth = 0usize; // open flow collections
+    let mut quote: Option<char> = None; // inside a quoted scalar within a flow collection
+    for (index, line) in text.lines().enumerate() {
+        // (column counted in characters, as editors do; character)
+        let mut chars = line.chars().enumerate().peekable();
+        let mut block_depth = 0usize;
+        let mut value_start = depth == 0;
+        let mut after_space = true;
+        while let Some((column, c)) = chars.next() {
+            let space_before = std::mem::replace(&mut after_space, c == ' ' || c == '\t');
+            if let Some(q) = quote {
+                if c == '\\' && q == '"' {
+                    chars.next();
+                } else if c == q {
+                    quote = None;
+                }
+                continue;
+            }
+            match c {
+                '#' if depth == 0 || space_before => break,
+                '[' | '{' if depth > 0 || value_start => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return too_deep(index + 1, column + 1);
+                    }
+                }
+                ']' | '}' if depth > 0 => depth -= 1,
+                '"' | '\'' if depth > 0 => quote = Some(c),
+                ' ' | '\t' => continue,
+                '-' | '?' | ':' if depth == 0 && chars.peek().is_none_or(|(_, n)| *n == ' ') => {
+                    if c != ':' && value_start {
+                        block_depth += 1;
+                        if block_depth > MAX_DEPTH {
+                            return too_deep(index + 1, column + 1);
+                        }
+                    }
+                    value_start = true;
+                    continue;
+                }
+                _ => {}
+            }
+            value_start = depth > 0;
+        }
+    }
+    Ok(())
 }
 
 /// Parses each path item and component alone and reports the first that fails.
@@ -157,8 +255,34 @@ fn walk(value: &serde_yaml::Value, at: &str, is_schema: bool, problems: &mut Vec
                 if is_schema && !key.starts_with("x-") && !SCHEMA_KEYWORDS.contains(&key.as_str()) {
                     problems.push(Problem {
                         pointer: here.clone(),
-                        message: format!("`{key}` is not a schema keyword of OpenAPI 3.0"),
+                        message: format!(
+                            "`{key}` is not a schema keyword of OpenAPI 3.0{}",
+                            did_you_mean(&key, SCHEMA_KEYWORDS)
+                        ),
                     });
+                }
+                if is_schema && key == "type" {
+                    match item {
+                        serde_yaml::Value::String(t) if SCHEMA_TYPES.contains(&t.as_str()) => {}
+                        serde_yaml::Value::String(t) => problems.push(Problem {
+                            pointer: here.clone(),
+                            message: format!(
+                                "unknown type `{t}`{}",
+                                match did_you_mean(t, SCHEMA_TYPES).as_str() {
+                                    "" => format!("; use one of {}", SCHEMA_TYPES.join(", ")),
+                                    hint => hint.to_owned(),
+                                }
+                            ),
+                        }),
+                        _ => problems.push(Problem {
+                            pointer: here.clone(),
+                            message: format!(
+                                "`type` must be one word of {} (OpenAPI 3.0 has no type lists; \
+                                 use `nullable: true` for null)",
+                                SCHEMA_TYPES.join(", ")
+                            ),
+                        }),
+                    }
                 }
                 // Which children are schemas themselves.
                 match (is_schema, key.as_str()) {
@@ -210,20 +334,64 @@ fn each_schema(map: &serde_yaml::Value, at: &str, problems: &mut Vec<Problem>) {
 }
 
 fn check_version(value: &serde_yaml::Value, file: &str) -> Result<(), Error> {
-    let version = value.get("openapi").and_then(|v| v.as_str());
-    match version {
-        Some(v) if v.starts_with("3.0.") => Ok(()),
-        Some(v) => Err(Error::single(
-            file,
-            "#/openapi",
-            format!("OpenAPI version {v:?} is not supported; the generator reads 3.0.x"),
+    let fail = |message: String| Err(Error::single(file, "#/openapi", message));
+    match value.get("openapi") {
+        Some(serde_yaml::Value::String(v)) if v.starts_with("3.0.") => Ok(()),
+        Some(serde_yaml::Value::String(v)) if v == "3.0" => fail(format!(
+            "OpenAPI version {v:?} needs its patch number: write `openapi: 3.0.3`"
         )),
-        None => Err(Error::single(
-            file,
-            "#/openapi",
-            "missing `openapi: 3.0.x` version field",
+        Some(serde_yaml::Value::String(v)) => fail(format!(
+            "OpenAPI version {v:?} is not supported; the generator reads 3.0.x (`openapi: 3.0.3`)"
         )),
+        // `openapi: 3.0` unquoted is a YAML number.
+        Some(serde_yaml::Value::Number(n)) => fail(format!(
+            "`openapi: {n}` is read as a number; write the version as a string with its patch \
+             number: `openapi: 3.0.3`"
+        )),
+        Some(_) => fail("`openapi` must be a version string: `openapi: 3.0.3`".to_owned()),
+        None if value.as_mapping().is_none() => Err(Error::single(
+            file,
+            "#",
+            "the spec must be a mapping (`openapi: 3.0.3`, `info`, `paths`, …)",
+        )),
+        None => fail("missing `openapi: 3.0.3` version field".to_owned()),
     }
+}
+
+/// The values `type` may take in an OpenAPI 3.0 schema.
+const SCHEMA_TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object"];
+
+/// ` (did you mean `x`?)` when a known word is within two edits of `word`.
+pub(crate) fn did_you_mean(word: &str, known: &[&str]) -> String {
+    known
+        .iter()
+        .map(|k| (edit_distance(word, k), *k))
+        .filter(|(d, k)| *d <= 2 && *d < k.len())
+        .min()
+        .map(|(_, k)| format!("; did you mean `{k}`?"))
+        .unwrap_or_default()
+}
+
+/// Levenshtein distance (inputs are short keywords; case is ignored).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    if a.len().abs_diff(b.len()) > 2 || a.len() > 64 {
+        return usize::MAX;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != cb))
+                .min(above + 1)
+                .min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {

@@ -18,7 +18,7 @@ const NO_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 ///
 /// `_id` → `id`, `join-origin` → `join_origin`, `type` → `r#type`, `3d` → `field_3d`.
 pub fn snake(name: &str) -> String {
-    let mut s = name.to_snake_case();
+    let mut s = ascii_words(name).to_snake_case();
     if s.is_empty() {
         s = "field".to_owned();
     }
@@ -32,14 +32,52 @@ pub fn snake(name: &str) -> String {
 ///
 /// `ContainerType` stays, `slim-containers` → `SlimContainers`, `3T` → `V3t`, `` → `Empty`.
 pub fn pascal(name: &str) -> String {
-    let mut s = name.to_upper_camel_case();
+    let mut s = ascii_words(name).to_upper_camel_case();
     if s.is_empty() {
         s = "Empty".to_owned();
     }
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s = format!("V{s}");
     }
+    // `Self_` would be a non-camel-case name (a warning); `SelfValue` reads like `UnknownValue`.
+    if s == "Self" {
+        s = "SelfValue".to_owned();
+    }
     keyword_safe(s)
+}
+
+/// The name with every character other than an ASCII letter or digit made a word break.
+///
+/// Identifiers stay ASCII: a letter or digit that Rust does not accept in an identifier
+/// (`²`, a non-ASCII digit at the start) would make `proc_macro2` panic, and accepted
+/// non-ASCII letters draw `confusable_idents`-style lints. A name left without letters or
+/// digits gets the caller's fallback (`field`, `Empty`), and scopes number collisions.
+fn ascii_words(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+/// Whether `name` is an identifier the generator may emit: ASCII, `r#` only before a
+/// keyword that allows it, not a keyword otherwise, not `_`.
+pub fn is_valid_ident(name: &str) -> bool {
+    let (raw, bare) = match name.strip_prefix("r#") {
+        Some(bare) => (true, bare),
+        None => (false, name),
+    };
+    let well_formed = bare.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && bare.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && bare != "_";
+    let keyword = RAW_OK.contains(&bare);
+    well_formed && !NO_RAW.contains(&bare) && raw == keyword
+}
+
+/// The Cargo feature name for a tag: kebab-case ASCII (`Audit Trail` → `audit-trail`), or
+/// `None` when the tag has no ASCII letter or digit.
+pub fn feature(tag: &str) -> Option<String> {
+    use heck::ToKebabCase;
+    let feature = ascii_words(tag).to_kebab_case();
+    (!feature.is_empty()).then_some(feature)
 }
 
 fn keyword_safe(s: String) -> String {
@@ -72,7 +110,8 @@ impl Scope {
         if self.taken.insert(wanted.to_owned()) {
             return wanted.to_owned();
         }
-        let base = wanted.trim_start_matches("r#");
+        // `self_` numbers as `self_2`: a double underscore is not snake case (a warning).
+        let base = wanted.trim_start_matches("r#").trim_end_matches('_');
         let sep = if base.starts_with(|c: char| c.is_ascii_uppercase()) {
             ""
         } else {
@@ -112,7 +151,35 @@ mod tests {
         assert_eq!(pascal("json_flat"), "JsonFlat");
         assert_eq!(pascal("3T"), "V3t");
         assert_eq!(pascal(""), "Empty");
-        assert_eq!(pascal("Self"), "Self_");
+        assert_eq!(pascal("Self"), "SelfValue");
+        assert_eq!(pascal("m²"), "M");
+        assert_eq!(pascal("٣things"), "Things");
+        assert_eq!(pascal("😀"), "Empty");
+    }
+
+    #[test]
+    fn names_stay_ascii_identifiers() {
+        assert_eq!(snake("x²"), "x");
+        assert_eq!(snake("٣get"), "get");
+        assert_eq!(snake("²"), "field");
+        assert_eq!(snake("café-au-lait"), "caf_au_lait");
+        for name in [
+            "x²", "٣", "self", "Self", "_", "type", "r#x", "😀", "a b", "-1",
+        ] {
+            assert!(is_valid_ident(&snake(name)), "{name} → {}", snake(name));
+            assert!(is_valid_ident(&pascal(name)), "{name} → {}", pascal(name));
+        }
+        assert!(!is_valid_ident("r#x"));
+        assert!(!is_valid_ident("self"));
+        assert!(!is_valid_ident("x²"));
+        assert!(is_valid_ident("r#type"));
+    }
+
+    #[test]
+    fn features_are_kebab_ascii() {
+        assert_eq!(feature("Audit Trail").as_deref(), Some("audit-trail"));
+        assert_eq!(feature("things"), feature("Things"));
+        assert_eq!(feature("😀"), None);
     }
 
     #[test]
@@ -125,5 +192,7 @@ mod tests {
         assert_eq!(scope.claim("Page"), "Page2");
         assert_eq!(scope.claim("r#type"), "r#type");
         assert_eq!(scope.claim("r#type"), "type_2");
+        assert_eq!(scope.claim("self_"), "self_");
+        assert_eq!(scope.claim("self_"), "self_2");
     }
 }

@@ -86,3 +86,70 @@ fn unknown_arguments_are_refused() {
         .expect("xtask runs");
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// Runs `xtask gen --spec` on a generator fixture; returns (exit code, stderr) after checking
+/// that neither the generated folders nor the client manifest changed.
+fn gen_fixture_changes_nothing(fixture: &str) -> (Option<i32>, String) {
+    let root = xtask::workspace_root();
+    let spec = root
+        .join("generator/tests/fixtures/hardening")
+        .join(fixture);
+    let before: Vec<_> = xtask::OUTPUT_DIRS
+        .iter()
+        .map(|dir| snapshot_dir(&root.join(dir)))
+        .collect();
+    let manifest_before = std::fs::read(root.join(xtask::CLIENT_MANIFEST)).expect("manifest");
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["gen", "--spec"])
+        .arg(&spec)
+        .output()
+        .expect("xtask runs");
+    let after: Vec<_> = xtask::OUTPUT_DIRS
+        .iter()
+        .map(|dir| snapshot_dir(&root.join(dir)))
+        .collect();
+    assert!(
+        after == before,
+        "{fixture}: the generated folders must be untouched"
+    );
+    assert_eq!(
+        std::fs::read(root.join(xtask::CLIENT_MANIFEST)).expect("manifest"),
+        manifest_before,
+        "{fixture}: the client manifest must be untouched"
+    );
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn clashing_tag_features_exit_1_and_leave_the_manifest_alone() {
+    let (code, stderr) = gen_fixture_changes_nothing("tags_differ_by_case.yaml");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("tags_differ_by_case.yaml: #/tags/1/name: tag \"Things\" gives the Cargo feature `things`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+}
+
+#[test]
+fn invalid_utf8_exits_1_with_its_position() {
+    let (code, stderr) = gen_fixture_changes_nothing("invalid_utf8.yaml");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("invalid_utf8.yaml: #: line 4 column 4 (byte 65): not valid UTF-8"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_alias_cycle_exits_1_without_overflowing_the_stack() {
+    let (code, stderr) = gen_fixture_changes_nothing("alias_cycle_through_one_of.yaml");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("#/components/schemas/A: alias cycle A → B → A"),
+        "{stderr}"
+    );
+}

@@ -556,14 +556,27 @@ fn union(
     let name = ident(&def.name);
     let serialize = serialize_attr(def, true);
     // A request type's required field may hold a union: its empty value is the first variant's.
-    let empty = match variants.first() {
-        Some(first) if def.sent => {
-            let variant = ident(&first.rust_name);
+    // A variant off every cycle (not boxed) is preferred, and a scalar or list most, so the
+    // empty value never recurses.
+    let plain = |v: &&UnionVariant| !v.boxed && !matches!(v.ty, TypeRef::Named(_));
+    let chosen = variants
+        .iter()
+        .find(plain)
+        .or_else(|| variants.iter().find(|v| !v.boxed))
+        .or_else(|| variants.first());
+    let empty = match chosen {
+        Some(chosen) if def.sent => {
+            let variant = ident(&chosen.rust_name);
+            let value = if chosen.boxed {
+                quote! { ::std::boxed::Box::new(crate::support::Empty::empty()) }
+            } else {
+                quote! { crate::support::Empty::empty() }
+            };
             quote! {
                 #cfg
                 impl crate::support::Empty for #name {
                     fn empty() -> Self {
-                        Self::#variant(crate::support::Empty::empty())
+                        Self::#variant(#value)
                     }
                 }
             }
@@ -588,11 +601,16 @@ fn union(
             } else {
                 quote! {}
             };
+            let value = if v.boxed {
+                quote! { ::std::boxed::Box::new(value) }
+            } else {
+                quote! { value }
+            };
             quote! {
                 #cfg
                 impl ::std::convert::From<#inner> for #name {
                     fn from(value: #inner) -> Self {
-                        Self::#variant(value)
+                        Self::#variant(#value)
                     }
                 }
                 #from_str
@@ -605,7 +623,7 @@ fn union(
     let empty = quote! { #empty #from };
     let rendered = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let inner = ty(&v.ty);
+        let inner = variant_ty(v);
         let doc = docs::attrs(&format!("A `{}`.", super::operations::type_name(&v.ty)));
         quote! { #doc #variant(#inner), }
     });
@@ -622,6 +640,8 @@ fn union(
     if let (2, Some(array), Some(object)) = (variants.len(), array, object) {
         let array_variant = ident(&array.rust_name);
         let object_variant = ident(&object.rust_name);
+        let array_value = wrap(array, quote! { value });
+        let object_value = wrap(object, quote! { value });
         return quote! {
             #doc
             #cfg
@@ -633,8 +653,8 @@ fn union(
             impl<'de> ::serde::Deserialize<'de> for #name {
                 fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                     ::std::result::Result::Ok(match crate::support::ArrayOrObject::deserialize(deserializer)? {
-                        crate::support::ArrayOrObject::Array(value) => Self::#array_variant(value),
-                        crate::support::ArrayOrObject::Object(value) => Self::#object_variant(value),
+                        crate::support::ArrayOrObject::Array(value) => Self::#array_variant(#array_value),
+                        crate::support::ArrayOrObject::Object(value) => Self::#object_variant(#object_value),
                     })
                 }
             }
@@ -647,7 +667,12 @@ fn union(
     let arms = variants.iter().enumerate().map(|(index, v)| {
         let variant = ident(&v.rust_name);
         let inner = ty(&v.ty);
-        quote! { #index => ::serde_json::from_slice::<#inner>(raw.get().as_bytes()).map(Self::#variant), }
+        let make = if v.boxed {
+            quote! { |value| Self::#variant(::std::boxed::Box::new(value)) }
+        } else {
+            quote! { Self::#variant }
+        };
+        quote! { #index => ::serde_json::from_slice::<#inner>(raw.get().as_bytes()).map(#make), }
     });
     let message = format!("the value matches no variant of {}", def.name);
     quote! {
@@ -676,6 +701,25 @@ fn union(
             }
         }
         #empty
+    }
+}
+
+/// A union variant's payload type: boxed when the variant leads back to the union.
+fn variant_ty(v: &UnionVariant) -> TokenStream {
+    let inner = ty(&v.ty);
+    if v.boxed {
+        quote! { ::std::boxed::Box<#inner> }
+    } else {
+        inner
+    }
+}
+
+/// A decoded value as a variant's payload (`Box::new(value)` for a boxed variant).
+fn wrap(v: &UnionVariant, value: TokenStream) -> TokenStream {
+    if v.boxed {
+        quote! { ::std::boxed::Box::new(#value) }
+    } else {
+        value
     }
 }
 

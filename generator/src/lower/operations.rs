@@ -384,9 +384,9 @@ impl<'a> Ctx<'a> {
             .spec
             .components
             .as_ref()
-            .and_then(|c| c.parameters.get(name));
+            .and_then(|c| c.parameters.get(&*name));
         match found {
-            Some(ReferenceOr::Item(p)) => Ok((p, pointer(&["components", "parameters", name]))),
+            Some(ReferenceOr::Item(p)) => Ok((p, pointer(&["components", "parameters", &name]))),
             Some(ReferenceOr::Reference { .. }) => Err(format!(
                 "$ref {reference:?} points at another $ref; chains are not supported"
             )),
@@ -523,10 +523,10 @@ impl<'a> Ctx<'a> {
                             .spec
                             .components
                             .as_ref()
-                            .and_then(|c| c.request_bodies.get(name))
+                            .and_then(|c| c.request_bodies.get(&*name))
                         {
                             Some(ReferenceOr::Item(b)) => {
-                                Ok((b, pointer(&["components", "requestBodies", name])))
+                                Ok((b, pointer(&["components", "requestBodies", &name])))
                             }
                             _ => Err(format!(
                                 "$ref {reference:?} does not resolve to a request body"
@@ -642,7 +642,7 @@ impl<'a> Ctx<'a> {
             ReferenceOr::Item(r) => Some(r.description.clone()),
             ReferenceOr::Reference { reference } => component_name(reference, "responses")
                 .ok()
-                .and_then(|name| self.spec.components.as_ref()?.responses.get(name))
+                .and_then(|name| self.spec.components.as_ref()?.responses.get(&*name))
                 .and_then(|found| match found {
                     ReferenceOr::Item(r) => Some(r.description.clone()),
                     ReferenceOr::Reference { .. } => None,
@@ -698,7 +698,7 @@ impl<'a> Ctx<'a> {
                         self.spec
                             .components
                             .as_ref()
-                            .and_then(|c| c.responses.get(name))
+                            .and_then(|c| c.responses.get(&*name))
                     });
                 match found {
                     Some(ReferenceOr::Item(r)) => r,

@@ -1,5 +1,6 @@
 //! Whole-API passes after lowering: pagination, recursion boxing, tag reachability.
 
+use crate::error::Problem;
 use crate::ir::{
     Api, Body, IdAccess, Location, Operation, Pagination, PartKind, Response, TypeDef, TypeKind,
     TypeRef,
@@ -211,21 +212,94 @@ fn box_cycles(types: &mut [TypeDef], index: &HashMap<String, usize>) {
     };
     let mut to_box = Vec::new();
     for (i, t) in types.iter().enumerate() {
-        if let TypeKind::Struct(fields) = &t.kind {
-            for (j, f) in fields.iter().enumerate() {
-                if let TypeRef::Named(name) = &f.ty
-                    && reaches(index[name], i)
-                {
-                    to_box.push((i, j));
-                }
+        let members: Vec<&TypeRef> = match &t.kind {
+            TypeKind::Struct(fields) => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Union(variants) => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::Tagged(_) => continue,
+        };
+        for (j, ty) in members.into_iter().enumerate() {
+            if let TypeRef::Named(name) = ty
+                && reaches(index[name], i)
+            {
+                to_box.push((i, j));
             }
         }
     }
     for (i, j) in to_box {
-        if let TypeKind::Struct(fields) = &mut types[i].kind {
-            fields[j].boxed = true;
+        match &mut types[i].kind {
+            TypeKind::Struct(fields) => fields[j].boxed = true,
+            TypeKind::Union(variants) => variants[j].boxed = true,
+            TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::Tagged(_) => {}
         }
     }
+}
+
+/// Cycles made of aliases alone (`A: $ref B`, `B: $ref A`, or `A` an array of `A`): no type
+/// on them is ever defined, and Rust rejects a type alias that expands into itself. One
+/// problem per cycle, at the schema of its first type.
+pub(crate) fn alias_cycles(types: &[TypeDef]) -> Vec<Problem> {
+    let index: HashMap<&str, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect();
+    // An alias names at most one type (directly or as the item of an array or map).
+    let next = |i: usize| -> Option<usize> {
+        let TypeKind::Alias(target) = &types[i].kind else {
+            return None;
+        };
+        let mut inner = target;
+        while let TypeRef::Array(item) | TypeRef::Map(item) = inner {
+            inner = item;
+        }
+        match inner {
+            TypeRef::Named(name) => index.get(name.as_str()).copied(),
+            _ => None,
+        }
+    };
+    let mut done = vec![false; types.len()];
+    let mut problems = Vec::new();
+    for start in 0..types.len() {
+        let mut path: Vec<usize> = Vec::new();
+        let mut current = Some(start);
+        while let Some(i) = current {
+            if done[i] {
+                break;
+            }
+            if let Some(at) = path.iter().position(|&p| p == i) {
+                let cycle = &path[at..];
+                let first = cycle.iter().copied().min().unwrap_or(i);
+                let from = cycle.iter().position(|&p| p == first).unwrap_or(0);
+                let names: Vec<&str> = cycle[from..]
+                    .iter()
+                    .chain(&cycle[..from])
+                    .chain(std::iter::once(&first))
+                    .map(|&p| display_name(&types[p]))
+                    .collect();
+                problems.push(Problem {
+                    pointer: types[first].pointer.clone(),
+                    message: format!(
+                        "alias cycle {}: each of these schemas is only a $ref (or an array or \
+                         map of one), so none of them is ever defined; make one of them an \
+                         object or a oneOf, or point it at a schema that is",
+                        names.join(" → ")
+                    ),
+                });
+                break;
+            }
+            path.push(i);
+            current = next(i);
+        }
+        for i in path {
+            done[i] = true;
+        }
+    }
+    problems
+}
+
+/// A type as the maintainer knows it: its schema name, else its Rust name.
+fn display_name(t: &TypeDef) -> &str {
+    t.schema_name.as_deref().unwrap_or(&t.name)
 }
 
 /// The types a request can contain: reachable from parameters and request bodies.

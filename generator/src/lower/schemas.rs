@@ -156,7 +156,7 @@ impl Ctx<'_> {
 
     pub(crate) fn schema_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
         match component_name(reference, "schemas") {
-            Ok(name) => match self.components.get(name) {
+            Ok(name) => match self.components.get(&*name) {
                 Some(&index) => TypeRef::Named(self.types[index].name.clone()),
                 None => {
                     self.problems.push(
@@ -481,11 +481,17 @@ impl Ctx<'_> {
     }
 
     fn is_enum(&self, name: &str) -> bool {
-        match self.type_def(name).map(|t| &t.kind) {
-            Some(TypeKind::Enum(_)) => true,
-            Some(TypeKind::Alias(TypeRef::Named(target))) if target != name => self.is_enum(target),
-            _ => false,
+        // Follows aliases iteratively and at most once per type: an alias cycle (reported by
+        // `check_alias_cycles`) must not recurse forever.
+        let mut current = name;
+        for _ in 0..=self.types.len() {
+            match self.type_def(current).map(|t| &t.kind) {
+                Some(TypeKind::Enum(_)) => return true,
+                Some(TypeKind::Alias(TypeRef::Named(target))) => current = target,
+                _ => return false,
+            }
         }
+        false
     }
 
     fn define(&mut self, hint: &str, pointer: &str, schema: &Schema, kind: TypeKind) -> TypeRef {
@@ -525,9 +531,12 @@ fn collapse(members: Vec<TypeRef>) -> Collapsed {
 
 fn enum_values(values: &[Option<String>]) -> Vec<EnumValue> {
     let mut scope = Scope::with_reserved(&["Unknown"]);
+    let mut seen = BTreeSet::new();
     values
         .iter()
         .flatten()
+        // A value listed twice is one value (two match arms for it would be unreachable).
+        .filter(|wire| seen.insert(wire.as_str()))
         .map(|wire| {
             // `Unknown(String)` is the catch-all for values this client does not know, so a
             // documented value `unknown` becomes `UnknownValue`.
@@ -551,6 +560,7 @@ pub(crate) fn variants(types: &[TypeRef]) -> Vec<UnionVariant> {
         .map(|ty| UnionVariant {
             rust_name: scope.claim(&variant_name(ty)),
             ty: ty.clone(),
+            boxed: false,
         })
         .collect()
 }

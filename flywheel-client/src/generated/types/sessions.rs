@@ -443,7 +443,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionEmbeddedSubjectOrString {
 }
 impl crate::support::Empty for SessionEmbeddedSubjectOrString {
     fn empty() -> Self {
-        Self::SessionEmbeddedSubject(crate::support::Empty::empty())
+        Self::String(crate::support::Empty::empty())
     }
 }
 impl ::std::convert::From<crate::types::SessionEmbeddedSubject>
