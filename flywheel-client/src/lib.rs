@@ -102,6 +102,9 @@
 mod client;
 mod download;
 mod error;
+/// Running gears and following their jobs (needs the `gears` and `jobs` features).
+#[cfg(all(feature = "gears", feature = "jobs"))]
+pub mod jobs;
 mod pagination;
 mod request;
 mod retry;
