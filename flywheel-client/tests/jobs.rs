@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use flywheel_client::Client;
 use flywheel_client::jobs::{ContainerRef, FileRef, Gear, GearRun, JobError, PollOptions};
-use flywheel_client::types::{GearDocument, JobState};
+use flywheel_client::types::{FileOutput, GearDocument, JobState};
 use run_gear_example::mock::in_turn;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, method, path, query_param};
@@ -87,9 +87,14 @@ async fn run_merges_config_over_manifest_defaults_and_adds_a_job() {
 
     let gear = client.gear("toy-gear").await.expect("gear");
     assert!(!gear.is_analysis());
+    let listed: FileOutput = serde_json::from_value(
+        json!({"name": "mask.nii", "parent_ref": {"type": "acquisition", "id": "a2"}}),
+    )
+    .expect("file decodes");
     let run = gear
         .run()
         .input("dicom", FileRef::acquisition("a1", "scan 1.dcm"))
+        .input_file("extra", &listed)
         .config("compress", false)
         .destination(ContainerRef::session("s1"))
         .tags(["nightly", "nightly", "qa"])
@@ -107,7 +112,10 @@ async fn run_merges_config_over_manifest_defaults_and_adds_a_job() {
         body(&sent[1]),
         json!({
             "gear_id": "g1",
-            "inputs": {"dicom": {"type": "acquisition", "id": "a1", "name": "scan 1.dcm"}},
+            "inputs": {
+                "dicom": {"type": "acquisition", "id": "a1", "name": "scan 1.dcm"},
+                "extra": {"type": "acquisition", "id": "a2", "name": "mask.nii"}
+            },
             "destination": {"type": "session", "id": "s1"},
             "config": {"compress": false, "mode": "fast", "threshold": 0.5},
             "tags": ["nightly", "qa"],
@@ -190,6 +198,15 @@ async fn bad_config_and_missing_inputs_are_rejected_before_sending() {
         .await
         .expect_err("not an analysis gear");
     assert!(matches!(error, JobError::NotAnalysisGear { .. }));
+
+    let unparented = FileOutput::default();
+    let error = gear
+        .run()
+        .input_file("dicom", &unparented)
+        .send()
+        .await
+        .expect_err("a file object without parent");
+    assert!(matches!(&error, JobError::IncompleteFile { input } if input == "dicom"));
 
     assert!(requests(&server).await.is_empty(), "nothing may be sent");
 }

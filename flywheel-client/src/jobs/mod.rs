@@ -21,8 +21,9 @@
 //! # }
 //! ```
 //!
-//! - [`Gear`]: a gear document with its client; [`Client::gear`] fetches one by id or name
-//!   (`getGear`), [`Client::find_gear`] finds the latest version by name (`getAllGears`).
+//! - [`Gear`]: a gear document with its client; [`Client::gear`](crate::Client::gear) fetches
+//!   one by id or name (`getGear`), [`Client::find_gear`](crate::Client::find_gear) finds the
+//!   latest version by name (`getAllGears`).
 //! - [`RunBuilder`] (`gear.run()`): inputs, config merged over the manifest's defaults and
 //!   checked against its types before anything is sent, destination, tags, analysis label.
 //!   Like the Python SDK's `gear.run`, an `analysis` gear creates an analysis with its job

@@ -221,7 +221,7 @@ impl Gear {
             settings: Settings::default(),
             inputs: BTreeMap::new(),
             destination: None,
-            deferred: None,
+            incomplete_file: None,
         }
     }
 
@@ -397,8 +397,8 @@ pub struct RunBuilder {
     settings: Settings,
     inputs: BTreeMap<String, FileRef>,
     destination: Option<ContainerRef>,
-    /// An error found while setting up (reported by `send`).
-    deferred: Option<JobError>,
+    /// An input given as a file object without name or parent (reported by `send`).
+    incomplete_file: Option<String>,
 }
 
 impl RunBuilder {
@@ -416,8 +416,7 @@ impl RunBuilder {
                 self.inputs.insert(name, file);
             }
             None => {
-                self.deferred
-                    .get_or_insert(JobError::IncompleteFile { input: name });
+                self.incomplete_file.get_or_insert(name);
             }
         }
         self
@@ -481,12 +480,9 @@ impl RunBuilder {
     /// [`JobError::MissingRequiredConfig`], [`JobError::NotAnalysisGear`],
     /// [`JobError::IncompleteFile`], [`JobError::IncompleteGear`].
     pub fn input_job(&self) -> Result<InputJob, JobError> {
-        if let Some(error) = &self.deferred {
-            return Err(match error {
-                JobError::IncompleteFile { input } => JobError::IncompleteFile {
-                    input: input.clone(),
-                },
-                _ => JobError::IncompleteGear { field: "inputs" },
+        if let Some(input) = &self.incomplete_file {
+            return Err(JobError::IncompleteFile {
+                input: input.clone(),
             });
         }
         let gear = &self.gear;
@@ -682,6 +678,7 @@ impl GearRun {
 /// An analysis created by running an analysis gear.
 #[derive(Debug, Clone)]
 pub struct AnalysisRun {
+    #[cfg_attr(not(feature = "analyses"), allow(dead_code))] // only `get` and `job` use it
     client: Client,
     id: String,
 }
