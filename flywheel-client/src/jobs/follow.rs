@@ -49,8 +49,9 @@ impl PollOptions {
         PollOptions::default()
     }
 
-    /// First pause between two polls (and the pause after a change).
+    /// First pause between two polls (and the pause after a change); at least 10 ms.
     pub fn interval(mut self, interval: Duration) -> Self {
+        let interval = interval.max(Duration::from_millis(10));
         self.interval = interval;
         self.max_interval = self.max_interval.max(interval);
         self
@@ -410,8 +411,12 @@ impl Poller {
             return Ok(());
         };
         let mut pause = self.pause;
-        if let Some(timeout) = self.job.poll.timeout {
-            let remaining = (started + timeout).saturating_duration_since(Instant::now());
+        let timeout = self.job.poll.timeout;
+        // A timeout too long to represent is none.
+        if let Some((timeout, deadline)) =
+            timeout.and_then(|timeout| Some((timeout, started.checked_add(timeout)?)))
+        {
+            let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
                 return Err(JobError::Timeout {
                     job_id: self.job.id.clone(),
@@ -422,7 +427,7 @@ impl Poller {
             pause = pause.min(remaining);
         }
         tokio::time::sleep(pause).await;
-        self.pause = (self.pause * 2).min(self.job.poll.max_interval);
+        self.pause = self.pause.saturating_mul(2).min(self.job.poll.max_interval);
         Ok(())
     }
 
