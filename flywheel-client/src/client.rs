@@ -404,7 +404,7 @@ impl ClientBuilder {
     ///
     /// This is an idle timeout, not a limit on the whole transfer: a multi-gigabyte download or
     /// upload runs as long as bytes keep flowing. Overridable per call with
-    /// [`CallOptions::read_timeout`](crate::CallOptions::read_timeout).
+    /// [`CallOptions::read_timeout`](crate::CallOptions::read_timeout). `Duration::MAX`: none.
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
         self.settings.read_timeout = timeout;
         self

@@ -4,7 +4,8 @@
 //! [`operations`], with request and response models in [`types`]) and the hand-written runtime
 //! they call, which this page describes: connecting ([`Client`]), building and sending calls
 //! ([`OperationRequest`]), errors ([`Error`]), paging ([`Paginator`]), uploads ([`UploadFile`])
-//! and downloads ([`Download`]).
+//! and downloads ([`Download`]). On top of the operations, [`jobs`] runs gears and follows
+//! their jobs and logs.
 //!
 //! # Quick start
 //!
@@ -221,6 +222,9 @@ mod client;
 pub mod conveniences;
 mod download;
 mod error;
+// Running gears and following their jobs: needs the `gears` and `jobs` features.
+#[cfg(all(feature = "gears", feature = "jobs"))]
+pub mod jobs;
 mod pagination;
 mod request;
 mod response;

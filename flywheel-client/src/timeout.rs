@@ -11,11 +11,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures_core::Stream;
-use tokio::time::Sleep;
+// tokio's clock (not std's), so the timeout follows the runtime's time, paused time included.
+use tokio::time::{Instant, Sleep};
 
 use crate::error::Error;
 
@@ -47,14 +48,11 @@ impl Activity {
     }
 }
 
-/// `now + after`, or a far-away instant when that overflows (e.g. `Duration::MAX`).
-fn deadline_after(from: Instant, after: Duration) -> tokio::time::Instant {
-    const FAR: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
-    let when = from
-        .checked_add(after)
-        .or_else(|| from.checked_add(FAR))
-        .unwrap_or(from);
-    tokio::time::Instant::from_std(when)
+/// `from + after`, or `None` when that cannot be represented (e.g. `Duration::MAX`): no timeout
+/// then, and no timer either (a far-away timer would still be reached at once by a runtime with
+/// paused time, which jumps to the next timer whenever it waits for I/O).
+fn deadline_after(from: Instant, after: Duration) -> Option<Instant> {
+    from.checked_add(after)
 }
 
 /// Runs `future` until it completes, or until `activity` has seen no progress for `idle`
@@ -67,12 +65,14 @@ pub(crate) async fn until_idle<F: Future>(
     let future = std::pin::pin!(future);
     let mut future = future;
     loop {
-        let deadline = deadline_after(activity.last(), idle);
+        let Some(deadline) = deadline_after(activity.last(), idle) else {
+            return Some(future.await);
+        };
         tokio::select! {
             biased;
             output = &mut future => return Some(output),
             () = tokio::time::sleep_until(deadline) => {
-                if deadline_after(activity.last(), idle) <= tokio::time::Instant::now() {
+                if deadline_after(activity.last(), idle).is_some_and(|d| d <= Instant::now()) {
                     return None;
                 }
             }
@@ -88,7 +88,8 @@ pub(crate) type ChunkStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> 
 pub(crate) struct IdleTimeoutStream {
     inner: ChunkStream,
     idle: Duration,
-    sleep: Pin<Box<Sleep>>,
+    /// `None` when the timeout is too long to represent.
+    sleep: Option<Pin<Box<Sleep>>>,
     operation_id: &'static str,
     finished: bool,
 }
@@ -98,10 +99,8 @@ impl IdleTimeoutStream {
         IdleTimeoutStream {
             inner,
             idle,
-            sleep: Box::pin(tokio::time::sleep_until(deadline_after(
-                Instant::now(),
-                idle,
-            ))),
+            sleep: deadline_after(Instant::now(), idle)
+                .map(|deadline| Box::pin(tokio::time::sleep_until(deadline))),
             operation_id,
             finished: false,
         }
@@ -128,8 +127,12 @@ impl Stream for IdleTimeoutStream {
         // The body first: data that is ready wins over a timer that fired at the same time.
         match this.inner.as_mut().poll_next(cx) {
             Poll::Ready(Some(Ok(chunk))) => {
-                let next = deadline_after(Instant::now(), this.idle);
-                this.sleep.as_mut().reset(next);
+                if let (Some(sleep), Some(next)) = (
+                    this.sleep.as_mut(),
+                    deadline_after(Instant::now(), this.idle),
+                ) {
+                    sleep.as_mut().reset(next);
+                }
                 Poll::Ready(Some(Ok(chunk)))
             }
             Poll::Ready(Some(Err(error))) => {
@@ -140,15 +143,15 @@ impl Stream for IdleTimeoutStream {
                 this.finished = true;
                 Poll::Ready(None)
             }
-            Poll::Pending => match this.sleep.as_mut().poll(cx) {
-                Poll::Ready(()) => {
+            Poll::Pending => match this.sleep.as_mut().map(|sleep| sleep.as_mut().poll(cx)) {
+                Some(Poll::Ready(())) => {
                     this.finished = true;
                     Poll::Ready(Some(Err(Error::ReadTimeout {
                         operation_id: this.operation_id,
                         idle: this.idle,
                     })))
                 }
-                Poll::Pending => Poll::Pending,
+                Some(Poll::Pending) | None => Poll::Pending,
             },
         }
     }
