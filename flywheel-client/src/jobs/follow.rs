@@ -176,7 +176,7 @@ impl Job {
         let mut logs = self.logs();
         let mut written = 0u64;
         while let Some(entry) = std::future::poll_fn(|cx| Pin::new(&mut logs).poll_next(cx)).await {
-            let msg = entry?.msg.unwrap_or_default();
+            let msg = entry?.msg;
             writer
                 .write_all(msg.as_bytes())
                 .await
@@ -195,7 +195,7 @@ impl Job {
             .logs
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|entry| entry.msg)
+            .map(|entry| entry.msg)
             .collect();
         let all: Vec<&str> = text.lines().collect();
         let start = all.len().saturating_sub(lines);
@@ -230,10 +230,7 @@ impl Job {
 
 /// The one place a `JobModify` body is built.
 fn cancel_body() -> JobModify {
-    JobModify {
-        state: Some(JobState::Cancelled),
-        ..JobModify::default()
-    }
+    JobModify::new(JobState::Cancelled)
 }
 
 /// A job that ended without completing: the final job and the end of its log.

@@ -58,10 +58,7 @@ impl ContainerRef {
     }
 
     fn to_reference(&self) -> ContainerReference {
-        ContainerReference {
-            r#type: Some(self.container_type.clone()),
-            id: Some(self.id.clone()),
-        }
+        ContainerReference::new(self.container_type.clone(), self.id.clone())
     }
 }
 
@@ -113,17 +110,17 @@ impl FileRef {
     pub fn from_file(file: &FileOutput) -> Option<FileRef> {
         let parent = file.parent_ref.as_ref()?;
         Some(FileRef::new(
-            ContainerRef::new(parent.r#type.clone()?, parent.id.clone()?),
+            ContainerRef::new(non_empty(&parent.r#type)?, non_empty(&parent.id)?),
             file.name.clone()?,
         ))
     }
 
     fn to_input(&self) -> FileReferenceOrFileVersion {
-        FileReferenceOrFileVersion::FileReference(FileReference {
-            r#type: Some(self.container.container_type.clone()),
-            id: Some(self.container.id.clone()),
-            name: Some(self.name.clone()),
-        })
+        FileReferenceOrFileVersion::FileReference(FileReference::new(
+            self.container.container_type.clone(),
+            self.container.id.clone(),
+            self.name.clone(),
+        ))
     }
 }
 
@@ -193,7 +190,7 @@ impl Gear {
         self.document
             .gear
             .as_ref()
-            .and_then(|manifest| manifest.name.as_deref())
+            .map(|manifest| manifest.name.as_str())
             .unwrap_or("")
     }
 
@@ -238,7 +235,7 @@ impl Gear {
     }
 
     fn config_specs(&self) -> Map<String, Value> {
-        match self.document.gear.as_ref().and_then(|m| m.config.as_ref()) {
+        match self.document.gear.as_ref().map(|m| &m.config) {
             Some(Value::Object(map)) => map.clone(),
             _ => Map::new(),
         }
@@ -246,7 +243,7 @@ impl Gear {
 
     /// Input name → (`base`, optional) from the manifest.
     fn input_specs(&self) -> BTreeMap<String, (String, bool)> {
-        let Some(inputs) = self.document.gear.as_ref().and_then(|m| m.inputs.as_ref()) else {
+        let Some(inputs) = self.document.gear.as_ref().map(|m| &m.inputs) else {
             return BTreeMap::new();
         };
         inputs
@@ -378,13 +375,12 @@ fn input_job(
     priority: JobPriority,
 ) -> InputJob {
     InputJob {
-        gear_id: Some(gear_id),
         inputs: Some(inputs),
         destination,
         config: Some(Value::Object(config)),
         tags: Some(tags),
         priority: Some(priority),
-        ..InputJob::default()
+        ..InputJob::new(gear_id)
     }
 }
 
@@ -593,11 +589,7 @@ async fn add_analysis(
     {
         // The one place a `JobAnalysisInput` body is built.
         let body = crate::types::AdhocAnalysisInputOrJobAnalysisInput::JobAnalysisInput(
-            crate::types::JobAnalysisInput {
-                job: Some(job),
-                label: Some(label),
-                ..Default::default()
-            },
+            crate::types::JobAnalysisInput::new(job, label),
         );
         let id = &destination.id;
         let inserted = match destination.container_type.as_str() {
@@ -782,14 +774,12 @@ impl BatchBuilder {
                 ..Default::default()
             });
         // The one place a `ClassicBatchProposalInput` body is built.
+        let targets: Vec<ContainerReference> = self
+            .targets
+            .iter()
+            .map(ContainerRef::to_reference)
+            .collect();
         Ok(crate::types::ClassicBatchProposalInput {
-            gear_id: Some(gear.require_id()?),
-            targets: Some(
-                self.targets
-                    .iter()
-                    .map(ContainerRef::to_reference)
-                    .collect(),
-            ),
             config: Some(Value::Object(config)),
             tags: Some(self.settings.tags.clone()),
             analysis,
@@ -800,7 +790,7 @@ impl BatchBuilder {
                     .clone()
                     .unwrap_or(JobPriority::Medium),
             ),
-            ..Default::default()
+            ..crate::types::ClassicBatchProposalInput::new(gear.require_id()?, targets)
         })
     }
 
@@ -868,4 +858,10 @@ impl BatchProposal {
     pub async fn cancel(&self) -> Result<crate::types::CancelledBatchOutput, JobError> {
         Ok(self.client.cancel_batch(self.require_id()?).send().await?)
     }
+}
+
+/// `Some(text)` unless the answer left the field empty (a missing required field decodes as
+/// `""`).
+fn non_empty(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_owned())
 }
