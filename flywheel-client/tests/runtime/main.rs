@@ -2,6 +2,7 @@
 //! answer is enough, raw `tokio` TCP servers where the test needs control over timing or bytes.
 
 mod auth_and_headers;
+mod decoding;
 mod downloads;
 mod errors;
 mod pagination;

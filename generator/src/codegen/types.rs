@@ -99,7 +99,8 @@ fn type_doc(def: &TypeDef) -> String {
     match &def.kind {
         TypeKind::Struct(_) => doc.push_str(
             "\n\nEvery field is optional: servers omit fields freely, and a missing or `null` \
-             field decodes as `None`. Unknown fields are ignored.",
+             field decodes as `None`. Unknown fields are ignored. Values of another JSON kind \
+             follow the crate's [decoding policy](crate#decoding-policy).",
         ),
         TypeKind::Enum(_) => doc.push_str(
             "\n\nA string enum. Values this client does not know decode as `Unknown` and \
@@ -158,7 +159,13 @@ fn struct_deserialize(def: &TypeDef, fields: &[Field]) -> TokenStream {
     let arms = fields.iter().map(|f| {
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
-        quote! { #wire => value.#field = map.next_value()?, }
+        // Scalars (and lists or maps of them) go through the decoding policy of
+        // `support::Lenient`; named types and free-form JSON decode themselves.
+        if !f.boxed && lenient(&f.ty) {
+            quote! { #wire => value.#field = crate::support::lenient(&mut map)?, }
+        } else {
+            quote! { #wire => value.#field = map.next_value()?, }
+        }
     });
     let expecting = format!("a JSON object ({})", def.name);
     quote! {
@@ -186,6 +193,21 @@ fn struct_deserialize(def: &TypeDef, fields: &[Field]) -> TokenStream {
                 deserializer.deserialize_map(Fields)
             }
         }
+    }
+}
+
+/// Whether a field of this type decodes through `support::Lenient` (the crate's tolerant
+/// decoding policy for scalars): strings, numbers, booleans and date-times, and lists or maps
+/// of them.
+fn lenient(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::String
+        | TypeRef::Integer
+        | TypeRef::Number
+        | TypeRef::Boolean
+        | TypeRef::DateTime => true,
+        TypeRef::Json | TypeRef::Named(_) => false,
+        TypeRef::Array(inner) | TypeRef::Map(inner) => lenient(inner),
     }
 }
 
@@ -307,9 +329,12 @@ fn union(
     let arms = variants.iter().enumerate().map(|(index, v)| {
         let variant = ident(&v.rust_name);
         let inner = ty(&v.ty);
-        quote! { #index => ::serde_json::from_slice::<#inner>(raw.get().as_bytes()).map(Self::#variant), }
+        quote! { #index => crate::support::decode_raw::<#inner>(&raw).map(Self::#variant), }
     });
-    let message = format!("the value matches no variant of {}", def.name);
+    let variant_names = variants
+        .iter()
+        .map(|v| v.rust_name.trim_start_matches("r#"));
+    let union_name = &def.name;
     quote! {
         #doc
         #cfg
@@ -322,17 +347,20 @@ fn union(
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 use crate::support::Shape;
                 const SHAPES: &[Shape] = &[#(#shapes),*];
+                const VARIANTS: &[&str] = &[#(#variant_names),*];
                 let raw = <::std::boxed::Box<::serde_json::value::RawValue> as ::serde::Deserialize>::deserialize(deserializer)?;
+                let mut closest = ::std::option::Option::None;
                 for index in crate::support::candidates(&raw, SHAPES) {
                     let decoded = match index {
                         #(#arms)*
                         _ => continue,
                     };
-                    if let ::std::result::Result::Ok(decoded) = decoded {
-                        return ::std::result::Result::Ok(decoded);
+                    match decoded {
+                        ::std::result::Result::Ok(decoded) => return ::std::result::Result::Ok(decoded),
+                        ::std::result::Result::Err(error) => crate::support::keep_closest(&mut closest, index, error),
                     }
                 }
-                ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#message))
+                ::std::result::Result::Err(crate::support::no_variant(#union_name, VARIANTS, closest))
             }
         }
     }

@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `batch`.
 /// Schema `Batch` (`#/components/schemas/Batch`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Batch {
@@ -79,14 +79,14 @@ impl<'de> ::serde::Deserialize<'de> for Batch {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "config" => value.config = map.next_value()?,
-                        "jobs" => value.jobs = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "jobs" => value.jobs = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -100,7 +100,7 @@ impl<'de> ::serde::Deserialize<'de> for Batch {
 }
 /// Schema `BatchJobAnalysisInput` (`#/components/schemas/BatchJobAnalysisInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct BatchJobAnalysisInput {
@@ -143,10 +143,14 @@ impl<'de> ::serde::Deserialize<'de> for BatchJobAnalysisInput {
                 {
                     match key.as_str() {
                         "job" => value.job = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "info" => value.info = map.next_value()?,
                         _ => {
@@ -166,7 +170,7 @@ pub type BatchProposal = crate::types::ClassicBatchProposalOutput;
 pub type BatchProposalInput = crate::types::ClassicBatchProposalInput;
 /// Schema `CancelledBatchOutput` (`#/components/schemas/CancelledBatchOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CancelledBatchOutput {
@@ -199,7 +203,9 @@ impl<'de> ::serde::Deserialize<'de> for CancelledBatchOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "number_cancelled" => value.number_cancelled = map.next_value()?,
+                        "number_cancelled" => {
+                            value.number_cancelled = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -213,7 +219,7 @@ impl<'de> ::serde::Deserialize<'de> for CancelledBatchOutput {
 }
 /// Schema `ClassicBatchJobOutput` (`#/components/schemas/ClassicBatchJobOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ClassicBatchJobOutput {
@@ -288,14 +294,14 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchJobOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "config" => value.config = map.next_value()?,
-                        "jobs" => value.jobs = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "jobs" => value.jobs = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -309,7 +315,7 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchJobOutput {
 }
 /// Schema `ClassicBatchJobOutputInflatedJobs` (`#/components/schemas/ClassicBatchJobOutputInflatedJobs`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ClassicBatchJobOutputInflatedJobs {
@@ -390,15 +396,15 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchJobOutputInflatedJobs {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "config" => value.config = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "jobs" => value.jobs = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -412,7 +418,7 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchJobOutputInflatedJobs {
 }
 /// Schema `ClassicBatchProposalInput` (`#/components/schemas/ClassicBatchProposalInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ClassicBatchProposalInput {
@@ -468,18 +474,20 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "targets" => value.targets = map.next_value()?,
                         "target_context" => value.target_context = map.next_value()?,
                         "priority" => value.priority = map.next_value()?,
                         "config" => value.config = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "analysis" => value.analysis = map.next_value()?,
                         "optional_input_policy" => {
                             value.optional_input_policy = map.next_value()?;
                         }
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -494,7 +502,7 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalInput {
 }
 /// Schema `ClassicBatchProposalOutput` (`#/components/schemas/ClassicBatchProposalOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ClassicBatchProposalOutput {
@@ -595,13 +603,13 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "config" => value.config = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         "optional_input_policy" => {
                             value.optional_input_policy = map.next_value()?;
                         }
@@ -609,7 +617,9 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalOutput {
                         "not_matched" => value.not_matched = map.next_value()?,
                         "matched" => value.matched = map.next_value()?,
                         "improper_permissions" => {
-                            value.improper_permissions = map.next_value()?;
+                            value.improper_permissions = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -624,7 +634,7 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalOutput {
 }
 /// Schema `MatchedAcquisitionOutput` (`#/components/schemas/MatchedAcquisitionOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct MatchedAcquisitionOutput {
@@ -742,19 +752,23 @@ impl<'de> ::serde::Deserialize<'de> for MatchedAcquisitionOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "metadata" => value.metadata = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "permissions" => value.permissions = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "analyses" => value.analyses = map.next_value()?,
-                        "collections" => value.collections = map.next_value()?,
+                        "collections" => {
+                            value.collections = crate::support::lenient(&mut map)?;
+                        }
                         "inputs" => value.inputs = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -808,7 +822,7 @@ impl ::std::convert::From<&str> for OptionalInputPolicy {
 crate::support::string_enum_impls!(OptionalInputPolicy);
 /// Schema `PremadeJobsBatchJobOutput` (`#/components/schemas/PremadeJobsBatchJobOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct PremadeJobsBatchJobOutput {
@@ -871,12 +885,12 @@ impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchJobOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
-                        "jobs" => value.jobs = map.next_value()?,
+                        "jobs" => value.jobs = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -890,7 +904,7 @@ impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchJobOutput {
 }
 /// Schema `PremadeJobsBatchJobOutputInflatedJobs` (`#/components/schemas/PremadeJobsBatchJobOutputInflatedJobs`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct PremadeJobsBatchJobOutputInflatedJobs {
@@ -953,12 +967,12 @@ impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchJobOutputInflatedJobs {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         "jobs" => value.jobs = map.next_value()?,
                         "state" => value.state = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -972,7 +986,7 @@ impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchJobOutputInflatedJobs {
 }
 /// Schema `PremadeJobsBatchProposal` (`#/components/schemas/PremadeJobsBatchProposal`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct PremadeJobsBatchProposal {
@@ -1041,13 +1055,13 @@ impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchProposal {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "proposal" => value.proposal = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
-                        "jobs" => value.jobs = map.next_value()?,
+                        "jobs" => value.jobs = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1061,7 +1075,7 @@ impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchProposal {
 }
 /// Schema `PremadeJobsBatchProposalDetail` (`#/components/schemas/PremadeJobsBatchProposalDetail`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct PremadeJobsBatchProposalDetail {
@@ -1112,7 +1126,7 @@ impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchProposalDetail {
 }
 /// Schema `PremadeJobsBatchProposalInput` (`#/components/schemas/PremadeJobsBatchProposalInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct PremadeJobsBatchProposalInput {
@@ -1172,33 +1186,38 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOrSessionList {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::Array, Shape::Array];
+        const VARIANTS: &[&str] = &["AcquisitionList", "SessionList"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         ::std::vec::Vec<crate::types::Acquisition>,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::AcquisitionList)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         ::std::vec::Vec<crate::types::Session>,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::SessionList)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of AcquisitionListOrSessionList",
-            ),
+            crate::support::no_variant("AcquisitionListOrSessionList", VARIANTS, closest),
         )
     }
 }
@@ -1222,32 +1241,44 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalOutputMatched {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::Array, Shape::Array];
+        const VARIANTS: &[&str] = &[
+            "MatchedAcquisitionOutputList",
+            "ContainerReferenceList",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         ::std::vec::Vec<crate::types::MatchedAcquisitionOutput>,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::MatchedAcquisitionOutputList)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         ::std::vec::Vec<crate::types::ContainerReference>,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::ContainerReferenceList)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of ClassicBatchProposalOutputMatched",
+            crate::support::no_variant(
+                "ClassicBatchProposalOutputMatched",
+                VARIANTS,
+                closest,
             ),
         )
     }
@@ -1273,33 +1304,34 @@ impl<'de> ::serde::Deserialize<'de> for FileReferenceOrContextInput {
             Shape::Object(&["type", "id", "name"]),
             Shape::Object(&["found", "value", "base"]),
         ];
+        const VARIANTS: &[&str] = &["FileReference", "ContextInput"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::FileReference,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::FileReference>(&raw)
                         .map(Self::FileReference)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ContextInput,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::ContextInput>(&raw)
                         .map(Self::ContextInput)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of FileReferenceOrContextInput",
-            ),
+            crate::support::no_variant("FileReferenceOrContextInput", VARIANTS, closest),
         )
     }
 }
@@ -1355,45 +1387,55 @@ impl<'de> ::serde::Deserialize<'de> for GetBatchResponse {
             Shape::Object(&["_id", "origin", "jobs", "state", "created", "modified"]),
             Shape::Object(&["_id", "origin", "jobs", "state", "created", "modified"]),
         ];
+        const VARIANTS: &[&str] = &[
+            "ClassicBatchJobOutput",
+            "ClassicBatchJobOutputInflatedJobs",
+            "PremadeJobsBatchJobOutput",
+            "PremadeJobsBatchJobOutputInflatedJobs",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::ClassicBatchJobOutput,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::ClassicBatchJobOutput)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::ClassicBatchJobOutputInflatedJobs,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::ClassicBatchJobOutputInflatedJobs)
                 }
                 2usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::PremadeJobsBatchJobOutput,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::PremadeJobsBatchJobOutput)
                 }
                 3usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::PremadeJobsBatchJobOutputInflatedJobs,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::PremadeJobsBatchJobOutputInflatedJobs)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of GetBatchResponse",
-            ),
+            crate::support::no_variant("GetBatchResponse", VARIANTS, closest),
         )
     }
 }

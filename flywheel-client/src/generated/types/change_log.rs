@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `change-log`.
 /// Schema `Change` (`#/components/schemas/Change`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Change {
@@ -85,14 +85,18 @@ impl<'de> ::serde::Deserialize<'de> for Change {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "created" => value.created = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         "container_type" => value.container_type = map.next_value()?,
-                        "container_id" => value.container_id = map.next_value()?,
-                        "file_version" => value.file_version = map.next_value()?,
+                        "container_id" => {
+                            value.container_id = crate::support::lenient(&mut map)?;
+                        }
+                        "file_version" => {
+                            value.file_version = crate::support::lenient(&mut map)?;
+                        }
                         "method" => value.method = map.next_value()?,
                         "patch" => value.patch = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "reason" => value.reason = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -190,7 +194,7 @@ impl ::std::convert::From<&str> for ChangeLogContainerType {
 crate::support::string_enum_impls!(ChangeLogContainerType);
 /// Schema `ChangeLogDocument` (`#/components/schemas/ChangeLogDocument`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ChangeLogDocument {
@@ -242,8 +246,12 @@ impl<'de> ::serde::Deserialize<'de> for ChangeLogDocument {
                 {
                     match key.as_str() {
                         "container_type" => value.container_type = map.next_value()?,
-                        "container_id" => value.container_id = map.next_value()?,
-                        "file_version" => value.file_version = map.next_value()?,
+                        "container_id" => {
+                            value.container_id = crate::support::lenient(&mut map)?;
+                        }
+                        "file_version" => {
+                            value.file_version = crate::support::lenient(&mut map)?;
+                        }
                         "changes" => value.changes = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -316,7 +324,7 @@ impl ::std::convert::From<&str> for ChangeMethod {
 crate::support::string_enum_impls!(ChangeMethod);
 /// Schema `FieldChange` (`#/components/schemas/FieldChange`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FieldChange {
@@ -375,8 +383,8 @@ impl<'de> ::serde::Deserialize<'de> for FieldChange {
                     match key.as_str() {
                         "method" => value.method = map.next_value()?,
                         "value" => value.value = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -391,7 +399,7 @@ impl<'de> ::serde::Deserialize<'de> for FieldChange {
 }
 /// Schema `FieldChangeLogDocument` (`#/components/schemas/FieldChangeLogDocument`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FieldChangeLogDocument {
@@ -443,8 +451,12 @@ impl<'de> ::serde::Deserialize<'de> for FieldChangeLogDocument {
                 {
                     match key.as_str() {
                         "container_type" => value.container_type = map.next_value()?,
-                        "container_id" => value.container_id = map.next_value()?,
-                        "file_version" => value.file_version = map.next_value()?,
+                        "container_id" => {
+                            value.container_id = crate::support::lenient(&mut map)?;
+                        }
+                        "file_version" => {
+                            value.file_version = crate::support::lenient(&mut map)?;
+                        }
                         "changes" => value.changes = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -475,33 +487,34 @@ impl<'de> ::serde::Deserialize<'de> for ContainerTypeOrString {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::String, Shape::String];
+        const VARIANTS: &[&str] = &["ContainerType", "String"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ContainerType,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::ContainerType>(&raw)
                         .map(Self::ContainerType)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
-                        ::std::string::String,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<::std::string::String>(&raw)
                         .map(Self::String)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of ContainerTypeOrString",
-            ),
+            crate::support::no_variant("ContainerTypeOrString", VARIANTS, closest),
         )
     }
 }

@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `collections`.
 /// Schema `CollectionInput` (`#/components/schemas/CollectionInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CollectionInput {
@@ -40,9 +40,11 @@ impl<'de> ::serde::Deserialize<'de> for CollectionInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -56,7 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for CollectionInput {
 }
 /// Schema `CollectionInputWithContents` (`#/components/schemas/CollectionInputWithContents`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CollectionInputWithContents {
@@ -96,9 +98,11 @@ impl<'de> ::serde::Deserialize<'de> for CollectionInputWithContents {
                 {
                     match key.as_str() {
                         "contents" => value.contents = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -112,7 +116,7 @@ impl<'de> ::serde::Deserialize<'de> for CollectionInputWithContents {
 }
 /// Schema `CollectionNode` (`#/components/schemas/CollectionNode`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CollectionNode {
@@ -146,7 +150,7 @@ impl<'de> ::serde::Deserialize<'de> for CollectionNode {
                 {
                     match key.as_str() {
                         "level" => value.level = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -208,7 +212,7 @@ impl ::std::convert::From<&str> for CollectionNodeLevel {
 crate::support::string_enum_impls!(CollectionNodeLevel);
 /// Schema `CollectionOperation` (`#/components/schemas/CollectionOperation`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CollectionOperation {
@@ -291,7 +295,7 @@ impl ::std::convert::From<&str> for CollectionOperationType {
 crate::support::string_enum_impls!(CollectionOperationType);
 /// Schema `Curator` (`#/components/schemas/Curator`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Curator {
@@ -336,9 +340,11 @@ impl<'de> ::serde::Deserialize<'de> for Curator {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -374,37 +380,46 @@ impl<'de> ::serde::Deserialize<'de> for GetAllCollectionsResponse {
             Shape::Array,
             Shape::Array,
         ];
+        const VARIANTS: &[&str] = &[
+            "Page",
+            "CollectionWithStatsList",
+            "CollectionOutputList",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<crate::types::Page>(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::Page>(&raw)
                         .map(Self::Page)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         ::std::vec::Vec<crate::types::CollectionWithStats>,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::CollectionWithStatsList)
                 }
                 2usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         ::std::vec::Vec<crate::types::CollectionOutput>,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::CollectionOutputList)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of GetAllCollectionsResponse",
-            ),
+            crate::support::no_variant("GetAllCollectionsResponse", VARIANTS, closest),
         )
     }
 }

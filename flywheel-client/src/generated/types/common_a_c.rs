@@ -79,7 +79,7 @@ impl ::std::convert::From<&str> for AccessLevel {
 crate::support::string_enum_impls!(AccessLevel);
 /// Schema `AccessPermission` (`#/components/schemas/AccessPermission`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "collections",
@@ -130,7 +130,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessPermission {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "access" => value.access = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -145,7 +145,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessPermission {
 }
 /// Schema `AccessPermissionOutput` (`#/components/schemas/AccessPermissionOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "collections", feature = "groups"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -186,7 +186,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessPermissionOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "access" => value.access = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -201,7 +201,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessPermissionOutput {
 }
 /// Schema `AccessPermissionUpdate` (`#/components/schemas/AccessPermissionUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "collections", feature = "groups"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -315,7 +315,7 @@ pub type Acquisition = crate::types::AcquisitionOutput;
 pub type AcquisitionContainerOutput = crate::types::AcquisitionOutput;
 /// Schema `AcquisitionListOutput` (`#/components/schemas/AcquisitionListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -499,28 +499,36 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "session" => value.session = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "session" => value.session = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
                         "metadata" => value.metadata = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "permissions" => value.permissions = map.next_value()?,
                         "notes" => value.notes = map.next_value()?,
                         "analyses" => value.analyses = map.next_value()?,
-                        "collections" => value.collections = map.next_value()?,
+                        "collections" => {
+                            value.collections = crate::support::lenient(&mut map)?;
+                        }
                         "join-origin" => value.join_origin = map.next_value()?,
                         "files" => value.files = map.next_value()?,
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -537,7 +545,7 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutput {
 pub type AcquisitionNode = crate::types::AcquisitionOutput;
 /// Schema `AcquisitionOutput` (`#/components/schemas/AcquisitionOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "acquisitions", feature = "batch", feature = "containers"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -705,28 +713,36 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "session" => value.session = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "session" => value.session = crate::support::lenient(&mut map)?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
                         "metadata" => value.metadata = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "permissions" => value.permissions = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "notes" => value.notes = map.next_value()?,
                         "analyses" => value.analyses = map.next_value()?,
-                        "collections" => value.collections = map.next_value()?,
+                        "collections" => {
+                            value.collections = crate::support::lenient(&mut map)?;
+                        }
                         "join-origin" => value.join_origin = map.next_value()?,
                         "files" => value.files = map.next_value()?,
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -740,7 +756,7 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionOutput {
 }
 /// Schema `AcquisitionParents` (`#/components/schemas/AcquisitionParents`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -815,10 +831,10 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionParents {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group" => value.group = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
-                        "subject" => value.subject = map.next_value()?,
-                        "session" => value.session = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
+                        "subject" => value.subject = crate::support::lenient(&mut map)?,
+                        "session" => value.session = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -832,7 +848,7 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionParents {
 }
 /// Schema `AcquisitionTemplateOptions` (`#/components/schemas/AcquisitionTemplateOptions`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -890,11 +906,11 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionTemplateOptions {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "minimum" => value.minimum = map.next_value()?,
-                        "maximum" => value.maximum = map.next_value()?,
+                        "minimum" => value.minimum = crate::support::lenient(&mut map)?,
+                        "maximum" => value.maximum = crate::support::lenient(&mut map)?,
                         "files" => value.files = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1240,7 +1256,7 @@ impl ::std::convert::From<&str> for Action {
 crate::support::string_enum_impls!(Action);
 /// Schema `AdhocAnalysisInput` (`#/components/schemas/AdhocAnalysisInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1297,9 +1313,11 @@ impl<'de> ::serde::Deserialize<'de> for AdhocAnalysisInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1344,7 +1362,7 @@ pub type Analysis = crate::types::AnalysisOutput;
 pub type AnalysisContainerOutput = crate::types::AnalysisOutput;
 /// Schema `AnalysisListOutput` (`#/components/schemas/AnalysisListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1520,27 +1538,35 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisListOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "parent" => value.parent = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "files" => value.files = map.next_value()?,
                         "notes" => value.notes = map.next_value()?,
-                        "job" => value.job = map.next_value()?,
+                        "job" => value.job = crate::support::lenient(&mut map)?,
                         "gear_info" => value.gear_info = map.next_value()?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "join-origin" => value.join_origin = map.next_value()?,
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1555,7 +1581,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisListOutput {
 }
 /// Schema `AnalysisListOutputInflatedJob` (`#/components/schemas/AnalysisListOutputInflatedJob`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1725,27 +1751,33 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisListOutputInflatedJob {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "parent" => value.parent = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "files" => value.files = map.next_value()?,
                         "notes" => value.notes = map.next_value()?,
-                        "job_id" => value.job_id = map.next_value()?,
+                        "job_id" => value.job_id = crate::support::lenient(&mut map)?,
                         "job" => value.job = map.next_value()?,
                         "gear_info" => value.gear_info = map.next_value()?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "join-origin" => value.join_origin = map.next_value()?,
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1759,7 +1791,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisListOutputInflatedJob {
 }
 /// Schema `AnalysisModifyInput` (`#/components/schemas/AnalysisModifyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1812,8 +1844,10 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisModifyInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "description" => value.description = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1842,7 +1876,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisModifyInput {
 pub type AnalysisNode = crate::types::AnalysisOutput;
 /// Schema `AnalysisOutput` (`#/components/schemas/AnalysisOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2018,28 +2052,36 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "parent" => value.parent = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
                         "files" => value.files = map.next_value()?,
                         "notes" => value.notes = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "job" => value.job = map.next_value()?,
                         "gear_info" => value.gear_info = map.next_value()?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "join-origin" => value.join_origin = map.next_value()?,
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2053,7 +2095,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutput {
 }
 /// Schema `AnalysisOutputInflatedJob` (`#/components/schemas/AnalysisOutputInflatedJob`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2225,28 +2267,34 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputInflatedJob {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "parent" => value.parent = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
                         "files" => value.files = map.next_value()?,
                         "notes" => value.notes = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "job_id" => value.job_id = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "job_id" => value.job_id = crate::support::lenient(&mut map)?,
                         "job" => value.job = map.next_value()?,
                         "gear_info" => value.gear_info = map.next_value()?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "join-origin" => value.join_origin = map.next_value()?,
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2260,7 +2308,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputInflatedJob {
 }
 /// Schema `AnalysisParents` (`#/components/schemas/AnalysisParents`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2347,11 +2395,13 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisParents {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group" => value.group = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
-                        "subject" => value.subject = map.next_value()?,
-                        "session" => value.session = map.next_value()?,
-                        "acquisition" => value.acquisition = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
+                        "subject" => value.subject = crate::support::lenient(&mut map)?,
+                        "session" => value.session = crate::support::lenient(&mut map)?,
+                        "acquisition" => {
+                            value.acquisition = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2377,7 +2427,7 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisParents {
 pub type AnalysisUpdate = crate::types::AnalysisModifyInput;
 /// Schema `ApiKeyOutput` (`#/components/schemas/ApiKeyOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "devices", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -2442,14 +2492,18 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "key" => value.key = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "last_used" => value.last_used = map.next_value()?,
-                        "unencrypted_secret" => {
-                            value.unencrypted_secret = map.next_value()?;
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "key" => value.key = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "last_used" => {
+                            value.last_used = crate::support::lenient(&mut map)?;
                         }
-                        "expires_at" => value.expires_at = map.next_value()?,
+                        "unencrypted_secret" => {
+                            value.unencrypted_secret = crate::support::lenient(&mut map)?;
+                        }
+                        "expires_at" => {
+                            value.expires_at = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2463,7 +2517,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyOutput {
 }
 /// Schema `AzureMLInitialization` (`#/components/schemas/AzureMLInitialization`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -2543,7 +2597,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlInitialization {
 }
 /// Schema `AzureMLIntegration` (`#/components/schemas/AzureMLIntegration`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -2599,7 +2653,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlIntegration {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "enabled" => value.enabled = map.next_value()?,
+                        "enabled" => value.enabled = crate::support::lenient(&mut map)?,
                         "workspace" => value.workspace = map.next_value()?,
                         "azureml_initialization" => {
                             value.azureml_initialization = map.next_value()?;
@@ -2702,7 +2756,7 @@ impl ::std::convert::From<&str> for AzureMlResourceInitStatus {
 crate::support::string_enum_impls!(AzureMlResourceInitStatus);
 /// Schema `AzureMLWorkspace` (`#/components/schemas/AzureMLWorkspace`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -2769,14 +2823,22 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspace {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "display_name" => value.display_name = map.next_value()?,
-                        "resource_group" => value.resource_group = map.next_value()?,
-                        "subscription" => value.subscription = map.next_value()?,
-                        "url" => value.url = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "display_name" => {
+                            value.display_name = crate::support::lenient(&mut map)?;
+                        }
+                        "resource_group" => {
+                            value.resource_group = crate::support::lenient(&mut map)?;
+                        }
+                        "subscription" => {
+                            value.subscription = crate::support::lenient(&mut map)?;
+                        }
+                        "url" => value.url = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
-                        "project_id" => value.project_id = map.next_value()?,
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2790,7 +2852,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspace {
 }
 /// Schema `AzureMLWorkspaceInput` (`#/components/schemas/AzureMLWorkspaceInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -2839,8 +2901,10 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspaceInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "display_name" => value.display_name = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "display_name" => {
+                            value.display_name = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3094,7 +3158,7 @@ pub type Collection = crate::types::CollectionOutput;
 pub type CollectionContainerOutput = crate::types::CollectionOutput;
 /// Schema `CollectionOutput` (`#/components/schemas/CollectionOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "collections", feature = "containers", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -3236,26 +3300,36 @@ impl<'de> ::serde::Deserialize<'de> for CollectionOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
-                        "curator" => value.curator = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "curator" => value.curator = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "notes" => value.notes = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "analyses" => value.analyses = map.next_value()?,
                         "permissions" => value.permissions = map.next_value()?,
                         "join-origin" => value.join_origin = map.next_value()?,
                         "files" => value.files = map.next_value()?,
-                        "attachment_count" => value.attachment_count = map.next_value()?,
-                        "session_count" => value.session_count = map.next_value()?,
-                        "noncompliant_session_count" => {
-                            value.noncompliant_session_count = map.next_value()?;
+                        "attachment_count" => {
+                            value.attachment_count = crate::support::lenient(&mut map)?;
                         }
-                        "subject_count" => value.subject_count = map.next_value()?,
+                        "session_count" => {
+                            value.session_count = crate::support::lenient(&mut map)?;
+                        }
+                        "noncompliant_session_count" => {
+                            value.noncompliant_session_count = crate::support::lenient(
+                                &mut map,
+                            )?;
+                        }
+                        "subject_count" => {
+                            value.subject_count = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3269,7 +3343,7 @@ impl<'de> ::serde::Deserialize<'de> for CollectionOutput {
 }
 /// Schema `CollectionWithStats` (`#/components/schemas/CollectionWithStats`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "collections", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -3413,26 +3487,36 @@ impl<'de> ::serde::Deserialize<'de> for CollectionWithStats {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
-                        "curator" => value.curator = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "curator" => value.curator = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "notes" => value.notes = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "analyses" => value.analyses = map.next_value()?,
                         "permissions" => value.permissions = map.next_value()?,
                         "join-origin" => value.join_origin = map.next_value()?,
                         "files" => value.files = map.next_value()?,
-                        "attachment_count" => value.attachment_count = map.next_value()?,
-                        "session_count" => value.session_count = map.next_value()?,
-                        "noncompliant_session_count" => {
-                            value.noncompliant_session_count = map.next_value()?;
+                        "attachment_count" => {
+                            value.attachment_count = crate::support::lenient(&mut map)?;
                         }
-                        "subject_count" => value.subject_count = map.next_value()?,
+                        "session_count" => {
+                            value.session_count = crate::support::lenient(&mut map)?;
+                        }
+                        "noncompliant_session_count" => {
+                            value.noncompliant_session_count = crate::support::lenient(
+                                &mut map,
+                            )?;
+                        }
+                        "subject_count" => {
+                            value.subject_count = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3446,7 +3530,7 @@ impl<'de> ::serde::Deserialize<'de> for CollectionWithStats {
 }
 /// Schema `Column` (`#/components/schemas/Column`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "containers", feature = "views"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -3490,10 +3574,10 @@ impl<'de> ::serde::Deserialize<'de> for Column {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "src" => value.src = map.next_value()?,
-                        "dst" => value.dst = map.next_value()?,
+                        "src" => value.src = crate::support::lenient(&mut map)?,
+                        "dst" => value.dst = crate::support::lenient(&mut map)?,
                         "type" => value.r#type = map.next_value()?,
-                        "expr" => value.expr = map.next_value()?,
+                        "expr" => value.expr = crate::support::lenient(&mut map)?,
                         "accumulator" => value.accumulator = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -3748,7 +3832,7 @@ pub type ContainerNewOutput = crate::types::InsertedId;
 pub type ContainerProjectParents = crate::types::ProjectParents;
 /// Schema `ContainerReference` (`#/components/schemas/ContainerReference`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3819,8 +3903,8 @@ impl<'de> ::serde::Deserialize<'de> for ContainerReference {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -4030,7 +4114,7 @@ impl ::std::convert::From<&str> for ContainerType {
 crate::support::string_enum_impls!(ContainerType);
 /// Schema `ContextInput` (`#/components/schemas/ContextInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -4105,9 +4189,9 @@ impl<'de> ::serde::Deserialize<'de> for ContextInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "found" => value.found = map.next_value()?,
+                        "found" => value.found = crate::support::lenient(&mut map)?,
                         "value" => value.value = map.next_value()?,
-                        "base" => value.base = map.next_value()?,
+                        "base" => value.base = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -4121,7 +4205,7 @@ impl<'de> ::serde::Deserialize<'de> for ContextInput {
 }
 /// Schema `CoreModelsCommonSource` (`#/components/schemas/CoreModelsCommonSource`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "data-view-executions",
@@ -4172,8 +4256,8 @@ impl<'de> ::serde::Deserialize<'de> for CoreModelsCommonSource {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -4296,32 +4380,42 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutputAnalysesItem {
                 ],
             ),
         ];
+        const VARIANTS: &[&str] = &[
+            "AnalysisListOutput",
+            "AnalysisListOutputInflatedJob",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AnalysisListOutput,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::AnalysisListOutput>(&raw)
                         .map(Self::AnalysisListOutput)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::AnalysisListOutputInflatedJob,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::AnalysisListOutputInflatedJob)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of AcquisitionListOutputAnalysesItem",
+            crate::support::no_variant(
+                "AcquisitionListOutputAnalysesItem",
+                VARIANTS,
+                closest,
             ),
         )
     }
@@ -4415,32 +4509,39 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputOrAnalysisOutputInflatedJo
                 ],
             ),
         ];
+        const VARIANTS: &[&str] = &["AnalysisOutput", "AnalysisOutputInflatedJob"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AnalysisOutput,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::AnalysisOutput>(&raw)
                         .map(Self::AnalysisOutput)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::AnalysisOutputInflatedJob,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::AnalysisOutputInflatedJob)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of AnalysisOutputOrAnalysisOutputInflatedJob",
+            crate::support::no_variant(
+                "AnalysisOutputOrAnalysisOutputInflatedJob",
+                VARIANTS,
+                closest,
             ),
         )
     }
@@ -4494,32 +4595,39 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspaceOrAzureMlWorkspaceInput 
             ),
             Shape::Object(&["name", "display_name"]),
         ];
+        const VARIANTS: &[&str] = &["AzureMlWorkspace", "AzureMlWorkspaceInput"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AzureMlWorkspace,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::AzureMlWorkspace>(&raw)
                         .map(Self::AzureMlWorkspace)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::AzureMlWorkspaceInput,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::AzureMlWorkspaceInput)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of AzureMlWorkspaceOrAzureMlWorkspaceInput",
+            crate::support::no_variant(
+                "AzureMlWorkspaceOrAzureMlWorkspaceInput",
+                VARIANTS,
+                closest,
             ),
         )
     }
@@ -4544,33 +4652,34 @@ impl<'de> ::serde::Deserialize<'de> for ActionOrDeprecatedAction {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::String, Shape::String];
+        const VARIANTS: &[&str] = &["Action", "DeprecatedAction"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::Action,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::Action>(&raw)
                         .map(Self::Action)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::DeprecatedAction,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::DeprecatedAction>(&raw)
                         .map(Self::DeprecatedAction)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of ActionOrDeprecatedAction",
-            ),
+            crate::support::no_variant("ActionOrDeprecatedAction", VARIANTS, closest),
         )
     }
 }
@@ -4658,32 +4767,37 @@ impl<'de> ::serde::Deserialize<'de> for AdhocAnalysisInputOrJobAnalysisInput {
                 &["job", "label", "description", "compute_provider_id", "info"],
             ),
         ];
+        const VARIANTS: &[&str] = &["AdhocAnalysisInput", "JobAnalysisInput"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AdhocAnalysisInput,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::AdhocAnalysisInput>(&raw)
                         .map(Self::AdhocAnalysisInput)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::JobAnalysisInput,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::JobAnalysisInput>(&raw)
                         .map(Self::JobAnalysisInput)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of AdhocAnalysisInputOrJobAnalysisInput",
+            crate::support::no_variant(
+                "AdhocAnalysisInputOrJobAnalysisInput",
+                VARIANTS,
+                closest,
             ),
         )
     }
@@ -4773,32 +4887,39 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputInflatedJobOrAnalysisOutpu
                 ],
             ),
         ];
+        const VARIANTS: &[&str] = &["AnalysisOutputInflatedJob", "AnalysisOutput"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::AnalysisOutputInflatedJob,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::AnalysisOutputInflatedJob)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AnalysisOutput,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::AnalysisOutput>(&raw)
                         .map(Self::AnalysisOutput)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of AnalysisOutputInflatedJobOrAnalysisOutput",
+            crate::support::no_variant(
+                "AnalysisOutputInflatedJobOrAnalysisOutput",
+                VARIANTS,
+                closest,
             ),
         )
     }

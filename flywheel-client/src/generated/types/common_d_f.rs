@@ -43,7 +43,7 @@ impl ::std::convert::From<&str> for DataStrategy {
 crate::support::string_enum_impls!(DataStrategy);
 /// Schema `DataViewAnalysisFilterSpec` (`#/components/schemas/DataViewAnalysisFilterSpec`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "containers", feature = "views"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -103,7 +103,7 @@ impl<'de> ::serde::Deserialize<'de> for DataViewAnalysisFilterSpec {
 }
 /// Schema `DataViewColumnSpec` (`#/components/schemas/DataViewColumnSpec`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "containers", feature = "views"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -147,11 +147,13 @@ impl<'de> ::serde::Deserialize<'de> for DataViewColumnSpec {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "src" => value.src = map.next_value()?,
-                        "dst" => value.dst = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "expr" => value.expr = map.next_value()?,
-                        "accumulator" => value.accumulator = map.next_value()?,
+                        "src" => value.src = crate::support::lenient(&mut map)?,
+                        "dst" => value.dst = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "expr" => value.expr = crate::support::lenient(&mut map)?,
+                        "accumulator" => {
+                            value.accumulator = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -165,7 +167,7 @@ impl<'de> ::serde::Deserialize<'de> for DataViewColumnSpec {
 }
 /// Schema `DataViewExecution` (`#/components/schemas/DataViewExecution`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "data-view-executions", feature = "views"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -272,19 +274,31 @@ impl<'de> ::serde::Deserialize<'de> for DataViewExecution {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "timestamp_ran" => value.timestamp_ran = map.next_value()?,
-                        "user_id" => value.user_id = map.next_value()?,
-                        "project_id" => value.project_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "timestamp_ran" => {
+                            value.timestamp_ran = crate::support::lenient(&mut map)?;
+                        }
+                        "user_id" => value.user_id = crate::support::lenient(&mut map)?,
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
                         "state" => value.state = map.next_value()?,
-                        "data_view_label" => value.data_view_label = map.next_value()?,
-                        "data_view_id" => value.data_view_id = map.next_value()?,
-                        "storage_file_id" => value.storage_file_id = map.next_value()?,
-                        "task_id" => value.task_id = map.next_value()?,
-                        "expires_on" => value.expires_on = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "data_view_label" => {
+                            value.data_view_label = crate::support::lenient(&mut map)?;
+                        }
+                        "data_view_id" => {
+                            value.data_view_id = crate::support::lenient(&mut map)?;
+                        }
+                        "storage_file_id" => {
+                            value.storage_file_id = crate::support::lenient(&mut map)?;
+                        }
+                        "task_id" => value.task_id = crate::support::lenient(&mut map)?,
+                        "expires_on" => {
+                            value.expires_on = crate::support::lenient(&mut map)?;
+                        }
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -350,7 +364,7 @@ impl ::std::convert::From<&str> for DataViewExecutionState {
 crate::support::string_enum_impls!(DataViewExecutionState);
 /// Schema `DataViewFileSpec` (`#/components/schemas/DataViewFileSpec`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "containers", feature = "views"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -420,14 +434,18 @@ impl<'de> ::serde::Deserialize<'de> for DataViewFileSpec {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "container" => value.container = map.next_value()?,
+                        "container" => {
+                            value.container = crate::support::lenient(&mut map)?;
+                        }
                         "analysisFilter" => value.analysis_filter = map.next_value()?,
                         "filter" => value.filter = map.next_value()?,
                         "zipMember" => value.zip_member = map.next_value()?,
-                        "match" => value.r#match = map.next_value()?,
-                        "format" => value.format = map.next_value()?,
+                        "match" => value.r#match = crate::support::lenient(&mut map)?,
+                        "format" => value.format = crate::support::lenient(&mut map)?,
                         "formatOptions" => value.format_options = map.next_value()?,
-                        "processFiles" => value.process_files = map.next_value()?,
+                        "processFiles" => {
+                            value.process_files = crate::support::lenient(&mut map)?;
+                        }
                         "columns" => value.columns = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -442,7 +460,7 @@ impl<'de> ::serde::Deserialize<'de> for DataViewFileSpec {
 }
 /// Schema `DataViewNameFilterSpec` (`#/components/schemas/DataViewNameFilterSpec`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "containers", feature = "views"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -477,8 +495,8 @@ impl<'de> ::serde::Deserialize<'de> for DataViewNameFilterSpec {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "value" => value.value = map.next_value()?,
-                        "regex" => value.regex = map.next_value()?,
+                        "value" => value.value = crate::support::lenient(&mut map)?,
+                        "regex" => value.regex = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -495,7 +513,7 @@ impl<'de> ::serde::Deserialize<'de> for DataViewNameFilterSpec {
 pub type DataViewOutput = crate::types::ViewOutput;
 /// Schema `DataViewZipFilterSpec` (`#/components/schemas/DataViewZipFilterSpec`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "containers", feature = "views"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -533,9 +551,9 @@ impl<'de> ::serde::Deserialize<'de> for DataViewZipFilterSpec {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "value" => value.value = map.next_value()?,
-                        "regex" => value.regex = map.next_value()?,
-                        "match" => value.r#match = map.next_value()?,
+                        "value" => value.value = crate::support::lenient(&mut map)?,
+                        "regex" => value.regex = crate::support::lenient(&mut map)?,
+                        "match" => value.r#match = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -703,7 +721,7 @@ impl ::std::convert::From<&str> for DeidLogSkipReason {
 crate::support::string_enum_impls!(DeidLogSkipReason);
 /// Schema `DeletedFile` (`#/components/schemas/DeletedFile`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -835,15 +853,19 @@ impl<'de> ::serde::Deserialize<'de> for DeletedFile {
                         "_id" => value.id = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "parent_ref" => value.parent_ref = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "uuid" => value.uuid = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
+                        "uuid" => value.uuid = crate::support::lenient(&mut map)?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
                         "copy_of" => value.copy_of = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
-                        "replaced" => value.replaced = map.next_value()?,
-                        "hard_deleted" => value.hard_deleted = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
+                        "replaced" => value.replaced = crate::support::lenient(&mut map)?,
+                        "hard_deleted" => {
+                            value.hard_deleted = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -857,7 +879,7 @@ impl<'de> ::serde::Deserialize<'de> for DeletedFile {
 }
 /// Schema `DeletedResult` (`#/components/schemas/DeletedResult`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -932,8 +954,10 @@ impl<'de> ::serde::Deserialize<'de> for DeletedResult {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "deleted" => value.deleted = map.next_value()?,
-                        "not_found" => value.not_found = map.next_value()?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
+                        "not_found" => {
+                            value.not_found = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -986,7 +1010,7 @@ impl ::std::convert::From<&str> for DeprecatedAction {
 crate::support::string_enum_impls!(DeprecatedAction);
 /// Schema `DownloadTicketStub` (`#/components/schemas/DownloadTicketStub`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1061,10 +1085,10 @@ impl<'de> ::serde::Deserialize<'de> for DownloadTicketStub {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "ticket" => value.ticket = map.next_value()?,
-                        "filename" => value.filename = map.next_value()?,
-                        "file_cnt" => value.file_cnt = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
+                        "ticket" => value.ticket = crate::support::lenient(&mut map)?,
+                        "filename" => value.filename = crate::support::lenient(&mut map)?,
+                        "file_cnt" => value.file_cnt = crate::support::lenient(&mut map)?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1078,7 +1102,7 @@ impl<'de> ::serde::Deserialize<'de> for DownloadTicketStub {
 }
 /// Schema `Edition` (`#/components/schemas/Edition`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -1124,7 +1148,7 @@ impl<'de> ::serde::Deserialize<'de> for Edition {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "lab" => value.lab = map.next_value()?,
+                        "lab" => value.lab = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1140,7 +1164,7 @@ impl<'de> ::serde::Deserialize<'de> for Edition {
 ///
 /// Schema `ErrorResponse` (`#/components/schemas/ErrorResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ErrorResponse {
@@ -1199,9 +1223,13 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "message" => value.message = map.next_value()?,
-                        "status_code" => value.status_code = map.next_value()?,
-                        "request_id" => value.request_id = map.next_value()?,
+                        "message" => value.message = crate::support::lenient(&mut map)?,
+                        "status_code" => {
+                            value.status_code = crate::support::lenient(&mut map)?;
+                        }
+                        "request_id" => {
+                            value.request_id = crate::support::lenient(&mut map)?;
+                        }
                         "detail" => value.detail = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1216,7 +1244,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
 }
 /// Schema `File` (`#/components/schemas/File`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "data-view-executions", feature = "upload", feature = "views"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -1468,40 +1496,56 @@ impl<'de> ::serde::Deserialize<'de> for File {
                     match key.as_str() {
                         "_id" => value.id = map.next_value()?,
                         "parent_ref" => value.parent_ref = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         "file_group" => value.file_group = map.next_value()?,
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "uuid" => value.uuid = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "reference" => value.reference = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
-                        "hash" => value.hash = map.next_value()?,
-                        "client_hash" => value.client_hash = map.next_value()?,
-                        "zip_member_count" => value.zip_member_count = map.next_value()?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
+                        "uuid" => value.uuid = crate::support::lenient(&mut map)?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "reference" => {
+                            value.reference = crate::support::lenient(&mut map)?;
+                        }
+                        "size" => value.size = crate::support::lenient(&mut map)?,
+                        "hash" => value.hash = crate::support::lenient(&mut map)?,
+                        "client_hash" => {
+                            value.client_hash = crate::support::lenient(&mut map)?;
+                        }
+                        "zip_member_count" => {
+                            value.zip_member_count = crate::support::lenient(&mut map)?;
+                        }
                         "virus_scan" => value.virus_scan = map.next_value()?,
                         "source_file_id" => value.source_file_id = map.next_value()?,
-                        "restored_from" => value.restored_from = map.next_value()?,
+                        "restored_from" => {
+                            value.restored_from = crate::support::lenient(&mut map)?;
+                        }
                         "restored_by" => value.restored_by = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         "source" => value.source = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "mimetype" => value.mimetype = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
-                        "classification" => value.classification = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "mimetype" => value.mimetype = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
-                        "deid_log_id" => value.deid_log_id = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
+                        "deid_log_id" => {
+                            value.deid_log_id = crate::support::lenient(&mut map)?;
+                        }
                         "deid_log_skip_reason" => {
                             value.deid_log_skip_reason = map.next_value()?;
                         }
                         "gear_info" => value.gear_info = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "replaced" => value.replaced = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "replaced" => value.replaced = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
                         "copy_of" => value.copy_of = map.next_value()?,
                         "original_copy_of" => value.original_copy_of = map.next_value()?,
                         _ => {
@@ -1517,7 +1561,7 @@ impl<'de> ::serde::Deserialize<'de> for File {
 }
 /// Schema `FileClassificationDelta` (`#/components/schemas/FileClassificationDelta`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1591,10 +1635,10 @@ impl<'de> ::serde::Deserialize<'de> for FileClassificationDelta {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "modality" => value.modality = map.next_value()?,
-                        "add" => value.add = map.next_value()?,
-                        "delete" => value.delete = map.next_value()?,
-                        "replace" => value.replace = map.next_value()?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
+                        "add" => value.add = crate::support::lenient(&mut map)?,
+                        "delete" => value.delete = crate::support::lenient(&mut map)?,
+                        "replace" => value.replace = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1670,7 +1714,7 @@ impl ::std::convert::From<&str> for FileFormat {
 crate::support::string_enum_impls!(FileFormat);
 /// Schema `FileGearInfo` (`#/components/schemas/FileGearInfo`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1753,9 +1797,9 @@ impl<'de> ::serde::Deserialize<'de> for FileGearInfo {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1808,7 +1852,7 @@ impl ::std::convert::From<&str> for FileGroup {
 crate::support::string_enum_impls!(FileGroup);
 /// Schema `FileListOutput` (`#/components/schemas/FileListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2066,41 +2110,57 @@ impl<'de> ::serde::Deserialize<'de> for FileListOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "mimetype" => value.mimetype = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
-                        "deid_log_id" => value.deid_log_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "mimetype" => value.mimetype = crate::support::lenient(&mut map)?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
+                        "deid_log_id" => {
+                            value.deid_log_id = crate::support::lenient(&mut map)?;
+                        }
                         "deid_log_skip_reason" => {
                             value.deid_log_skip_reason = map.next_value()?;
                         }
-                        "classification" => value.classification = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "reference" => value.reference = map.next_value()?,
-                        "restored_from" => value.restored_from = map.next_value()?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "reference" => {
+                            value.reference = crate::support::lenient(&mut map)?;
+                        }
+                        "restored_from" => {
+                            value.restored_from = crate::support::lenient(&mut map)?;
+                        }
                         "restored_by" => value.restored_by = map.next_value()?,
                         "parent_ref" => value.parent_ref = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "virus_scan" => value.virus_scan = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "replaced" => value.replaced = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
-                        "hash" => value.hash = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "replaced" => value.replaced = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
+                        "hash" => value.hash = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
-                        "zip_member_count" => value.zip_member_count = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
+                        "zip_member_count" => {
+                            value.zip_member_count = crate::support::lenient(&mut map)?;
+                        }
                         "gear_info" => value.gear_info = map.next_value()?,
                         "copy_of" => value.copy_of = map.next_value()?,
                         "original_copy_of" => value.original_copy_of = map.next_value()?,
-                        "client_hash" => value.client_hash = map.next_value()?,
+                        "client_hash" => {
+                            value.client_hash = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2114,7 +2174,7 @@ impl<'de> ::serde::Deserialize<'de> for FileListOutput {
 }
 /// Schema `FileModifyInput` (`#/components/schemas/FileModifyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2167,8 +2227,8 @@ impl<'de> ::serde::Deserialize<'de> for FileModifyInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2182,7 +2242,7 @@ impl<'de> ::serde::Deserialize<'de> for FileModifyInput {
 }
 /// Schema `FileOutput` (`#/components/schemas/FileOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2442,38 +2502,54 @@ impl<'de> ::serde::Deserialize<'de> for FileOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "mimetype" => value.mimetype = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
-                        "deid_log_id" => value.deid_log_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "mimetype" => value.mimetype = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
+                        "deid_log_id" => {
+                            value.deid_log_id = crate::support::lenient(&mut map)?;
+                        }
                         "deid_log_skip_reason" => {
                             value.deid_log_skip_reason = map.next_value()?;
                         }
-                        "classification" => value.classification = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "provider_id" => value.provider_id = map.next_value()?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
                         "parent_ref" => value.parent_ref = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
-                        "restored_from" => value.restored_from = map.next_value()?,
+                        "restored_from" => {
+                            value.restored_from = crate::support::lenient(&mut map)?;
+                        }
                         "restored_by" => value.restored_by = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "reference" => value.reference = map.next_value()?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "reference" => {
+                            value.reference = crate::support::lenient(&mut map)?;
+                        }
                         "origin" => value.origin = map.next_value()?,
                         "virus_scan" => value.virus_scan = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "replaced" => value.replaced = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
-                        "hash" => value.hash = map.next_value()?,
-                        "client_hash" => value.client_hash = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "replaced" => value.replaced = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
+                        "hash" => value.hash = crate::support::lenient(&mut map)?,
+                        "client_hash" => {
+                            value.client_hash = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
-                        "zip_member_count" => value.zip_member_count = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
+                        "zip_member_count" => {
+                            value.zip_member_count = crate::support::lenient(&mut map)?;
+                        }
                         "gear_info" => value.gear_info = map.next_value()?,
                         "copy_of" => value.copy_of = map.next_value()?,
                         "original_copy_of" => value.original_copy_of = map.next_value()?,
@@ -2490,7 +2566,7 @@ impl<'de> ::serde::Deserialize<'de> for FileOutput {
 }
 /// Schema `FileParents` (`#/components/schemas/FileParents`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2591,12 +2667,14 @@ impl<'de> ::serde::Deserialize<'de> for FileParents {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group" => value.group = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
-                        "subject" => value.subject = map.next_value()?,
-                        "session" => value.session = map.next_value()?,
-                        "acquisition" => value.acquisition = map.next_value()?,
-                        "analysis" => value.analysis = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
+                        "subject" => value.subject = crate::support::lenient(&mut map)?,
+                        "session" => value.session = crate::support::lenient(&mut map)?,
+                        "acquisition" => {
+                            value.acquisition = crate::support::lenient(&mut map)?;
+                        }
+                        "analysis" => value.analysis = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2610,7 +2688,7 @@ impl<'de> ::serde::Deserialize<'de> for FileParents {
 }
 /// Schema `FileReference` (`#/components/schemas/FileReference`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2674,9 +2752,9 @@ impl<'de> ::serde::Deserialize<'de> for FileReference {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2690,7 +2768,7 @@ impl<'de> ::serde::Deserialize<'de> for FileReference {
 }
 /// Schema `FileTemplateOptions` (`#/components/schemas/FileTemplateOptions`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -2751,12 +2829,14 @@ impl<'de> ::serde::Deserialize<'de> for FileTemplateOptions {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "minimum" => value.minimum = map.next_value()?,
-                        "maximum" => value.maximum = map.next_value()?,
-                        "mimetype" => value.mimetype = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "classification" => value.classification = map.next_value()?,
+                        "minimum" => value.minimum = crate::support::lenient(&mut map)?,
+                        "maximum" => value.maximum = crate::support::lenient(&mut map)?,
+                        "mimetype" => value.mimetype = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2770,7 +2850,7 @@ impl<'de> ::serde::Deserialize<'de> for FileTemplateOptions {
 }
 /// Schema `FileVersion` (`#/components/schemas/FileVersion`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2841,8 +2921,8 @@ impl<'de> ::serde::Deserialize<'de> for FileVersion {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "file_id" => value.file_id = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2856,7 +2936,7 @@ impl<'de> ::serde::Deserialize<'de> for FileVersion {
 }
 /// Schema `FileVersionCopyOf` (`#/components/schemas/FileVersionCopyOf`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2951,11 +3031,15 @@ impl<'de> ::serde::Deserialize<'de> for FileVersionCopyOf {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "file_id" => value.file_id = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
-                        "project_label" => value.project_label = map.next_value()?,
-                        "group_label" => value.group_label = map.next_value()?,
+                        "project_label" => {
+                            value.project_label = crate::support::lenient(&mut map)?;
+                        }
+                        "group_label" => {
+                            value.group_label = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2997,7 +3081,7 @@ pub type FileZipEntry = crate::types::ZipfileMemberInfo;
 pub type FileZipInfo = crate::types::ZipfileInfo;
 /// Schema `Filter` (`#/components/schemas/Filter`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3057,8 +3141,10 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "attribute" => value.attribute = map.next_value()?,
-                        "operator" => value.operator = map.next_value()?,
+                        "attribute" => {
+                            value.attribute = crate::support::lenient(&mut map)?;
+                        }
+                        "operator" => value.operator = crate::support::lenient(&mut map)?,
                         "value" => value.value = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -3073,7 +3159,7 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
 }
 /// Schema `FixedFileVersionInput` (`#/components/schemas/FixedFileVersionInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "projects", feature = "site"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -3111,9 +3197,9 @@ impl<'de> ::serde::Deserialize<'de> for FixedFileVersionInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "file_id" => value.file_id = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "input" => value.input = map.next_value()?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "input" => value.input = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3127,7 +3213,7 @@ impl<'de> ::serde::Deserialize<'de> for FixedFileVersionInput {
 }
 /// Schema `FixedInput` (`#/components/schemas/FixedInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "projects", feature = "site"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -3172,10 +3258,10 @@ impl<'de> ::serde::Deserialize<'de> for FixedInput {
                 {
                     match key.as_str() {
                         "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "input" => value.input = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "input" => value.input = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3189,7 +3275,7 @@ impl<'de> ::serde::Deserialize<'de> for FixedInput {
 }
 /// Schema `FormDefinition` (`#/components/schemas/FormDefinition`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -3271,32 +3357,39 @@ impl<'de> ::serde::Deserialize<'de> for FixedInputOrFixedFileVersionInput {
             Shape::Object(&["type", "id", "name", "version", "input"]),
             Shape::Object(&["file_id", "version", "input"]),
         ];
+        const VARIANTS: &[&str] = &["FixedInput", "FixedFileVersionInput"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::FixedInput,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::FixedInput>(&raw)
                         .map(Self::FixedInput)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::FixedFileVersionInput,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::FixedFileVersionInput)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of FixedInputOrFixedFileVersionInput",
+            crate::support::no_variant(
+                "FixedInputOrFixedFileVersionInput",
+                VARIANTS,
+                closest,
             ),
         )
     }
@@ -3345,33 +3438,34 @@ impl<'de> ::serde::Deserialize<'de> for FileReferenceOrFileVersion {
             Shape::Object(&["type", "id", "name"]),
             Shape::Object(&["file_id", "version"]),
         ];
+        const VARIANTS: &[&str] = &["FileReference", "FileVersion"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::FileReference,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::FileReference>(&raw)
                         .map(Self::FileReference)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::FileVersion,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::FileVersion>(&raw)
                         .map(Self::FileVersion)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of FileReferenceOrFileVersion",
-            ),
+            crate::support::no_variant("FileReferenceOrFileVersion", VARIANTS, closest),
         )
     }
 }
@@ -3418,32 +3512,37 @@ impl<'de> ::serde::Deserialize<'de> for DownloadTicketStubOrZipfileInfo {
             Shape::Object(&["ticket", "filename", "file_cnt", "size"]),
             Shape::Object(&["comment", "members"]),
         ];
+        const VARIANTS: &[&str] = &["DownloadTicketStub", "ZipfileInfo"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::DownloadTicketStub,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::DownloadTicketStub>(&raw)
                         .map(Self::DownloadTicketStub)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ZipfileInfo,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::ZipfileInfo>(&raw)
                         .map(Self::ZipfileInfo)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of DownloadTicketStubOrZipfileInfo",
+            crate::support::no_variant(
+                "DownloadTicketStubOrZipfileInfo",
+                VARIANTS,
+                closest,
             ),
         )
     }

@@ -4,7 +4,7 @@
 //! Types used by the operations of several tags, whose names start with G to J.
 /// Schema `GearInfo` (`#/components/schemas/GearInfo`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -85,10 +85,10 @@ impl<'de> ::serde::Deserialize<'de> for GearInfo {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "category" => value.category = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
+                        "category" => value.category = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -102,7 +102,7 @@ impl<'de> ::serde::Deserialize<'de> for GearInfo {
 }
 /// Schema `GearRuleCondition` (`#/components/schemas/GearRuleCondition`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "projects", feature = "site"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -142,7 +142,7 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleCondition {
                     match key.as_str() {
                         "type" => value.r#type = map.next_value()?,
                         "value" => value.value = map.next_value()?,
-                        "regex" => value.regex = map.next_value()?,
+                        "regex" => value.regex = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -238,7 +238,7 @@ impl ::std::convert::From<&str> for GearRuleConditionType {
 crate::support::string_enum_impls!(GearRuleConditionType);
 /// Schema `GearRuleInput` (`#/components/schemas/GearRuleInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "projects", feature = "site"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -311,22 +311,30 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "project_id" => value.project_id = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
-                        "role_id" => value.role_id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
+                        "role_id" => value.role_id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         "fixed_inputs" => value.fixed_inputs = map.next_value()?,
                         "priority" => value.priority = map.next_value()?,
-                        "auto_update" => value.auto_update = map.next_value()?,
+                        "auto_update" => {
+                            value.auto_update = crate::support::lenient(&mut map)?;
+                        }
                         "any" => value.any = map.next_value()?,
                         "all" => value.all = map.next_value()?,
                         "not" => value.not = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "triggering_input" => value.triggering_input = map.next_value()?,
+                        "triggering_input" => {
+                            value.triggering_input = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -340,7 +348,7 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleInput {
 }
 /// Schema `GearRuleModifyInput` (`#/components/schemas/GearRuleModifyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "projects", feature = "site"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -410,21 +418,27 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleModifyInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "gear_id" => value.gear_id = map.next_value()?,
-                        "role_id" => value.role_id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
+                        "role_id" => value.role_id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         "fixed_inputs" => value.fixed_inputs = map.next_value()?,
                         "priority" => value.priority = map.next_value()?,
-                        "auto_update" => value.auto_update = map.next_value()?,
+                        "auto_update" => {
+                            value.auto_update = crate::support::lenient(&mut map)?;
+                        }
                         "any" => value.any = map.next_value()?,
                         "all" => value.all = map.next_value()?,
                         "not" => value.not = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "triggering_input" => value.triggering_input = map.next_value()?,
+                        "triggering_input" => {
+                            value.triggering_input = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -448,7 +462,7 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleModifyInput {
 pub type Group = crate::types::GroupOutput;
 /// Schema `GroupBy` (`#/components/schemas/GroupBy`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "containers", feature = "views"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -480,7 +494,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupBy {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "columns" => value.columns = map.next_value()?,
+                        "columns" => value.columns = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -514,7 +528,7 @@ pub type GroupContainerOutput = crate::types::GroupOutput;
 pub type GroupNode = crate::types::GroupOutput;
 /// Schema `GroupOutput` (`#/components/schemas/GroupOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -633,18 +647,18 @@ impl<'de> ::serde::Deserialize<'de> for GroupOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "permissions" => value.permissions = map.next_value()?,
                         "permissions_template" => {
                             value.permissions_template = map.next_value()?;
                         }
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "providers" => value.providers = map.next_value()?,
-                        "roles" => value.roles = map.next_value()?,
+                        "roles" => value.roles = crate::support::lenient(&mut map)?,
                         "editions" => value.editions = map.next_value()?,
                         "settings" => value.settings = map.next_value()?,
                         _ => {
@@ -660,7 +674,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupOutput {
 }
 /// Schema `GroupSettingsOutput` (`#/components/schemas/GroupSettingsOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -736,7 +750,9 @@ impl<'de> ::serde::Deserialize<'de> for GroupSettingsOutput {
                         "deid_profile" => value.deid_profile = map.next_value()?,
                         "forms" => value.forms = map.next_value()?,
                         "external_routing_id" => {
-                            value.external_routing_id = map.next_value()?;
+                            value.external_routing_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -881,7 +897,7 @@ impl ::std::convert::From<&str> for HeaderFeature {
 crate::support::string_enum_impls!(HeaderFeature);
 /// Schema `Info` (`#/components/schemas/Info`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -942,7 +958,7 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 {
                     match key.as_str() {
                         "set" => value.set = map.next_value()?,
-                        "delete" => value.delete = map.next_value()?,
+                        "delete" => value.delete = crate::support::lenient(&mut map)?,
                         "replace" => value.replace = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -976,7 +992,7 @@ impl<'de> ::serde::Deserialize<'de> for Info {
 pub type InlineResponse2005 = crate::types::ModifiedResult;
 /// Schema `InputJob` (`#/components/schemas/InputJob`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1072,21 +1088,25 @@ impl<'de> ::serde::Deserialize<'de> for InputJob {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "attempt" => value.attempt = map.next_value()?,
+                        "attempt" => value.attempt = crate::support::lenient(&mut map)?,
                         "priority" => value.priority = map.next_value()?,
-                        "batch" => value.batch = map.next_value()?,
+                        "batch" => value.batch = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "destination" => value.destination = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
-                        "role_id" => value.role_id = map.next_value()?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
+                        "role_id" => value.role_id = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "previous_job_id" => value.previous_job_id = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "previous_job_id" => {
+                            value.previous_job_id = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1101,7 +1121,7 @@ impl<'de> ::serde::Deserialize<'de> for InputJob {
 }
 /// Schema `InsertedId` (`#/components/schemas/InsertedId`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1162,7 +1182,7 @@ impl<'de> ::serde::Deserialize<'de> for InsertedId {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1176,7 +1196,7 @@ impl<'de> ::serde::Deserialize<'de> for InsertedId {
 }
 /// Schema `Job` (`#/components/schemas/Job`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -1357,35 +1377,45 @@ impl<'de> ::serde::Deserialize<'de> for Job {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "gear_info" => value.gear_info = map.next_value()?,
-                        "previous_job_id" => value.previous_job_id = map.next_value()?,
+                        "previous_job_id" => {
+                            value.previous_job_id = crate::support::lenient(&mut map)?;
+                        }
                         "inputs" => value.inputs = map.next_value()?,
                         "destination" => value.destination = map.next_value()?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "group" => value.group = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "priority" => value.priority = map.next_value()?,
-                        "state" => value.state = map.next_value()?,
-                        "failure_reason" => value.failure_reason = map.next_value()?,
-                        "attempt" => value.attempt = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "retried" => value.retried = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "priority" => value.priority = crate::support::lenient(&mut map)?,
+                        "state" => value.state = crate::support::lenient(&mut map)?,
+                        "failure_reason" => {
+                            value.failure_reason = crate::support::lenient(&mut map)?;
+                        }
+                        "attempt" => value.attempt = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "retried" => value.retried = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         "transitions" => value.transitions = map.next_value()?,
                         "request" => value.request = map.next_value()?,
-                        "saved_files" => value.saved_files = map.next_value()?,
+                        "saved_files" => {
+                            value.saved_files = crate::support::lenient(&mut map)?;
+                        }
                         "profile" => value.profile = map.next_value()?,
                         "related_container_ids" => {
-                            value.related_container_ids = map.next_value()?;
+                            value.related_container_ids = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1399,7 +1429,7 @@ impl<'de> ::serde::Deserialize<'de> for Job {
 }
 /// Schema `JobAnalysisInput` (`#/components/schemas/JobAnalysisInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1460,10 +1490,14 @@ impl<'de> ::serde::Deserialize<'de> for JobAnalysisInput {
                 {
                     match key.as_str() {
                         "job" => value.job = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "info" => value.info = map.next_value()?,
                         _ => {
@@ -1532,7 +1566,7 @@ pub type JobConfigOutput = crate::types::JobOutputConfig;
 pub type JobContainerDetail = crate::types::JobDetailContainer;
 /// Schema `JobDestination` (`#/components/schemas/JobDestination`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -1573,8 +1607,8 @@ impl<'de> ::serde::Deserialize<'de> for JobDestination {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1588,7 +1622,7 @@ impl<'de> ::serde::Deserialize<'de> for JobDestination {
 }
 /// Schema `JobDetailContainer` (`#/components/schemas/JobDetailContainer`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1657,8 +1691,8 @@ impl<'de> ::serde::Deserialize<'de> for JobDetailContainer {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1672,7 +1706,7 @@ impl<'de> ::serde::Deserialize<'de> for JobDetailContainer {
 }
 /// Schema `JobDetailParentInfo` (`#/components/schemas/JobDetailParentInfo`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1784,7 +1818,7 @@ impl<'de> ::serde::Deserialize<'de> for JobDetailParentInfo {
 }
 /// Schema `JobExecutorInfo` (`#/components/schemas/JobExecutorInfo`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1889,14 +1923,24 @@ impl<'de> ::serde::Deserialize<'de> for JobExecutorInfo {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "host" => value.host = map.next_value()?,
-                        "instance_type" => value.instance_type = map.next_value()?,
-                        "cpu_cores" => value.cpu_cores = map.next_value()?,
-                        "gpu" => value.gpu = map.next_value()?,
-                        "memory_bytes" => value.memory_bytes = map.next_value()?,
-                        "disk_bytes" => value.disk_bytes = map.next_value()?,
-                        "swap_bytes" => value.swap_bytes = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "host" => value.host = crate::support::lenient(&mut map)?,
+                        "instance_type" => {
+                            value.instance_type = crate::support::lenient(&mut map)?;
+                        }
+                        "cpu_cores" => {
+                            value.cpu_cores = crate::support::lenient(&mut map)?;
+                        }
+                        "gpu" => value.gpu = crate::support::lenient(&mut map)?,
+                        "memory_bytes" => {
+                            value.memory_bytes = crate::support::lenient(&mut map)?;
+                        }
+                        "disk_bytes" => {
+                            value.disk_bytes = crate::support::lenient(&mut map)?;
+                        }
+                        "swap_bytes" => {
+                            value.swap_bytes = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1910,7 +1954,7 @@ impl<'de> ::serde::Deserialize<'de> for JobExecutorInfo {
 }
 /// Schema `JobFileInput` (`#/components/schemas/JobFileInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1992,7 +2036,7 @@ impl<'de> ::serde::Deserialize<'de> for JobFileInput {
                         "hierarchy" => value.hierarchy = map.next_value()?,
                         "object" => value.object = map.next_value()?,
                         "location" => value.location = map.next_value()?,
-                        "base" => value.base = map.next_value()?,
+                        "base" => value.base = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2006,7 +2050,7 @@ impl<'de> ::serde::Deserialize<'de> for JobFileInput {
 }
 /// Schema `JobFileInputListOutput` (`#/components/schemas/JobFileInputListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2088,7 +2132,7 @@ impl<'de> ::serde::Deserialize<'de> for JobFileInputListOutput {
                         "hierarchy" => value.hierarchy = map.next_value()?,
                         "object" => value.object = map.next_value()?,
                         "location" => value.location = map.next_value()?,
-                        "base" => value.base = map.next_value()?,
+                        "base" => value.base = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2102,7 +2146,7 @@ impl<'de> ::serde::Deserialize<'de> for JobFileInputListOutput {
 }
 /// Schema `JobFileObject` (`#/components/schemas/JobFileObject`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2223,16 +2267,18 @@ impl<'de> ::serde::Deserialize<'de> for JobFileObject {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "mimetype" => value.mimetype = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "mimetype" => value.mimetype = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
                         "classification" => value.classification = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
-                        "zip_member_count" => value.zip_member_count = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
+                        "zip_member_count" => {
+                            value.zip_member_count = crate::support::lenient(&mut map)?;
+                        }
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2247,7 +2293,7 @@ impl<'de> ::serde::Deserialize<'de> for JobFileObject {
 }
 /// Schema `JobFileObjectListOutput` (`#/components/schemas/JobFileObjectListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2362,16 +2408,18 @@ impl<'de> ::serde::Deserialize<'de> for JobFileObjectListOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "mimetype" => value.mimetype = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "mimetype" => value.mimetype = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
                         "classification" => value.classification = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
-                        "zip_member_count" => value.zip_member_count = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
+                        "zip_member_count" => {
+                            value.zip_member_count = crate::support::lenient(&mut map)?;
+                        }
                         "origin" => value.origin = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2385,7 +2433,7 @@ impl<'de> ::serde::Deserialize<'de> for JobFileObjectListOutput {
 }
 /// Schema `JobInputsItem` (`#/components/schemas/JobInputsItem`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2466,10 +2514,10 @@ impl<'de> ::serde::Deserialize<'de> for JobInputsItem {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "uri" => value.uri = map.next_value()?,
-                        "location" => value.location = map.next_value()?,
-                        "vu" => value.vu = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "uri" => value.uri = crate::support::lenient(&mut map)?,
+                        "location" => value.location = crate::support::lenient(&mut map)?,
+                        "vu" => value.vu = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2502,7 +2550,7 @@ pub type JobInputsObject = ::serde_json::Value;
 pub type JobListEntry = crate::types::JobListOutput;
 /// Schema `JobListOutput` (`#/components/schemas/JobListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2747,39 +2795,51 @@ impl<'de> ::serde::Deserialize<'de> for JobListOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "gear_info" => value.gear_info = map.next_value()?,
-                        "rule_id" => value.rule_id = map.next_value()?,
-                        "role_id" => value.role_id = map.next_value()?,
+                        "rule_id" => value.rule_id = crate::support::lenient(&mut map)?,
+                        "role_id" => value.role_id = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
                         "destination" => value.destination = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "priority" => value.priority = map.next_value()?,
-                        "attempt" => value.attempt = map.next_value()?,
-                        "previous_job_id" => value.previous_job_id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "retried" => value.retried = map.next_value()?,
+                        "attempt" => value.attempt = crate::support::lenient(&mut map)?,
+                        "previous_job_id" => {
+                            value.previous_job_id = crate::support::lenient(&mut map)?;
+                        }
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "retried" => value.retried = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
                         "request" => value.request = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
-                        "saved_files" => value.saved_files = map.next_value()?,
+                        "saved_files" => {
+                            value.saved_files = crate::support::lenient(&mut map)?;
+                        }
                         "outputs" => value.outputs = map.next_value()?,
                         "deleted_outputs" => value.deleted_outputs = map.next_value()?,
-                        "batch" => value.batch = map.next_value()?,
+                        "batch" => value.batch = crate::support::lenient(&mut map)?,
                         "failed_output_accepted" => {
-                            value.failed_output_accepted = map.next_value()?;
+                            value.failed_output_accepted = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "profile" => value.profile = map.next_value()?,
-                        "failure_reason" => value.failure_reason = map.next_value()?,
-                        "related_container_ids" => {
-                            value.related_container_ids = map.next_value()?;
+                        "failure_reason" => {
+                            value.failure_reason = crate::support::lenient(&mut map)?;
                         }
-                        "label" => value.label = map.next_value()?,
+                        "related_container_ids" => {
+                            value.related_container_ids = crate::support::lenient(
+                                &mut map,
+                            )?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "parents" => value.parents = map.next_value()?,
                         "parent_info" => value.parent_info = map.next_value()?,
@@ -2797,7 +2857,7 @@ impl<'de> ::serde::Deserialize<'de> for JobListOutput {
 }
 /// Schema `JobListOutputConfig` (`#/components/schemas/JobListOutputConfig`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2891,7 +2951,7 @@ impl<'de> ::serde::Deserialize<'de> for JobListOutputConfig {
 }
 /// Schema `JobOrigin` (`#/components/schemas/JobOrigin`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -2932,8 +2992,8 @@ impl<'de> ::serde::Deserialize<'de> for JobOrigin {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2947,7 +3007,7 @@ impl<'de> ::serde::Deserialize<'de> for JobOrigin {
 }
 /// Schema `JobOutput` (`#/components/schemas/JobOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3200,42 +3260,54 @@ impl<'de> ::serde::Deserialize<'de> for JobOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "gear_info" => value.gear_info = map.next_value()?,
-                        "rule_id" => value.rule_id = map.next_value()?,
-                        "role_id" => value.role_id = map.next_value()?,
+                        "rule_id" => value.rule_id = crate::support::lenient(&mut map)?,
+                        "role_id" => value.role_id = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
                         "destination" => value.destination = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "priority" => value.priority = map.next_value()?,
-                        "attempt" => value.attempt = map.next_value()?,
-                        "previous_job_id" => value.previous_job_id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "retried" => value.retried = map.next_value()?,
+                        "attempt" => value.attempt = crate::support::lenient(&mut map)?,
+                        "previous_job_id" => {
+                            value.previous_job_id = crate::support::lenient(&mut map)?;
+                        }
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "retried" => value.retried = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
                         "request" => value.request = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
-                        "saved_files" => value.saved_files = map.next_value()?,
+                        "saved_files" => {
+                            value.saved_files = crate::support::lenient(&mut map)?;
+                        }
                         "outputs" => value.outputs = map.next_value()?,
                         "deleted_outputs" => value.deleted_outputs = map.next_value()?,
                         "produced_metadata" => {
                             value.produced_metadata = map.next_value()?;
                         }
-                        "batch" => value.batch = map.next_value()?,
+                        "batch" => value.batch = crate::support::lenient(&mut map)?,
                         "failed_output_accepted" => {
-                            value.failed_output_accepted = map.next_value()?;
+                            value.failed_output_accepted = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "profile" => value.profile = map.next_value()?,
-                        "failure_reason" => value.failure_reason = map.next_value()?,
-                        "related_container_ids" => {
-                            value.related_container_ids = map.next_value()?;
+                        "failure_reason" => {
+                            value.failure_reason = crate::support::lenient(&mut map)?;
                         }
-                        "label" => value.label = map.next_value()?,
+                        "related_container_ids" => {
+                            value.related_container_ids = crate::support::lenient(
+                                &mut map,
+                            )?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "parents" => value.parents = map.next_value()?,
                         "transitions" => value.transitions = map.next_value()?,
@@ -3253,7 +3325,7 @@ impl<'de> ::serde::Deserialize<'de> for JobOutput {
 }
 /// Schema `JobOutputConfig` (`#/components/schemas/JobOutputConfig`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3354,7 +3426,7 @@ impl<'de> ::serde::Deserialize<'de> for JobOutputConfig {
 }
 /// Schema `JobParents` (`#/components/schemas/JobParents`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3429,12 +3501,14 @@ impl<'de> ::serde::Deserialize<'de> for JobParents {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group" => value.group = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
-                        "subject" => value.subject = map.next_value()?,
-                        "session" => value.session = map.next_value()?,
-                        "acquisition" => value.acquisition = map.next_value()?,
-                        "analysis" => value.analysis = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
+                        "subject" => value.subject = crate::support::lenient(&mut map)?,
+                        "session" => value.session = crate::support::lenient(&mut map)?,
+                        "acquisition" => {
+                            value.acquisition = crate::support::lenient(&mut map)?;
+                        }
+                        "analysis" => value.analysis = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3555,7 +3629,7 @@ impl ::std::convert::From<&str> for JobPriority {
 crate::support::string_enum_impls!(JobPriority);
 /// Schema `JobProfile` (`#/components/schemas/JobProfile`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3673,23 +3747,35 @@ impl<'de> ::serde::Deserialize<'de> for JobProfile {
                 {
                     match key.as_str() {
                         "total_input_files" => {
-                            value.total_input_files = map.next_value()?;
+                            value.total_input_files = crate::support::lenient(&mut map)?;
                         }
                         "total_input_size_bytes" => {
-                            value.total_input_size_bytes = map.next_value()?;
+                            value.total_input_size_bytes = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "total_output_files" => {
-                            value.total_output_files = map.next_value()?;
+                            value.total_output_files = crate::support::lenient(&mut map)?;
                         }
                         "total_output_size_bytes" => {
-                            value.total_output_size_bytes = map.next_value()?;
+                            value.total_output_size_bytes = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "preparation_time_ms" => {
-                            value.preparation_time_ms = map.next_value()?;
+                            value.preparation_time_ms = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "elapsed_time_ms" => value.elapsed_time_ms = map.next_value()?,
-                        "upload_time_ms" => value.upload_time_ms = map.next_value()?,
-                        "total_time_ms" => value.total_time_ms = map.next_value()?,
+                        "elapsed_time_ms" => {
+                            value.elapsed_time_ms = crate::support::lenient(&mut map)?;
+                        }
+                        "upload_time_ms" => {
+                            value.upload_time_ms = crate::support::lenient(&mut map)?;
+                        }
+                        "total_time_ms" => {
+                            value.total_time_ms = crate::support::lenient(&mut map)?;
+                        }
                         "versions" => value.versions = map.next_value()?,
                         "executor" => value.executor = map.next_value()?,
                         _ => {
@@ -3705,7 +3791,7 @@ impl<'de> ::serde::Deserialize<'de> for JobProfile {
 }
 /// Schema `JobRequest` (`#/components/schemas/JobRequest`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3915,7 +4001,7 @@ pub type JobStateCounts = crate::types::JobsByState;
 pub type JobStatsByState = crate::types::JobsByState;
 /// Schema `JobTransitionTimes` (`#/components/schemas/JobTransitionTimes`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -3968,10 +4054,12 @@ impl<'de> ::serde::Deserialize<'de> for JobTransitionTimes {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "running" => value.running = map.next_value()?,
-                        "failed" => value.failed = map.next_value()?,
-                        "complete" => value.complete = map.next_value()?,
-                        "cancelled" => value.cancelled = map.next_value()?,
+                        "running" => value.running = crate::support::lenient(&mut map)?,
+                        "failed" => value.failed = crate::support::lenient(&mut map)?,
+                        "complete" => value.complete = crate::support::lenient(&mut map)?,
+                        "cancelled" => {
+                            value.cancelled = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -4002,7 +4090,7 @@ impl<'de> ::serde::Deserialize<'de> for JobTransitionTimes {
 pub type JobVersionInfo = ::serde_json::Value;
 /// Schema `JobsByState` (`#/components/schemas/JobsByState`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "jobs", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -4061,11 +4149,13 @@ impl<'de> ::serde::Deserialize<'de> for JobsByState {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "pending" => value.pending = map.next_value()?,
-                        "running" => value.running = map.next_value()?,
-                        "failed" => value.failed = map.next_value()?,
-                        "complete" => value.complete = map.next_value()?,
-                        "cancelled" => value.cancelled = map.next_value()?,
+                        "pending" => value.pending = crate::support::lenient(&mut map)?,
+                        "running" => value.running = crate::support::lenient(&mut map)?,
+                        "failed" => value.failed = crate::support::lenient(&mut map)?,
+                        "complete" => value.complete = crate::support::lenient(&mut map)?,
+                        "cancelled" => {
+                            value.cancelled = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -4079,7 +4169,7 @@ impl<'de> ::serde::Deserialize<'de> for JobsByState {
 }
 /// Schema `JoinOriginDevice` (`#/components/schemas/JoinOriginDevice`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -4140,7 +4230,7 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginDevice {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -4154,7 +4244,7 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginDevice {
 }
 /// Schema `JoinOriginJob` (`#/components/schemas/JoinOriginJob`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -4227,8 +4317,8 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginJob {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         "gear_info" => value.gear_info = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -4243,7 +4333,7 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginJob {
 }
 /// Schema `JoinOriginUser` (`#/components/schemas/JoinOriginUser`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -4310,8 +4400,10 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginUser {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -4325,7 +4417,7 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginUser {
 }
 /// Schema `JoinOrigins` (`#/components/schemas/JoinOrigins`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -4498,7 +4590,7 @@ impl ::std::convert::From<&str> for JoinType {
 crate::support::string_enum_impls!(JoinType);
 /// Schema `JupyterhubWorkspace` (`#/components/schemas/JupyterhubWorkspace`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -4544,7 +4636,7 @@ impl<'de> ::serde::Deserialize<'de> for JupyterhubWorkspace {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "enabled" => value.enabled = map.next_value()?,
+                        "enabled" => value.enabled = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -4664,33 +4756,34 @@ impl<'de> ::serde::Deserialize<'de> for JobOutputOrString {
             ),
             Shape::String,
         ];
+        const VARIANTS: &[&str] = &["JobOutput", "String"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::JobOutput,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::JobOutput>(&raw)
                         .map(Self::JobOutput)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
-                        ::std::string::String,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<::std::string::String>(&raw)
                         .map(Self::String)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of JobOutputOrString",
-            ),
+            crate::support::no_variant("JobOutputOrString", VARIANTS, closest),
         )
     }
 }
@@ -4746,39 +4839,44 @@ impl<'de> ::serde::Deserialize<'de> for JobAskResponseJobInputsValue {
             Shape::Object(&["found", "value", "base"]),
             Shape::Any,
         ];
+        const VARIANTS: &[&str] = &[
+            "JobFileInput",
+            "ContextInput",
+            "CoreModelsJobsApiKeyInput",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::JobFileInput,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::JobFileInput>(&raw)
                         .map(Self::JobFileInput)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ContextInput,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::ContextInput>(&raw)
                         .map(Self::ContextInput)
                 }
                 2usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::CoreModelsJobsApiKeyInput,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::CoreModelsJobsApiKeyInput)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of JobAskResponseJobInputsValue",
-            ),
+            crate::support::no_variant("JobAskResponseJobInputsValue", VARIANTS, closest),
         )
     }
 }
@@ -4834,38 +4932,49 @@ impl<'de> ::serde::Deserialize<'de> for JobListOutputConfigInputsValue {
             Shape::Object(&["found", "value", "base"]),
             Shape::Any,
         ];
+        const VARIANTS: &[&str] = &[
+            "JobFileInputListOutput",
+            "ContextInput",
+            "CoreModelsJobsApiKeyInput",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::JobFileInputListOutput,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::JobFileInputListOutput)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ContextInput,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::ContextInput>(&raw)
                         .map(Self::ContextInput)
                 }
                 2usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::CoreModelsJobsApiKeyInput,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::CoreModelsJobsApiKeyInput)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of JobListOutputConfigInputsValue",
+            crate::support::no_variant(
+                "JobListOutputConfigInputsValue",
+                VARIANTS,
+                closest,
             ),
         )
     }

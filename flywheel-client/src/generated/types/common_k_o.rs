@@ -4,7 +4,7 @@
 //! Types used by the operations of several tags, whose names start with K to O.
 /// Schema `LdapSyncConfig` (`#/components/schemas/LdapSyncConfig`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "projects", feature = "site"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -36,7 +36,7 @@ impl<'de> ::serde::Deserialize<'de> for LdapSyncConfig {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group_dn" => value.group_dn = map.next_value()?,
+                        "group_dn" => value.group_dn = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -50,7 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for LdapSyncConfig {
 }
 /// Schema `LdapSyncStatus` (`#/components/schemas/LdapSyncStatus`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -107,10 +107,16 @@ impl<'de> ::serde::Deserialize<'de> for LdapSyncStatus {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group_dn" => value.group_dn = map.next_value()?,
-                        "last_attempt" => value.last_attempt = map.next_value()?,
-                        "last_success" => value.last_success = map.next_value()?,
-                        "sync_error" => value.sync_error = map.next_value()?,
+                        "group_dn" => value.group_dn = crate::support::lenient(&mut map)?,
+                        "last_attempt" => {
+                            value.last_attempt = crate::support::lenient(&mut map)?;
+                        }
+                        "last_success" => {
+                            value.last_success = crate::support::lenient(&mut map)?;
+                        }
+                        "sync_error" => {
+                            value.sync_error = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -124,7 +130,7 @@ impl<'de> ::serde::Deserialize<'de> for LdapSyncStatus {
 }
 /// Schema `LegacyApiKeyOutput` (`#/components/schemas/LegacyApiKeyOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "devices", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -183,12 +189,14 @@ impl<'de> ::serde::Deserialize<'de> for LegacyApiKeyOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "key" => value.key = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "last_used" => value.last_used = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "key" => value.key = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "last_used" => {
+                            value.last_used = crate::support::lenient(&mut map)?;
+                        }
                         "unencrypted_secret" => {
-                            value.unencrypted_secret = map.next_value()?;
+                            value.unencrypted_secret = crate::support::lenient(&mut map)?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -203,7 +211,7 @@ impl<'de> ::serde::Deserialize<'de> for LegacyApiKeyOutput {
 }
 /// Schema `LegacyInput` (`#/components/schemas/LegacyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -282,10 +290,10 @@ impl<'de> ::serde::Deserialize<'de> for LegacyInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "input" => value.input = map.next_value()?,
+                        "input" => value.input = crate::support::lenient(&mut map)?,
                         "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -299,7 +307,7 @@ impl<'de> ::serde::Deserialize<'de> for LegacyInput {
 }
 /// Schema `Location` (`#/components/schemas/Location`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -368,8 +376,8 @@ impl<'de> ::serde::Deserialize<'de> for Location {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "path" => value.path = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -383,7 +391,7 @@ impl<'de> ::serde::Deserialize<'de> for Location {
 }
 /// Schema `Locked` (`#/components/schemas/Locked`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -445,7 +453,9 @@ impl<'de> ::serde::Deserialize<'de> for Locked {
                 {
                     match key.as_str() {
                         "reason" => value.reason = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
                         "origin" => value.origin = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -543,7 +553,7 @@ impl ::std::convert::From<&str> for MlType {
 crate::support::string_enum_impls!(MlType);
 /// Schema `ModifiedResult` (`#/components/schemas/ModifiedResult`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -616,8 +626,10 @@ impl<'de> ::serde::Deserialize<'de> for ModifiedResult {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "modified" => value.modified = map.next_value()?,
-                        "jobs_spawned" => value.jobs_spawned = map.next_value()?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "jobs_spawned" => {
+                            value.jobs_spawned = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -631,7 +643,7 @@ impl<'de> ::serde::Deserialize<'de> for ModifiedResult {
 }
 /// Schema `Note` (`#/components/schemas/Note`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -713,15 +725,19 @@ impl<'de> ::serde::Deserialize<'de> for Note {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
-                        "text" => value.text = map.next_value()?,
-                        "user" => value.user = map.next_value()?,
-                        "avatar" => value.avatar = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
+                        "text" => value.text = crate::support::lenient(&mut map)?,
+                        "user" => value.user = crate::support::lenient(&mut map)?,
+                        "avatar" => value.avatar = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -735,7 +751,7 @@ impl<'de> ::serde::Deserialize<'de> for Note {
 }
 /// Schema `NoteInput` (`#/components/schemas/NoteInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -787,7 +803,7 @@ impl<'de> ::serde::Deserialize<'de> for NoteInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "text" => value.text = map.next_value()?,
+                        "text" => value.text = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1046,7 +1062,7 @@ impl ::std::convert::From<&str> for OrganSystem {
 crate::support::string_enum_impls!(OrganSystem);
 /// Schema `Origin` (`#/components/schemas/Origin`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1128,7 +1144,7 @@ impl<'de> ::serde::Deserialize<'de> for Origin {
                 {
                     match key.as_str() {
                         "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }

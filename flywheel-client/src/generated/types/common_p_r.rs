@@ -4,7 +4,7 @@
 //! Types used by the operations of several tags, whose names start with P to R.
 /// Schema `Page` (`#/components/schemas/Page`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -89,8 +89,8 @@ impl<'de> ::serde::Deserialize<'de> for Page {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -119,7 +119,7 @@ pub type PermissionAccessPermission = crate::types::AccessPermission;
 pub type Project = crate::types::ProjectOutput;
 /// Schema `ProjectContact` (`#/components/schemas/ProjectContact`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -168,8 +168,8 @@ impl<'de> ::serde::Deserialize<'de> for ProjectContact {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "email" => value.email = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "email" => value.email = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -243,7 +243,7 @@ impl ::std::convert::From<&str> for ProjectCopyStatus {
 crate::support::string_enum_impls!(ProjectCopyStatus);
 /// Schema `ProjectCounters` (`#/components/schemas/ProjectCounters`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -334,17 +334,19 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCounters {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "subjects" => value.subjects = map.next_value()?,
-                        "sessions" => value.sessions = map.next_value()?,
-                        "acquisitions" => value.acquisitions = map.next_value()?,
-                        "files" => value.files = map.next_value()?,
-                        "jobs" => value.jobs = map.next_value()?,
-                        "analyses" => value.analyses = map.next_value()?,
+                        "subjects" => value.subjects = crate::support::lenient(&mut map)?,
+                        "sessions" => value.sessions = crate::support::lenient(&mut map)?,
+                        "acquisitions" => {
+                            value.acquisitions = crate::support::lenient(&mut map)?;
+                        }
+                        "files" => value.files = crate::support::lenient(&mut map)?,
+                        "jobs" => value.jobs = crate::support::lenient(&mut map)?,
+                        "analyses" => value.analyses = crate::support::lenient(&mut map)?,
                         "acquisition_files" => {
-                            value.acquisition_files = map.next_value()?;
+                            value.acquisition_files = crate::support::lenient(&mut map)?;
                         }
                         "compliant_sessions" => {
-                            value.compliant_sessions = map.next_value()?;
+                            value.compliant_sessions = crate::support::lenient(&mut map)?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -359,7 +361,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCounters {
 }
 /// Schema `ProjectInstitution` (`#/components/schemas/ProjectInstitution`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -408,8 +410,8 @@ impl<'de> ::serde::Deserialize<'de> for ProjectInstitution {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "url" => value.url = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "url" => value.url = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -423,7 +425,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectInstitution {
 }
 /// Schema `ProjectListOutput` (`#/components/schemas/ProjectListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "groups", feature = "projects", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -627,10 +629,12 @@ impl<'de> ::serde::Deserialize<'de> for ProjectListOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
-                        "group" => value.group = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
+                        "group" => value.group = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
                         "editions" => value.editions = map.next_value()?,
                         "providers" => value.providers = map.next_value()?,
@@ -638,24 +642,32 @@ impl<'de> ::serde::Deserialize<'de> for ProjectListOutput {
                         "permissions" => value.permissions = map.next_value()?,
                         "files" => value.files = map.next_value()?,
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
                         "notes" => value.notes = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "templates" => value.templates = map.next_value()?,
                         "join-origin" => value.join_origin = map.next_value()?,
                         "analyses" => value.analyses = map.next_value()?,
                         "locked" => value.locked = map.next_value()?,
-                        "copyable" => value.copyable = map.next_value()?,
-                        "copy_status" => value.copy_status = map.next_value()?,
-                        "copy_failure_reason" => {
-                            value.copy_failure_reason = map.next_value()?;
+                        "copyable" => value.copyable = crate::support::lenient(&mut map)?,
+                        "copy_status" => {
+                            value.copy_status = crate::support::lenient(&mut map)?;
                         }
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "copy_failure_reason" => {
+                            value.copy_failure_reason = crate::support::lenient(
+                                &mut map,
+                            )?;
+                        }
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
                         "stats" => value.stats = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
                         "settings" => value.settings = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -758,7 +770,7 @@ crate::support::string_enum_impls!(ProjectLockingReason);
 pub type ProjectNode = crate::types::ProjectOutput;
 /// Schema `ProjectOutput` (`#/components/schemas/ProjectOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "containers", feature = "projects"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -962,10 +974,12 @@ impl<'de> ::serde::Deserialize<'de> for ProjectOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
-                        "group" => value.group = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
+                        "group" => value.group = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
                         "editions" => value.editions = map.next_value()?,
                         "providers" => value.providers = map.next_value()?,
@@ -973,24 +987,30 @@ impl<'de> ::serde::Deserialize<'de> for ProjectOutput {
                         "permissions" => value.permissions = map.next_value()?,
                         "files" => value.files = map.next_value()?,
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
                         "notes" => value.notes = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "templates" => value.templates = map.next_value()?,
                         "join-origin" => value.join_origin = map.next_value()?,
                         "analyses" => value.analyses = map.next_value()?,
                         "settings" => value.settings = map.next_value()?,
                         "locked" => value.locked = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "copyable" => value.copyable = map.next_value()?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "copyable" => value.copyable = crate::support::lenient(&mut map)?,
                         "copy_status" => value.copy_status = map.next_value()?,
                         "copy_failure_reason" => {
-                            value.copy_failure_reason = map.next_value()?;
+                            value.copy_failure_reason = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
                         "stats" => value.stats = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1005,7 +1025,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectOutput {
 }
 /// Schema `ProjectParents` (`#/components/schemas/ProjectParents`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -1056,7 +1076,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectParents {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group" => value.group = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1070,7 +1090,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectParents {
 }
 /// Schema `ProjectSettingsOutput` (`#/components/schemas/ProjectSettingsOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -1158,7 +1178,9 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsOutput {
                         "deid_profile" => value.deid_profile = map.next_value()?,
                         "forms" => value.forms = map.next_value()?,
                         "external_routing_id" => {
-                            value.external_routing_id = map.next_value()?;
+                            value.external_routing_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "sharing" => value.sharing = map.next_value()?,
                         "workspaces" => value.workspaces = map.next_value()?,
@@ -1175,7 +1197,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsOutput {
 }
 /// Schema `ProjectSettingsSharing` (`#/components/schemas/ProjectSettingsSharing`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -1271,7 +1293,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsSharing {
                             value.project_institutions = map.next_value()?;
                         }
                         "project_contacts" => value.project_contacts = map.next_value()?,
-                        "summary" => value.summary = map.next_value()?,
+                        "summary" => value.summary = crate::support::lenient(&mut map)?,
                         "therapeutic_areas" => {
                             value.therapeutic_areas = map.next_value()?;
                         }
@@ -1290,7 +1312,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsSharing {
 }
 /// Schema `ProjectSettingsWorkspaces` (`#/components/schemas/ProjectSettingsWorkspaces`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -1467,7 +1489,7 @@ pub type ProjectSharingSettingsProjectSettingsOutput = crate::types::ProjectSett
 pub type ProjectSharingSettingsProjectSettingsSharing = crate::types::ProjectSettingsSharing;
 /// Schema `ProjectStats` (`#/components/schemas/ProjectStats`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -1541,10 +1563,18 @@ impl<'de> ::serde::Deserialize<'de> for ProjectStats {
                 {
                     match key.as_str() {
                         "number_of" => value.number_of = map.next_value()?,
-                        "age_groups" => value.age_groups = map.next_value()?,
-                        "measurements" => value.measurements = map.next_value()?,
-                        "modalities" => value.modalities = map.next_value()?,
-                        "file_types" => value.file_types = map.next_value()?,
+                        "age_groups" => {
+                            value.age_groups = crate::support::lenient(&mut map)?;
+                        }
+                        "measurements" => {
+                            value.measurements = crate::support::lenient(&mut map)?;
+                        }
+                        "modalities" => {
+                            value.modalities = crate::support::lenient(&mut map)?;
+                        }
+                        "file_types" => {
+                            value.file_types = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1558,7 +1588,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectStats {
 }
 /// Schema `ProjectTemplate` (`#/components/schemas/ProjectTemplate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -1708,7 +1738,7 @@ impl ::std::convert::From<&str> for ProviderClass {
 crate::support::string_enum_impls!(ProviderClass);
 /// Schema `ProviderDeletionStatus` (`#/components/schemas/ProviderDeletionStatus`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "jobs", feature = "site"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -1749,8 +1779,12 @@ impl<'de> ::serde::Deserialize<'de> for ProviderDeletionStatus {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "files_deleted" => value.files_deleted = map.next_value()?,
-                        "files_to_delete" => value.files_to_delete = map.next_value()?,
+                        "files_deleted" => {
+                            value.files_deleted = crate::support::lenient(&mut map)?;
+                        }
+                        "files_to_delete" => {
+                            value.files_to_delete = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1831,7 +1865,7 @@ impl ::std::convert::From<&str> for ProviderType {
 crate::support::string_enum_impls!(ProviderType);
 /// Schema `Providers` (`#/components/schemas/Providers`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -1891,11 +1925,15 @@ impl<'de> ::serde::Deserialize<'de> for Providers {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "storage" => value.storage = map.next_value()?,
-                        "compute" => value.compute = map.next_value()?,
-                        "change_log" => value.change_log = map.next_value()?,
-                        "job_logs" => value.job_logs = map.next_value()?,
-                        "access_log" => value.access_log = map.next_value()?,
+                        "storage" => value.storage = crate::support::lenient(&mut map)?,
+                        "compute" => value.compute = crate::support::lenient(&mut map)?,
+                        "change_log" => {
+                            value.change_log = crate::support::lenient(&mut map)?;
+                        }
+                        "job_logs" => value.job_logs = crate::support::lenient(&mut map)?,
+                        "access_log" => {
+                            value.access_log = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1909,7 +1947,7 @@ impl<'de> ::serde::Deserialize<'de> for Providers {
 }
 /// Schema `RoleOutput` (`#/components/schemas/RoleOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "groups", feature = "roles"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -1970,13 +2008,13 @@ impl<'de> ::serde::Deserialize<'de> for RoleOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "default_flywheel_role" => {
                             value.default_flywheel_role = map.next_value()?;
                         }
                         "actions" => value.actions = map.next_value()?,
-                        "in_use" => value.in_use = map.next_value()?,
+                        "in_use" => value.in_use = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1990,7 +2028,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleOutput {
 }
 /// Schema `RolePermission` (`#/components/schemas/RolePermission`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2049,8 +2087,8 @@ impl<'de> ::serde::Deserialize<'de> for RolePermission {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "role_ids" => value.role_ids = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "role_ids" => value.role_ids = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2064,7 +2102,7 @@ impl<'de> ::serde::Deserialize<'de> for RolePermission {
 }
 /// Schema `RolePermissionOutput` (`#/components/schemas/RolePermissionOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "groups", feature = "projects"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -2105,8 +2143,8 @@ impl<'de> ::serde::Deserialize<'de> for RolePermissionOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "role_ids" => value.role_ids = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "role_ids" => value.role_ids = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2120,7 +2158,7 @@ impl<'de> ::serde::Deserialize<'de> for RolePermissionOutput {
 }
 /// Schema `RolePermissionUpdate` (`#/components/schemas/RolePermissionUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "groups", feature = "projects"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -2152,7 +2190,7 @@ impl<'de> ::serde::Deserialize<'de> for RolePermissionUpdate {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "role_ids" => value.role_ids = map.next_value()?,
+                        "role_ids" => value.role_ids = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }

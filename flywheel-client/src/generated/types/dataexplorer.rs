@@ -99,7 +99,7 @@ impl ::std::convert::From<&str> for ParentType {
 crate::support::string_enum_impls!(ParentType);
 /// Schema `ParsedQueryResponse` (`#/components/schemas/ParsedQueryResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ParsedQueryResponse {
@@ -138,7 +138,7 @@ impl<'de> ::serde::Deserialize<'de> for ParsedQueryResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "valid" => value.valid = map.next_value()?,
+                        "valid" => value.valid = crate::support::lenient(&mut map)?,
                         "errors" => value.errors = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -153,7 +153,7 @@ impl<'de> ::serde::Deserialize<'de> for ParsedQueryResponse {
 }
 /// Schema `RolesRoleAssignment` (`#/components/schemas/RolesRoleAssignment`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct RolesRoleAssignment {
@@ -192,8 +192,8 @@ impl<'de> ::serde::Deserialize<'de> for RolesRoleAssignment {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "role_ids" => value.role_ids = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "role_ids" => value.role_ids = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -207,7 +207,7 @@ impl<'de> ::serde::Deserialize<'de> for RolesRoleAssignment {
 }
 /// Schema `SaveSearch` (`#/components/schemas/SaveSearch`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SaveSearch {
@@ -270,12 +270,12 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearch {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "search" => value.search = map.next_value()?,
                         "parent" => value.parent = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -289,7 +289,7 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearch {
 }
 /// Schema `SaveSearchInput` (`#/components/schemas/SaveSearchInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SaveSearchInput {
@@ -325,7 +325,7 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "search" => value.search = map.next_value()?,
                         "parent" => value.parent = map.next_value()?,
                         _ => {
@@ -341,7 +341,7 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchInput {
 }
 /// Schema `SaveSearchOutput` (`#/components/schemas/SaveSearchOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SaveSearchOutput {
@@ -404,12 +404,12 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "search" => value.search = map.next_value()?,
                         "parent" => value.parent = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -423,7 +423,7 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchOutput {
 }
 /// Schema `SaveSearchPage` (`#/components/schemas/SaveSearchPage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SaveSearchPage {
@@ -468,8 +468,8 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -484,7 +484,7 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchPage {
 }
 /// Schema `SaveSearchParent` (`#/components/schemas/SaveSearchParent`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SaveSearchParent {
@@ -518,7 +518,7 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchParent {
                 {
                     match key.as_str() {
                         "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -532,7 +532,7 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchParent {
 }
 /// Schema `SaveSearchUpdate` (`#/components/schemas/SaveSearchUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SaveSearchUpdate {
@@ -565,7 +565,7 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchUpdate {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "search" => value.search = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -580,7 +580,7 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchUpdate {
 }
 /// Schema `SearchAcquisitionResponse` (`#/components/schemas/SearchAcquisitionResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchAcquisitionResponse {
@@ -631,10 +631,12 @@ impl<'de> ::serde::Deserialize<'de> for SearchAcquisitionResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "created" => value.created = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -648,7 +650,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchAcquisitionResponse {
 }
 /// Schema `SearchAnalysisResponse` (`#/components/schemas/SearchAnalysisResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchAnalysisResponse {
@@ -699,10 +701,10 @@ impl<'de> ::serde::Deserialize<'de> for SearchAnalysisResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "user" => value.user = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "user" => value.user = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -716,7 +718,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchAnalysisResponse {
 }
 /// Schema `SearchCollectionResponse` (`#/components/schemas/SearchCollectionResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchCollectionResponse {
@@ -767,10 +769,10 @@ impl<'de> ::serde::Deserialize<'de> for SearchCollectionResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "curator" => value.curator = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "curator" => value.curator = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -784,7 +786,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchCollectionResponse {
 }
 /// Schema `SearchFileResponse` (`#/components/schemas/SearchFileResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchFileResponse {
@@ -842,10 +844,10 @@ impl<'de> ::serde::Deserialize<'de> for SearchFileResponse {
                 {
                     match key.as_str() {
                         "classification" => value.classification = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -859,7 +861,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchFileResponse {
 }
 /// Schema `SearchGroupResponse` (`#/components/schemas/SearchGroupResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchGroupResponse {
@@ -898,8 +900,8 @@ impl<'de> ::serde::Deserialize<'de> for SearchGroupResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -913,7 +915,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchGroupResponse {
 }
 /// Schema `SearchParentResponse` (`#/components/schemas/SearchParentResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchParentResponse {
@@ -952,7 +954,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchParentResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "type" => value.r#type = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -967,7 +969,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchParentResponse {
 }
 /// Schema `SearchParseError` (`#/components/schemas/SearchParseError`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchParseError {
@@ -1018,10 +1020,10 @@ impl<'de> ::serde::Deserialize<'de> for SearchParseError {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "line" => value.line = map.next_value()?,
-                        "pos" => value.pos = map.next_value()?,
-                        "offset" => value.offset = map.next_value()?,
-                        "message" => value.message = map.next_value()?,
+                        "line" => value.line = crate::support::lenient(&mut map)?,
+                        "pos" => value.pos = crate::support::lenient(&mut map)?,
+                        "offset" => value.offset = crate::support::lenient(&mut map)?,
+                        "message" => value.message = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1035,7 +1037,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchParseError {
 }
 /// Schema `SearchProjectResponse` (`#/components/schemas/SearchProjectResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchProjectResponse {
@@ -1074,8 +1076,8 @@ impl<'de> ::serde::Deserialize<'de> for SearchProjectResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1089,7 +1091,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchProjectResponse {
 }
 /// Schema `SearchQuery` (`#/components/schemas/SearchQuery`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SearchQuery {
@@ -1138,12 +1140,16 @@ impl<'de> ::serde::Deserialize<'de> for SearchQuery {
                 {
                     match key.as_str() {
                         "return_type" => value.return_type = map.next_value()?,
-                        "structured_query" => value.structured_query = map.next_value()?,
-                        "search_string" => value.search_string = map.next_value()?,
-                        "all_data" => value.all_data = map.next_value()?,
+                        "structured_query" => {
+                            value.structured_query = crate::support::lenient(&mut map)?;
+                        }
+                        "search_string" => {
+                            value.search_string = crate::support::lenient(&mut map)?;
+                        }
+                        "all_data" => value.all_data = crate::support::lenient(&mut map)?,
                         "filters" => value.filters = map.next_value()?,
                         "sort" => value.sort = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1157,7 +1163,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchQuery {
 }
 /// Schema `SearchResponse` (`#/components/schemas/SearchResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchResponse {
@@ -1334,7 +1340,7 @@ impl ::std::convert::From<&str> for SearchReturnType {
 crate::support::string_enum_impls!(SearchReturnType);
 /// Schema `SearchSessionResponse` (`#/components/schemas/SearchSessionResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchSessionResponse {
@@ -1385,10 +1391,12 @@ impl<'de> ::serde::Deserialize<'de> for SearchSessionResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "created" => value.created = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1402,7 +1410,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchSessionResponse {
 }
 /// Schema `SearchStatus` (`#/components/schemas/SearchStatus`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchStatus {
@@ -1442,7 +1450,9 @@ impl<'de> ::serde::Deserialize<'de> for SearchStatus {
                 {
                     match key.as_str() {
                         "status" => value.status = map.next_value()?,
-                        "last_seen" => value.last_seen = map.next_value()?,
+                        "last_seen" => {
+                            value.last_seen = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1458,7 +1468,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchStatus {
 pub type SearchStructuredSearchQuery = crate::types::StructuredQuery;
 /// Schema `SearchSubjectResponse` (`#/components/schemas/SearchSubjectResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchSubjectResponse {
@@ -1503,9 +1513,9 @@ impl<'de> ::serde::Deserialize<'de> for SearchSubjectResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "code" => value.code = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "code" => value.code = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1519,7 +1529,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchSubjectResponse {
 }
 /// Schema `Sort` (`#/components/schemas/Sort`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct Sort {
@@ -1552,7 +1562,7 @@ impl<'de> ::serde::Deserialize<'de> for Sort {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "field" => value.field = map.next_value()?,
+                        "field" => value.field = crate::support::lenient(&mut map)?,
                         "order" => value.order = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1615,7 +1625,7 @@ impl ::std::convert::From<&str> for StatusType {
 crate::support::string_enum_impls!(StatusType);
 /// Schema `StructuredQuery` (`#/components/schemas/StructuredQuery`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct StructuredQuery {
@@ -1645,7 +1655,9 @@ impl<'de> ::serde::Deserialize<'de> for StructuredQuery {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "structured_query" => value.structured_query = map.next_value()?,
+                        "structured_query" => {
+                            value.structured_query = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1659,7 +1671,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredQuery {
 }
 /// Schema `StructuredQuerySuggestions` (`#/components/schemas/StructuredQuerySuggestions`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct StructuredQuerySuggestions {
@@ -1700,7 +1712,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredQuerySuggestions {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "from" => value.from = map.next_value()?,
+                        "from" => value.from = crate::support::lenient(&mut map)?,
                         "suggestions" => value.suggestions = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1715,7 +1727,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredQuerySuggestions {
 }
 /// Schema `StructuredQueryValueSuggestion` (`#/components/schemas/StructuredQueryValueSuggestion`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct StructuredQueryValueSuggestion {
@@ -1766,10 +1778,10 @@ impl<'de> ::serde::Deserialize<'de> for StructuredQueryValueSuggestion {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "display" => value.display = map.next_value()?,
-                        "value" => value.value = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "facet" => value.facet = map.next_value()?,
+                        "display" => value.display = crate::support::lenient(&mut map)?,
+                        "value" => value.value = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "facet" => value.facet = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1827,31 +1839,36 @@ impl<'de> ::serde::Deserialize<'de> for SearchResponseListOrObject {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::Array, Shape::Any];
+        const VARIANTS: &[&str] = &["SearchResponseList", "Object"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         ::std::vec::Vec<crate::types::SearchResponse>,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::SearchResponseList)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<::serde_json::Value>(raw.get().as_bytes())
+                    crate::support::decode_raw::<::serde_json::Value>(&raw)
                         .map(Self::Object)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of SearchResponseListOrObject",
-            ),
+            crate::support::no_variant("SearchResponseListOrObject", VARIANTS, closest),
         )
     }
 }

@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `devices`.
 /// Schema `ApiKeyInputWithOptionalLabel` (`#/components/schemas/ApiKeyInputWithOptionalLabel`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ApiKeyInputWithOptionalLabel {
@@ -37,8 +37,10 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyInputWithOptionalLabel {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "expires_at" => value.expires_at = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "expires_at" => {
+                            value.expires_at = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -54,7 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyInputWithOptionalLabel {
 pub type BodyRegenerateKeyApiDevicesDeviceIdKeyPost = crate::types::ApiKeyInputWithOptionalLabel;
 /// Schema `DeviceAdminUpdate` (`#/components/schemas/DeviceAdminUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DeviceAdminUpdate {
@@ -87,7 +89,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceAdminUpdate {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "disabled" => value.disabled = map.next_value()?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         "storage_config" => value.storage_config = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -102,7 +104,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceAdminUpdate {
 }
 /// Schema `DeviceCreate` (`#/components/schemas/DeviceCreate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DeviceCreate {
@@ -138,8 +140,8 @@ impl<'de> ::serde::Deserialize<'de> for DeviceCreate {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
                         "storage_config" => value.storage_config = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -154,7 +156,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceCreate {
 }
 /// Schema `DeviceSelfUpdate` (`#/components/schemas/DeviceSelfUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DeviceSelfUpdate {
@@ -196,10 +198,10 @@ impl<'de> ::serde::Deserialize<'de> for DeviceSelfUpdate {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "interval" => value.interval = map.next_value()?,
-                        "errors" => value.errors = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "interval" => value.interval = crate::support::lenient(&mut map)?,
+                        "errors" => value.errors = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -214,7 +216,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceSelfUpdate {
 }
 /// Schema `DeviceStatusEntry` (`#/components/schemas/DeviceStatusEntry`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct DeviceStatusEntry {
@@ -259,8 +261,10 @@ impl<'de> ::serde::Deserialize<'de> for DeviceStatusEntry {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "errors" => value.errors = map.next_value()?,
-                        "last_seen" => value.last_seen = map.next_value()?,
+                        "errors" => value.errors = crate::support::lenient(&mut map)?,
+                        "last_seen" => {
+                            value.last_seen = crate::support::lenient(&mut map)?;
+                        }
                         "status" => value.status = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -275,7 +279,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceStatusEntry {
 }
 /// Schema `DeviceStorageStrategyUpdate` (`#/components/schemas/DeviceStorageStrategyUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DeviceStorageStrategyUpdate {
@@ -309,7 +313,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceStorageStrategyUpdate {
                 {
                     match key.as_str() {
                         "storage_strategy" => value.storage_strategy = map.next_value()?,
-                        "provider" => value.provider = map.next_value()?,
+                        "provider" => value.provider = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -323,7 +327,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceStorageStrategyUpdate {
 }
 /// Schema `EgressDevice` (`#/components/schemas/EgressDevice`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct EgressDevice {
@@ -452,23 +456,25 @@ impl<'de> ::serde::Deserialize<'de> for EgressDevice {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "method" => value.method = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "method" => value.method = crate::support::lenient(&mut map)?,
                         "api_keys" => value.api_keys = map.next_value()?,
                         "api_key" => value.api_key = map.next_value()?,
-                        "key" => value.key = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "errors" => value.errors = map.next_value()?,
+                        "key" => value.key = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "errors" => value.errors = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "interval" => value.interval = map.next_value()?,
-                        "last_seen" => value.last_seen = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
+                        "interval" => value.interval = crate::support::lenient(&mut map)?,
+                        "last_seen" => {
+                            value.last_seen = crate::support::lenient(&mut map)?;
+                        }
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
                         "storage_config" => value.storage_config = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -482,7 +488,7 @@ impl<'de> ::serde::Deserialize<'de> for EgressDevice {
 }
 /// Schema `EgressDevicePage` (`#/components/schemas/EgressDevicePage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct EgressDevicePage {
@@ -527,8 +533,8 @@ impl<'de> ::serde::Deserialize<'de> for EgressDevicePage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -625,7 +631,7 @@ impl ::std::convert::From<&str> for StorageStrategy {
 crate::support::string_enum_impls!(StorageStrategy);
 /// Schema `StorageStrategyConfig` (`#/components/schemas/StorageStrategyConfig`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct StorageStrategyConfig {
@@ -659,7 +665,7 @@ impl<'de> ::serde::Deserialize<'de> for StorageStrategyConfig {
                 {
                     match key.as_str() {
                         "storage_strategy" => value.storage_strategy = map.next_value()?,
-                        "provider" => value.provider = map.next_value()?,
+                        "provider" => value.provider = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }

@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `dimse`.
 /// Schema `BaseAET` (`#/components/schemas/BaseAET`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct BaseAet {
@@ -55,10 +55,10 @@ impl<'de> ::serde::Deserialize<'de> for BaseAet {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "aet" => value.aet = map.next_value()?,
-                        "creator" => value.creator = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "aet" => value.aet = crate::support::lenient(&mut map)?,
+                        "creator" => value.creator = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -72,7 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for BaseAet {
 }
 /// Schema `ProjectAET` (`#/components/schemas/ProjectAET`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectAet {
@@ -141,13 +141,15 @@ impl<'de> ::serde::Deserialize<'de> for ProjectAet {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "aet" => value.aet = map.next_value()?,
-                        "creator" => value.creator = map.next_value()?,
-                        "host" => value.host = map.next_value()?,
-                        "port" => value.port = map.next_value()?,
-                        "project_id" => value.project_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "aet" => value.aet = crate::support::lenient(&mut map)?,
+                        "creator" => value.creator = crate::support::lenient(&mut map)?,
+                        "host" => value.host = crate::support::lenient(&mut map)?,
+                        "port" => value.port = crate::support::lenient(&mut map)?,
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -161,7 +163,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectAet {
 }
 /// Schema `ProjectAETInput` (`#/components/schemas/ProjectAETInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectAetInput {
@@ -200,10 +202,12 @@ impl<'de> ::serde::Deserialize<'de> for ProjectAetInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "aet" => value.aet = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "creator" => value.creator = map.next_value()?,
-                        "project_id" => value.project_id = map.next_value()?,
+                        "aet" => value.aet = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "creator" => value.creator = crate::support::lenient(&mut map)?,
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -217,7 +221,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectAetInput {
 }
 /// Schema `ServiceAET` (`#/components/schemas/ServiceAET`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ServiceAet {
@@ -280,12 +284,12 @@ impl<'de> ::serde::Deserialize<'de> for ServiceAet {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "aet" => value.aet = map.next_value()?,
-                        "creator" => value.creator = map.next_value()?,
-                        "host" => value.host = map.next_value()?,
-                        "port" => value.port = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "aet" => value.aet = crate::support::lenient(&mut map)?,
+                        "creator" => value.creator = crate::support::lenient(&mut map)?,
+                        "host" => value.host = crate::support::lenient(&mut map)?,
+                        "port" => value.port = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -299,7 +303,7 @@ impl<'de> ::serde::Deserialize<'de> for ServiceAet {
 }
 /// Schema `ServiceAETInput` (`#/components/schemas/ServiceAETInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ServiceAetInput {
@@ -341,11 +345,11 @@ impl<'de> ::serde::Deserialize<'de> for ServiceAetInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "aet" => value.aet = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "creator" => value.creator = map.next_value()?,
-                        "host" => value.host = map.next_value()?,
-                        "port" => value.port = map.next_value()?,
+                        "aet" => value.aet = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "creator" => value.creator = crate::support::lenient(&mut map)?,
+                        "host" => value.host = crate::support::lenient(&mut map)?,
+                        "port" => value.port = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -379,32 +383,37 @@ impl<'de> ::serde::Deserialize<'de> for ProjectAetInputOrServiceAetInput {
             Shape::Object(&["aet", "created", "creator", "project_id"]),
             Shape::Object(&["aet", "created", "creator", "host", "port"]),
         ];
+        const VARIANTS: &[&str] = &["ProjectAetInput", "ServiceAetInput"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ProjectAetInput,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::ProjectAetInput>(&raw)
                         .map(Self::ProjectAetInput)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ServiceAetInput,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::ServiceAetInput>(&raw)
                         .map(Self::ServiceAetInput)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of ProjectAetInputOrServiceAetInput",
+            crate::support::no_variant(
+                "ProjectAetInputOrServiceAetInput",
+                VARIANTS,
+                closest,
             ),
         )
     }

@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `download`.
 /// Schema `Download` (`#/components/schemas/Download`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct Download {
@@ -45,7 +45,7 @@ impl<'de> ::serde::Deserialize<'de> for Download {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "optional" => value.optional = map.next_value()?,
+                        "optional" => value.optional = crate::support::lenient(&mut map)?,
                         "nodes" => value.nodes = map.next_value()?,
                         "container_filters" => {
                             value.container_filters = map.next_value()?;
@@ -64,7 +64,7 @@ impl<'de> ::serde::Deserialize<'de> for Download {
 }
 /// Schema `DownloadContainerFilter` (`#/components/schemas/DownloadContainerFilter`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DownloadContainerFilter {
@@ -108,7 +108,7 @@ impl<'de> ::serde::Deserialize<'de> for DownloadContainerFilter {
 }
 /// Schema `DownloadContainerFilterDefinition` (`#/components/schemas/DownloadContainerFilterDefinition`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DownloadContainerFilterDefinition {
@@ -144,9 +144,9 @@ impl<'de> ::serde::Deserialize<'de> for DownloadContainerFilterDefinition {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "plus" => value.plus = map.next_value()?,
-                        "minus" => value.minus = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "plus" => value.plus = crate::support::lenient(&mut map)?,
+                        "minus" => value.minus = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -160,7 +160,7 @@ impl<'de> ::serde::Deserialize<'de> for DownloadContainerFilterDefinition {
 }
 /// Schema `DownloadFilter` (`#/components/schemas/DownloadFilter`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DownloadFilter {
@@ -198,7 +198,7 @@ impl<'de> ::serde::Deserialize<'de> for DownloadFilter {
                     match key.as_str() {
                         "tags" => value.tags = map.next_value()?,
                         "types" => value.types = map.next_value()?,
-                        "since" => value.since = map.next_value()?,
+                        "since" => value.since = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -212,7 +212,7 @@ impl<'de> ::serde::Deserialize<'de> for DownloadFilter {
 }
 /// Schema `DownloadFilterDefinition` (`#/components/schemas/DownloadFilterDefinition`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DownloadFilterDefinition {
@@ -245,8 +245,8 @@ impl<'de> ::serde::Deserialize<'de> for DownloadFilterDefinition {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "plus" => value.plus = map.next_value()?,
-                        "minus" => value.minus = map.next_value()?,
+                        "plus" => value.plus = crate::support::lenient(&mut map)?,
+                        "minus" => value.minus = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -297,7 +297,7 @@ crate::support::string_enum_impls!(DownloadFormat);
 pub type DownloadInput = crate::types::Download;
 /// Schema `DownloadNode` (`#/components/schemas/DownloadNode`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DownloadNode {
@@ -330,8 +330,8 @@ impl<'de> ::serde::Deserialize<'de> for DownloadNode {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "level" => value.level = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
+                        "level" => value.level = crate::support::lenient(&mut map)?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }

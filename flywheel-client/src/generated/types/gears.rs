@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `gears`.
 /// Schema `ContainerReferenceWithLabel` (`#/components/schemas/ContainerReferenceWithLabel`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ContainerReferenceWithLabel {
@@ -49,9 +49,9 @@ impl<'de> ::serde::Deserialize<'de> for ContainerReferenceWithLabel {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "cont_type" => value.cont_type = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -65,7 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for ContainerReferenceWithLabel {
 }
 /// Schema `FileSuggestion` (`#/components/schemas/FileSuggestion`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileSuggestion {
@@ -118,10 +118,12 @@ impl<'de> ::serde::Deserialize<'de> for FileSuggestion {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "suggested" => value.suggested = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "suggested" => {
+                            value.suggested = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -188,7 +190,7 @@ impl ::std::convert::From<&str> for GearCategory {
 crate::support::string_enum_impls!(GearCategory);
 /// Schema `GearContextInput` (`#/components/schemas/GearContextInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearContextInput {
@@ -218,7 +220,7 @@ impl<'de> ::serde::Deserialize<'de> for GearContextInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "base" => value.base = map.next_value()?,
+                        "base" => value.base = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -234,7 +236,7 @@ impl<'de> ::serde::Deserialize<'de> for GearContextInput {
 pub type GearContextLookup = crate::types::GearContextValueOutput;
 /// Schema `GearContextValueOutput` (`#/components/schemas/GearContextValueOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearContextValueOutput {
@@ -292,10 +294,10 @@ impl<'de> ::serde::Deserialize<'de> for GearContextValueOutput {
                 {
                     match key.as_str() {
                         "container_type" => value.container_type = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         "value" => value.value = map.next_value()?,
-                        "found" => value.found = map.next_value()?,
+                        "found" => value.found = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -309,7 +311,7 @@ impl<'de> ::serde::Deserialize<'de> for GearContextValueOutput {
 }
 /// Schema `GearContextValueOutputUnfound` (`#/components/schemas/GearContextValueOutputUnfound`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearContextValueOutputUnfound {
@@ -342,7 +344,7 @@ impl<'de> ::serde::Deserialize<'de> for GearContextValueOutputUnfound {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "found" => value.found = map.next_value()?,
+                        "found" => value.found = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -358,7 +360,7 @@ impl<'de> ::serde::Deserialize<'de> for GearContextValueOutputUnfound {
 pub type GearDoc = crate::types::GearDocument;
 /// Schema `GearDocument` (`#/components/schemas/GearDocument`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearDocument {
@@ -430,10 +432,10 @@ impl<'de> ::serde::Deserialize<'de> for GearDocument {
                         "category" => value.category = map.next_value()?,
                         "gear" => value.gear = map.next_value()?,
                         "exchange" => value.exchange = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -447,7 +449,7 @@ impl<'de> ::serde::Deserialize<'de> for GearDocument {
 }
 /// Schema `GearDocumentInput` (`#/components/schemas/GearDocumentInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearDocumentInput {
@@ -495,9 +497,9 @@ impl<'de> ::serde::Deserialize<'de> for GearDocumentInput {
                         "category" => value.category = map.next_value()?,
                         "gear" => value.gear = map.next_value()?,
                         "exchange" => value.exchange = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -511,7 +513,7 @@ impl<'de> ::serde::Deserialize<'de> for GearDocumentInput {
 }
 /// Schema `GearDocumentLegacyInput` (`#/components/schemas/GearDocumentLegacyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearDocumentLegacyInput {
@@ -559,9 +561,9 @@ impl<'de> ::serde::Deserialize<'de> for GearDocumentLegacyInput {
                         "category" => value.category = map.next_value()?,
                         "gear" => value.gear = map.next_value()?,
                         "exchange" => value.exchange = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -575,7 +577,7 @@ impl<'de> ::serde::Deserialize<'de> for GearDocumentLegacyInput {
 }
 /// Schema `GearExchange` (`#/components/schemas/GearExchange`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearExchange {
@@ -620,9 +622,15 @@ impl<'de> ::serde::Deserialize<'de> for GearExchange {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "git-commit" => value.git_commit = map.next_value()?,
-                        "rootfs-hash" => value.rootfs_hash = map.next_value()?,
-                        "rootfs-url" => value.rootfs_url = map.next_value()?,
+                        "git-commit" => {
+                            value.git_commit = crate::support::lenient(&mut map)?;
+                        }
+                        "rootfs-hash" => {
+                            value.rootfs_hash = crate::support::lenient(&mut map)?;
+                        }
+                        "rootfs-url" => {
+                            value.rootfs_url = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -636,7 +644,7 @@ impl<'de> ::serde::Deserialize<'de> for GearExchange {
 }
 /// Schema `GearFileInput` (`#/components/schemas/GearFileInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearFileInput {
@@ -669,8 +677,8 @@ impl<'de> ::serde::Deserialize<'de> for GearFileInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "base" => value.base = map.next_value()?,
-                        "optional" => value.optional = map.next_value()?,
+                        "base" => value.base = crate::support::lenient(&mut map)?,
+                        "optional" => value.optional = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -684,7 +692,7 @@ impl<'de> ::serde::Deserialize<'de> for GearFileInput {
 }
 /// Schema `GearIdOutput` (`#/components/schemas/GearIdOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearIdOutput {
@@ -717,7 +725,7 @@ impl<'de> ::serde::Deserialize<'de> for GearIdOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -731,7 +739,7 @@ impl<'de> ::serde::Deserialize<'de> for GearIdOutput {
 }
 /// Schema `GearKeyInput` (`#/components/schemas/GearKeyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearKeyInput {
@@ -767,8 +775,10 @@ impl<'de> ::serde::Deserialize<'de> for GearKeyInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "base" => value.base = map.next_value()?,
-                        "read-only" => value.read_only = map.next_value()?,
+                        "base" => value.base = crate::support::lenient(&mut map)?,
+                        "read-only" => {
+                            value.read_only = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -782,7 +792,7 @@ impl<'de> ::serde::Deserialize<'de> for GearKeyInput {
 }
 /// Schema `GearManifest` (`#/components/schemas/GearManifest`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearManifest {
@@ -872,22 +882,30 @@ impl<'de> ::serde::Deserialize<'de> for GearManifest {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
                         "config" => value.config = map.next_value()?,
                         "custom" => value.custom = map.next_value()?,
-                        "author" => value.author = map.next_value()?,
-                        "maintainer" => value.maintainer = map.next_value()?,
-                        "cite" => value.cite = map.next_value()?,
-                        "capabilities" => value.capabilities = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
-                        "environment" => value.environment = map.next_value()?,
-                        "command" => value.command = map.next_value()?,
-                        "license" => value.license = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "url" => value.url = map.next_value()?,
-                        "source" => value.source = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
+                        "author" => value.author = crate::support::lenient(&mut map)?,
+                        "maintainer" => {
+                            value.maintainer = crate::support::lenient(&mut map)?;
+                        }
+                        "cite" => value.cite = crate::support::lenient(&mut map)?,
+                        "capabilities" => {
+                            value.capabilities = crate::support::lenient(&mut map)?;
+                        }
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
+                        "environment" => {
+                            value.environment = crate::support::lenient(&mut map)?;
+                        }
+                        "command" => value.command = crate::support::lenient(&mut map)?,
+                        "license" => value.license = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "url" => value.url = crate::support::lenient(&mut map)?,
+                        "source" => value.source = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
                         "flywheel" => value.flywheel = map.next_value()?,
                         "output_configuration" => {
                             value.output_configuration = map.next_value()?;
@@ -905,7 +923,7 @@ impl<'de> ::serde::Deserialize<'de> for GearManifest {
 }
 /// Schema `GearOutputConfiguration` (`#/components/schemas/GearOutputConfiguration`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearOutputConfiguration {
@@ -936,7 +954,9 @@ impl<'de> ::serde::Deserialize<'de> for GearOutputConfiguration {
                 {
                     match key.as_str() {
                         "enforce_file_version_match" => {
-                            value.enforce_file_version_match = map.next_value()?;
+                            value.enforce_file_version_match = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -951,7 +971,7 @@ impl<'de> ::serde::Deserialize<'de> for GearOutputConfiguration {
 }
 /// Schema `GearPermissions` (`#/components/schemas/GearPermissions`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearPermissions {
@@ -984,8 +1004,8 @@ impl<'de> ::serde::Deserialize<'de> for GearPermissions {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "users" => value.users = map.next_value()?,
-                        "projects" => value.projects = map.next_value()?,
+                        "users" => value.users = crate::support::lenient(&mut map)?,
+                        "projects" => value.projects = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -999,7 +1019,7 @@ impl<'de> ::serde::Deserialize<'de> for GearPermissions {
 }
 /// Schema `GearPermissionsInput` (`#/components/schemas/GearPermissionsInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearPermissionsInput {
@@ -1029,7 +1049,7 @@ impl<'de> ::serde::Deserialize<'de> for GearPermissionsInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1080,7 +1100,7 @@ crate::support::string_enum_impls!(GearPermissionsType);
 pub type GearReturnTicket = crate::types::GearTicketOutput;
 /// Schema `GearSaveSubmission` (`#/components/schemas/GearSaveSubmission`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearSaveSubmission {
@@ -1116,9 +1136,9 @@ impl<'de> ::serde::Deserialize<'de> for GearSaveSubmission {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "ticket" => value.ticket = map.next_value()?,
-                        "repo" => value.repo = map.next_value()?,
-                        "pointer" => value.pointer = map.next_value()?,
+                        "ticket" => value.ticket = crate::support::lenient(&mut map)?,
+                        "repo" => value.repo = crate::support::lenient(&mut map)?,
+                        "pointer" => value.pointer = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1132,7 +1152,7 @@ impl<'de> ::serde::Deserialize<'de> for GearSaveSubmission {
 }
 /// Schema `GearSeries` (`#/components/schemas/GearSeries`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearSeries {
@@ -1195,12 +1215,14 @@ impl<'de> ::serde::Deserialize<'de> for GearSeries {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         "permissions" => value.permissions = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "is_restricted" => value.is_restricted = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "is_restricted" => {
+                            value.is_restricted = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1214,7 +1236,7 @@ impl<'de> ::serde::Deserialize<'de> for GearSeries {
 }
 /// Schema `GearSeriesUpdate` (`#/components/schemas/GearSeriesUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearSeriesUpdate {
@@ -1244,7 +1266,9 @@ impl<'de> ::serde::Deserialize<'de> for GearSeriesUpdate {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "is_restricted" => value.is_restricted = map.next_value()?,
+                        "is_restricted" => {
+                            value.is_restricted = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1258,7 +1282,7 @@ impl<'de> ::serde::Deserialize<'de> for GearSeriesUpdate {
 }
 /// Schema `GearSuggestionOutput` (`#/components/schemas/GearSuggestionOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearSuggestionOutput {
@@ -1328,9 +1352,9 @@ impl<'de> ::serde::Deserialize<'de> for GearSuggestionOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "cont_type" => value.cont_type = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
                         "children" => value.children = map.next_value()?,
                         "files" => value.files = map.next_value()?,
@@ -1347,7 +1371,7 @@ impl<'de> ::serde::Deserialize<'de> for GearSuggestionOutput {
 }
 /// Schema `GearTicket` (`#/components/schemas/GearTicket`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearTicket {
@@ -1398,10 +1422,12 @@ impl<'de> ::serde::Deserialize<'de> for GearTicket {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         "geardoc" => value.geardoc = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1415,7 +1441,7 @@ impl<'de> ::serde::Deserialize<'de> for GearTicket {
 }
 /// Schema `GearTicketOutput` (`#/components/schemas/GearTicketOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearTicketOutput {
@@ -1448,7 +1474,7 @@ impl<'de> ::serde::Deserialize<'de> for GearTicketOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "ticket" => value.ticket = map.next_value()?,
+                        "ticket" => value.ticket = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1485,38 +1511,41 @@ impl<'de> ::serde::Deserialize<'de> for GearFileInputOrGearContextInputOrGearKey
             Shape::Object(&["base"]),
             Shape::Object(&["base", "read-only"]),
         ];
+        const VARIANTS: &[&str] = &["GearFileInput", "GearContextInput", "GearKeyInput"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::GearFileInput,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::GearFileInput>(&raw)
                         .map(Self::GearFileInput)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::GearContextInput,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::GearContextInput>(&raw)
                         .map(Self::GearContextInput)
                 }
                 2usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::GearKeyInput,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::GearKeyInput>(&raw)
                         .map(Self::GearKeyInput)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of GearFileInputOrGearContextInputOrGearKeyInput",
+            crate::support::no_variant(
+                "GearFileInputOrGearContextInputOrGearKeyInput",
+                VARIANTS,
+                closest,
             ),
         )
     }
@@ -1568,33 +1597,41 @@ impl<'de> ::serde::Deserialize<'de> for GetGearContextResponseValue {
             Shape::Object(&["container_type", "label", "id", "value", "found"]),
             Shape::Object(&["found"]),
         ];
+        const VARIANTS: &[&str] = &[
+            "GearContextValueOutput",
+            "GearContextValueOutputUnfound",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::GearContextValueOutput,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::GearContextValueOutput)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::GearContextValueOutputUnfound,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::GearContextValueOutputUnfound)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of GetGearContextResponseValue",
-            ),
+            crate::support::no_variant("GetGearContextResponseValue", VARIANTS, closest),
         )
     }
 }

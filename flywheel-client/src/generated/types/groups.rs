@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `groups`.
 /// Schema `GroupInput` (`#/components/schemas/GroupInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GroupInput {
@@ -43,8 +43,8 @@ impl<'de> ::serde::Deserialize<'de> for GroupInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "providers" => value.providers = map.next_value()?,
                         "editions" => value.editions = map.next_value()?,
                         _ => {
@@ -60,7 +60,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupInput {
 }
 /// Schema `GroupRole` (`#/components/schemas/GroupRole`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GroupRole {
@@ -90,7 +90,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupRole {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -104,7 +104,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupRole {
 }
 /// Schema `GroupUpdate` (`#/components/schemas/GroupUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GroupUpdate {
@@ -143,10 +143,10 @@ impl<'de> ::serde::Deserialize<'de> for GroupUpdate {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "providers" => value.providers = map.next_value()?,
                         "editions" => value.editions = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }

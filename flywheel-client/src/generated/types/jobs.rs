@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `jobs`.
 /// Schema `AsStorage` (`#/components/schemas/AsStorage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AsStorage {
@@ -67,12 +67,18 @@ impl<'de> ::serde::Deserialize<'de> for AsStorage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "bucket" => value.bucket = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "signed_urls" => value.signed_urls = map.next_value()?,
-                        "region" => value.region = map.next_value()?,
-                        "config_type" => value.config_type = map.next_value()?,
-                        "config_class" => value.config_class = map.next_value()?,
+                        "bucket" => value.bucket = crate::support::lenient(&mut map)?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "signed_urls" => {
+                            value.signed_urls = crate::support::lenient(&mut map)?;
+                        }
+                        "region" => value.region = crate::support::lenient(&mut map)?,
+                        "config_type" => {
+                            value.config_type = crate::support::lenient(&mut map)?;
+                        }
+                        "config_class" => {
+                            value.config_class = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -86,7 +92,7 @@ impl<'de> ::serde::Deserialize<'de> for AsStorage {
 }
 /// Schema `AwsCreds` (`#/components/schemas/AwsCreds`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AwsCreds {
@@ -126,10 +132,12 @@ impl<'de> ::serde::Deserialize<'de> for AwsCreds {
                 {
                     match key.as_str() {
                         "aws_access_key_id" => {
-                            value.aws_access_key_id = map.next_value()?;
+                            value.aws_access_key_id = crate::support::lenient(&mut map)?;
                         }
                         "aws_secret_access_key" => {
-                            value.aws_secret_access_key = map.next_value()?;
+                            value.aws_secret_access_key = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -144,7 +152,7 @@ impl<'de> ::serde::Deserialize<'de> for AwsCreds {
 }
 /// Schema `AwsStorage` (`#/components/schemas/AwsStorage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AwsStorage {
@@ -219,13 +227,19 @@ impl<'de> ::serde::Deserialize<'de> for AwsStorage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "region" => value.region = map.next_value()?,
-                        "bucket" => value.bucket = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "zone" => value.zone = map.next_value()?,
-                        "endpoint_url" => value.endpoint_url = map.next_value()?,
-                        "config_type" => value.config_type = map.next_value()?,
-                        "config_class" => value.config_class = map.next_value()?,
+                        "region" => value.region = crate::support::lenient(&mut map)?,
+                        "bucket" => value.bucket = crate::support::lenient(&mut map)?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "zone" => value.zone = crate::support::lenient(&mut map)?,
+                        "endpoint_url" => {
+                            value.endpoint_url = crate::support::lenient(&mut map)?;
+                        }
+                        "config_type" => {
+                            value.config_type = crate::support::lenient(&mut map)?;
+                        }
+                        "config_class" => {
+                            value.config_class = crate::support::lenient(&mut map)?;
+                        }
                         "addressing_style" => value.addressing_style = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -240,7 +254,7 @@ impl<'de> ::serde::Deserialize<'de> for AwsStorage {
 }
 /// Schema `AzureCreds` (`#/components/schemas/AzureCreds`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AzureCreds {
@@ -280,10 +294,10 @@ impl<'de> ::serde::Deserialize<'de> for AzureCreds {
                 {
                     match key.as_str() {
                         "azure_account_name" => {
-                            value.azure_account_name = map.next_value()?;
+                            value.azure_account_name = crate::support::lenient(&mut map)?;
                         }
                         "azure_account_key" => {
-                            value.azure_account_key = map.next_value()?;
+                            value.azure_account_key = crate::support::lenient(&mut map)?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -298,7 +312,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureCreds {
 }
 /// Schema `BaseCompute` (`#/components/schemas/BaseCompute`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct BaseCompute {
@@ -391,17 +405,33 @@ impl<'de> ::serde::Deserialize<'de> for BaseCompute {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "queue_threshold" => value.queue_threshold = map.next_value()?,
-                        "max_compute" => value.max_compute = map.next_value()?,
-                        "machine_type" => value.machine_type = map.next_value()?,
-                        "disk_size" => value.disk_size = map.next_value()?,
-                        "swap_size" => value.swap_size = map.next_value()?,
-                        "preemptible" => value.preemptible = map.next_value()?,
-                        "zone" => value.zone = map.next_value()?,
-                        "region" => value.region = map.next_value()?,
+                        "queue_threshold" => {
+                            value.queue_threshold = crate::support::lenient(&mut map)?;
+                        }
+                        "max_compute" => {
+                            value.max_compute = crate::support::lenient(&mut map)?;
+                        }
+                        "machine_type" => {
+                            value.machine_type = crate::support::lenient(&mut map)?;
+                        }
+                        "disk_size" => {
+                            value.disk_size = crate::support::lenient(&mut map)?;
+                        }
+                        "swap_size" => {
+                            value.swap_size = crate::support::lenient(&mut map)?;
+                        }
+                        "preemptible" => {
+                            value.preemptible = crate::support::lenient(&mut map)?;
+                        }
+                        "zone" => value.zone = crate::support::lenient(&mut map)?,
+                        "region" => value.region = crate::support::lenient(&mut map)?,
                         "tags" => value.tags = map.next_value()?,
-                        "config_type" => value.config_type = map.next_value()?,
-                        "config_class" => value.config_class = map.next_value()?,
+                        "config_type" => {
+                            value.config_type = crate::support::lenient(&mut map)?;
+                        }
+                        "config_class" => {
+                            value.config_class = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -417,7 +447,7 @@ impl<'de> ::serde::Deserialize<'de> for BaseCompute {
 pub type Creds = ::serde_json::Value;
 /// Schema `ExchangeStorage` (`#/components/schemas/ExchangeStorage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ExchangeStorage {
@@ -468,10 +498,16 @@ impl<'de> ::serde::Deserialize<'de> for ExchangeStorage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "config_type" => value.config_type = map.next_value()?,
-                        "config_class" => value.config_class = map.next_value()?,
-                        "site_id" => value.site_id = map.next_value()?,
-                        "dataset_id" => value.dataset_id = map.next_value()?,
+                        "config_type" => {
+                            value.config_type = crate::support::lenient(&mut map)?;
+                        }
+                        "config_class" => {
+                            value.config_class = crate::support::lenient(&mut map)?;
+                        }
+                        "site_id" => value.site_id = crate::support::lenient(&mut map)?,
+                        "dataset_id" => {
+                            value.dataset_id = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -485,7 +521,7 @@ impl<'de> ::serde::Deserialize<'de> for ExchangeStorage {
 }
 /// Schema `ExecutorInfo` (`#/components/schemas/ExecutorInfo`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ExecutorInfo {
@@ -536,14 +572,24 @@ impl<'de> ::serde::Deserialize<'de> for ExecutorInfo {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "host" => value.host = map.next_value()?,
-                        "instance_type" => value.instance_type = map.next_value()?,
-                        "cpu_cores" => value.cpu_cores = map.next_value()?,
-                        "gpu" => value.gpu = map.next_value()?,
-                        "memory_bytes" => value.memory_bytes = map.next_value()?,
-                        "disk_bytes" => value.disk_bytes = map.next_value()?,
-                        "swap_bytes" => value.swap_bytes = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "host" => value.host = crate::support::lenient(&mut map)?,
+                        "instance_type" => {
+                            value.instance_type = crate::support::lenient(&mut map)?;
+                        }
+                        "cpu_cores" => {
+                            value.cpu_cores = crate::support::lenient(&mut map)?;
+                        }
+                        "gpu" => value.gpu = crate::support::lenient(&mut map)?,
+                        "memory_bytes" => {
+                            value.memory_bytes = crate::support::lenient(&mut map)?;
+                        }
+                        "disk_bytes" => {
+                            value.disk_bytes = crate::support::lenient(&mut map)?;
+                        }
+                        "swap_bytes" => {
+                            value.swap_bytes = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -557,7 +603,7 @@ impl<'de> ::serde::Deserialize<'de> for ExecutorInfo {
 }
 /// Schema `GcpCreds` (`#/components/schemas/GcpCreds`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GcpCreds {
@@ -644,20 +690,36 @@ impl<'de> ::serde::Deserialize<'de> for GcpCreds {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "client_email" => value.client_email = map.next_value()?,
-                        "client_id" => value.client_id = map.next_value()?,
-                        "private_key_id" => value.private_key_id = map.next_value()?,
-                        "private_key" => value.private_key = map.next_value()?,
+                        "client_email" => {
+                            value.client_email = crate::support::lenient(&mut map)?;
+                        }
+                        "client_id" => {
+                            value.client_id = crate::support::lenient(&mut map)?;
+                        }
+                        "private_key_id" => {
+                            value.private_key_id = crate::support::lenient(&mut map)?;
+                        }
+                        "private_key" => {
+                            value.private_key = crate::support::lenient(&mut map)?;
+                        }
                         "client_x509_cert_url" => {
-                            value.client_x509_cert_url = map.next_value()?;
+                            value.client_x509_cert_url = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "project_id" => value.project_id = map.next_value()?,
-                        "auth_uri" => value.auth_uri = map.next_value()?,
-                        "token_uri" => value.token_uri = map.next_value()?,
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
+                        "auth_uri" => value.auth_uri = crate::support::lenient(&mut map)?,
+                        "token_uri" => {
+                            value.token_uri = crate::support::lenient(&mut map)?;
+                        }
                         "auth_provider_x509_cert_url" => {
-                            value.auth_provider_x509_cert_url = map.next_value()?;
+                            value.auth_provider_x509_cert_url = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "type" => value.r#type = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -671,7 +733,7 @@ impl<'de> ::serde::Deserialize<'de> for GcpCreds {
 }
 /// Schema `GcpStorage` (`#/components/schemas/GcpStorage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GcpStorage {
@@ -734,12 +796,16 @@ impl<'de> ::serde::Deserialize<'de> for GcpStorage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "region" => value.region = map.next_value()?,
-                        "bucket" => value.bucket = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "zone" => value.zone = map.next_value()?,
-                        "config_type" => value.config_type = map.next_value()?,
-                        "config_class" => value.config_class = map.next_value()?,
+                        "region" => value.region = crate::support::lenient(&mut map)?,
+                        "bucket" => value.bucket = crate::support::lenient(&mut map)?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "zone" => value.zone = crate::support::lenient(&mut map)?,
+                        "config_type" => {
+                            value.config_type = crate::support::lenient(&mut map)?;
+                        }
+                        "config_class" => {
+                            value.config_class = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -753,7 +819,7 @@ impl<'de> ::serde::Deserialize<'de> for GcpStorage {
 }
 /// Schema `InputJobProfile` (`#/components/schemas/InputJobProfile`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct InputJobProfile {
@@ -797,13 +863,19 @@ impl<'de> ::serde::Deserialize<'de> for InputJobProfile {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "elapsed_time_ms" => value.elapsed_time_ms = map.next_value()?,
+                        "elapsed_time_ms" => {
+                            value.elapsed_time_ms = crate::support::lenient(&mut map)?;
+                        }
                         "executor" => value.executor = map.next_value()?,
                         "preparation_time_ms" => {
-                            value.preparation_time_ms = map.next_value()?;
+                            value.preparation_time_ms = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "upload_time_ms" => value.upload_time_ms = map.next_value()?,
-                        "versions" => value.versions = map.next_value()?,
+                        "upload_time_ms" => {
+                            value.upload_time_ms = crate::support::lenient(&mut map)?;
+                        }
+                        "versions" => value.versions = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -817,7 +889,7 @@ impl<'de> ::serde::Deserialize<'de> for InputJobProfile {
 }
 /// Schema `JobAsk` (`#/components/schemas/JobAsk`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobAsk {
@@ -864,9 +936,11 @@ impl<'de> ::serde::Deserialize<'de> for JobAsk {
                     match key.as_str() {
                         "whitelist" => value.whitelist = map.next_value()?,
                         "blacklist" => value.blacklist = map.next_value()?,
-                        "capabilities" => value.capabilities = map.next_value()?,
+                        "capabilities" => {
+                            value.capabilities = crate::support::lenient(&mut map)?;
+                        }
                         "return" => value.r#return = map.next_value()?,
-                        "limit" => value.limit = map.next_value()?,
+                        "limit" => value.limit = crate::support::lenient(&mut map)?,
                         "job_states" => value.job_states = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -881,7 +955,7 @@ impl<'de> ::serde::Deserialize<'de> for JobAsk {
 }
 /// Schema `JobAskResponse` (`#/components/schemas/JobAskResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobAskResponse {
@@ -935,7 +1009,7 @@ impl<'de> ::serde::Deserialize<'de> for JobAskResponse {
 }
 /// Schema `JobAskResponseJob` (`#/components/schemas/JobAskResponseJob`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobAskResponseJob {
@@ -1156,42 +1230,54 @@ impl<'de> ::serde::Deserialize<'de> for JobAskResponseJob {
                 {
                     match key.as_str() {
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "failure_reason" => value.failure_reason = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "failure_reason" => {
+                            value.failure_reason = crate::support::lenient(&mut map)?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "priority" => value.priority = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
                         "produced_metadata" => {
                             value.produced_metadata = map.next_value()?;
                         }
                         "related_container_ids" => {
-                            value.related_container_ids = map.next_value()?;
+                            value.related_container_ids = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "request" => value.request = map.next_value()?,
-                        "retried" => value.retried = map.next_value()?,
-                        "saved_files" => value.saved_files = map.next_value()?,
+                        "retried" => value.retried = crate::support::lenient(&mut map)?,
+                        "saved_files" => {
+                            value.saved_files = crate::support::lenient(&mut map)?;
+                        }
                         "state" => value.state = map.next_value()?,
                         "profile" => value.profile = map.next_value()?,
                         "transitions" => value.transitions = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "gear_info" => value.gear_info = map.next_value()?,
-                        "rule_id" => value.rule_id = map.next_value()?,
-                        "role_id" => value.role_id = map.next_value()?,
+                        "rule_id" => value.rule_id = crate::support::lenient(&mut map)?,
+                        "role_id" => value.role_id = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
                         "legacy_inputs" => value.legacy_inputs = map.next_value()?,
                         "destination" => value.destination = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "attempt" => value.attempt = map.next_value()?,
-                        "previous_job_id" => value.previous_job_id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "attempt" => value.attempt = crate::support::lenient(&mut map)?,
+                        "previous_job_id" => {
+                            value.previous_job_id = crate::support::lenient(&mut map)?;
+                        }
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
-                        "batch" => value.batch = map.next_value()?,
+                        "batch" => value.batch = crate::support::lenient(&mut map)?,
                         "failed_output_accepted" => {
-                            value.failed_output_accepted = map.next_value()?;
+                            value.failed_output_accepted = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "parent_info" => value.parent_info = map.next_value()?,
                         _ => {
@@ -1209,7 +1295,7 @@ impl<'de> ::serde::Deserialize<'de> for JobAskResponseJob {
 pub type JobAskReturn = crate::types::JobAskReturnCriteria;
 /// Schema `JobAskReturnCriteria` (`#/components/schemas/JobAskReturnCriteria`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobAskReturnCriteria {
@@ -1248,10 +1334,10 @@ impl<'de> ::serde::Deserialize<'de> for JobAskReturnCriteria {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "jobs" => value.jobs = map.next_value()?,
-                        "peek" => value.peek = map.next_value()?,
-                        "states" => value.states = map.next_value()?,
-                        "encoded" => value.encoded = map.next_value()?,
+                        "jobs" => value.jobs = crate::support::lenient(&mut map)?,
+                        "peek" => value.peek = crate::support::lenient(&mut map)?,
+                        "states" => value.states = crate::support::lenient(&mut map)?,
+                        "encoded" => value.encoded = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1265,7 +1351,7 @@ impl<'de> ::serde::Deserialize<'de> for JobAskReturnCriteria {
 }
 /// Schema `JobAskStateResponse` (`#/components/schemas/JobAskStateResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobAskStateResponse {
@@ -1298,7 +1384,7 @@ impl<'de> ::serde::Deserialize<'de> for JobAskStateResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1312,7 +1398,7 @@ impl<'de> ::serde::Deserialize<'de> for JobAskStateResponse {
 }
 /// Schema `JobComplete` (`#/components/schemas/JobComplete`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobComplete {
@@ -1348,8 +1434,10 @@ impl<'de> ::serde::Deserialize<'de> for JobComplete {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "success" => value.success = map.next_value()?,
-                        "failure_reason" => value.failure_reason = map.next_value()?,
+                        "success" => value.success = crate::support::lenient(&mut map)?,
+                        "failure_reason" => {
+                            value.failure_reason = crate::support::lenient(&mut map)?;
+                        }
                         "profile" => value.profile = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1368,7 +1456,7 @@ pub type JobCompletionInput = crate::types::JobComplete;
 pub type JobCompletionTicket = crate::types::JobTicketOutput;
 /// Schema `JobConfigInput` (`#/components/schemas/JobConfigInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobConfigInput {
@@ -1419,11 +1507,17 @@ impl<'de> ::serde::Deserialize<'de> for JobConfigInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group" => value.group = map.next_value()?,
-                        "gear-name" => value.gear_name = map.next_value()?,
-                        "tag" => value.tag = map.next_value()?,
-                        "compute-provider" => value.compute_provider = map.next_value()?,
-                        "created-by" => value.created_by = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "gear-name" => {
+                            value.gear_name = crate::support::lenient(&mut map)?;
+                        }
+                        "tag" => value.tag = crate::support::lenient(&mut map)?,
+                        "compute-provider" => {
+                            value.compute_provider = crate::support::lenient(&mut map)?;
+                        }
+                        "created-by" => {
+                            value.created_by = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1439,7 +1533,7 @@ impl<'de> ::serde::Deserialize<'de> for JobConfigInput {
 pub type JobConfigInputs = crate::types::JobConfigInput;
 /// Schema `JobDetail` (`#/components/schemas/JobDetail`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobDetail {
@@ -1651,36 +1745,46 @@ impl<'de> ::serde::Deserialize<'de> for JobDetail {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "gear_info" => value.gear_info = map.next_value()?,
                         "destination" => value.destination = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "priority" => value.priority = map.next_value()?,
-                        "attempt" => value.attempt = map.next_value()?,
-                        "previous_job_id" => value.previous_job_id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "retried" => value.retried = map.next_value()?,
+                        "attempt" => value.attempt = crate::support::lenient(&mut map)?,
+                        "previous_job_id" => {
+                            value.previous_job_id = crate::support::lenient(&mut map)?;
+                        }
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "retried" => value.retried = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
                         "request" => value.request = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "produced_metadata" => {
                             value.produced_metadata = map.next_value()?;
                         }
-                        "batch" => value.batch = map.next_value()?,
+                        "batch" => value.batch = crate::support::lenient(&mut map)?,
                         "failed_output_accepted" => {
-                            value.failed_output_accepted = map.next_value()?;
+                            value.failed_output_accepted = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "profile" => value.profile = map.next_value()?,
-                        "failure_reason" => value.failure_reason = map.next_value()?,
-                        "related_container_ids" => {
-                            value.related_container_ids = map.next_value()?;
+                        "failure_reason" => {
+                            value.failure_reason = crate::support::lenient(&mut map)?;
                         }
-                        "label" => value.label = map.next_value()?,
+                        "related_container_ids" => {
+                            value.related_container_ids = crate::support::lenient(
+                                &mut map,
+                            )?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "parents" => value.parents = map.next_value()?,
                         "transitions" => value.transitions = map.next_value()?,
@@ -1701,7 +1805,7 @@ impl<'de> ::serde::Deserialize<'de> for JobDetail {
 }
 /// Schema `JobDetailFileEntry` (`#/components/schemas/JobDetailFileEntry`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobDetailFileEntry {
@@ -1757,7 +1861,7 @@ impl<'de> ::serde::Deserialize<'de> for JobDetailFileEntry {
 pub type JobGearMatch = crate::types::JobConfigInput;
 /// Schema `JobLog` (`#/components/schemas/JobLog`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobLog {
@@ -1790,8 +1894,8 @@ impl<'de> ::serde::Deserialize<'de> for JobLog {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "fd" => value.fd = map.next_value()?,
-                        "msg" => value.msg = map.next_value()?,
+                        "fd" => value.fd = crate::support::lenient(&mut map)?,
+                        "msg" => value.msg = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1805,7 +1909,7 @@ impl<'de> ::serde::Deserialize<'de> for JobLog {
 }
 /// Schema `JobLogRecord` (`#/components/schemas/JobLogRecord`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobLogRecord {
@@ -1844,7 +1948,7 @@ impl<'de> ::serde::Deserialize<'de> for JobLogRecord {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "logs" => value.logs = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1859,7 +1963,7 @@ impl<'de> ::serde::Deserialize<'de> for JobLogRecord {
 }
 /// Schema `JobModify` (`#/components/schemas/JobModify`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobModify {
@@ -1893,7 +1997,9 @@ impl<'de> ::serde::Deserialize<'de> for JobModify {
                 {
                     match key.as_str() {
                         "state" => value.state = map.next_value()?,
-                        "failure_reason" => value.failure_reason = map.next_value()?,
+                        "failure_reason" => {
+                            value.failure_reason = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1907,7 +2013,7 @@ impl<'de> ::serde::Deserialize<'de> for JobModify {
 }
 /// Schema `JobPriorityUpdate` (`#/components/schemas/JobPriorityUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobPriorityUpdate {
@@ -1940,7 +2046,7 @@ impl<'de> ::serde::Deserialize<'de> for JobPriorityUpdate {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "job_ids" => value.job_ids = map.next_value()?,
+                        "job_ids" => value.job_ids = crate::support::lenient(&mut map)?,
                         "priority" => value.priority = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1957,7 +2063,7 @@ impl<'de> ::serde::Deserialize<'de> for JobPriorityUpdate {
 pub type JobProfileInput = crate::types::InputJobProfile;
 /// Schema `JobTicketOutput` (`#/components/schemas/JobTicketOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobTicketOutput {
@@ -1990,7 +2096,7 @@ impl<'de> ::serde::Deserialize<'de> for JobTicketOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "ticket" => value.ticket = map.next_value()?,
+                        "ticket" => value.ticket = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2004,7 +2110,7 @@ impl<'de> ::serde::Deserialize<'de> for JobTicketOutput {
 }
 /// Schema `LocalStorage` (`#/components/schemas/LocalStorage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct LocalStorage {
@@ -2049,9 +2155,13 @@ impl<'de> ::serde::Deserialize<'de> for LocalStorage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "path" => value.path = map.next_value()?,
-                        "config_type" => value.config_type = map.next_value()?,
-                        "config_class" => value.config_class = map.next_value()?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "config_type" => {
+                            value.config_type = crate::support::lenient(&mut map)?;
+                        }
+                        "config_class" => {
+                            value.config_class = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2065,7 +2175,7 @@ impl<'de> ::serde::Deserialize<'de> for LocalStorage {
 }
 /// Schema `OrphanedCount` (`#/components/schemas/OrphanedCount`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct OrphanedCount {
@@ -2098,7 +2208,7 @@ impl<'de> ::serde::Deserialize<'de> for OrphanedCount {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "orphaned" => value.orphaned = map.next_value()?,
+                        "orphaned" => value.orphaned = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2112,7 +2222,7 @@ impl<'de> ::serde::Deserialize<'de> for OrphanedCount {
 }
 /// Schema `Provider` (`#/components/schemas/Provider`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Provider {
@@ -2211,17 +2321,17 @@ impl<'de> ::serde::Deserialize<'de> for Provider {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "deletion_status" => value.deletion_status = map.next_value()?,
                         "provider_class" => value.provider_class = map.next_value()?,
                         "provider_type" => value.provider_type = map.next_value()?,
                         "creds" => value.creds = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "config" => value.config = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
                         "access_type" => value.access_type = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2271,7 +2381,7 @@ impl ::std::convert::From<&str> for S3AddressingStyle {
 crate::support::string_enum_impls!(S3AddressingStyle);
 /// Schema `S3CompatStorage` (`#/components/schemas/S3CompatStorage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct S3CompatStorage {
@@ -2352,14 +2462,24 @@ impl<'de> ::serde::Deserialize<'de> for S3CompatStorage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "region" => value.region = map.next_value()?,
-                        "bucket" => value.bucket = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "endpoint_url" => value.endpoint_url = map.next_value()?,
-                        "verify_certs" => value.verify_certs = map.next_value()?,
-                        "signed_urls" => value.signed_urls = map.next_value()?,
-                        "config_type" => value.config_type = map.next_value()?,
-                        "config_class" => value.config_class = map.next_value()?,
+                        "region" => value.region = crate::support::lenient(&mut map)?,
+                        "bucket" => value.bucket = crate::support::lenient(&mut map)?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "endpoint_url" => {
+                            value.endpoint_url = crate::support::lenient(&mut map)?;
+                        }
+                        "verify_certs" => {
+                            value.verify_certs = crate::support::lenient(&mut map)?;
+                        }
+                        "signed_urls" => {
+                            value.signed_urls = crate::support::lenient(&mut map)?;
+                        }
+                        "config_type" => {
+                            value.config_type = crate::support::lenient(&mut map)?;
+                        }
+                        "config_class" => {
+                            value.config_class = crate::support::lenient(&mut map)?;
+                        }
                         "addressing_style" => value.addressing_style = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2374,7 +2494,7 @@ impl<'de> ::serde::Deserialize<'de> for S3CompatStorage {
 }
 /// Schema `StaticCompute` (`#/components/schemas/StaticCompute`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct StaticCompute {
@@ -2419,8 +2539,12 @@ impl<'de> ::serde::Deserialize<'de> for StaticCompute {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "config_type" => value.config_type = map.next_value()?,
-                        "config_class" => value.config_class = map.next_value()?,
+                        "config_type" => {
+                            value.config_type = crate::support::lenient(&mut map)?;
+                        }
+                        "config_class" => {
+                            value.config_class = crate::support::lenient(&mut map)?;
+                        }
                         "tags" => value.tags = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2468,57 +2592,57 @@ impl<'de> ::serde::Deserialize<'de> for JobDetailParents {
                 &["group", "project", "subject", "session", "acquisition", "analysis"],
             ),
         ];
+        const VARIANTS: &[&str] = &[
+            "AnalysisParents",
+            "ProjectParents",
+            "SubjectParents",
+            "SessionParents",
+            "AcquisitionParents",
+            "FileParents",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AnalysisParents,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::AnalysisParents>(&raw)
                         .map(Self::AnalysisParents)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ProjectParents,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::ProjectParents>(&raw)
                         .map(Self::ProjectParents)
                 }
                 2usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::SubjectParents,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::SubjectParents>(&raw)
                         .map(Self::SubjectParents)
                 }
                 3usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::SessionParents,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::SessionParents>(&raw)
                         .map(Self::SessionParents)
                 }
                 4usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AcquisitionParents,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::AcquisitionParents>(&raw)
                         .map(Self::AcquisitionParents)
                 }
                 5usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::FileParents,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::FileParents>(&raw)
                         .map(Self::FileParents)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of JobDetailParents",
-            ),
+            crate::support::no_variant("JobDetailParents", VARIANTS, closest),
         )
     }
 }
@@ -2562,43 +2686,42 @@ impl<'de> ::serde::Deserialize<'de> for ProviderCreds {
             ),
             Shape::Object(&["azure_account_name", "azure_account_key"]),
         ];
+        const VARIANTS: &[&str] = &["Creds", "AwsCreds", "GcpCreds", "AzureCreds"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<crate::types::Creds>(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::Creds>(&raw)
                         .map(Self::Creds)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AwsCreds,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::AwsCreds>(&raw)
                         .map(Self::AwsCreds)
                 }
                 2usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::GcpCreds,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::GcpCreds>(&raw)
                         .map(Self::GcpCreds)
                 }
                 3usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AzureCreds,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::AzureCreds>(&raw)
                         .map(Self::AzureCreds)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of ProviderCreds",
-            ),
+            crate::support::no_variant("ProviderCreds", VARIANTS, closest),
         )
     }
 }
@@ -2689,69 +2812,67 @@ impl<'de> ::serde::Deserialize<'de> for ProviderConfig {
             ),
             Shape::Object(&["config_type", "config_class", "site_id", "dataset_id"]),
         ];
+        const VARIANTS: &[&str] = &[
+            "BaseCompute",
+            "S3CompatStorage",
+            "AwsStorage",
+            "GcpStorage",
+            "LocalStorage",
+            "StaticCompute",
+            "AsStorage",
+            "ExchangeStorage",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::BaseCompute,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::BaseCompute>(&raw)
                         .map(Self::BaseCompute)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::S3CompatStorage,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::S3CompatStorage>(&raw)
                         .map(Self::S3CompatStorage)
                 }
                 2usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AwsStorage,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::AwsStorage>(&raw)
                         .map(Self::AwsStorage)
                 }
                 3usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::GcpStorage,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::GcpStorage>(&raw)
                         .map(Self::GcpStorage)
                 }
                 4usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::LocalStorage,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::LocalStorage>(&raw)
                         .map(Self::LocalStorage)
                 }
                 5usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::StaticCompute,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::StaticCompute>(&raw)
                         .map(Self::StaticCompute)
                 }
                 6usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AsStorage,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::AsStorage>(&raw)
                         .map(Self::AsStorage)
                 }
                 7usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ExchangeStorage,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::ExchangeStorage>(&raw)
                         .map(Self::ExchangeStorage)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of ProviderConfig",
-            ),
+            crate::support::no_variant("ProviderConfig", VARIANTS, closest),
         )
     }
 }

@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `modalities`.
 /// Schema `ModalityInput` (`#/components/schemas/ModalityInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ModalityInput {
@@ -48,10 +48,14 @@ impl<'de> ::serde::Deserialize<'de> for ModalityInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "classification" => value.classification = map.next_value()?,
-                        "active" => value.active = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
+                        "active" => value.active = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -65,7 +69,7 @@ impl<'de> ::serde::Deserialize<'de> for ModalityInput {
 }
 /// Schema `ModalityModify` (`#/components/schemas/ModalityModify`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ModalityModify {
@@ -106,9 +110,13 @@ impl<'de> ::serde::Deserialize<'de> for ModalityModify {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "classification" => value.classification = map.next_value()?,
-                        "active" => value.active = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
+                        "active" => value.active = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -122,7 +130,7 @@ impl<'de> ::serde::Deserialize<'de> for ModalityModify {
 }
 /// Schema `ModalityOutput` (`#/components/schemas/ModalityOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ModalityOutput {
@@ -184,11 +192,17 @@ impl<'de> ::serde::Deserialize<'de> for ModalityOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "classification" => value.classification = map.next_value()?,
-                        "active" => value.active = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
-                        "rts_managed" => value.rts_managed = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
+                        "active" => value.active = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
+                        "rts_managed" => {
+                            value.rts_managed = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }

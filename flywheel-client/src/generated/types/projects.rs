@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `projects`.
 /// Schema `AcquisitionUpsertInput` (`#/components/schemas/AcquisitionUpsertInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AcquisitionUpsertInput {
@@ -55,13 +55,17 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionUpsertInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "routing_field" => value.routing_field = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "routing_field" => {
+                            value.routing_field = crate::support::lenient(&mut map)?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "source" => value.source = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -76,7 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionUpsertInput {
 }
 /// Schema `AcquisitionUpsertOutput` (`#/components/schemas/AcquisitionUpsertOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AcquisitionUpsertOutput {
@@ -127,10 +131,12 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionUpsertOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "upsert_result" => value.upsert_result = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "upsert_result" => {
+                            value.upsert_result = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -144,7 +150,7 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionUpsertOutput {
 }
 /// Schema `CatalogListOutput` (`#/components/schemas/CatalogListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CatalogListOutput {
@@ -237,9 +243,9 @@ impl<'de> ::serde::Deserialize<'de> for CatalogListOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "therapeutic_areas" => {
                             value.therapeutic_areas = map.next_value()?;
                         }
@@ -249,7 +255,7 @@ impl<'de> ::serde::Deserialize<'de> for CatalogListOutput {
                             value.project_institutions = map.next_value()?;
                         }
                         "project_contacts" => value.project_contacts = map.next_value()?,
-                        "summary" => value.summary = map.next_value()?,
+                        "summary" => value.summary = crate::support::lenient(&mut map)?,
                         "stats" => value.stats = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -266,7 +272,7 @@ impl<'de> ::serde::Deserialize<'de> for CatalogListOutput {
 pub type CommonProjectSettings = crate::types::ProjectSettingsInput;
 /// Schema `GearRuleOutput` (`#/components/schemas/GearRuleOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearRuleOutput {
@@ -407,27 +413,35 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "project_id" => value.project_id = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
-                        "role_id" => value.role_id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
+                        "role_id" => value.role_id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         "fixed_inputs" => value.fixed_inputs = map.next_value()?,
                         "priority" => value.priority = map.next_value()?,
-                        "auto_update" => value.auto_update = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "auto_update" => {
+                            value.auto_update = crate::support::lenient(&mut map)?;
+                        }
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "any" => value.any = map.next_value()?,
                         "all" => value.all = map.next_value()?,
                         "not" => value.not = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "last_modified_by" => value.last_modified_by = map.next_value()?,
-                        "triggering_input" => value.triggering_input = map.next_value()?,
+                        "triggering_input" => {
+                            value.triggering_input = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -447,7 +461,7 @@ pub type ProjectAcquisitionUpsertOutput = crate::types::AcquisitionUpsertOutput;
 pub type ProjectCatalogListOutput = crate::types::CatalogListOutput;
 /// Schema `ProjectCopyFilter` (`#/components/schemas/ProjectCopyFilter`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectCopyFilter {
@@ -492,13 +506,25 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCopyFilter {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "exclude_analysis" => value.exclude_analysis = map.next_value()?,
-                        "exclude_notes" => value.exclude_notes = map.next_value()?,
-                        "exclude_tags" => value.exclude_tags = map.next_value()?,
-                        "include_rules" => value.include_rules = map.next_value()?,
-                        "exclude_rules" => value.exclude_rules = map.next_value()?,
+                        "exclude_analysis" => {
+                            value.exclude_analysis = crate::support::lenient(&mut map)?;
+                        }
+                        "exclude_notes" => {
+                            value.exclude_notes = crate::support::lenient(&mut map)?;
+                        }
+                        "exclude_tags" => {
+                            value.exclude_tags = crate::support::lenient(&mut map)?;
+                        }
+                        "include_rules" => {
+                            value.include_rules = crate::support::lenient(&mut map)?;
+                        }
+                        "exclude_rules" => {
+                            value.exclude_rules = crate::support::lenient(&mut map)?;
+                        }
                         "exclude_empty_containers" => {
-                            value.exclude_empty_containers = map.next_value()?;
+                            value.exclude_empty_containers = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -513,7 +539,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCopyFilter {
 }
 /// Schema `ProjectCopyInput` (`#/components/schemas/ProjectCopyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectCopyInput {
@@ -549,8 +575,10 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCopyInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group_id" => value.group_id = map.next_value()?,
-                        "project_label" => value.project_label = map.next_value()?,
+                        "group_id" => value.group_id = crate::support::lenient(&mut map)?,
+                        "project_label" => {
+                            value.project_label = crate::support::lenient(&mut map)?;
+                        }
                         "filter" => value.filter = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -565,7 +593,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCopyInput {
 }
 /// Schema `ProjectCopyOutput` (`#/components/schemas/ProjectCopyOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectCopyOutput {
@@ -610,9 +638,13 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCopyOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "task_id" => value.task_id = map.next_value()?,
-                        "snapshot_id" => value.snapshot_id = map.next_value()?,
-                        "project_id" => value.project_id = map.next_value()?,
+                        "task_id" => value.task_id = crate::support::lenient(&mut map)?,
+                        "snapshot_id" => {
+                            value.snapshot_id = crate::support::lenient(&mut map)?;
+                        }
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -626,7 +658,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCopyOutput {
 }
 /// Schema `ProjectHierarchyInput` (`#/components/schemas/ProjectHierarchyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectHierarchyInput {
@@ -686,7 +718,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectHierarchyInput {
 }
 /// Schema `ProjectHierarchyOutput` (`#/components/schemas/ProjectHierarchyOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectHierarchyOutput {
@@ -751,7 +783,7 @@ pub type ProjectHierarchyUpsertInput = crate::types::ProjectHierarchyInput;
 pub type ProjectHierarchyUpsertOutput = crate::types::ProjectHierarchyOutput;
 /// Schema `ProjectInput` (`#/components/schemas/ProjectInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectInput {
@@ -807,14 +839,16 @@ impl<'de> ::serde::Deserialize<'de> for ProjectInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
-                        "group" => value.group = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
+                        "group" => value.group = crate::support::lenient(&mut map)?,
                         "editions" => value.editions = map.next_value()?,
                         "providers" => value.providers = map.next_value()?,
                         "ldap_sync" => value.ldap_sync = map.next_value()?,
                         "permissions" => value.permissions = map.next_value()?,
-                        "copyable" => value.copyable = map.next_value()?,
+                        "copyable" => value.copyable = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -829,7 +863,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectInput {
 }
 /// Schema `ProjectModify` (`#/components/schemas/ProjectModify`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectModify {
@@ -886,17 +920,21 @@ impl<'de> ::serde::Deserialize<'de> for ProjectModify {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "group" => value.group = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "editions" => value.editions = map.next_value()?,
                         "providers" => value.providers = map.next_value()?,
                         "ldap_sync" => value.ldap_sync = map.next_value()?,
                         "info" => value.info = map.next_value()?,
-                        "copyable" => value.copyable = map.next_value()?,
+                        "copyable" => value.copyable = crate::support::lenient(&mut map)?,
                         "copy_status" => value.copy_status = map.next_value()?,
                         "copy_failure_reason" => {
-                            value.copy_failure_reason = map.next_value()?;
+                            value.copy_failure_reason = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -915,7 +953,7 @@ pub type ProjectSessionUpsertInput = crate::types::SessionUpsertInput;
 pub type ProjectSessionUpsertOutput = crate::types::SessionUpsertOutput;
 /// Schema `ProjectSettingsInput` (`#/components/schemas/ProjectSettingsInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectSettingsInput {
@@ -971,7 +1009,9 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsInput {
                         "deid_profile" => value.deid_profile = map.next_value()?,
                         "forms" => value.forms = map.next_value()?,
                         "external_routing_id" => {
-                            value.external_routing_id = map.next_value()?;
+                            value.external_routing_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "sharing" => value.sharing = map.next_value()?,
                         "workspaces" => value.workspaces = map.next_value()?,
@@ -988,7 +1028,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsInput {
 }
 /// Schema `ProjectSettingsSharingInput` (`#/components/schemas/ProjectSettingsSharingInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectSettingsSharingInput {
@@ -1047,7 +1087,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsSharingInput {
                             value.project_institutions = map.next_value()?;
                         }
                         "project_contacts" => value.project_contacts = map.next_value()?,
-                        "summary" => value.summary = map.next_value()?,
+                        "summary" => value.summary = crate::support::lenient(&mut map)?,
                         "therapeutic_areas" => {
                             value.therapeutic_areas = map.next_value()?;
                         }
@@ -1066,7 +1106,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsSharingInput {
 }
 /// Schema `ProjectSettingsWorkspacesInput` (`#/components/schemas/ProjectSettingsWorkspacesInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectSettingsWorkspacesInput {
@@ -1122,7 +1162,7 @@ pub type ProjectSubjectUpsertInput = crate::types::SubjectUpsertInput;
 pub type ProjectSubjectUpsertOutput = crate::types::SubjectUpsertOutput;
 /// Schema `ProjectTemplateInput` (`#/components/schemas/ProjectTemplateInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectTemplateInput {
@@ -1172,7 +1212,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectTemplateInput {
 }
 /// Schema `ProjectTemplateListInput` (`#/components/schemas/ProjectTemplateListInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectTemplateListInput {
@@ -1218,7 +1258,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectTemplateListInput {
 }
 /// Schema `SessionTemplateRecalcOutput` (`#/components/schemas/SessionTemplateRecalcOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SessionTemplateRecalcOutput {
@@ -1251,7 +1291,9 @@ impl<'de> ::serde::Deserialize<'de> for SessionTemplateRecalcOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "sessions_changed" => value.sessions_changed = map.next_value()?,
+                        "sessions_changed" => {
+                            value.sessions_changed = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1265,7 +1307,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionTemplateRecalcOutput {
 }
 /// Schema `SessionUpsertInput` (`#/components/schemas/SessionUpsertInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SessionUpsertInput {
@@ -1325,16 +1367,20 @@ impl<'de> ::serde::Deserialize<'de> for SessionUpsertInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "routing_field" => value.routing_field = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "routing_field" => {
+                            value.routing_field = crate::support::lenient(&mut map)?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "source" => value.source = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
-                        "age" => value.age = map.next_value()?,
-                        "weight" => value.weight = map.next_value()?,
-                        "operator" => value.operator = map.next_value()?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
+                        "age" => value.age = crate::support::lenient(&mut map)?,
+                        "weight" => value.weight = crate::support::lenient(&mut map)?,
+                        "operator" => value.operator = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1349,7 +1395,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionUpsertInput {
 }
 /// Schema `SessionUpsertOutput` (`#/components/schemas/SessionUpsertOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SessionUpsertOutput {
@@ -1400,10 +1446,12 @@ impl<'de> ::serde::Deserialize<'de> for SessionUpsertOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "upsert_result" => value.upsert_result = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "upsert_result" => {
+                            value.upsert_result = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1417,7 +1465,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionUpsertOutput {
 }
 /// Schema `SharingFilterOptions` (`#/components/schemas/SharingFilterOptions`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SharingFilterOptions {
@@ -1493,15 +1541,27 @@ impl<'de> ::serde::Deserialize<'de> for SharingFilterOptions {
                 {
                     match key.as_str() {
                         "therapeutic_areas" => {
-                            value.therapeutic_areas = map.next_value()?;
+                            value.therapeutic_areas = crate::support::lenient(&mut map)?;
                         }
-                        "body_regions" => value.body_regions = map.next_value()?,
-                        "organ_systems" => value.organ_systems = map.next_value()?,
-                        "age_groups" => value.age_groups = map.next_value()?,
-                        "measurements" => value.measurements = map.next_value()?,
-                        "modalities" => value.modalities = map.next_value()?,
-                        "file_types" => value.file_types = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "body_regions" => {
+                            value.body_regions = crate::support::lenient(&mut map)?;
+                        }
+                        "organ_systems" => {
+                            value.organ_systems = crate::support::lenient(&mut map)?;
+                        }
+                        "age_groups" => {
+                            value.age_groups = crate::support::lenient(&mut map)?;
+                        }
+                        "measurements" => {
+                            value.measurements = crate::support::lenient(&mut map)?;
+                        }
+                        "modalities" => {
+                            value.modalities = crate::support::lenient(&mut map)?;
+                        }
+                        "file_types" => {
+                            value.file_types = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1515,7 +1575,7 @@ impl<'de> ::serde::Deserialize<'de> for SharingFilterOptions {
 }
 /// Schema `SubjectUpsertInput` (`#/components/schemas/SubjectUpsertInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SubjectUpsertInput {
@@ -1587,19 +1647,27 @@ impl<'de> ::serde::Deserialize<'de> for SubjectUpsertInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "date_of_birth" => value.date_of_birth = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
-                        "routing_field" => value.routing_field = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "date_of_birth" => {
+                            value.date_of_birth = crate::support::lenient(&mut map)?;
+                        }
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "routing_field" => {
+                            value.routing_field = crate::support::lenient(&mut map)?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "source" => value.source = map.next_value()?,
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
-                        "sex" => value.sex = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "race" => value.race = map.next_value()?,
-                        "ethnicity" => value.ethnicity = map.next_value()?,
-                        "species" => value.species = map.next_value()?,
-                        "strain" => value.strain = map.next_value()?,
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
+                        "sex" => value.sex = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "race" => value.race = crate::support::lenient(&mut map)?,
+                        "ethnicity" => {
+                            value.ethnicity = crate::support::lenient(&mut map)?;
+                        }
+                        "species" => value.species = crate::support::lenient(&mut map)?,
+                        "strain" => value.strain = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
                         "state" => value.state = map.next_value()?,
                         _ => {
@@ -1615,7 +1683,7 @@ impl<'de> ::serde::Deserialize<'de> for SubjectUpsertInput {
 }
 /// Schema `SubjectUpsertOutput` (`#/components/schemas/SubjectUpsertOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SubjectUpsertOutput {
@@ -1660,9 +1728,11 @@ impl<'de> ::serde::Deserialize<'de> for SubjectUpsertOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "upsert_result" => value.upsert_result = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "upsert_result" => {
+                            value.upsert_result = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1676,7 +1746,7 @@ impl<'de> ::serde::Deserialize<'de> for SubjectUpsertOutput {
 }
 /// Schema `UploadTokenOutput` (`#/components/schemas/UploadTokenOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct UploadTokenOutput {
@@ -1709,7 +1779,7 @@ impl<'de> ::serde::Deserialize<'de> for UploadTokenOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "token" => value.token = map.next_value()?,
+                        "token" => value.token = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }

@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `resolve`.
 /// Schema `ResolveInput` (`#/components/schemas/ResolveInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ResolveInput {
@@ -34,7 +34,7 @@ impl<'de> ::serde::Deserialize<'de> for ResolveInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "path" => value.path = map.next_value()?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for ResolveInput {
 }
 /// Schema `ResolveOutput` (`#/components/schemas/ResolveOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ResolveOutput {
@@ -104,7 +104,7 @@ impl<'de> ::serde::Deserialize<'de> for ResolveOutput {
 pub type ResolverInput = crate::types::ResolveInput;
 /// Schema `ResolverNode` (`#/components/schemas/ResolverNode`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ResolverNode {
@@ -137,7 +137,9 @@ impl<'de> ::serde::Deserialize<'de> for ResolverNode {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "container_type" => value.container_type = map.next_value()?,
+                        "container_type" => {
+                            value.container_type = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }

@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `roles`.
 /// Schema `RoleInput` (`#/components/schemas/RoleInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct RoleInput {
@@ -37,7 +37,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "actions" => value.actions = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -52,7 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleInput {
 }
 /// Schema `RoleUpdate` (`#/components/schemas/RoleUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct RoleUpdate {
@@ -85,7 +85,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleUpdate {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "actions" => value.actions = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;

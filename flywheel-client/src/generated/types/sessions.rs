@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `sessions`.
 /// Schema `JobsList` (`#/components/schemas/JobsList`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobsList {
@@ -51,7 +51,7 @@ impl<'de> ::serde::Deserialize<'de> for JobsList {
 }
 /// Schema `SessionEmbeddedSubject` (`#/components/schemas/SessionEmbeddedSubject`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SessionEmbeddedSubject {
@@ -96,12 +96,14 @@ impl<'de> ::serde::Deserialize<'de> for SessionEmbeddedSubject {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "project" => value.project = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
-                        "master_code" => value.master_code = map.next_value()?,
-                        "code" => value.code = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "age" => value.age = map.next_value()?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "master_code" => {
+                            value.master_code = crate::support::lenient(&mut map)?;
+                        }
+                        "code" => value.code = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "age" => value.age = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -115,7 +117,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionEmbeddedSubject {
 }
 /// Schema `SessionInput` (`#/components/schemas/SessionInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SessionInput {
@@ -175,18 +177,22 @@ impl<'de> ::serde::Deserialize<'de> for SessionInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "project" => value.project = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
                         "subject" => value.subject = map.next_value()?,
-                        "age" => value.age = map.next_value()?,
-                        "weight" => value.weight = map.next_value()?,
-                        "operator" => value.operator = map.next_value()?,
+                        "age" => value.age = crate::support::lenient(&mut map)?,
+                        "weight" => value.weight = crate::support::lenient(&mut map)?,
+                        "operator" => value.operator = crate::support::lenient(&mut map)?,
                         "project_has_template" => {
-                            value.project_has_template = map.next_value()?;
+                            value.project_has_template = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -201,7 +207,7 @@ impl<'de> ::serde::Deserialize<'de> for SessionInput {
 }
 /// Schema `SessionModify` (`#/components/schemas/SessionModify`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SessionModify {
@@ -266,19 +272,23 @@ impl<'de> ::serde::Deserialize<'de> for SessionModify {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "project" => value.project = crate::support::lenient(&mut map)?,
                         "subject" => value.subject = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "permissions" => value.permissions = map.next_value()?,
-                        "age" => value.age = map.next_value()?,
-                        "weight" => value.weight = map.next_value()?,
-                        "operator" => value.operator = map.next_value()?,
+                        "age" => value.age = crate::support::lenient(&mut map)?,
+                        "weight" => value.weight = crate::support::lenient(&mut map)?,
+                        "operator" => value.operator = crate::support::lenient(&mut map)?,
                         "project_has_template" => {
-                            value.project_has_template = map.next_value()?;
+                            value.project_has_template = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -313,32 +323,39 @@ impl<'de> ::serde::Deserialize<'de> for SessionEmbeddedSubjectOrString {
             Shape::Object(&["project", "_id", "master_code", "code", "label", "age"]),
             Shape::String,
         ];
+        const VARIANTS: &[&str] = &["SessionEmbeddedSubject", "String"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::SessionEmbeddedSubject,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::SessionEmbeddedSubject)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
-                        ::std::string::String,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<::std::string::String>(&raw)
                         .map(Self::String)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of SessionEmbeddedSubjectOrString",
+            crate::support::no_variant(
+                "SessionEmbeddedSubjectOrString",
+                VARIANTS,
+                closest,
             ),
         )
     }
@@ -365,32 +382,39 @@ impl<'de> ::serde::Deserialize<'de> for StringOrSessionEmbeddedSubject {
             Shape::String,
             Shape::Object(&["project", "_id", "master_code", "code", "label", "age"]),
         ];
+        const VARIANTS: &[&str] = &["String", "SessionEmbeddedSubject"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        ::std::string::String,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<::std::string::String>(&raw)
                         .map(Self::String)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::SessionEmbeddedSubject,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::SessionEmbeddedSubject)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of StringOrSessionEmbeddedSubject",
+            crate::support::no_variant(
+                "StringOrSessionEmbeddedSubject",
+                VARIANTS,
+                closest,
             ),
         )
     }
@@ -416,31 +440,34 @@ impl<'de> ::serde::Deserialize<'de> for JobsListOrPage {
             Shape::Object(&["jobs"]),
             Shape::Object(&["count", "total", "results"]),
         ];
+        const VARIANTS: &[&str] = &["JobsList", "Page"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::JobsList,
-                    >(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::JobsList>(&raw)
                         .map(Self::JobsList)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<crate::types::Page>(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::Page>(&raw)
                         .map(Self::Page)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of JobsListOrPage",
-            ),
+            crate::support::no_variant("JobsListOrPage", VARIANTS, closest),
         )
     }
 }

@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `subjects`.
 /// Schema `MasterSubjectCodeDobInput` (`#/components/schemas/MasterSubjectCodeDobInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct MasterSubjectCodeDobInput {
@@ -46,11 +46,21 @@ impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeDobInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "first_name" => value.first_name = map.next_value()?,
-                        "last_name" => value.last_name = map.next_value()?,
-                        "date_of_birth" => value.date_of_birth = map.next_value()?,
-                        "patient_id" => value.patient_id = map.next_value()?,
-                        "use_patient_id" => value.use_patient_id = map.next_value()?,
+                        "first_name" => {
+                            value.first_name = crate::support::lenient(&mut map)?;
+                        }
+                        "last_name" => {
+                            value.last_name = crate::support::lenient(&mut map)?;
+                        }
+                        "date_of_birth" => {
+                            value.date_of_birth = crate::support::lenient(&mut map)?;
+                        }
+                        "patient_id" => {
+                            value.patient_id = crate::support::lenient(&mut map)?;
+                        }
+                        "use_patient_id" => {
+                            value.use_patient_id = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -64,7 +74,7 @@ impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeDobInput {
 }
 /// Schema `MasterSubjectCodeInput` (`#/components/schemas/MasterSubjectCodeInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct MasterSubjectCodeInput {
@@ -106,11 +116,21 @@ impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "patient_id" => value.patient_id = map.next_value()?,
-                        "use_patient_id" => value.use_patient_id = map.next_value()?,
-                        "first_name" => value.first_name = map.next_value()?,
-                        "last_name" => value.last_name = map.next_value()?,
-                        "date_of_birth" => value.date_of_birth = map.next_value()?,
+                        "patient_id" => {
+                            value.patient_id = crate::support::lenient(&mut map)?;
+                        }
+                        "use_patient_id" => {
+                            value.use_patient_id = crate::support::lenient(&mut map)?;
+                        }
+                        "first_name" => {
+                            value.first_name = crate::support::lenient(&mut map)?;
+                        }
+                        "last_name" => {
+                            value.last_name = crate::support::lenient(&mut map)?;
+                        }
+                        "date_of_birth" => {
+                            value.date_of_birth = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -124,7 +144,7 @@ impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeInput {
 }
 /// Schema `MasterSubjectCodeOutput` (`#/components/schemas/MasterSubjectCodeOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct MasterSubjectCodeOutput {
@@ -157,7 +177,7 @@ impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "code" => value.code = map.next_value()?,
+                        "code" => value.code = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -171,7 +191,7 @@ impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeOutput {
 }
 /// Schema `SubjectInput` (`#/components/schemas/SubjectInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SubjectInput {
@@ -252,24 +272,32 @@ impl<'de> ::serde::Deserialize<'de> for SubjectInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
-                        "sex" => value.sex = map.next_value()?,
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
+                        "sex" => value.sex = crate::support::lenient(&mut map)?,
                         "cohort" => value.cohort = map.next_value()?,
-                        "date_of_birth" => value.date_of_birth = map.next_value()?,
+                        "date_of_birth" => {
+                            value.date_of_birth = crate::support::lenient(&mut map)?;
+                        }
                         "mlset" => value.mlset = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "race" => value.race = map.next_value()?,
-                        "ethnicity" => value.ethnicity = map.next_value()?,
-                        "species" => value.species = map.next_value()?,
-                        "strain" => value.strain = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "code" => value.code = map.next_value()?,
-                        "master_code" => value.master_code = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "race" => value.race = crate::support::lenient(&mut map)?,
+                        "ethnicity" => {
+                            value.ethnicity = crate::support::lenient(&mut map)?;
+                        }
+                        "species" => value.species = crate::support::lenient(&mut map)?,
+                        "strain" => value.strain = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "code" => value.code = crate::support::lenient(&mut map)?,
+                        "master_code" => {
+                            value.master_code = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
                         "state" => value.state = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -283,7 +311,7 @@ impl<'de> ::serde::Deserialize<'de> for SubjectInput {
 }
 /// Schema `SubjectModify` (`#/components/schemas/SubjectModify`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SubjectModify {
@@ -372,24 +400,32 @@ impl<'de> ::serde::Deserialize<'de> for SubjectModify {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
-                        "sex" => value.sex = map.next_value()?,
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
+                        "sex" => value.sex = crate::support::lenient(&mut map)?,
                         "cohort" => value.cohort = map.next_value()?,
-                        "date_of_birth" => value.date_of_birth = map.next_value()?,
+                        "date_of_birth" => {
+                            value.date_of_birth = crate::support::lenient(&mut map)?;
+                        }
                         "mlset" => value.mlset = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "race" => value.race = map.next_value()?,
-                        "ethnicity" => value.ethnicity = map.next_value()?,
-                        "species" => value.species = map.next_value()?,
-                        "strain" => value.strain = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "code" => value.code = map.next_value()?,
-                        "master_code" => value.master_code = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "race" => value.race = crate::support::lenient(&mut map)?,
+                        "ethnicity" => {
+                            value.ethnicity = crate::support::lenient(&mut map)?;
+                        }
+                        "species" => value.species = crate::support::lenient(&mut map)?,
+                        "strain" => value.strain = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "code" => value.code = crate::support::lenient(&mut map)?,
+                        "master_code" => {
+                            value.master_code = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
                         "state" => value.state = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
                         "permissions" => value.permissions = map.next_value()?,
                         "notes" => value.notes = map.next_value()?,
                         _ => {
@@ -441,33 +477,41 @@ impl<'de> ::serde::Deserialize<'de> for CreateMasterSubjectCodeBody {
                 ],
             ),
         ];
+        const VARIANTS: &[&str] = &[
+            "MasterSubjectCodeInput",
+            "MasterSubjectCodeDobInput",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::MasterSubjectCodeInput,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::MasterSubjectCodeInput)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         crate::types::MasterSubjectCodeDobInput,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::MasterSubjectCodeDobInput)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of CreateMasterSubjectCodeBody",
-            ),
+            crate::support::no_variant("CreateMasterSubjectCodeBody", VARIANTS, closest),
         )
     }
 }

@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `tree`.
 /// Schema `GraphFilter` (`#/components/schemas/GraphFilter`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GraphFilter {
@@ -72,7 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for GraphFilter {
 }
 /// Schema `TreeContainerRequestSpec` (`#/components/schemas/TreeContainerRequestSpec`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct TreeContainerRequestSpec {
@@ -117,11 +117,13 @@ impl<'de> ::serde::Deserialize<'de> for TreeContainerRequestSpec {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "fields" => value.fields = map.next_value()?,
-                        "filter" => value.filter = map.next_value()?,
-                        "limit" => value.limit = map.next_value()?,
-                        "sort" => value.sort = map.next_value()?,
-                        "join-origin" => value.join_origin = map.next_value()?,
+                        "fields" => value.fields = crate::support::lenient(&mut map)?,
+                        "filter" => value.filter = crate::support::lenient(&mut map)?,
+                        "limit" => value.limit = crate::support::lenient(&mut map)?,
+                        "sort" => value.sort = crate::support::lenient(&mut map)?,
+                        "join-origin" => {
+                            value.join_origin = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -135,7 +137,7 @@ impl<'de> ::serde::Deserialize<'de> for TreeContainerRequestSpec {
 }
 /// Schema `TreeGraphConnection` (`#/components/schemas/TreeGraphConnection`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct TreeGraphConnection {
@@ -186,10 +188,12 @@ impl<'de> ::serde::Deserialize<'de> for TreeGraphConnection {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "local" => value.local = map.next_value()?,
-                        "foreign" => value.foreign = map.next_value()?,
-                        "collection" => value.collection = map.next_value()?,
-                        "order" => value.order = map.next_value()?,
+                        "local" => value.local = crate::support::lenient(&mut map)?,
+                        "foreign" => value.foreign = crate::support::lenient(&mut map)?,
+                        "collection" => {
+                            value.collection = crate::support::lenient(&mut map)?;
+                        }
+                        "order" => value.order = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -203,7 +207,7 @@ impl<'de> ::serde::Deserialize<'de> for TreeGraphConnection {
 }
 /// Schema `TreeGraphNode` (`#/components/schemas/TreeGraphNode`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct TreeGraphNode {

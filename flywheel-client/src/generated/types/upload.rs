@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `upload`.
 /// Schema `CompleteMultipartUploadOutput` (`#/components/schemas/CompleteMultipartUploadOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CompleteMultipartUploadOutput {
@@ -43,8 +43,10 @@ impl<'de> ::serde::Deserialize<'de> for CompleteMultipartUploadOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "uuid" => value.uuid = map.next_value()?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
+                        "uuid" => value.uuid = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -58,7 +60,7 @@ impl<'de> ::serde::Deserialize<'de> for CompleteMultipartUploadOutput {
 }
 /// Schema `CompleteS3MultipartUploadInput` (`#/components/schemas/CompleteS3MultipartUploadInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CompleteS3MultipartUploadInput {
@@ -97,10 +99,14 @@ impl<'de> ::serde::Deserialize<'de> for CompleteS3MultipartUploadInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "uuid" => value.uuid = map.next_value()?,
-                        "upload_id" => value.upload_id = map.next_value()?,
-                        "etags" => value.etags = map.next_value()?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
+                        "uuid" => value.uuid = crate::support::lenient(&mut map)?,
+                        "upload_id" => {
+                            value.upload_id = crate::support::lenient(&mut map)?;
+                        }
+                        "etags" => value.etags = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -114,7 +120,7 @@ impl<'de> ::serde::Deserialize<'de> for CompleteS3MultipartUploadInput {
 }
 /// Schema `SignedFSUploadOutput` (`#/components/schemas/SignedFSUploadOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SignedFsUploadOutput {
@@ -153,8 +159,10 @@ impl<'de> ::serde::Deserialize<'de> for SignedFsUploadOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "uuid" => value.uuid = map.next_value()?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
+                        "uuid" => value.uuid = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -168,7 +176,7 @@ impl<'de> ::serde::Deserialize<'de> for SignedFsUploadOutput {
 }
 /// Schema `SignedUrlCleanupInput` (`#/components/schemas/SignedUrlCleanupInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SignedUrlCleanupInput {
@@ -201,8 +209,10 @@ impl<'de> ::serde::Deserialize<'de> for SignedUrlCleanupInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "uuid" => value.uuid = map.next_value()?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
+                        "uuid" => value.uuid = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -216,7 +226,7 @@ impl<'de> ::serde::Deserialize<'de> for SignedUrlCleanupInput {
 }
 /// Schema `SignedUrlUploadInput` (`#/components/schemas/SignedUrlUploadInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SignedUrlUploadInput {
@@ -249,8 +259,10 @@ impl<'de> ::serde::Deserialize<'de> for SignedUrlUploadInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
+                        "size" => value.size = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -264,7 +276,7 @@ impl<'de> ::serde::Deserialize<'de> for SignedUrlUploadInput {
 }
 /// Schema `SignedUrlUploadOutput` (`#/components/schemas/SignedUrlUploadOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SignedUrlUploadOutput {
@@ -341,18 +353,30 @@ impl<'de> ::serde::Deserialize<'de> for SignedUrlUploadOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "uuid" => value.uuid = map.next_value()?,
-                        "upload_urls" => value.upload_urls = map.next_value()?,
-                        "upload_headers" => value.upload_headers = map.next_value()?,
-                        "block_ids" => value.block_ids = map.next_value()?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
+                        "uuid" => value.uuid = crate::support::lenient(&mut map)?,
+                        "upload_urls" => {
+                            value.upload_urls = crate::support::lenient(&mut map)?;
+                        }
+                        "upload_headers" => {
+                            value.upload_headers = crate::support::lenient(&mut map)?;
+                        }
+                        "block_ids" => {
+                            value.block_ids = crate::support::lenient(&mut map)?;
+                        }
                         "s3_multipart_upload_id" => {
-                            value.s3_multipart_upload_id = map.next_value()?;
+                            value.s3_multipart_upload_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "az_multipart_upload_id" => {
-                            value.az_multipart_upload_id = map.next_value()?;
+                            value.az_multipart_upload_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "note" => value.note = map.next_value()?,
+                        "note" => value.note = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }

@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `users`.
 /// Schema `Avatars` (`#/components/schemas/Avatars`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct Avatars {
@@ -40,9 +40,9 @@ impl<'de> ::serde::Deserialize<'de> for Avatars {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "gravatar" => value.gravatar = map.next_value()?,
-                        "provider" => value.provider = map.next_value()?,
-                        "custom" => value.custom = map.next_value()?,
+                        "gravatar" => value.gravatar = crate::support::lenient(&mut map)?,
+                        "provider" => value.provider = crate::support::lenient(&mut map)?,
+                        "custom" => value.custom = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -56,7 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for Avatars {
 }
 /// Schema `AzureMLAccount` (`#/components/schemas/AzureMLAccount`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AzureMlAccount {
@@ -89,8 +89,10 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlAccount {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "email" => value.email = map.next_value()?,
-                        "onboarded" => value.onboarded = map.next_value()?,
+                        "email" => value.email = crate::support::lenient(&mut map)?,
+                        "onboarded" => {
+                            value.onboarded = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -104,7 +106,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlAccount {
 }
 /// Schema `CoreModelsApiKeyApiKeyInput` (`#/components/schemas/CoreModelsApiKeyApiKeyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CoreModelsApiKeyApiKeyInput {
@@ -137,8 +139,10 @@ impl<'de> ::serde::Deserialize<'de> for CoreModelsApiKeyApiKeyInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "expires_at" => value.expires_at = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "expires_at" => {
+                            value.expires_at = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -152,7 +156,7 @@ impl<'de> ::serde::Deserialize<'de> for CoreModelsApiKeyApiKeyInput {
 }
 /// Schema `CurrentUserOutput` (`#/components/schemas/CurrentUserOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CurrentUserOutput {
@@ -305,26 +309,34 @@ impl<'de> ::serde::Deserialize<'de> for CurrentUserOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "user_id" => value.user_id = map.next_value()?,
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
-                        "email" => value.email = map.next_value()?,
-                        "auth0sub" => value.auth0sub = map.next_value()?,
-                        "roles" => value.roles = map.next_value()?,
-                        "root" => value.root = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "user_id" => value.user_id = crate::support::lenient(&mut map)?,
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
+                        "email" => value.email = crate::support::lenient(&mut map)?,
+                        "auth0sub" => value.auth0sub = crate::support::lenient(&mut map)?,
+                        "roles" => value.roles = crate::support::lenient(&mut map)?,
+                        "root" => value.root = crate::support::lenient(&mut map)?,
                         "api_key" => value.api_key = map.next_value()?,
                         "api_keys" => value.api_keys = map.next_value()?,
-                        "avatar" => value.avatar = map.next_value()?,
+                        "avatar" => value.avatar = crate::support::lenient(&mut map)?,
                         "avatars" => value.avatars = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         "preferences" => value.preferences = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "firstlogin" => value.firstlogin = map.next_value()?,
-                        "lastlogin" => value.lastlogin = map.next_value()?,
-                        "visited_projects" => value.visited_projects = map.next_value()?,
+                        "firstlogin" => {
+                            value.firstlogin = crate::support::lenient(&mut map)?;
+                        }
+                        "lastlogin" => {
+                            value.lastlogin = crate::support::lenient(&mut map)?;
+                        }
+                        "visited_projects" => {
+                            value.visited_projects = crate::support::lenient(&mut map)?;
+                        }
                         "azureml_account" => value.azureml_account = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -339,7 +351,7 @@ impl<'de> ::serde::Deserialize<'de> for CurrentUserOutput {
 }
 /// Schema `ModifyUserInput` (`#/components/schemas/ModifyUserInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ModifyUserInput {
@@ -402,17 +414,21 @@ impl<'de> ::serde::Deserialize<'de> for ModifyUserInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
-                        "email" => value.email = map.next_value()?,
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
+                        "email" => value.email = crate::support::lenient(&mut map)?,
                         "avatars" => value.avatars = map.next_value()?,
-                        "avatar" => value.avatar = map.next_value()?,
+                        "avatar" => value.avatar = crate::support::lenient(&mut map)?,
                         "roles" => value.roles = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         "preferences" => value.preferences = map.next_value()?,
-                        "root" => value.root = map.next_value()?,
-                        "password" => value.password = map.next_value()?,
-                        "central_revision" => value.central_revision = map.next_value()?,
+                        "root" => value.root = crate::support::lenient(&mut map)?,
+                        "password" => value.password = crate::support::lenient(&mut map)?,
+                        "central_revision" => {
+                            value.central_revision = crate::support::lenient(&mut map)?;
+                        }
                         "azureml_account" => value.azureml_account = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -427,7 +443,7 @@ impl<'de> ::serde::Deserialize<'de> for ModifyUserInput {
 }
 /// Schema `OutputUserPage` (`#/components/schemas/OutputUserPage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct OutputUserPage {
@@ -472,8 +488,8 @@ impl<'de> ::serde::Deserialize<'de> for OutputUserPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -543,7 +559,7 @@ crate::support::string_enum_impls!(RoleType);
 pub type StableApiKeyInput = crate::types::CoreModelsApiKeyApiKeyInput;
 /// Schema `SyncUserInput` (`#/components/schemas/SyncUserInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SyncUserInput {
@@ -591,12 +607,16 @@ impl<'de> ::serde::Deserialize<'de> for SyncUserInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "email" => value.email = map.next_value()?,
-                        "given_name" => value.given_name = map.next_value()?,
-                        "family_name" => value.family_name = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
-                        "auth0id" => value.auth0id = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "email" => value.email = crate::support::lenient(&mut map)?,
+                        "given_name" => {
+                            value.given_name = crate::support::lenient(&mut map)?;
+                        }
+                        "family_name" => {
+                            value.family_name = crate::support::lenient(&mut map)?;
+                        }
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
+                        "auth0id" => value.auth0id = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "role" => value.role = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -611,7 +631,7 @@ impl<'de> ::serde::Deserialize<'de> for SyncUserInput {
 }
 /// Schema `UserInput` (`#/components/schemas/UserInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct UserInput {
@@ -671,17 +691,23 @@ impl<'de> ::serde::Deserialize<'de> for UserInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
-                        "email" => value.email = map.next_value()?,
-                        "password" => value.password = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
+                        "email" => value.email = crate::support::lenient(&mut map)?,
+                        "password" => value.password = crate::support::lenient(&mut map)?,
                         "roles" => value.roles = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
-                        "avatar" => value.avatar = map.next_value()?,
-                        "root" => value.root = map.next_value()?,
-                        "central_user_id" => value.central_user_id = map.next_value()?,
-                        "central_revision" => value.central_revision = map.next_value()?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
+                        "avatar" => value.avatar = crate::support::lenient(&mut map)?,
+                        "root" => value.root = crate::support::lenient(&mut map)?,
+                        "central_user_id" => {
+                            value.central_user_id = crate::support::lenient(&mut map)?;
+                        }
+                        "central_revision" => {
+                            value.central_revision = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -695,7 +721,7 @@ impl<'de> ::serde::Deserialize<'de> for UserInput {
 }
 /// Schema `UserJobs` (`#/components/schemas/UserJobs`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct UserJobs {
@@ -740,7 +766,7 @@ impl<'de> ::serde::Deserialize<'de> for UserJobs {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "total" => value.total = map.next_value()?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "jobs" => value.jobs = map.next_value()?,
                         "stats" => value.stats = map.next_value()?,
                         _ => {
@@ -760,7 +786,7 @@ pub type UserJobsOutput = crate::types::UserJobs;
 pub type UserOutput = ::serde_json::Value;
 /// Schema `UserOutputId` (`#/components/schemas/UserOutputId`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct UserOutputId {
@@ -793,7 +819,7 @@ impl<'de> ::serde::Deserialize<'de> for UserOutputId {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -859,37 +885,46 @@ impl<'de> ::serde::Deserialize<'de> for GetUserCollectionsResponse {
             Shape::Array,
             Shape::Object(&["count", "total", "results"]),
         ];
+        const VARIANTS: &[&str] = &[
+            "CollectionWithStatsList",
+            "CollectionOutputList",
+            "Page",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
+        let mut closest = ::std::option::Option::None;
         for index in crate::support::candidates(&raw, SHAPES) {
             let decoded = match index {
                 0usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         ::std::vec::Vec<crate::types::CollectionWithStats>,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::CollectionWithStatsList)
                 }
                 1usize => {
-                    ::serde_json::from_slice::<
+                    crate::support::decode_raw::<
                         ::std::vec::Vec<crate::types::CollectionOutput>,
-                    >(raw.get().as_bytes())
+                    >(&raw)
                         .map(Self::CollectionOutputList)
                 }
                 2usize => {
-                    ::serde_json::from_slice::<crate::types::Page>(raw.get().as_bytes())
+                    crate::support::decode_raw::<crate::types::Page>(&raw)
                         .map(Self::Page)
                 }
                 _ => continue,
             };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
+            match decoded {
+                ::std::result::Result::Ok(decoded) => {
+                    return ::std::result::Result::Ok(decoded);
+                }
+                ::std::result::Result::Err(error) => {
+                    crate::support::keep_closest(&mut closest, index, error)
+                }
             }
         }
         ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of GetUserCollectionsResponse",
-            ),
+            crate::support::no_variant("GetUserCollectionsResponse", VARIANTS, closest),
         )
     }
 }
