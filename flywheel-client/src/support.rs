@@ -733,9 +733,57 @@ where
         .map_err(|error| serde_path_to_error::Error::new(track.path(), error))
 }
 
-/// Decodes one union variant from the buffered value, by the same policy as a whole body.
-pub(crate) fn decode_raw<T: de::DeserializeOwned>(raw: &RawValue) -> Result<T, PathError> {
-    decode(raw.get().as_bytes())
+/// Decodes one union variant from the buffered value. Plain `serde_json` unless `explain`;
+/// with `explain`, by the same policy as a whole body (see [`decode`]), so the error has a path.
+pub(crate) fn decode_variant<T: de::DeserializeOwned>(
+    raw: &RawValue,
+    explain: bool,
+) -> Result<T, PathError> {
+    if explain {
+        decode(raw.get().as_bytes())
+    } else {
+        serde_json::from_str(raw.get()).map_err(|error| {
+            serde_path_to_error::Error::new(serde_path_to_error::Track::new().path(), error)
+        })
+    }
+}
+
+/// Decodes a union: `decode(index, explain)` decodes the variant at `index` (`None` for no
+/// such variant). The candidates are tried in order, plainly; the first that decodes wins.
+/// Only when none does are they tried again with path tracking, to name the variant that
+/// matched best and where it failed (see [`no_variant`]), so a union that decodes pays
+/// nothing for the explanation.
+pub(crate) fn pick_variant<T, E: de::Error>(
+    union: &str,
+    variants: &[&str],
+    candidates: Vec<usize>,
+    decode: impl Fn(usize, bool) -> Option<Result<T, PathError>>,
+) -> Result<T, E> {
+    for &index in &candidates {
+        if let Some(Ok(value)) = decode(index, false) {
+            return Ok(value);
+        }
+    }
+    explain_variants(union, variants, candidates, decode)
+}
+
+#[cold]
+fn explain_variants<T, E: de::Error>(
+    union: &str,
+    variants: &[&str],
+    candidates: Vec<usize>,
+    decode: impl Fn(usize, bool) -> Option<Result<T, PathError>>,
+) -> Result<T, E> {
+    let mut closest = None;
+    for index in candidates {
+        match decode(index, true) {
+            // Decodes by the whole policy (e.g. past the nesting limit).
+            Some(Ok(value)) => return Ok(value),
+            Some(Err(error)) => keep_closest(&mut closest, index, error),
+            None => {}
+        }
+    }
+    Err(no_variant(union, variants, closest))
 }
 
 /// Keeps the failure of the union variant that matched best: the one that decoded furthest

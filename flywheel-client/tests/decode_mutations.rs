@@ -9,7 +9,6 @@
 //! deterministic; it decodes a few thousand bodies.
 
 #[path = "../benches/support/samples.rs"]
-#[allow(dead_code)]
 mod samples;
 
 use flywheel_client::types::{FileOutput, JobOutput, ProjectOutput, SessionListOutput};

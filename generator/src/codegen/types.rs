@@ -329,7 +329,7 @@ fn union(
     let arms = variants.iter().enumerate().map(|(index, v)| {
         let variant = ident(&v.rust_name);
         let inner = ty(&v.ty);
-        quote! { #index => crate::support::decode_raw::<#inner>(&raw).map(Self::#variant), }
+        quote! { #index => crate::support::decode_variant::<#inner>(&raw, explain).map(Self::#variant), }
     });
     let variant_names = variants
         .iter()
@@ -349,18 +349,12 @@ fn union(
                 const SHAPES: &[Shape] = &[#(#shapes),*];
                 const VARIANTS: &[&str] = &[#(#variant_names),*];
                 let raw = <::std::boxed::Box<::serde_json::value::RawValue> as ::serde::Deserialize>::deserialize(deserializer)?;
-                let mut closest = ::std::option::Option::None;
-                for index in crate::support::candidates(&raw, SHAPES) {
-                    let decoded = match index {
+                crate::support::pick_variant(#union_name, VARIANTS, crate::support::candidates(&raw, SHAPES), |index, explain| {
+                    ::std::option::Option::Some(match index {
                         #(#arms)*
-                        _ => continue,
-                    };
-                    match decoded {
-                        ::std::result::Result::Ok(decoded) => return ::std::result::Result::Ok(decoded),
-                        ::std::result::Result::Err(error) => crate::support::keep_closest(&mut closest, index, error),
-                    }
-                }
-                ::std::result::Result::Err(crate::support::no_variant(#union_name, VARIANTS, closest))
+                        _ => return ::std::option::Option::None,
+                    })
+                })
             }
         }
     }

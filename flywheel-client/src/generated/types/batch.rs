@@ -1190,34 +1190,29 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOrSessionList {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<
-                        ::std::vec::Vec<crate::types::Acquisition>,
-                    >(&raw)
-                        .map(Self::AcquisitionList)
-                }
-                1usize => {
-                    crate::support::decode_raw::<
-                        ::std::vec::Vec<crate::types::Session>,
-                    >(&raw)
-                        .map(Self::SessionList)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("AcquisitionListOrSessionList", VARIANTS, closest),
+        crate::support::pick_variant(
+            "AcquisitionListOrSessionList",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::Acquisition>,
+                            >(&raw, explain)
+                                .map(Self::AcquisitionList)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::Session>,
+                            >(&raw, explain)
+                                .map(Self::SessionList)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -1248,38 +1243,29 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalOutputMatched {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<
-                        ::std::vec::Vec<crate::types::MatchedAcquisitionOutput>,
-                    >(&raw)
-                        .map(Self::MatchedAcquisitionOutputList)
-                }
-                1usize => {
-                    crate::support::decode_raw::<
-                        ::std::vec::Vec<crate::types::ContainerReference>,
-                    >(&raw)
-                        .map(Self::ContainerReferenceList)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant(
-                "ClassicBatchProposalOutputMatched",
-                VARIANTS,
-                closest,
-            ),
+        crate::support::pick_variant(
+            "ClassicBatchProposalOutputMatched",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::MatchedAcquisitionOutput>,
+                            >(&raw, explain)
+                                .map(Self::MatchedAcquisitionOutputList)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::ContainerReference>,
+                            >(&raw, explain)
+                                .map(Self::ContainerReferenceList)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -1308,30 +1294,29 @@ impl<'de> ::serde::Deserialize<'de> for FileReferenceOrContextInput {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::FileReference>(&raw)
-                        .map(Self::FileReference)
-                }
-                1usize => {
-                    crate::support::decode_raw::<crate::types::ContextInput>(&raw)
-                        .map(Self::ContextInput)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("FileReferenceOrContextInput", VARIANTS, closest),
+        crate::support::pick_variant(
+            "FileReferenceOrContextInput",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::FileReference,
+                            >(&raw, explain)
+                                .map(Self::FileReference)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ContextInput,
+                            >(&raw, explain)
+                                .map(Self::ContextInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -1396,46 +1381,41 @@ impl<'de> ::serde::Deserialize<'de> for GetBatchResponse {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<
-                        crate::types::ClassicBatchJobOutput,
-                    >(&raw)
-                        .map(Self::ClassicBatchJobOutput)
-                }
-                1usize => {
-                    crate::support::decode_raw::<
-                        crate::types::ClassicBatchJobOutputInflatedJobs,
-                    >(&raw)
-                        .map(Self::ClassicBatchJobOutputInflatedJobs)
-                }
-                2usize => {
-                    crate::support::decode_raw::<
-                        crate::types::PremadeJobsBatchJobOutput,
-                    >(&raw)
-                        .map(Self::PremadeJobsBatchJobOutput)
-                }
-                3usize => {
-                    crate::support::decode_raw::<
-                        crate::types::PremadeJobsBatchJobOutputInflatedJobs,
-                    >(&raw)
-                        .map(Self::PremadeJobsBatchJobOutputInflatedJobs)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("GetBatchResponse", VARIANTS, closest),
+        crate::support::pick_variant(
+            "GetBatchResponse",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ClassicBatchJobOutput,
+                            >(&raw, explain)
+                                .map(Self::ClassicBatchJobOutput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ClassicBatchJobOutputInflatedJobs,
+                            >(&raw, explain)
+                                .map(Self::ClassicBatchJobOutputInflatedJobs)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::PremadeJobsBatchJobOutput,
+                            >(&raw, explain)
+                                .map(Self::PremadeJobsBatchJobOutput)
+                        }
+                        3usize => {
+                            crate::support::decode_variant::<
+                                crate::types::PremadeJobsBatchJobOutputInflatedJobs,
+                            >(&raw, explain)
+                                .map(Self::PremadeJobsBatchJobOutputInflatedJobs)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

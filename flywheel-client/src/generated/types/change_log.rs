@@ -491,30 +491,29 @@ impl<'de> ::serde::Deserialize<'de> for ContainerTypeOrString {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::ContainerType>(&raw)
-                        .map(Self::ContainerType)
-                }
-                1usize => {
-                    crate::support::decode_raw::<::std::string::String>(&raw)
-                        .map(Self::String)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("ContainerTypeOrString", VARIANTS, closest),
+        crate::support::pick_variant(
+            "ContainerTypeOrString",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ContainerType,
+                            >(&raw, explain)
+                                .map(Self::ContainerType)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::std::string::String,
+                            >(&raw, explain)
+                                .map(Self::String)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -4387,36 +4387,29 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutputAnalysesItem {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::AnalysisListOutput>(&raw)
-                        .map(Self::AnalysisListOutput)
-                }
-                1usize => {
-                    crate::support::decode_raw::<
-                        crate::types::AnalysisListOutputInflatedJob,
-                    >(&raw)
-                        .map(Self::AnalysisListOutputInflatedJob)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant(
-                "AcquisitionListOutputAnalysesItem",
-                VARIANTS,
-                closest,
-            ),
+        crate::support::pick_variant(
+            "AcquisitionListOutputAnalysesItem",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AnalysisListOutput,
+                            >(&raw, explain)
+                                .map(Self::AnalysisListOutput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AnalysisListOutputInflatedJob,
+                            >(&raw, explain)
+                                .map(Self::AnalysisListOutputInflatedJob)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -4513,36 +4506,29 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputOrAnalysisOutputInflatedJo
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::AnalysisOutput>(&raw)
-                        .map(Self::AnalysisOutput)
-                }
-                1usize => {
-                    crate::support::decode_raw::<
-                        crate::types::AnalysisOutputInflatedJob,
-                    >(&raw)
-                        .map(Self::AnalysisOutputInflatedJob)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant(
-                "AnalysisOutputOrAnalysisOutputInflatedJob",
-                VARIANTS,
-                closest,
-            ),
+        crate::support::pick_variant(
+            "AnalysisOutputOrAnalysisOutputInflatedJob",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AnalysisOutput,
+                            >(&raw, explain)
+                                .map(Self::AnalysisOutput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AnalysisOutputInflatedJob,
+                            >(&raw, explain)
+                                .map(Self::AnalysisOutputInflatedJob)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -4599,36 +4585,29 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspaceOrAzureMlWorkspaceInput 
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::AzureMlWorkspace>(&raw)
-                        .map(Self::AzureMlWorkspace)
-                }
-                1usize => {
-                    crate::support::decode_raw::<
-                        crate::types::AzureMlWorkspaceInput,
-                    >(&raw)
-                        .map(Self::AzureMlWorkspaceInput)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant(
-                "AzureMlWorkspaceOrAzureMlWorkspaceInput",
-                VARIANTS,
-                closest,
-            ),
+        crate::support::pick_variant(
+            "AzureMlWorkspaceOrAzureMlWorkspaceInput",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AzureMlWorkspace,
+                            >(&raw, explain)
+                                .map(Self::AzureMlWorkspace)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AzureMlWorkspaceInput,
+                            >(&raw, explain)
+                                .map(Self::AzureMlWorkspaceInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -4656,30 +4635,29 @@ impl<'de> ::serde::Deserialize<'de> for ActionOrDeprecatedAction {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::Action>(&raw)
-                        .map(Self::Action)
-                }
-                1usize => {
-                    crate::support::decode_raw::<crate::types::DeprecatedAction>(&raw)
-                        .map(Self::DeprecatedAction)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("ActionOrDeprecatedAction", VARIANTS, closest),
+        crate::support::pick_variant(
+            "ActionOrDeprecatedAction",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::Action,
+                            >(&raw, explain)
+                                .map(Self::Action)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::DeprecatedAction,
+                            >(&raw, explain)
+                                .map(Self::DeprecatedAction)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -4771,34 +4749,29 @@ impl<'de> ::serde::Deserialize<'de> for AdhocAnalysisInputOrJobAnalysisInput {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::AdhocAnalysisInput>(&raw)
-                        .map(Self::AdhocAnalysisInput)
-                }
-                1usize => {
-                    crate::support::decode_raw::<crate::types::JobAnalysisInput>(&raw)
-                        .map(Self::JobAnalysisInput)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant(
-                "AdhocAnalysisInputOrJobAnalysisInput",
-                VARIANTS,
-                closest,
-            ),
+        crate::support::pick_variant(
+            "AdhocAnalysisInputOrJobAnalysisInput",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AdhocAnalysisInput,
+                            >(&raw, explain)
+                                .map(Self::AdhocAnalysisInput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::JobAnalysisInput,
+                            >(&raw, explain)
+                                .map(Self::JobAnalysisInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -4891,36 +4864,29 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputInflatedJobOrAnalysisOutpu
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<
-                        crate::types::AnalysisOutputInflatedJob,
-                    >(&raw)
-                        .map(Self::AnalysisOutputInflatedJob)
-                }
-                1usize => {
-                    crate::support::decode_raw::<crate::types::AnalysisOutput>(&raw)
-                        .map(Self::AnalysisOutput)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant(
-                "AnalysisOutputInflatedJobOrAnalysisOutput",
-                VARIANTS,
-                closest,
-            ),
+        crate::support::pick_variant(
+            "AnalysisOutputInflatedJobOrAnalysisOutput",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AnalysisOutputInflatedJob,
+                            >(&raw, explain)
+                                .map(Self::AnalysisOutputInflatedJob)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AnalysisOutput,
+                            >(&raw, explain)
+                                .map(Self::AnalysisOutput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

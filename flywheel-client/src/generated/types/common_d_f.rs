@@ -3361,36 +3361,29 @@ impl<'de> ::serde::Deserialize<'de> for FixedInputOrFixedFileVersionInput {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::FixedInput>(&raw)
-                        .map(Self::FixedInput)
-                }
-                1usize => {
-                    crate::support::decode_raw::<
-                        crate::types::FixedFileVersionInput,
-                    >(&raw)
-                        .map(Self::FixedFileVersionInput)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant(
-                "FixedInputOrFixedFileVersionInput",
-                VARIANTS,
-                closest,
-            ),
+        crate::support::pick_variant(
+            "FixedInputOrFixedFileVersionInput",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::FixedInput,
+                            >(&raw, explain)
+                                .map(Self::FixedInput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::FixedFileVersionInput,
+                            >(&raw, explain)
+                                .map(Self::FixedFileVersionInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -3442,30 +3435,29 @@ impl<'de> ::serde::Deserialize<'de> for FileReferenceOrFileVersion {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::FileReference>(&raw)
-                        .map(Self::FileReference)
-                }
-                1usize => {
-                    crate::support::decode_raw::<crate::types::FileVersion>(&raw)
-                        .map(Self::FileVersion)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("FileReferenceOrFileVersion", VARIANTS, closest),
+        crate::support::pick_variant(
+            "FileReferenceOrFileVersion",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::FileReference,
+                            >(&raw, explain)
+                                .map(Self::FileReference)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::FileVersion,
+                            >(&raw, explain)
+                                .map(Self::FileVersion)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -3516,34 +3508,29 @@ impl<'de> ::serde::Deserialize<'de> for DownloadTicketStubOrZipfileInfo {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::DownloadTicketStub>(&raw)
-                        .map(Self::DownloadTicketStub)
-                }
-                1usize => {
-                    crate::support::decode_raw::<crate::types::ZipfileInfo>(&raw)
-                        .map(Self::ZipfileInfo)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant(
-                "DownloadTicketStubOrZipfileInfo",
-                VARIANTS,
-                closest,
-            ),
+        crate::support::pick_variant(
+            "DownloadTicketStubOrZipfileInfo",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::DownloadTicketStub,
+                            >(&raw, explain)
+                                .map(Self::DownloadTicketStub)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ZipfileInfo,
+                            >(&raw, explain)
+                                .map(Self::ZipfileInfo)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -4760,30 +4760,29 @@ impl<'de> ::serde::Deserialize<'de> for JobOutputOrString {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::JobOutput>(&raw)
-                        .map(Self::JobOutput)
-                }
-                1usize => {
-                    crate::support::decode_raw::<::std::string::String>(&raw)
-                        .map(Self::String)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("JobOutputOrString", VARIANTS, closest),
+        crate::support::pick_variant(
+            "JobOutputOrString",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::JobOutput,
+                            >(&raw, explain)
+                                .map(Self::JobOutput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::std::string::String,
+                            >(&raw, explain)
+                                .map(Self::String)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -4847,36 +4846,35 @@ impl<'de> ::serde::Deserialize<'de> for JobAskResponseJobInputsValue {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::JobFileInput>(&raw)
-                        .map(Self::JobFileInput)
-                }
-                1usize => {
-                    crate::support::decode_raw::<crate::types::ContextInput>(&raw)
-                        .map(Self::ContextInput)
-                }
-                2usize => {
-                    crate::support::decode_raw::<
-                        crate::types::CoreModelsJobsApiKeyInput,
-                    >(&raw)
-                        .map(Self::CoreModelsJobsApiKeyInput)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("JobAskResponseJobInputsValue", VARIANTS, closest),
+        crate::support::pick_variant(
+            "JobAskResponseJobInputsValue",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::JobFileInput,
+                            >(&raw, explain)
+                                .map(Self::JobFileInput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ContextInput,
+                            >(&raw, explain)
+                                .map(Self::ContextInput)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::CoreModelsJobsApiKeyInput,
+                            >(&raw, explain)
+                                .map(Self::CoreModelsJobsApiKeyInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -4940,42 +4938,35 @@ impl<'de> ::serde::Deserialize<'de> for JobListOutputConfigInputsValue {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<
-                        crate::types::JobFileInputListOutput,
-                    >(&raw)
-                        .map(Self::JobFileInputListOutput)
-                }
-                1usize => {
-                    crate::support::decode_raw::<crate::types::ContextInput>(&raw)
-                        .map(Self::ContextInput)
-                }
-                2usize => {
-                    crate::support::decode_raw::<
-                        crate::types::CoreModelsJobsApiKeyInput,
-                    >(&raw)
-                        .map(Self::CoreModelsJobsApiKeyInput)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant(
-                "JobListOutputConfigInputsValue",
-                VARIANTS,
-                closest,
-            ),
+        crate::support::pick_variant(
+            "JobListOutputConfigInputsValue",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::JobFileInputListOutput,
+                            >(&raw, explain)
+                                .map(Self::JobFileInputListOutput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ContextInput,
+                            >(&raw, explain)
+                                .map(Self::ContextInput)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::CoreModelsJobsApiKeyInput,
+                            >(&raw, explain)
+                                .map(Self::CoreModelsJobsApiKeyInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -3018,36 +3018,29 @@ impl<'de> ::serde::Deserialize<'de> for StringOrValidationErrorDetailList {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<::std::string::String>(&raw)
-                        .map(Self::String)
-                }
-                1usize => {
-                    crate::support::decode_raw::<
-                        ::std::vec::Vec<crate::types::ValidationErrorDetail>,
-                    >(&raw)
-                        .map(Self::ValidationErrorDetailList)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant(
-                "StringOrValidationErrorDetailList",
-                VARIANTS,
-                closest,
-            ),
+        crate::support::pick_variant(
+            "StringOrValidationErrorDetailList",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::string::String,
+                            >(&raw, explain)
+                                .map(Self::String)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::ValidationErrorDetail>,
+                            >(&raw, explain)
+                                .map(Self::ValidationErrorDetailList)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -3100,33 +3093,33 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrObjectList {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<::std::string::String>(&raw)
-                        .map(Self::String)
-                }
-                1usize => crate::support::decode_raw::<i64>(&raw).map(Self::Integer),
-                2usize => {
-                    crate::support::decode_raw::<
-                        ::std::vec::Vec<::serde_json::Value>,
-                    >(&raw)
-                        .map(Self::ObjectList)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("StringOrIntegerOrObjectList", VARIANTS, closest),
+        crate::support::pick_variant(
+            "StringOrIntegerOrObjectList",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::string::String,
+                            >(&raw, explain)
+                                .map(Self::String)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<i64>(&raw, explain)
+                                .map(Self::Integer)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<::serde_json::Value>,
+                            >(&raw, explain)
+                                .map(Self::ObjectList)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -3155,30 +3148,29 @@ impl<'de> ::serde::Deserialize<'de> for StringOrObject {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<::std::string::String>(&raw)
-                        .map(Self::String)
-                }
-                1usize => {
-                    crate::support::decode_raw::<::serde_json::Value>(&raw)
-                        .map(Self::Object)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("StringOrObject", VARIANTS, closest),
+        crate::support::pick_variant(
+            "StringOrObject",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::string::String,
+                            >(&raw, explain)
+                                .map(Self::String)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::serde_json::Value,
+                            >(&raw, explain)
+                                .map(Self::Object)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -3204,27 +3196,27 @@ impl<'de> ::serde::Deserialize<'de> for StringOrInteger {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<::std::string::String>(&raw)
-                        .map(Self::String)
-                }
-                1usize => crate::support::decode_raw::<i64>(&raw).map(Self::Integer),
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("StringOrInteger", VARIANTS, closest),
+        crate::support::pick_variant(
+            "StringOrInteger",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::string::String,
+                            >(&raw, explain)
+                                .map(Self::String)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<i64>(&raw, explain)
+                                .map(Self::Integer)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

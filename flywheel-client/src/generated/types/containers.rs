@@ -397,64 +397,59 @@ impl<'de> ::serde::Deserialize<'de> for GetContainerResponse {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<
-                        crate::types::GroupContainerOutput,
-                    >(&raw)
-                        .map(Self::GroupContainerOutput)
-                }
-                1usize => {
-                    crate::support::decode_raw::<
-                        crate::types::ProjectContainerOutput,
-                    >(&raw)
-                        .map(Self::ProjectContainerOutput)
-                }
-                2usize => {
-                    crate::support::decode_raw::<
-                        crate::types::SubjectContainerOutput,
-                    >(&raw)
-                        .map(Self::SubjectContainerOutput)
-                }
-                3usize => {
-                    crate::support::decode_raw::<
-                        crate::types::SessionContainerOutput,
-                    >(&raw)
-                        .map(Self::SessionContainerOutput)
-                }
-                4usize => {
-                    crate::support::decode_raw::<
-                        crate::types::AcquisitionContainerOutput,
-                    >(&raw)
-                        .map(Self::AcquisitionContainerOutput)
-                }
-                5usize => {
-                    crate::support::decode_raw::<
-                        crate::types::AnalysisContainerOutput,
-                    >(&raw)
-                        .map(Self::AnalysisContainerOutput)
-                }
-                6usize => {
-                    crate::support::decode_raw::<
-                        crate::types::CollectionContainerOutput,
-                    >(&raw)
-                        .map(Self::CollectionContainerOutput)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("GetContainerResponse", VARIANTS, closest),
+        crate::support::pick_variant(
+            "GetContainerResponse",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::GroupContainerOutput,
+                            >(&raw, explain)
+                                .map(Self::GroupContainerOutput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ProjectContainerOutput,
+                            >(&raw, explain)
+                                .map(Self::ProjectContainerOutput)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::SubjectContainerOutput,
+                            >(&raw, explain)
+                                .map(Self::SubjectContainerOutput)
+                        }
+                        3usize => {
+                            crate::support::decode_variant::<
+                                crate::types::SessionContainerOutput,
+                            >(&raw, explain)
+                                .map(Self::SessionContainerOutput)
+                        }
+                        4usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AcquisitionContainerOutput,
+                            >(&raw, explain)
+                                .map(Self::AcquisitionContainerOutput)
+                        }
+                        5usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AnalysisContainerOutput,
+                            >(&raw, explain)
+                                .map(Self::AnalysisContainerOutput)
+                        }
+                        6usize => {
+                            crate::support::decode_variant::<
+                                crate::types::CollectionContainerOutput,
+                            >(&raw, explain)
+                                .map(Self::CollectionContainerOutput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -1843,32 +1843,29 @@ impl<'de> ::serde::Deserialize<'de> for SearchResponseListOrObject {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<
-                        ::std::vec::Vec<crate::types::SearchResponse>,
-                    >(&raw)
-                        .map(Self::SearchResponseList)
-                }
-                1usize => {
-                    crate::support::decode_raw::<::serde_json::Value>(&raw)
-                        .map(Self::Object)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("SearchResponseListOrObject", VARIANTS, closest),
+        crate::support::pick_variant(
+            "SearchResponseListOrObject",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::SearchResponse>,
+                            >(&raw, explain)
+                                .map(Self::SearchResponseList)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::serde_json::Value,
+                            >(&raw, explain)
+                                .map(Self::Object)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -387,34 +387,29 @@ impl<'de> ::serde::Deserialize<'de> for ProjectAetInputOrServiceAetInput {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::ProjectAetInput>(&raw)
-                        .map(Self::ProjectAetInput)
-                }
-                1usize => {
-                    crate::support::decode_raw::<crate::types::ServiceAetInput>(&raw)
-                        .map(Self::ServiceAetInput)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant(
-                "ProjectAetInputOrServiceAetInput",
-                VARIANTS,
-                closest,
-            ),
+        crate::support::pick_variant(
+            "ProjectAetInputOrServiceAetInput",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ProjectAetInput,
+                            >(&raw, explain)
+                                .map(Self::ProjectAetInput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ServiceAetInput,
+                            >(&raw, explain)
+                                .map(Self::ServiceAetInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -1515,38 +1515,35 @@ impl<'de> ::serde::Deserialize<'de> for GearFileInputOrGearContextInputOrGearKey
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::GearFileInput>(&raw)
-                        .map(Self::GearFileInput)
-                }
-                1usize => {
-                    crate::support::decode_raw::<crate::types::GearContextInput>(&raw)
-                        .map(Self::GearContextInput)
-                }
-                2usize => {
-                    crate::support::decode_raw::<crate::types::GearKeyInput>(&raw)
-                        .map(Self::GearKeyInput)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant(
-                "GearFileInputOrGearContextInputOrGearKeyInput",
-                VARIANTS,
-                closest,
-            ),
+        crate::support::pick_variant(
+            "GearFileInputOrGearContextInputOrGearKeyInput",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::GearFileInput,
+                            >(&raw, explain)
+                                .map(Self::GearFileInput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::GearContextInput,
+                            >(&raw, explain)
+                                .map(Self::GearContextInput)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::GearKeyInput,
+                            >(&raw, explain)
+                                .map(Self::GearKeyInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -1604,34 +1601,29 @@ impl<'de> ::serde::Deserialize<'de> for GetGearContextResponseValue {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<
-                        crate::types::GearContextValueOutput,
-                    >(&raw)
-                        .map(Self::GearContextValueOutput)
-                }
-                1usize => {
-                    crate::support::decode_raw::<
-                        crate::types::GearContextValueOutputUnfound,
-                    >(&raw)
-                        .map(Self::GearContextValueOutputUnfound)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("GetGearContextResponseValue", VARIANTS, closest),
+        crate::support::pick_variant(
+            "GetGearContextResponseValue",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::GearContextValueOutput,
+                            >(&raw, explain)
+                                .map(Self::GearContextValueOutput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::GearContextValueOutputUnfound,
+                            >(&raw, explain)
+                                .map(Self::GearContextValueOutputUnfound)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -2603,46 +2603,53 @@ impl<'de> ::serde::Deserialize<'de> for JobDetailParents {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::AnalysisParents>(&raw)
-                        .map(Self::AnalysisParents)
-                }
-                1usize => {
-                    crate::support::decode_raw::<crate::types::ProjectParents>(&raw)
-                        .map(Self::ProjectParents)
-                }
-                2usize => {
-                    crate::support::decode_raw::<crate::types::SubjectParents>(&raw)
-                        .map(Self::SubjectParents)
-                }
-                3usize => {
-                    crate::support::decode_raw::<crate::types::SessionParents>(&raw)
-                        .map(Self::SessionParents)
-                }
-                4usize => {
-                    crate::support::decode_raw::<crate::types::AcquisitionParents>(&raw)
-                        .map(Self::AcquisitionParents)
-                }
-                5usize => {
-                    crate::support::decode_raw::<crate::types::FileParents>(&raw)
-                        .map(Self::FileParents)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("JobDetailParents", VARIANTS, closest),
+        crate::support::pick_variant(
+            "JobDetailParents",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AnalysisParents,
+                            >(&raw, explain)
+                                .map(Self::AnalysisParents)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ProjectParents,
+                            >(&raw, explain)
+                                .map(Self::ProjectParents)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::SubjectParents,
+                            >(&raw, explain)
+                                .map(Self::SubjectParents)
+                        }
+                        3usize => {
+                            crate::support::decode_variant::<
+                                crate::types::SessionParents,
+                            >(&raw, explain)
+                                .map(Self::SessionParents)
+                        }
+                        4usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AcquisitionParents,
+                            >(&raw, explain)
+                                .map(Self::AcquisitionParents)
+                        }
+                        5usize => {
+                            crate::support::decode_variant::<
+                                crate::types::FileParents,
+                            >(&raw, explain)
+                                .map(Self::FileParents)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -2690,38 +2697,41 @@ impl<'de> ::serde::Deserialize<'de> for ProviderCreds {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::Creds>(&raw)
-                        .map(Self::Creds)
-                }
-                1usize => {
-                    crate::support::decode_raw::<crate::types::AwsCreds>(&raw)
-                        .map(Self::AwsCreds)
-                }
-                2usize => {
-                    crate::support::decode_raw::<crate::types::GcpCreds>(&raw)
-                        .map(Self::GcpCreds)
-                }
-                3usize => {
-                    crate::support::decode_raw::<crate::types::AzureCreds>(&raw)
-                        .map(Self::AzureCreds)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("ProviderCreds", VARIANTS, closest),
+        crate::support::pick_variant(
+            "ProviderCreds",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::Creds,
+                            >(&raw, explain)
+                                .map(Self::Creds)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AwsCreds,
+                            >(&raw, explain)
+                                .map(Self::AwsCreds)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::GcpCreds,
+                            >(&raw, explain)
+                                .map(Self::GcpCreds)
+                        }
+                        3usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AzureCreds,
+                            >(&raw, explain)
+                                .map(Self::AzureCreds)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -2825,54 +2835,65 @@ impl<'de> ::serde::Deserialize<'de> for ProviderConfig {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::BaseCompute>(&raw)
-                        .map(Self::BaseCompute)
-                }
-                1usize => {
-                    crate::support::decode_raw::<crate::types::S3CompatStorage>(&raw)
-                        .map(Self::S3CompatStorage)
-                }
-                2usize => {
-                    crate::support::decode_raw::<crate::types::AwsStorage>(&raw)
-                        .map(Self::AwsStorage)
-                }
-                3usize => {
-                    crate::support::decode_raw::<crate::types::GcpStorage>(&raw)
-                        .map(Self::GcpStorage)
-                }
-                4usize => {
-                    crate::support::decode_raw::<crate::types::LocalStorage>(&raw)
-                        .map(Self::LocalStorage)
-                }
-                5usize => {
-                    crate::support::decode_raw::<crate::types::StaticCompute>(&raw)
-                        .map(Self::StaticCompute)
-                }
-                6usize => {
-                    crate::support::decode_raw::<crate::types::AsStorage>(&raw)
-                        .map(Self::AsStorage)
-                }
-                7usize => {
-                    crate::support::decode_raw::<crate::types::ExchangeStorage>(&raw)
-                        .map(Self::ExchangeStorage)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("ProviderConfig", VARIANTS, closest),
+        crate::support::pick_variant(
+            "ProviderConfig",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::BaseCompute,
+                            >(&raw, explain)
+                                .map(Self::BaseCompute)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::S3CompatStorage,
+                            >(&raw, explain)
+                                .map(Self::S3CompatStorage)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AwsStorage,
+                            >(&raw, explain)
+                                .map(Self::AwsStorage)
+                        }
+                        3usize => {
+                            crate::support::decode_variant::<
+                                crate::types::GcpStorage,
+                            >(&raw, explain)
+                                .map(Self::GcpStorage)
+                        }
+                        4usize => {
+                            crate::support::decode_variant::<
+                                crate::types::LocalStorage,
+                            >(&raw, explain)
+                                .map(Self::LocalStorage)
+                        }
+                        5usize => {
+                            crate::support::decode_variant::<
+                                crate::types::StaticCompute,
+                            >(&raw, explain)
+                                .map(Self::StaticCompute)
+                        }
+                        6usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AsStorage,
+                            >(&raw, explain)
+                                .map(Self::AsStorage)
+                        }
+                        7usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ExchangeStorage,
+                            >(&raw, explain)
+                                .map(Self::ExchangeStorage)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -327,36 +327,29 @@ impl<'de> ::serde::Deserialize<'de> for SessionEmbeddedSubjectOrString {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<
-                        crate::types::SessionEmbeddedSubject,
-                    >(&raw)
-                        .map(Self::SessionEmbeddedSubject)
-                }
-                1usize => {
-                    crate::support::decode_raw::<::std::string::String>(&raw)
-                        .map(Self::String)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant(
-                "SessionEmbeddedSubjectOrString",
-                VARIANTS,
-                closest,
-            ),
+        crate::support::pick_variant(
+            "SessionEmbeddedSubjectOrString",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::SessionEmbeddedSubject,
+                            >(&raw, explain)
+                                .map(Self::SessionEmbeddedSubject)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::std::string::String,
+                            >(&raw, explain)
+                                .map(Self::String)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -386,36 +379,29 @@ impl<'de> ::serde::Deserialize<'de> for StringOrSessionEmbeddedSubject {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<::std::string::String>(&raw)
-                        .map(Self::String)
-                }
-                1usize => {
-                    crate::support::decode_raw::<
-                        crate::types::SessionEmbeddedSubject,
-                    >(&raw)
-                        .map(Self::SessionEmbeddedSubject)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant(
-                "StringOrSessionEmbeddedSubject",
-                VARIANTS,
-                closest,
-            ),
+        crate::support::pick_variant(
+            "StringOrSessionEmbeddedSubject",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::string::String,
+                            >(&raw, explain)
+                                .map(Self::String)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::SessionEmbeddedSubject,
+                            >(&raw, explain)
+                                .map(Self::SessionEmbeddedSubject)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -444,30 +430,29 @@ impl<'de> ::serde::Deserialize<'de> for JobsListOrPage {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<crate::types::JobsList>(&raw)
-                        .map(Self::JobsList)
-                }
-                1usize => {
-                    crate::support::decode_raw::<crate::types::Page>(&raw)
-                        .map(Self::Page)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("JobsListOrPage", VARIANTS, closest),
+        crate::support::pick_variant(
+            "JobsListOrPage",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::JobsList,
+                            >(&raw, explain)
+                                .map(Self::JobsList)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::Page,
+                            >(&raw, explain)
+                                .map(Self::Page)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

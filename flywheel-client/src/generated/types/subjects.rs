@@ -484,34 +484,29 @@ impl<'de> ::serde::Deserialize<'de> for CreateMasterSubjectCodeBody {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<
-                        crate::types::MasterSubjectCodeInput,
-                    >(&raw)
-                        .map(Self::MasterSubjectCodeInput)
-                }
-                1usize => {
-                    crate::support::decode_raw::<
-                        crate::types::MasterSubjectCodeDobInput,
-                    >(&raw)
-                        .map(Self::MasterSubjectCodeDobInput)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("CreateMasterSubjectCodeBody", VARIANTS, closest),
+        crate::support::pick_variant(
+            "CreateMasterSubjectCodeBody",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::MasterSubjectCodeInput,
+                            >(&raw, explain)
+                                .map(Self::MasterSubjectCodeInput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::MasterSubjectCodeDobInput,
+                            >(&raw, explain)
+                                .map(Self::MasterSubjectCodeDobInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

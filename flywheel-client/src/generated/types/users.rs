@@ -893,38 +893,35 @@ impl<'de> ::serde::Deserialize<'de> for GetUserCollectionsResponse {
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        let mut closest = ::std::option::Option::None;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    crate::support::decode_raw::<
-                        ::std::vec::Vec<crate::types::CollectionWithStats>,
-                    >(&raw)
-                        .map(Self::CollectionWithStatsList)
-                }
-                1usize => {
-                    crate::support::decode_raw::<
-                        ::std::vec::Vec<crate::types::CollectionOutput>,
-                    >(&raw)
-                        .map(Self::CollectionOutputList)
-                }
-                2usize => {
-                    crate::support::decode_raw::<crate::types::Page>(&raw)
-                        .map(Self::Page)
-                }
-                _ => continue,
-            };
-            match decoded {
-                ::std::result::Result::Ok(decoded) => {
-                    return ::std::result::Result::Ok(decoded);
-                }
-                ::std::result::Result::Err(error) => {
-                    crate::support::keep_closest(&mut closest, index, error)
-                }
-            }
-        }
-        ::std::result::Result::Err(
-            crate::support::no_variant("GetUserCollectionsResponse", VARIANTS, closest),
+        crate::support::pick_variant(
+            "GetUserCollectionsResponse",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::CollectionWithStats>,
+                            >(&raw, explain)
+                                .map(Self::CollectionWithStatsList)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::CollectionOutput>,
+                            >(&raw, explain)
+                                .map(Self::CollectionOutputList)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::Page,
+                            >(&raw, explain)
+                                .map(Self::Page)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
