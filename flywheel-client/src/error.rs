@@ -108,7 +108,10 @@ pub enum Error {
         status: StatusCode,
         /// The body as received.
         body: Bytes,
-        /// Why decoding failed (a `serde_json::Error` or `std::string::FromUtf8Error`).
+        /// Why decoding failed: for JSON a `serde_path_to_error::Error<serde_json::Error>`,
+        /// whose display is the JSON path of the failing value (`results[17].created`), the
+        /// reason and the line and column; `std::string::FromUtf8Error` for text; a
+        /// `std::io::Error` for a compressed answer that does not decompress.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },

@@ -191,6 +191,9 @@
 //!   ([`Error::Io`]) before anything beyond the declared length is sent.
 //! - **Tracing**: one `tracing` span `flywheel_request` per attempt with `operation_id`,
 //!   `method`, `path_template`, `attempt`, `status` and `duration_ms`.
+//! - **Compression**: JSON and text answers are requested with `Accept-Encoding: gzip, deflate`
+//!   and decompressed after reading. Downloads ask for no compression and are saved byte for
+//!   byte as sent: a `.tar.gz` served with `Content-Encoding: gzip` stays a `.tar.gz`.
 //!
 //! # Privacy: no parameter values in errors or traces
 //!
@@ -216,6 +219,50 @@
 //! - a failed page (after the client's bounded retries) is yielded as an error and ends the
 //!   stream: nothing more is requested, so a caller that skips errors cannot cause a request
 //!   storm; [`Paginator::cursor`] tells where to resume.
+//!
+//! # Decoding policy
+//!
+//! One odd value should not sink a whole answer (and with it a page of a stream), so every
+//! generated type decodes by these rules, the ones the official Python SDK effectively follows.
+//!
+//! - **Missing, `null`, unknown**: a missing or `null` field is `None`; unknown fields are
+//!   skipped; an enum value this client does not know is kept as `Unknown(text)`.
+//! - **Integers** (`i64` fields) also take integral numbers written as floats (`1.0` is `1`)
+//!   and strings holding a number (`"12"`, `"12.0"`). A fraction (`1.5`) or a value beyond 64
+//!   bits fails.
+//! - **Numbers** (`f64` fields) take any number, strings holding a number, and the non-finite
+//!   values below.
+//! - **Strings** (and string enums) also take numbers and booleans, as their JSON text (`1001`
+//!   is `"1001"`, `1.0` is `"1.0"`, `true` is `"true"`). Objects and arrays fail.
+//! - **Booleans** take `true`/`false`, `0`/`1` and the strings `"true"`/`"false"`.
+//! - **Date-times** (`chrono::DateTime<Utc>`) take RFC 3339 (`2024-02-29T13:45:30.25Z`,
+//!   `…+01:00`), the same with a space instead of the `T` or an offset without a colon
+//!   (`+0100`), and date-times without an offset (`2024-02-29T13:45:30`, Python's
+//!   `isoformat()` of a naive datetime), which are read as **UTC**. Anything else fails
+//!   (the value is not guessed at).
+//! - **Lists and maps** of the above apply the same rules to each element; a `null` element
+//!   fails.
+//! - **Non-finite numbers**: Python writes `NaN`, `Infinity` and `-Infinity` into JSON, which
+//!   JSON does not allow. When an answer fails to parse, such literals outside strings are read
+//!   as the strings `"NaN"`, `"Infinity"` and `"-Infinity"`: that is how they appear in free-form
+//!   JSON (`info`), and `f64` fields turn them back into `f64::NAN`, `f64::INFINITY` and
+//!   `f64::NEG_INFINITY`. Valid answers never pay for this scan.
+//! - **Free-form JSON** (`info` and other `serde_json::Value` fields) is kept as sent: key order
+//!   is preserved (this crate enables `serde_json`'s `preserve_order`), and nesting deeper than
+//!   `serde_json`'s limit of 128 decodes (a body that hits the limit is decoded again without
+//!   it, on a stack that grows as needed). Integers beyond 64 bits become `f64` (exact integers
+//!   would need `serde_json`'s `arbitrary_precision`, which changes number handling for every
+//!   crate in a build, so it is not enabled).
+//! - **Empty answers**: an empty success body (a `204 No Content`, or a `200` with no body) on
+//!   an operation that declares a JSON answer decodes as `{}` if the type accepts it (a struct
+//!   with every field `None`, e.g. `DeletedResult::default()`), else as `[]`, else as `null`.
+//! - **Unions** (`oneOf`) try the variants of the value's JSON kind, the struct that knows most
+//!   of an object's keys first.
+//! - **What still fails** is a value of a kind no rule above covers, such as an object where a
+//!   string is expected. [`Error::Decode`] then names the operation, the JSON path of the
+//!   value (`results[17].created`), the line and column, and for a union the variant that
+//!   matched best and the path inside it. The policy's own messages never quote string values,
+//!   which may be patient data.
 #![deny(missing_docs)]
 
 mod client;

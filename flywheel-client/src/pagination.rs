@@ -358,14 +358,11 @@ fn decode_page<T: DeserializeOwned>(
     response: RawResponse,
     envelope_field: &'static str,
 ) -> crate::Result<Vec<T>> {
-    let mut deserializer = serde_json::Deserializer::from_slice(&response.body);
-    let decoded = PageSeed {
+    let seed = PageSeed {
         envelope_field,
         item: PhantomData,
-    }
-    .deserialize(&mut deserializer)
-    .and_then(|items| deserializer.end().map(|()| items));
-    decoded.map_err(|error| Error::Decode {
+    };
+    crate::support::decode_seed(&response.body, seed).map_err(|error| Error::Decode {
         operation_id,
         status: response.status,
         body: response.body,
@@ -377,6 +374,16 @@ fn decode_page<T: DeserializeOwned>(
 struct PageSeed<T> {
     envelope_field: &'static str,
     item: PhantomData<fn() -> T>,
+}
+
+// Not derived: a derive would ask for `T: Clone`.
+impl<T> Clone for PageSeed<T> {
+    fn clone(&self) -> Self {
+        PageSeed {
+            envelope_field: self.envelope_field,
+            item: PhantomData,
+        }
+    }
 }
 
 impl<'de, T: de::Deserialize<'de>> DeserializeSeed<'de> for PageSeed<T> {

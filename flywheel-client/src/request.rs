@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::header::{
+    ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, USER_AGENT,
+};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use tracing::Instrument;
@@ -34,6 +36,9 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// The most bytes of an error response body kept in an [`ApiError`].
 const ERROR_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The content codings a JSON (or text) answer may come in; see [`decompress`].
+const ACCEPTED_ENCODINGS: &str = "gzip, deflate";
 
 /// The header carrying opt-in server features.
 const ACCEPT_FEATURE: &str = "x-accept-feature";
@@ -215,7 +220,7 @@ fn decode_json<T: serde::de::DeserializeOwned>(
     operation_id: &'static str,
     response: RawResponse,
 ) -> crate::Result<T> {
-    serde_json::from_slice(&response.body).map_err(|error| Error::Decode {
+    crate::support::decode(&response.body).map_err(|error| Error::Decode {
         operation_id,
         status: response.status,
         body: response.body,
@@ -547,11 +552,24 @@ impl OperationRequest {
 
     /// Sends the request (with retries) and reads the whole success body. Not generic, so the
     /// generic `send_*` methods stay small in every generated operation.
-    pub(crate) async fn execute(self) -> crate::Result<RawResponse> {
+    ///
+    /// It asks for a compressed answer (`Accept-Encoding: gzip, deflate`, unless the request
+    /// sets the header) and decompresses one after reading it. Downloads do neither: they go
+    /// through [`send`](Self::send) directly and keep the bytes as the server sent them.
+    pub(crate) async fn execute(mut self) -> crate::Result<RawResponse> {
         let operation_id = self.operation_id;
+        if !self
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case(ACCEPT_ENCODING.as_str()))
+        {
+            self.headers
+                .push((ACCEPT_ENCODING.as_str(), ACCEPTED_ENCODINGS.to_owned()));
+        }
         let (mut response, read_timeout) = self.send().await?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
+        let encoding = headers.get(CONTENT_ENCODING).cloned();
         let capacity = response
             .content_length()
             .and_then(|length| usize::try_from(length).ok())
@@ -562,10 +580,14 @@ impl OperationRequest {
         while let Some(chunk) = stream.next().await {
             body.extend_from_slice(&chunk?);
         }
+        let body = match encoding {
+            Some(encoding) => decompress(operation_id, status, &encoding, body.freeze())?,
+            None => body.freeze(),
+        };
         Ok(RawResponse {
             status,
             headers,
-            body: body.freeze(),
+            body,
         })
     }
 
@@ -870,6 +892,14 @@ impl Attempt<'_> {
         }
         let headers = response.headers().clone();
         let body = read_error_body(response, self.read_timeout, operation_id).await;
+        // An error answer to a request that asked for compression may be compressed; one that
+        // does not decompress is kept as received.
+        let body = match headers.get(CONTENT_ENCODING) {
+            Some(encoding) => {
+                decompress(operation_id, status, encoding, body.clone()).unwrap_or(body)
+            }
+            None => body,
+        };
         Err(Error::Api(Box::new(ApiError::new(
             operation_id,
             status,
@@ -886,6 +916,45 @@ fn redirect_origin(url: &reqwest::Url) -> String {
         (Some(host), Some(port)) => format!("{}://{host}:{port}", url.scheme()),
         (Some(host), None) => format!("{}://{host}", url.scheme()),
         _ => url.scheme().to_owned(),
+    }
+}
+
+/// Undoes the `Content-Encoding` of a buffered answer: `gzip` (or `x-gzip`) and `deflate`
+/// (zlib, or raw deflate as some servers send it); `identity` or none leaves it as is.
+///
+/// # Errors
+/// [`Error::Decode`], keeping the body as received, for another coding or corrupt data.
+fn decompress(
+    operation_id: &'static str,
+    status: StatusCode,
+    encoding: &HeaderValue,
+    body: Bytes,
+) -> crate::Result<Bytes> {
+    use std::io::Read;
+    let coding = encoding.to_str().unwrap_or("").trim().to_ascii_lowercase();
+    let mut out = Vec::with_capacity(body.len().saturating_mul(4));
+    let read = match coding.as_str() {
+        "" | "identity" => return Ok(body),
+        "gzip" | "x-gzip" => flate2::read::MultiGzDecoder::new(&body[..]).read_to_end(&mut out),
+        "deflate" => match flate2::read::ZlibDecoder::new(&body[..]).read_to_end(&mut out) {
+            Ok(read) => Ok(read),
+            Err(_) => {
+                out.clear();
+                flate2::read::DeflateDecoder::new(&body[..]).read_to_end(&mut out)
+            }
+        },
+        _ => Err(std::io::Error::other(format!(
+            "the answer has a content coding this client does not read: `{coding}`"
+        ))),
+    };
+    match read {
+        Ok(_) => Ok(Bytes::from(out)),
+        Err(error) => Err(Error::Decode {
+            operation_id,
+            status,
+            body,
+            source: Box::new(error),
+        }),
     }
 }
 

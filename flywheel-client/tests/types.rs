@@ -210,10 +210,13 @@ fn resolver_nodes_pick_their_variant_by_container_type_or_node_type() {
         ResolverNode::Unknown(bare)
     );
 
-    // A mapped value whose object does not fit its type is an error, not a silent `Unknown`.
+    // A mapped value whose object does not fit its type (even by the tolerant decoding
+    // policy) is an error, not a silent `Unknown`.
     assert!(
-        serde_json::from_value::<ResolverNode>(json!({"container_type": "project", "label": 7}))
-            .is_err()
+        serde_json::from_value::<ResolverNode>(
+            json!({"container_type": "project", "label": {"not": "a string"}})
+        )
+        .is_err()
     );
 }
 

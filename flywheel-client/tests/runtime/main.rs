@@ -3,6 +3,7 @@
 
 mod auth_and_headers;
 mod conveniences;
+mod decoding;
 mod downloads;
 mod errors;
 mod hardening;

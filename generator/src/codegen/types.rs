@@ -132,7 +132,8 @@ fn type_doc(def: &TypeDef) -> String {
             ),
         TypeKind::Struct(_) => doc.push_str(
             "\n\nEvery field is optional: servers omit fields freely, and a missing or `null` \
-             field decodes as `None`. Unknown fields are ignored.",
+             field decodes as `None`. Unknown fields are ignored. Values of another JSON kind \
+             follow the crate's [decoding policy](crate#decoding-policy).",
         ),
         TypeKind::Tagged(tagged) => {
             let by = match &tagged.fallback {
@@ -434,13 +435,25 @@ fn struct_deserialize(def: &TypeDef, fields: &[Field]) -> TokenStream {
         let field = ident(&f.rust_name);
         let wire = &f.wire_name;
         if plain(def, f) {
-            // Tolerant like every response field: missing or `null` leaves the empty value.
-            let inner = field_type(f);
-            quote! {
-                #wire => value.#field = map
-                    .next_value::<::std::option::Option<#inner>>()?
-                    .unwrap_or_else(crate::support::Empty::empty),
+            // Tolerant like every response field: missing or `null` leaves the empty value;
+            // scalars still go through the decoding policy.
+            if !f.boxed && lenient(&f.ty) {
+                quote! {
+                    #wire => value.#field = crate::support::lenient(&mut map)?
+                        .unwrap_or_else(crate::support::Empty::empty),
+                }
+            } else {
+                let inner = field_type(f);
+                quote! {
+                    #wire => value.#field = map
+                        .next_value::<::std::option::Option<#inner>>()?
+                        .unwrap_or_else(crate::support::Empty::empty),
+                }
             }
+        } else if !f.boxed && lenient(&f.ty) {
+            // Scalars (and lists or maps of them) go through the decoding policy of
+            // `support::Lenient`; named types and free-form JSON decode themselves.
+            quote! { #wire => value.#field = crate::support::lenient(&mut map)?, }
         } else {
             quote! { #wire => value.#field = map.next_value()?, }
         }
@@ -476,6 +489,22 @@ fn struct_deserialize(def: &TypeDef, fields: &[Field]) -> TokenStream {
                 deserializer.deserialize_map(Fields)
             }
         }
+    }
+}
+
+/// Whether a field of this type decodes through `support::Lenient` (the crate's tolerant
+/// decoding policy for scalars): strings, numbers, booleans and date-times, and lists or maps
+/// of them.
+fn lenient(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::String
+        | TypeRef::Integer
+        | TypeRef::Integer32
+        | TypeRef::Number
+        | TypeRef::Boolean
+        | TypeRef::DateTime => true,
+        TypeRef::Json | TypeRef::Named(_) => false,
+        TypeRef::Array(inner) | TypeRef::Map(inner) => lenient(inner),
     }
 }
 
@@ -672,9 +701,12 @@ fn union(
         } else {
             quote! { Self::#variant }
         };
-        quote! { #index => ::serde_json::from_slice::<#inner>(raw.get().as_bytes()).map(#make), }
+        quote! { #index => crate::support::decode_variant::<#inner>(&raw, explain).map(#make), }
     });
-    let message = format!("the value matches no variant of {}", def.name);
+    let variant_names = variants
+        .iter()
+        .map(|v| v.rust_name.trim_start_matches("r#"));
+    let union_name = &def.name;
     quote! {
         #doc
         #cfg
@@ -687,17 +719,14 @@ fn union(
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 use crate::support::Shape;
                 const SHAPES: &[Shape] = &[#(#shapes),*];
+                const VARIANTS: &[&str] = &[#(#variant_names),*];
                 let raw = <::std::boxed::Box<::serde_json::value::RawValue> as ::serde::Deserialize>::deserialize(deserializer)?;
-                for index in crate::support::candidates(&raw, SHAPES) {
-                    let decoded = match index {
+                crate::support::pick_variant(#union_name, VARIANTS, crate::support::candidates(&raw, SHAPES), |index, explain| {
+                    ::std::option::Option::Some(match index {
                         #(#arms)*
-                        _ => continue,
-                    };
-                    if let ::std::result::Result::Ok(decoded) = decoded {
-                        return ::std::result::Result::Ok(decoded);
-                    }
-                }
-                ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(#message))
+                        _ => return ::std::option::Option::None,
+                    })
+                })
             }
         }
         #empty

@@ -60,22 +60,18 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionInput {
                 {
                     match key.as_str() {
                         "label" => {
-                            value.label = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.label = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "session" => {
-                            value.session = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.session = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "uid" => value.uid = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -118,7 +114,7 @@ impl crate::support::Empty for AcquisitionInput {
 }
 /// Schema `AcquisitionModifyInput` (`#/components/schemas/AcquisitionModifyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AcquisitionModifyInput {
@@ -175,12 +171,14 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionModifyInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "session" => value.session = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "session" => value.session = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }

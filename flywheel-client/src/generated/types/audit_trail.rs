@@ -123,19 +123,25 @@ impl<'de> ::serde::Deserialize<'de> for AuditTrailReport {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
-                        "project_id" => value.project_id = map.next_value()?,
-                        "subject_ids" => value.subject_ids = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
+                        "subject_ids" => {
+                            value.subject_ids = crate::support::lenient(&mut map)?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "status" => value.status = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "finished" => value.finished = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
-                        "error" => value.error = map.next_value()?,
-                        "celery_task_id" => value.celery_task_id = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "finished" => value.finished = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
+                        "error" => value.error = crate::support::lenient(&mut map)?,
+                        "celery_task_id" => {
+                            value.celery_task_id = crate::support::lenient(&mut map)?;
+                        }
+                        "size" => value.size = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -263,22 +269,18 @@ impl<'de> ::serde::Deserialize<'de> for CreateReportInput {
                 {
                     match key.as_str() {
                         "project_id" => {
-                            value.project_id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.project_id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "subject_ids" => value.subject_ids = map.next_value()?,
+                        "subject_ids" => {
+                            value.subject_ids = crate::support::lenient(&mut map)?;
+                        }
                         "label" => {
-                            value.label = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.label = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "status" => value.status = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -318,7 +320,7 @@ impl crate::support::Empty for CreateReportInput {
 }
 /// Schema `ModifyReportInput` (`#/components/schemas/ModifyReportInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ModifyReportInput {
@@ -409,8 +411,8 @@ impl<'de> ::serde::Deserialize<'de> for AuditTrailReportPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;

@@ -87,14 +87,14 @@ impl<'de> ::serde::Deserialize<'de> for Batch {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "config" => value.config = map.next_value()?,
-                        "jobs" => value.jobs = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "jobs" => value.jobs = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -118,7 +118,7 @@ impl Batch {
 }
 /// Schema `BatchJobAnalysisInput` (`#/components/schemas/BatchJobAnalysisInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct BatchJobAnalysisInput {
@@ -169,10 +169,14 @@ impl<'de> ::serde::Deserialize<'de> for BatchJobAnalysisInput {
                 {
                     match key.as_str() {
                         "job" => value.job = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "info" => value.info = map.next_value()?,
                         _ => {
@@ -225,7 +229,9 @@ impl<'de> ::serde::Deserialize<'de> for CancelledBatchOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "number_cancelled" => value.number_cancelled = map.next_value()?,
+                        "number_cancelled" => {
+                            value.number_cancelled = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -328,14 +334,14 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchJobOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "config" => value.config = map.next_value()?,
-                        "jobs" => value.jobs = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "jobs" => value.jobs = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -450,15 +456,15 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchJobOutputInflatedJobs {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "config" => value.config = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "jobs" => value.jobs = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -541,10 +547,7 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalInput {
                 {
                     match key.as_str() {
                         "gear_id" => {
-                            value.gear_id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.gear_id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "targets" => {
@@ -559,13 +562,15 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalInput {
                         "target_context" => value.target_context = map.next_value()?,
                         "priority" => value.priority = map.next_value()?,
                         "config" => value.config = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "analysis" => value.analysis = map.next_value()?,
                         "optional_input_policy" => {
                             value.optional_input_policy = map.next_value()?;
                         }
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -616,7 +621,7 @@ impl crate::support::Empty for ClassicBatchProposalInput {
 }
 /// Schema `ClassicBatchProposalOutput` (`#/components/schemas/ClassicBatchProposalOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ClassicBatchProposalOutput {
@@ -725,13 +730,13 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "config" => value.config = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         "optional_input_policy" => {
                             value.optional_input_policy = map.next_value()?;
                         }
@@ -739,7 +744,9 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalOutput {
                         "not_matched" => value.not_matched = map.next_value()?,
                         "matched" => value.matched = map.next_value()?,
                         "improper_permissions" => {
-                            value.improper_permissions = map.next_value()?;
+                            value.improper_permissions = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -754,7 +761,7 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalOutput {
 }
 /// Schema `MatchedAcquisitionOutput` (`#/components/schemas/MatchedAcquisitionOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct MatchedAcquisitionOutput {
@@ -888,19 +895,23 @@ impl<'de> ::serde::Deserialize<'de> for MatchedAcquisitionOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "metadata" => value.metadata = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "permissions" => value.permissions = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "analyses" => value.analyses = map.next_value()?,
-                        "collections" => value.collections = map.next_value()?,
+                        "collections" => {
+                            value.collections = crate::support::lenient(&mut map)?;
+                        }
                         "inputs" => value.inputs = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1023,12 +1034,12 @@ impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchJobOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
-                        "jobs" => value.jobs = map.next_value()?,
+                        "jobs" => value.jobs = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1117,12 +1128,12 @@ impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchJobOutputInflatedJobs {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         "jobs" => value.jobs = map.next_value()?,
                         "state" => value.state = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1217,13 +1228,13 @@ impl<'de> ::serde::Deserialize<'de> for PremadeJobsBatchProposal {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "proposal" => value.proposal = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
-                        "jobs" => value.jobs = map.next_value()?,
+                        "jobs" => value.jobs = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1382,33 +1393,33 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOrSessionList {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::Array, Shape::Array];
+        const VARIANTS: &[&str] = &["AcquisitionList", "SessionList"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        ::std::vec::Vec<crate::types::Acquisition>,
-                    >(raw.get().as_bytes())
-                        .map(Self::AcquisitionList)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        ::std::vec::Vec<crate::types::Session>,
-                    >(raw.get().as_bytes())
-                        .map(Self::SessionList)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of AcquisitionListOrSessionList",
-            ),
+        crate::support::pick_variant(
+            "AcquisitionListOrSessionList",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::Acquisition>,
+                            >(&raw, explain)
+                                .map(Self::AcquisitionList)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::Session>,
+                            >(&raw, explain)
+                                .map(Self::SessionList)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -1432,33 +1443,36 @@ impl<'de> ::serde::Deserialize<'de> for ClassicBatchProposalOutputMatched {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::Array, Shape::Array];
+        const VARIANTS: &[&str] = &[
+            "MatchedAcquisitionOutputList",
+            "ContainerReferenceList",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        ::std::vec::Vec<crate::types::MatchedAcquisitionOutput>,
-                    >(raw.get().as_bytes())
-                        .map(Self::MatchedAcquisitionOutputList)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        ::std::vec::Vec<crate::types::ContainerReference>,
-                    >(raw.get().as_bytes())
-                        .map(Self::ContainerReferenceList)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of ClassicBatchProposalOutputMatched",
-            ),
+        crate::support::pick_variant(
+            "ClassicBatchProposalOutputMatched",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::MatchedAcquisitionOutput>,
+                            >(&raw, explain)
+                                .map(Self::MatchedAcquisitionOutputList)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::ContainerReference>,
+                            >(&raw, explain)
+                                .map(Self::ContainerReferenceList)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -1483,33 +1497,33 @@ impl<'de> ::serde::Deserialize<'de> for FileReferenceOrContextInput {
             Shape::Object(&["type", "id", "name"]),
             Shape::Object(&["found", "value", "base"]),
         ];
+        const VARIANTS: &[&str] = &["FileReference", "ContextInput"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::FileReference,
-                    >(raw.get().as_bytes())
-                        .map(Self::FileReference)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ContextInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::ContextInput)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of FileReferenceOrContextInput",
-            ),
+        crate::support::pick_variant(
+            "FileReferenceOrContextInput",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::FileReference,
+                            >(&raw, explain)
+                                .map(Self::FileReference)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ContextInput,
+                            >(&raw, explain)
+                                .map(Self::ContextInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -1565,45 +1579,50 @@ impl<'de> ::serde::Deserialize<'de> for GetBatchResponse {
             Shape::Object(&["_id", "origin", "jobs", "state", "created", "modified"]),
             Shape::Object(&["_id", "origin", "jobs", "state", "created", "modified"]),
         ];
+        const VARIANTS: &[&str] = &[
+            "ClassicBatchJobOutput",
+            "ClassicBatchJobOutputInflatedJobs",
+            "PremadeJobsBatchJobOutput",
+            "PremadeJobsBatchJobOutputInflatedJobs",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ClassicBatchJobOutput,
-                    >(raw.get().as_bytes())
-                        .map(Self::ClassicBatchJobOutput)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ClassicBatchJobOutputInflatedJobs,
-                    >(raw.get().as_bytes())
-                        .map(Self::ClassicBatchJobOutputInflatedJobs)
-                }
-                2usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::PremadeJobsBatchJobOutput,
-                    >(raw.get().as_bytes())
-                        .map(Self::PremadeJobsBatchJobOutput)
-                }
-                3usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::PremadeJobsBatchJobOutputInflatedJobs,
-                    >(raw.get().as_bytes())
-                        .map(Self::PremadeJobsBatchJobOutputInflatedJobs)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of GetBatchResponse",
-            ),
+        crate::support::pick_variant(
+            "GetBatchResponse",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ClassicBatchJobOutput,
+                            >(&raw, explain)
+                                .map(Self::ClassicBatchJobOutput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ClassicBatchJobOutputInflatedJobs,
+                            >(&raw, explain)
+                                .map(Self::ClassicBatchJobOutputInflatedJobs)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::PremadeJobsBatchJobOutput,
+                            >(&raw, explain)
+                                .map(Self::PremadeJobsBatchJobOutput)
+                        }
+                        3usize => {
+                            crate::support::decode_variant::<
+                                crate::types::PremadeJobsBatchJobOutputInflatedJobs,
+                            >(&raw, explain)
+                                .map(Self::PremadeJobsBatchJobOutputInflatedJobs)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -89,14 +89,18 @@ impl<'de> ::serde::Deserialize<'de> for Change {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "created" => value.created = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         "container_type" => value.container_type = map.next_value()?,
-                        "container_id" => value.container_id = map.next_value()?,
-                        "file_version" => value.file_version = map.next_value()?,
+                        "container_id" => {
+                            value.container_id = crate::support::lenient(&mut map)?;
+                        }
+                        "file_version" => {
+                            value.file_version = crate::support::lenient(&mut map)?;
+                        }
                         "method" => value.method = map.next_value()?,
                         "patch" => value.patch = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "reason" => value.reason = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -256,8 +260,12 @@ impl<'de> ::serde::Deserialize<'de> for ChangeLogDocument {
                 {
                     match key.as_str() {
                         "container_type" => value.container_type = map.next_value()?,
-                        "container_id" => value.container_id = map.next_value()?,
-                        "file_version" => value.file_version = map.next_value()?,
+                        "container_id" => {
+                            value.container_id = crate::support::lenient(&mut map)?;
+                        }
+                        "file_version" => {
+                            value.file_version = crate::support::lenient(&mut map)?;
+                        }
                         "changes" => value.changes = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -403,8 +411,8 @@ impl<'de> ::serde::Deserialize<'de> for FieldChange {
                     match key.as_str() {
                         "method" => value.method = map.next_value()?,
                         "value" => value.value = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -477,8 +485,12 @@ impl<'de> ::serde::Deserialize<'de> for FieldChangeLogDocument {
                 {
                     match key.as_str() {
                         "container_type" => value.container_type = map.next_value()?,
-                        "container_id" => value.container_id = map.next_value()?,
-                        "file_version" => value.file_version = map.next_value()?,
+                        "container_id" => {
+                            value.container_id = crate::support::lenient(&mut map)?;
+                        }
+                        "file_version" => {
+                            value.file_version = crate::support::lenient(&mut map)?;
+                        }
                         "changes" => value.changes = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -519,33 +531,33 @@ impl<'de> ::serde::Deserialize<'de> for ContainerTypeOrString {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::String, Shape::String];
+        const VARIANTS: &[&str] = &["ContainerType", "String"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ContainerType,
-                    >(raw.get().as_bytes())
-                        .map(Self::ContainerType)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        ::std::string::String,
-                    >(raw.get().as_bytes())
-                        .map(Self::String)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of ContainerTypeOrString",
-            ),
+        crate::support::pick_variant(
+            "ContainerTypeOrString",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ContainerType,
+                            >(&raw, explain)
+                                .map(Self::ContainerType)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::std::string::String,
+                            >(&raw, explain)
+                                .map(Self::String)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

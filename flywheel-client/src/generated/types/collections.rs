@@ -46,14 +46,13 @@ impl<'de> ::serde::Deserialize<'de> for CollectionInput {
                 {
                     match key.as_str() {
                         "label" => {
-                            value.label = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.label = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "info" => value.info = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -86,7 +85,7 @@ impl crate::support::Empty for CollectionInput {
 }
 /// Schema `CollectionInputWithContents` (`#/components/schemas/CollectionInputWithContents`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct CollectionInputWithContents {
@@ -132,9 +131,11 @@ impl<'de> ::serde::Deserialize<'de> for CollectionInputWithContents {
                 {
                     match key.as_str() {
                         "contents" => value.contents = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -190,10 +191,7 @@ impl<'de> ::serde::Deserialize<'de> for CollectionNode {
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "_id" => {
-                            value.id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -443,9 +441,11 @@ impl<'de> ::serde::Deserialize<'de> for Curator {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -495,37 +495,43 @@ impl<'de> ::serde::Deserialize<'de> for GetAllCollectionsResponse {
             Shape::Array,
             Shape::Array,
         ];
+        const VARIANTS: &[&str] = &[
+            "Page",
+            "CollectionWithStatsList",
+            "CollectionOutputList",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<crate::types::Page>(raw.get().as_bytes())
-                        .map(Self::Page)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        ::std::vec::Vec<crate::types::CollectionWithStats>,
-                    >(raw.get().as_bytes())
-                        .map(Self::CollectionWithStatsList)
-                }
-                2usize => {
-                    ::serde_json::from_slice::<
-                        ::std::vec::Vec<crate::types::CollectionOutput>,
-                    >(raw.get().as_bytes())
-                        .map(Self::CollectionOutputList)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of GetAllCollectionsResponse",
-            ),
+        crate::support::pick_variant(
+            "GetAllCollectionsResponse",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::Page,
+                            >(&raw, explain)
+                                .map(Self::Page)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::CollectionWithStats>,
+                            >(&raw, explain)
+                                .map(Self::CollectionWithStatsList)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::CollectionOutput>,
+                            >(&raw, explain)
+                                .map(Self::CollectionOutputList)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

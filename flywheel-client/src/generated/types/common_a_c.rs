@@ -138,10 +138,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessPermission {
                 {
                     match key.as_str() {
                         "_id" => {
-                            value.id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "access" => {
@@ -247,7 +244,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessPermissionOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "access" => value.access = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -625,28 +622,36 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "session" => value.session = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "session" => value.session = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
                         "metadata" => value.metadata = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "permissions" => value.permissions = map.next_value()?,
                         "notes" => value.notes = map.next_value()?,
                         "analyses" => value.analyses = map.next_value()?,
-                        "collections" => value.collections = map.next_value()?,
+                        "collections" => {
+                            value.collections = crate::support::lenient(&mut map)?;
+                        }
                         "join-origin" => value.join_origin = map.next_value()?,
                         "files" => value.files = map.next_value()?,
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -899,28 +904,36 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "session" => value.session = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "session" => value.session = crate::support::lenient(&mut map)?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
                         "metadata" => value.metadata = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "permissions" => value.permissions = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "notes" => value.notes = map.next_value()?,
                         "analyses" => value.analyses = map.next_value()?,
-                        "collections" => value.collections = map.next_value()?,
+                        "collections" => {
+                            value.collections = crate::support::lenient(&mut map)?;
+                        }
                         "join-origin" => value.join_origin = map.next_value()?,
                         "files" => value.files = map.next_value()?,
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1053,10 +1066,10 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionParents {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group" => value.group = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
-                        "subject" => value.subject = map.next_value()?,
-                        "session" => value.session = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
+                        "subject" => value.subject = crate::support::lenient(&mut map)?,
+                        "session" => value.session = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1101,7 +1114,7 @@ impl AcquisitionParents {
 }
 /// Schema `AcquisitionTemplateOptions` (`#/components/schemas/AcquisitionTemplateOptions`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -1163,11 +1176,11 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionTemplateOptions {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "minimum" => value.minimum = map.next_value()?,
-                        "maximum" => value.maximum = map.next_value()?,
+                        "minimum" => value.minimum = crate::support::lenient(&mut map)?,
+                        "maximum" => value.maximum = crate::support::lenient(&mut map)?,
                         "files" => value.files = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1576,14 +1589,13 @@ impl<'de> ::serde::Deserialize<'de> for AdhocAnalysisInput {
                 {
                     match key.as_str() {
                         "label" => {
-                            value.label = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.label = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "inputs" => value.inputs = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1865,27 +1877,35 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisListOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "parent" => value.parent = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "files" => value.files = map.next_value()?,
                         "notes" => value.notes = map.next_value()?,
-                        "job" => value.job = map.next_value()?,
+                        "job" => value.job = crate::support::lenient(&mut map)?,
                         "gear_info" => value.gear_info = map.next_value()?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "join-origin" => value.join_origin = map.next_value()?,
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2137,27 +2157,33 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisListOutputInflatedJob {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "parent" => value.parent = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "files" => value.files = map.next_value()?,
                         "notes" => value.notes = map.next_value()?,
-                        "job_id" => value.job_id = map.next_value()?,
+                        "job_id" => value.job_id = crate::support::lenient(&mut map)?,
                         "job" => value.job = map.next_value()?,
                         "gear_info" => value.gear_info = map.next_value()?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "join-origin" => value.join_origin = map.next_value()?,
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2226,7 +2252,7 @@ impl AnalysisListOutputInflatedJob {
 }
 /// Schema `AnalysisModifyInput` (`#/components/schemas/AnalysisModifyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2283,8 +2309,10 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisModifyInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "description" => value.description = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2512,28 +2540,36 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "parent" => value.parent = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
                         "files" => value.files = map.next_value()?,
                         "notes" => value.notes = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "job" => value.job = map.next_value()?,
                         "gear_info" => value.gear_info = map.next_value()?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "join-origin" => value.join_origin = map.next_value()?,
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2787,28 +2823,34 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputInflatedJob {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "parent" => value.parent = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
                         "files" => value.files = map.next_value()?,
                         "notes" => value.notes = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "job_id" => value.job_id = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "job_id" => value.job_id = crate::support::lenient(&mut map)?,
                         "job" => value.job = map.next_value()?,
                         "gear_info" => value.gear_info = map.next_value()?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "join-origin" => value.join_origin = map.next_value()?,
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2965,11 +3007,13 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisParents {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group" => value.group = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
-                        "subject" => value.subject = map.next_value()?,
-                        "session" => value.session = map.next_value()?,
-                        "acquisition" => value.acquisition = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
+                        "subject" => value.subject = crate::support::lenient(&mut map)?,
+                        "session" => value.session = crate::support::lenient(&mut map)?,
+                        "acquisition" => {
+                            value.acquisition = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3021,7 +3065,7 @@ impl AnalysisParents {
 pub type AnalysisUpdate = crate::types::AnalysisModifyInput;
 /// Schema `ApiKeyOutput` (`#/components/schemas/ApiKeyOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "devices", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -3090,14 +3134,18 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "key" => value.key = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "last_used" => value.last_used = map.next_value()?,
-                        "unencrypted_secret" => {
-                            value.unencrypted_secret = map.next_value()?;
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "key" => value.key = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "last_used" => {
+                            value.last_used = crate::support::lenient(&mut map)?;
                         }
-                        "expires_at" => value.expires_at = map.next_value()?,
+                        "unencrypted_secret" => {
+                            value.unencrypted_secret = crate::support::lenient(&mut map)?;
+                        }
+                        "expires_at" => {
+                            value.expires_at = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3111,7 +3159,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyOutput {
 }
 /// Schema `AzureMLInitialization` (`#/components/schemas/AzureMLInitialization`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -3251,8 +3299,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlIntegration {
                 {
                     match key.as_str() {
                         "enabled" => {
-                            value.enabled = map
-                                .next_value::<::std::option::Option<bool>>()?
+                            value.enabled = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "workspace" => value.workspace = map.next_value()?,
@@ -3467,39 +3514,26 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspace {
                 {
                     match key.as_str() {
                         "name" => {
-                            value.name = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.name = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "display_name" => value.display_name = map.next_value()?,
+                        "display_name" => {
+                            value.display_name = crate::support::lenient(&mut map)?;
+                        }
                         "resource_group" => {
-                            value.resource_group = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.resource_group = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "subscription" => {
-                            value.subscription = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.subscription = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "url" => {
-                            value.url = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.url = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "created" => {
-                            value.created = map
-                                .next_value::<
-                                    ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-                                >()?
+                            value.created = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "origin" => {
@@ -3510,10 +3544,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspace {
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "project_id" => {
-                            value.project_id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.project_id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -3635,13 +3666,12 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspaceInput {
                 {
                     match key.as_str() {
                         "name" => {
-                            value.name = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.name = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "display_name" => value.display_name = map.next_value()?,
+                        "display_name" => {
+                            value.display_name = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -4098,26 +4128,36 @@ impl<'de> ::serde::Deserialize<'de> for CollectionOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
-                        "curator" => value.curator = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "curator" => value.curator = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "notes" => value.notes = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "analyses" => value.analyses = map.next_value()?,
                         "permissions" => value.permissions = map.next_value()?,
                         "join-origin" => value.join_origin = map.next_value()?,
                         "files" => value.files = map.next_value()?,
-                        "attachment_count" => value.attachment_count = map.next_value()?,
-                        "session_count" => value.session_count = map.next_value()?,
-                        "noncompliant_session_count" => {
-                            value.noncompliant_session_count = map.next_value()?;
+                        "attachment_count" => {
+                            value.attachment_count = crate::support::lenient(&mut map)?;
                         }
-                        "subject_count" => value.subject_count = map.next_value()?,
+                        "session_count" => {
+                            value.session_count = crate::support::lenient(&mut map)?;
+                        }
+                        "noncompliant_session_count" => {
+                            value.noncompliant_session_count = crate::support::lenient(
+                                &mut map,
+                            )?;
+                        }
+                        "subject_count" => {
+                            value.subject_count = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -4300,26 +4340,36 @@ impl<'de> ::serde::Deserialize<'de> for CollectionWithStats {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
-                        "curator" => value.curator = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "curator" => value.curator = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "notes" => value.notes = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "analyses" => value.analyses = map.next_value()?,
                         "permissions" => value.permissions = map.next_value()?,
                         "join-origin" => value.join_origin = map.next_value()?,
                         "files" => value.files = map.next_value()?,
-                        "attachment_count" => value.attachment_count = map.next_value()?,
-                        "session_count" => value.session_count = map.next_value()?,
-                        "noncompliant_session_count" => {
-                            value.noncompliant_session_count = map.next_value()?;
+                        "attachment_count" => {
+                            value.attachment_count = crate::support::lenient(&mut map)?;
                         }
-                        "subject_count" => value.subject_count = map.next_value()?,
+                        "session_count" => {
+                            value.session_count = crate::support::lenient(&mut map)?;
+                        }
+                        "noncompliant_session_count" => {
+                            value.noncompliant_session_count = crate::support::lenient(
+                                &mut map,
+                            )?;
+                        }
+                        "subject_count" => {
+                            value.subject_count = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -4384,15 +4434,12 @@ impl<'de> ::serde::Deserialize<'de> for Column {
                 {
                     match key.as_str() {
                         "src" => {
-                            value.src = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.src = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "dst" => value.dst = map.next_value()?,
+                        "dst" => value.dst = crate::support::lenient(&mut map)?,
                         "type" => value.r#type = map.next_value()?,
-                        "expr" => value.expr = map.next_value()?,
+                        "expr" => value.expr = crate::support::lenient(&mut map)?,
                         "accumulator" => value.accumulator = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -4747,17 +4794,11 @@ impl<'de> ::serde::Deserialize<'de> for ContainerReference {
                 {
                     match key.as_str() {
                         "type" => {
-                            value.r#type = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.r#type = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "id" => {
-                            value.id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -5104,9 +5145,9 @@ impl<'de> ::serde::Deserialize<'de> for ContextInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "found" => value.found = map.next_value()?,
+                        "found" => value.found = crate::support::lenient(&mut map)?,
                         "value" => value.value = map.next_value()?,
-                        "base" => value.base = map.next_value()?,
+                        "base" => value.base = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -5192,17 +5233,11 @@ impl<'de> ::serde::Deserialize<'de> for CoreModelsCommonSource {
                 {
                     match key.as_str() {
                         "type" => {
-                            value.r#type = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.r#type = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "id" => {
-                            value.id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -5366,33 +5401,36 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutputAnalysesItem {
                 ],
             ),
         ];
+        const VARIANTS: &[&str] = &[
+            "AnalysisListOutput",
+            "AnalysisListOutputInflatedJob",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AnalysisListOutput,
-                    >(raw.get().as_bytes())
-                        .map(Self::AnalysisListOutput)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AnalysisListOutputInflatedJob,
-                    >(raw.get().as_bytes())
-                        .map(Self::AnalysisListOutputInflatedJob)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of AcquisitionListOutputAnalysesItem",
-            ),
+        crate::support::pick_variant(
+            "AcquisitionListOutputAnalysesItem",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AnalysisListOutput,
+                            >(&raw, explain)
+                                .map(Self::AnalysisListOutput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AnalysisListOutputInflatedJob,
+                            >(&raw, explain)
+                                .map(Self::AnalysisListOutputInflatedJob)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -5487,33 +5525,33 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputOrAnalysisOutputInflatedJo
                 ],
             ),
         ];
+        const VARIANTS: &[&str] = &["AnalysisOutput", "AnalysisOutputInflatedJob"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AnalysisOutput,
-                    >(raw.get().as_bytes())
-                        .map(Self::AnalysisOutput)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AnalysisOutputInflatedJob,
-                    >(raw.get().as_bytes())
-                        .map(Self::AnalysisOutputInflatedJob)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of AnalysisOutputOrAnalysisOutputInflatedJob",
-            ),
+        crate::support::pick_variant(
+            "AnalysisOutputOrAnalysisOutputInflatedJob",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AnalysisOutput,
+                            >(&raw, explain)
+                                .map(Self::AnalysisOutput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AnalysisOutputInflatedJob,
+                            >(&raw, explain)
+                                .map(Self::AnalysisOutputInflatedJob)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -5568,33 +5606,33 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspaceOrAzureMlWorkspaceInput 
             ),
             Shape::Object(&["name", "display_name"]),
         ];
+        const VARIANTS: &[&str] = &["AzureMlWorkspace", "AzureMlWorkspaceInput"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AzureMlWorkspace,
-                    >(raw.get().as_bytes())
-                        .map(Self::AzureMlWorkspace)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AzureMlWorkspaceInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::AzureMlWorkspaceInput)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of AzureMlWorkspaceOrAzureMlWorkspaceInput",
-            ),
+        crate::support::pick_variant(
+            "AzureMlWorkspaceOrAzureMlWorkspaceInput",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AzureMlWorkspace,
+                            >(&raw, explain)
+                                .map(Self::AzureMlWorkspace)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AzureMlWorkspaceInput,
+                            >(&raw, explain)
+                                .map(Self::AzureMlWorkspaceInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -5662,33 +5700,33 @@ impl<'de> ::serde::Deserialize<'de> for ActionOrDeprecatedAction {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::String, Shape::String];
+        const VARIANTS: &[&str] = &["Action", "DeprecatedAction"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::Action,
-                    >(raw.get().as_bytes())
-                        .map(Self::Action)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::DeprecatedAction,
-                    >(raw.get().as_bytes())
-                        .map(Self::DeprecatedAction)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of ActionOrDeprecatedAction",
-            ),
+        crate::support::pick_variant(
+            "ActionOrDeprecatedAction",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::Action,
+                            >(&raw, explain)
+                                .map(Self::Action)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::DeprecatedAction,
+                            >(&raw, explain)
+                                .map(Self::DeprecatedAction)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -5759,8 +5797,8 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutputPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -5904,8 +5942,8 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionListOutputAnalysesItemPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -5980,33 +6018,33 @@ impl<'de> ::serde::Deserialize<'de> for AdhocAnalysisInputOrJobAnalysisInput {
                 &["job", "label", "description", "compute_provider_id", "info"],
             ),
         ];
+        const VARIANTS: &[&str] = &["AdhocAnalysisInput", "JobAnalysisInput"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AdhocAnalysisInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::AdhocAnalysisInput)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::JobAnalysisInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::JobAnalysisInput)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of AdhocAnalysisInputOrJobAnalysisInput",
-            ),
+        crate::support::pick_variant(
+            "AdhocAnalysisInputOrJobAnalysisInput",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AdhocAnalysisInput,
+                            >(&raw, explain)
+                                .map(Self::AdhocAnalysisInput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::JobAnalysisInput,
+                            >(&raw, explain)
+                                .map(Self::JobAnalysisInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -6139,33 +6177,33 @@ impl<'de> ::serde::Deserialize<'de> for AnalysisOutputInflatedJobOrAnalysisOutpu
                 ],
             ),
         ];
+        const VARIANTS: &[&str] = &["AnalysisOutputInflatedJob", "AnalysisOutput"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AnalysisOutputInflatedJob,
-                    >(raw.get().as_bytes())
-                        .map(Self::AnalysisOutputInflatedJob)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AnalysisOutput,
-                    >(raw.get().as_bytes())
-                        .map(Self::AnalysisOutput)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of AnalysisOutputInflatedJobOrAnalysisOutput",
-            ),
+        crate::support::pick_variant(
+            "AnalysisOutputInflatedJobOrAnalysisOutput",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AnalysisOutputInflatedJob,
+                            >(&raw, explain)
+                                .map(Self::AnalysisOutputInflatedJob)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AnalysisOutput,
+                            >(&raw, explain)
+                                .map(Self::AnalysisOutput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -43,7 +43,7 @@ impl ::std::convert::From<&str> for DataStrategy {
 crate::support::string_enum_impls!(DataStrategy);
 /// Schema `DataViewAnalysisFilterSpec` (`#/components/schemas/DataViewAnalysisFilterSpec`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "containers", feature = "views"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -147,16 +147,15 @@ impl<'de> ::serde::Deserialize<'de> for DataViewColumnSpec {
                 {
                     match key.as_str() {
                         "src" => {
-                            value.src = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.src = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "dst" => value.dst = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "expr" => value.expr = map.next_value()?,
-                        "accumulator" => value.accumulator = map.next_value()?,
+                        "dst" => value.dst = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "expr" => value.expr = crate::support::lenient(&mut map)?,
+                        "accumulator" => {
+                            value.accumulator = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -312,19 +311,31 @@ impl<'de> ::serde::Deserialize<'de> for DataViewExecution {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "timestamp_ran" => value.timestamp_ran = map.next_value()?,
-                        "user_id" => value.user_id = map.next_value()?,
-                        "project_id" => value.project_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "timestamp_ran" => {
+                            value.timestamp_ran = crate::support::lenient(&mut map)?;
+                        }
+                        "user_id" => value.user_id = crate::support::lenient(&mut map)?,
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
                         "state" => value.state = map.next_value()?,
-                        "data_view_label" => value.data_view_label = map.next_value()?,
-                        "data_view_id" => value.data_view_id = map.next_value()?,
-                        "storage_file_id" => value.storage_file_id = map.next_value()?,
-                        "task_id" => value.task_id = map.next_value()?,
-                        "expires_on" => value.expires_on = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "data_view_label" => {
+                            value.data_view_label = crate::support::lenient(&mut map)?;
+                        }
+                        "data_view_id" => {
+                            value.data_view_id = crate::support::lenient(&mut map)?;
+                        }
+                        "storage_file_id" => {
+                            value.storage_file_id = crate::support::lenient(&mut map)?;
+                        }
+                        "task_id" => value.task_id = crate::support::lenient(&mut map)?,
+                        "expires_on" => {
+                            value.expires_on = crate::support::lenient(&mut map)?;
+                        }
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -474,10 +485,7 @@ impl<'de> ::serde::Deserialize<'de> for DataViewFileSpec {
                 {
                     match key.as_str() {
                         "container" => {
-                            value.container = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.container = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "analysisFilter" => value.analysis_filter = map.next_value()?,
@@ -489,10 +497,12 @@ impl<'de> ::serde::Deserialize<'de> for DataViewFileSpec {
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "zipMember" => value.zip_member = map.next_value()?,
-                        "match" => value.r#match = map.next_value()?,
-                        "format" => value.format = map.next_value()?,
+                        "match" => value.r#match = crate::support::lenient(&mut map)?,
+                        "format" => value.format = crate::support::lenient(&mut map)?,
                         "formatOptions" => value.format_options = map.next_value()?,
-                        "processFiles" => value.process_files = map.next_value()?,
+                        "processFiles" => {
+                            value.process_files = crate::support::lenient(&mut map)?;
+                        }
                         "columns" => value.columns = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -578,13 +588,10 @@ impl<'de> ::serde::Deserialize<'de> for DataViewNameFilterSpec {
                 {
                     match key.as_str() {
                         "value" => {
-                            value.value = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.value = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "regex" => value.regex = map.next_value()?,
+                        "regex" => value.regex = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -658,14 +665,11 @@ impl<'de> ::serde::Deserialize<'de> for DataViewZipFilterSpec {
                 {
                     match key.as_str() {
                         "value" => {
-                            value.value = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.value = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "regex" => value.regex = map.next_value()?,
-                        "match" => value.r#match = map.next_value()?,
+                        "regex" => value.regex = crate::support::lenient(&mut map)?,
+                        "match" => value.r#match = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1004,15 +1008,19 @@ impl<'de> ::serde::Deserialize<'de> for DeletedFile {
                         "_id" => value.id = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "parent_ref" => value.parent_ref = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "uuid" => value.uuid = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
+                        "uuid" => value.uuid = crate::support::lenient(&mut map)?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
                         "copy_of" => value.copy_of = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
-                        "replaced" => value.replaced = map.next_value()?,
-                        "hard_deleted" => value.hard_deleted = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
+                        "replaced" => value.replaced = crate::support::lenient(&mut map)?,
+                        "hard_deleted" => {
+                            value.hard_deleted = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1135,8 +1143,10 @@ impl<'de> ::serde::Deserialize<'de> for DeletedResult {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "deleted" => value.deleted = map.next_value()?,
-                        "not_found" => value.not_found = map.next_value()?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
+                        "not_found" => {
+                            value.not_found = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1290,10 +1300,10 @@ impl<'de> ::serde::Deserialize<'de> for DownloadTicketStub {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "ticket" => value.ticket = map.next_value()?,
-                        "filename" => value.filename = map.next_value()?,
-                        "file_cnt" => value.file_cnt = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
+                        "ticket" => value.ticket = crate::support::lenient(&mut map)?,
+                        "filename" => value.filename = crate::support::lenient(&mut map)?,
+                        "file_cnt" => value.file_cnt = crate::support::lenient(&mut map)?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1337,7 +1347,7 @@ impl DownloadTicketStub {
 }
 /// Schema `Edition` (`#/components/schemas/Edition`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -1385,7 +1395,7 @@ impl<'de> ::serde::Deserialize<'de> for Edition {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "lab" => value.lab = map.next_value()?,
+                        "lab" => value.lab = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1401,7 +1411,7 @@ impl<'de> ::serde::Deserialize<'de> for Edition {
 ///
 /// Schema `ErrorResponse` (`#/components/schemas/ErrorResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ErrorResponse {
@@ -1460,9 +1470,13 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "message" => value.message = map.next_value()?,
-                        "status_code" => value.status_code = map.next_value()?,
-                        "request_id" => value.request_id = map.next_value()?,
+                        "message" => value.message = crate::support::lenient(&mut map)?,
+                        "status_code" => {
+                            value.status_code = crate::support::lenient(&mut map)?;
+                        }
+                        "request_id" => {
+                            value.request_id = crate::support::lenient(&mut map)?;
+                        }
                         "detail" => value.detail = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1765,40 +1779,56 @@ impl<'de> ::serde::Deserialize<'de> for File {
                     match key.as_str() {
                         "_id" => value.id = map.next_value()?,
                         "parent_ref" => value.parent_ref = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         "file_group" => value.file_group = map.next_value()?,
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "uuid" => value.uuid = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "reference" => value.reference = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
-                        "hash" => value.hash = map.next_value()?,
-                        "client_hash" => value.client_hash = map.next_value()?,
-                        "zip_member_count" => value.zip_member_count = map.next_value()?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
+                        "uuid" => value.uuid = crate::support::lenient(&mut map)?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "reference" => {
+                            value.reference = crate::support::lenient(&mut map)?;
+                        }
+                        "size" => value.size = crate::support::lenient(&mut map)?,
+                        "hash" => value.hash = crate::support::lenient(&mut map)?,
+                        "client_hash" => {
+                            value.client_hash = crate::support::lenient(&mut map)?;
+                        }
+                        "zip_member_count" => {
+                            value.zip_member_count = crate::support::lenient(&mut map)?;
+                        }
                         "virus_scan" => value.virus_scan = map.next_value()?,
                         "source_file_id" => value.source_file_id = map.next_value()?,
-                        "restored_from" => value.restored_from = map.next_value()?,
+                        "restored_from" => {
+                            value.restored_from = crate::support::lenient(&mut map)?;
+                        }
                         "restored_by" => value.restored_by = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         "source" => value.source = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "mimetype" => value.mimetype = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
-                        "classification" => value.classification = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "mimetype" => value.mimetype = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
-                        "deid_log_id" => value.deid_log_id = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
+                        "deid_log_id" => {
+                            value.deid_log_id = crate::support::lenient(&mut map)?;
+                        }
                         "deid_log_skip_reason" => {
                             value.deid_log_skip_reason = map.next_value()?;
                         }
                         "gear_info" => value.gear_info = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "replaced" => value.replaced = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "replaced" => value.replaced = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
                         "copy_of" => value.copy_of = map.next_value()?,
                         "original_copy_of" => value.original_copy_of = map.next_value()?,
                         _ => {
@@ -1841,7 +1871,7 @@ impl File {
 }
 /// Schema `FileClassificationDelta` (`#/components/schemas/FileClassificationDelta`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1917,10 +1947,10 @@ impl<'de> ::serde::Deserialize<'de> for FileClassificationDelta {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "modality" => value.modality = map.next_value()?,
-                        "add" => value.add = map.next_value()?,
-                        "delete" => value.delete = map.next_value()?,
-                        "replace" => value.replace = map.next_value()?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
+                        "add" => value.add = crate::support::lenient(&mut map)?,
+                        "delete" => value.delete = crate::support::lenient(&mut map)?,
+                        "replace" => value.replace = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2081,9 +2111,9 @@ impl<'de> ::serde::Deserialize<'de> for FileGearInfo {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2464,41 +2494,57 @@ impl<'de> ::serde::Deserialize<'de> for FileListOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "mimetype" => value.mimetype = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
-                        "deid_log_id" => value.deid_log_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "mimetype" => value.mimetype = crate::support::lenient(&mut map)?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
+                        "deid_log_id" => {
+                            value.deid_log_id = crate::support::lenient(&mut map)?;
+                        }
                         "deid_log_skip_reason" => {
                             value.deid_log_skip_reason = map.next_value()?;
                         }
-                        "classification" => value.classification = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "reference" => value.reference = map.next_value()?,
-                        "restored_from" => value.restored_from = map.next_value()?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "reference" => {
+                            value.reference = crate::support::lenient(&mut map)?;
+                        }
+                        "restored_from" => {
+                            value.restored_from = crate::support::lenient(&mut map)?;
+                        }
                         "restored_by" => value.restored_by = map.next_value()?,
                         "parent_ref" => value.parent_ref = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "virus_scan" => value.virus_scan = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "replaced" => value.replaced = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
-                        "hash" => value.hash = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "replaced" => value.replaced = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
+                        "hash" => value.hash = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
-                        "zip_member_count" => value.zip_member_count = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
+                        "zip_member_count" => {
+                            value.zip_member_count = crate::support::lenient(&mut map)?;
+                        }
                         "gear_info" => value.gear_info = map.next_value()?,
                         "copy_of" => value.copy_of = map.next_value()?,
                         "original_copy_of" => value.original_copy_of = map.next_value()?,
-                        "client_hash" => value.client_hash = map.next_value()?,
+                        "client_hash" => {
+                            value.client_hash = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2556,7 +2602,7 @@ impl FileListOutput {
 }
 /// Schema `FileModifyInput` (`#/components/schemas/FileModifyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2611,8 +2657,8 @@ impl<'de> ::serde::Deserialize<'de> for FileModifyInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2924,38 +2970,54 @@ impl<'de> ::serde::Deserialize<'de> for FileOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "mimetype" => value.mimetype = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
-                        "deid_log_id" => value.deid_log_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "mimetype" => value.mimetype = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
+                        "deid_log_id" => {
+                            value.deid_log_id = crate::support::lenient(&mut map)?;
+                        }
                         "deid_log_skip_reason" => {
                             value.deid_log_skip_reason = map.next_value()?;
                         }
-                        "classification" => value.classification = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "provider_id" => value.provider_id = map.next_value()?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
                         "parent_ref" => value.parent_ref = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
-                        "restored_from" => value.restored_from = map.next_value()?,
+                        "restored_from" => {
+                            value.restored_from = crate::support::lenient(&mut map)?;
+                        }
                         "restored_by" => value.restored_by = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "reference" => value.reference = map.next_value()?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "reference" => {
+                            value.reference = crate::support::lenient(&mut map)?;
+                        }
                         "origin" => value.origin = map.next_value()?,
                         "virus_scan" => value.virus_scan = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "replaced" => value.replaced = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
-                        "hash" => value.hash = map.next_value()?,
-                        "client_hash" => value.client_hash = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "replaced" => value.replaced = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
+                        "hash" => value.hash = crate::support::lenient(&mut map)?,
+                        "client_hash" => {
+                            value.client_hash = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
-                        "zip_member_count" => value.zip_member_count = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
+                        "zip_member_count" => {
+                            value.zip_member_count = crate::support::lenient(&mut map)?;
+                        }
                         "gear_info" => value.gear_info = map.next_value()?,
                         "copy_of" => value.copy_of = map.next_value()?,
                         "original_copy_of" => value.original_copy_of = map.next_value()?,
@@ -3129,12 +3191,14 @@ impl<'de> ::serde::Deserialize<'de> for FileParents {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group" => value.group = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
-                        "subject" => value.subject = map.next_value()?,
-                        "session" => value.session = map.next_value()?,
-                        "acquisition" => value.acquisition = map.next_value()?,
-                        "analysis" => value.analysis = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
+                        "subject" => value.subject = crate::support::lenient(&mut map)?,
+                        "session" => value.session = crate::support::lenient(&mut map)?,
+                        "acquisition" => {
+                            value.acquisition = crate::support::lenient(&mut map)?;
+                        }
+                        "analysis" => value.analysis = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3242,24 +3306,15 @@ impl<'de> ::serde::Deserialize<'de> for FileReference {
                 {
                     match key.as_str() {
                         "type" => {
-                            value.r#type = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.r#type = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "id" => {
-                            value.id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "name" => {
-                            value.name = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.name = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -3328,7 +3383,7 @@ impl crate::support::Empty for FileReference {
 }
 /// Schema `FileTemplateOptions` (`#/components/schemas/FileTemplateOptions`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -3395,12 +3450,14 @@ impl<'de> ::serde::Deserialize<'de> for FileTemplateOptions {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "minimum" => value.minimum = map.next_value()?,
-                        "maximum" => value.maximum = map.next_value()?,
-                        "mimetype" => value.mimetype = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "classification" => value.classification = map.next_value()?,
+                        "minimum" => value.minimum = crate::support::lenient(&mut map)?,
+                        "maximum" => value.maximum = crate::support::lenient(&mut map)?,
+                        "mimetype" => value.mimetype = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3489,13 +3546,10 @@ impl<'de> ::serde::Deserialize<'de> for FileVersion {
                 {
                     match key.as_str() {
                         "file_id" => {
-                            value.file_id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.file_id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "version" => value.version = map.next_value()?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3665,11 +3719,15 @@ impl<'de> ::serde::Deserialize<'de> for FileVersionCopyOf {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "file_id" => value.file_id = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
-                        "project_label" => value.project_label = map.next_value()?,
-                        "group_label" => value.group_label = map.next_value()?,
+                        "project_label" => {
+                            value.project_label = crate::support::lenient(&mut map)?;
+                        }
+                        "group_label" => {
+                            value.group_label = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3800,17 +3858,11 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
                 {
                     match key.as_str() {
                         "attribute" => {
-                            value.attribute = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.attribute = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "operator" => {
-                            value.operator = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.operator = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "value" => value.value = map.next_value()?,
@@ -3912,18 +3964,12 @@ impl<'de> ::serde::Deserialize<'de> for FixedFileVersionInput {
                 {
                     match key.as_str() {
                         "file_id" => {
-                            value.file_id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.file_id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "version" => value.version = map.next_value()?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
                         "input" => {
-                            value.input = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.input = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -4011,25 +4057,16 @@ impl<'de> ::serde::Deserialize<'de> for FixedInput {
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "id" => {
-                            value.id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "name" => {
-                            value.name = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.name = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "version" => value.version = map.next_value()?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
                         "input" => {
-                            value.input = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.input = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -4199,33 +4236,33 @@ impl<'de> ::serde::Deserialize<'de> for FixedInputOrFixedFileVersionInput {
             Shape::Object(&["type", "id", "name", "version", "input"]),
             Shape::Object(&["file_id", "version", "input"]),
         ];
+        const VARIANTS: &[&str] = &["FixedInput", "FixedFileVersionInput"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::FixedInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::FixedInput)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::FixedFileVersionInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::FixedFileVersionInput)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of FixedInputOrFixedFileVersionInput",
-            ),
+        crate::support::pick_variant(
+            "FixedInputOrFixedFileVersionInput",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::FixedInput,
+                            >(&raw, explain)
+                                .map(Self::FixedInput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::FixedFileVersionInput,
+                            >(&raw, explain)
+                                .map(Self::FixedFileVersionInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -4293,33 +4330,33 @@ impl<'de> ::serde::Deserialize<'de> for FileReferenceOrFileVersion {
             Shape::Object(&["type", "id", "name"]),
             Shape::Object(&["file_id", "version"]),
         ];
+        const VARIANTS: &[&str] = &["FileReference", "FileVersion"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::FileReference,
-                    >(raw.get().as_bytes())
-                        .map(Self::FileReference)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::FileVersion,
-                    >(raw.get().as_bytes())
-                        .map(Self::FileVersion)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of FileReferenceOrFileVersion",
-            ),
+        crate::support::pick_variant(
+            "FileReferenceOrFileVersion",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::FileReference,
+                            >(&raw, explain)
+                                .map(Self::FileReference)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::FileVersion,
+                            >(&raw, explain)
+                                .map(Self::FileVersion)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -4414,33 +4451,33 @@ impl<'de> ::serde::Deserialize<'de> for DownloadTicketStubOrZipfileInfo {
             Shape::Object(&["ticket", "filename", "file_cnt", "size"]),
             Shape::Object(&["comment", "members"]),
         ];
+        const VARIANTS: &[&str] = &["DownloadTicketStub", "ZipfileInfo"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::DownloadTicketStub,
-                    >(raw.get().as_bytes())
-                        .map(Self::DownloadTicketStub)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ZipfileInfo,
-                    >(raw.get().as_bytes())
-                        .map(Self::ZipfileInfo)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of DownloadTicketStubOrZipfileInfo",
-            ),
+        crate::support::pick_variant(
+            "DownloadTicketStubOrZipfileInfo",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::DownloadTicketStub,
+                            >(&raw, explain)
+                                .map(Self::DownloadTicketStub)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ZipfileInfo,
+                            >(&raw, explain)
+                                .map(Self::ZipfileInfo)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

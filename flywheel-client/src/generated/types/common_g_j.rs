@@ -61,7 +61,7 @@ impl ::std::convert::From<&str> for GearCategory {
 crate::support::string_enum_impls!(GearCategory);
 /// Schema `GearContextInput` (`#/components/schemas/GearContextInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "gears", feature = "resolve"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -93,7 +93,7 @@ impl<'de> ::serde::Deserialize<'de> for GearContextInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "base" => value.base = map.next_value()?,
+                        "base" => value.base = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -146,24 +146,15 @@ impl<'de> ::serde::Deserialize<'de> for GearExchange {
                 {
                     match key.as_str() {
                         "git-commit" => {
-                            value.git_commit = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.git_commit = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "rootfs-hash" => {
-                            value.rootfs_hash = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.rootfs_hash = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "rootfs-url" => {
-                            value.rootfs_url = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.rootfs_url = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -204,7 +195,7 @@ impl crate::support::Empty for GearExchange {
 }
 /// Schema `GearFileInput` (`#/components/schemas/GearFileInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "gears", feature = "resolve"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -239,8 +230,8 @@ impl<'de> ::serde::Deserialize<'de> for GearFileInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "base" => value.base = map.next_value()?,
-                        "optional" => value.optional = map.next_value()?,
+                        "base" => value.base = crate::support::lenient(&mut map)?,
+                        "optional" => value.optional = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -254,7 +245,7 @@ impl<'de> ::serde::Deserialize<'de> for GearFileInput {
 }
 /// Schema `GearInfo` (`#/components/schemas/GearInfo`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -337,10 +328,10 @@ impl<'de> ::serde::Deserialize<'de> for GearInfo {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "category" => value.category = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
+                        "category" => value.category = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -354,7 +345,7 @@ impl<'de> ::serde::Deserialize<'de> for GearInfo {
 }
 /// Schema `GearKeyInput` (`#/components/schemas/GearKeyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "gears", feature = "resolve"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -392,8 +383,10 @@ impl<'de> ::serde::Deserialize<'de> for GearKeyInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "base" => value.base = map.next_value()?,
-                        "read-only" => value.read_only = map.next_value()?,
+                        "base" => value.base = crate::support::lenient(&mut map)?,
+                        "read-only" => {
+                            value.read_only = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -497,10 +490,7 @@ impl<'de> ::serde::Deserialize<'de> for GearManifest {
                 {
                     match key.as_str() {
                         "name" => {
-                            value.name = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.name = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "inputs" => {
@@ -522,39 +512,33 @@ impl<'de> ::serde::Deserialize<'de> for GearManifest {
                         }
                         "custom" => value.custom = map.next_value()?,
                         "author" => {
-                            value.author = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.author = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "maintainer" => value.maintainer = map.next_value()?,
-                        "cite" => value.cite = map.next_value()?,
-                        "capabilities" => value.capabilities = map.next_value()?,
+                        "maintainer" => {
+                            value.maintainer = crate::support::lenient(&mut map)?;
+                        }
+                        "cite" => value.cite = crate::support::lenient(&mut map)?,
+                        "capabilities" => {
+                            value.capabilities = crate::support::lenient(&mut map)?;
+                        }
                         "description" => {
-                            value.description = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.description = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "environment" => value.environment = map.next_value()?,
-                        "command" => value.command = map.next_value()?,
+                        "environment" => {
+                            value.environment = crate::support::lenient(&mut map)?;
+                        }
+                        "command" => value.command = crate::support::lenient(&mut map)?,
                         "license" => {
-                            value.license = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.license = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "label" => value.label = map.next_value()?,
-                        "url" => value.url = map.next_value()?,
-                        "source" => value.source = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "url" => value.url = crate::support::lenient(&mut map)?,
+                        "source" => value.source = crate::support::lenient(&mut map)?,
                         "version" => {
-                            value.version = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.version = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "flywheel" => value.flywheel = map.next_value()?,
@@ -638,7 +622,7 @@ impl crate::support::Empty for GearManifest {
 }
 /// Schema `GearOutputConfiguration` (`#/components/schemas/GearOutputConfiguration`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "gears", feature = "resolve"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -671,7 +655,9 @@ impl<'de> ::serde::Deserialize<'de> for GearOutputConfiguration {
                 {
                     match key.as_str() {
                         "enforce_file_version_match" => {
-                            value.enforce_file_version_match = map.next_value()?;
+                            value.enforce_file_version_match = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -734,7 +720,7 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleCondition {
                                 .next_value::<::std::option::Option<::serde_json::Value>>()?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "regex" => value.regex = map.next_value()?,
+                        "regex" => value.regex = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -935,34 +921,36 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "project_id" => value.project_id = map.next_value()?,
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
                         "gear_id" => {
-                            value.gear_id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.gear_id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "role_id" => value.role_id = map.next_value()?,
+                        "role_id" => value.role_id = crate::support::lenient(&mut map)?,
                         "name" => {
-                            value.name = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.name = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "config" => value.config = map.next_value()?,
                         "fixed_inputs" => value.fixed_inputs = map.next_value()?,
                         "priority" => value.priority = map.next_value()?,
-                        "auto_update" => value.auto_update = map.next_value()?,
+                        "auto_update" => {
+                            value.auto_update = crate::support::lenient(&mut map)?;
+                        }
                         "any" => value.any = map.next_value()?,
                         "all" => value.all = map.next_value()?,
                         "not" => value.not = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "triggering_input" => value.triggering_input = map.next_value()?,
+                        "triggering_input" => {
+                            value.triggering_input = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1022,7 +1010,7 @@ impl crate::support::Empty for GearRuleInput {
 }
 /// Schema `GearRuleModifyInput` (`#/components/schemas/GearRuleModifyInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "projects", feature = "site"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
@@ -1100,21 +1088,27 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleModifyInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "gear_id" => value.gear_id = map.next_value()?,
-                        "role_id" => value.role_id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
+                        "role_id" => value.role_id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         "fixed_inputs" => value.fixed_inputs = map.next_value()?,
                         "priority" => value.priority = map.next_value()?,
-                        "auto_update" => value.auto_update = map.next_value()?,
+                        "auto_update" => {
+                            value.auto_update = crate::support::lenient(&mut map)?;
+                        }
                         "any" => value.any = map.next_value()?,
                         "all" => value.all = map.next_value()?,
                         "not" => value.not = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "triggering_input" => value.triggering_input = map.next_value()?,
+                        "triggering_input" => {
+                            value.triggering_input = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1171,12 +1165,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupBy {
                 {
                     match key.as_str() {
                         "columns" => {
-                            value.columns = map
-                                .next_value::<
-                                    ::std::option::Option<
-                                        ::std::vec::Vec<::std::string::String>,
-                                    >,
-                                >()?
+                            value.columns = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -1364,18 +1353,18 @@ impl<'de> ::serde::Deserialize<'de> for GroupOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "permissions" => value.permissions = map.next_value()?,
                         "permissions_template" => {
                             value.permissions_template = map.next_value()?;
                         }
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "providers" => value.providers = map.next_value()?,
-                        "roles" => value.roles = map.next_value()?,
+                        "roles" => value.roles = crate::support::lenient(&mut map)?,
                         "editions" => value.editions = map.next_value()?,
                         "settings" => value.settings = map.next_value()?,
                         _ => {
@@ -1414,7 +1403,7 @@ impl GroupOutput {
 }
 /// Schema `GroupSettingsOutput` (`#/components/schemas/GroupSettingsOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -1492,7 +1481,9 @@ impl<'de> ::serde::Deserialize<'de> for GroupSettingsOutput {
                         "deid_profile" => value.deid_profile = map.next_value()?,
                         "forms" => value.forms = map.next_value()?,
                         "external_routing_id" => {
-                            value.external_routing_id = map.next_value()?;
+                            value.external_routing_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1677,7 +1668,7 @@ impl ::std::convert::From<&str> for HeaderFeature {
 crate::support::string_enum_impls!(HeaderFeature);
 /// Schema `Info` (`#/components/schemas/Info`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -1738,7 +1729,7 @@ impl<'de> ::serde::Deserialize<'de> for Info {
                 {
                     match key.as_str() {
                         "set" => value.set = map.next_value()?,
-                        "delete" => value.delete = map.next_value()?,
+                        "delete" => value.delete = crate::support::lenient(&mut map)?,
                         "replace" => value.replace = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1881,27 +1872,28 @@ impl<'de> ::serde::Deserialize<'de> for InputJob {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "attempt" => value.attempt = map.next_value()?,
+                        "attempt" => value.attempt = crate::support::lenient(&mut map)?,
                         "priority" => value.priority = map.next_value()?,
-                        "batch" => value.batch = map.next_value()?,
+                        "batch" => value.batch = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "destination" => value.destination = map.next_value()?,
                         "gear_id" => {
-                            value.gear_id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.gear_id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "role_id" => value.role_id = map.next_value()?,
+                        "role_id" => value.role_id = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "previous_job_id" => value.previous_job_id = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "previous_job_id" => {
+                            value.previous_job_id = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2042,7 +2034,7 @@ impl<'de> ::serde::Deserialize<'de> for InsertedId {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2076,7 +2068,7 @@ impl InsertedId {
 }
 /// Schema `Job` (`#/components/schemas/Job`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -2279,35 +2271,45 @@ impl<'de> ::serde::Deserialize<'de> for Job {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "gear_info" => value.gear_info = map.next_value()?,
-                        "previous_job_id" => value.previous_job_id = map.next_value()?,
+                        "previous_job_id" => {
+                            value.previous_job_id = crate::support::lenient(&mut map)?;
+                        }
                         "inputs" => value.inputs = map.next_value()?,
                         "destination" => value.destination = map.next_value()?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "group" => value.group = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "priority" => value.priority = map.next_value()?,
-                        "state" => value.state = map.next_value()?,
-                        "failure_reason" => value.failure_reason = map.next_value()?,
-                        "attempt" => value.attempt = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "retried" => value.retried = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "priority" => value.priority = crate::support::lenient(&mut map)?,
+                        "state" => value.state = crate::support::lenient(&mut map)?,
+                        "failure_reason" => {
+                            value.failure_reason = crate::support::lenient(&mut map)?;
+                        }
+                        "attempt" => value.attempt = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "retried" => value.retried = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         "transitions" => value.transitions = map.next_value()?,
                         "request" => value.request = map.next_value()?,
-                        "saved_files" => value.saved_files = map.next_value()?,
+                        "saved_files" => {
+                            value.saved_files = crate::support::lenient(&mut map)?;
+                        }
                         "profile" => value.profile = map.next_value()?,
                         "related_container_ids" => {
-                            value.related_container_ids = map.next_value()?;
+                            value.related_container_ids = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2395,15 +2397,16 @@ impl<'de> ::serde::Deserialize<'de> for JobAnalysisInput {
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "label" => {
-                            value.label = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.label = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "info" => value.info = map.next_value()?,
                         _ => {
@@ -2560,8 +2563,8 @@ impl<'de> ::serde::Deserialize<'de> for JobDestination {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2661,8 +2664,8 @@ impl<'de> ::serde::Deserialize<'de> for JobDetailContainer {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2698,7 +2701,7 @@ impl JobDetailContainer {
 }
 /// Schema `JobDetailParentInfo` (`#/components/schemas/JobDetailParentInfo`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2812,7 +2815,7 @@ impl<'de> ::serde::Deserialize<'de> for JobDetailParentInfo {
 }
 /// Schema `JobExecutorInfo` (`#/components/schemas/JobExecutorInfo`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2919,14 +2922,24 @@ impl<'de> ::serde::Deserialize<'de> for JobExecutorInfo {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "host" => value.host = map.next_value()?,
-                        "instance_type" => value.instance_type = map.next_value()?,
-                        "cpu_cores" => value.cpu_cores = map.next_value()?,
-                        "gpu" => value.gpu = map.next_value()?,
-                        "memory_bytes" => value.memory_bytes = map.next_value()?,
-                        "disk_bytes" => value.disk_bytes = map.next_value()?,
-                        "swap_bytes" => value.swap_bytes = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "host" => value.host = crate::support::lenient(&mut map)?,
+                        "instance_type" => {
+                            value.instance_type = crate::support::lenient(&mut map)?;
+                        }
+                        "cpu_cores" => {
+                            value.cpu_cores = crate::support::lenient(&mut map)?;
+                        }
+                        "gpu" => value.gpu = crate::support::lenient(&mut map)?,
+                        "memory_bytes" => {
+                            value.memory_bytes = crate::support::lenient(&mut map)?;
+                        }
+                        "disk_bytes" => {
+                            value.disk_bytes = crate::support::lenient(&mut map)?;
+                        }
+                        "swap_bytes" => {
+                            value.swap_bytes = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2940,7 +2953,7 @@ impl<'de> ::serde::Deserialize<'de> for JobExecutorInfo {
 }
 /// Schema `JobFileInput` (`#/components/schemas/JobFileInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3024,7 +3037,7 @@ impl<'de> ::serde::Deserialize<'de> for JobFileInput {
                         "hierarchy" => value.hierarchy = map.next_value()?,
                         "object" => value.object = map.next_value()?,
                         "location" => value.location = map.next_value()?,
-                        "base" => value.base = map.next_value()?,
+                        "base" => value.base = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3038,7 +3051,7 @@ impl<'de> ::serde::Deserialize<'de> for JobFileInput {
 }
 /// Schema `JobFileInputListOutput` (`#/components/schemas/JobFileInputListOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3120,7 +3133,7 @@ impl<'de> ::serde::Deserialize<'de> for JobFileInputListOutput {
                         "hierarchy" => value.hierarchy = map.next_value()?,
                         "object" => value.object = map.next_value()?,
                         "location" => value.location = map.next_value()?,
-                        "base" => value.base = map.next_value()?,
+                        "base" => value.base = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3273,16 +3286,18 @@ impl<'de> ::serde::Deserialize<'de> for JobFileObject {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "mimetype" => value.mimetype = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "mimetype" => value.mimetype = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
                         "classification" => value.classification = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
-                        "zip_member_count" => value.zip_member_count = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
+                        "zip_member_count" => {
+                            value.zip_member_count = crate::support::lenient(&mut map)?;
+                        }
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -3451,16 +3466,18 @@ impl<'de> ::serde::Deserialize<'de> for JobFileObjectListOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "mimetype" => value.mimetype = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "mimetype" => value.mimetype = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
                         "classification" => value.classification = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
-                        "zip_member_count" => value.zip_member_count = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
+                        "zip_member_count" => {
+                            value.zip_member_count = crate::support::lenient(&mut map)?;
+                        }
                         "origin" => value.origin = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3585,10 +3602,10 @@ impl<'de> ::serde::Deserialize<'de> for JobInputsItem {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "uri" => value.uri = map.next_value()?,
-                        "location" => value.location = map.next_value()?,
-                        "vu" => value.vu = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "uri" => value.uri = crate::support::lenient(&mut map)?,
+                        "location" => value.location = crate::support::lenient(&mut map)?,
+                        "vu" => value.vu = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3918,39 +3935,51 @@ impl<'de> ::serde::Deserialize<'de> for JobListOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "gear_info" => value.gear_info = map.next_value()?,
-                        "rule_id" => value.rule_id = map.next_value()?,
-                        "role_id" => value.role_id = map.next_value()?,
+                        "rule_id" => value.rule_id = crate::support::lenient(&mut map)?,
+                        "role_id" => value.role_id = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
                         "destination" => value.destination = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "priority" => value.priority = map.next_value()?,
-                        "attempt" => value.attempt = map.next_value()?,
-                        "previous_job_id" => value.previous_job_id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "retried" => value.retried = map.next_value()?,
+                        "attempt" => value.attempt = crate::support::lenient(&mut map)?,
+                        "previous_job_id" => {
+                            value.previous_job_id = crate::support::lenient(&mut map)?;
+                        }
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "retried" => value.retried = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
                         "request" => value.request = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
-                        "saved_files" => value.saved_files = map.next_value()?,
+                        "saved_files" => {
+                            value.saved_files = crate::support::lenient(&mut map)?;
+                        }
                         "outputs" => value.outputs = map.next_value()?,
                         "deleted_outputs" => value.deleted_outputs = map.next_value()?,
-                        "batch" => value.batch = map.next_value()?,
+                        "batch" => value.batch = crate::support::lenient(&mut map)?,
                         "failed_output_accepted" => {
-                            value.failed_output_accepted = map.next_value()?;
+                            value.failed_output_accepted = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "profile" => value.profile = map.next_value()?,
-                        "failure_reason" => value.failure_reason = map.next_value()?,
-                        "related_container_ids" => {
-                            value.related_container_ids = map.next_value()?;
+                        "failure_reason" => {
+                            value.failure_reason = crate::support::lenient(&mut map)?;
                         }
-                        "label" => value.label = map.next_value()?,
+                        "related_container_ids" => {
+                            value.related_container_ids = crate::support::lenient(
+                                &mut map,
+                            )?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "parents" => value.parents = map.next_value()?,
                         "parent_info" => value.parent_info = map.next_value()?,
@@ -4012,7 +4041,7 @@ impl JobListOutput {
 }
 /// Schema `JobListOutputConfig` (`#/components/schemas/JobListOutputConfig`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -4147,8 +4176,8 @@ impl<'de> ::serde::Deserialize<'de> for JobOrigin {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -4444,42 +4473,54 @@ impl<'de> ::serde::Deserialize<'de> for JobOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "gear_info" => value.gear_info = map.next_value()?,
-                        "rule_id" => value.rule_id = map.next_value()?,
-                        "role_id" => value.role_id = map.next_value()?,
+                        "rule_id" => value.rule_id = crate::support::lenient(&mut map)?,
+                        "role_id" => value.role_id = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
                         "destination" => value.destination = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "priority" => value.priority = map.next_value()?,
-                        "attempt" => value.attempt = map.next_value()?,
-                        "previous_job_id" => value.previous_job_id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "retried" => value.retried = map.next_value()?,
+                        "attempt" => value.attempt = crate::support::lenient(&mut map)?,
+                        "previous_job_id" => {
+                            value.previous_job_id = crate::support::lenient(&mut map)?;
+                        }
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "retried" => value.retried = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
                         "request" => value.request = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
-                        "saved_files" => value.saved_files = map.next_value()?,
+                        "saved_files" => {
+                            value.saved_files = crate::support::lenient(&mut map)?;
+                        }
                         "outputs" => value.outputs = map.next_value()?,
                         "deleted_outputs" => value.deleted_outputs = map.next_value()?,
                         "produced_metadata" => {
                             value.produced_metadata = map.next_value()?;
                         }
-                        "batch" => value.batch = map.next_value()?,
+                        "batch" => value.batch = crate::support::lenient(&mut map)?,
                         "failed_output_accepted" => {
-                            value.failed_output_accepted = map.next_value()?;
+                            value.failed_output_accepted = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "profile" => value.profile = map.next_value()?,
-                        "failure_reason" => value.failure_reason = map.next_value()?,
-                        "related_container_ids" => {
-                            value.related_container_ids = map.next_value()?;
+                        "failure_reason" => {
+                            value.failure_reason = crate::support::lenient(&mut map)?;
                         }
-                        "label" => value.label = map.next_value()?,
+                        "related_container_ids" => {
+                            value.related_container_ids = crate::support::lenient(
+                                &mut map,
+                            )?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "parents" => value.parents = map.next_value()?,
                         "transitions" => value.transitions = map.next_value()?,
@@ -4542,7 +4583,7 @@ impl JobOutput {
 }
 /// Schema `JobOutputConfig` (`#/components/schemas/JobOutputConfig`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -4729,23 +4770,19 @@ impl<'de> ::serde::Deserialize<'de> for JobParents {
                 {
                     match key.as_str() {
                         "group" => {
-                            value.group = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.group = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "project" => {
-                            value.project = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.project = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "subject" => value.subject = map.next_value()?,
-                        "session" => value.session = map.next_value()?,
-                        "acquisition" => value.acquisition = map.next_value()?,
-                        "analysis" => value.analysis = map.next_value()?,
+                        "subject" => value.subject = crate::support::lenient(&mut map)?,
+                        "session" => value.session = crate::support::lenient(&mut map)?,
+                        "acquisition" => {
+                            value.acquisition = crate::support::lenient(&mut map)?;
+                        }
+                        "analysis" => value.analysis = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -4930,7 +4967,7 @@ impl ::std::convert::From<&str> for JobPriority {
 crate::support::string_enum_impls!(JobPriority);
 /// Schema `JobProfile` (`#/components/schemas/JobProfile`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -5050,23 +5087,35 @@ impl<'de> ::serde::Deserialize<'de> for JobProfile {
                 {
                     match key.as_str() {
                         "total_input_files" => {
-                            value.total_input_files = map.next_value()?;
+                            value.total_input_files = crate::support::lenient(&mut map)?;
                         }
                         "total_input_size_bytes" => {
-                            value.total_input_size_bytes = map.next_value()?;
+                            value.total_input_size_bytes = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "total_output_files" => {
-                            value.total_output_files = map.next_value()?;
+                            value.total_output_files = crate::support::lenient(&mut map)?;
                         }
                         "total_output_size_bytes" => {
-                            value.total_output_size_bytes = map.next_value()?;
+                            value.total_output_size_bytes = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "preparation_time_ms" => {
-                            value.preparation_time_ms = map.next_value()?;
+                            value.preparation_time_ms = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "elapsed_time_ms" => value.elapsed_time_ms = map.next_value()?,
-                        "upload_time_ms" => value.upload_time_ms = map.next_value()?,
-                        "total_time_ms" => value.total_time_ms = map.next_value()?,
+                        "elapsed_time_ms" => {
+                            value.elapsed_time_ms = crate::support::lenient(&mut map)?;
+                        }
+                        "upload_time_ms" => {
+                            value.upload_time_ms = crate::support::lenient(&mut map)?;
+                        }
+                        "total_time_ms" => {
+                            value.total_time_ms = crate::support::lenient(&mut map)?;
+                        }
                         "versions" => value.versions = map.next_value()?,
                         "executor" => value.executor = map.next_value()?,
                         _ => {
@@ -5082,7 +5131,7 @@ impl<'de> ::serde::Deserialize<'de> for JobProfile {
 }
 /// Schema `JobRequest` (`#/components/schemas/JobRequest`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -5298,7 +5347,7 @@ pub type JobStateCounts = crate::types::JobsByState;
 pub type JobStatsByState = crate::types::JobsByState;
 /// Schema `JobTransitionTimes` (`#/components/schemas/JobTransitionTimes`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "batch", feature = "jobs", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -5351,10 +5400,12 @@ impl<'de> ::serde::Deserialize<'de> for JobTransitionTimes {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "running" => value.running = map.next_value()?,
-                        "failed" => value.failed = map.next_value()?,
-                        "complete" => value.complete = map.next_value()?,
-                        "cancelled" => value.cancelled = map.next_value()?,
+                        "running" => value.running = crate::support::lenient(&mut map)?,
+                        "failed" => value.failed = crate::support::lenient(&mut map)?,
+                        "complete" => value.complete = crate::support::lenient(&mut map)?,
+                        "cancelled" => {
+                            value.cancelled = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -5386,7 +5437,7 @@ impl<'de> ::serde::Deserialize<'de> for JobTransitionTimes {
 pub type JobVersionInfo = ::serde_json::Value;
 /// Schema `JobsByState` (`#/components/schemas/JobsByState`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "jobs", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -5445,11 +5496,13 @@ impl<'de> ::serde::Deserialize<'de> for JobsByState {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "pending" => value.pending = map.next_value()?,
-                        "running" => value.running = map.next_value()?,
-                        "failed" => value.failed = map.next_value()?,
-                        "complete" => value.complete = map.next_value()?,
-                        "cancelled" => value.cancelled = map.next_value()?,
+                        "pending" => value.pending = crate::support::lenient(&mut map)?,
+                        "running" => value.running = crate::support::lenient(&mut map)?,
+                        "failed" => value.failed = crate::support::lenient(&mut map)?,
+                        "complete" => value.complete = crate::support::lenient(&mut map)?,
+                        "cancelled" => {
+                            value.cancelled = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -5463,7 +5516,7 @@ impl<'de> ::serde::Deserialize<'de> for JobsByState {
 }
 /// Schema `JoinOriginDevice` (`#/components/schemas/JoinOriginDevice`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -5526,7 +5579,7 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginDevice {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -5540,7 +5593,7 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginDevice {
 }
 /// Schema `JoinOriginJob` (`#/components/schemas/JoinOriginJob`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -5619,8 +5672,8 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginJob {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         "gear_info" => value.gear_info = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -5708,8 +5761,10 @@ impl<'de> ::serde::Deserialize<'de> for JoinOriginUser {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -5748,7 +5803,7 @@ impl JoinOriginUser {
 }
 /// Schema `JoinOrigins` (`#/components/schemas/JoinOrigins`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -5971,8 +6026,7 @@ impl<'de> ::serde::Deserialize<'de> for JupyterhubWorkspace {
                 {
                     match key.as_str() {
                         "enabled" => {
-                            value.enabled = map
-                                .next_value::<::std::option::Option<bool>>()?
+                            value.enabled = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -6128,33 +6182,33 @@ impl<'de> ::serde::Deserialize<'de> for JobOutputOrString {
             ),
             Shape::String,
         ];
+        const VARIANTS: &[&str] = &["JobOutput", "String"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::JobOutput,
-                    >(raw.get().as_bytes())
-                        .map(Self::JobOutput)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        ::std::string::String,
-                    >(raw.get().as_bytes())
-                        .map(Self::String)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of JobOutputOrString",
-            ),
+        crate::support::pick_variant(
+            "JobOutputOrString",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::JobOutput,
+                            >(&raw, explain)
+                                .map(Self::JobOutput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::std::string::String,
+                            >(&raw, explain)
+                                .map(Self::String)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -6185,39 +6239,39 @@ impl<'de> ::serde::Deserialize<'de> for GearFileInputOrGearContextInputOrGearKey
             Shape::Object(&["base"]),
             Shape::Object(&["base", "read-only"]),
         ];
+        const VARIANTS: &[&str] = &["GearFileInput", "GearContextInput", "GearKeyInput"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::GearFileInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::GearFileInput)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::GearContextInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::GearContextInput)
-                }
-                2usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::GearKeyInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::GearKeyInput)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of GearFileInputOrGearContextInputOrGearKeyInput",
-            ),
+        crate::support::pick_variant(
+            "GearFileInputOrGearContextInputOrGearKeyInput",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::GearFileInput,
+                            >(&raw, explain)
+                                .map(Self::GearFileInput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::GearContextInput,
+                            >(&raw, explain)
+                                .map(Self::GearContextInput)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::GearKeyInput,
+                            >(&raw, explain)
+                                .map(Self::GearKeyInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -6302,39 +6356,43 @@ impl<'de> ::serde::Deserialize<'de> for JobAskResponseJobInputsValue {
             Shape::Object(&["found", "value", "base"]),
             Shape::Any,
         ];
+        const VARIANTS: &[&str] = &[
+            "JobFileInput",
+            "ContextInput",
+            "CoreModelsJobsApiKeyInput",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::JobFileInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::JobFileInput)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ContextInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::ContextInput)
-                }
-                2usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::CoreModelsJobsApiKeyInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::CoreModelsJobsApiKeyInput)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of JobAskResponseJobInputsValue",
-            ),
+        crate::support::pick_variant(
+            "JobAskResponseJobInputsValue",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::JobFileInput,
+                            >(&raw, explain)
+                                .map(Self::JobFileInput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ContextInput,
+                            >(&raw, explain)
+                                .map(Self::ContextInput)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::CoreModelsJobsApiKeyInput,
+                            >(&raw, explain)
+                                .map(Self::CoreModelsJobsApiKeyInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -6390,39 +6448,43 @@ impl<'de> ::serde::Deserialize<'de> for JobListOutputConfigInputsValue {
             Shape::Object(&["found", "value", "base"]),
             Shape::Any,
         ];
+        const VARIANTS: &[&str] = &[
+            "JobFileInputListOutput",
+            "ContextInput",
+            "CoreModelsJobsApiKeyInput",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::JobFileInputListOutput,
-                    >(raw.get().as_bytes())
-                        .map(Self::JobFileInputListOutput)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ContextInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::ContextInput)
-                }
-                2usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::CoreModelsJobsApiKeyInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::CoreModelsJobsApiKeyInput)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of JobListOutputConfigInputsValue",
-            ),
+        crate::support::pick_variant(
+            "JobListOutputConfigInputsValue",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::JobFileInputListOutput,
+                            >(&raw, explain)
+                                .map(Self::JobFileInputListOutput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ContextInput,
+                            >(&raw, explain)
+                                .map(Self::ContextInput)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::CoreModelsJobsApiKeyInput,
+                            >(&raw, explain)
+                                .map(Self::CoreModelsJobsApiKeyInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -36,10 +36,7 @@ impl<'de> ::serde::Deserialize<'de> for LdapSyncConfig {
                 {
                     match key.as_str() {
                         "group_dn" => {
-                            value.group_dn = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.group_dn = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -70,7 +67,7 @@ impl crate::support::Empty for LdapSyncConfig {
 }
 /// Schema `LdapSyncStatus` (`#/components/schemas/LdapSyncStatus`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -129,10 +126,16 @@ impl<'de> ::serde::Deserialize<'de> for LdapSyncStatus {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group_dn" => value.group_dn = map.next_value()?,
-                        "last_attempt" => value.last_attempt = map.next_value()?,
-                        "last_success" => value.last_success = map.next_value()?,
-                        "sync_error" => value.sync_error = map.next_value()?,
+                        "group_dn" => value.group_dn = crate::support::lenient(&mut map)?,
+                        "last_attempt" => {
+                            value.last_attempt = crate::support::lenient(&mut map)?;
+                        }
+                        "last_success" => {
+                            value.last_success = crate::support::lenient(&mut map)?;
+                        }
+                        "sync_error" => {
+                            value.sync_error = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -146,7 +149,7 @@ impl<'de> ::serde::Deserialize<'de> for LdapSyncStatus {
 }
 /// Schema `LegacyApiKeyOutput` (`#/components/schemas/LegacyApiKeyOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(any(feature = "devices", feature = "users"))]
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
@@ -209,12 +212,14 @@ impl<'de> ::serde::Deserialize<'de> for LegacyApiKeyOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "key" => value.key = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "last_used" => value.last_used = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "key" => value.key = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "last_used" => {
+                            value.last_used = crate::support::lenient(&mut map)?;
+                        }
                         "unencrypted_secret" => {
-                            value.unencrypted_secret = map.next_value()?;
+                            value.unencrypted_secret = crate::support::lenient(&mut map)?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -308,10 +313,10 @@ impl<'de> ::serde::Deserialize<'de> for LegacyInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "input" => value.input = map.next_value()?,
+                        "input" => value.input = crate::support::lenient(&mut map)?,
                         "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -424,8 +429,8 @@ impl<'de> ::serde::Deserialize<'de> for Location {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "path" => value.path = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -465,7 +470,7 @@ impl Location {
 }
 /// Schema `Locked` (`#/components/schemas/Locked`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -531,7 +536,9 @@ impl<'de> ::serde::Deserialize<'de> for Locked {
                 {
                     match key.as_str() {
                         "reason" => value.reason = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
                         "origin" => value.origin = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -706,8 +713,10 @@ impl<'de> ::serde::Deserialize<'de> for ModifiedResult {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "modified" => value.modified = map.next_value()?,
-                        "jobs_spawned" => value.jobs_spawned = map.next_value()?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "jobs_spawned" => {
+                            value.jobs_spawned = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -839,21 +848,22 @@ impl<'de> ::serde::Deserialize<'de> for Note {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
                         "text" => {
-                            value.text = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.text = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "user" => value.user = map.next_value()?,
-                        "avatar" => value.avatar = map.next_value()?,
+                        "user" => value.user = crate::support::lenient(&mut map)?,
+                        "avatar" => value.avatar = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -980,10 +990,7 @@ impl<'de> ::serde::Deserialize<'de> for NoteInput {
                 {
                     match key.as_str() {
                         "text" => {
-                            value.text = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.text = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -1372,7 +1379,7 @@ impl<'de> ::serde::Deserialize<'de> for Origin {
                                 >()?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "id" => value.id = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }

@@ -51,8 +51,8 @@ impl<'de> ::serde::Deserialize<'de> for Page {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -145,17 +145,11 @@ impl<'de> ::serde::Deserialize<'de> for ProjectContact {
                 {
                     match key.as_str() {
                         "name" => {
-                            value.name = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.name = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "email" => {
-                            value.email = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.email = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -362,17 +356,19 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCounters {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "subjects" => value.subjects = map.next_value()?,
-                        "sessions" => value.sessions = map.next_value()?,
-                        "acquisitions" => value.acquisitions = map.next_value()?,
-                        "files" => value.files = map.next_value()?,
-                        "jobs" => value.jobs = map.next_value()?,
-                        "analyses" => value.analyses = map.next_value()?,
+                        "subjects" => value.subjects = crate::support::lenient(&mut map)?,
+                        "sessions" => value.sessions = crate::support::lenient(&mut map)?,
+                        "acquisitions" => {
+                            value.acquisitions = crate::support::lenient(&mut map)?;
+                        }
+                        "files" => value.files = crate::support::lenient(&mut map)?,
+                        "jobs" => value.jobs = crate::support::lenient(&mut map)?,
+                        "analyses" => value.analyses = crate::support::lenient(&mut map)?,
                         "acquisition_files" => {
-                            value.acquisition_files = map.next_value()?;
+                            value.acquisition_files = crate::support::lenient(&mut map)?;
                         }
                         "compliant_sessions" => {
-                            value.compliant_sessions = map.next_value()?;
+                            value.compliant_sessions = crate::support::lenient(&mut map)?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -478,17 +474,11 @@ impl<'de> ::serde::Deserialize<'de> for ProjectInstitution {
                 {
                     match key.as_str() {
                         "name" => {
-                            value.name = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.name = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "url" => {
-                            value.url = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.url = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -766,10 +756,12 @@ impl<'de> ::serde::Deserialize<'de> for ProjectListOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
-                        "group" => value.group = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
+                        "group" => value.group = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
                         "editions" => value.editions = map.next_value()?,
                         "providers" => value.providers = map.next_value()?,
@@ -777,24 +769,32 @@ impl<'de> ::serde::Deserialize<'de> for ProjectListOutput {
                         "permissions" => value.permissions = map.next_value()?,
                         "files" => value.files = map.next_value()?,
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
                         "notes" => value.notes = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "templates" => value.templates = map.next_value()?,
                         "join-origin" => value.join_origin = map.next_value()?,
                         "analyses" => value.analyses = map.next_value()?,
                         "locked" => value.locked = map.next_value()?,
-                        "copyable" => value.copyable = map.next_value()?,
-                        "copy_status" => value.copy_status = map.next_value()?,
-                        "copy_failure_reason" => {
-                            value.copy_failure_reason = map.next_value()?;
+                        "copyable" => value.copyable = crate::support::lenient(&mut map)?,
+                        "copy_status" => {
+                            value.copy_status = crate::support::lenient(&mut map)?;
                         }
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "copy_failure_reason" => {
+                            value.copy_failure_reason = crate::support::lenient(
+                                &mut map,
+                            )?;
+                        }
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
                         "stats" => value.stats = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
                         "settings" => value.settings = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1168,10 +1168,12 @@ impl<'de> ::serde::Deserialize<'de> for ProjectOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
-                        "group" => value.group = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
+                        "group" => value.group = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
                         "editions" => value.editions = map.next_value()?,
                         "providers" => value.providers = map.next_value()?,
@@ -1179,24 +1181,30 @@ impl<'de> ::serde::Deserialize<'de> for ProjectOutput {
                         "permissions" => value.permissions = map.next_value()?,
                         "files" => value.files = map.next_value()?,
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
                         "notes" => value.notes = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "templates" => value.templates = map.next_value()?,
                         "join-origin" => value.join_origin = map.next_value()?,
                         "analyses" => value.analyses = map.next_value()?,
                         "settings" => value.settings = map.next_value()?,
                         "locked" => value.locked = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "copyable" => value.copyable = map.next_value()?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "copyable" => value.copyable = crate::support::lenient(&mut map)?,
                         "copy_status" => value.copy_status = map.next_value()?,
                         "copy_failure_reason" => {
-                            value.copy_failure_reason = map.next_value()?;
+                            value.copy_failure_reason = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
                         "stats" => value.stats = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1313,7 +1321,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectParents {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group" => value.group = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1343,7 +1351,7 @@ impl ProjectParents {
 }
 /// Schema `ProjectSettingsOutput` (`#/components/schemas/ProjectSettingsOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -1433,7 +1441,9 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsOutput {
                         "deid_profile" => value.deid_profile = map.next_value()?,
                         "forms" => value.forms = map.next_value()?,
                         "external_routing_id" => {
-                            value.external_routing_id = map.next_value()?;
+                            value.external_routing_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "sharing" => value.sharing = map.next_value()?,
                         "workspaces" => value.workspaces = map.next_value()?,
@@ -1548,7 +1558,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsSharing {
                             value.project_institutions = map.next_value()?;
                         }
                         "project_contacts" => value.project_contacts = map.next_value()?,
-                        "summary" => value.summary = map.next_value()?,
+                        "summary" => value.summary = crate::support::lenient(&mut map)?,
                         "therapeutic_areas" => {
                             value.therapeutic_areas = map.next_value()?;
                         }
@@ -1602,7 +1612,7 @@ impl ProjectSettingsSharing {
 }
 /// Schema `ProjectSettingsWorkspaces` (`#/components/schemas/ProjectSettingsWorkspaces`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -1865,10 +1875,18 @@ impl<'de> ::serde::Deserialize<'de> for ProjectStats {
                 {
                     match key.as_str() {
                         "number_of" => value.number_of = map.next_value()?,
-                        "age_groups" => value.age_groups = map.next_value()?,
-                        "measurements" => value.measurements = map.next_value()?,
-                        "modalities" => value.modalities = map.next_value()?,
-                        "file_types" => value.file_types = map.next_value()?,
+                        "age_groups" => {
+                            value.age_groups = crate::support::lenient(&mut map)?;
+                        }
+                        "measurements" => {
+                            value.measurements = crate::support::lenient(&mut map)?;
+                        }
+                        "modalities" => {
+                            value.modalities = crate::support::lenient(&mut map)?;
+                        }
+                        "file_types" => {
+                            value.file_types = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1909,7 +1927,7 @@ impl ProjectStats {
 }
 /// Schema `ProjectTemplate` (`#/components/schemas/ProjectTemplate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -2102,8 +2120,12 @@ impl<'de> ::serde::Deserialize<'de> for ProviderDeletionStatus {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "files_deleted" => value.files_deleted = map.next_value()?,
-                        "files_to_delete" => value.files_to_delete = map.next_value()?,
+                        "files_deleted" => {
+                            value.files_deleted = crate::support::lenient(&mut map)?;
+                        }
+                        "files_to_delete" => {
+                            value.files_to_delete = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2195,7 +2217,7 @@ impl ::std::convert::From<&str> for ProviderType {
 crate::support::string_enum_impls!(ProviderType);
 /// Schema `Providers` (`#/components/schemas/Providers`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -2257,11 +2279,15 @@ impl<'de> ::serde::Deserialize<'de> for Providers {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "storage" => value.storage = map.next_value()?,
-                        "compute" => value.compute = map.next_value()?,
-                        "change_log" => value.change_log = map.next_value()?,
-                        "job_logs" => value.job_logs = map.next_value()?,
-                        "access_log" => value.access_log = map.next_value()?,
+                        "storage" => value.storage = crate::support::lenient(&mut map)?,
+                        "compute" => value.compute = crate::support::lenient(&mut map)?,
+                        "change_log" => {
+                            value.change_log = crate::support::lenient(&mut map)?;
+                        }
+                        "job_logs" => value.job_logs = crate::support::lenient(&mut map)?,
+                        "access_log" => {
+                            value.access_log = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2340,13 +2366,13 @@ impl<'de> ::serde::Deserialize<'de> for RoleOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "default_flywheel_role" => {
                             value.default_flywheel_role = map.next_value()?;
                         }
                         "actions" => value.actions = map.next_value()?,
-                        "in_use" => value.in_use = map.next_value()?,
+                        "in_use" => value.in_use = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2436,19 +2462,11 @@ impl<'de> ::serde::Deserialize<'de> for RolePermission {
                 {
                     match key.as_str() {
                         "_id" => {
-                            value.id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "role_ids" => {
-                            value.role_ids = map
-                                .next_value::<
-                                    ::std::option::Option<
-                                        ::std::vec::Vec<::std::string::String>,
-                                    >,
-                                >()?
+                            value.role_ids = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -2557,8 +2575,8 @@ impl<'de> ::serde::Deserialize<'de> for RolePermissionOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "role_ids" => value.role_ids = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "role_ids" => value.role_ids = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2617,12 +2635,7 @@ impl<'de> ::serde::Deserialize<'de> for RolePermissionUpdate {
                 {
                     match key.as_str() {
                         "role_ids" => {
-                            value.role_ids = map
-                                .next_value::<
-                                    ::std::option::Option<
-                                        ::std::vec::Vec<::std::string::String>,
-                                    >,
-                                >()?
+                            value.role_ids = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -2752,8 +2765,8 @@ impl<'de> ::serde::Deserialize<'de> for ProjectListOutputPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;

@@ -266,32 +266,38 @@ impl<'de> ::serde::Deserialize<'de> for SessionListOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "group" => value.group = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
                         "permissions" => value.permissions = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "notes" => value.notes = map.next_value()?,
                         "subject" => value.subject = map.next_value()?,
-                        "age" => value.age = map.next_value()?,
-                        "weight" => value.weight = map.next_value()?,
-                        "operator" => value.operator = map.next_value()?,
+                        "age" => value.age = crate::support::lenient(&mut map)?,
+                        "weight" => value.weight = crate::support::lenient(&mut map)?,
+                        "operator" => value.operator = crate::support::lenient(&mut map)?,
                         "files" => value.files = map.next_value()?,
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "satisfies_template" => {
-                            value.satisfies_template = map.next_value()?;
+                            value.satisfies_template = crate::support::lenient(&mut map)?;
                         }
                         "project_has_template" => {
-                            value.project_has_template = map.next_value()?;
+                            value.project_has_template = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "join-origin" => value.join_origin = map.next_value()?,
                         "analyses" => value.analyses = map.next_value()?,
@@ -595,37 +601,45 @@ impl<'de> ::serde::Deserialize<'de> for SessionOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "group" => value.group = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "notes" => value.notes = map.next_value()?,
                         "permissions" => value.permissions = map.next_value()?,
                         "subject" => value.subject = map.next_value()?,
-                        "age" => value.age = map.next_value()?,
-                        "weight" => value.weight = map.next_value()?,
-                        "operator" => value.operator = map.next_value()?,
+                        "age" => value.age = crate::support::lenient(&mut map)?,
+                        "weight" => value.weight = crate::support::lenient(&mut map)?,
+                        "operator" => value.operator = crate::support::lenient(&mut map)?,
                         "files" => value.files = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "satisfies_template" => {
-                            value.satisfies_template = map.next_value()?;
+                            value.satisfies_template = crate::support::lenient(&mut map)?;
                         }
                         "analyses" => value.analyses = map.next_value()?,
                         "project_has_template" => {
-                            value.project_has_template = map.next_value()?;
+                            value.project_has_template = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "join-origin" => value.join_origin = map.next_value()?,
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -762,9 +776,9 @@ impl<'de> ::serde::Deserialize<'de> for SessionParents {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group" => value.group = map.next_value()?,
-                        "subject" => value.subject = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "subject" => value.subject = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -805,7 +819,7 @@ impl SessionParents {
 }
 /// Schema `SessionTemplateOptions` (`#/components/schemas/SessionTemplateOptions`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -861,8 +875,8 @@ impl<'de> ::serde::Deserialize<'de> for SessionTemplateOptions {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "subject" => value.subject = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1180,38 +1194,50 @@ impl<'de> ::serde::Deserialize<'de> for SubjectOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "date_of_birth" => value.date_of_birth = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "date_of_birth" => {
+                            value.date_of_birth = crate::support::lenient(&mut map)?;
+                        }
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
                         "permissions" => value.permissions = map.next_value()?,
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
-                        "sex" => value.sex = map.next_value()?,
-                        "age" => value.age = map.next_value()?,
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
+                        "sex" => value.sex = crate::support::lenient(&mut map)?,
+                        "age" => value.age = crate::support::lenient(&mut map)?,
                         "cohort" => value.cohort = map.next_value()?,
                         "mlset" => value.mlset = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "race" => value.race = map.next_value()?,
-                        "ethnicity" => value.ethnicity = map.next_value()?,
-                        "species" => value.species = map.next_value()?,
-                        "strain" => value.strain = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "code" => value.code = map.next_value()?,
-                        "master_code" => value.master_code = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "race" => value.race = crate::support::lenient(&mut map)?,
+                        "ethnicity" => {
+                            value.ethnicity = crate::support::lenient(&mut map)?;
+                        }
+                        "species" => value.species = crate::support::lenient(&mut map)?,
+                        "strain" => value.strain = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "code" => value.code = crate::support::lenient(&mut map)?,
+                        "master_code" => {
+                            value.master_code = crate::support::lenient(&mut map)?;
+                        }
                         "notes" => value.notes = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
                         "state" => value.state = map.next_value()?,
                         "files" => value.files = map.next_value()?,
                         "analyses" => value.analyses = map.next_value()?,
                         "join-origin" => value.join_origin = map.next_value()?,
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1534,38 +1560,50 @@ impl<'de> ::serde::Deserialize<'de> for SubjectOutputForList {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "date_of_birth" => value.date_of_birth = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "date_of_birth" => {
+                            value.date_of_birth = crate::support::lenient(&mut map)?;
+                        }
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
                         "permissions" => value.permissions = map.next_value()?,
                         "cohort" => value.cohort = map.next_value()?,
                         "mlset" => value.mlset = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "species" => value.species = map.next_value()?,
-                        "strain" => value.strain = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "code" => value.code = map.next_value()?,
-                        "master_code" => value.master_code = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "species" => value.species = crate::support::lenient(&mut map)?,
+                        "strain" => value.strain = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "code" => value.code = crate::support::lenient(&mut map)?,
+                        "master_code" => {
+                            value.master_code = crate::support::lenient(&mut map)?;
+                        }
                         "notes" => value.notes = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
                         "state" => value.state = map.next_value()?,
                         "files" => value.files = map.next_value()?,
                         "analyses" => value.analyses = map.next_value()?,
                         "join-origin" => value.join_origin = map.next_value()?,
-                        "copy_of" => value.copy_of = map.next_value()?,
-                        "original_copy_of" => value.original_copy_of = map.next_value()?,
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
-                        "sex" => value.sex = map.next_value()?,
-                        "age" => value.age = map.next_value()?,
-                        "race" => value.race = map.next_value()?,
-                        "ethnicity" => value.ethnicity = map.next_value()?,
+                        "copy_of" => value.copy_of = crate::support::lenient(&mut map)?,
+                        "original_copy_of" => {
+                            value.original_copy_of = crate::support::lenient(&mut map)?;
+                        }
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
+                        "sex" => value.sex = crate::support::lenient(&mut map)?,
+                        "age" => value.age = crate::support::lenient(&mut map)?,
+                        "race" => value.race = crate::support::lenient(&mut map)?,
+                        "ethnicity" => {
+                            value.ethnicity = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1691,8 +1729,8 @@ impl<'de> ::serde::Deserialize<'de> for SubjectParents {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group" => value.group = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1790,8 +1828,8 @@ impl<'de> ::serde::Deserialize<'de> for SubjectRolePermission {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "role_ids" => value.role_ids = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "role_ids" => value.role_ids = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1911,7 +1949,7 @@ impl ::std::convert::From<&str> for SubjectState {
 crate::support::string_enum_impls!(SubjectState);
 /// Schema `SubjectTemplateOptions` (`#/components/schemas/SubjectTemplateOptions`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "containers",
@@ -1962,8 +2000,8 @@ impl<'de> ::serde::Deserialize<'de> for SubjectTemplateOptions {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "code" => value.code = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "code" => value.code = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2031,10 +2069,7 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
                 {
                     match key.as_str() {
                         "value" => {
-                            value.value = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.value = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -2316,7 +2351,7 @@ impl ::std::convert::From<&str> for TherapeuticArea {
 crate::support::string_enum_impls!(TherapeuticArea);
 /// Schema `Transitions` (`#/components/schemas/Transitions`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -2405,11 +2440,13 @@ impl<'de> ::serde::Deserialize<'de> for Transitions {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "pending" => value.pending = map.next_value()?,
-                        "running" => value.running = map.next_value()?,
-                        "failed" => value.failed = map.next_value()?,
-                        "complete" => value.complete = map.next_value()?,
-                        "cancelled" => value.cancelled = map.next_value()?,
+                        "pending" => value.pending = crate::support::lenient(&mut map)?,
+                        "running" => value.running = crate::support::lenient(&mut map)?,
+                        "failed" => value.failed = crate::support::lenient(&mut map)?,
+                        "complete" => value.complete = crate::support::lenient(&mut map)?,
+                        "cancelled" => {
+                            value.cancelled = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2539,9 +2576,9 @@ impl<'de> ::serde::Deserialize<'de> for UploadTicketOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "ticket" => value.ticket = map.next_value()?,
+                        "ticket" => value.ticket = crate::support::lenient(&mut map)?,
                         "urls" => value.urls = map.next_value()?,
-                        "headers" => value.headers = map.next_value()?,
+                        "headers" => value.headers = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2574,7 +2611,7 @@ impl UploadTicketOutput {
 ///
 /// Schema `ValidationErrorDetail` (`#/components/schemas/ValidationErrorDetail`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ValidationErrorDetail {
@@ -2626,8 +2663,8 @@ impl<'de> ::serde::Deserialize<'de> for ValidationErrorDetail {
                 {
                     match key.as_str() {
                         "loc" => value.loc = map.next_value()?,
-                        "msg" => value.msg = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
+                        "msg" => value.msg = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2757,19 +2794,27 @@ impl<'de> ::serde::Deserialize<'de> for ViewOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "columns" => value.columns = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "fileSpec" => value.file_spec = map.next_value()?,
-                        "includeIds" => value.include_ids = map.next_value()?,
-                        "includeLabels" => value.include_labels = map.next_value()?,
-                        "errorColumn" => value.error_column = map.next_value()?,
+                        "includeIds" => {
+                            value.include_ids = crate::support::lenient(&mut map)?;
+                        }
+                        "includeLabels" => {
+                            value.include_labels = crate::support::lenient(&mut map)?;
+                        }
+                        "errorColumn" => {
+                            value.error_column = crate::support::lenient(&mut map)?;
+                        }
                         "missingDataStrategy" => {
                             value.missing_data_strategy = map.next_value()?;
                         }
-                        "sort" => value.sort = map.next_value()?,
+                        "sort" => value.sort = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2895,11 +2940,13 @@ impl<'de> ::serde::Deserialize<'de> for ViewerApp {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         "type" => value.r#type = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
-                        "url" => value.url = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
+                        "url" => value.url = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         "options" => value.options = map.next_value()?,
                         "files" => value.files = map.next_value()?,
@@ -2999,21 +3046,17 @@ impl<'de> ::serde::Deserialize<'de> for ViewerAppInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         "type" => value.r#type = map.next_value()?,
                         "name" => {
-                            value.name = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.name = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "url" => {
-                            value.url = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.url = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "origin" => value.origin = map.next_value()?,
@@ -3144,7 +3187,7 @@ impl ::std::convert::From<&str> for ViewerAppType {
 crate::support::string_enum_impls!(ViewerAppType);
 /// Schema `VirusScan` (`#/components/schemas/VirusScan`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[cfg(
     any(
         feature = "acquisitions",
@@ -3413,7 +3456,7 @@ impl<'de> ::serde::Deserialize<'de> for ZipfileInfo {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "comment" => value.comment = map.next_value()?,
+                        "comment" => value.comment = crate::support::lenient(&mut map)?,
                         "members" => value.members = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -3529,10 +3572,12 @@ impl<'de> ::serde::Deserialize<'de> for ZipfileMemberInfo {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "path" => value.path = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "comment" => value.comment = map.next_value()?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "comment" => value.comment = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -3590,33 +3635,33 @@ impl<'de> ::serde::Deserialize<'de> for StringOrValidationErrorDetailList {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::String, Shape::Array];
+        const VARIANTS: &[&str] = &["String", "ValidationErrorDetailList"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        ::std::string::String,
-                    >(raw.get().as_bytes())
-                        .map(Self::String)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        ::std::vec::Vec<crate::types::ValidationErrorDetail>,
-                    >(raw.get().as_bytes())
-                        .map(Self::ValidationErrorDetailList)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of StringOrValidationErrorDetailList",
-            ),
+        crate::support::pick_variant(
+            "StringOrValidationErrorDetailList",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::string::String,
+                            >(&raw, explain)
+                                .map(Self::String)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::ValidationErrorDetail>,
+                            >(&raw, explain)
+                                .map(Self::ValidationErrorDetailList)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -3665,37 +3710,37 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrObjectList {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::String, Shape::Number, Shape::Array];
+        const VARIANTS: &[&str] = &["String", "Integer", "ObjectList"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        ::std::string::String,
-                    >(raw.get().as_bytes())
-                        .map(Self::String)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<i64>(raw.get().as_bytes())
-                        .map(Self::Integer)
-                }
-                2usize => {
-                    ::serde_json::from_slice::<
-                        ::std::vec::Vec<::serde_json::Value>,
-                    >(raw.get().as_bytes())
-                        .map(Self::ObjectList)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of StringOrIntegerOrObjectList",
-            ),
+        crate::support::pick_variant(
+            "StringOrIntegerOrObjectList",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::string::String,
+                            >(&raw, explain)
+                                .map(Self::String)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<i64>(&raw, explain)
+                                .map(Self::Integer)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<::serde_json::Value>,
+                            >(&raw, explain)
+                                .map(Self::ObjectList)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -3806,31 +3851,33 @@ impl<'de> ::serde::Deserialize<'de> for StringOrObject {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::String, Shape::Any];
+        const VARIANTS: &[&str] = &["String", "Object"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        ::std::string::String,
-                    >(raw.get().as_bytes())
-                        .map(Self::String)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<::serde_json::Value>(raw.get().as_bytes())
-                        .map(Self::Object)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of StringOrObject",
-            ),
+        crate::support::pick_variant(
+            "StringOrObject",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::string::String,
+                            >(&raw, explain)
+                                .map(Self::String)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::serde_json::Value,
+                            >(&raw, explain)
+                                .map(Self::Object)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -3876,31 +3923,31 @@ impl<'de> ::serde::Deserialize<'de> for StringOrInteger {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::String, Shape::Number];
+        const VARIANTS: &[&str] = &["String", "Integer"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        ::std::string::String,
-                    >(raw.get().as_bytes())
-                        .map(Self::String)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<i64>(raw.get().as_bytes())
-                        .map(Self::Integer)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of StringOrInteger",
-            ),
+        crate::support::pick_variant(
+            "StringOrInteger",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::string::String,
+                            >(&raw, explain)
+                                .map(Self::String)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<i64>(&raw, explain)
+                                .map(Self::Integer)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -3969,8 +4016,8 @@ impl<'de> ::serde::Deserialize<'de> for SessionListOutputPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -4054,8 +4101,8 @@ impl<'de> ::serde::Deserialize<'de> for SubjectOutputForListPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;

@@ -75,13 +75,19 @@ impl<'de> ::serde::Deserialize<'de> for Auth0AuthOut {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "client_id" => value.client_id = map.next_value()?,
-                        "domain" => value.domain = map.next_value()?,
-                        "audience" => value.audience = map.next_value()?,
-                        "claim_namespace" => value.claim_namespace = map.next_value()?,
+                        "client_id" => {
+                            value.client_id = crate::support::lenient(&mut map)?;
+                        }
+                        "domain" => value.domain = crate::support::lenient(&mut map)?,
+                        "audience" => value.audience = crate::support::lenient(&mut map)?,
+                        "claim_namespace" => {
+                            value.claim_namespace = crate::support::lenient(&mut map)?;
+                        }
                         "jwks" => value.jwks = map.next_value()?,
                         "options" => value.options = map.next_value()?,
-                        "cookie_domain" => value.cookie_domain = map.next_value()?,
+                        "cookie_domain" => {
+                            value.cookie_domain = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -197,20 +203,34 @@ impl<'de> ::serde::Deserialize<'de> for Auth0OptionsOut {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "onboarding" => value.onboarding = map.next_value()?,
-                        "onboarding-eppn" => value.onboarding_eppn = map.next_value()?,
-                        "fetch-profile" => value.fetch_profile = map.next_value()?,
+                        "onboarding" => {
+                            value.onboarding = crate::support::lenient(&mut map)?;
+                        }
+                        "onboarding-eppn" => {
+                            value.onboarding_eppn = crate::support::lenient(&mut map)?;
+                        }
+                        "fetch-profile" => {
+                            value.fetch_profile = crate::support::lenient(&mut map)?;
+                        }
                         "limit-social-domains" => {
-                            value.limit_social_domains = map.next_value()?;
+                            value.limit_social_domains = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "social_domain_whitelist" => {
-                            value.social_domain_whitelist = map.next_value()?;
+                            value.social_domain_whitelist = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "academic_idp_whitelist" => {
-                            value.academic_idp_whitelist = map.next_value()?;
+                            value.academic_idp_whitelist = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "federated_logout_subs" => {
-                            value.federated_logout_subs = map.next_value()?;
+                            value.federated_logout_subs = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -255,7 +275,7 @@ impl Auth0OptionsOut {
 }
 /// Schema `AuthOut` (`#/components/schemas/AuthOut`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AuthOut {
@@ -351,7 +371,7 @@ impl<'de> ::serde::Deserialize<'de> for AuthOut {
 }
 /// Schema `CentralOut` (`#/components/schemas/CentralOut`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct CentralOut {
@@ -414,12 +434,20 @@ impl<'de> ::serde::Deserialize<'de> for CentralOut {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "enabled" => value.enabled = map.next_value()?,
-                        "manager_url" => value.manager_url = map.next_value()?,
-                        "app_url" => value.app_url = map.next_value()?,
-                        "tenant_id" => value.tenant_id = map.next_value()?,
-                        "tenant_path" => value.tenant_path = map.next_value()?,
-                        "organization_id" => value.organization_id = map.next_value()?,
+                        "enabled" => value.enabled = crate::support::lenient(&mut map)?,
+                        "manager_url" => {
+                            value.manager_url = crate::support::lenient(&mut map)?;
+                        }
+                        "app_url" => value.app_url = crate::support::lenient(&mut map)?,
+                        "tenant_id" => {
+                            value.tenant_id = crate::support::lenient(&mut map)?;
+                        }
+                        "tenant_path" => {
+                            value.tenant_path = crate::support::lenient(&mut map)?;
+                        }
+                        "organization_id" => {
+                            value.organization_id = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -433,7 +461,7 @@ impl<'de> ::serde::Deserialize<'de> for CentralOut {
 }
 /// Schema `ConfigOut` (`#/components/schemas/ConfigOut`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ConfigOut {
@@ -518,14 +546,18 @@ impl<'de> ::serde::Deserialize<'de> for ConfigOut {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "last_updated" => value.last_updated = map.next_value()?,
+                        "last_updated" => {
+                            value.last_updated = crate::support::lenient(&mut map)?;
+                        }
                         "site" => value.site = map.next_value()?,
                         "features" => value.features = map.next_value()?,
                         "wip_features" => value.wip_features = map.next_value()?,
-                        "signed_url" => value.signed_url = map.next_value()?,
+                        "signed_url" => {
+                            value.signed_url = crate::support::lenient(&mut map)?;
+                        }
                         "auth" => value.auth = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         "central" => value.central = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -540,7 +572,7 @@ impl<'de> ::serde::Deserialize<'de> for ConfigOut {
 }
 /// Schema `Features` (`#/components/schemas/Features`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Features {
@@ -949,108 +981,206 @@ impl<'de> ::serde::Deserialize<'de> for Features {
                 {
                     match key.as_str() {
                         "api_enabled_gear_rules" => {
-                            value.api_enabled_gear_rules = map.next_value()?;
+                            value.api_enabled_gear_rules = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "auth0" => value.auth0 = map.next_value()?,
-                        "audit_trail" => value.audit_trail = map.next_value()?,
+                        "auth0" => value.auth0 = crate::support::lenient(&mut map)?,
+                        "audit_trail" => {
+                            value.audit_trail = crate::support::lenient(&mut map)?;
+                        }
                         "azureml_integration" => {
-                            value.azureml_integration = map.next_value()?;
+                            value.azureml_integration = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "cold_job_logs" => value.cold_job_logs = map.next_value()?,
-                        "collections" => value.collections = map.next_value()?,
+                        "cold_job_logs" => {
+                            value.cold_job_logs = crate::support::lenient(&mut map)?;
+                        }
+                        "collections" => {
+                            value.collections = crate::support::lenient(&mut map)?;
+                        }
                         "copy_by_reference" => {
-                            value.copy_by_reference = map.next_value()?;
+                            value.copy_by_reference = crate::support::lenient(&mut map)?;
                         }
-                        "core_api" => value.core_api = map.next_value()?,
-                        "crawler" => value.crawler = map.next_value()?,
+                        "core_api" => value.core_api = crate::support::lenient(&mut map)?,
+                        "crawler" => value.crawler = crate::support::lenient(&mut map)?,
                         "data_views_non_21CFR" => {
-                            value.data_views_non_21cfr = map.next_value()?;
+                            value.data_views_non_21cfr = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "default_viewer_apps" => {
-                            value.default_viewer_apps = map.next_value()?;
+                            value.default_viewer_apps = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "deid_log" => value.deid_log = map.next_value()?,
-                        "deid_profile" => value.deid_profile = map.next_value()?,
+                        "deid_log" => value.deid_log = crate::support::lenient(&mut map)?,
+                        "deid_profile" => {
+                            value.deid_profile = crate::support::lenient(&mut map)?;
+                        }
                         "dicom_web_uploader_non_21CFR" => {
-                            value.dicom_web_uploader_non_21cfr = map.next_value()?;
+                            value.dicom_web_uploader_non_21cfr = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "dimse" => value.dimse = map.next_value()?,
+                        "dimse" => value.dimse = crate::support::lenient(&mut map)?,
                         "elastic_search_primary" => {
-                            value.elastic_search_primary = map.next_value()?;
+                            value.elastic_search_primary = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "exchange" => value.exchange = map.next_value()?,
-                        "exchange_admin" => value.exchange_admin = map.next_value()?,
-                        "external_routing" => value.external_routing = map.next_value()?,
-                        "gear_access" => value.gear_access = map.next_value()?,
-                        "google_analytics" => value.google_analytics = map.next_value()?,
-                        "healthcare_api" => value.healthcare_api = map.next_value()?,
-                        "job_ask" => value.job_ask = map.next_value()?,
+                        "exchange" => value.exchange = crate::support::lenient(&mut map)?,
+                        "exchange_admin" => {
+                            value.exchange_admin = crate::support::lenient(&mut map)?;
+                        }
+                        "external_routing" => {
+                            value.external_routing = crate::support::lenient(&mut map)?;
+                        }
+                        "gear_access" => {
+                            value.gear_access = crate::support::lenient(&mut map)?;
+                        }
+                        "google_analytics" => {
+                            value.google_analytics = crate::support::lenient(&mut map)?;
+                        }
+                        "healthcare_api" => {
+                            value.healthcare_api = crate::support::lenient(&mut map)?;
+                        }
+                        "job_ask" => value.job_ask = crate::support::lenient(&mut map)?,
                         "job_prioritization" => {
-                            value.job_prioritization = map.next_value()?;
+                            value.job_prioritization = crate::support::lenient(&mut map)?;
                         }
-                        "job_tickets" => value.job_tickets = map.next_value()?,
+                        "job_tickets" => {
+                            value.job_tickets = crate::support::lenient(&mut map)?;
+                        }
                         "jupyter_integration" => {
-                            value.jupyter_integration = map.next_value()?;
+                            value.jupyter_integration = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "jupyterhub_external_storage" => {
-                            value.jupyterhub_external_storage = map.next_value()?;
+                            value.jupyterhub_external_storage = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "ldap_sync" => value.ldap_sync = map.next_value()?,
-                        "multifactor_auth" => value.multifactor_auth = map.next_value()?,
+                        "ldap_sync" => {
+                            value.ldap_sync = crate::support::lenient(&mut map)?;
+                        }
+                        "multifactor_auth" => {
+                            value.multifactor_auth = crate::support::lenient(&mut map)?;
+                        }
                         "multipart_signed_url" => {
-                            value.multipart_signed_url = map.next_value()?;
+                            value.multipart_signed_url = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "multiproject" => value.multiproject = map.next_value()?,
+                        "multiproject" => {
+                            value.multiproject = crate::support::lenient(&mut map)?;
+                        }
                         "ohif_multi_subject_view" => {
-                            value.ohif_multi_subject_view = map.next_value()?;
+                            value.ohif_multi_subject_view = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "ohif_meteor" => value.ohif_meteor = map.next_value()?,
-                        "ohif_react" => value.ohif_react = map.next_value()?,
-                        "ohif_react_beta" => value.ohif_react_beta = map.next_value()?,
-                        "ohif_slice_order" => value.ohif_slice_order = map.next_value()?,
+                        "ohif_meteor" => {
+                            value.ohif_meteor = crate::support::lenient(&mut map)?;
+                        }
+                        "ohif_react" => {
+                            value.ohif_react = crate::support::lenient(&mut map)?;
+                        }
+                        "ohif_react_beta" => {
+                            value.ohif_react_beta = crate::support::lenient(&mut map)?;
+                        }
+                        "ohif_slice_order" => {
+                            value.ohif_slice_order = crate::support::lenient(&mut map)?;
+                        }
                         "ohif_v2_adhoc_indexing" => {
-                            value.ohif_v2_adhoc_indexing = map.next_value()?;
+                            value.ohif_v2_adhoc_indexing = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "ohif_v3" => value.ohif_v3 = map.next_value()?,
-                        "ohif_v3_beta" => value.ohif_v3_beta = map.next_value()?,
+                        "ohif_v3" => value.ohif_v3 = crate::support::lenient(&mut map)?,
+                        "ohif_v3_beta" => {
+                            value.ohif_v3_beta = crate::support::lenient(&mut map)?;
+                        }
                         "ohif_v3_default_app" => {
-                            value.ohif_v3_default_app = map.next_value()?;
+                            value.ohif_v3_default_app = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "ohif_v3_readonly" => value.ohif_v3_readonly = map.next_value()?,
-                        "project_export" => value.project_export = map.next_value()?,
-                        "project_import" => value.project_import = map.next_value()?,
+                        "ohif_v3_readonly" => {
+                            value.ohif_v3_readonly = crate::support::lenient(&mut map)?;
+                        }
+                        "project_export" => {
+                            value.project_export = crate::support::lenient(&mut map)?;
+                        }
+                        "project_import" => {
+                            value.project_import = crate::support::lenient(&mut map)?;
+                        }
                         "project_list_uses_stats" => {
-                            value.project_list_uses_stats = map.next_value()?;
+                            value.project_list_uses_stats = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "project_locking" => value.project_locking = map.next_value()?,
-                        "reader_tasks" => value.reader_tasks = map.next_value()?,
-                        "rts_sync" => value.rts_sync = map.next_value()?,
-                        "sentry_logging" => value.sentry_logging = map.next_value()?,
+                        "project_locking" => {
+                            value.project_locking = crate::support::lenient(&mut map)?;
+                        }
+                        "reader_tasks" => {
+                            value.reader_tasks = crate::support::lenient(&mut map)?;
+                        }
+                        "rts_sync" => value.rts_sync = crate::support::lenient(&mut map)?,
+                        "sentry_logging" => {
+                            value.sentry_logging = crate::support::lenient(&mut map)?;
+                        }
                         "session_templates_non_21CFR" => {
-                            value.session_templates_non_21cfr = map.next_value()?;
+                            value.session_templates_non_21cfr = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "shared_projects" => value.shared_projects = map.next_value()?,
-                        "signed_url" => value.signed_url = map.next_value()?,
+                        "shared_projects" => {
+                            value.shared_projects = crate::support::lenient(&mut map)?;
+                        }
+                        "signed_url" => {
+                            value.signed_url = crate::support::lenient(&mut map)?;
+                        }
                         "study_task_status" => {
-                            value.study_task_status = map.next_value()?;
+                            value.study_task_status = crate::support::lenient(&mut map)?;
                         }
-                        "tagging" => value.tagging = map.next_value()?,
-                        "tags_in_lists" => value.tags_in_lists = map.next_value()?,
+                        "tagging" => value.tagging = crate::support::lenient(&mut map)?,
+                        "tags_in_lists" => {
+                            value.tags_in_lists = crate::support::lenient(&mut map)?;
+                        }
                         "task_manager_data_views" => {
-                            value.task_manager_data_views = map.next_value()?;
+                            value.task_manager_data_views = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "transform_search_fields" => {
-                            value.transform_search_fields = map.next_value()?;
+                            value.transform_search_fields = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "unsafe_login" => value.unsafe_login = map.next_value()?,
-                        "url_access_apps" => value.url_access_apps = map.next_value()?,
-                        "userpilot" => value.userpilot = map.next_value()?,
+                        "unsafe_login" => {
+                            value.unsafe_login = crate::support::lenient(&mut map)?;
+                        }
+                        "url_access_apps" => {
+                            value.url_access_apps = crate::support::lenient(&mut map)?;
+                        }
+                        "userpilot" => {
+                            value.userpilot = crate::support::lenient(&mut map)?;
+                        }
                         "validate_classification" => {
-                            value.validate_classification = map.next_value()?;
+                            value.validate_classification = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "virus_scan" => value.virus_scan = map.next_value()?,
+                        "virus_scan" => {
+                            value.virus_scan = crate::support::lenient(&mut map)?;
+                        }
                         "legacy_dicom_uploader" => {
-                            value.legacy_dicom_uploader = map.next_value()?;
+                            value.legacy_dicom_uploader = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1065,7 +1195,7 @@ impl<'de> ::serde::Deserialize<'de> for Features {
 }
 /// Schema `GoogleAuthOut` (`#/components/schemas/GoogleAuthOut`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GoogleAuthOut {
@@ -1128,12 +1258,24 @@ impl<'de> ::serde::Deserialize<'de> for GoogleAuthOut {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id_endpoint" => value.id_endpoint = map.next_value()?,
-                        "client_id" => value.client_id = map.next_value()?,
-                        "token_endpoint" => value.token_endpoint = map.next_value()?,
-                        "verify_endpoint" => value.verify_endpoint = map.next_value()?,
-                        "refresh_endpoint" => value.refresh_endpoint = map.next_value()?,
-                        "auth_endpoint" => value.auth_endpoint = map.next_value()?,
+                        "id_endpoint" => {
+                            value.id_endpoint = crate::support::lenient(&mut map)?;
+                        }
+                        "client_id" => {
+                            value.client_id = crate::support::lenient(&mut map)?;
+                        }
+                        "token_endpoint" => {
+                            value.token_endpoint = crate::support::lenient(&mut map)?;
+                        }
+                        "verify_endpoint" => {
+                            value.verify_endpoint = crate::support::lenient(&mut map)?;
+                        }
+                        "refresh_endpoint" => {
+                            value.refresh_endpoint = crate::support::lenient(&mut map)?;
+                        }
+                        "auth_endpoint" => {
+                            value.auth_endpoint = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1147,7 +1289,7 @@ impl<'de> ::serde::Deserialize<'de> for GoogleAuthOut {
 }
 /// Schema `Site` (`#/components/schemas/Site`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Site {
@@ -1270,26 +1412,48 @@ impl<'de> ::serde::Deserialize<'de> for Site {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "api_url" => value.api_url = map.next_value()?,
-                        "central_url" => value.central_url = map.next_value()?,
-                        "deid_log_url" => value.deid_log_url = map.next_value()?,
-                        "dimse_host" => value.dimse_host = map.next_value()?,
-                        "dimse_port" => value.dimse_port = map.next_value()?,
-                        "mfa_code_length" => value.mfa_code_length = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
+                        "api_url" => value.api_url = crate::support::lenient(&mut map)?,
+                        "central_url" => {
+                            value.central_url = crate::support::lenient(&mut map)?;
+                        }
+                        "deid_log_url" => {
+                            value.deid_log_url = crate::support::lenient(&mut map)?;
+                        }
+                        "dimse_host" => {
+                            value.dimse_host = crate::support::lenient(&mut map)?;
+                        }
+                        "dimse_port" => {
+                            value.dimse_port = crate::support::lenient(&mut map)?;
+                        }
+                        "mfa_code_length" => {
+                            value.mfa_code_length = crate::support::lenient(&mut map)?;
+                        }
                         "inactivity_timeout" => {
-                            value.inactivity_timeout = map.next_value()?;
+                            value.inactivity_timeout = crate::support::lenient(&mut map)?;
                         }
-                        "name" => value.name = map.next_value()?,
-                        "redirect_url" => value.redirect_url = map.next_value()?,
-                        "registered" => value.registered = map.next_value()?,
-                        "ssl_cert" => value.ssl_cert = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "redirect_url" => {
+                            value.redirect_url = crate::support::lenient(&mut map)?;
+                        }
+                        "registered" => {
+                            value.registered = crate::support::lenient(&mut map)?;
+                        }
+                        "ssl_cert" => value.ssl_cert = crate::support::lenient(&mut map)?,
                         "upload_maximum_bytes" => {
-                            value.upload_maximum_bytes = map.next_value()?;
+                            value.upload_maximum_bytes = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "proxy_cdn" => value.proxy_cdn = map.next_value()?,
-                        "gravatar_address" => value.gravatar_address = map.next_value()?,
-                        "pagination_limit" => value.pagination_limit = map.next_value()?,
+                        "proxy_cdn" => {
+                            value.proxy_cdn = crate::support::lenient(&mut map)?;
+                        }
+                        "gravatar_address" => {
+                            value.gravatar_address = crate::support::lenient(&mut map)?;
+                        }
+                        "pagination_limit" => {
+                            value.pagination_limit = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1380,12 +1544,18 @@ impl<'de> ::serde::Deserialize<'de> for Version {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "database" => value.database = map.next_value()?,
-                        "database_target" => value.database_target = map.next_value()?,
-                        "release" => value.release = map.next_value()?,
-                        "flywheel_release" => value.flywheel_release = map.next_value()?,
-                        "cli_version" => value.cli_version = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "database" => value.database = crate::support::lenient(&mut map)?,
+                        "database_target" => {
+                            value.database_target = crate::support::lenient(&mut map)?;
+                        }
+                        "release" => value.release = crate::support::lenient(&mut map)?,
+                        "flywheel_release" => {
+                            value.flywheel_release = crate::support::lenient(&mut map)?;
+                        }
+                        "cli_version" => {
+                            value.cli_version = crate::support::lenient(&mut map)?;
+                        }
                         "applied_checks" => value.applied_checks = map.next_value()?,
                         "applied_fixes" => value.applied_fixes = map.next_value()?,
                         _ => {

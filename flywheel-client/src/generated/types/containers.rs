@@ -90,27 +90,32 @@ impl<'de> ::serde::Deserialize<'de> for ContainerIdViewInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "parent" => value.parent = map.next_value()?,
+                        "parent" => value.parent = crate::support::lenient(&mut map)?,
                         "label" => {
-                            value.label = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.label = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "columns" => value.columns = map.next_value()?,
                         "fileSpec" => value.file_spec = map.next_value()?,
-                        "filter" => value.filter = map.next_value()?,
+                        "filter" => value.filter = crate::support::lenient(&mut map)?,
                         "groupBy" => value.group_by = map.next_value()?,
-                        "includeIds" => value.include_ids = map.next_value()?,
-                        "includeLabels" => value.include_labels = map.next_value()?,
-                        "errorColumn" => value.error_column = map.next_value()?,
+                        "includeIds" => {
+                            value.include_ids = crate::support::lenient(&mut map)?;
+                        }
+                        "includeLabels" => {
+                            value.include_labels = crate::support::lenient(&mut map)?;
+                        }
+                        "errorColumn" => {
+                            value.error_column = crate::support::lenient(&mut map)?;
+                        }
                         "missingDataStrategy" => {
                             value.missing_data_strategy = map.next_value()?;
                         }
-                        "sort" => value.sort = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
+                        "sort" => value.sort = crate::support::lenient(&mut map)?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -168,7 +173,7 @@ impl crate::support::Empty for ContainerIdViewInput {
 pub type ContainerUpdate = ::serde_json::Value;
 /// Schema `ViewIdOutput` (`#/components/schemas/ViewIdOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ViewIdOutput {
@@ -203,7 +208,7 @@ impl<'de> ::serde::Deserialize<'de> for ViewIdOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -431,63 +436,71 @@ impl<'de> ::serde::Deserialize<'de> for GetContainerResponse {
                 ],
             ),
         ];
+        const VARIANTS: &[&str] = &[
+            "GroupContainerOutput",
+            "ProjectContainerOutput",
+            "SubjectContainerOutput",
+            "SessionContainerOutput",
+            "AcquisitionContainerOutput",
+            "AnalysisContainerOutput",
+            "CollectionContainerOutput",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::GroupContainerOutput,
-                    >(raw.get().as_bytes())
-                        .map(Self::GroupContainerOutput)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ProjectContainerOutput,
-                    >(raw.get().as_bytes())
-                        .map(Self::ProjectContainerOutput)
-                }
-                2usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::SubjectContainerOutput,
-                    >(raw.get().as_bytes())
-                        .map(Self::SubjectContainerOutput)
-                }
-                3usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::SessionContainerOutput,
-                    >(raw.get().as_bytes())
-                        .map(Self::SessionContainerOutput)
-                }
-                4usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AcquisitionContainerOutput,
-                    >(raw.get().as_bytes())
-                        .map(Self::AcquisitionContainerOutput)
-                }
-                5usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AnalysisContainerOutput,
-                    >(raw.get().as_bytes())
-                        .map(Self::AnalysisContainerOutput)
-                }
-                6usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::CollectionContainerOutput,
-                    >(raw.get().as_bytes())
-                        .map(Self::CollectionContainerOutput)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of GetContainerResponse",
-            ),
+        crate::support::pick_variant(
+            "GetContainerResponse",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::GroupContainerOutput,
+                            >(&raw, explain)
+                                .map(Self::GroupContainerOutput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ProjectContainerOutput,
+                            >(&raw, explain)
+                                .map(Self::ProjectContainerOutput)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::SubjectContainerOutput,
+                            >(&raw, explain)
+                                .map(Self::SubjectContainerOutput)
+                        }
+                        3usize => {
+                            crate::support::decode_variant::<
+                                crate::types::SessionContainerOutput,
+                            >(&raw, explain)
+                                .map(Self::SessionContainerOutput)
+                        }
+                        4usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AcquisitionContainerOutput,
+                            >(&raw, explain)
+                                .map(Self::AcquisitionContainerOutput)
+                        }
+                        5usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AnalysisContainerOutput,
+                            >(&raw, explain)
+                                .map(Self::AnalysisContainerOutput)
+                        }
+                        6usize => {
+                            crate::support::decode_variant::<
+                                crate::types::CollectionContainerOutput,
+                            >(&raw, explain)
+                                .map(Self::CollectionContainerOutput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -51,8 +51,8 @@ impl<'de> ::serde::Deserialize<'de> for DataViewExecutionPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;

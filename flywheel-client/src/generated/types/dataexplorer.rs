@@ -138,7 +138,7 @@ impl<'de> ::serde::Deserialize<'de> for ParsedQueryResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "valid" => value.valid = map.next_value()?,
+                        "valid" => value.valid = crate::support::lenient(&mut map)?,
                         "errors" => value.errors = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -163,7 +163,7 @@ impl ParsedQueryResponse {
 }
 /// Schema `RolesRoleAssignment` (`#/components/schemas/RolesRoleAssignment`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct RolesRoleAssignment {
@@ -206,8 +206,8 @@ impl<'de> ::serde::Deserialize<'de> for RolesRoleAssignment {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "role_ids" => value.role_ids = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "role_ids" => value.role_ids = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -292,12 +292,12 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearch {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "search" => value.search = map.next_value()?,
                         "parent" => value.parent = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -353,10 +353,7 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchInput {
                 {
                     match key.as_str() {
                         "label" => {
-                            value.label = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.label = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "search" => {
@@ -480,12 +477,12 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "search" => value.search = map.next_value()?,
                         "parent" => value.parent = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -550,8 +547,8 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -615,10 +612,7 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchParent {
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "id" => {
-                            value.id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -654,7 +648,7 @@ impl crate::support::Empty for SaveSearchParent {
 }
 /// Schema `SaveSearchUpdate` (`#/components/schemas/SaveSearchUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SaveSearchUpdate {
@@ -689,7 +683,7 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchUpdate {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "search" => value.search = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -704,7 +698,7 @@ impl<'de> ::serde::Deserialize<'de> for SaveSearchUpdate {
 }
 /// Schema `SearchAcquisitionResponse` (`#/components/schemas/SearchAcquisitionResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchAcquisitionResponse {
@@ -763,10 +757,12 @@ impl<'de> ::serde::Deserialize<'de> for SearchAcquisitionResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "created" => value.created = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -780,7 +776,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchAcquisitionResponse {
 }
 /// Schema `SearchAnalysisResponse` (`#/components/schemas/SearchAnalysisResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchAnalysisResponse {
@@ -837,10 +833,10 @@ impl<'de> ::serde::Deserialize<'de> for SearchAnalysisResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "user" => value.user = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "user" => value.user = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -854,7 +850,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchAnalysisResponse {
 }
 /// Schema `SearchCollectionResponse` (`#/components/schemas/SearchCollectionResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchCollectionResponse {
@@ -911,10 +907,10 @@ impl<'de> ::serde::Deserialize<'de> for SearchCollectionResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "curator" => value.curator = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "curator" => value.curator = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -928,7 +924,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchCollectionResponse {
 }
 /// Schema `SearchFileResponse` (`#/components/schemas/SearchFileResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchFileResponse {
@@ -990,10 +986,10 @@ impl<'de> ::serde::Deserialize<'de> for SearchFileResponse {
                 {
                     match key.as_str() {
                         "classification" => value.classification = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1007,7 +1003,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchFileResponse {
 }
 /// Schema `SearchGroupResponse` (`#/components/schemas/SearchGroupResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchGroupResponse {
@@ -1050,8 +1046,8 @@ impl<'de> ::serde::Deserialize<'de> for SearchGroupResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1256,10 +1252,10 @@ impl<'de> ::serde::Deserialize<'de> for SearchParseError {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "line" => value.line = map.next_value()?,
-                        "pos" => value.pos = map.next_value()?,
-                        "offset" => value.offset = map.next_value()?,
-                        "message" => value.message = map.next_value()?,
+                        "line" => value.line = crate::support::lenient(&mut map)?,
+                        "pos" => value.pos = crate::support::lenient(&mut map)?,
+                        "offset" => value.offset = crate::support::lenient(&mut map)?,
+                        "message" => value.message = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1279,7 +1275,7 @@ impl SearchParseError {
 }
 /// Schema `SearchProjectResponse` (`#/components/schemas/SearchProjectResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchProjectResponse {
@@ -1322,8 +1318,8 @@ impl<'de> ::serde::Deserialize<'de> for SearchProjectResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1393,12 +1389,16 @@ impl<'de> ::serde::Deserialize<'de> for SearchQuery {
                                 >()?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "structured_query" => value.structured_query = map.next_value()?,
-                        "search_string" => value.search_string = map.next_value()?,
-                        "all_data" => value.all_data = map.next_value()?,
+                        "structured_query" => {
+                            value.structured_query = crate::support::lenient(&mut map)?;
+                        }
+                        "search_string" => {
+                            value.search_string = crate::support::lenient(&mut map)?;
+                        }
+                        "all_data" => value.all_data = crate::support::lenient(&mut map)?,
                         "filters" => value.filters = map.next_value()?,
                         "sort" => value.sort = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1441,7 +1441,7 @@ impl crate::support::Empty for SearchQuery {
 }
 /// Schema `SearchResponse` (`#/components/schemas/SearchResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchResponse {
@@ -1618,7 +1618,7 @@ impl ::std::convert::From<&str> for SearchReturnType {
 crate::support::string_enum_impls!(SearchReturnType);
 /// Schema `SearchSessionResponse` (`#/components/schemas/SearchSessionResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchSessionResponse {
@@ -1677,10 +1677,12 @@ impl<'de> ::serde::Deserialize<'de> for SearchSessionResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "created" => value.created = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1694,7 +1696,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchSessionResponse {
 }
 /// Schema `SearchStatus` (`#/components/schemas/SearchStatus`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchStatus {
@@ -1734,7 +1736,9 @@ impl<'de> ::serde::Deserialize<'de> for SearchStatus {
                 {
                     match key.as_str() {
                         "status" => value.status = map.next_value()?,
-                        "last_seen" => value.last_seen = map.next_value()?,
+                        "last_seen" => {
+                            value.last_seen = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1750,7 +1754,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchStatus {
 pub type SearchStructuredSearchQuery = crate::types::StructuredQuery;
 /// Schema `SearchSubjectResponse` (`#/components/schemas/SearchSubjectResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SearchSubjectResponse {
@@ -1799,9 +1803,9 @@ impl<'de> ::serde::Deserialize<'de> for SearchSubjectResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "code" => value.code = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "code" => value.code = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1847,10 +1851,7 @@ impl<'de> ::serde::Deserialize<'de> for Sort {
                 {
                     match key.as_str() {
                         "field" => {
-                            value.field = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.field = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "order" => {
@@ -1969,10 +1970,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredQuery {
                 {
                     match key.as_str() {
                         "structured_query" => {
-                            value.structured_query = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.structured_query = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -2046,7 +2044,7 @@ impl<'de> ::serde::Deserialize<'de> for StructuredQuerySuggestions {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "from" => value.from = map.next_value()?,
+                        "from" => value.from = crate::support::lenient(&mut map)?,
                         "suggestions" => value.suggestions = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2122,10 +2120,10 @@ impl<'de> ::serde::Deserialize<'de> for StructuredQueryValueSuggestion {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "display" => value.display = map.next_value()?,
-                        "value" => value.value = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "facet" => value.facet = map.next_value()?,
+                        "display" => value.display = crate::support::lenient(&mut map)?,
+                        "value" => value.value = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "facet" => value.facet = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2193,31 +2191,33 @@ impl<'de> ::serde::Deserialize<'de> for SearchResponseListOrObject {
     ) -> ::std::result::Result<Self, D::Error> {
         use crate::support::Shape;
         const SHAPES: &[Shape] = &[Shape::Array, Shape::Any];
+        const VARIANTS: &[&str] = &["SearchResponseList", "Object"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        ::std::vec::Vec<crate::types::SearchResponse>,
-                    >(raw.get().as_bytes())
-                        .map(Self::SearchResponseList)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<::serde_json::Value>(raw.get().as_bytes())
-                        .map(Self::Object)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of SearchResponseListOrObject",
-            ),
+        crate::support::pick_variant(
+            "SearchResponseListOrObject",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::SearchResponse>,
+                            >(&raw, explain)
+                                .map(Self::SearchResponseList)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::serde_json::Value,
+                            >(&raw, explain)
+                                .map(Self::Object)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

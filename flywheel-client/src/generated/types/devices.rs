@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `devices`.
 /// Schema `ApiKeyInputWithOptionalLabel` (`#/components/schemas/ApiKeyInputWithOptionalLabel`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ApiKeyInputWithOptionalLabel {
@@ -39,8 +39,10 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyInputWithOptionalLabel {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "expires_at" => value.expires_at = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "expires_at" => {
+                            value.expires_at = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -56,7 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyInputWithOptionalLabel {
 pub type BodyRegenerateKeyApiDevicesDeviceIdKeyPost = crate::types::ApiKeyInputWithOptionalLabel;
 /// Schema `DeviceAdminUpdate` (`#/components/schemas/DeviceAdminUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DeviceAdminUpdate {
@@ -91,7 +93,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceAdminUpdate {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "disabled" => value.disabled = map.next_value()?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         "storage_config" => value.storage_config = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -143,17 +145,11 @@ impl<'de> ::serde::Deserialize<'de> for DeviceCreate {
                 {
                     match key.as_str() {
                         "label" => {
-                            value.label = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.label = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "type" => {
-                            value.r#type = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.r#type = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "storage_config" => value.storage_config = map.next_value()?,
@@ -192,7 +188,7 @@ impl crate::support::Empty for DeviceCreate {
 }
 /// Schema `DeviceSelfUpdate` (`#/components/schemas/DeviceSelfUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DeviceSelfUpdate {
@@ -236,10 +232,10 @@ impl<'de> ::serde::Deserialize<'de> for DeviceSelfUpdate {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "interval" => value.interval = map.next_value()?,
-                        "errors" => value.errors = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "interval" => value.interval = crate::support::lenient(&mut map)?,
+                        "errors" => value.errors = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -254,7 +250,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceSelfUpdate {
 }
 /// Schema `DeviceStatusEntry` (`#/components/schemas/DeviceStatusEntry`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct DeviceStatusEntry {
@@ -299,8 +295,10 @@ impl<'de> ::serde::Deserialize<'de> for DeviceStatusEntry {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "errors" => value.errors = map.next_value()?,
-                        "last_seen" => value.last_seen = map.next_value()?,
+                        "errors" => value.errors = crate::support::lenient(&mut map)?,
+                        "last_seen" => {
+                            value.last_seen = crate::support::lenient(&mut map)?;
+                        }
                         "status" => value.status = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -354,7 +352,7 @@ impl<'de> ::serde::Deserialize<'de> for DeviceStorageStrategyUpdate {
                                 >()?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "provider" => value.provider = map.next_value()?,
+                        "provider" => value.provider = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -528,23 +526,25 @@ impl<'de> ::serde::Deserialize<'de> for EgressDevice {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "method" => value.method = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "method" => value.method = crate::support::lenient(&mut map)?,
                         "api_keys" => value.api_keys = map.next_value()?,
                         "api_key" => value.api_key = map.next_value()?,
-                        "key" => value.key = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "errors" => value.errors = map.next_value()?,
+                        "key" => value.key = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "errors" => value.errors = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "interval" => value.interval = map.next_value()?,
-                        "last_seen" => value.last_seen = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
+                        "interval" => value.interval = crate::support::lenient(&mut map)?,
+                        "last_seen" => {
+                            value.last_seen = crate::support::lenient(&mut map)?;
+                        }
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
                         "storage_config" => value.storage_config = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -613,8 +613,8 @@ impl<'de> ::serde::Deserialize<'de> for EgressDevicePage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -721,7 +721,7 @@ impl ::std::convert::From<&str> for StorageStrategy {
 crate::support::string_enum_impls!(StorageStrategy);
 /// Schema `StorageStrategyConfig` (`#/components/schemas/StorageStrategyConfig`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct StorageStrategyConfig {
@@ -755,7 +755,7 @@ impl<'de> ::serde::Deserialize<'de> for StorageStrategyConfig {
                 {
                     match key.as_str() {
                         "storage_strategy" => value.storage_strategy = map.next_value()?,
-                        "provider" => value.provider = map.next_value()?,
+                        "provider" => value.provider = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }

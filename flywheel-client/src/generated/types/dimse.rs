@@ -59,10 +59,10 @@ impl<'de> ::serde::Deserialize<'de> for BaseAet {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "aet" => value.aet = map.next_value()?,
-                        "creator" => value.creator = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "aet" => value.aet = crate::support::lenient(&mut map)?,
+                        "creator" => value.creator = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -165,13 +165,15 @@ impl<'de> ::serde::Deserialize<'de> for ProjectAet {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "aet" => value.aet = map.next_value()?,
-                        "creator" => value.creator = map.next_value()?,
-                        "host" => value.host = map.next_value()?,
-                        "port" => value.port = map.next_value()?,
-                        "project_id" => value.project_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "aet" => value.aet = crate::support::lenient(&mut map)?,
+                        "creator" => value.creator = crate::support::lenient(&mut map)?,
+                        "host" => value.host = crate::support::lenient(&mut map)?,
+                        "port" => value.port = crate::support::lenient(&mut map)?,
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -245,14 +247,11 @@ impl<'de> ::serde::Deserialize<'de> for ProjectAetInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "aet" => value.aet = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "creator" => value.creator = map.next_value()?,
+                        "aet" => value.aet = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "creator" => value.creator = crate::support::lenient(&mut map)?,
                         "project_id" => {
-                            value.project_id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.project_id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -356,12 +355,12 @@ impl<'de> ::serde::Deserialize<'de> for ServiceAet {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "aet" => value.aet = map.next_value()?,
-                        "creator" => value.creator = map.next_value()?,
-                        "host" => value.host = map.next_value()?,
-                        "port" => value.port = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "aet" => value.aet = crate::support::lenient(&mut map)?,
+                        "creator" => value.creator = crate::support::lenient(&mut map)?,
+                        "host" => value.host = crate::support::lenient(&mut map)?,
+                        "port" => value.port = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -439,19 +438,15 @@ impl<'de> ::serde::Deserialize<'de> for ServiceAetInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "aet" => value.aet = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "creator" => value.creator = map.next_value()?,
+                        "aet" => value.aet = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "creator" => value.creator = crate::support::lenient(&mut map)?,
                         "host" => {
-                            value.host = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.host = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "port" => {
-                            value.port = map
-                                .next_value::<::std::option::Option<i64>>()?
+                            value.port = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -513,33 +508,33 @@ impl<'de> ::serde::Deserialize<'de> for ProjectAetInputOrServiceAetInput {
             Shape::Object(&["aet", "created", "creator", "project_id"]),
             Shape::Object(&["aet", "created", "creator", "host", "port"]),
         ];
+        const VARIANTS: &[&str] = &["ProjectAetInput", "ServiceAetInput"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ProjectAetInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::ProjectAetInput)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ServiceAetInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::ServiceAetInput)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of ProjectAetInputOrServiceAetInput",
-            ),
+        crate::support::pick_variant(
+            "ProjectAetInputOrServiceAetInput",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ProjectAetInput,
+                            >(&raw, explain)
+                                .map(Self::ProjectAetInput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ServiceAetInput,
+                            >(&raw, explain)
+                                .map(Self::ServiceAetInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -44,7 +44,7 @@ impl<'de> ::serde::Deserialize<'de> for Download {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "optional" => value.optional = map.next_value()?,
+                        "optional" => value.optional = crate::support::lenient(&mut map)?,
                         "nodes" => {
                             value.nodes = map
                                 .next_value::<
@@ -94,7 +94,7 @@ impl crate::support::Empty for Download {
 }
 /// Schema `DownloadContainerFilter` (`#/components/schemas/DownloadContainerFilter`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DownloadContainerFilter {
@@ -138,7 +138,7 @@ impl<'de> ::serde::Deserialize<'de> for DownloadContainerFilter {
 }
 /// Schema `DownloadContainerFilterDefinition` (`#/components/schemas/DownloadContainerFilterDefinition`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DownloadContainerFilterDefinition {
@@ -174,9 +174,9 @@ impl<'de> ::serde::Deserialize<'de> for DownloadContainerFilterDefinition {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "plus" => value.plus = map.next_value()?,
-                        "minus" => value.minus = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "plus" => value.plus = crate::support::lenient(&mut map)?,
+                        "minus" => value.minus = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -190,7 +190,7 @@ impl<'de> ::serde::Deserialize<'de> for DownloadContainerFilterDefinition {
 }
 /// Schema `DownloadFilter` (`#/components/schemas/DownloadFilter`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DownloadFilter {
@@ -228,7 +228,7 @@ impl<'de> ::serde::Deserialize<'de> for DownloadFilter {
                     match key.as_str() {
                         "tags" => value.tags = map.next_value()?,
                         "types" => value.types = map.next_value()?,
-                        "since" => value.since = map.next_value()?,
+                        "since" => value.since = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -242,7 +242,7 @@ impl<'de> ::serde::Deserialize<'de> for DownloadFilter {
 }
 /// Schema `DownloadFilterDefinition` (`#/components/schemas/DownloadFilterDefinition`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct DownloadFilterDefinition {
@@ -275,8 +275,8 @@ impl<'de> ::serde::Deserialize<'de> for DownloadFilterDefinition {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "plus" => value.plus = map.next_value()?,
-                        "minus" => value.minus = map.next_value()?,
+                        "plus" => value.plus = crate::support::lenient(&mut map)?,
+                        "minus" => value.minus = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -362,17 +362,11 @@ impl<'de> ::serde::Deserialize<'de> for DownloadNode {
                 {
                     match key.as_str() {
                         "level" => {
-                            value.level = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.level = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "_id" => {
-                            value.id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {

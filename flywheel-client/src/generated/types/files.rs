@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `files`.
 /// Schema `FileMoveInput` (`#/components/schemas/FileMoveInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct FileMoveInput {
@@ -43,8 +43,10 @@ impl<'de> ::serde::Deserialize<'de> for FileMoveInput {
                         "container_reference" => {
                             value.container_reference = map.next_value()?;
                         }
-                        "name" => value.name = map.next_value()?,
-                        "run_gear_rules" => value.run_gear_rules = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "run_gear_rules" => {
+                            value.run_gear_rules = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -157,35 +159,36 @@ impl<'de> ::serde::Deserialize<'de> for FileUpsertInput {
                 {
                     match key.as_str() {
                         "provider_id" => {
-                            value.provider_id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.provider_id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "uuid" => value.uuid = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "reference" => value.reference = map.next_value()?,
-                        "client_hash" => value.client_hash = map.next_value()?,
+                        "uuid" => value.uuid = crate::support::lenient(&mut map)?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "reference" => {
+                            value.reference = crate::support::lenient(&mut map)?;
+                        }
+                        "client_hash" => {
+                            value.client_hash = crate::support::lenient(&mut map)?;
+                        }
                         "name" => {
-                            value.name = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.name = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "size" => {
-                            value.size = map
-                                .next_value::<::std::option::Option<i64>>()?
+                            value.size = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "type" => value.r#type = map.next_value()?,
-                        "mimetype" => value.mimetype = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
-                        "classification" => value.classification = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "mimetype" => value.mimetype = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
-                        "zip_member_count" => value.zip_member_count = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "zip_member_count" => {
+                            value.zip_member_count = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "parent_ref" => {
                             value.parent_ref = map
                                 .next_value::<
@@ -539,38 +542,54 @@ impl<'de> ::serde::Deserialize<'de> for FileUpsertOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "mimetype" => value.mimetype = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
-                        "deid_log_id" => value.deid_log_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "mimetype" => value.mimetype = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
+                        "deid_log_id" => {
+                            value.deid_log_id = crate::support::lenient(&mut map)?;
+                        }
                         "deid_log_skip_reason" => {
                             value.deid_log_skip_reason = map.next_value()?;
                         }
-                        "classification" => value.classification = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "provider_id" => value.provider_id = map.next_value()?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
                         "parent_ref" => value.parent_ref = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
-                        "restored_from" => value.restored_from = map.next_value()?,
+                        "restored_from" => {
+                            value.restored_from = crate::support::lenient(&mut map)?;
+                        }
                         "restored_by" => value.restored_by = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "reference" => value.reference = map.next_value()?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "reference" => {
+                            value.reference = crate::support::lenient(&mut map)?;
+                        }
                         "origin" => value.origin = map.next_value()?,
                         "virus_scan" => value.virus_scan = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "replaced" => value.replaced = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
-                        "hash" => value.hash = map.next_value()?,
-                        "client_hash" => value.client_hash = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "replaced" => value.replaced = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
+                        "hash" => value.hash = crate::support::lenient(&mut map)?,
+                        "client_hash" => {
+                            value.client_hash = crate::support::lenient(&mut map)?;
+                        }
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
-                        "zip_member_count" => value.zip_member_count = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
+                        "zip_member_count" => {
+                            value.zip_member_count = crate::support::lenient(&mut map)?;
+                        }
                         "gear_info" => value.gear_info = map.next_value()?,
                         "copy_of" => value.copy_of = map.next_value()?,
                         "original_copy_of" => value.original_copy_of = map.next_value()?,
@@ -695,13 +714,15 @@ impl<'de> ::serde::Deserialize<'de> for FileVersionOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "created" => value.created = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
-                        "restored_from" => value.restored_from = map.next_value()?,
+                        "restored_from" => {
+                            value.restored_from = crate::support::lenient(&mut map)?;
+                        }
                         "restored_by" => value.restored_by = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -770,8 +791,8 @@ impl<'de> ::serde::Deserialize<'de> for PageGenericFileOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;

@@ -53,9 +53,9 @@ impl<'de> ::serde::Deserialize<'de> for ContainerReferenceWithLabel {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "cont_type" => value.cont_type = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -130,10 +130,12 @@ impl<'de> ::serde::Deserialize<'de> for FileSuggestion {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "suggested" => value.suggested = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "suggested" => {
+                            value.suggested = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -223,10 +225,10 @@ impl<'de> ::serde::Deserialize<'de> for GearContextValueOutput {
                 {
                     match key.as_str() {
                         "container_type" => value.container_type = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         "value" => value.value = map.next_value()?,
-                        "found" => value.found = map.next_value()?,
+                        "found" => value.found = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -246,7 +248,7 @@ impl GearContextValueOutput {
 }
 /// Schema `GearContextValueOutputUnfound` (`#/components/schemas/GearContextValueOutputUnfound`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearContextValueOutputUnfound {
@@ -279,7 +281,7 @@ impl<'de> ::serde::Deserialize<'de> for GearContextValueOutputUnfound {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "found" => value.found = map.next_value()?,
+                        "found" => value.found = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -373,10 +375,10 @@ impl<'de> ::serde::Deserialize<'de> for GearDocument {
                         "category" => value.category = map.next_value()?,
                         "gear" => value.gear = map.next_value()?,
                         "exchange" => value.exchange = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -453,9 +455,9 @@ impl<'de> ::serde::Deserialize<'de> for GearDocumentInput {
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "exchange" => value.exchange = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -556,9 +558,9 @@ impl<'de> ::serde::Deserialize<'de> for GearDocumentLegacyInput {
                                 >()?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -600,7 +602,7 @@ impl crate::support::Empty for GearDocumentLegacyInput {
 }
 /// Schema `GearIdOutput` (`#/components/schemas/GearIdOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearIdOutput {
@@ -635,7 +637,7 @@ impl<'de> ::serde::Deserialize<'de> for GearIdOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -649,7 +651,7 @@ impl<'de> ::serde::Deserialize<'de> for GearIdOutput {
 }
 /// Schema `GearPermissions` (`#/components/schemas/GearPermissions`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GearPermissions {
@@ -682,8 +684,8 @@ impl<'de> ::serde::Deserialize<'de> for GearPermissions {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "users" => value.users = map.next_value()?,
-                        "projects" => value.projects = map.next_value()?,
+                        "users" => value.users = crate::support::lenient(&mut map)?,
+                        "projects" => value.projects = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -727,10 +729,7 @@ impl<'de> ::serde::Deserialize<'de> for GearPermissionsInput {
                 {
                     match key.as_str() {
                         "id" => {
-                            value.id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -830,24 +829,15 @@ impl<'de> ::serde::Deserialize<'de> for GearSaveSubmission {
                 {
                     match key.as_str() {
                         "ticket" => {
-                            value.ticket = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.ticket = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "repo" => {
-                            value.repo = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.repo = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "pointer" => {
-                            value.pointer = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.pointer = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -955,12 +945,14 @@ impl<'de> ::serde::Deserialize<'de> for GearSeries {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         "permissions" => value.permissions = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "is_restricted" => value.is_restricted = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "is_restricted" => {
+                            value.is_restricted = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1014,8 +1006,7 @@ impl<'de> ::serde::Deserialize<'de> for GearSeriesUpdate {
                 {
                     match key.as_str() {
                         "is_restricted" => {
-                            value.is_restricted = map
-                                .next_value::<::std::option::Option<bool>>()?
+                            value.is_restricted = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -1120,9 +1111,9 @@ impl<'de> ::serde::Deserialize<'de> for GearSuggestionOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "cont_type" => value.cont_type = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
                         "children" => value.children = map.next_value()?,
                         "files" => value.files = map.next_value()?,
@@ -1204,10 +1195,12 @@ impl<'de> ::serde::Deserialize<'de> for GearTicket {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         "geardoc" => value.geardoc = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1260,7 +1253,7 @@ impl<'de> ::serde::Deserialize<'de> for GearTicketOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "ticket" => value.ticket = map.next_value()?,
+                        "ticket" => value.ticket = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1327,8 +1320,8 @@ impl<'de> ::serde::Deserialize<'de> for GearDocumentPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1398,33 +1391,36 @@ impl<'de> ::serde::Deserialize<'de> for GetGearContextResponseValue {
             Shape::Object(&["container_type", "label", "id", "value", "found"]),
             Shape::Object(&["found"]),
         ];
+        const VARIANTS: &[&str] = &[
+            "GearContextValueOutput",
+            "GearContextValueOutputUnfound",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::GearContextValueOutput,
-                    >(raw.get().as_bytes())
-                        .map(Self::GearContextValueOutput)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::GearContextValueOutputUnfound,
-                    >(raw.get().as_bytes())
-                        .map(Self::GearContextValueOutputUnfound)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of GetGearContextResponseValue",
-            ),
+        crate::support::pick_variant(
+            "GetGearContextResponseValue",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::GearContextValueOutput,
+                            >(&raw, explain)
+                                .map(Self::GearContextValueOutput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::GearContextValueOutputUnfound,
+                            >(&raw, explain)
+                                .map(Self::GearContextValueOutputUnfound)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -67,12 +67,18 @@ impl<'de> ::serde::Deserialize<'de> for AsStorage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "bucket" => value.bucket = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "signed_urls" => value.signed_urls = map.next_value()?,
-                        "region" => value.region = map.next_value()?,
-                        "config_type" => value.config_type = map.next_value()?,
-                        "config_class" => value.config_class = map.next_value()?,
+                        "bucket" => value.bucket = crate::support::lenient(&mut map)?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "signed_urls" => {
+                            value.signed_urls = crate::support::lenient(&mut map)?;
+                        }
+                        "region" => value.region = crate::support::lenient(&mut map)?,
+                        "config_type" => {
+                            value.config_type = crate::support::lenient(&mut map)?;
+                        }
+                        "config_class" => {
+                            value.config_class = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -92,7 +98,7 @@ impl AsStorage {
 }
 /// Schema `AwsCreds` (`#/components/schemas/AwsCreds`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct AwsCreds {
@@ -132,10 +138,12 @@ impl<'de> ::serde::Deserialize<'de> for AwsCreds {
                 {
                     match key.as_str() {
                         "aws_access_key_id" => {
-                            value.aws_access_key_id = map.next_value()?;
+                            value.aws_access_key_id = crate::support::lenient(&mut map)?;
                         }
                         "aws_secret_access_key" => {
-                            value.aws_secret_access_key = map.next_value()?;
+                            value.aws_secret_access_key = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -225,13 +233,19 @@ impl<'de> ::serde::Deserialize<'de> for AwsStorage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "region" => value.region = map.next_value()?,
-                        "bucket" => value.bucket = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "zone" => value.zone = map.next_value()?,
-                        "endpoint_url" => value.endpoint_url = map.next_value()?,
-                        "config_type" => value.config_type = map.next_value()?,
-                        "config_class" => value.config_class = map.next_value()?,
+                        "region" => value.region = crate::support::lenient(&mut map)?,
+                        "bucket" => value.bucket = crate::support::lenient(&mut map)?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "zone" => value.zone = crate::support::lenient(&mut map)?,
+                        "endpoint_url" => {
+                            value.endpoint_url = crate::support::lenient(&mut map)?;
+                        }
+                        "config_type" => {
+                            value.config_type = crate::support::lenient(&mut map)?;
+                        }
+                        "config_class" => {
+                            value.config_class = crate::support::lenient(&mut map)?;
+                        }
                         "addressing_style" => value.addressing_style = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -296,10 +310,10 @@ impl<'de> ::serde::Deserialize<'de> for AzureCreds {
                 {
                     match key.as_str() {
                         "azure_account_name" => {
-                            value.azure_account_name = map.next_value()?;
+                            value.azure_account_name = crate::support::lenient(&mut map)?;
                         }
                         "azure_account_key" => {
-                            value.azure_account_key = map.next_value()?;
+                            value.azure_account_key = crate::support::lenient(&mut map)?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -413,17 +427,33 @@ impl<'de> ::serde::Deserialize<'de> for BaseCompute {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "queue_threshold" => value.queue_threshold = map.next_value()?,
-                        "max_compute" => value.max_compute = map.next_value()?,
-                        "machine_type" => value.machine_type = map.next_value()?,
-                        "disk_size" => value.disk_size = map.next_value()?,
-                        "swap_size" => value.swap_size = map.next_value()?,
-                        "preemptible" => value.preemptible = map.next_value()?,
-                        "zone" => value.zone = map.next_value()?,
-                        "region" => value.region = map.next_value()?,
+                        "queue_threshold" => {
+                            value.queue_threshold = crate::support::lenient(&mut map)?;
+                        }
+                        "max_compute" => {
+                            value.max_compute = crate::support::lenient(&mut map)?;
+                        }
+                        "machine_type" => {
+                            value.machine_type = crate::support::lenient(&mut map)?;
+                        }
+                        "disk_size" => {
+                            value.disk_size = crate::support::lenient(&mut map)?;
+                        }
+                        "swap_size" => {
+                            value.swap_size = crate::support::lenient(&mut map)?;
+                        }
+                        "preemptible" => {
+                            value.preemptible = crate::support::lenient(&mut map)?;
+                        }
+                        "zone" => value.zone = crate::support::lenient(&mut map)?,
+                        "region" => value.region = crate::support::lenient(&mut map)?,
                         "tags" => value.tags = map.next_value()?,
-                        "config_type" => value.config_type = map.next_value()?,
-                        "config_class" => value.config_class = map.next_value()?,
+                        "config_type" => {
+                            value.config_type = crate::support::lenient(&mut map)?;
+                        }
+                        "config_class" => {
+                            value.config_class = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -524,10 +554,16 @@ impl<'de> ::serde::Deserialize<'de> for ExchangeStorage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "config_type" => value.config_type = map.next_value()?,
-                        "config_class" => value.config_class = map.next_value()?,
-                        "site_id" => value.site_id = map.next_value()?,
-                        "dataset_id" => value.dataset_id = map.next_value()?,
+                        "config_type" => {
+                            value.config_type = crate::support::lenient(&mut map)?;
+                        }
+                        "config_class" => {
+                            value.config_class = crate::support::lenient(&mut map)?;
+                        }
+                        "site_id" => value.site_id = crate::support::lenient(&mut map)?,
+                        "dataset_id" => {
+                            value.dataset_id = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -551,7 +587,7 @@ impl ExchangeStorage {
 }
 /// Schema `ExecutorInfo` (`#/components/schemas/ExecutorInfo`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ExecutorInfo {
@@ -602,14 +638,24 @@ impl<'de> ::serde::Deserialize<'de> for ExecutorInfo {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "host" => value.host = map.next_value()?,
-                        "instance_type" => value.instance_type = map.next_value()?,
-                        "cpu_cores" => value.cpu_cores = map.next_value()?,
-                        "gpu" => value.gpu = map.next_value()?,
-                        "memory_bytes" => value.memory_bytes = map.next_value()?,
-                        "disk_bytes" => value.disk_bytes = map.next_value()?,
-                        "swap_bytes" => value.swap_bytes = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "host" => value.host = crate::support::lenient(&mut map)?,
+                        "instance_type" => {
+                            value.instance_type = crate::support::lenient(&mut map)?;
+                        }
+                        "cpu_cores" => {
+                            value.cpu_cores = crate::support::lenient(&mut map)?;
+                        }
+                        "gpu" => value.gpu = crate::support::lenient(&mut map)?,
+                        "memory_bytes" => {
+                            value.memory_bytes = crate::support::lenient(&mut map)?;
+                        }
+                        "disk_bytes" => {
+                            value.disk_bytes = crate::support::lenient(&mut map)?;
+                        }
+                        "swap_bytes" => {
+                            value.swap_bytes = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -712,20 +758,36 @@ impl<'de> ::serde::Deserialize<'de> for GcpCreds {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "client_email" => value.client_email = map.next_value()?,
-                        "client_id" => value.client_id = map.next_value()?,
-                        "private_key_id" => value.private_key_id = map.next_value()?,
-                        "private_key" => value.private_key = map.next_value()?,
+                        "client_email" => {
+                            value.client_email = crate::support::lenient(&mut map)?;
+                        }
+                        "client_id" => {
+                            value.client_id = crate::support::lenient(&mut map)?;
+                        }
+                        "private_key_id" => {
+                            value.private_key_id = crate::support::lenient(&mut map)?;
+                        }
+                        "private_key" => {
+                            value.private_key = crate::support::lenient(&mut map)?;
+                        }
                         "client_x509_cert_url" => {
-                            value.client_x509_cert_url = map.next_value()?;
+                            value.client_x509_cert_url = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "project_id" => value.project_id = map.next_value()?,
-                        "auth_uri" => value.auth_uri = map.next_value()?,
-                        "token_uri" => value.token_uri = map.next_value()?,
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
+                        "auth_uri" => value.auth_uri = crate::support::lenient(&mut map)?,
+                        "token_uri" => {
+                            value.token_uri = crate::support::lenient(&mut map)?;
+                        }
                         "auth_provider_x509_cert_url" => {
-                            value.auth_provider_x509_cert_url = map.next_value()?;
+                            value.auth_provider_x509_cert_url = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "type" => value.r#type = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -844,12 +906,16 @@ impl<'de> ::serde::Deserialize<'de> for GcpStorage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "region" => value.region = map.next_value()?,
-                        "bucket" => value.bucket = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "zone" => value.zone = map.next_value()?,
-                        "config_type" => value.config_type = map.next_value()?,
-                        "config_class" => value.config_class = map.next_value()?,
+                        "region" => value.region = crate::support::lenient(&mut map)?,
+                        "bucket" => value.bucket = crate::support::lenient(&mut map)?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "zone" => value.zone = crate::support::lenient(&mut map)?,
+                        "config_type" => {
+                            value.config_type = crate::support::lenient(&mut map)?;
+                        }
+                        "config_class" => {
+                            value.config_class = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -869,7 +935,7 @@ impl GcpStorage {
 }
 /// Schema `InputJobProfile` (`#/components/schemas/InputJobProfile`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct InputJobProfile {
@@ -913,13 +979,19 @@ impl<'de> ::serde::Deserialize<'de> for InputJobProfile {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "elapsed_time_ms" => value.elapsed_time_ms = map.next_value()?,
+                        "elapsed_time_ms" => {
+                            value.elapsed_time_ms = crate::support::lenient(&mut map)?;
+                        }
                         "executor" => value.executor = map.next_value()?,
                         "preparation_time_ms" => {
-                            value.preparation_time_ms = map.next_value()?;
+                            value.preparation_time_ms = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "upload_time_ms" => value.upload_time_ms = map.next_value()?,
-                        "versions" => value.versions = map.next_value()?,
+                        "upload_time_ms" => {
+                            value.upload_time_ms = crate::support::lenient(&mut map)?;
+                        }
+                        "versions" => value.versions = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -990,16 +1062,11 @@ impl<'de> ::serde::Deserialize<'de> for JobAsk {
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "capabilities" => {
-                            value.capabilities = map
-                                .next_value::<
-                                    ::std::option::Option<
-                                        ::std::vec::Vec<::std::string::String>,
-                                    >,
-                                >()?
+                            value.capabilities = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "return" => value.r#return = map.next_value()?,
-                        "limit" => value.limit = map.next_value()?,
+                        "limit" => value.limit = crate::support::lenient(&mut map)?,
                         "job_states" => value.job_states = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1043,7 +1110,7 @@ impl crate::support::Empty for JobAsk {
 }
 /// Schema `JobAskResponse` (`#/components/schemas/JobAskResponse`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobAskResponse {
@@ -1338,42 +1405,54 @@ impl<'de> ::serde::Deserialize<'de> for JobAskResponseJob {
                 {
                     match key.as_str() {
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "failure_reason" => value.failure_reason = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "failure_reason" => {
+                            value.failure_reason = crate::support::lenient(&mut map)?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "priority" => value.priority = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         "parents" => value.parents = map.next_value()?,
                         "produced_metadata" => {
                             value.produced_metadata = map.next_value()?;
                         }
                         "related_container_ids" => {
-                            value.related_container_ids = map.next_value()?;
+                            value.related_container_ids = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "request" => value.request = map.next_value()?,
-                        "retried" => value.retried = map.next_value()?,
-                        "saved_files" => value.saved_files = map.next_value()?,
+                        "retried" => value.retried = crate::support::lenient(&mut map)?,
+                        "saved_files" => {
+                            value.saved_files = crate::support::lenient(&mut map)?;
+                        }
                         "state" => value.state = map.next_value()?,
                         "profile" => value.profile = map.next_value()?,
                         "transitions" => value.transitions = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "gear_info" => value.gear_info = map.next_value()?,
-                        "rule_id" => value.rule_id = map.next_value()?,
-                        "role_id" => value.role_id = map.next_value()?,
+                        "rule_id" => value.rule_id = crate::support::lenient(&mut map)?,
+                        "role_id" => value.role_id = crate::support::lenient(&mut map)?,
                         "inputs" => value.inputs = map.next_value()?,
                         "legacy_inputs" => value.legacy_inputs = map.next_value()?,
                         "destination" => value.destination = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "attempt" => value.attempt = map.next_value()?,
-                        "previous_job_id" => value.previous_job_id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "attempt" => value.attempt = crate::support::lenient(&mut map)?,
+                        "previous_job_id" => {
+                            value.previous_job_id = crate::support::lenient(&mut map)?;
+                        }
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
-                        "batch" => value.batch = map.next_value()?,
+                        "batch" => value.batch = crate::support::lenient(&mut map)?,
                         "failed_output_accepted" => {
-                            value.failed_output_accepted = map.next_value()?;
+                            value.failed_output_accepted = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "parent_info" => value.parent_info = map.next_value()?,
                         _ => {
@@ -1413,7 +1492,7 @@ impl JobAskResponseJob {
 pub type JobAskReturn = crate::types::JobAskReturnCriteria;
 /// Schema `JobAskReturnCriteria` (`#/components/schemas/JobAskReturnCriteria`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobAskReturnCriteria {
@@ -1452,10 +1531,10 @@ impl<'de> ::serde::Deserialize<'de> for JobAskReturnCriteria {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "jobs" => value.jobs = map.next_value()?,
-                        "peek" => value.peek = map.next_value()?,
-                        "states" => value.states = map.next_value()?,
-                        "encoded" => value.encoded = map.next_value()?,
+                        "jobs" => value.jobs = crate::support::lenient(&mut map)?,
+                        "peek" => value.peek = crate::support::lenient(&mut map)?,
+                        "states" => value.states = crate::support::lenient(&mut map)?,
+                        "encoded" => value.encoded = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1502,7 +1581,7 @@ impl<'de> ::serde::Deserialize<'de> for JobAskStateResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1560,11 +1639,12 @@ impl<'de> ::serde::Deserialize<'de> for JobComplete {
                 {
                     match key.as_str() {
                         "success" => {
-                            value.success = map
-                                .next_value::<::std::option::Option<bool>>()?
+                            value.success = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "failure_reason" => value.failure_reason = map.next_value()?,
+                        "failure_reason" => {
+                            value.failure_reason = crate::support::lenient(&mut map)?;
+                        }
                         "profile" => value.profile = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1602,7 +1682,7 @@ pub type JobCompletionInput = crate::types::JobComplete;
 pub type JobCompletionTicket = crate::types::JobTicketOutput;
 /// Schema `JobConfigInput` (`#/components/schemas/JobConfigInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JobConfigInput {
@@ -1653,11 +1733,17 @@ impl<'de> ::serde::Deserialize<'de> for JobConfigInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group" => value.group = map.next_value()?,
-                        "gear-name" => value.gear_name = map.next_value()?,
-                        "tag" => value.tag = map.next_value()?,
-                        "compute-provider" => value.compute_provider = map.next_value()?,
-                        "created-by" => value.created_by = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "gear-name" => {
+                            value.gear_name = crate::support::lenient(&mut map)?;
+                        }
+                        "tag" => value.tag = crate::support::lenient(&mut map)?,
+                        "compute-provider" => {
+                            value.compute_provider = crate::support::lenient(&mut map)?;
+                        }
+                        "created-by" => {
+                            value.created_by = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1905,36 +1991,46 @@ impl<'de> ::serde::Deserialize<'de> for JobDetail {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "gear_id" => value.gear_id = map.next_value()?,
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
                         "gear_info" => value.gear_info = map.next_value()?,
                         "destination" => value.destination = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "priority" => value.priority = map.next_value()?,
-                        "attempt" => value.attempt = map.next_value()?,
-                        "previous_job_id" => value.previous_job_id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "retried" => value.retried = map.next_value()?,
+                        "attempt" => value.attempt = crate::support::lenient(&mut map)?,
+                        "previous_job_id" => {
+                            value.previous_job_id = crate::support::lenient(&mut map)?;
+                        }
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "retried" => value.retried = crate::support::lenient(&mut map)?,
                         "state" => value.state = map.next_value()?,
                         "request" => value.request = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "produced_metadata" => {
                             value.produced_metadata = map.next_value()?;
                         }
-                        "batch" => value.batch = map.next_value()?,
+                        "batch" => value.batch = crate::support::lenient(&mut map)?,
                         "failed_output_accepted" => {
-                            value.failed_output_accepted = map.next_value()?;
+                            value.failed_output_accepted = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "profile" => value.profile = map.next_value()?,
-                        "failure_reason" => value.failure_reason = map.next_value()?,
-                        "related_container_ids" => {
-                            value.related_container_ids = map.next_value()?;
+                        "failure_reason" => {
+                            value.failure_reason = crate::support::lenient(&mut map)?;
                         }
-                        "label" => value.label = map.next_value()?,
+                        "related_container_ids" => {
+                            value.related_container_ids = crate::support::lenient(
+                                &mut map,
+                            )?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "parents" => value.parents = map.next_value()?,
                         "transitions" => value.transitions = map.next_value()?,
@@ -1973,7 +2069,7 @@ impl JobDetail {
 }
 /// Schema `JobDetailFileEntry` (`#/components/schemas/JobDetailFileEntry`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct JobDetailFileEntry {
@@ -2061,15 +2157,11 @@ impl<'de> ::serde::Deserialize<'de> for JobLog {
                 {
                     match key.as_str() {
                         "fd" => {
-                            value.fd = map
-                                .next_value::<::std::option::Option<i64>>()?
+                            value.fd = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "msg" => {
-                            value.msg = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.msg = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -2146,7 +2238,7 @@ impl<'de> ::serde::Deserialize<'de> for JobLogRecord {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "logs" => value.logs = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2212,7 +2304,9 @@ impl<'de> ::serde::Deserialize<'de> for JobModify {
                                 >()?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "failure_reason" => value.failure_reason = map.next_value()?,
+                        "failure_reason" => {
+                            value.failure_reason = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2275,12 +2369,7 @@ impl<'de> ::serde::Deserialize<'de> for JobPriorityUpdate {
                 {
                     match key.as_str() {
                         "job_ids" => {
-                            value.job_ids = map
-                                .next_value::<
-                                    ::std::option::Option<
-                                        ::std::vec::Vec<::std::string::String>,
-                                    >,
-                                >()?
+                            value.job_ids = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "priority" => {
@@ -2358,7 +2447,7 @@ impl<'de> ::serde::Deserialize<'de> for JobTicketOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "ticket" => value.ticket = map.next_value()?,
+                        "ticket" => value.ticket = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2423,9 +2512,13 @@ impl<'de> ::serde::Deserialize<'de> for LocalStorage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "path" => value.path = map.next_value()?,
-                        "config_type" => value.config_type = map.next_value()?,
-                        "config_class" => value.config_class = map.next_value()?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "config_type" => {
+                            value.config_type = crate::support::lenient(&mut map)?;
+                        }
+                        "config_class" => {
+                            value.config_class = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2478,7 +2571,7 @@ impl<'de> ::serde::Deserialize<'de> for OrphanedCount {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "orphaned" => value.orphaned = map.next_value()?,
+                        "orphaned" => value.orphaned = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2498,7 +2591,7 @@ impl OrphanedCount {
 }
 /// Schema `Provider` (`#/components/schemas/Provider`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct Provider {
@@ -2607,17 +2700,17 @@ impl<'de> ::serde::Deserialize<'de> for Provider {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "deletion_status" => value.deletion_status = map.next_value()?,
                         "provider_class" => value.provider_class = map.next_value()?,
                         "provider_type" => value.provider_type = map.next_value()?,
                         "creds" => value.creds = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "config" => value.config = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
                         "access_type" => value.access_type = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2748,14 +2841,24 @@ impl<'de> ::serde::Deserialize<'de> for S3CompatStorage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "region" => value.region = map.next_value()?,
-                        "bucket" => value.bucket = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "endpoint_url" => value.endpoint_url = map.next_value()?,
-                        "verify_certs" => value.verify_certs = map.next_value()?,
-                        "signed_urls" => value.signed_urls = map.next_value()?,
-                        "config_type" => value.config_type = map.next_value()?,
-                        "config_class" => value.config_class = map.next_value()?,
+                        "region" => value.region = crate::support::lenient(&mut map)?,
+                        "bucket" => value.bucket = crate::support::lenient(&mut map)?,
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "endpoint_url" => {
+                            value.endpoint_url = crate::support::lenient(&mut map)?;
+                        }
+                        "verify_certs" => {
+                            value.verify_certs = crate::support::lenient(&mut map)?;
+                        }
+                        "signed_urls" => {
+                            value.signed_urls = crate::support::lenient(&mut map)?;
+                        }
+                        "config_type" => {
+                            value.config_type = crate::support::lenient(&mut map)?;
+                        }
+                        "config_class" => {
+                            value.config_class = crate::support::lenient(&mut map)?;
+                        }
                         "addressing_style" => value.addressing_style = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2780,7 +2883,7 @@ impl S3CompatStorage {
 }
 /// Schema `StaticCompute` (`#/components/schemas/StaticCompute`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct StaticCompute {
@@ -2825,8 +2928,12 @@ impl<'de> ::serde::Deserialize<'de> for StaticCompute {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "config_type" => value.config_type = map.next_value()?,
-                        "config_class" => value.config_class = map.next_value()?,
+                        "config_type" => {
+                            value.config_type = crate::support::lenient(&mut map)?;
+                        }
+                        "config_class" => {
+                            value.config_class = crate::support::lenient(&mut map)?;
+                        }
                         "tags" => value.tags = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -2874,57 +2981,64 @@ impl<'de> ::serde::Deserialize<'de> for JobDetailParents {
                 &["group", "project", "subject", "session", "acquisition", "analysis"],
             ),
         ];
+        const VARIANTS: &[&str] = &[
+            "AnalysisParents",
+            "ProjectParents",
+            "SubjectParents",
+            "SessionParents",
+            "AcquisitionParents",
+            "FileParents",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AnalysisParents,
-                    >(raw.get().as_bytes())
-                        .map(Self::AnalysisParents)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ProjectParents,
-                    >(raw.get().as_bytes())
-                        .map(Self::ProjectParents)
-                }
-                2usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::SubjectParents,
-                    >(raw.get().as_bytes())
-                        .map(Self::SubjectParents)
-                }
-                3usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::SessionParents,
-                    >(raw.get().as_bytes())
-                        .map(Self::SessionParents)
-                }
-                4usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AcquisitionParents,
-                    >(raw.get().as_bytes())
-                        .map(Self::AcquisitionParents)
-                }
-                5usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::FileParents,
-                    >(raw.get().as_bytes())
-                        .map(Self::FileParents)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of JobDetailParents",
-            ),
+        crate::support::pick_variant(
+            "JobDetailParents",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AnalysisParents,
+                            >(&raw, explain)
+                                .map(Self::AnalysisParents)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ProjectParents,
+                            >(&raw, explain)
+                                .map(Self::ProjectParents)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::SubjectParents,
+                            >(&raw, explain)
+                                .map(Self::SubjectParents)
+                        }
+                        3usize => {
+                            crate::support::decode_variant::<
+                                crate::types::SessionParents,
+                            >(&raw, explain)
+                                .map(Self::SessionParents)
+                        }
+                        4usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AcquisitionParents,
+                            >(&raw, explain)
+                                .map(Self::AcquisitionParents)
+                        }
+                        5usize => {
+                            crate::support::decode_variant::<
+                                crate::types::FileParents,
+                            >(&raw, explain)
+                                .map(Self::FileParents)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -2968,43 +3082,45 @@ impl<'de> ::serde::Deserialize<'de> for ProviderCreds {
             ),
             Shape::Object(&["azure_account_name", "azure_account_key"]),
         ];
+        const VARIANTS: &[&str] = &["Creds", "AwsCreds", "GcpCreds", "AzureCreds"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<crate::types::Creds>(raw.get().as_bytes())
-                        .map(Self::Creds)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AwsCreds,
-                    >(raw.get().as_bytes())
-                        .map(Self::AwsCreds)
-                }
-                2usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::GcpCreds,
-                    >(raw.get().as_bytes())
-                        .map(Self::GcpCreds)
-                }
-                3usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AzureCreds,
-                    >(raw.get().as_bytes())
-                        .map(Self::AzureCreds)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of ProviderCreds",
-            ),
+        crate::support::pick_variant(
+            "ProviderCreds",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::Creds,
+                            >(&raw, explain)
+                                .map(Self::Creds)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AwsCreds,
+                            >(&raw, explain)
+                                .map(Self::AwsCreds)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::GcpCreds,
+                            >(&raw, explain)
+                                .map(Self::GcpCreds)
+                        }
+                        3usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AzureCreds,
+                            >(&raw, explain)
+                                .map(Self::AzureCreds)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -3095,69 +3211,78 @@ impl<'de> ::serde::Deserialize<'de> for ProviderConfig {
             ),
             Shape::Object(&["config_type", "config_class", "site_id", "dataset_id"]),
         ];
+        const VARIANTS: &[&str] = &[
+            "BaseCompute",
+            "S3CompatStorage",
+            "AwsStorage",
+            "GcpStorage",
+            "LocalStorage",
+            "StaticCompute",
+            "AsStorage",
+            "ExchangeStorage",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::BaseCompute,
-                    >(raw.get().as_bytes())
-                        .map(Self::BaseCompute)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::S3CompatStorage,
-                    >(raw.get().as_bytes())
-                        .map(Self::S3CompatStorage)
-                }
-                2usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AwsStorage,
-                    >(raw.get().as_bytes())
-                        .map(Self::AwsStorage)
-                }
-                3usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::GcpStorage,
-                    >(raw.get().as_bytes())
-                        .map(Self::GcpStorage)
-                }
-                4usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::LocalStorage,
-                    >(raw.get().as_bytes())
-                        .map(Self::LocalStorage)
-                }
-                5usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::StaticCompute,
-                    >(raw.get().as_bytes())
-                        .map(Self::StaticCompute)
-                }
-                6usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::AsStorage,
-                    >(raw.get().as_bytes())
-                        .map(Self::AsStorage)
-                }
-                7usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::ExchangeStorage,
-                    >(raw.get().as_bytes())
-                        .map(Self::ExchangeStorage)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of ProviderConfig",
-            ),
+        crate::support::pick_variant(
+            "ProviderConfig",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::BaseCompute,
+                            >(&raw, explain)
+                                .map(Self::BaseCompute)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::S3CompatStorage,
+                            >(&raw, explain)
+                                .map(Self::S3CompatStorage)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AwsStorage,
+                            >(&raw, explain)
+                                .map(Self::AwsStorage)
+                        }
+                        3usize => {
+                            crate::support::decode_variant::<
+                                crate::types::GcpStorage,
+                            >(&raw, explain)
+                                .map(Self::GcpStorage)
+                        }
+                        4usize => {
+                            crate::support::decode_variant::<
+                                crate::types::LocalStorage,
+                            >(&raw, explain)
+                                .map(Self::LocalStorage)
+                        }
+                        5usize => {
+                            crate::support::decode_variant::<
+                                crate::types::StaticCompute,
+                            >(&raw, explain)
+                                .map(Self::StaticCompute)
+                        }
+                        6usize => {
+                            crate::support::decode_variant::<
+                                crate::types::AsStorage,
+                            >(&raw, explain)
+                                .map(Self::AsStorage)
+                        }
+                        7usize => {
+                            crate::support::decode_variant::<
+                                crate::types::ExchangeStorage,
+                            >(&raw, explain)
+                                .map(Self::ExchangeStorage)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -3210,8 +3335,8 @@ impl<'de> ::serde::Deserialize<'de> for JobListOutputPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;

@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `jupyterlab-servers`.
 /// Schema `JupyterlabServerModify` (`#/components/schemas/JupyterlabServerModify`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct JupyterlabServerModify {
@@ -50,13 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for JupyterlabServerModify {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "last_modified_by" => value.last_modified_by = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
                         "external_storage_id" => {
-                            value.external_storage_id = map.next_value()?;
+                            value.external_storage_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "latest_version" => value.latest_version = map.next_value()?,
+                        "latest_version" => {
+                            value.latest_version = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -169,18 +173,24 @@ impl<'de> ::serde::Deserialize<'de> for JupyterlabServerResponse {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "project_id" => value.project_id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         "last_modified_by" => value.last_modified_by = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "server_state" => value.server_state = map.next_value()?,
                         "external_storage_id" => {
-                            value.external_storage_id = map.next_value()?;
+                            value.external_storage_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "latest_version" => value.latest_version = map.next_value()?,
+                        "latest_version" => {
+                            value.latest_version = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -202,7 +212,7 @@ impl JupyterlabServerResponse {
 pub type JupyterlabServerUpdate = crate::types::JupyterlabServerModify;
 /// Schema `ServerState` (`#/components/schemas/ServerState`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ServerState {
@@ -266,13 +276,17 @@ impl<'de> ::serde::Deserialize<'de> for ServerState {
                 {
                     match key.as_str() {
                         "active_user" => value.active_user = map.next_value()?,
-                        "server_url" => value.server_url = map.next_value()?,
+                        "server_url" => {
+                            value.server_url = crate::support::lenient(&mut map)?;
+                        }
                         "server_options_id" => {
-                            value.server_options_id = map.next_value()?;
+                            value.server_options_id = crate::support::lenient(&mut map)?;
                         }
                         "state" => value.state = map.next_value()?,
-                        "progress" => value.progress = map.next_value()?,
-                        "progress_url" => value.progress_url = map.next_value()?,
+                        "progress" => value.progress = crate::support::lenient(&mut map)?,
+                        "progress_url" => {
+                            value.progress_url = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }

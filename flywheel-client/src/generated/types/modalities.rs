@@ -54,14 +54,15 @@ impl<'de> ::serde::Deserialize<'de> for ModalityInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "classification" => value.classification = map.next_value()?,
-                        "active" => value.active = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
+                        "active" => value.active = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "_id" => {
-                            value.id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -98,7 +99,7 @@ impl crate::support::Empty for ModalityInput {
 }
 /// Schema `ModalityModify` (`#/components/schemas/ModalityModify`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ModalityModify {
@@ -143,9 +144,13 @@ impl<'de> ::serde::Deserialize<'de> for ModalityModify {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "classification" => value.classification = map.next_value()?,
-                        "active" => value.active = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
+                        "active" => value.active = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -227,11 +232,17 @@ impl<'de> ::serde::Deserialize<'de> for ModalityOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "classification" => value.classification = map.next_value()?,
-                        "active" => value.active = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
-                        "rts_managed" => value.rts_managed = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
+                        "active" => value.active = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
+                        "rts_managed" => {
+                            value.rts_managed = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -302,8 +313,8 @@ impl<'de> ::serde::Deserialize<'de> for ModalityOutputPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;

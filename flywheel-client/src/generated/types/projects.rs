@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `projects`.
 /// Schema `AcquisitionUpsertInput` (`#/components/schemas/AcquisitionUpsertInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct AcquisitionUpsertInput {
@@ -67,13 +67,17 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionUpsertInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "routing_field" => value.routing_field = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "routing_field" => {
+                            value.routing_field = crate::support::lenient(&mut map)?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "source" => value.source = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -145,10 +149,12 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionUpsertOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "upsert_result" => value.upsert_result = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "upsert_result" => {
+                            value.upsert_result = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -269,9 +275,9 @@ impl<'de> ::serde::Deserialize<'de> for CatalogListOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "therapeutic_areas" => {
                             value.therapeutic_areas = map.next_value()?;
                         }
@@ -281,7 +287,7 @@ impl<'de> ::serde::Deserialize<'de> for CatalogListOutput {
                             value.project_institutions = map.next_value()?;
                         }
                         "project_contacts" => value.project_contacts = map.next_value()?,
-                        "summary" => value.summary = map.next_value()?,
+                        "summary" => value.summary = crate::support::lenient(&mut map)?,
                         "stats" => value.stats = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -491,27 +497,35 @@ impl<'de> ::serde::Deserialize<'de> for GearRuleOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "project_id" => value.project_id = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
-                        "role_id" => value.role_id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
+                        "role_id" => value.role_id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         "fixed_inputs" => value.fixed_inputs = map.next_value()?,
                         "priority" => value.priority = map.next_value()?,
-                        "auto_update" => value.auto_update = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "auto_update" => {
+                            value.auto_update = crate::support::lenient(&mut map)?;
+                        }
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "any" => value.any = map.next_value()?,
                         "all" => value.all = map.next_value()?,
                         "not" => value.not = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "last_modified_by" => value.last_modified_by = map.next_value()?,
-                        "triggering_input" => value.triggering_input = map.next_value()?,
+                        "triggering_input" => {
+                            value.triggering_input = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -549,7 +563,7 @@ pub type ProjectAcquisitionUpsertOutput = crate::types::AcquisitionUpsertOutput;
 pub type ProjectCatalogListOutput = crate::types::CatalogListOutput;
 /// Schema `ProjectCopyFilter` (`#/components/schemas/ProjectCopyFilter`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectCopyFilter {
@@ -594,13 +608,25 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCopyFilter {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "exclude_analysis" => value.exclude_analysis = map.next_value()?,
-                        "exclude_notes" => value.exclude_notes = map.next_value()?,
-                        "exclude_tags" => value.exclude_tags = map.next_value()?,
-                        "include_rules" => value.include_rules = map.next_value()?,
-                        "exclude_rules" => value.exclude_rules = map.next_value()?,
+                        "exclude_analysis" => {
+                            value.exclude_analysis = crate::support::lenient(&mut map)?;
+                        }
+                        "exclude_notes" => {
+                            value.exclude_notes = crate::support::lenient(&mut map)?;
+                        }
+                        "exclude_tags" => {
+                            value.exclude_tags = crate::support::lenient(&mut map)?;
+                        }
+                        "include_rules" => {
+                            value.include_rules = crate::support::lenient(&mut map)?;
+                        }
+                        "exclude_rules" => {
+                            value.exclude_rules = crate::support::lenient(&mut map)?;
+                        }
                         "exclude_empty_containers" => {
-                            value.exclude_empty_containers = map.next_value()?;
+                            value.exclude_empty_containers = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -649,17 +675,11 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCopyInput {
                 {
                     match key.as_str() {
                         "group_id" => {
-                            value.group_id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.group_id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "project_label" => {
-                            value.project_label = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.project_label = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "filter" => {
@@ -752,9 +772,13 @@ impl<'de> ::serde::Deserialize<'de> for ProjectCopyOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "task_id" => value.task_id = map.next_value()?,
-                        "snapshot_id" => value.snapshot_id = map.next_value()?,
-                        "project_id" => value.project_id = map.next_value()?,
+                        "task_id" => value.task_id = crate::support::lenient(&mut map)?,
+                        "snapshot_id" => {
+                            value.snapshot_id = crate::support::lenient(&mut map)?;
+                        }
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -870,7 +894,7 @@ impl crate::support::Empty for ProjectHierarchyInput {
 }
 /// Schema `ProjectHierarchyOutput` (`#/components/schemas/ProjectHierarchyOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectHierarchyOutput {
@@ -998,25 +1022,21 @@ impl<'de> ::serde::Deserialize<'de> for ProjectInput {
                 {
                     match key.as_str() {
                         "label" => {
-                            value.label = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.label = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "group" => {
-                            value.group = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.group = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "editions" => value.editions = map.next_value()?,
                         "providers" => value.providers = map.next_value()?,
                         "ldap_sync" => value.ldap_sync = map.next_value()?,
                         "permissions" => value.permissions = map.next_value()?,
-                        "copyable" => value.copyable = map.next_value()?,
+                        "copyable" => value.copyable = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1065,7 +1085,7 @@ impl crate::support::Empty for ProjectInput {
 }
 /// Schema `ProjectModify` (`#/components/schemas/ProjectModify`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectModify {
@@ -1130,17 +1150,21 @@ impl<'de> ::serde::Deserialize<'de> for ProjectModify {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
-                        "group" => value.group = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "editions" => value.editions = map.next_value()?,
                         "providers" => value.providers = map.next_value()?,
                         "ldap_sync" => value.ldap_sync = map.next_value()?,
                         "info" => value.info = map.next_value()?,
-                        "copyable" => value.copyable = map.next_value()?,
+                        "copyable" => value.copyable = crate::support::lenient(&mut map)?,
                         "copy_status" => value.copy_status = map.next_value()?,
                         "copy_failure_reason" => {
-                            value.copy_failure_reason = map.next_value()?;
+                            value.copy_failure_reason = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1159,7 +1183,7 @@ pub type ProjectSessionUpsertInput = crate::types::SessionUpsertInput;
 pub type ProjectSessionUpsertOutput = crate::types::SessionUpsertOutput;
 /// Schema `ProjectSettingsInput` (`#/components/schemas/ProjectSettingsInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectSettingsInput {
@@ -1215,7 +1239,9 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsInput {
                         "deid_profile" => value.deid_profile = map.next_value()?,
                         "forms" => value.forms = map.next_value()?,
                         "external_routing_id" => {
-                            value.external_routing_id = map.next_value()?;
+                            value.external_routing_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "sharing" => value.sharing = map.next_value()?,
                         "workspaces" => value.workspaces = map.next_value()?,
@@ -1232,7 +1258,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsInput {
 }
 /// Schema `ProjectSettingsSharingInput` (`#/components/schemas/ProjectSettingsSharingInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectSettingsSharingInput {
@@ -1291,7 +1317,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsSharingInput {
                             value.project_institutions = map.next_value()?;
                         }
                         "project_contacts" => value.project_contacts = map.next_value()?,
-                        "summary" => value.summary = map.next_value()?,
+                        "summary" => value.summary = crate::support::lenient(&mut map)?,
                         "therapeutic_areas" => {
                             value.therapeutic_areas = map.next_value()?;
                         }
@@ -1310,7 +1336,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectSettingsSharingInput {
 }
 /// Schema `ProjectSettingsWorkspacesInput` (`#/components/schemas/ProjectSettingsWorkspacesInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectSettingsWorkspacesInput {
@@ -1366,7 +1392,7 @@ pub type ProjectSubjectUpsertInput = crate::types::SubjectUpsertInput;
 pub type ProjectSubjectUpsertOutput = crate::types::SubjectUpsertOutput;
 /// Schema `ProjectTemplateInput` (`#/components/schemas/ProjectTemplateInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ProjectTemplateInput {
@@ -1519,7 +1545,9 @@ impl<'de> ::serde::Deserialize<'de> for SessionTemplateRecalcOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "sessions_changed" => value.sessions_changed = map.next_value()?,
+                        "sessions_changed" => {
+                            value.sessions_changed = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1539,7 +1567,7 @@ impl SessionTemplateRecalcOutput {
 }
 /// Schema `SessionUpsertInput` (`#/components/schemas/SessionUpsertInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SessionUpsertInput {
@@ -1613,16 +1641,20 @@ impl<'de> ::serde::Deserialize<'de> for SessionUpsertInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "routing_field" => value.routing_field = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "routing_field" => {
+                            value.routing_field = crate::support::lenient(&mut map)?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "source" => value.source = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
-                        "age" => value.age = map.next_value()?,
-                        "weight" => value.weight = map.next_value()?,
-                        "operator" => value.operator = map.next_value()?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
+                        "age" => value.age = crate::support::lenient(&mut map)?,
+                        "weight" => value.weight = crate::support::lenient(&mut map)?,
+                        "operator" => value.operator = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -1694,10 +1726,12 @@ impl<'de> ::serde::Deserialize<'de> for SessionUpsertOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "upsert_result" => value.upsert_result = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "upsert_result" => {
+                            value.upsert_result = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1799,15 +1833,27 @@ impl<'de> ::serde::Deserialize<'de> for SharingFilterOptions {
                 {
                     match key.as_str() {
                         "therapeutic_areas" => {
-                            value.therapeutic_areas = map.next_value()?;
+                            value.therapeutic_areas = crate::support::lenient(&mut map)?;
                         }
-                        "body_regions" => value.body_regions = map.next_value()?,
-                        "organ_systems" => value.organ_systems = map.next_value()?,
-                        "age_groups" => value.age_groups = map.next_value()?,
-                        "measurements" => value.measurements = map.next_value()?,
-                        "modalities" => value.modalities = map.next_value()?,
-                        "file_types" => value.file_types = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "body_regions" => {
+                            value.body_regions = crate::support::lenient(&mut map)?;
+                        }
+                        "organ_systems" => {
+                            value.organ_systems = crate::support::lenient(&mut map)?;
+                        }
+                        "age_groups" => {
+                            value.age_groups = crate::support::lenient(&mut map)?;
+                        }
+                        "measurements" => {
+                            value.measurements = crate::support::lenient(&mut map)?;
+                        }
+                        "modalities" => {
+                            value.modalities = crate::support::lenient(&mut map)?;
+                        }
+                        "file_types" => {
+                            value.file_types = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1855,7 +1901,7 @@ impl SharingFilterOptions {
 }
 /// Schema `SubjectUpsertInput` (`#/components/schemas/SubjectUpsertInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SubjectUpsertInput {
@@ -1939,19 +1985,27 @@ impl<'de> ::serde::Deserialize<'de> for SubjectUpsertInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "date_of_birth" => value.date_of_birth = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
-                        "routing_field" => value.routing_field = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "date_of_birth" => {
+                            value.date_of_birth = crate::support::lenient(&mut map)?;
+                        }
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "routing_field" => {
+                            value.routing_field = crate::support::lenient(&mut map)?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "source" => value.source = map.next_value()?,
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
-                        "sex" => value.sex = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "race" => value.race = map.next_value()?,
-                        "ethnicity" => value.ethnicity = map.next_value()?,
-                        "species" => value.species = map.next_value()?,
-                        "strain" => value.strain = map.next_value()?,
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
+                        "sex" => value.sex = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "race" => value.race = crate::support::lenient(&mut map)?,
+                        "ethnicity" => {
+                            value.ethnicity = crate::support::lenient(&mut map)?;
+                        }
+                        "species" => value.species = crate::support::lenient(&mut map)?,
+                        "strain" => value.strain = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
                         "state" => value.state = map.next_value()?,
                         _ => {
@@ -2016,9 +2070,11 @@ impl<'de> ::serde::Deserialize<'de> for SubjectUpsertOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "upsert_result" => value.upsert_result = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "upsert_result" => {
+                            value.upsert_result = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2075,7 +2131,7 @@ impl<'de> ::serde::Deserialize<'de> for UploadTokenOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "token" => value.token = map.next_value()?,
+                        "token" => value.token = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -2168,8 +2224,8 @@ impl<'de> ::serde::Deserialize<'de> for CatalogListOutputPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;

@@ -290,30 +290,48 @@ impl<'de> ::serde::Deserialize<'de> for DailyReportUsage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "year" => value.year = map.next_value()?,
-                        "month" => value.month = map.next_value()?,
-                        "day" => value.day = map.next_value()?,
-                        "project_label" => value.project_label = map.next_value()?,
-                        "group" => value.group = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
-                        "session_count" => value.session_count = map.next_value()?,
-                        "center_job_count" => value.center_job_count = map.next_value()?,
-                        "group_job_count" => value.group_job_count = map.next_value()?,
-                        "center_compute_ms" => {
-                            value.center_compute_ms = map.next_value()?;
+                        "year" => value.year = crate::support::lenient(&mut map)?,
+                        "month" => value.month = crate::support::lenient(&mut map)?,
+                        "day" => value.day = crate::support::lenient(&mut map)?,
+                        "project_label" => {
+                            value.project_label = crate::support::lenient(&mut map)?;
                         }
-                        "group_compute_ms" => value.group_compute_ms = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
+                        "session_count" => {
+                            value.session_count = crate::support::lenient(&mut map)?;
+                        }
+                        "center_job_count" => {
+                            value.center_job_count = crate::support::lenient(&mut map)?;
+                        }
+                        "group_job_count" => {
+                            value.group_job_count = crate::support::lenient(&mut map)?;
+                        }
+                        "center_compute_ms" => {
+                            value.center_compute_ms = crate::support::lenient(&mut map)?;
+                        }
+                        "group_compute_ms" => {
+                            value.group_compute_ms = crate::support::lenient(&mut map)?;
+                        }
                         "center_storage_bytes" => {
-                            value.center_storage_bytes = map.next_value()?;
+                            value.center_storage_bytes = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "center_storage_soft_deleted_bytes" => {
-                            value.center_storage_soft_deleted_bytes = map.next_value()?;
+                            value.center_storage_soft_deleted_bytes = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "group_storage_bytes" => {
-                            value.group_storage_bytes = map.next_value()?;
+                            value.group_storage_bytes = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "group_storage_soft_deleted_bytes" => {
-                            value.group_storage_soft_deleted_bytes = map.next_value()?;
+                            value.group_storage_soft_deleted_bytes = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -350,7 +368,7 @@ impl DailyReportUsage {
 }
 /// Schema `GroupReport` (`#/components/schemas/GroupReport`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GroupReport {
@@ -399,9 +417,13 @@ impl<'de> ::serde::Deserialize<'de> for GroupReport {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "project_count" => value.project_count = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "session_count" => value.session_count = map.next_value()?,
+                        "project_count" => {
+                            value.project_count = crate::support::lenient(&mut map)?;
+                        }
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "session_count" => {
+                            value.session_count = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -481,12 +503,16 @@ impl<'de> ::serde::Deserialize<'de> for LegacyUsageReport {
                 {
                     match key.as_str() {
                         "gear_execution_count" => {
-                            value.gear_execution_count = map.next_value()?;
+                            value.gear_execution_count = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "file_mbs" => value.file_mbs = map.next_value()?,
-                        "session_count" => value.session_count = map.next_value()?,
-                        "year" => value.year = map.next_value()?,
-                        "month" => value.month = map.next_value()?,
+                        "file_mbs" => value.file_mbs = crate::support::lenient(&mut map)?,
+                        "session_count" => {
+                            value.session_count = crate::support::lenient(&mut map)?;
+                        }
+                        "year" => value.year = crate::support::lenient(&mut map)?,
+                        "month" => value.month = crate::support::lenient(&mut map)?,
                         "project" => value.project = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -558,8 +584,8 @@ impl<'de> ::serde::Deserialize<'de> for LegacysUsageProjectEntry {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -579,7 +605,7 @@ impl LegacysUsageProjectEntry {
 }
 /// Schema `ProjectReport` (`#/components/schemas/ProjectReport`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectReport {
@@ -680,22 +706,38 @@ impl<'de> ::serde::Deserialize<'de> for ProjectReport {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "group_name" => value.group_name = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "group_name" => {
+                            value.group_name = crate::support::lenient(&mut map)?;
+                        }
                         "admins" => value.admins = map.next_value()?,
-                        "session_count" => value.session_count = map.next_value()?,
-                        "subjects_count" => value.subjects_count = map.next_value()?,
-                        "female_count" => value.female_count = map.next_value()?,
-                        "male_count" => value.male_count = map.next_value()?,
-                        "other_count" => value.other_count = map.next_value()?,
+                        "session_count" => {
+                            value.session_count = crate::support::lenient(&mut map)?;
+                        }
+                        "subjects_count" => {
+                            value.subjects_count = crate::support::lenient(&mut map)?;
+                        }
+                        "female_count" => {
+                            value.female_count = crate::support::lenient(&mut map)?;
+                        }
+                        "male_count" => {
+                            value.male_count = crate::support::lenient(&mut map)?;
+                        }
+                        "other_count" => {
+                            value.other_count = crate::support::lenient(&mut map)?;
+                        }
                         "demographics_grid" => {
                             value.demographics_grid = map.next_value()?;
                         }
                         "demographics_total" => {
-                            value.demographics_total = map.next_value()?;
+                            value.demographics_total = crate::support::lenient(&mut map)?;
                         }
-                        "over_18_count" => value.over_18_count = map.next_value()?,
-                        "under_18_count" => value.under_18_count = map.next_value()?,
+                        "over_18_count" => {
+                            value.over_18_count = crate::support::lenient(&mut map)?;
+                        }
+                        "under_18_count" => {
+                            value.under_18_count = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -709,7 +751,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectReport {
 }
 /// Schema `ProjectReportList` (`#/components/schemas/ProjectReportList`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ProjectReportList {
@@ -756,7 +798,7 @@ impl<'de> ::serde::Deserialize<'de> for ProjectReportList {
 }
 /// Schema `ReportAccessLogContext` (`#/components/schemas/ReportAccessLogContext`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ReportAccessLogContext {
@@ -879,8 +921,8 @@ impl<'de> ::serde::Deserialize<'de> for ReportAccessLogContextEntry {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -933,7 +975,7 @@ impl<'de> ::serde::Deserialize<'de> for ReportAccessLogContextFileEntry {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -953,7 +995,7 @@ impl ReportAccessLogContextFileEntry {
 }
 /// Schema `ReportAccessLogEntry` (`#/components/schemas/ReportAccessLogEntry`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ReportAccessLogEntry {
@@ -1090,23 +1132,37 @@ impl<'de> ::serde::Deserialize<'de> for ReportAccessLogEntry {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "access_type" => value.access_type = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "access_type" => {
+                            value.access_type = crate::support::lenient(&mut map)?;
+                        }
                         "context" => value.context = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
-                        "actions" => value.actions = map.next_value()?,
-                        "count" => value.count = map.next_value()?,
+                        "actions" => value.actions = crate::support::lenient(&mut map)?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
                         "destination" => value.destination = map.next_value()?,
-                        "first_access" => value.first_access = map.next_value()?,
-                        "last_access" => value.last_access = map.next_value()?,
-                        "role_id" => value.role_id = map.next_value()?,
-                        "role_ids" => value.role_ids = map.next_value()?,
-                        "user_id" => value.user_id = map.next_value()?,
-                        "user_role_type" => value.user_role_type = map.next_value()?,
-                        "error" => value.error = map.next_value()?,
-                        "request_method" => value.request_method = map.next_value()?,
-                        "request_path" => value.request_path = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
+                        "first_access" => {
+                            value.first_access = crate::support::lenient(&mut map)?;
+                        }
+                        "last_access" => {
+                            value.last_access = crate::support::lenient(&mut map)?;
+                        }
+                        "role_id" => value.role_id = crate::support::lenient(&mut map)?,
+                        "role_ids" => value.role_ids = crate::support::lenient(&mut map)?,
+                        "user_id" => value.user_id = crate::support::lenient(&mut map)?,
+                        "user_role_type" => {
+                            value.user_role_type = crate::support::lenient(&mut map)?;
+                        }
+                        "error" => value.error = crate::support::lenient(&mut map)?,
+                        "request_method" => {
+                            value.request_method = crate::support::lenient(&mut map)?;
+                        }
+                        "request_path" => {
+                            value.request_path = crate::support::lenient(&mut map)?;
+                        }
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1159,8 +1215,8 @@ impl<'de> ::serde::Deserialize<'de> for ReportAccessLogOrigin {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "type" => value.r#type = map.next_value()?,
-                        "id" => value.id = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1180,7 +1236,7 @@ impl ReportAccessLogOrigin {
 }
 /// Schema `ReportAvailabilityList` (`#/components/schemas/ReportAvailabilityList`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ReportAvailabilityList {
@@ -1272,8 +1328,8 @@ impl<'de> ::serde::Deserialize<'de> for ReportTimePeriod {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "year" => value.year = map.next_value()?,
-                        "month" => value.month = map.next_value()?,
+                        "year" => value.year = crate::support::lenient(&mut map)?,
+                        "month" => value.month = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1297,7 +1353,7 @@ impl ReportTimePeriod {
 }
 /// Schema `ReportUsage` (`#/components/schemas/ReportUsage`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct ReportUsage {
@@ -1432,38 +1488,63 @@ impl<'de> ::serde::Deserialize<'de> for ReportUsage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "project_label" => value.project_label = map.next_value()?,
-                        "group" => value.group = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
-                        "session_count" => value.session_count = map.next_value()?,
-                        "center_job_count" => value.center_job_count = map.next_value()?,
-                        "group_job_count" => value.group_job_count = map.next_value()?,
-                        "total_job_count" => value.total_job_count = map.next_value()?,
-                        "center_compute_ms" => {
-                            value.center_compute_ms = map.next_value()?;
+                        "project_label" => {
+                            value.project_label = crate::support::lenient(&mut map)?;
                         }
-                        "group_compute_ms" => value.group_compute_ms = map.next_value()?,
-                        "total_compute_ms" => value.total_compute_ms = map.next_value()?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
+                        "session_count" => {
+                            value.session_count = crate::support::lenient(&mut map)?;
+                        }
+                        "center_job_count" => {
+                            value.center_job_count = crate::support::lenient(&mut map)?;
+                        }
+                        "group_job_count" => {
+                            value.group_job_count = crate::support::lenient(&mut map)?;
+                        }
+                        "total_job_count" => {
+                            value.total_job_count = crate::support::lenient(&mut map)?;
+                        }
+                        "center_compute_ms" => {
+                            value.center_compute_ms = crate::support::lenient(&mut map)?;
+                        }
+                        "group_compute_ms" => {
+                            value.group_compute_ms = crate::support::lenient(&mut map)?;
+                        }
+                        "total_compute_ms" => {
+                            value.total_compute_ms = crate::support::lenient(&mut map)?;
+                        }
                         "center_storage_byte_day" => {
-                            value.center_storage_byte_day = map.next_value()?;
+                            value.center_storage_byte_day = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "center_storage_soft_deleted_byte_day" => {
-                            value.center_storage_soft_deleted_byte_day = map
-                                .next_value()?;
+                            value.center_storage_soft_deleted_byte_day = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "group_storage_byte_day" => {
-                            value.group_storage_byte_day = map.next_value()?;
+                            value.group_storage_byte_day = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "group_storage_soft_deleted_byte_day" => {
-                            value.group_storage_soft_deleted_byte_day = map.next_value()?;
+                            value.group_storage_soft_deleted_byte_day = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "total_storage_byte_day" => {
-                            value.total_storage_byte_day = map.next_value()?;
+                            value.total_storage_byte_day = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "total_storage_soft_deleted_byte_day" => {
-                            value.total_storage_soft_deleted_byte_day = map.next_value()?;
+                            value.total_storage_soft_deleted_byte_day = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "days" => value.days = map.next_value()?,
+                        "days" => value.days = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1479,7 +1560,7 @@ impl<'de> ::serde::Deserialize<'de> for ReportUsage {
 pub type ReportUsageEntry = crate::types::ReportUsage;
 /// Schema `SiteReport` (`#/components/schemas/SiteReport`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SiteReport {
@@ -1518,7 +1599,9 @@ impl<'de> ::serde::Deserialize<'de> for SiteReport {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "group_count" => value.group_count = map.next_value()?,
+                        "group_count" => {
+                            value.group_count = crate::support::lenient(&mut map)?;
+                        }
                         "groups" => value.groups = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;

@@ -6,7 +6,7 @@
 ///
 /// Schema `FileNode` (`#/components/schemas/FileNode`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct FileNode {
@@ -272,41 +272,57 @@ impl<'de> ::serde::Deserialize<'de> for FileNode {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "mimetype" => value.mimetype = map.next_value()?,
-                        "file_id" => value.file_id = map.next_value()?,
-                        "version" => value.version = map.next_value()?,
-                        "modality" => value.modality = map.next_value()?,
-                        "deid_log_id" => value.deid_log_id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "mimetype" => value.mimetype = crate::support::lenient(&mut map)?,
+                        "file_id" => value.file_id = crate::support::lenient(&mut map)?,
+                        "version" => value.version = crate::support::lenient(&mut map)?,
+                        "modality" => value.modality = crate::support::lenient(&mut map)?,
+                        "deid_log_id" => {
+                            value.deid_log_id = crate::support::lenient(&mut map)?;
+                        }
                         "deid_log_skip_reason" => {
                             value.deid_log_skip_reason = map.next_value()?;
                         }
-                        "classification" => value.classification = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "path" => value.path = map.next_value()?,
-                        "reference" => value.reference = map.next_value()?,
-                        "restored_from" => value.restored_from = map.next_value()?,
+                        "classification" => {
+                            value.classification = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
+                        "path" => value.path = crate::support::lenient(&mut map)?,
+                        "reference" => {
+                            value.reference = crate::support::lenient(&mut map)?;
+                        }
+                        "restored_from" => {
+                            value.restored_from = crate::support::lenient(&mut map)?;
+                        }
                         "restored_by" => value.restored_by = map.next_value()?,
                         "parent_ref" => value.parent_ref = map.next_value()?,
                         "parents" => value.parents = map.next_value()?,
                         "origin" => value.origin = map.next_value()?,
                         "virus_scan" => value.virus_scan = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "replaced" => value.replaced = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
-                        "size" => value.size = map.next_value()?,
-                        "hash" => value.hash = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "replaced" => value.replaced = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
+                        "hash" => value.hash = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "info_exists" => value.info_exists = map.next_value()?,
-                        "zip_member_count" => value.zip_member_count = map.next_value()?,
+                        "info_exists" => {
+                            value.info_exists = crate::support::lenient(&mut map)?;
+                        }
+                        "zip_member_count" => {
+                            value.zip_member_count = crate::support::lenient(&mut map)?;
+                        }
                         "gear_info" => value.gear_info = map.next_value()?,
                         "copy_of" => value.copy_of = map.next_value()?,
                         "original_copy_of" => value.original_copy_of = map.next_value()?,
-                        "client_hash" => value.client_hash = map.next_value()?,
+                        "client_hash" => {
+                            value.client_hash = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -322,7 +338,7 @@ impl<'de> ::serde::Deserialize<'de> for FileNode {
 ///
 /// Schema `GearNode` (`#/components/schemas/GearNode`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct GearNode {
@@ -400,10 +416,10 @@ impl<'de> ::serde::Deserialize<'de> for GearNode {
                         "category" => value.category = map.next_value()?,
                         "gear" => value.gear = map.next_value()?,
                         "exchange" => value.exchange = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -447,12 +463,7 @@ impl<'de> ::serde::Deserialize<'de> for ResolveInput {
                 {
                     match key.as_str() {
                         "path" => {
-                            value.path = map
-                                .next_value::<
-                                    ::std::option::Option<
-                                        ::std::vec::Vec<::std::string::String>,
-                                    >,
-                                >()?
+                            value.path = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {

@@ -38,10 +38,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleInput {
                 {
                     match key.as_str() {
                         "label" => {
-                            value.label = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.label = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "actions" => {
@@ -84,7 +81,7 @@ impl crate::support::Empty for RoleInput {
 }
 /// Schema `RoleUpdate` (`#/components/schemas/RoleUpdate`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct RoleUpdate {
@@ -119,7 +116,7 @@ impl<'de> ::serde::Deserialize<'de> for RoleUpdate {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "actions" => value.actions = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -181,8 +178,8 @@ impl<'de> ::serde::Deserialize<'de> for RoleOutputPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;

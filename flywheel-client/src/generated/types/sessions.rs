@@ -57,7 +57,7 @@ impl JobsList {
 }
 /// Schema `SessionEmbeddedSubject` (`#/components/schemas/SessionEmbeddedSubject`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SessionEmbeddedSubject {
@@ -110,12 +110,14 @@ impl<'de> ::serde::Deserialize<'de> for SessionEmbeddedSubject {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "project" => value.project = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
-                        "master_code" => value.master_code = map.next_value()?,
-                        "code" => value.code = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "age" => value.age = map.next_value()?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "master_code" => {
+                            value.master_code = crate::support::lenient(&mut map)?;
+                        }
+                        "code" => value.code = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "age" => value.age = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -201,23 +203,19 @@ impl<'de> ::serde::Deserialize<'de> for SessionInput {
                 {
                     match key.as_str() {
                         "project" => {
-                            value.project = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.project = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "label" => {
-                            value.label = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.label = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "info" => value.info = map.next_value()?,
-                        "uid" => value.uid = map.next_value()?,
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
+                        "uid" => value.uid = crate::support::lenient(&mut map)?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
                         "subject" => {
                             value.subject = map
                                 .next_value::<
@@ -227,11 +225,13 @@ impl<'de> ::serde::Deserialize<'de> for SessionInput {
                                 >()?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "age" => value.age = map.next_value()?,
-                        "weight" => value.weight = map.next_value()?,
-                        "operator" => value.operator = map.next_value()?,
+                        "age" => value.age = crate::support::lenient(&mut map)?,
+                        "weight" => value.weight = crate::support::lenient(&mut map)?,
+                        "operator" => value.operator = crate::support::lenient(&mut map)?,
                         "project_has_template" => {
-                            value.project_has_template = map.next_value()?;
+                            value.project_has_template = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -285,7 +285,7 @@ impl crate::support::Empty for SessionInput {
 }
 /// Schema `SessionModify` (`#/components/schemas/SessionModify`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SessionModify {
@@ -364,19 +364,23 @@ impl<'de> ::serde::Deserialize<'de> for SessionModify {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "timestamp" => value.timestamp = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
+                        "timestamp" => {
+                            value.timestamp = crate::support::lenient(&mut map)?;
+                        }
+                        "project" => value.project = crate::support::lenient(&mut map)?,
                         "subject" => value.subject = map.next_value()?,
-                        "timezone" => value.timezone = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "timezone" => value.timezone = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "permissions" => value.permissions = map.next_value()?,
-                        "age" => value.age = map.next_value()?,
-                        "weight" => value.weight = map.next_value()?,
-                        "operator" => value.operator = map.next_value()?,
+                        "age" => value.age = crate::support::lenient(&mut map)?,
+                        "weight" => value.weight = crate::support::lenient(&mut map)?,
+                        "operator" => value.operator = crate::support::lenient(&mut map)?,
                         "project_has_template" => {
-                            value.project_has_template = map.next_value()?;
+                            value.project_has_template = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -411,33 +415,33 @@ impl<'de> ::serde::Deserialize<'de> for SessionEmbeddedSubjectOrString {
             Shape::Object(&["project", "_id", "master_code", "code", "label", "age"]),
             Shape::String,
         ];
+        const VARIANTS: &[&str] = &["SessionEmbeddedSubject", "String"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::SessionEmbeddedSubject,
-                    >(raw.get().as_bytes())
-                        .map(Self::SessionEmbeddedSubject)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        ::std::string::String,
-                    >(raw.get().as_bytes())
-                        .map(Self::String)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of SessionEmbeddedSubjectOrString",
-            ),
+        crate::support::pick_variant(
+            "SessionEmbeddedSubjectOrString",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::SessionEmbeddedSubject,
+                            >(&raw, explain)
+                                .map(Self::SessionEmbeddedSubject)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::std::string::String,
+                            >(&raw, explain)
+                                .map(Self::String)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -484,33 +488,33 @@ impl<'de> ::serde::Deserialize<'de> for StringOrSessionEmbeddedSubject {
             Shape::String,
             Shape::Object(&["project", "_id", "master_code", "code", "label", "age"]),
         ];
+        const VARIANTS: &[&str] = &["String", "SessionEmbeddedSubject"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        ::std::string::String,
-                    >(raw.get().as_bytes())
-                        .map(Self::String)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::SessionEmbeddedSubject,
-                    >(raw.get().as_bytes())
-                        .map(Self::SessionEmbeddedSubject)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of StringOrSessionEmbeddedSubject",
-            ),
+        crate::support::pick_variant(
+            "StringOrSessionEmbeddedSubject",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::string::String,
+                            >(&raw, explain)
+                                .map(Self::String)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::SessionEmbeddedSubject,
+                            >(&raw, explain)
+                                .map(Self::SessionEmbeddedSubject)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }
@@ -556,31 +560,33 @@ impl<'de> ::serde::Deserialize<'de> for JobsListOrPage {
             Shape::Object(&["jobs"]),
             Shape::Object(&["count", "total", "results"]),
         ];
+        const VARIANTS: &[&str] = &["JobsList", "Page"];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::JobsList,
-                    >(raw.get().as_bytes())
-                        .map(Self::JobsList)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<crate::types::Page>(raw.get().as_bytes())
-                        .map(Self::Page)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of JobsListOrPage",
-            ),
+        crate::support::pick_variant(
+            "JobsListOrPage",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::JobsList,
+                            >(&raw, explain)
+                                .map(Self::JobsList)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::Page,
+                            >(&raw, explain)
+                                .map(Self::Page)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -40,17 +40,11 @@ impl<'de> ::serde::Deserialize<'de> for Bookmark {
                 {
                     match key.as_str() {
                         "label" => {
-                            value.label = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.label = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "url" => {
-                            value.url = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.url = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -86,7 +80,7 @@ impl crate::support::Empty for Bookmark {
 }
 /// Schema `EgressProvider` (`#/components/schemas/EgressProvider`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct EgressProvider {
@@ -183,15 +177,15 @@ impl<'de> ::serde::Deserialize<'de> for EgressProvider {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "deletion_status" => value.deletion_status = map.next_value()?,
                         "provider_class" => value.provider_class = map.next_value()?,
                         "provider_type" => value.provider_type = map.next_value()?,
                         "config" => value.config = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "deleted" => value.deleted = map.next_value()?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "deleted" => value.deleted = crate::support::lenient(&mut map)?,
                         "access_type" => value.access_type = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -206,7 +200,7 @@ impl<'de> ::serde::Deserialize<'de> for EgressProvider {
 }
 /// Schema `EgressProviderId` (`#/components/schemas/EgressProviderId`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct EgressProviderId {
@@ -241,7 +235,7 @@ impl<'de> ::serde::Deserialize<'de> for EgressProviderId {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -416,27 +410,35 @@ impl<'de> ::serde::Deserialize<'de> for GearRule {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "project_id" => value.project_id = map.next_value()?,
-                        "gear_id" => value.gear_id = map.next_value()?,
-                        "role_id" => value.role_id = map.next_value()?,
-                        "name" => value.name = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "project_id" => {
+                            value.project_id = crate::support::lenient(&mut map)?;
+                        }
+                        "gear_id" => value.gear_id = crate::support::lenient(&mut map)?,
+                        "role_id" => value.role_id = crate::support::lenient(&mut map)?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
                         "config" => value.config = map.next_value()?,
                         "fixed_inputs" => value.fixed_inputs = map.next_value()?,
                         "priority" => value.priority = map.next_value()?,
-                        "auto_update" => value.auto_update = map.next_value()?,
-                        "revision" => value.revision = map.next_value()?,
+                        "auto_update" => {
+                            value.auto_update = crate::support::lenient(&mut map)?;
+                        }
+                        "revision" => value.revision = crate::support::lenient(&mut map)?,
                         "any" => value.any = map.next_value()?,
                         "all" => value.all = map.next_value()?,
                         "not" => value.not = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         "compute_provider_id" => {
-                            value.compute_provider_id = map.next_value()?;
+                            value.compute_provider_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "last_modified_by" => value.last_modified_by = map.next_value()?,
-                        "triggering_input" => value.triggering_input = map.next_value()?,
+                        "triggering_input" => {
+                            value.triggering_input = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -507,10 +509,7 @@ impl<'de> ::serde::Deserialize<'de> for IngressProvider {
                 {
                     match key.as_str() {
                         "label" => {
-                            value.label = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.label = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "provider_class" => {
@@ -582,7 +581,7 @@ impl crate::support::Empty for IngressProvider {
 }
 /// Schema `IngressProviders` (`#/components/schemas/IngressProviders`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct IngressProviders {
@@ -624,11 +623,15 @@ impl<'de> ::serde::Deserialize<'de> for IngressProviders {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "storage" => value.storage = map.next_value()?,
-                        "compute" => value.compute = map.next_value()?,
-                        "change_log" => value.change_log = map.next_value()?,
-                        "access_log" => value.access_log = map.next_value()?,
-                        "job_logs" => value.job_logs = map.next_value()?,
+                        "storage" => value.storage = crate::support::lenient(&mut map)?,
+                        "compute" => value.compute = crate::support::lenient(&mut map)?,
+                        "change_log" => {
+                            value.change_log = crate::support::lenient(&mut map)?;
+                        }
+                        "access_log" => {
+                            value.access_log = crate::support::lenient(&mut map)?;
+                        }
+                        "job_logs" => value.job_logs = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -642,7 +645,7 @@ impl<'de> ::serde::Deserialize<'de> for IngressProviders {
 }
 /// Schema `IngressSiteSettings` (`#/components/schemas/IngressSiteSettings`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct IngressSiteSettings {
@@ -686,7 +689,9 @@ impl<'de> ::serde::Deserialize<'de> for IngressSiteSettings {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "center_gears" => value.center_gears = map.next_value()?,
+                        "center_gears" => {
+                            value.center_gears = crate::support::lenient(&mut map)?;
+                        }
                         "providers" => value.providers = map.next_value()?,
                         "ldap_sync" => value.ldap_sync = map.next_value()?,
                         "viewer_apps" => value.viewer_apps = map.next_value()?,
@@ -704,7 +709,7 @@ impl<'de> ::serde::Deserialize<'de> for IngressSiteSettings {
 }
 /// Schema `IngressUpdateProvider` (`#/components/schemas/IngressUpdateProvider`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct IngressUpdateProvider {
@@ -742,7 +747,7 @@ impl<'de> ::serde::Deserialize<'de> for IngressUpdateProvider {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "label" => value.label = map.next_value()?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
                         "creds" => value.creds = map.next_value()?,
                         "config" => value.config = map.next_value()?,
                         _ => {
@@ -760,7 +765,7 @@ impl<'de> ::serde::Deserialize<'de> for IngressUpdateProvider {
 pub type ProviderInput = crate::types::IngressProvider;
 /// Schema `SiteSettings` (`#/components/schemas/SiteSettings`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct SiteSettings {
@@ -841,10 +846,12 @@ impl<'de> ::serde::Deserialize<'de> for SiteSettings {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
-                        "center_gears" => value.center_gears = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
+                        "center_gears" => {
+                            value.center_gears = crate::support::lenient(&mut map)?;
+                        }
                         "providers" => value.providers = map.next_value()?,
                         "ldap_sync" => value.ldap_sync = map.next_value()?,
                         "viewer_apps" => value.viewer_apps = map.next_value()?,

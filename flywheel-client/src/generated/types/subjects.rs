@@ -46,28 +46,23 @@ impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeDobInput {
                 {
                     match key.as_str() {
                         "first_name" => {
-                            value.first_name = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.first_name = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "last_name" => {
-                            value.last_name = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.last_name = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "date_of_birth" => {
-                            value.date_of_birth = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.date_of_birth = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "patient_id" => value.patient_id = map.next_value()?,
-                        "use_patient_id" => value.use_patient_id = map.next_value()?,
+                        "patient_id" => {
+                            value.patient_id = crate::support::lenient(&mut map)?;
+                        }
+                        "use_patient_id" => {
+                            value.use_patient_id = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -152,16 +147,21 @@ impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeInput {
                 {
                     match key.as_str() {
                         "patient_id" => {
-                            value.patient_id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.patient_id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "use_patient_id" => value.use_patient_id = map.next_value()?,
-                        "first_name" => value.first_name = map.next_value()?,
-                        "last_name" => value.last_name = map.next_value()?,
-                        "date_of_birth" => value.date_of_birth = map.next_value()?,
+                        "use_patient_id" => {
+                            value.use_patient_id = crate::support::lenient(&mut map)?;
+                        }
+                        "first_name" => {
+                            value.first_name = crate::support::lenient(&mut map)?;
+                        }
+                        "last_name" => {
+                            value.last_name = crate::support::lenient(&mut map)?;
+                        }
+                        "date_of_birth" => {
+                            value.date_of_birth = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -198,7 +198,7 @@ impl crate::support::Empty for MasterSubjectCodeInput {
 }
 /// Schema `MasterSubjectCodeOutput` (`#/components/schemas/MasterSubjectCodeOutput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct MasterSubjectCodeOutput {
@@ -231,7 +231,7 @@ impl<'de> ::serde::Deserialize<'de> for MasterSubjectCodeOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "code" => value.code = map.next_value()?,
+                        "code" => value.code = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -339,28 +339,33 @@ impl<'de> ::serde::Deserialize<'de> for SubjectInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
-                        "sex" => value.sex = map.next_value()?,
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
+                        "sex" => value.sex = crate::support::lenient(&mut map)?,
                         "cohort" => value.cohort = map.next_value()?,
-                        "date_of_birth" => value.date_of_birth = map.next_value()?,
+                        "date_of_birth" => {
+                            value.date_of_birth = crate::support::lenient(&mut map)?;
+                        }
                         "mlset" => value.mlset = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "race" => value.race = map.next_value()?,
-                        "ethnicity" => value.ethnicity = map.next_value()?,
-                        "species" => value.species = map.next_value()?,
-                        "strain" => value.strain = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "code" => value.code = map.next_value()?,
-                        "master_code" => value.master_code = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "race" => value.race = crate::support::lenient(&mut map)?,
+                        "ethnicity" => {
+                            value.ethnicity = crate::support::lenient(&mut map)?;
+                        }
+                        "species" => value.species = crate::support::lenient(&mut map)?,
+                        "strain" => value.strain = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "code" => value.code = crate::support::lenient(&mut map)?,
+                        "master_code" => {
+                            value.master_code = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
                         "state" => value.state = map.next_value()?,
                         "project" => {
-                            value.project = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.project = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -425,7 +430,7 @@ impl crate::support::Empty for SubjectInput {
 }
 /// Schema `SubjectModify` (`#/components/schemas/SubjectModify`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct SubjectModify {
@@ -528,24 +533,32 @@ impl<'de> ::serde::Deserialize<'de> for SubjectModify {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
-                        "sex" => value.sex = map.next_value()?,
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
+                        "sex" => value.sex = crate::support::lenient(&mut map)?,
                         "cohort" => value.cohort = map.next_value()?,
-                        "date_of_birth" => value.date_of_birth = map.next_value()?,
+                        "date_of_birth" => {
+                            value.date_of_birth = crate::support::lenient(&mut map)?;
+                        }
                         "mlset" => value.mlset = map.next_value()?,
-                        "type" => value.r#type = map.next_value()?,
-                        "race" => value.race = map.next_value()?,
-                        "ethnicity" => value.ethnicity = map.next_value()?,
-                        "species" => value.species = map.next_value()?,
-                        "strain" => value.strain = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "code" => value.code = map.next_value()?,
-                        "master_code" => value.master_code = map.next_value()?,
-                        "tags" => value.tags = map.next_value()?,
+                        "type" => value.r#type = crate::support::lenient(&mut map)?,
+                        "race" => value.race = crate::support::lenient(&mut map)?,
+                        "ethnicity" => {
+                            value.ethnicity = crate::support::lenient(&mut map)?;
+                        }
+                        "species" => value.species = crate::support::lenient(&mut map)?,
+                        "strain" => value.strain = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "code" => value.code = crate::support::lenient(&mut map)?,
+                        "master_code" => {
+                            value.master_code = crate::support::lenient(&mut map)?;
+                        }
+                        "tags" => value.tags = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
                         "state" => value.state = map.next_value()?,
-                        "project" => value.project = map.next_value()?,
+                        "project" => value.project = crate::support::lenient(&mut map)?,
                         "permissions" => value.permissions = map.next_value()?,
                         "notes" => value.notes = map.next_value()?,
                         _ => {
@@ -597,33 +610,36 @@ impl<'de> ::serde::Deserialize<'de> for CreateMasterSubjectCodeBody {
                 ],
             ),
         ];
+        const VARIANTS: &[&str] = &[
+            "MasterSubjectCodeInput",
+            "MasterSubjectCodeDobInput",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::MasterSubjectCodeInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::MasterSubjectCodeInput)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        crate::types::MasterSubjectCodeDobInput,
-                    >(raw.get().as_bytes())
-                        .map(Self::MasterSubjectCodeDobInput)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of CreateMasterSubjectCodeBody",
-            ),
+        crate::support::pick_variant(
+            "CreateMasterSubjectCodeBody",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                crate::types::MasterSubjectCodeInput,
+                            >(&raw, explain)
+                                .map(Self::MasterSubjectCodeInput)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                crate::types::MasterSubjectCodeDobInput,
+                            >(&raw, explain)
+                                .map(Self::MasterSubjectCodeDobInput)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `tree`.
 /// Schema `GraphFilter` (`#/components/schemas/GraphFilter`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct GraphFilter {
@@ -117,18 +117,15 @@ impl<'de> ::serde::Deserialize<'de> for TreeContainerRequestSpec {
                 {
                     match key.as_str() {
                         "fields" => {
-                            value.fields = map
-                                .next_value::<
-                                    ::std::option::Option<
-                                        ::std::vec::Vec<::std::string::String>,
-                                    >,
-                                >()?
+                            value.fields = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "filter" => value.filter = map.next_value()?,
-                        "limit" => value.limit = map.next_value()?,
-                        "sort" => value.sort = map.next_value()?,
-                        "join-origin" => value.join_origin = map.next_value()?,
+                        "filter" => value.filter = crate::support::lenient(&mut map)?,
+                        "limit" => value.limit = crate::support::lenient(&mut map)?,
+                        "sort" => value.sort = crate::support::lenient(&mut map)?,
+                        "join-origin" => {
+                            value.join_origin = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -218,10 +215,12 @@ impl<'de> ::serde::Deserialize<'de> for TreeGraphConnection {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "local" => value.local = map.next_value()?,
-                        "foreign" => value.foreign = map.next_value()?,
-                        "collection" => value.collection = map.next_value()?,
-                        "order" => value.order = map.next_value()?,
+                        "local" => value.local = crate::support::lenient(&mut map)?,
+                        "foreign" => value.foreign = crate::support::lenient(&mut map)?,
+                        "collection" => {
+                            value.collection = crate::support::lenient(&mut map)?;
+                        }
+                        "order" => value.order = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -241,7 +240,7 @@ impl TreeGraphConnection {
 }
 /// Schema `TreeGraphNode` (`#/components/schemas/TreeGraphNode`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(::serde::Serialize))]
 pub struct TreeGraphNode {
@@ -342,8 +341,8 @@ impl<'de> ::serde::Deserialize<'de> for ObjectPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;

@@ -47,8 +47,10 @@ impl<'de> ::serde::Deserialize<'de> for CompleteMultipartUploadOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "uuid" => value.uuid = map.next_value()?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
+                        "uuid" => value.uuid = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -112,33 +114,19 @@ impl<'de> ::serde::Deserialize<'de> for CompleteS3MultipartUploadInput {
                 {
                     match key.as_str() {
                         "provider_id" => {
-                            value.provider_id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.provider_id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "uuid" => {
-                            value.uuid = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.uuid = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "upload_id" => {
-                            value.upload_id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.upload_id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "etags" => {
-                            value.etags = map
-                                .next_value::<
-                                    ::std::option::Option<
-                                        ::std::vec::Vec<::std::string::String>,
-                                    >,
-                                >()?
+                            value.etags = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -223,8 +211,10 @@ impl<'de> ::serde::Deserialize<'de> for SignedFsUploadOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "uuid" => value.uuid = map.next_value()?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
+                        "uuid" => value.uuid = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -284,17 +274,11 @@ impl<'de> ::serde::Deserialize<'de> for SignedUrlCleanupInput {
                 {
                     match key.as_str() {
                         "provider_id" => {
-                            value.provider_id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.provider_id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "uuid" => {
-                            value.uuid = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.uuid = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -367,13 +351,10 @@ impl<'de> ::serde::Deserialize<'de> for SignedUrlUploadInput {
                 {
                     match key.as_str() {
                         "provider_id" => {
-                            value.provider_id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.provider_id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "size" => value.size = map.next_value()?,
+                        "size" => value.size = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -485,18 +466,30 @@ impl<'de> ::serde::Deserialize<'de> for SignedUrlUploadOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "provider_id" => value.provider_id = map.next_value()?,
-                        "uuid" => value.uuid = map.next_value()?,
-                        "upload_urls" => value.upload_urls = map.next_value()?,
-                        "upload_headers" => value.upload_headers = map.next_value()?,
-                        "block_ids" => value.block_ids = map.next_value()?,
+                        "provider_id" => {
+                            value.provider_id = crate::support::lenient(&mut map)?;
+                        }
+                        "uuid" => value.uuid = crate::support::lenient(&mut map)?,
+                        "upload_urls" => {
+                            value.upload_urls = crate::support::lenient(&mut map)?;
+                        }
+                        "upload_headers" => {
+                            value.upload_headers = crate::support::lenient(&mut map)?;
+                        }
+                        "block_ids" => {
+                            value.block_ids = crate::support::lenient(&mut map)?;
+                        }
                         "s3_multipart_upload_id" => {
-                            value.s3_multipart_upload_id = map.next_value()?;
+                            value.s3_multipart_upload_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
                         "az_multipart_upload_id" => {
-                            value.az_multipart_upload_id = map.next_value()?;
+                            value.az_multipart_upload_id = crate::support::lenient(
+                                &mut map,
+                            )?;
                         }
-                        "note" => value.note = map.next_value()?,
+                        "note" => value.note = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }

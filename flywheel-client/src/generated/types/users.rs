@@ -4,7 +4,7 @@
 //! Types used only by operations of tag `users`.
 /// Schema `Avatars` (`#/components/schemas/Avatars`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct Avatars {
@@ -40,9 +40,9 @@ impl<'de> ::serde::Deserialize<'de> for Avatars {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "gravatar" => value.gravatar = map.next_value()?,
-                        "provider" => value.provider = map.next_value()?,
-                        "custom" => value.custom = map.next_value()?,
+                        "gravatar" => value.gravatar = crate::support::lenient(&mut map)?,
+                        "provider" => value.provider = crate::support::lenient(&mut map)?,
+                        "custom" => value.custom = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -90,15 +90,11 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlAccount {
                 {
                     match key.as_str() {
                         "email" => {
-                            value.email = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.email = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "onboarded" => {
-                            value.onboarded = map
-                                .next_value::<::std::option::Option<bool>>()?
+                            value.onboarded = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         _ => {
@@ -169,13 +165,12 @@ impl<'de> ::serde::Deserialize<'de> for CoreModelsApiKeyApiKeyInput {
                 {
                     match key.as_str() {
                         "label" => {
-                            value.label = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.label = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "expires_at" => value.expires_at = map.next_value()?,
+                        "expires_at" => {
+                            value.expires_at = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -375,26 +370,34 @@ impl<'de> ::serde::Deserialize<'de> for CurrentUserOutput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
-                        "user_id" => value.user_id = map.next_value()?,
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
-                        "email" => value.email = map.next_value()?,
-                        "auth0sub" => value.auth0sub = map.next_value()?,
-                        "roles" => value.roles = map.next_value()?,
-                        "root" => value.root = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
+                        "user_id" => value.user_id = crate::support::lenient(&mut map)?,
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
+                        "email" => value.email = crate::support::lenient(&mut map)?,
+                        "auth0sub" => value.auth0sub = crate::support::lenient(&mut map)?,
+                        "roles" => value.roles = crate::support::lenient(&mut map)?,
+                        "root" => value.root = crate::support::lenient(&mut map)?,
                         "api_key" => value.api_key = map.next_value()?,
                         "api_keys" => value.api_keys = map.next_value()?,
-                        "avatar" => value.avatar = map.next_value()?,
+                        "avatar" => value.avatar = crate::support::lenient(&mut map)?,
                         "avatars" => value.avatars = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         "preferences" => value.preferences = map.next_value()?,
-                        "created" => value.created = map.next_value()?,
-                        "modified" => value.modified = map.next_value()?,
+                        "created" => value.created = crate::support::lenient(&mut map)?,
+                        "modified" => value.modified = crate::support::lenient(&mut map)?,
                         "info" => value.info = map.next_value()?,
-                        "firstlogin" => value.firstlogin = map.next_value()?,
-                        "lastlogin" => value.lastlogin = map.next_value()?,
-                        "visited_projects" => value.visited_projects = map.next_value()?,
+                        "firstlogin" => {
+                            value.firstlogin = crate::support::lenient(&mut map)?;
+                        }
+                        "lastlogin" => {
+                            value.lastlogin = crate::support::lenient(&mut map)?;
+                        }
+                        "visited_projects" => {
+                            value.visited_projects = crate::support::lenient(&mut map)?;
+                        }
                         "azureml_account" => value.azureml_account = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -435,7 +438,7 @@ impl CurrentUserOutput {
 }
 /// Schema `ModifyUserInput` (`#/components/schemas/ModifyUserInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ModifyUserInput {
@@ -506,17 +509,21 @@ impl<'de> ::serde::Deserialize<'de> for ModifyUserInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "firstname" => value.firstname = map.next_value()?,
-                        "lastname" => value.lastname = map.next_value()?,
-                        "email" => value.email = map.next_value()?,
+                        "firstname" => {
+                            value.firstname = crate::support::lenient(&mut map)?;
+                        }
+                        "lastname" => value.lastname = crate::support::lenient(&mut map)?,
+                        "email" => value.email = crate::support::lenient(&mut map)?,
                         "avatars" => value.avatars = map.next_value()?,
-                        "avatar" => value.avatar = map.next_value()?,
+                        "avatar" => value.avatar = crate::support::lenient(&mut map)?,
                         "roles" => value.roles = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
                         "preferences" => value.preferences = map.next_value()?,
-                        "root" => value.root = map.next_value()?,
-                        "password" => value.password = map.next_value()?,
-                        "central_revision" => value.central_revision = map.next_value()?,
+                        "root" => value.root = crate::support::lenient(&mut map)?,
+                        "password" => value.password = crate::support::lenient(&mut map)?,
+                        "central_revision" => {
+                            value.central_revision = crate::support::lenient(&mut map)?;
+                        }
                         "azureml_account" => value.azureml_account = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -576,8 +583,8 @@ impl<'de> ::serde::Deserialize<'de> for OutputUserPage {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "count" => value.count = map.next_value()?,
-                        "total" => value.total = map.next_value()?,
+                        "count" => value.count = crate::support::lenient(&mut map)?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "results" => value.results = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -705,41 +712,27 @@ impl<'de> ::serde::Deserialize<'de> for SyncUserInput {
                 {
                     match key.as_str() {
                         "email" => {
-                            value.email = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.email = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "given_name" => {
-                            value.given_name = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.given_name = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "family_name" => {
-                            value.family_name = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.family_name = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "disabled" => {
-                            value.disabled = map
-                                .next_value::<::std::option::Option<bool>>()?
+                            value.disabled = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "auth0id" => {
-                            value.auth0id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.auth0id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "revision" => {
-                            value.revision = map
-                                .next_value::<::std::option::Option<i64>>()?
+                            value.revision = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "role" => {
@@ -866,34 +859,29 @@ impl<'de> ::serde::Deserialize<'de> for UserInput {
                 {
                     match key.as_str() {
                         "_id" => {
-                            value.id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "firstname" => {
-                            value.firstname = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.firstname = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "lastname" => {
-                            value.lastname = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.lastname = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "email" => value.email = map.next_value()?,
-                        "password" => value.password = map.next_value()?,
+                        "email" => value.email = crate::support::lenient(&mut map)?,
+                        "password" => value.password = crate::support::lenient(&mut map)?,
                         "roles" => value.roles = map.next_value()?,
-                        "disabled" => value.disabled = map.next_value()?,
-                        "avatar" => value.avatar = map.next_value()?,
-                        "root" => value.root = map.next_value()?,
-                        "central_user_id" => value.central_user_id = map.next_value()?,
-                        "central_revision" => value.central_revision = map.next_value()?,
+                        "disabled" => value.disabled = crate::support::lenient(&mut map)?,
+                        "avatar" => value.avatar = crate::support::lenient(&mut map)?,
+                        "root" => value.root = crate::support::lenient(&mut map)?,
+                        "central_user_id" => {
+                            value.central_user_id = crate::support::lenient(&mut map)?;
+                        }
+                        "central_revision" => {
+                            value.central_revision = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -991,7 +979,7 @@ impl<'de> ::serde::Deserialize<'de> for UserJobs {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "total" => value.total = map.next_value()?,
+                        "total" => value.total = crate::support::lenient(&mut map)?,
                         "jobs" => value.jobs = map.next_value()?,
                         "stats" => value.stats = map.next_value()?,
                         _ => {
@@ -1056,7 +1044,7 @@ impl<'de> ::serde::Deserialize<'de> for UserOutputId {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "_id" => value.id = map.next_value()?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -1128,37 +1116,43 @@ impl<'de> ::serde::Deserialize<'de> for GetUserCollectionsResponse {
             Shape::Array,
             Shape::Object(&["count", "total", "results"]),
         ];
+        const VARIANTS: &[&str] = &[
+            "CollectionWithStatsList",
+            "CollectionOutputList",
+            "Page",
+        ];
         let raw = <::std::boxed::Box<
             ::serde_json::value::RawValue,
         > as ::serde::Deserialize>::deserialize(deserializer)?;
-        for index in crate::support::candidates(&raw, SHAPES) {
-            let decoded = match index {
-                0usize => {
-                    ::serde_json::from_slice::<
-                        ::std::vec::Vec<crate::types::CollectionWithStats>,
-                    >(raw.get().as_bytes())
-                        .map(Self::CollectionWithStatsList)
-                }
-                1usize => {
-                    ::serde_json::from_slice::<
-                        ::std::vec::Vec<crate::types::CollectionOutput>,
-                    >(raw.get().as_bytes())
-                        .map(Self::CollectionOutputList)
-                }
-                2usize => {
-                    ::serde_json::from_slice::<crate::types::Page>(raw.get().as_bytes())
-                        .map(Self::Page)
-                }
-                _ => continue,
-            };
-            if let ::std::result::Result::Ok(decoded) = decoded {
-                return ::std::result::Result::Ok(decoded);
-            }
-        }
-        ::std::result::Result::Err(
-            <D::Error as ::serde::de::Error>::custom(
-                "the value matches no variant of GetUserCollectionsResponse",
-            ),
+        crate::support::pick_variant(
+            "GetUserCollectionsResponse",
+            VARIANTS,
+            crate::support::candidates(&raw, SHAPES),
+            |index, explain| {
+                ::std::option::Option::Some(
+                    match index {
+                        0usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::CollectionWithStats>,
+                            >(&raw, explain)
+                                .map(Self::CollectionWithStatsList)
+                        }
+                        1usize => {
+                            crate::support::decode_variant::<
+                                ::std::vec::Vec<crate::types::CollectionOutput>,
+                            >(&raw, explain)
+                                .map(Self::CollectionOutputList)
+                        }
+                        2usize => {
+                            crate::support::decode_variant::<
+                                crate::types::Page,
+                            >(&raw, explain)
+                                .map(Self::Page)
+                        }
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            },
         )
     }
 }

@@ -103,7 +103,7 @@ impl<'de> ::serde::Deserialize<'de> for ContainerIdViewInputExecuteAndSave {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "viewId" => value.view_id = map.next_value()?,
+                        "viewId" => value.view_id = crate::support::lenient(&mut map)?,
                         "view" => value.view = map.next_value()?,
                         "containerType" => {
                             value.container_type = map
@@ -113,20 +113,16 @@ impl<'de> ::serde::Deserialize<'de> for ContainerIdViewInputExecuteAndSave {
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "containerId" => {
-                            value.container_id = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.container_id = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
                         "filename" => {
-                            value.filename = map
-                                .next_value::<
-                                    ::std::option::Option<::std::string::String>,
-                                >()?
+                            value.filename = crate::support::lenient(&mut map)?
                                 .unwrap_or_else(crate::support::Empty::empty);
                         }
-                        "description" => value.description = map.next_value()?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
@@ -169,7 +165,7 @@ impl crate::support::Empty for ContainerIdViewInputExecuteAndSave {
 }
 /// Schema `ContainerModify` (`#/components/schemas/ContainerModify`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ContainerModify {
@@ -256,21 +252,29 @@ impl<'de> ::serde::Deserialize<'de> for ContainerModify {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "parent" => value.parent = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "parent" => value.parent = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "columns" => value.columns = map.next_value()?,
                         "fileSpec" => value.file_spec = map.next_value()?,
-                        "filter" => value.filter = map.next_value()?,
+                        "filter" => value.filter = crate::support::lenient(&mut map)?,
                         "groupBy" => value.group_by = map.next_value()?,
-                        "includeIds" => value.include_ids = map.next_value()?,
-                        "includeLabels" => value.include_labels = map.next_value()?,
-                        "errorColumn" => value.error_column = map.next_value()?,
+                        "includeIds" => {
+                            value.include_ids = crate::support::lenient(&mut map)?;
+                        }
+                        "includeLabels" => {
+                            value.include_labels = crate::support::lenient(&mut map)?;
+                        }
+                        "errorColumn" => {
+                            value.error_column = crate::support::lenient(&mut map)?;
+                        }
                         "missingDataStrategy" => {
                             value.missing_data_strategy = map.next_value()?;
                         }
-                        "sort" => value.sort = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
+                        "sort" => value.sort = crate::support::lenient(&mut map)?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -285,7 +289,7 @@ impl<'de> ::serde::Deserialize<'de> for ContainerModify {
 }
 /// Schema `ContainerPipelineInput` (`#/components/schemas/ContainerPipelineInput`).
 ///
-/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored.
+/// Every field is optional: servers omit fields freely, and a missing or `null` field decodes as `None`. Unknown fields are ignored. Values of another JSON kind follow the crate's [decoding policy](crate#decoding-policy).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[derive(::serde::Serialize)]
 pub struct ContainerPipelineInput {
@@ -372,21 +376,29 @@ impl<'de> ::serde::Deserialize<'de> for ContainerPipelineInput {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "parent" => value.parent = map.next_value()?,
-                        "label" => value.label = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "parent" => value.parent = crate::support::lenient(&mut map)?,
+                        "label" => value.label = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "columns" => value.columns = map.next_value()?,
                         "fileSpec" => value.file_spec = map.next_value()?,
-                        "filter" => value.filter = map.next_value()?,
+                        "filter" => value.filter = crate::support::lenient(&mut map)?,
                         "groupBy" => value.group_by = map.next_value()?,
-                        "includeIds" => value.include_ids = map.next_value()?,
-                        "includeLabels" => value.include_labels = map.next_value()?,
-                        "errorColumn" => value.error_column = map.next_value()?,
+                        "includeIds" => {
+                            value.include_ids = crate::support::lenient(&mut map)?;
+                        }
+                        "includeLabels" => {
+                            value.include_labels = crate::support::lenient(&mut map)?;
+                        }
+                        "errorColumn" => {
+                            value.error_column = crate::support::lenient(&mut map)?;
+                        }
                         "missingDataStrategy" => {
                             value.missing_data_strategy = map.next_value()?;
                         }
-                        "sort" => value.sort = map.next_value()?,
-                        "_id" => value.id = map.next_value()?,
+                        "sort" => value.sort = crate::support::lenient(&mut map)?,
+                        "_id" => value.id = crate::support::lenient(&mut map)?,
                         "origin" => value.origin = map.next_value()?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
@@ -474,13 +486,15 @@ impl<'de> ::serde::Deserialize<'de> for DataViewColumnAlias {
                     .next_key::<crate::support::Key<'de>>()?
                 {
                     match key.as_str() {
-                        "name" => value.name = map.next_value()?,
-                        "src" => value.src = map.next_value()?,
-                        "group" => value.group = map.next_value()?,
-                        "description" => value.description = map.next_value()?,
+                        "name" => value.name = crate::support::lenient(&mut map)?,
+                        "src" => value.src = crate::support::lenient(&mut map)?,
+                        "group" => value.group = crate::support::lenient(&mut map)?,
+                        "description" => {
+                            value.description = crate::support::lenient(&mut map)?;
+                        }
                         "type" => value.r#type = map.next_value()?,
-                        "expr" => value.expr = map.next_value()?,
-                        "hidden" => value.hidden = map.next_value()?,
+                        "expr" => value.expr = crate::support::lenient(&mut map)?,
+                        "hidden" => value.hidden = crate::support::lenient(&mut map)?,
                         _ => {
                             map.next_value::<::serde::de::IgnoredAny>()?;
                         }
