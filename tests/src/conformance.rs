@@ -111,10 +111,9 @@ impl fmt::Debug for Call {
 pub const API_KEY: &str = "conformance-key-0123456789abcdef";
 
 /// The `x-accept-feature` every call sends by default: what the Flywheel SDK 20.0.0 sends
-/// (`Safe-Redirect,multipart_signed_url`), minus `multipart_signed_url`, which the client
-/// announces only once it handles signed-URL multipart upload answers. Per-call values must
-/// follow it in the one merged header.
-pub const CLIENT_FEATURE: &str = "Safe-Redirect";
+/// (`Safe-Redirect,multipart_signed_url`). Per-call values must follow it in the one merged
+/// header.
+pub const CLIENT_FEATURE: &str = "Safe-Redirect,multipart_signed_url";
 
 /// The path below the server root where the API lives (`https://HOST:PORT/api`).
 pub const BASE_PATH: &str = "/api";

@@ -5,6 +5,7 @@ mod auth_and_headers;
 mod conveniences;
 mod downloads;
 mod errors;
+mod files;
 mod hardening;
 mod pagination;
 mod redirects;
