@@ -537,6 +537,17 @@ pub struct FileRef {
 const FILE_PATH: &str = "/containers/{containerId}/files/{fileName}";
 
 impl FileRef {
+    /// The file a listing or an upload answered (its `parent_ref.id` and `name`), e.g. an item
+    /// of `client.files().stream(..)` or of [`Container::upload_file`]'s answer; `None` when the
+    /// answer lacks either.
+    pub fn from_output(client: &Client, file: &crate::types::FileOutput) -> Option<FileRef> {
+        Some(FileRef {
+            client: client.clone(),
+            container_id: file.parent_ref.as_ref()?.id.clone()?,
+            name: file.name.clone()?,
+        })
+    }
+
     /// The file name.
     pub fn name(&self) -> &str {
         &self.name
@@ -631,5 +642,257 @@ impl FileRef {
     /// Reads one member of a zip file into memory.
     pub async fn read_zip_member(&self, member: &str) -> crate::Result<Bytes> {
         self.download_zip_member(member).await?.bytes().await
+    }
+
+    fn file_change(
+        &self,
+        operation_id: &'static str,
+        method: Method,
+        path: &'static str,
+        body: &serde_json::Value,
+    ) -> crate::OperationRequest {
+        let mut request = self.client.request(operation_id, method, path);
+        request.path_param(
+            if path.contains("{cid}") {
+                "cid"
+            } else {
+                "containerId"
+            },
+            &self.container_id,
+        );
+        request.path_param(
+            if path.contains("{filename}") {
+                "filename"
+            } else {
+                "fileName"
+            },
+            &self.name,
+        );
+        request.json_body(body);
+        request
+    }
+
+    async fn change_info(&self, body: serde_json::Value) -> crate::Result<()> {
+        self.file_change(
+            "modifyContainerFileInfo",
+            Method::PATCH,
+            "/containers/{cid}/files/{filename}/info",
+            &body,
+        )
+        .send_empty()
+        .await
+    }
+
+    /// Sets the given keys of the file's `info`, keeping the others (`modifyContainerFileInfo`
+    /// with `set`).
+    pub async fn update_info(
+        &self,
+        info: serde_json::Map<String, serde_json::Value>,
+    ) -> crate::Result<()> {
+        self.change_info(serde_json::json!({"set": info})).await
+    }
+
+    /// Replaces the file's whole `info` (`modifyContainerFileInfo` with `replace`).
+    pub async fn replace_info(
+        &self,
+        info: serde_json::Map<String, serde_json::Value>,
+    ) -> crate::Result<()> {
+        self.change_info(serde_json::json!({"replace": info})).await
+    }
+
+    /// Deletes top-level keys of the file's `info` (`modifyContainerFileInfo` with `delete`).
+    pub async fn delete_info<K: Into<String>>(
+        &self,
+        keys: impl IntoIterator<Item = K>,
+    ) -> crate::Result<()> {
+        let keys: Vec<String> = keys.into_iter().map(Into::into).collect();
+        self.change_info(serde_json::json!({"delete": keys})).await
+    }
+
+    /// Changes the file's classification (`modifyContainerFileClassification`): the delta adds
+    /// (`add`), removes (`delete`) or replaces (`replace`, with `modality`) values per key.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) when the delta does not
+    /// serialize; the operation's errors.
+    pub async fn update_classification(
+        &self,
+        delta: &crate::types::FileClassificationDelta,
+    ) -> crate::Result<()> {
+        let body = serde_json::to_value(delta).map_err(|e| {
+            Error::invalid_request(
+                "modifyContainerFileClassification",
+                format!("the delta does not serialize: {e}"),
+            )
+        })?;
+        self.file_change(
+            "modifyContainerFileClassification",
+            Method::PATCH,
+            "/containers/{cid}/files/{filename}/classification",
+            &body,
+        )
+        .send_empty()
+        .await
+    }
+
+    /// Sets the file's modality (`modifyContainerFile` with `{"modality": …}`), e.g. `MR`.
+    pub async fn set_modality(&self, modality: &str) -> crate::Result<()> {
+        self.update(serde_json::json!({"modality": modality})).await
+    }
+
+    /// Changes the file's fields (`modifyContainerFile`): `type`, `modality`, … as a typed value
+    /// or `serde_json::json!`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) when `changes` does not
+    /// serialize; the operation's errors.
+    pub async fn update(&self, changes: impl serde::Serialize) -> crate::Result<()> {
+        let body = serde_json::to_value(changes).map_err(|e| {
+            Error::invalid_request(
+                "modifyContainerFile",
+                format!("the changes do not serialize: {e}"),
+            )
+        })?;
+        self.file_change("modifyContainerFile", Method::PUT, FILE_PATH, &body)
+            .send_empty()
+            .await
+    }
+}
+
+/// The archive format of [`Archive`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ArchiveFormat {
+    /// A tar archive (the server's default).
+    #[default]
+    Tar,
+    /// A zip archive.
+    Zip,
+}
+
+/// A bulk download of whole containers as one archive, through the download-ticket protocol:
+/// `POST /download` (`createDownloadTicket`) with the containers and file-type filters, then
+/// `GET /download?ticket=…&format=tar|zip` (`downloadTicket`) streamed to a path, as the SDK's
+/// `download_tar` / `download_zip`.
+///
+/// ```no_run
+/// # async fn example(session: flywheel_client::conveniences::Session) -> flywheel_client::Result<()> {
+/// use flywheel_client::conveniences::Archive;
+/// let written = Archive::new()
+///     .container(&session)
+///     .include_types(["nifti"])
+///     .download_to(session.client(), "/tmp/session.tar")
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Default)]
+#[must_use]
+pub struct Archive {
+    nodes: Vec<(ContainerKind, String)>,
+    include_types: Vec<String>,
+    exclude_types: Vec<String>,
+    format: ArchiveFormat,
+}
+
+impl Archive {
+    /// No containers yet, no filter, tar.
+    pub fn new() -> Archive {
+        Archive::default()
+    }
+
+    /// Adds a container (project, subject, session, acquisition, analysis, …).
+    pub fn container<T: ContainerData>(self, container: &Container<T>) -> Archive {
+        let id = container.data().id().unwrap_or_default().to_owned();
+        self.node(T::KIND, id)
+    }
+
+    /// Adds a container by kind and id.
+    pub fn node(mut self, kind: ContainerKind, id: impl Into<String>) -> Archive {
+        self.nodes.push((kind, id.into()));
+        self
+    }
+
+    /// Only files of these types (`nifti`, `dicom`, …): the filter's `plus` list.
+    pub fn include_types<S: Into<String>>(mut self, types: impl IntoIterator<Item = S>) -> Archive {
+        self.include_types.extend(types.into_iter().map(Into::into));
+        self
+    }
+
+    /// No files of these types: the filter's `minus` list.
+    pub fn exclude_types<S: Into<String>>(mut self, types: impl IntoIterator<Item = S>) -> Archive {
+        self.exclude_types.extend(types.into_iter().map(Into::into));
+        self
+    }
+
+    /// Tar (the default) or zip.
+    pub fn format(mut self, format: ArchiveFormat) -> Archive {
+        self.format = format;
+        self
+    }
+
+    /// Creates the download ticket and starts the archive download: the [`Download`] streams
+    /// the archive as the server builds it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) without containers;
+    /// [`Error::Unexpected`](crate::Error::Unexpected) when the ticket answer holds no ticket;
+    /// the operations' errors.
+    pub async fn download(&self, client: &Client) -> crate::Result<Download> {
+        if self.nodes.is_empty() {
+            return Err(Error::invalid_request(
+                "createDownloadTicket",
+                "the archive has no containers",
+            ));
+        }
+        let nodes: Vec<serde_json::Value> = self
+            .nodes
+            .iter()
+            .map(|(kind, id)| serde_json::json!({"level": kind.as_str(), "_id": id}))
+            .collect();
+        let mut body = serde_json::json!({"nodes": nodes, "optional": true});
+        if !self.include_types.is_empty() || !self.exclude_types.is_empty() {
+            let mut types = serde_json::Map::new();
+            if !self.include_types.is_empty() {
+                types.insert("plus".into(), self.include_types.clone().into());
+            }
+            if !self.exclude_types.is_empty() {
+                types.insert("minus".into(), self.exclude_types.clone().into());
+            }
+            body["filters"] = serde_json::json!([{"types": types}]);
+        }
+        let mut request = client.request("createDownloadTicket", Method::POST, "/download");
+        request.json_body(&body);
+        let answer: serde_json::Value = request.send_json().await?;
+        let Some(ticket) = answer.get("ticket").and_then(serde_json::Value::as_str) else {
+            return Err(Error::Unexpected {
+                operation_id: "createDownloadTicket",
+                message: "the answer holds no ticket".into(),
+            });
+        };
+        let mut request = client.request("downloadTicket", Method::GET, "/download");
+        request.query("ticket", ticket);
+        request.query(
+            "format",
+            match self.format {
+                ArchiveFormat::Tar => "tar",
+                ArchiveFormat::Zip => "zip",
+            },
+        );
+        request.send_download().await
+    }
+
+    /// Downloads the archive to `path` (atomically, as [`FileRef::download_to`]) and answers
+    /// the number of bytes written. Memory stays flat whatever the archive size.
+    ///
+    /// # Errors
+    ///
+    /// As [`download`](Archive::download); [`Error::Io`](crate::Error::Io) when the file
+    /// cannot be written.
+    pub async fn download_to(&self, client: &Client, path: impl AsRef<Path>) -> crate::Result<u64> {
+        self.download(client).await?.write_to_path(path).await
     }
 }

@@ -573,3 +573,89 @@ async fn zip_members_list_and_read_and_a_ticket_url_is_shareable() {
         )
     );
 }
+
+#[tokio::test]
+async fn file_metadata_changes_go_to_the_file_operations() {
+    let api = MockServer::start().await;
+    for (verb, suffix, body) in [
+        ("PATCH", "/info", json!({"set": {"a": 1}})),
+        ("PATCH", "/info", json!({"delete": ["b"]})),
+        (
+            "PATCH",
+            "/classification",
+            json!({"add": {"Intent": ["Structural"]}}),
+        ),
+        ("PUT", "", json!({"modality": "MR"})),
+    ] {
+        Mock::given(method(verb))
+            .and(path(format!("{}{suffix}", file_path(NAME_ENCODED))))
+            .and(body_json(body))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"modified": 1})))
+            .expect(1)
+            .mount(&api)
+            .await;
+    }
+    let client = client_for(&api);
+    let file = acquisition(&client).file(NAME);
+    let info = json!({"a": 1}).as_object().cloned().unwrap();
+    file.update_info(info).await.unwrap();
+    file.delete_info(["b"]).await.unwrap();
+    let delta: flywheel_client::types::FileClassificationDelta =
+        serde_json::from_value(json!({"add": {"Intent": ["Structural"]}})).unwrap();
+    file.update_classification(&delta).await.unwrap();
+    file.set_modality("MR").await.unwrap();
+
+    // A file from a listing answer acts on its parent.
+    let output: flywheel_client::types::FileOutput = serde_json::from_value(
+        json!({"name": NAME, "parent_ref": {"type": "acquisition", "id": ACQUISITION}}),
+    )
+    .unwrap();
+    let file = flywheel_client::conveniences::FileRef::from_output(&client, &output).unwrap();
+    assert_eq!(file.name(), NAME);
+}
+
+#[tokio::test]
+async fn a_bulk_tar_streams_to_a_path_through_a_download_ticket() {
+    let api = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/download"))
+        .and(body_json(json!({
+            "nodes": [{"level": "acquisition", "_id": ACQUISITION}, {"level": "session", "_id": "s1"}],
+            "optional": true,
+            "filters": [{"types": {"plus": ["nifti"], "minus": ["dicom"]}}]
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ticket": "dl1", "file_cnt": 2, "size": 2048})))
+        .expect(1)
+        .mount(&api)
+        .await;
+    let tar = contents(2048);
+    Mock::given(method("GET"))
+        .and(path("/api/download"))
+        .and(query_param("ticket", "dl1"))
+        .and(query_param("format", "tar"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(tar.clone(), "application/octet-stream"),
+        )
+        .expect(1)
+        .mount(&api)
+        .await;
+    let client = client_for(&api);
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("bündel.tar");
+    let written = flywheel_client::conveniences::Archive::new()
+        .container(&acquisition(&client))
+        .node(flywheel_client::conveniences::ContainerKind::Session, "s1")
+        .include_types(["nifti"])
+        .exclude_types(["dicom"])
+        .download_to(&client, &target)
+        .await
+        .unwrap();
+    assert_eq!(written, 2048);
+    assert_eq!(std::fs::read(&target).unwrap(), tar);
+
+    let error = flywheel_client::conveniences::Archive::new()
+        .download_to(&client, &target)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+}
