@@ -29,7 +29,7 @@
 //!
 //! Force one protocol with [`UploadOptions::protocol`]: [`UploadProtocol::Multipart`] never
 //! asks for a ticket; [`UploadProtocol::SignedUrl`] skips the `/config` check and fails with
-//! [`Error::Unexpected`](crate::Error::Unexpected) instead of falling back.
+//! [`Error::Unexpected`] instead of falling back.
 //!
 //! Both protocols stream the contents (from disk, bytes or a reader): memory use does not grow
 //! with the file size.
@@ -83,7 +83,7 @@ impl UploadOptions {
     /// The file metadata (`modality`, `classification`, `info`, `tags`, `type`, …): a typed
     /// value (e.g. `types::FileInput`) or `serde_json::json!`. Sent as the ticket's `metadata`,
     /// or as the `metadata` form field of a multipart upload. A value that does not serialize
-    /// makes the upload fail with [`Error::InvalidRequest`](crate::Error::InvalidRequest).
+    /// makes the upload fail with [`Error::InvalidRequest`].
     pub fn metadata(mut self, metadata: impl serde::Serialize) -> UploadOptions {
         self.metadata = Some(serde_json::to_value(metadata).map_err(|e| e.to_string()));
         self
@@ -124,9 +124,9 @@ impl<T: ContainerData> Container<T> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) for a group or a file name that
-    /// cannot be sent; [`Error::Io`](crate::Error::Io) when the file cannot be read; an
-    /// [`Error::Api`](crate::Error::Api) of the API or of the storage (after retries); the
+    /// [`Error::InvalidRequest`] for a group or a file name that
+    /// cannot be sent; [`Error::Io`] when the file cannot be read; an
+    /// [`Error::Api`] of the API or of the storage (after retries); the
     /// errors of each operation called.
     pub async fn upload_file(
         &self,
@@ -139,7 +139,7 @@ impl<T: ContainerData> Container<T> {
     ///
     /// # Errors
     ///
-    /// As [`upload_file`](Container::upload_file); [`Error::Unexpected`](crate::Error::Unexpected)
+    /// As [`upload_file`](Container::upload_file); [`Error::Unexpected`]
     /// when [`UploadProtocol::SignedUrl`] is forced and the server offers no signed URL.
     pub async fn upload_file_with(
         &self,
@@ -154,7 +154,7 @@ impl<T: ContainerData> Container<T> {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) when the container is not an
+    /// [`Error::InvalidRequest`] when the container is not an
     /// analysis; as [`upload_file`](Container::upload_file) otherwise.
     pub async fn upload_output(
         &self,
@@ -574,7 +574,7 @@ impl FileRef {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`](crate::Error::Io) when the file cannot be written; the transfer's errors.
+    /// [`Error::Io`] when the file cannot be written; the transfer's errors.
     pub async fn download_to(&self, path: impl AsRef<Path>) -> crate::Result<u64> {
         self.download().await?.write_to_path(path).await
     }
@@ -602,7 +602,7 @@ impl FileRef {
     ///
     /// # Errors
     ///
-    /// [`Error::Unexpected`](crate::Error::Unexpected) when the answer holds no ticket.
+    /// [`Error::Unexpected`] when the answer holds no ticket.
     pub async fn download_url(&self) -> crate::Result<String> {
         let mut request = self.request("getContainerDownloadTicket");
         request.query("ticket", "");
@@ -714,7 +714,7 @@ impl FileRef {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) when the delta does not
+    /// [`Error::InvalidRequest`] when the delta does not
     /// serialize; the operation's errors.
     pub async fn update_classification(
         &self,
@@ -746,7 +746,7 @@ impl FileRef {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) when `changes` does not
+    /// [`Error::InvalidRequest`] when `changes` does not
     /// serialize; the operation's errors.
     pub async fn update(&self, changes: impl serde::Serialize) -> crate::Result<()> {
         let body = serde_json::to_value(changes).map_err(|e| {
@@ -838,8 +838,8 @@ impl Archive {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) without containers;
-    /// [`Error::Unexpected`](crate::Error::Unexpected) when the ticket answer holds no ticket;
+    /// [`Error::InvalidRequest`] without containers;
+    /// [`Error::Unexpected`] when the ticket answer holds no ticket;
     /// the operations' errors.
     pub async fn download(&self, client: &Client) -> crate::Result<Download> {
         if self.nodes.is_empty() {
@@ -890,7 +890,7 @@ impl Archive {
     ///
     /// # Errors
     ///
-    /// As [`download`](Archive::download); [`Error::Io`](crate::Error::Io) when the file
+    /// As [`download`](Archive::download); [`Error::Io`] when the file
     /// cannot be written.
     pub async fn download_to(&self, client: &Client, path: impl AsRef<Path>) -> crate::Result<u64> {
         self.download(client).await?.write_to_path(path).await
