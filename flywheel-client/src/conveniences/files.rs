@@ -219,7 +219,8 @@ impl<T: ContainerData> Container<T> {
         let mut direct = Vec::new();
         for file in files {
             if signed {
-                match upload.signed(&file, metadata.as_ref()).await? {
+                let forced = options.protocol == UploadProtocol::SignedUrl;
+                match upload.signed(&file, metadata.as_ref(), forced).await? {
                     Some(files) => {
                         uploaded.extend(files);
                         continue;
@@ -312,9 +313,17 @@ impl Upload<'_> {
         &self,
         file: &UploadFile,
         metadata: Option<&serde_json::Value>,
+        forced: bool,
     ) -> crate::Result<Option<Vec<crate::types::FileOutput>>> {
         let Some(size) = file.content_length(self.operation_id).await? else {
-            // The parts cannot be cut without a size; the SDK refuses such a source too.
+            // The parts cannot be cut without a size (the SDK refuses such a source too):
+            // the direct upload takes it, unless signed URLs were forced.
+            if forced {
+                return Err(Error::invalid_request(
+                    self.operation_id,
+                    "a signed-URL upload needs the size of a reader source (UploadFile::from_reader with a length)",
+                ));
+            }
             return Ok(None);
         };
         let name = file.file_name().unwrap_or_default().to_owned();

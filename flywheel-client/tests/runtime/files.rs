@@ -659,3 +659,41 @@ async fn a_bulk_tar_streams_to_a_path_through_a_download_ticket() {
         .unwrap_err();
     assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
 }
+
+#[tokio::test]
+async fn a_reader_goes_up_in_parts_read_in_order_and_needs_a_length_for_signed_urls() {
+    let api = MockServer::start().await;
+    let storage = MockServer::start().await;
+    mount_config(&api, true).await;
+    mount_multipart_ticket(&api, &storage).await;
+    for part in 1..=3 {
+        mount_part(&storage, part).await;
+    }
+    Mock::given(method("POST"))
+        .and(query_param("ticket", "T1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"name": NAME}])))
+        .expect(1)
+        .mount(&api)
+        .await;
+    let client = client_for(&api);
+    let reader = std::io::Cursor::new(contents(10));
+    acquisition(&client)
+        .upload_file(UploadFile::from_reader(NAME, reader, Some(10)))
+        .await
+        .unwrap();
+    let parts = part_bodies(&storage.received_requests().await.unwrap());
+    let joined: Vec<u8> = parts.into_iter().flat_map(|(_, body)| body).collect();
+    assert_eq!(joined, contents(10));
+
+    // Without a length, signed URLs cannot be forced (nothing is sent).
+    let api = MockServer::start().await;
+    let client = client_for(&api);
+    let options = UploadOptions::new().protocol(UploadProtocol::SignedUrl);
+    let reader = std::io::Cursor::new(contents(10));
+    let error = acquisition(&client)
+        .upload_file_with(UploadFile::from_reader(NAME, reader, None), options)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    assert!(api.received_requests().await.unwrap().is_empty());
+}
