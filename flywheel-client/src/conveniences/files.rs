@@ -249,6 +249,7 @@ impl<T: ContainerData> Container<T> {
             client: self.client().clone(),
             container_id: self.data().id().unwrap_or_default().to_owned(),
             name: name.into(),
+            file_id: None,
         }
     }
 }
@@ -541,6 +542,8 @@ pub struct FileRef {
     client: Client,
     container_id: String,
     name: String,
+    /// The file's own id (`file_id`), known when made from an answer; the tag operations need it.
+    file_id: Option<String>,
 }
 
 const FILE_PATH: &str = "/containers/{containerId}/files/{fileName}";
@@ -554,6 +557,7 @@ impl FileRef {
             client: client.clone(),
             container_id: file.parent_ref.as_ref()?.id.clone()?,
             name: file.name.clone()?,
+            file_id: file.file_id.clone(),
         })
     }
 
@@ -742,6 +746,70 @@ impl FileRef {
             &body,
         )
         .send_empty()
+        .await
+    }
+
+    async fn tags(
+        &self,
+        operation_id: &'static str,
+        method: Method,
+        tags: Vec<String>,
+    ) -> crate::Result<()> {
+        let Some(file_id) = &self.file_id else {
+            return Err(Error::invalid_request(
+                operation_id,
+                "file tags need the file id: make the FileRef from an answer with FileRef::from_output",
+            ));
+        };
+        let mut request = self
+            .client
+            .request(operation_id, method, "/files/{fileId}/tags");
+        request.path_param("fileId", file_id);
+        request.json_body(&tags);
+        request.send_empty().await
+    }
+
+    /// Adds tags to the file (`addFileTags`, `PATCH /files/{fileId}/tags`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] when the file id is unknown (a `FileRef` from
+    /// [`Container::file`]; use [`FileRef::from_output`]); the operation's errors.
+    pub async fn add_tags<S: Into<String>>(
+        &self,
+        tags: impl IntoIterator<Item = S>,
+    ) -> crate::Result<()> {
+        self.tags(
+            "addFileTags",
+            Method::PATCH,
+            tags.into_iter().map(Into::into).collect(),
+        )
+        .await
+    }
+
+    /// Replaces the file's tags (`setFileTags`); errors as [`add_tags`](FileRef::add_tags).
+    pub async fn set_tags<S: Into<String>>(
+        &self,
+        tags: impl IntoIterator<Item = S>,
+    ) -> crate::Result<()> {
+        self.tags(
+            "setFileTags",
+            Method::PUT,
+            tags.into_iter().map(Into::into).collect(),
+        )
+        .await
+    }
+
+    /// Removes tags from the file (`deleteFileTags`); errors as [`add_tags`](FileRef::add_tags).
+    pub async fn delete_tags<S: Into<String>>(
+        &self,
+        tags: impl IntoIterator<Item = S>,
+    ) -> crate::Result<()> {
+        self.tags(
+            "deleteFileTags",
+            Method::DELETE,
+            tags.into_iter().map(Into::into).collect(),
+        )
         .await
     }
 

@@ -30,7 +30,7 @@
 //! | `acquisition.download_file(name, path)`, `read_file(name)` | [`acquisition.file(name).download_to(path)`](FileRef::download_to), [`.read()`](FileRef::read), [`.download()`](FileRef::download) (stream) |
 //! | `get_file_download_url(name)`, `range=` | [`.download_url()`](FileRef::download_url), [`.read_range(a..b)`](FileRef::read_range) |
 //! | `get_file_zip_info(name)`, `read_file_zip_member(name, member)` | [`.zip_info()`](FileRef::zip_info), [`.read_zip_member(member)`](FileRef::read_zip_member) |
-//! | `file.update_info`, `update_classification`, `update(modality=..)` | [`FileRef::update_info`], [`update_classification`](FileRef::update_classification), [`set_modality`](FileRef::set_modality) |
+//! | `file.update_info`, `update_classification`, `update(modality=..)`, `add_tags` | [`FileRef::update_info`], [`update_classification`](FileRef::update_classification), [`set_modality`](FileRef::set_modality), [`add_tags`](FileRef::add_tags) |
 //! | `fw.download_tar([session], path, include_types=[..])` | [`Archive::new().container(&session).include_types([..]).download_to(&client, path)`](Archive::download_to) |
 //!
 //! # Lines per task

@@ -612,6 +612,32 @@ async fn file_metadata_changes_go_to_the_file_operations() {
     .unwrap();
     let file = flywheel_client::conveniences::FileRef::from_output(&client, &output).unwrap();
     assert_eq!(file.name(), NAME);
+    // Without a `file_id`, tags cannot be sent.
+    let error = file.add_tags(["qc"]).await.unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+
+    // With one, tags go to the file's own tag operations.
+    Mock::given(method("PATCH"))
+        .and(path("/api/files/f1/tags"))
+        .and(body_json(json!(["qc", "é"])))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"modified": 1})))
+        .expect(1)
+        .mount(&api)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/files/f1/tags"))
+        .and(body_json(json!(["qc"])))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&api)
+        .await;
+    let output: flywheel_client::types::FileOutput = serde_json::from_value(json!({
+        "name": NAME, "file_id": "f1", "parent_ref": {"type": "acquisition", "id": ACQUISITION}
+    }))
+    .unwrap();
+    let file = flywheel_client::conveniences::FileRef::from_output(&client, &output).unwrap();
+    file.add_tags(["qc", "é"]).await.unwrap();
+    file.delete_tags(["qc"]).await.unwrap();
 }
 
 #[tokio::test]
