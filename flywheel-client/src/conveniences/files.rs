@@ -22,7 +22,8 @@
 //!    connection error, 408, 429 or 5xx is retried (up to the client's
 //!    [`max_attempts`](crate::ClientBuilder::max_attempts), with its backoff), without sending
 //!    again the parts that already succeeded. A reader source is read once, so its parts are not
-//!    retried.
+//!    retried. The storage gets no API key; the client's total
+//!    [`timeout`](crate::ClientBuilder::timeout), when set, bounds each `PUT`.
 //! 4. The ticket is completed: `POST /{kind}s/{id}/files?ticket=TICKET`, with
 //!    `{"multipart": {"e_tags": [...], "upload_id": …}}` when the URLs carry an `uploadId`
 //!    (an S3 multipart upload, AWS or another S3-compatible store). The answer lists the files.
@@ -464,14 +465,17 @@ impl Upload<'_> {
             let body = file
                 .range_body(self.operation_id, offset, length, reader)
                 .await?;
-            let sent = transport
+            let mut put = transport
                 .http
                 .put(url)
                 .headers(headers.clone())
                 .header(http::header::CONTENT_LENGTH, length)
-                .body(body)
-                .send()
-                .await;
+                .body(body);
+            // The client's total timeout, when set, bounds each `PUT`.
+            if let Some(timeout) = transport.settings.timeout {
+                put = put.timeout(timeout);
+            }
+            let sent = put.send().await;
             let failure = match sent {
                 Ok(response) if response.status().is_success() => {
                     let e_tag = response
