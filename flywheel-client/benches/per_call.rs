@@ -172,7 +172,7 @@ impl Bare {
             .header(AUTHORIZATION, &self.authorization)
             .header(USER_AGENT, USER_AGENT_VALUE)
             .header(ACCEPT, "application/json")
-            .header("x-accept-feature", "Safe-Redirect")
+            .header("x-accept-feature", "Safe-Redirect,multipart_signed_url")
             .send()
             .await
             .and_then(reqwest::Response::error_for_status)

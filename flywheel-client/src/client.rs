@@ -269,7 +269,7 @@ fn authorization_header(key: &SecretKey) -> crate::Result<HeaderValue> {
 /// | [`max_retry_delay`](ClientBuilder::max_retry_delay) | 30 s |
 /// | [`retry_non_idempotent`](ClientBuilder::retry_non_idempotent) | `false` |
 /// | [`user_agent`](ClientBuilder::user_agent) | `flywheel-client/<version>` |
-/// | [`accept_features`](ClientBuilder::accept_features) | [`DEFAULT_ACCEPT_FEATURES`]: `Safe-Redirect` |
+/// | [`accept_features`](ClientBuilder::accept_features) | [`DEFAULT_ACCEPT_FEATURES`]: `Safe-Redirect,multipart_signed_url` |
 ///
 /// # Retries
 ///
@@ -455,7 +455,7 @@ impl ClientBuilder {
     /// The `x-accept-feature` values sent with every call, replacing the default,
     /// [`DEFAULT_ACCEPT_FEATURES`] (`Safe-Redirect`, which tells the server that the client
     /// follows redirects to signed storage URLs without leaking credentials, as this client
-    /// does). Calls add their own values
+    /// does, and `multipart_signed_url`, which lets upload tickets answer one signed URL per part). Calls add their own values
     /// with [`OperationRequest::accept_features`](crate::OperationRequest::accept_features), e.g.
     /// `pagination` to get list answers as a `{count, total, results}` page envelope.
     pub fn accept_features<S: Into<String>>(mut self, values: impl IntoIterator<Item = S>) -> Self {

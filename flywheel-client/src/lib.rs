@@ -163,9 +163,8 @@
 //! - **Headers**: `User-Agent: flywheel-client/<version>`; `Accept` with the media type the
 //!   operation produces (`application/json`, `application/octet-stream` for the downloads,
 //!   `application/javascript` for `getConfigJs`); one `x-accept-feature` header merging client
-//!   defaults ([`DEFAULT_ACCEPT_FEATURES`]: `Safe-Redirect`, as the Flywheel SDK sends, without
-//!   the SDK's `multipart_signed_url` because this client does not yet handle signed-URL
-//!   multipart upload answers) and per-call values (`x_accept_feature` setters take
+//!   defaults ([`DEFAULT_ACCEPT_FEATURES`]: `Safe-Redirect,multipart_signed_url`, as the
+//!   Flywheel SDK sends them) and per-call values (`x_accept_feature` setters take
 //!   [`types::HeaderFeature`] or any string); `Content-Type` only when there is a body.
 //! - **The SDK's defaults**: where the Flywheel SDK sends a parameter the caller did not set,
 //!   the generated method does too, and the setter replaces it: `job=true` on the five

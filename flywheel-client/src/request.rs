@@ -28,7 +28,7 @@ use crate::upload::{MultipartField, UploadFault, UploadFile, build_form};
 
 /// Everything but the RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`) is percent-encoded
 /// in a path segment, so `/`, `?`, `#`, `%` and spaces in file names stay inside one segment.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+pub(crate) const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')

@@ -18,10 +18,11 @@ pub const DEFAULT_INITIAL_RETRY_DELAY: Duration = Duration::from_millis(500);
 /// [`ClientBuilder::accept_features`](crate::ClientBuilder::accept_features) replaces them, spelled as the Flywheel SDK 20.0.0 sends
 /// them.
 ///
-/// The SDK also announces `multipart_signed_url`, which asks the server to answer an upload
-/// with signed URLs for the parts of a multipart upload. This client does not handle such an
-/// answer yet, so it does not announce the feature: the server then takes uploads the plain way.
-pub const DEFAULT_ACCEPT_FEATURES: &[&str] = &["Safe-Redirect"];
+/// `Safe-Redirect`: the client follows redirects to signed storage URLs without leaking
+/// credentials. `multipart_signed_url`: an upload ticket may answer several signed URLs, one per
+/// part of a multipart upload, which the file conveniences handle
+/// ([`conveniences::files`](crate::conveniences::Container::upload_file)).
+pub const DEFAULT_ACCEPT_FEATURES: &[&str] = &["Safe-Redirect", "multipart_signed_url"];
 
 /// The settings every call starts from; [`CallOptions`] overrides them per call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -22,6 +22,9 @@ const UPLOAD_CHUNK_BYTES: usize = 256 * 1024;
 /// A one-shot reader shared by the clones of a request; taken by the attempt that sends it.
 type SharedReader = Arc<Mutex<Option<Pin<Box<dyn AsyncRead + Send>>>>>;
 
+/// A reader taken out of an upload, read range by range for the parts of a signed-URL upload.
+pub(crate) type RangeReader = Arc<tokio::sync::Mutex<Pin<Box<dyn AsyncRead + Send>>>>;
+
 /// A file to upload as one part of a `multipart/form-data` request: from a path, from bytes in
 /// memory, or from any async reader.
 ///
@@ -184,6 +187,116 @@ impl UploadFile {
             source,
             file_name: self.file_name.clone(),
             content_type: self.content_type.clone(),
+        }
+    }
+
+    /// The size in bytes: a file's length on disk, the bytes' length, or a reader's declared
+    /// length (`None` when a reader has none).
+    pub(crate) async fn content_length(
+        &self,
+        operation_id: &'static str,
+    ) -> crate::Result<Option<u64>> {
+        match &self.source {
+            UploadSource::Path(path) => tokio::fs::metadata(path)
+                .await
+                .map(|meta| Some(meta.len()))
+                // No path: a file name may carry patient information.
+                .map_err(|error| {
+                    Error::io(
+                        operation_id,
+                        "cannot read the size of the file to upload",
+                        error,
+                    )
+                }),
+            UploadSource::Bytes(bytes) => Ok(Some(bytes.len() as u64)),
+            UploadSource::Reader { length, .. } => Ok(*length),
+        }
+    }
+
+    /// Takes the reader of a reader source for sequential part bodies; `Ok(None)` for paths and
+    /// bytes, which open each range on their own.
+    pub(crate) fn take_shared_reader(
+        &self,
+        operation_id: &'static str,
+    ) -> crate::Result<Option<RangeReader>> {
+        let UploadSource::Reader { reader, .. } = &self.source else {
+            return Ok(None);
+        };
+        match reader.lock().ok().and_then(|mut slot| slot.take()) {
+            Some(reader) => Ok(Some(Arc::new(tokio::sync::Mutex::new(reader)))),
+            None => Err(Error::invalid_request(
+                operation_id,
+                "the reader of an upload was already consumed by an earlier send",
+            )),
+        }
+    }
+
+    /// The body of bytes `offset..offset + length`, streamed in chunks (a file is opened and
+    /// seeked; a reader, taken with [`take_shared_reader`](Self::take_shared_reader), yields
+    /// its next `length` bytes, so ranges of a reader must be asked for in order).
+    pub(crate) async fn range_body(
+        &self,
+        operation_id: &'static str,
+        offset: u64,
+        length: u64,
+        reader: Option<&RangeReader>,
+    ) -> crate::Result<reqwest::Body> {
+        use tokio::io::{AsyncReadExt, AsyncSeekExt};
+        match (&self.source, reader) {
+            (UploadSource::Bytes(bytes), _) => {
+                let start = usize::try_from(offset)
+                    .unwrap_or(usize::MAX)
+                    .min(bytes.len());
+                let end = usize::try_from(offset.saturating_add(length))
+                    .unwrap_or(usize::MAX)
+                    .min(bytes.len());
+                Ok(reqwest::Body::from(bytes.slice(start..end)))
+            }
+            (UploadSource::Path(path), _) => {
+                let io_error =
+                    |error| Error::io(operation_id, "cannot read the file to upload", error);
+                let mut file = tokio::fs::File::open(path).await.map_err(io_error)?;
+                file.seek(std::io::SeekFrom::Start(offset))
+                    .await
+                    .map_err(io_error)?;
+                let chunks = ReaderStream::with_capacity(file.take(length), UPLOAD_CHUNK_BYTES);
+                Ok(reqwest::Body::wrap_stream(chunks))
+            }
+            (UploadSource::Reader { .. }, Some(reader)) => {
+                let reader = Arc::clone(reader);
+                let chunks = futures_util::stream::unfold(
+                    (reader, length),
+                    |(reader, remaining)| async move {
+                        if remaining == 0 {
+                            return None;
+                        }
+                        let want = usize::try_from(remaining)
+                            .unwrap_or(usize::MAX)
+                            .min(UPLOAD_CHUNK_BYTES);
+                        let mut buffer = vec![0; want];
+                        let read = reader.lock().await.read(&mut buffer).await;
+                        match read {
+                            Ok(0) => Some((
+                                Err(std::io::Error::new(
+                                    std::io::ErrorKind::UnexpectedEof,
+                                    "the upload reader ended before its declared length",
+                                )),
+                                (reader, 0),
+                            )),
+                            Ok(n) => {
+                                buffer.truncate(n);
+                                Some((Ok(Bytes::from(buffer)), (reader, remaining - n as u64)))
+                            }
+                            Err(error) => Some((Err(error), (reader, 0))),
+                        }
+                    },
+                );
+                Ok(reqwest::Body::wrap_stream(chunks))
+            }
+            (UploadSource::Reader { .. }, None) => Err(Error::invalid_request(
+                operation_id,
+                "the reader of an upload was already consumed by an earlier send",
+            )),
         }
     }
 

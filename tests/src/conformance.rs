@@ -111,10 +111,9 @@ impl fmt::Debug for Call {
 pub const API_KEY: &str = "conformance-key-0123456789abcdef";
 
 /// The `x-accept-feature` every call sends by default: what the Flywheel SDK 20.0.0 sends
-/// (`Safe-Redirect,multipart_signed_url`), minus `multipart_signed_url`, which the client
-/// announces only once it handles signed-URL multipart upload answers. Per-call values must
-/// follow it in the one merged header.
-pub const CLIENT_FEATURE: &str = "Safe-Redirect";
+/// (`Safe-Redirect,multipart_signed_url`). Per-call values must follow it in the one merged
+/// header.
+pub const CLIENT_FEATURE: &str = "Safe-Redirect,multipart_signed_url";
 
 /// The path below the server root where the API lives (`https://HOST:PORT/api`).
 pub const BASE_PATH: &str = "/api";
@@ -1822,14 +1821,19 @@ impl Values {
         expect_one(out, "authorization", &format!("scitran-user {API_KEY}"));
         expect_one(out, "accept", &self.expected_accept());
 
-        // One merged header: the client default first, then the per-call values.
-        let mut features = vec![CLIENT_FEATURE.to_owned()];
+        // One merged header: the client defaults first, then the per-call values.
+        let mut features: Vec<String> = CLIENT_FEATURE.split(',').map(str::to_owned).collect();
         for param in &operation.params {
             if param.location == "header"
                 && param.wire_name.eq_ignore_ascii_case("x-accept-feature")
             {
                 let pick = self.pick(Place::Header, &param.wire_name, &Ty::parse(&param.ty));
-                features.extend(pick.items().iter().map(Scalar::wire));
+                // A value already sent (a client default) is not repeated.
+                for feature in pick.items().iter().map(Scalar::wire) {
+                    if !features.contains(&feature) {
+                        features.push(feature);
+                    }
+                }
             }
         }
         let got = header("x-accept-feature");

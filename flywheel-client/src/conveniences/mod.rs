@@ -25,6 +25,13 @@
 //! | `update_info`, `replace_info`, `delete_info` (warn on `.`/`$` keys) | [`update_info`](Container::update_info), [`replace_info`](Container::replace_info), [`delete_info`](Container::delete_info) (`tracing` WARN, keys not printed) |
 //! | `group.add_project`, `project.add_subject`, `subject.add_session`, `session.add_acquisition`, `add_analysis` | the same names, answering the created container (not an id) |
 //! | `file.update_classification(..)` | [`container.update_file_classification(name, delta)`](Container::update_file_classification) |
+//! | `acquisition.upload_file(path, metadata=..)` (signed URL or multipart, see [`files`]) | [`acquisition.upload_file(UploadFile::from_path(path))`](Container::upload_file), [`upload_file_with(.., UploadOptions::new().metadata(json!(..)))`](Container::upload_file_with) |
+//! | `analysis.upload_output([..])` | [`analysis.upload_output([..])`](Container::upload_output) |
+//! | `acquisition.download_file(name, path)`, `read_file(name)` | [`acquisition.file(name).download_to(path)`](FileRef::download_to), [`.read()`](FileRef::read), [`.download()`](FileRef::download) (stream) |
+//! | `get_file_download_url(name)`, `range=` | [`.download_url()`](FileRef::download_url), [`.read_range(a..b)`](FileRef::read_range) |
+//! | `get_file_zip_info(name)`, `read_file_zip_member(name, member)` | [`.zip_info()`](FileRef::zip_info), [`.read_zip_member(member)`](FileRef::read_zip_member) |
+//! | `file.update_info`, `update_classification`, `update(modality=..)`, `add_tags` | [`FileRef::update_info`], [`update_classification`](FileRef::update_classification), [`set_modality`](FileRef::set_modality), [`add_tags`](FileRef::add_tags) |
+//! | `fw.download_tar([session], path, include_types=[..])` | [`Archive::new().container(&session).include_types([..]).download_to(&client, path)`](Archive::download_to) |
 //!
 //! # Lines per task
 //!
@@ -76,6 +83,7 @@
 //! ```
 
 mod container;
+pub mod files;
 mod filter;
 mod finder;
 mod path;
@@ -85,6 +93,7 @@ mod path;
 mod generated;
 
 pub use container::{Container, ContainerData};
+pub use files::{Archive, ArchiveFormat, FileRef, UploadOptions, UploadProtocol};
 pub use filter::{Filter, FilterValue, Sort};
 pub use finder::{Finder, FinderQuery, Found, keep_item};
 pub use generated::*;

@@ -6,6 +6,7 @@ mod conveniences;
 mod decoding;
 mod downloads;
 mod errors;
+mod files;
 mod hardening;
 mod pagination;
 mod redirects;

@@ -39,8 +39,11 @@ fn query(request: &Request) -> Vec<(String, String)> {
 }
 
 #[tokio::test]
-async fn the_default_feature_is_the_sdks_without_multipart_signed_url() {
-    assert_eq!(DEFAULT_ACCEPT_FEATURES, ["Safe-Redirect"]);
+async fn the_default_feature_is_the_sdks() {
+    assert_eq!(
+        DEFAULT_ACCEPT_FEATURES,
+        ["Safe-Redirect", "multipart_signed_url"]
+    );
     let server = json_server().await;
     let client = client_for(&server);
     client.get_acquisition(ACQUISITION).send().await.unwrap();
@@ -65,9 +68,9 @@ async fn the_default_feature_is_the_sdks_without_multipart_signed_url() {
     assert_eq!(
         features,
         [
-            vec!["Safe-Redirect".to_owned()],
-            vec!["Safe-Redirect,beta,not-yet-known".to_owned()],
-            vec!["Safe-Redirect,join_files,not-yet-known".to_owned()],
+            vec!["Safe-Redirect,multipart_signed_url".to_owned()],
+            vec!["Safe-Redirect,multipart_signed_url,beta,not-yet-known".to_owned()],
+            vec!["Safe-Redirect,multipart_signed_url,join_files,not-yet-known".to_owned()],
         ]
     );
 }

@@ -1,6 +1,9 @@
 //! A minimal HTTP/1.1 server on loopback for transfer-size tests: it counts and discards request
 //! bodies, and answers GET with a body of a given size streamed from one small buffer. Unlike
 //! `wiremock`, it never holds a body in memory, so the process's peak memory reflects the client.
+//! It also plays the signed-URL upload protocol: a ticket request (`POST …/files?ticket=`)
+//! answers `parts` signed URLs on the same server (`PUT /storage/…`), each `PUT` answers an
+//! `ETag`, and the completion (`POST …/files?ticket=T`) answers an empty file list.
 //! Shared by `tests/memory.rs` and `examples/transfer_memory.rs`.
 
 use std::net::SocketAddr;
@@ -21,8 +24,15 @@ pub struct StreamingServer {
 }
 
 impl StreamingServer {
-    /// Starts a server whose GET answers carry `download_size` bytes.
+    /// Starts a server whose GET answers carry `download_size` bytes; upload tickets answer
+    /// one signed URL.
     pub async fn start(download_size: u64) -> StreamingServer {
+        StreamingServer::start_with_parts(download_size, 1).await
+    }
+
+    /// As [`start`](Self::start), with upload tickets answering `parts` signed URLs (an
+    /// S3-style multipart upload when more than one).
+    pub async fn start_with_parts(download_size: u64, parts: u32) -> StreamingServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
         let uploaded = Arc::new(AtomicU64::new(0));
@@ -30,7 +40,7 @@ impl StreamingServer {
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let counter = Arc::clone(&counter);
-                tokio::spawn(serve(stream, download_size, counter));
+                tokio::spawn(serve(stream, download_size, parts, address, counter));
             }
         });
         StreamingServer { address, uploaded }
@@ -43,10 +53,17 @@ impl StreamingServer {
 }
 
 /// Serves the requests of one connection until it closes.
-async fn serve(stream: TcpStream, download_size: u64, uploaded: Arc<AtomicU64>) {
+async fn serve(
+    stream: TcpStream,
+    download_size: u64,
+    parts: u32,
+    address: SocketAddr,
+    uploaded: Arc<AtomicU64>,
+) {
     let mut reader = BufReader::new(stream);
     loop {
         let mut method = String::new();
+        let mut target = String::new();
         let mut content_length: u64 = 0;
         let mut line = String::new();
         let mut first = true;
@@ -61,7 +78,9 @@ async fn serve(stream: TcpStream, download_size: u64, uploaded: Arc<AtomicU64>) 
                 break;
             }
             if first {
-                method = trimmed.split(' ').next().unwrap_or_default().to_owned();
+                let mut words = trimmed.split(' ');
+                method = words.next().unwrap_or_default().to_owned();
+                target = words.next().unwrap_or_default().to_owned();
                 first = false;
             } else if let Some((name, value)) = trimmed.split_once(':')
                 && name.eq_ignore_ascii_case("content-length")
@@ -69,7 +88,19 @@ async fn serve(stream: TcpStream, download_size: u64, uploaded: Arc<AtomicU64>) 
                 content_length = value.trim().parse().unwrap_or(0);
             }
         }
-        if content_length > 0 {
+        let ticket_request = method == "POST" && target.ends_with("/files?ticket=");
+        let mut ticket_body = Vec::new();
+        if ticket_request {
+            // A small JSON body: kept, to answer a URL for the file name it names.
+            if (&mut reader)
+                .take(content_length)
+                .read_to_end(&mut ticket_body)
+                .await
+                .is_err()
+            {
+                return;
+            }
+        } else if content_length > 0 {
             let mut body = (&mut reader).take(content_length);
             match tokio::io::copy(&mut body, &mut tokio::io::sink()).await {
                 Ok(n) => {
@@ -96,13 +127,45 @@ async fn serve(stream: TcpStream, download_size: u64, uploaded: Arc<AtomicU64>) 
                 left -= n as u64;
             }
         } else {
-            let answer =
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}";
+            let body = if ticket_request {
+                ticket_answer(&ticket_body, parts, address)
+            } else if method == "POST" && target.contains("/files") {
+                "[]".to_owned()
+            } else {
+                "{}".to_owned()
+            };
+            let etag = if method == "PUT" {
+                "etag: \"part\"\r\n"
+            } else {
+                ""
+            };
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n{etag}content-length: {}\r\n\r\n{body}",
+                body.len()
+            );
             if stream.write_all(answer.as_bytes()).await.is_err() {
                 return;
             }
         }
     }
+}
+
+/// The answer to an upload ticket request: `parts` URLs for the file the request names.
+fn ticket_answer(request_body: &[u8], parts: u32, address: SocketAddr) -> String {
+    let request: serde_json::Value = serde_json::from_slice(request_body).unwrap_or_default();
+    let name = request["filenames"][0]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let urls: Vec<String> = (1..=parts)
+        .map(|part| format!("http://{address}/storage/object?uploadId=U&partNumber={part}"))
+        .collect();
+    let urls = if parts == 1 {
+        serde_json::json!(format!("http://{address}/storage/object"))
+    } else {
+        serde_json::json!(urls)
+    };
+    serde_json::json!({"ticket": "T", "urls": {name: urls}, "headers": {}}).to_string()
 }
 
 /// The process's peak resident set size in bytes (`VmHWM` of `/proc/self/status`), on Linux.
