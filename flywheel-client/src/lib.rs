@@ -157,6 +157,8 @@ mod client;
 pub mod conveniences;
 mod download;
 mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod pagination;
 mod request;
 mod response;
