@@ -286,11 +286,18 @@ fn multipart_files(body: &[u8], boundary: &str) -> Vec<(String, Bytes)> {
         };
         let headers = String::from_utf8_lossy(&part[..split]);
         let content = &part[split + 4..];
-        let file_name = headers.split(';').find_map(|p| {
-            p.trim()
-                .strip_prefix("filename=")
-                .map(|v| v.trim_end_matches(['\r', '\n']).trim_matches('"').to_owned())
-        });
+        let file_name = headers
+            .lines()
+            .filter(|line| {
+                line.to_ascii_lowercase()
+                    .starts_with("content-disposition:")
+            })
+            .flat_map(|line| line.split(';'))
+            .find_map(|p| {
+                p.trim()
+                    .strip_prefix("filename=")
+                    .map(|v| v.trim().trim_matches('"').to_owned())
+            });
         if let Some(name) = file_name {
             let name = name
                 .replace("%22", "\"")

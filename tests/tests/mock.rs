@@ -1,0 +1,71 @@
+//! The mock seen from a downstream crate's tests (`flywheel-client` with the `mock` feature):
+//! the everyday test in under 40 lines without JSON, and one stub per operation of the spec.
+
+use flywheel_client::conveniences::Filter;
+use flywheel_client::mock::{MockFlywheel, OPERATIONS, sample};
+use flywheel_client::types::{ProjectListOutput, SessionListOutput};
+use flywheel_client::{Client, UploadFile};
+
+/// The code under test: a downstream crate's function over the client.
+async fn count_sessions(client: &Client, label: &str) -> flywheel_client::Result<usize> {
+    let project = client.projects().find_one(Filter::new().eq("label", label)).await?;
+    Ok(project.sessions().find(Filter::new()).await?.len())
+}
+
+#[tokio::test]
+async fn finds_a_project_streams_600_sessions_uploads_downloads_and_sees_a_404() {
+    let mock = MockFlywheel::start().await;
+    let study: ProjectListOutput = sample::project("Study A");
+    let id = study.id.clone().expect("samples have ids");
+    mock.get_all_projects().returns_items([study]);
+    // 600 sessions in pages of 250: 250, 250, 100 and the empty page that ends the stream.
+    mock.get_project_sessions(&id)
+        .returns_items(sample::sessions::<SessionListOutput>(600))
+        .times(4);
+    mock.get_project("0").returns_status(404, "Project not found");
+
+    let client = mock.client();
+    assert_eq!(count_sessions(client, "Study A").await.expect("sessions"), 600);
+    let file = UploadFile::from_bytes("scan 1.dcm", vec![7u8; 1000]);
+    client.upload_file_to_project(&id, file).await.expect("upload");
+    assert_eq!(mock.stored_file("projects", &id, "scan 1.dcm").map(|b| b.len()), Some(1000));
+    let download = client.download_file_from_project(&id, "scan 1.dcm").await.expect("download");
+    assert_eq!(download.bytes().await.expect("bytes"), vec![7u8; 1000]);
+    let missing = client.get_project("0").await.expect_err("a 404");
+    assert_eq!(missing.status().map(|s| s.as_u16()), Some(404));
+    mock.verify();
+}
+
+#[test]
+fn one_stub_per_operation_of_the_spec() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let spec = std::fs::read_to_string(root.join("spec/openapi.yaml")).expect("spec");
+    let api = flywheel_generator::lower(
+        &flywheel_generator::load(&spec, "spec/openapi.yaml").expect("spec loads"),
+        "spec/openapi.yaml",
+    )
+    .expect("spec lowers");
+    let generated = std::fs::read_to_string(root.join("flywheel-client/src/generated/mock.rs"))
+        .expect("generated mock");
+    let impl_block = &generated[generated.find("impl crate::mock::MockFlywheel {").expect("impl")..];
+    let stubs: std::collections::BTreeSet<&str> = impl_block
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub fn "))
+        .filter_map(|rest| rest.split(['(', '<']).next())
+        .collect();
+    let missing: Vec<&str> = api
+        .operations
+        .iter()
+        .map(|op| op.method_name.as_str())
+        .filter(|name| !stubs.contains(name))
+        .collect();
+    let _ = std::io::Write::write_fmt(
+        &mut std::io::stdout().lock(),
+        format_args!("mock stubs: {} operations\n", stubs.len()),
+    );
+    assert!(missing.is_empty(), "operations without a stub: {missing:?}");
+    assert_eq!(stubs.len(), api.operations.len(), "one stub per operation");
+    assert_eq!(OPERATIONS.len(), api.operations.len(), "one table entry per operation");
+    assert!(OPERATIONS.iter().all(|op| stubs.contains(op.method_name)));
+    assert_eq!(api.operations.len(), 496, "the spec documents 496 methods");
+}
