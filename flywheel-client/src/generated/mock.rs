@@ -3615,7 +3615,7 @@ pub static OPERATIONS: [crate::mock::OperationInfo; 496usize] = [
     },
 ];
 impl crate::mock::MockFlywheel {
-    /// Stub of [`Client::get_all_acquisitions`](crate::Client::get_all_acquisitions) (`getAllAcquisitions`, `GET /acquisitions`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_acquisitions`](crate::Client::get_all_acquisitions) (`getAllAcquisitions`, `GET /acquisitions`): answers every request of the operation.
     #[cfg(feature = "acquisitions")]
     pub fn get_all_acquisitions(
         &self,
@@ -3626,21 +3626,21 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 0usize, ::std::vec![])
     }
-    /// Stub of [`Client::add_acquisition`](crate::Client::add_acquisition) (`addAcquisition`, `POST /acquisitions`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::add_acquisition`](crate::Client::add_acquisition) (`addAcquisition`, `POST /acquisitions`): answers every request of the operation.
     #[cfg(feature = "acquisitions")]
     pub fn add_acquisition(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::InsertedId, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 1usize, ::std::vec![])
     }
-    /// Stub of [`Client::delete_acquisitions_by_ids`](crate::Client::delete_acquisitions_by_ids) (`deleteAcquisitionsByIds`, `DELETE /acquisitions`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::delete_acquisitions_by_ids`](crate::Client::delete_acquisitions_by_ids) (`deleteAcquisitionsByIds`, `DELETE /acquisitions`): answers every request of the operation.
     #[cfg(feature = "acquisitions")]
     pub fn delete_acquisitions_by_ids(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::DeletedResult, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 2usize, ::std::vec![])
     }
-    /// Stub of [`Client::delete_acquisitions_by_query`](crate::Client::delete_acquisitions_by_query) (`deleteAcquisitionsByQuery`, `DELETE /acquisitions/delete_by_query`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::delete_acquisitions_by_query`](crate::Client::delete_acquisitions_by_query) (`deleteAcquisitionsByQuery`, `DELETE /acquisitions/delete_by_query`): answers every request of the operation.
     #[cfg(feature = "acquisitions")]
     pub fn delete_acquisitions_by_query(
         &self,
@@ -4175,7 +4175,7 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("containerId", container_id.to_string())],
         )
     }
-    /// Stub of [`Client::get_all_analyses`](crate::Client::get_all_analyses) (`getAllAnalyses`, `GET /analyses`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_analyses`](crate::Client::get_all_analyses) (`getAllAnalyses`, `GET /analyses`): answers every request of the operation.
     #[cfg(feature = "analyses")]
     pub fn get_all_analyses(
         &self,
@@ -4186,14 +4186,14 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 41usize, ::std::vec![])
     }
-    /// Stub of [`Client::delete_analyses_by_ids`](crate::Client::delete_analyses_by_ids) (`deleteAnalysesByIds`, `DELETE /analyses`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::delete_analyses_by_ids`](crate::Client::delete_analyses_by_ids) (`deleteAnalysesByIds`, `DELETE /analyses`): answers every request of the operation.
     #[cfg(feature = "analyses")]
     pub fn delete_analyses_by_ids(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::DeletedResult, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 42usize, ::std::vec![])
     }
-    /// Stub of [`Client::delete_analyses_by_query`](crate::Client::delete_analyses_by_query) (`deleteAnalysesByQuery`, `DELETE /analyses/delete_by_query`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::delete_analyses_by_query`](crate::Client::delete_analyses_by_query) (`deleteAnalysesByQuery`, `DELETE /analyses/delete_by_query`): answers every request of the operation.
     #[cfg(feature = "analyses")]
     pub fn delete_analyses_by_query(
         &self,
@@ -4523,7 +4523,7 @@ impl crate::mock::MockFlywheel {
             ],
         )
     }
-    /// Stub of [`Client::list_audit_trail_reports`](crate::Client::list_audit_trail_reports) (`listAuditTrailReports`, `GET /audit-trail/reports`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::list_audit_trail_reports`](crate::Client::list_audit_trail_reports) (`listAuditTrailReports`, `GET /audit-trail/reports`): answers every request of the operation.
     #[cfg(feature = "audit-trail")]
     pub fn list_audit_trail_reports(
         &self,
@@ -4534,7 +4534,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 65usize, ::std::vec![])
     }
-    /// Stub of [`Client::add_audit_trail_report`](crate::Client::add_audit_trail_report) (`addAuditTrailReport`, `POST /audit-trail/reports`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::add_audit_trail_report`](crate::Client::add_audit_trail_report) (`addAuditTrailReport`, `POST /audit-trail/reports`): answers every request of the operation.
     #[cfg(feature = "audit-trail")]
     pub fn add_audit_trail_report(
         &self,
@@ -4577,7 +4577,7 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("reportId", report_id.to_string())],
         )
     }
-    /// Stub of [`Client::get_all_batches`](crate::Client::get_all_batches) (`getAllBatches`, `GET /batch`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_batches`](crate::Client::get_all_batches) (`getAllBatches`, `GET /batch`): answers every request of the operation.
     #[cfg(feature = "batch")]
     pub fn get_all_batches(
         &self,
@@ -4588,7 +4588,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 70usize, ::std::vec![])
     }
-    /// Stub of [`Client::propose_batch`](crate::Client::propose_batch) (`proposeBatch`, `POST /batch`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::propose_batch`](crate::Client::propose_batch) (`proposeBatch`, `POST /batch`): answers every request of the operation.
     #[cfg(feature = "batch")]
     pub fn propose_batch(
         &self,
@@ -4599,7 +4599,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 71usize, ::std::vec![])
     }
-    /// Stub of [`Client::create_batch_job_from_jobs`](crate::Client::create_batch_job_from_jobs) (`createBatchJobFromJobs`, `POST /batch/jobs`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::create_batch_job_from_jobs`](crate::Client::create_batch_job_from_jobs) (`createBatchJobFromJobs`, `POST /batch/jobs`): answers every request of the operation.
     #[cfg(feature = "batch")]
     pub fn create_batch_job_from_jobs(
         &self,
@@ -4691,7 +4691,7 @@ impl crate::mock::MockFlywheel {
             ],
         )
     }
-    /// Stub of [`Client::get_all_collections`](crate::Client::get_all_collections) (`getAllCollections`, `GET /collections`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_collections`](crate::Client::get_all_collections) (`getAllCollections`, `GET /collections`): answers every request of the operation.
     #[cfg(feature = "collections")]
     pub fn get_all_collections(
         &self,
@@ -4702,21 +4702,21 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 78usize, ::std::vec![])
     }
-    /// Stub of [`Client::add_collection`](crate::Client::add_collection) (`addCollection`, `POST /collections`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::add_collection`](crate::Client::add_collection) (`addCollection`, `POST /collections`): answers every request of the operation.
     #[cfg(feature = "collections")]
     pub fn add_collection(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::InsertedId, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 79usize, ::std::vec![])
     }
-    /// Stub of [`Client::delete_collections_by_ids`](crate::Client::delete_collections_by_ids) (`deleteCollectionsByIds`, `DELETE /collections`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::delete_collections_by_ids`](crate::Client::delete_collections_by_ids) (`deleteCollectionsByIds`, `DELETE /collections`): answers every request of the operation.
     #[cfg(feature = "collections")]
     pub fn delete_collections_by_ids(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::DeletedResult, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 80usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_all_collections_curators`](crate::Client::get_all_collections_curators) (`getAllCollectionsCurators`, `GET /collections/curators`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_collections_curators`](crate::Client::get_all_collections_curators) (`getAllCollectionsCurators`, `GET /collections/curators`): answers every request of the operation.
     #[cfg(feature = "collections")]
     pub fn get_all_collections_curators(
         &self,
@@ -4727,7 +4727,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 81usize, ::std::vec![])
     }
-    /// Stub of [`Client::delete_collections_by_query`](crate::Client::delete_collections_by_query) (`deleteCollectionsByQuery`, `DELETE /collections/delete_by_query`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::delete_collections_by_query`](crate::Client::delete_collections_by_query) (`deleteCollectionsByQuery`, `DELETE /collections/delete_by_query`): answers every request of the operation.
     #[cfg(feature = "collections")]
     pub fn delete_collections_by_query(
         &self,
@@ -5135,19 +5135,19 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("containerId", container_id.to_string())],
         )
     }
-    /// Stub of [`Client::get_config`](crate::Client::get_config) (`getConfig`, `GET /config`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_config`](crate::Client::get_config) (`getConfig`, `GET /config`): answers every request of the operation.
     #[cfg(feature = "config")]
     pub fn get_config(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::ConfigOut, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 112usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_config_js`](crate::Client::get_config_js) (`getConfigJs`, `GET /config.js`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_config_js`](crate::Client::get_config_js) (`getConfigJs`, `GET /config.js`): answers every request of the operation.
     #[cfg(feature = "config")]
     pub fn get_config_js(&self) -> crate::mock::RawStub<'_> {
         crate::mock::RawStub::new(self, 113usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_version`](crate::Client::get_version) (`getVersion`, `GET /version`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_version`](crate::Client::get_version) (`getVersion`, `GET /version`): answers every request of the operation.
     #[cfg(feature = "config")]
     pub fn get_version(
         &self,
@@ -5714,7 +5714,7 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("containerId", container_id.to_string())],
         )
     }
-    /// Stub of [`Client::get_all_data_view_executions`](crate::Client::get_all_data_view_executions) (`getAllDataViewExecutions`, `GET /data_view_executions`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_data_view_executions`](crate::Client::get_all_data_view_executions) (`getAllDataViewExecutions`, `GET /data_view_executions`): answers every request of the operation.
     #[cfg(feature = "data-view-executions")]
     pub fn get_all_data_view_executions(
         &self,
@@ -5773,7 +5773,7 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("dataViewExecutionId", data_view_execution_id.to_string())],
         )
     }
-    /// Stub of [`Client::get_all_saved_searches`](crate::Client::get_all_saved_searches) (`getAllSavedSearches`, `GET /dataexplorer/queries`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_saved_searches`](crate::Client::get_all_saved_searches) (`getAllSavedSearches`, `GET /dataexplorer/queries`): answers every request of the operation.
     #[cfg(feature = "dataexplorer")]
     pub fn get_all_saved_searches(
         &self,
@@ -5784,7 +5784,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 159usize, ::std::vec![])
     }
-    /// Stub of [`Client::save_search`](crate::Client::save_search) (`saveSearch`, `POST /dataexplorer/queries`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::save_search`](crate::Client::save_search) (`saveSearch`, `POST /dataexplorer/queries`): answers every request of the operation.
     #[cfg(feature = "dataexplorer")]
     pub fn save_search(
         &self,
@@ -5827,7 +5827,7 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("searchId", search_id.to_string())],
         )
     }
-    /// Stub of [`Client::search`](crate::Client::search) (`search`, `POST /dataexplorer/search`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::search`](crate::Client::search) (`search`, `POST /dataexplorer/search`): answers every request of the operation.
     #[cfg(feature = "dataexplorer")]
     pub fn search(
         &self,
@@ -5838,21 +5838,21 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 164usize, ::std::vec![])
     }
-    /// Stub of [`Client::parse_search_query`](crate::Client::parse_search_query) (`parseSearchQuery`, `POST /dataexplorer/search/parse`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::parse_search_query`](crate::Client::parse_search_query) (`parseSearchQuery`, `POST /dataexplorer/search/parse`): answers every request of the operation.
     #[cfg(feature = "dataexplorer")]
     pub fn parse_search_query(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::ParsedQueryResponse, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 165usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_search_status`](crate::Client::get_search_status) (`getSearchStatus`, `GET /dataexplorer/search/status`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_search_status`](crate::Client::get_search_status) (`getSearchStatus`, `GET /dataexplorer/search/status`): answers every request of the operation.
     #[cfg(feature = "dataexplorer")]
     pub fn get_search_status(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::SearchStatus, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 166usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_search_query_suggestions`](crate::Client::get_search_query_suggestions) (`getSearchQuerySuggestions`, `POST /dataexplorer/search/suggest`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_search_query_suggestions`](crate::Client::get_search_query_suggestions) (`getSearchQuerySuggestions`, `POST /dataexplorer/search/suggest`): answers every request of the operation.
     #[cfg(feature = "dataexplorer")]
     pub fn get_search_query_suggestions(
         &self,
@@ -5863,7 +5863,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 167usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_all_devices`](crate::Client::get_all_devices) (`getAllDevices`, `GET /devices`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_devices`](crate::Client::get_all_devices) (`getAllDevices`, `GET /devices`): answers every request of the operation.
     #[cfg(feature = "devices")]
     pub fn get_all_devices(
         &self,
@@ -5874,28 +5874,28 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 168usize, ::std::vec![])
     }
-    /// Stub of [`Client::create_device`](crate::Client::create_device) (`createDevice`, `POST /devices`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::create_device`](crate::Client::create_device) (`createDevice`, `POST /devices`): answers every request of the operation.
     #[cfg(feature = "devices")]
     pub fn create_device(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::EgressDevice, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 169usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_current_device`](crate::Client::get_current_device) (`getCurrentDevice`, `GET /devices/self`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_current_device`](crate::Client::get_current_device) (`getCurrentDevice`, `GET /devices/self`): answers every request of the operation.
     #[cfg(feature = "devices")]
     pub fn get_current_device(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::EgressDevice, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 170usize, ::std::vec![])
     }
-    /// Stub of [`Client::update_device`](crate::Client::update_device) (`updateDevice`, `PUT /devices/self`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::update_device`](crate::Client::update_device) (`updateDevice`, `PUT /devices/self`): answers every request of the operation.
     #[cfg(feature = "devices")]
     pub fn update_device(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::EgressDevice, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 171usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_all_devices_status`](crate::Client::get_all_devices_status) (`getAllDevicesStatus`, `GET /devices/status`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_devices_status`](crate::Client::get_all_devices_status) (`getAllDevicesStatus`, `GET /devices/status`): answers every request of the operation.
     #[cfg(feature = "devices")]
     pub fn get_all_devices_status(
         &self,
@@ -5984,7 +5984,7 @@ impl crate::mock::MockFlywheel {
             ],
         )
     }
-    /// Stub of [`Client::get_all_project_aets`](crate::Client::get_all_project_aets) (`getAllProjectAets`, `GET /dimse/projects`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_project_aets`](crate::Client::get_all_project_aets) (`getAllProjectAets`, `GET /dimse/projects`): answers every request of the operation.
     #[cfg(feature = "dimse")]
     pub fn get_all_project_aets(
         &self,
@@ -5995,7 +5995,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 179usize, ::std::vec![])
     }
-    /// Stub of [`Client::create_project_aet`](crate::Client::create_project_aet) (`createProjectAet`, `POST /dimse/projects`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::create_project_aet`](crate::Client::create_project_aet) (`createProjectAet`, `POST /dimse/projects`): answers every request of the operation.
     #[cfg(feature = "dimse")]
     pub fn create_project_aet(
         &self,
@@ -6030,7 +6030,7 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("projectAet", project_aet.to_string())],
         )
     }
-    /// Stub of [`Client::get_all_service_aets`](crate::Client::get_all_service_aets) (`getAllServiceAets`, `GET /dimse/services`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_service_aets`](crate::Client::get_all_service_aets) (`getAllServiceAets`, `GET /dimse/services`): answers every request of the operation.
     #[cfg(feature = "dimse")]
     pub fn get_all_service_aets(
         &self,
@@ -6041,7 +6041,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 183usize, ::std::vec![])
     }
-    /// Stub of [`Client::create_service_aet`](crate::Client::create_service_aet) (`createServiceAet`, `POST /dimse/services`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::create_service_aet`](crate::Client::create_service_aet) (`createServiceAet`, `POST /dimse/services`): answers every request of the operation.
     #[cfg(feature = "dimse")]
     pub fn create_service_aet(
         &self,
@@ -6076,19 +6076,19 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("serviceAet", service_aet.to_string())],
         )
     }
-    /// Stub of [`Client::download_ticket`](crate::Client::download_ticket) (`downloadTicket`, `GET /download`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::download_ticket`](crate::Client::download_ticket) (`downloadTicket`, `GET /download`): answers every request of the operation.
     #[cfg(feature = "download")]
     pub fn download_ticket(&self) -> crate::mock::Stub<'_, (), crate::mock::NoItems> {
         crate::mock::Stub::new(self, 187usize, ::std::vec![])
     }
-    /// Stub of [`Client::create_download_ticket`](crate::Client::create_download_ticket) (`createDownloadTicket`, `POST /download`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::create_download_ticket`](crate::Client::create_download_ticket) (`createDownloadTicket`, `POST /download`): answers every request of the operation.
     #[cfg(feature = "download")]
     pub fn create_download_ticket(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::DownloadTicketStub, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 188usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_all_files`](crate::Client::get_all_files) (`getAllFiles`, `GET /files`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_files`](crate::Client::get_all_files) (`getAllFiles`, `GET /files`): answers every request of the operation.
     #[cfg(feature = "files")]
     pub fn get_all_files(
         &self,
@@ -6099,21 +6099,21 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 189usize, ::std::vec![])
     }
-    /// Stub of [`Client::upsert_file`](crate::Client::upsert_file) (`upsertFile`, `POST /files`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::upsert_file`](crate::Client::upsert_file) (`upsertFile`, `POST /files`): answers every request of the operation.
     #[cfg(feature = "files")]
     pub fn upsert_file(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::FileUpsertOutput, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 190usize, ::std::vec![])
     }
-    /// Stub of [`Client::delete_files_by_ids`](crate::Client::delete_files_by_ids) (`deleteFilesByIds`, `DELETE /files`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::delete_files_by_ids`](crate::Client::delete_files_by_ids) (`deleteFilesByIds`, `DELETE /files`): answers every request of the operation.
     #[cfg(feature = "files")]
     pub fn delete_files_by_ids(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::DeletedResult, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 191usize, ::std::vec![])
     }
-    /// Stub of [`Client::delete_files_by_query`](crate::Client::delete_files_by_query) (`deleteFilesByQuery`, `DELETE /files/delete_by_query`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::delete_files_by_query`](crate::Client::delete_files_by_query) (`deleteFilesByQuery`, `DELETE /files/delete_by_query`): answers every request of the operation.
     #[cfg(feature = "files")]
     pub fn delete_files_by_query(
         &self,
@@ -6252,7 +6252,7 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("fileId", file_id.to_string())],
         )
     }
-    /// Stub of [`Client::get_all_gears`](crate::Client::get_all_gears) (`getAllGears`, `GET /gears`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_gears`](crate::Client::get_all_gears) (`getAllGears`, `GET /gears`): answers every request of the operation.
     #[cfg(feature = "gears")]
     pub fn get_all_gears(
         &self,
@@ -6263,7 +6263,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 203usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_my_gear_tickets`](crate::Client::get_my_gear_tickets) (`getMyGearTickets`, `GET /gears/my-tickets`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_my_gear_tickets`](crate::Client::get_my_gear_tickets) (`getMyGearTickets`, `GET /gears/my-tickets`): answers every request of the operation.
     #[cfg(feature = "gears")]
     pub fn get_my_gear_tickets(
         &self,
@@ -6274,14 +6274,14 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 204usize, ::std::vec![])
     }
-    /// Stub of [`Client::prepare_add_gear`](crate::Client::prepare_add_gear) (`prepareAddGear`, `POST /gears/prepare-add`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::prepare_add_gear`](crate::Client::prepare_add_gear) (`prepareAddGear`, `POST /gears/prepare-add`): answers every request of the operation.
     #[cfg(feature = "gears")]
     pub fn prepare_add_gear(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::GearTicketOutput, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 205usize, ::std::vec![])
     }
-    /// Stub of [`Client::save_gear`](crate::Client::save_gear) (`saveGear`, `POST /gears/save`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::save_gear`](crate::Client::save_gear) (`saveGear`, `POST /gears/save`): answers every request of the operation.
     #[cfg(feature = "gears")]
     pub fn save_gear(
         &self,
@@ -6474,7 +6474,7 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("gearName", gear_name.to_string())],
         )
     }
-    /// Stub of [`Client::get_all_groups`](crate::Client::get_all_groups) (`getAllGroups`, `GET /groups`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_groups`](crate::Client::get_all_groups) (`getAllGroups`, `GET /groups`): answers every request of the operation.
     #[cfg(feature = "groups")]
     pub fn get_all_groups(
         &self,
@@ -6485,21 +6485,21 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 220usize, ::std::vec![])
     }
-    /// Stub of [`Client::add_group`](crate::Client::add_group) (`addGroup`, `POST /groups`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::add_group`](crate::Client::add_group) (`addGroup`, `POST /groups`): answers every request of the operation.
     #[cfg(feature = "groups")]
     pub fn add_group(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::InsertedId, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 221usize, ::std::vec![])
     }
-    /// Stub of [`Client::delete_groups_by_ids`](crate::Client::delete_groups_by_ids) (`deleteGroupsByIds`, `DELETE /groups`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::delete_groups_by_ids`](crate::Client::delete_groups_by_ids) (`deleteGroupsByIds`, `DELETE /groups`): answers every request of the operation.
     #[cfg(feature = "groups")]
     pub fn delete_groups_by_ids(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::DeletedResult, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 222usize, ::std::vec![])
     }
-    /// Stub of [`Client::delete_groups_by_query`](crate::Client::delete_groups_by_query) (`deleteGroupsByQuery`, `DELETE /groups/delete_by_query`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::delete_groups_by_query`](crate::Client::delete_groups_by_query) (`deleteGroupsByQuery`, `DELETE /groups/delete_by_query`): answers every request of the operation.
     #[cfg(feature = "groups")]
     pub fn delete_groups_by_query(
         &self,
@@ -6817,7 +6817,7 @@ impl crate::mock::MockFlywheel {
             ],
         )
     }
-    /// Stub of [`Client::get_all_jobs`](crate::Client::get_all_jobs) (`getAllJobs`, `GET /jobs`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_jobs`](crate::Client::get_all_jobs) (`getAllJobs`, `GET /jobs`): answers every request of the operation.
     #[cfg(feature = "jobs")]
     pub fn get_all_jobs(
         &self,
@@ -6828,14 +6828,14 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 246usize, ::std::vec![])
     }
-    /// Stub of [`Client::add_job`](crate::Client::add_job) (`addJob`, `POST /jobs/add`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::add_job`](crate::Client::add_job) (`addJob`, `POST /jobs/add`): answers every request of the operation.
     #[cfg(feature = "jobs")]
     pub fn add_job(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::InsertedId, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 247usize, ::std::vec![])
     }
-    /// Stub of [`Client::ask_jobs`](crate::Client::ask_jobs) (`askJobs`, `POST /jobs/ask`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::ask_jobs`](crate::Client::ask_jobs) (`askJobs`, `POST /jobs/ask`): answers every request of the operation.
     #[cfg(feature = "jobs")]
     pub fn ask_jobs(
         &self,
@@ -6854,35 +6854,35 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("jobState", job_state.to_string())],
         )
     }
-    /// Stub of [`Client::determine_provider_for_job`](crate::Client::determine_provider_for_job) (`determineProviderForJob`, `POST /jobs/determine_provider`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::determine_provider_for_job`](crate::Client::determine_provider_for_job) (`determineProviderForJob`, `POST /jobs/determine_provider`): answers every request of the operation.
     #[cfg(feature = "jobs")]
     pub fn determine_provider_for_job(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::Provider, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 250usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_next_job`](crate::Client::get_next_job) (`getNextJob`, `GET /jobs/next`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_next_job`](crate::Client::get_next_job) (`getNextJob`, `GET /jobs/next`): answers every request of the operation.
     #[cfg(feature = "jobs")]
     pub fn get_next_job(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::Job, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 251usize, ::std::vec![])
     }
-    /// Stub of [`Client::update_jobs_priority`](crate::Client::update_jobs_priority) (`updateJobsPriority`, `PUT /jobs/priority`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::update_jobs_priority`](crate::Client::update_jobs_priority) (`updateJobsPriority`, `PUT /jobs/priority`): answers every request of the operation.
     #[cfg(feature = "jobs")]
     pub fn update_jobs_priority(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::ModifiedResult, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 252usize, ::std::vec![])
     }
-    /// Stub of [`Client::reap_jobs`](crate::Client::reap_jobs) (`reapJobs`, `POST /jobs/reap`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::reap_jobs`](crate::Client::reap_jobs) (`reapJobs`, `POST /jobs/reap`): answers every request of the operation.
     #[cfg(feature = "jobs")]
     pub fn reap_jobs(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::OrphanedCount, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 253usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_jobs_stats`](crate::Client::get_jobs_stats) (`getJobsStats`, `GET /jobs/stats`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_jobs_stats`](crate::Client::get_jobs_stats) (`getJobsStats`, `GET /jobs/stats`): answers every request of the operation.
     #[cfg(feature = "jobs")]
     pub fn get_jobs_stats(
         &self,
@@ -7061,7 +7061,7 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("jupyterlabServerId", jupyterlab_server_id.to_string())],
         )
     }
-    /// Stub of [`Client::get_all_modalities`](crate::Client::get_all_modalities) (`getAllModalities`, `GET /modalities`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_modalities`](crate::Client::get_all_modalities) (`getAllModalities`, `GET /modalities`): answers every request of the operation.
     #[cfg(feature = "modalities")]
     pub fn get_all_modalities(
         &self,
@@ -7072,7 +7072,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 269usize, ::std::vec![])
     }
-    /// Stub of [`Client::add_modality`](crate::Client::add_modality) (`addModality`, `POST /modalities`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::add_modality`](crate::Client::add_modality) (`addModality`, `POST /modalities`): answers every request of the operation.
     #[cfg(feature = "modalities")]
     pub fn add_modality(
         &self,
@@ -7115,7 +7115,7 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("modalityId", modality_id.to_string())],
         )
     }
-    /// Stub of [`Client::get_all_projects`](crate::Client::get_all_projects) (`getAllProjects`, `GET /projects`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_projects`](crate::Client::get_all_projects) (`getAllProjects`, `GET /projects`): answers every request of the operation.
     #[cfg(feature = "projects")]
     pub fn get_all_projects(
         &self,
@@ -7126,21 +7126,21 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 274usize, ::std::vec![])
     }
-    /// Stub of [`Client::add_project`](crate::Client::add_project) (`addProject`, `POST /projects`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::add_project`](crate::Client::add_project) (`addProject`, `POST /projects`): answers every request of the operation.
     #[cfg(feature = "projects")]
     pub fn add_project(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::InsertedId, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 275usize, ::std::vec![])
     }
-    /// Stub of [`Client::delete_projects_by_ids`](crate::Client::delete_projects_by_ids) (`deleteProjectsByIds`, `DELETE /projects`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::delete_projects_by_ids`](crate::Client::delete_projects_by_ids) (`deleteProjectsByIds`, `DELETE /projects`): answers every request of the operation.
     #[cfg(feature = "projects")]
     pub fn delete_projects_by_ids(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::DeletedResult, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 276usize, ::std::vec![])
     }
-    /// Stub of [`Client::catalog_list`](crate::Client::catalog_list) (`catalogList`, `GET /projects/catalog-list`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::catalog_list`](crate::Client::catalog_list) (`catalogList`, `GET /projects/catalog-list`): answers every request of the operation.
     #[cfg(feature = "projects")]
     pub fn catalog_list(
         &self,
@@ -7151,7 +7151,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 277usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_catalog_list_filter_options`](crate::Client::get_catalog_list_filter_options) (`getCatalogListFilterOptions`, `GET /projects/catalog-list-filter-options`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_catalog_list_filter_options`](crate::Client::get_catalog_list_filter_options) (`getCatalogListFilterOptions`, `GET /projects/catalog-list-filter-options`): answers every request of the operation.
     #[cfg(feature = "projects")]
     pub fn get_catalog_list_filter_options(
         &self,
@@ -7162,14 +7162,14 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 278usize, ::std::vec![])
     }
-    /// Stub of [`Client::delete_projects_by_query`](crate::Client::delete_projects_by_query) (`deleteProjectsByQuery`, `DELETE /projects/delete_by_query`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::delete_projects_by_query`](crate::Client::delete_projects_by_query) (`deleteProjectsByQuery`, `DELETE /projects/delete_by_query`): answers every request of the operation.
     #[cfg(feature = "projects")]
     pub fn delete_projects_by_query(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::DeletedResult, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 279usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_all_projects_groups`](crate::Client::get_all_projects_groups) (`getAllProjectsGroups`, `GET /projects/groups`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_projects_groups`](crate::Client::get_all_projects_groups) (`getAllProjectsGroups`, `GET /projects/groups`): answers every request of the operation.
     #[cfg(feature = "projects")]
     pub fn get_all_projects_groups(
         &self,
@@ -7180,7 +7180,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 280usize, ::std::vec![])
     }
-    /// Stub of [`Client::recalc_all_projects`](crate::Client::recalc_all_projects) (`recalcAllProjects`, `POST /projects/recalc`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::recalc_all_projects`](crate::Client::recalc_all_projects) (`recalcAllProjects`, `POST /projects/recalc`): answers every request of the operation.
     #[cfg(feature = "projects")]
     pub fn recalc_all_projects(
         &self,
@@ -8043,7 +8043,7 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("projectId", project_id.to_string())],
         )
     }
-    /// Stub of [`Client::get_access_log_report`](crate::Client::get_access_log_report) (`getAccessLogReport`, `GET /report/accesslog`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_access_log_report`](crate::Client::get_access_log_report) (`getAccessLogReport`, `GET /report/accesslog`): answers every request of the operation.
     #[cfg(feature = "reports")]
     pub fn get_access_log_report(
         &self,
@@ -8054,7 +8054,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 341usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_access_log_types`](crate::Client::get_access_log_types) (`getAccessLogTypes`, `GET /report/accesslog/types`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_access_log_types`](crate::Client::get_access_log_types) (`getAccessLogTypes`, `GET /report/accesslog/types`): answers every request of the operation.
     #[cfg(feature = "reports")]
     pub fn get_access_log_types(
         &self,
@@ -8065,7 +8065,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 342usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_daily_usage_report`](crate::Client::get_daily_usage_report) (`getDailyUsageReport`, `GET /report/daily-usage`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_daily_usage_report`](crate::Client::get_daily_usage_report) (`getDailyUsageReport`, `GET /report/daily-usage`): answers every request of the operation.
     #[cfg(feature = "reports")]
     pub fn get_daily_usage_report(
         &self,
@@ -8076,7 +8076,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 343usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_legacy_usage_report`](crate::Client::get_legacy_usage_report) (`getLegacyUsageReport`, `GET /report/legacy-usage`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_legacy_usage_report`](crate::Client::get_legacy_usage_report) (`getLegacyUsageReport`, `GET /report/legacy-usage`): answers every request of the operation.
     #[cfg(feature = "reports")]
     pub fn get_legacy_usage_report(
         &self,
@@ -8087,21 +8087,21 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 344usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_project_report`](crate::Client::get_project_report) (`getProjectReport`, `GET /report/project`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_project_report`](crate::Client::get_project_report) (`getProjectReport`, `GET /report/project`): answers every request of the operation.
     #[cfg(feature = "reports")]
     pub fn get_project_report(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::ProjectReportList, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 345usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_site_report`](crate::Client::get_site_report) (`getSiteReport`, `GET /report/site`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_site_report`](crate::Client::get_site_report) (`getSiteReport`, `GET /report/site`): answers every request of the operation.
     #[cfg(feature = "reports")]
     pub fn get_site_report(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::SiteReport, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 346usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_usage_report`](crate::Client::get_usage_report) (`getUsageReport`, `GET /report/usage`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_usage_report`](crate::Client::get_usage_report) (`getUsageReport`, `GET /report/usage`): answers every request of the operation.
     #[cfg(feature = "reports")]
     pub fn get_usage_report(
         &self,
@@ -8112,7 +8112,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 347usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_usage_availability`](crate::Client::get_usage_availability) (`getUsageAvailability`, `GET /report/usage/availability`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_usage_availability`](crate::Client::get_usage_availability) (`getUsageAvailability`, `GET /report/usage/availability`): answers every request of the operation.
     #[cfg(feature = "reports")]
     pub fn get_usage_availability(
         &self,
@@ -8123,26 +8123,26 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 348usize, ::std::vec![])
     }
-    /// Stub of [`Client::collect_usage`](crate::Client::collect_usage) (`collectUsage`, `GET /report/usage/collect`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::collect_usage`](crate::Client::collect_usage) (`collectUsage`, `GET /report/usage/collect`): answers every request of the operation.
     #[cfg(feature = "reports")]
     pub fn collect_usage(&self) -> crate::mock::Stub<'_, (), crate::mock::NoItems> {
         crate::mock::Stub::new(self, 349usize, ::std::vec![])
     }
-    /// Stub of [`Client::lookup_path`](crate::Client::lookup_path) (`lookupPath`, `POST /lookup`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::lookup_path`](crate::Client::lookup_path) (`lookupPath`, `POST /lookup`): answers every request of the operation.
     #[cfg(feature = "resolve")]
     pub fn lookup_path(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::ResolverNode, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 350usize, ::std::vec![])
     }
-    /// Stub of [`Client::resolve_path`](crate::Client::resolve_path) (`resolvePath`, `POST /resolve`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::resolve_path`](crate::Client::resolve_path) (`resolvePath`, `POST /resolve`): answers every request of the operation.
     #[cfg(feature = "resolve")]
     pub fn resolve_path(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::ResolveOutput, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 351usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_all_roles`](crate::Client::get_all_roles) (`getAllRoles`, `GET /roles`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_roles`](crate::Client::get_all_roles) (`getAllRoles`, `GET /roles`): answers every request of the operation.
     #[cfg(feature = "roles")]
     pub fn get_all_roles(
         &self,
@@ -8153,7 +8153,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 352usize, ::std::vec![])
     }
-    /// Stub of [`Client::add_role`](crate::Client::add_role) (`addRole`, `POST /roles`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::add_role`](crate::Client::add_role) (`addRole`, `POST /roles`): answers every request of the operation.
     #[cfg(feature = "roles")]
     pub fn add_role(
         &self,
@@ -8196,7 +8196,7 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("roleId", role_id.to_string())],
         )
     }
-    /// Stub of [`Client::get_all_sessions`](crate::Client::get_all_sessions) (`getAllSessions`, `GET /sessions`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_sessions`](crate::Client::get_all_sessions) (`getAllSessions`, `GET /sessions`): answers every request of the operation.
     #[cfg(feature = "sessions")]
     pub fn get_all_sessions(
         &self,
@@ -8207,21 +8207,21 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 357usize, ::std::vec![])
     }
-    /// Stub of [`Client::add_session`](crate::Client::add_session) (`addSession`, `POST /sessions`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::add_session`](crate::Client::add_session) (`addSession`, `POST /sessions`): answers every request of the operation.
     #[cfg(feature = "sessions")]
     pub fn add_session(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::InsertedId, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 358usize, ::std::vec![])
     }
-    /// Stub of [`Client::delete_sessions_by_ids`](crate::Client::delete_sessions_by_ids) (`deleteSessionsByIds`, `DELETE /sessions`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::delete_sessions_by_ids`](crate::Client::delete_sessions_by_ids) (`deleteSessionsByIds`, `DELETE /sessions`): answers every request of the operation.
     #[cfg(feature = "sessions")]
     pub fn delete_sessions_by_ids(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::DeletedResult, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 359usize, ::std::vec![])
     }
-    /// Stub of [`Client::delete_sessions_by_query`](crate::Client::delete_sessions_by_query) (`deleteSessionsByQuery`, `DELETE /sessions/delete_by_query`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::delete_sessions_by_query`](crate::Client::delete_sessions_by_query) (`deleteSessionsByQuery`, `DELETE /sessions/delete_by_query`): answers every request of the operation.
     #[cfg(feature = "sessions")]
     pub fn delete_sessions_by_query(
         &self,
@@ -8788,7 +8788,7 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("sessionId", session_id.to_string())],
         )
     }
-    /// Stub of [`Client::get_bookmark_list`](crate::Client::get_bookmark_list) (`getBookmarkList`, `GET /site/bookmark-list`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_bookmark_list`](crate::Client::get_bookmark_list) (`getBookmarkList`, `GET /site/bookmark-list`): answers every request of the operation.
     #[cfg(feature = "site")]
     pub fn get_bookmark_list(
         &self,
@@ -8799,7 +8799,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 400usize, ::std::vec![])
     }
-    /// Stub of [`Client::modify_bookmark_list`](crate::Client::modify_bookmark_list) (`modifyBookmarkList`, `PUT /site/bookmark-list`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::modify_bookmark_list`](crate::Client::modify_bookmark_list) (`modifyBookmarkList`, `PUT /site/bookmark-list`): answers every request of the operation.
     #[cfg(feature = "site")]
     pub fn modify_bookmark_list(
         &self,
@@ -8810,7 +8810,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 401usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_providers`](crate::Client::get_providers) (`getProviders`, `GET /site/providers`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_providers`](crate::Client::get_providers) (`getProviders`, `GET /site/providers`): answers every request of the operation.
     #[cfg(feature = "site")]
     pub fn get_providers(
         &self,
@@ -8821,7 +8821,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 402usize, ::std::vec![])
     }
-    /// Stub of [`Client::add_provider`](crate::Client::add_provider) (`addProvider`, `POST /site/providers`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::add_provider`](crate::Client::add_provider) (`addProvider`, `POST /site/providers`): answers every request of the operation.
     #[cfg(feature = "site")]
     pub fn add_provider(
         &self,
@@ -8876,7 +8876,7 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("providerId", provider_id.to_string())],
         )
     }
-    /// Stub of [`Client::get_site_rules`](crate::Client::get_site_rules) (`getSiteRules`, `GET /site/rules`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_site_rules`](crate::Client::get_site_rules) (`getSiteRules`, `GET /site/rules`): answers every request of the operation.
     #[cfg(feature = "site")]
     pub fn get_site_rules(
         &self,
@@ -8887,7 +8887,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 408usize, ::std::vec![])
     }
-    /// Stub of [`Client::add_site_rule`](crate::Client::add_site_rule) (`addSiteRule`, `POST /site/rules`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::add_site_rule`](crate::Client::add_site_rule) (`addSiteRule`, `POST /site/rules`): answers every request of the operation.
     #[cfg(feature = "site")]
     pub fn add_site_rule(
         &self,
@@ -8930,21 +8930,21 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("ruleId", rule_id.to_string())],
         )
     }
-    /// Stub of [`Client::get_site_settings`](crate::Client::get_site_settings) (`getSiteSettings`, `GET /site/settings`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_site_settings`](crate::Client::get_site_settings) (`getSiteSettings`, `GET /site/settings`): answers every request of the operation.
     #[cfg(feature = "site")]
     pub fn get_site_settings(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::SiteSettings, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 413usize, ::std::vec![])
     }
-    /// Stub of [`Client::modify_site_settings`](crate::Client::modify_site_settings) (`modifySiteSettings`, `PUT /site/settings`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::modify_site_settings`](crate::Client::modify_site_settings) (`modifySiteSettings`, `PUT /site/settings`): answers every request of the operation.
     #[cfg(feature = "site")]
     pub fn modify_site_settings(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::SiteSettings, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 414usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_all_subjects`](crate::Client::get_all_subjects) (`getAllSubjects`, `GET /subjects`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_subjects`](crate::Client::get_all_subjects) (`getAllSubjects`, `GET /subjects`): answers every request of the operation.
     #[cfg(feature = "subjects")]
     pub fn get_all_subjects(
         &self,
@@ -8955,28 +8955,28 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 415usize, ::std::vec![])
     }
-    /// Stub of [`Client::add_subject`](crate::Client::add_subject) (`addSubject`, `POST /subjects`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::add_subject`](crate::Client::add_subject) (`addSubject`, `POST /subjects`): answers every request of the operation.
     #[cfg(feature = "subjects")]
     pub fn add_subject(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::InsertedId, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 416usize, ::std::vec![])
     }
-    /// Stub of [`Client::delete_subjects_by_ids`](crate::Client::delete_subjects_by_ids) (`deleteSubjectsByIds`, `DELETE /subjects`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::delete_subjects_by_ids`](crate::Client::delete_subjects_by_ids) (`deleteSubjectsByIds`, `DELETE /subjects`): answers every request of the operation.
     #[cfg(feature = "subjects")]
     pub fn delete_subjects_by_ids(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::DeletedResult, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 417usize, ::std::vec![])
     }
-    /// Stub of [`Client::delete_subjects_by_query`](crate::Client::delete_subjects_by_query) (`deleteSubjectsByQuery`, `DELETE /subjects/delete_by_query`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::delete_subjects_by_query`](crate::Client::delete_subjects_by_query) (`deleteSubjectsByQuery`, `DELETE /subjects/delete_by_query`): answers every request of the operation.
     #[cfg(feature = "subjects")]
     pub fn delete_subjects_by_query(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::DeletedResult, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 418usize, ::std::vec![])
     }
-    /// Stub of [`Client::create_master_subject_code`](crate::Client::create_master_subject_code) (`createMasterSubjectCode`, `POST /subjects/master-code`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::create_master_subject_code`](crate::Client::create_master_subject_code) (`createMasterSubjectCode`, `POST /subjects/master-code`): answers every request of the operation.
     #[cfg(feature = "subjects")]
     pub fn create_master_subject_code(
         &self,
@@ -9543,14 +9543,14 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("subjectId", subject_id.to_string())],
         )
     }
-    /// Stub of [`Client::fetch_tree`](crate::Client::fetch_tree) (`fetchTree`, `POST /tree`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::fetch_tree`](crate::Client::fetch_tree) (`fetchTree`, `POST /tree`): answers every request of the operation.
     #[cfg(feature = "tree")]
     pub fn fetch_tree(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::PageOrObjectList, ::serde_json::Value> {
         crate::mock::Stub::new(self, 459usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_tree_graph`](crate::Client::get_tree_graph) (`getTreeGraph`, `GET /tree/graph`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_tree_graph`](crate::Client::get_tree_graph) (`getTreeGraph`, `GET /tree/graph`): answers every request of the operation.
     #[cfg(feature = "tree")]
     pub fn get_tree_graph(
         &self,
@@ -9561,7 +9561,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 460usize, ::std::vec![])
     }
-    /// Stub of [`Client::complete_s3_multipart_upload`](crate::Client::complete_s3_multipart_upload) (`completeS3MultipartUpload`, `POST /upload/complete-s3-multipart`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::complete_s3_multipart_upload`](crate::Client::complete_s3_multipart_upload) (`completeS3MultipartUpload`, `POST /upload/complete-s3-multipart`): answers every request of the operation.
     #[cfg(feature = "upload")]
     pub fn complete_s3_multipart_upload(
         &self,
@@ -9572,7 +9572,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 461usize, ::std::vec![])
     }
-    /// Stub of [`Client::upload_signed_fs_file`](crate::Client::upload_signed_fs_file) (`uploadSignedFsFile`, `PUT /upload/fs-file`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::upload_signed_fs_file`](crate::Client::upload_signed_fs_file) (`uploadSignedFsFile`, `PUT /upload/fs-file`): answers every request of the operation.
     #[cfg(feature = "upload")]
     pub fn upload_signed_fs_file(
         &self,
@@ -9583,7 +9583,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 462usize, ::std::vec![])
     }
-    /// Stub of [`Client::upload_by_label`](crate::Client::upload_by_label) (`uploadByLabel`, `POST /upload/label`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::upload_by_label`](crate::Client::upload_by_label) (`uploadByLabel`, `POST /upload/label`): answers every request of the operation.
     #[cfg(feature = "upload")]
     pub fn upload_by_label(
         &self,
@@ -9594,7 +9594,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 463usize, ::std::vec![])
     }
-    /// Stub of [`Client::upload_by_reaper`](crate::Client::upload_by_reaper) (`uploadByReaper`, `POST /upload/reaper`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::upload_by_reaper`](crate::Client::upload_by_reaper) (`uploadByReaper`, `POST /upload/reaper`): answers every request of the operation.
     #[cfg(feature = "upload")]
     pub fn upload_by_reaper(
         &self,
@@ -9605,7 +9605,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 464usize, ::std::vec![])
     }
-    /// Stub of [`Client::create_signed_upload_url`](crate::Client::create_signed_upload_url) (`createSignedUploadUrl`, `POST /upload/signed-url`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::create_signed_upload_url`](crate::Client::create_signed_upload_url) (`createSignedUploadUrl`, `POST /upload/signed-url`): answers every request of the operation.
     #[cfg(feature = "upload")]
     pub fn create_signed_upload_url(
         &self,
@@ -9616,14 +9616,14 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 465usize, ::std::vec![])
     }
-    /// Stub of [`Client::cleanup_signed_upload_url`](crate::Client::cleanup_signed_upload_url) (`cleanupSignedUploadUrl`, `POST /upload/signed-url/cleanup`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::cleanup_signed_upload_url`](crate::Client::cleanup_signed_upload_url) (`cleanupSignedUploadUrl`, `POST /upload/signed-url/cleanup`): answers every request of the operation.
     #[cfg(feature = "upload")]
     pub fn cleanup_signed_upload_url(
         &self,
     ) -> crate::mock::Stub<'_, (), crate::mock::NoItems> {
         crate::mock::Stub::new(self, 466usize, ::std::vec![])
     }
-    /// Stub of [`Client::upload_by_uid`](crate::Client::upload_by_uid) (`uploadByUid`, `POST /upload/uid`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::upload_by_uid`](crate::Client::upload_by_uid) (`uploadByUid`, `POST /upload/uid`): answers every request of the operation.
     #[cfg(feature = "upload")]
     pub fn upload_by_uid(
         &self,
@@ -9634,7 +9634,7 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 467usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_all_users`](crate::Client::get_all_users) (`getAllUsers`, `GET /users`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_all_users`](crate::Client::get_all_users) (`getAllUsers`, `GET /users`): answers every request of the operation.
     #[cfg(feature = "users")]
     pub fn get_all_users(
         &self,
@@ -9645,49 +9645,49 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 468usize, ::std::vec![])
     }
-    /// Stub of [`Client::add_user`](crate::Client::add_user) (`addUser`, `POST /users`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::add_user`](crate::Client::add_user) (`addUser`, `POST /users`): answers every request of the operation.
     #[cfg(feature = "users")]
     pub fn add_user(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::UserOutputId, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 469usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_current_user`](crate::Client::get_current_user) (`getCurrentUser`, `GET /users/self`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_current_user`](crate::Client::get_current_user) (`getCurrentUser`, `GET /users/self`): answers every request of the operation.
     #[cfg(feature = "users")]
     pub fn get_current_user(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::CurrentUserOutput, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 470usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_current_user_avatar`](crate::Client::get_current_user_avatar) (`getCurrentUserAvatar`, `GET /users/self/avatar`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_current_user_avatar`](crate::Client::get_current_user_avatar) (`getCurrentUserAvatar`, `GET /users/self/avatar`): answers every request of the operation.
     #[cfg(feature = "users")]
     pub fn get_current_user_avatar(
         &self,
     ) -> crate::mock::Stub<'_, (), crate::mock::NoItems> {
         crate::mock::Stub::new(self, 471usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_current_user_info`](crate::Client::get_current_user_info) (`getCurrentUserInfo`, `GET /users/self/info`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_current_user_info`](crate::Client::get_current_user_info) (`getCurrentUserInfo`, `GET /users/self/info`): answers every request of the operation.
     #[cfg(feature = "users")]
     pub fn get_current_user_info(
         &self,
     ) -> crate::mock::Stub<'_, ::serde_json::Value, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 472usize, ::std::vec![])
     }
-    /// Stub of [`Client::modify_current_user_info`](crate::Client::modify_current_user_info) (`modifyCurrentUserInfo`, `PATCH /users/self/info`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::modify_current_user_info`](crate::Client::modify_current_user_info) (`modifyCurrentUserInfo`, `PATCH /users/self/info`): answers every request of the operation.
     #[cfg(feature = "users")]
     pub fn modify_current_user_info(
         &self,
     ) -> crate::mock::Stub<'_, (), crate::mock::NoItems> {
         crate::mock::Stub::new(self, 473usize, ::std::vec![])
     }
-    /// Stub of [`Client::get_current_user_jobs`](crate::Client::get_current_user_jobs) (`getCurrentUserJobs`, `GET /users/self/jobs`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::get_current_user_jobs`](crate::Client::get_current_user_jobs) (`getCurrentUserJobs`, `GET /users/self/jobs`): answers every request of the operation.
     #[cfg(feature = "users")]
     pub fn get_current_user_jobs(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::UserJobs, crate::types::Job> {
         crate::mock::Stub::new(self, 474usize, ::std::vec![])
     }
-    /// Stub of [`Client::generate_user_key`](crate::Client::generate_user_key) (`generateUserKey`, `POST /users/self/key`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::generate_user_key`](crate::Client::generate_user_key) (`generateUserKey`, `POST /users/self/key`): answers every request of the operation.
     #[cfg(feature = "users")]
     pub fn generate_user_key(
         &self,
@@ -9822,7 +9822,7 @@ impl crate::mock::MockFlywheel {
             ::std::vec![("userId", user_id.to_string())],
         )
     }
-    /// Stub of [`Client::data_view_columns`](crate::Client::data_view_columns) (`dataViewColumns`, `GET /views/columns`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::data_view_columns`](crate::Client::data_view_columns) (`dataViewColumns`, `GET /views/columns`): answers every request of the operation.
     #[cfg(feature = "views")]
     pub fn data_view_columns(
         &self,
@@ -9833,21 +9833,21 @@ impl crate::mock::MockFlywheel {
     > {
         crate::mock::Stub::new(self, 487usize, ::std::vec![])
     }
-    /// Stub of [`Client::evaluate_view_adhoc`](crate::Client::evaluate_view_adhoc) (`evaluateViewAdhoc`, `POST /views/data`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::evaluate_view_adhoc`](crate::Client::evaluate_view_adhoc) (`evaluateViewAdhoc`, `POST /views/data`): answers every request of the operation.
     #[cfg(feature = "views")]
     pub fn evaluate_view_adhoc(
         &self,
     ) -> crate::mock::Stub<'_, (), crate::mock::NoItems> {
         crate::mock::Stub::new(self, 488usize, ::std::vec![])
     }
-    /// Stub of [`Client::queue_adhoc`](crate::Client::queue_adhoc) (`queueAdhoc`, `POST /views/queue`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::queue_adhoc`](crate::Client::queue_adhoc) (`queueAdhoc`, `POST /views/queue`): answers every request of the operation.
     #[cfg(feature = "views")]
     pub fn queue_adhoc(
         &self,
     ) -> crate::mock::Stub<'_, crate::types::DataViewExecution, crate::mock::NoItems> {
         crate::mock::Stub::new(self, 489usize, ::std::vec![])
     }
-    /// Stub of [`Client::save_view_data_to_container`](crate::Client::save_view_data_to_container) (`saveViewDataToContainer`, `POST /views/save`): answers the requests whose path parameters equal the given values.
+    /// Stub of [`Client::save_view_data_to_container`](crate::Client::save_view_data_to_container) (`saveViewDataToContainer`, `POST /views/save`): answers every request of the operation.
     #[cfg(feature = "views")]
     pub fn save_view_data_to_container(
         &self,

@@ -103,9 +103,13 @@ pub fn render(api: &Api) -> TokenStream {
             let arg = ident(rust);
             quote! { (#template, #arg.to_string()) }
         });
+        let answers = if stub.path_params.is_empty() {
+            "answers every request of the operation"
+        } else {
+            "answers the requests whose path parameters equal the given values"
+        };
         let doc = format!(
-            " Stub of [`Client::{0}`](crate::Client::{0}) (`{1}`, `{2} {3}`): answers the requests whose path \
-             parameters equal the given values.",
+            " Stub of [`Client::{0}`](crate::Client::{0}) (`{1}`, `{2} {3}`): {answers}.",
             stub.method_name,
             stub.operation_id,
             op.method.as_str(),
