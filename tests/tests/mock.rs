@@ -69,3 +69,58 @@ fn one_stub_per_operation_of_the_spec() {
     assert!(OPERATIONS.iter().all(|op| stubs.contains(op.method_name)));
     assert_eq!(api.operations.len(), 496, "the spec documents 496 methods");
 }
+
+/// The panic message of `verify`, or `None` when it passes.
+fn verify_message(mock: &MockFlywheel) -> Option<String> {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| mock.verify()));
+    outcome.err().map(|payload| match payload.downcast::<String>() {
+        Ok(message) => *message,
+        Err(_) => "a panic without a message".to_owned(),
+    })
+}
+
+#[tokio::test]
+async fn an_unmatched_request_fails_verify_naming_its_operation_but_no_values() {
+    let mock = MockFlywheel::start().await;
+    mock.get_project("p1").returns(sample::project("A"));
+    let answer = mock.client().get_session("secret-session-id").await;
+    assert_eq!(answer.expect_err("unmatched").status().map(|s| s.as_u16()), Some(404));
+    let message = verify_message(&mock).expect("verify fails");
+    assert!(message.contains("`getSession` (GET /sessions/{sessionId})"), "{message}");
+    assert!(message.contains("`get_project` (GET /projects/{projectId}) expected at least 1 call"), "{message}");
+    assert!(!message.contains("secret-session-id") && !message.contains("p1"), "{message}");
+}
+
+#[tokio::test]
+async fn stubs_match_path_values_and_count_calls() {
+    let mock = MockFlywheel::start().await;
+    mock.get_project("p1").returns(sample::project("first")).times(2);
+    mock.get_project("p2").returns(sample::project("second"));
+    let client = mock.client();
+    for _ in 0..2 {
+        assert_eq!(client.get_project("p1").await.expect("p1").label.as_deref(), Some("first"));
+    }
+    assert_eq!(client.get_project("p2").await.expect("p2").label.as_deref(), Some("second"));
+    assert_eq!(mock.calls("getProject"), 3);
+    assert_eq!(verify_message(&mock), None);
+
+    let counted = MockFlywheel::start().await;
+    counted.get_project("p1").returns(sample::project("A")).times(2);
+    counted.client().get_project("p1").await.expect("one call");
+    let message = verify_message(&counted).expect("too few calls");
+    assert!(message.contains("expected 2 call(s), got 1"), "{message}");
+}
+
+#[tokio::test]
+async fn sorted_listings_page_by_page_number() {
+    let mock = MockFlywheel::start().await;
+    mock.get_all_sessions()
+        .query("sort", "label:asc")
+        .returns_items(sample::sessions::<SessionListOutput>(30))
+        .times(5); // pages 1 to 4 of 8 (the last one partial), then the empty page 5
+    let sorted = flywheel_client::conveniences::Sort::asc("label");
+    let sessions = mock.client().sessions().sort(sorted).page_size(8).find(Filter::new()).await;
+    let labels: Vec<_> = sessions.expect("sessions").iter().map(|s| s.data().label.clone()).collect();
+    let expected: Vec<_> = (0..30).map(|i| Some(format!("ses-{i}"))).collect();
+    assert_eq!(labels, expected);
+}
