@@ -324,7 +324,7 @@ impl Error {
             | Error::Decode { operation_id, .. }
             | Error::Io { operation_id, .. }
             | Error::UnreplayableRedirect { operation_id, .. } => Some(operation_id),
-            | Error::Unexpected { operation_id, .. } => Some(operation_id),
+            Error::Unexpected { operation_id, .. } => Some(operation_id),
             Error::Api(api) => Some(api.operation_id()),
             Error::Config { .. } => None,
         }

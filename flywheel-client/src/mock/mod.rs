@@ -64,8 +64,8 @@
 //! # }
 //! ```
 
-mod server;
 pub mod sample;
+mod server;
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -157,7 +157,9 @@ type Shared = Arc<Mutex<State>>;
 
 fn lock(state: &Shared) -> MutexGuard<'_, State> {
     // A panic while holding the lock (a failed assertion elsewhere) leaves the data usable.
-    state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A loopback mock Flywheel: a local HTTP server answering from typed stubs, and a [`Client`]

@@ -69,19 +69,19 @@ fn contains(actual: &Value, wanted: &Value) -> bool {
 }
 
 fn stub_matches(stub: &StubEntry, seen: &Seen<'_>, path_values: &[(String, String)]) -> bool {
-    let paths_equal = stub.path_values.iter().all(|(name, value)| {
-        path_values
-            .iter()
-            .any(|(n, v)| n == name && v == value)
-    });
+    let paths_equal = stub
+        .path_values
+        .iter()
+        .all(|(name, value)| path_values.iter().any(|(n, v)| n == name && v == value));
     let query_present = stub
         .query
         .iter()
         .all(|pair| seen.query.iter().any(|q| q == pair));
     let body_contains = match &stub.body {
         None => true,
-        Some(wanted) => serde_json::from_slice::<Value>(seen.body)
-            .is_ok_and(|actual| contains(&actual, wanted)),
+        Some(wanted) => {
+            serde_json::from_slice::<Value>(seen.body).is_ok_and(|actual| contains(&actual, wanted))
+        }
     };
     paths_equal && query_present && body_contains
 }
@@ -174,7 +174,8 @@ fn answer(answer: &Answer, query: &[(String, String)]) -> ResponseTemplate {
         } => ResponseTemplate::new(*status).set_body_raw(body.to_vec(), content_type),
         Answer::Items { items, shape } => {
             let page = page(items, *shape, query);
-            ResponseTemplate::new(200).set_body_raw(page.to_string().into_bytes(), "application/json")
+            ResponseTemplate::new(200)
+                .set_body_raw(page.to_string().into_bytes(), "application/json")
         }
     }
 }
@@ -199,7 +200,9 @@ fn page(items: &[Value], shape: PageShape, query: &[(String, String)]) -> Value 
     if let (Some(page), Some(limit)) = (number("page"), limit) {
         start = limit.saturating_mul(page.saturating_sub(1));
     }
-    start = start.saturating_add(number("skip").unwrap_or(0)).min(items.len());
+    start = start
+        .saturating_add(number("skip").unwrap_or(0))
+        .min(items.len());
     let end = limit.map_or(items.len(), |l| start.saturating_add(l).min(items.len()));
     let slice = Value::Array(items[start..end].to_vec());
     if shape.envelope.is_empty() {
@@ -255,7 +258,9 @@ fn files(
         }
         ("GET", [containers, id, files, name]) if files == "files" => {
             let bytes = store.get(&file_key(containers, id, name))?;
-            Some(ResponseTemplate::new(200).set_body_raw(bytes.to_vec(), "application/octet-stream"))
+            Some(
+                ResponseTemplate::new(200).set_body_raw(bytes.to_vec(), "application/octet-stream"),
+            )
         }
         _ => None,
     }

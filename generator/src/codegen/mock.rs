@@ -41,10 +41,7 @@ pub fn stubs(api: &Api) -> Vec<MockStub> {
 fn path_params(op: &Operation) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for segment in op.path.split('/') {
-        if let Some(name) = segment
-            .strip_prefix('{')
-            .and_then(|s| s.strip_suffix('}'))
-        {
+        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             let rust = op
                 .params
                 .iter()
@@ -116,7 +113,10 @@ pub fn render(api: &Api) -> TokenStream {
             op.path
         );
         let (stub_ty, ctor) = if stub.raw {
-            (quote! { crate::mock::RawStub<'_> }, quote! { crate::mock::RawStub::new })
+            (
+                quote! { crate::mock::RawStub<'_> },
+                quote! { crate::mock::RawStub::new },
+            )
         } else {
             let answer = match &op.response {
                 Response::Json(t) => ty(t),
