@@ -167,3 +167,36 @@ async fn sorted_listings_page_by_page_number() {
     let expected: Vec<_> = (0..30).map(|i| Some(format!("ses-{i}"))).collect();
     assert_eq!(labels, expected);
 }
+
+#[tokio::test]
+async fn stubs_match_query_and_body_values() {
+    let mock = MockFlywheel::start().await;
+    mock.add_project_tags("p1")
+        .body(&["qc"])
+        .returns(())
+        .times(1);
+    mock.add_project_tags("p1")
+        .body(&["qc", "t1"])
+        .returns(())
+        .times(1);
+    // The stub registered last is tried first: the general one goes first.
+    mock.get_project("p1").returns(sample::project("default"));
+    mock.get_project("p1")
+        .query("join_avatars", true)
+        .returns(sample::project("all"));
+    let client = mock.client();
+    let one = client.add_project_tags("p1", vec!["qc".to_owned()]).await;
+    one.expect("one tag");
+    let two = client
+        .add_project_tags("p1", vec!["qc".to_owned(), "t1".to_owned()])
+        .await;
+    two.expect("two tags");
+    let all = client
+        .get_project("p1")
+        .join_avatars(true)
+        .await
+        .expect("joined");
+    assert_eq!(all.label.as_deref(), Some("all"));
+    let default = client.get_project("p1").await.expect("default");
+    assert_eq!(default.label.as_deref(), Some("default"));
+}

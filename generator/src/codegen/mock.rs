@@ -150,3 +150,36 @@ pub fn render(api: &Api) -> TokenStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stubs_take_path_parameters_in_template_order() {
+        let text = include_str!("../../tests/fixtures/path_templates.yaml");
+        let spec = crate::load(text, "path_templates.yaml").expect("fixture loads");
+        let api = crate::lower(&spec, "path_templates.yaml").expect("fixture lowers");
+        let stubs = stubs(&api);
+        let shapes: Vec<(&str, Vec<&str>, bool)> = stubs
+            .iter()
+            .map(|s| {
+                let names = s.path_params.iter().map(|(_, t)| t.as_str()).collect();
+                (s.method_name.as_str(), names, s.raw)
+            })
+            .collect();
+        assert_eq!(
+            shapes,
+            [
+                (
+                    "get_member",
+                    vec!["containerId", "fileName", "memberPath"],
+                    false
+                ),
+                ("count_jobs", vec!["state", "type"], false),
+            ]
+        );
+        assert_eq!(stubs[0].path_params[0].0, "container_id");
+        assert_eq!(stubs.iter().map(|s| s.index).collect::<Vec<_>>(), [0, 1]);
+    }
+}
