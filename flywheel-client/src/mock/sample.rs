@@ -33,7 +33,13 @@ pub fn id() -> String {
 
 fn decode<T: DeserializeOwned>(value: Value) -> T {
     serde_json::from_value(value)
-        .unwrap_or_else(|e| panic!("flywheel mock: a sample does not decode as this type: {e}"))
+        // The error's category only: serde's message may quote the sample's label or name.
+        .unwrap_or_else(|e| {
+            panic!(
+                "flywheel mock: a sample does not decode as this type ({:?} error)",
+                e.classify()
+            )
+        })
 }
 
 fn container(kind: &str, label: &str, parents: Value) -> Value {
