@@ -271,6 +271,8 @@ mod error;
 // Running gears and following their jobs: needs the `gears` and `jobs` features.
 #[cfg(all(feature = "gears", feature = "jobs"))]
 pub mod jobs;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod pagination;
 mod request;
 mod response;

@@ -370,8 +370,18 @@ fn build_as_client(outputs: &[(String, Generated)]) -> Result<(), String> {
         .next()
         .unwrap_or_default();
     let mut members = Vec::new();
+    // Every feature but `mock`, whose hand-written half serves the Flywheel spec's own types.
+    let mut features = Vec::new();
     for (i, (label, out)) in outputs.iter().enumerate() {
         let name = format!("generated-{i}");
+        features.push(format!("{name}/serialize-responses"));
+        features.extend(
+            out.cargo_features
+                .lines()
+                .filter_map(|line| line.split_once(" = "))
+                .filter(|(feature, _)| *feature != "default")
+                .map(|(feature, _)| format!("{name}/{feature}")),
+        );
         let krate = dir.join(&name);
         copy_runtime(&root.join("flywheel-client/src"), &krate.join("src"));
         for (path, text) in &out.files {
@@ -407,7 +417,8 @@ fn build_as_client(outputs: &[(String, Generated)]) -> Result<(), String> {
             "--offline",
             "--workspace",
             "--lib",
-            "--all-features",
+            "--features",
+            &features.join(","),
             "--message-format",
             "short",
         ])
@@ -416,7 +427,7 @@ fn build_as_client(outputs: &[(String, Generated)]) -> Result<(), String> {
         .output()
         .map_err(|e| format!("cargo did not run: {e}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    if !output.status.success() || stderr.contains("warning") {
+    if !output.status.success() || stderr.lines().any(counts_as_warning) {
         return Err(stderr);
     }
     Ok(())
@@ -434,7 +445,7 @@ fn target_dir() -> PathBuf {
 /// The layers above the generated operations (folders of `flywheel-client/src`), which name
 /// the Flywheel spec's own operations and types, so they are left out of crates generated from
 /// other specs.
-const CONVENIENCE_MODULES: [&str; 2] = ["conveniences", "jobs"];
+const CONVENIENCE_MODULES: [&str; 3] = ["conveniences", "jobs", "mock"];
 
 fn copy_runtime(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).expect("runtime sources").flatten() {
@@ -447,6 +458,19 @@ fn copy_runtime(from: &Path, to: &Path) {
             write(&to.join(entry.file_name()), &text);
         }
     }
+}
+
+/// A warning line of the build that speaks of the generated code. Runtime helpers that only the
+/// left-out convenience layers call (`upload.rs`'s part ranges) are dead code in these crates;
+/// that is a fact of the copy, not of the generated code, so it does not count. Cargo's
+/// summary lines (`warning: \`generated-0\` (lib) generated 2 warnings`) count only through
+/// the warnings they sum up.
+fn counts_as_warning(line: &str) -> bool {
+    if !line.contains("warning") || line.starts_with("warning: `generated-") {
+        return false;
+    }
+    let runtime_dead_code = !line.contains("/src/generated/") && line.contains("never used");
+    !runtime_dead_code
 }
 
 /// `lib.rs` without the `mod` lines of [`CONVENIENCE_MODULES`] (and the `#[cfg]` before one).

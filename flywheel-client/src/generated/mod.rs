@@ -2,5 +2,7 @@
 // Do not edit by hand: edit the spec, then run `cargo xtask gen`.
 
 //! Code generated from the OpenAPI description: types and operations.
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod operations;
 pub mod types;

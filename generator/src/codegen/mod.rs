@@ -2,6 +2,7 @@
 
 pub mod conformance;
 pub mod docs;
+pub mod mock;
 pub mod operations;
 pub mod types;
 
@@ -194,9 +195,16 @@ pub fn render(api: &Api) -> Vec<RenderedFile> {
         path: "mod.rs".into(),
         doc: "Code generated from the OpenAPI description: types and operations.".into(),
         tokens: quote! {
+            #[cfg(feature = "mock")]
+            pub mod mock;
             pub mod operations;
             pub mod types;
         },
+    });
+    files.push(RenderedFile {
+        path: "mock.rs".into(),
+        doc: "The mock's per-operation part: the operation table requests are matched against and one typed stub method per operation on [`MockFlywheel`](crate::mock::MockFlywheel).".into(),
+        tokens: mock::render(api),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
