@@ -14,7 +14,7 @@
 use std::time::Duration;
 
 use flywheel_client::Client;
-use flywheel_client::jobs::{ContainerRef, FileRef, JobError, PollOptions};
+use flywheel_client::jobs::{ContainerRef, FileLocation, JobError, PollOptions};
 use flywheel_client::types::JobOutput;
 use tokio::io::AsyncWrite;
 
@@ -32,7 +32,10 @@ pub async fn run_gear<W: AsyncWrite + Unpin>(
     let gear = client.find_gear(gear_name).await?;
     let run = gear
         .run()
-        .input(input_name, FileRef::acquisition(acquisition_id, file_name))
+        .input(
+            input_name,
+            FileLocation::acquisition(acquisition_id, file_name),
+        )
         .destination(ContainerRef::acquisition(acquisition_id))
         .tag("run_gear-example")
         .send()

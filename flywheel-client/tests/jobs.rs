@@ -8,7 +8,7 @@ mod run_gear_example;
 use std::time::Duration;
 
 use flywheel_client::Client;
-use flywheel_client::jobs::{ContainerRef, FileRef, Gear, GearRun, JobError, PollOptions};
+use flywheel_client::jobs::{ContainerRef, FileLocation, Gear, GearRun, JobError, PollOptions};
 use flywheel_client::types::{FileOutput, GearDocument, JobState};
 use run_gear_example::mock::in_turn;
 use serde_json::{Value, json};
@@ -93,7 +93,7 @@ async fn run_merges_config_over_manifest_defaults_and_adds_a_job() {
     .expect("file decodes");
     let run = gear
         .run()
-        .input("dicom", FileRef::acquisition("a1", "scan 1.dcm"))
+        .input("dicom", FileLocation::acquisition("a1", "scan 1.dcm"))
         .input_file("extra", &listed)
         .config("compress", false)
         .destination(ContainerRef::session("s1"))
@@ -129,7 +129,7 @@ async fn bad_config_and_missing_inputs_are_rejected_before_sending() {
     let server = MockServer::start().await;
     let client = client_for(&server);
     let gear = gear(&client, "converter");
-    let input = || FileRef::acquisition("a1", "patient-name.dcm");
+    let input = || FileLocation::acquisition("a1", "patient-name.dcm");
 
     let error = gear
         .run()
@@ -233,7 +233,7 @@ async fn an_analysis_gear_creates_an_analysis_with_its_job() {
 
     let error = gear
         .run()
-        .input("dicom", FileRef::session("s1", "in.zip"))
+        .input("dicom", FileLocation::session("s1", "in.zip"))
         .send()
         .await
         .expect_err("an analysis needs a destination");
@@ -241,7 +241,7 @@ async fn an_analysis_gear_creates_an_analysis_with_its_job() {
 
     let run = gear
         .run()
-        .input("dicom", FileRef::session("s1", "in.zip"))
+        .input("dicom", FileLocation::session("s1", "in.zip"))
         .destination(ContainerRef::session("s1"))
         .analysis_label("my analysis")
         .priority(flywheel_client::types::JobPriority::High)

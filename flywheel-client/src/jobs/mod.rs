@@ -2,13 +2,13 @@
 //!
 //! ```no_run
 //! use flywheel_client::Client;
-//! use flywheel_client::jobs::{ContainerRef, FileRef};
+//! use flywheel_client::jobs::{ContainerRef, FileLocation};
 //!
 //! # async fn example(client: Client) -> Result<(), flywheel_client::jobs::JobError> {
 //! let gear = client.gear("dcm2niix").await?;
 //! let run = gear
 //!     .run()
-//!     .input("dcm2niix_input", FileRef::acquisition("5f0c1ab2c3d4e5f60718293a", "scan.dicom.zip"))
+//!     .input("dcm2niix_input", FileLocation::acquisition("5f0c1ab2c3d4e5f60718293a", "scan.dicom.zip"))
 //!     .config("compress_nifti", true)
 //!     .destination(ContainerRef::acquisition("5f0c1ab2c3d4e5f60718293a"))
 //!     .send()
@@ -45,7 +45,7 @@ mod run;
 pub use follow::{
     DEFAULT_LOG_TAIL_LINES, Job, JobFailure, JobLogStream, JobStateStream, PollOptions, Wait,
 };
-pub use run::{AnalysisRun, ContainerRef, FileRef, Gear, GearRun, RunBuilder};
+pub use run::{AnalysisRun, ContainerRef, FileLocation, Gear, GearRun, RunBuilder};
 #[cfg(feature = "batch")]
 pub use run::{BatchBuilder, BatchProposal};
 

@@ -64,52 +64,52 @@ impl ContainerRef {
 
 /// A file by its container and name: a gear input (schema `FileReference` on the wire).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileRef {
+pub struct FileLocation {
     /// The container holding the file.
     pub container: ContainerRef,
     /// The file name, exactly as stored.
     pub name: String,
 }
 
-impl FileRef {
+impl FileLocation {
     /// The file `name` of `container`.
-    pub fn new(container: ContainerRef, name: impl Into<String>) -> FileRef {
-        FileRef {
+    pub fn new(container: ContainerRef, name: impl Into<String>) -> FileLocation {
+        FileLocation {
             container,
             name: name.into(),
         }
     }
 
     /// A file of an acquisition.
-    pub fn acquisition(id: impl Into<String>, name: impl Into<String>) -> FileRef {
-        FileRef::new(ContainerRef::acquisition(id), name)
+    pub fn acquisition(id: impl Into<String>, name: impl Into<String>) -> FileLocation {
+        FileLocation::new(ContainerRef::acquisition(id), name)
     }
 
     /// A file of a session.
-    pub fn session(id: impl Into<String>, name: impl Into<String>) -> FileRef {
-        FileRef::new(ContainerRef::session(id), name)
+    pub fn session(id: impl Into<String>, name: impl Into<String>) -> FileLocation {
+        FileLocation::new(ContainerRef::session(id), name)
     }
 
     /// A file of a subject.
-    pub fn subject(id: impl Into<String>, name: impl Into<String>) -> FileRef {
-        FileRef::new(ContainerRef::subject(id), name)
+    pub fn subject(id: impl Into<String>, name: impl Into<String>) -> FileLocation {
+        FileLocation::new(ContainerRef::subject(id), name)
     }
 
     /// A file of a project.
-    pub fn project(id: impl Into<String>, name: impl Into<String>) -> FileRef {
-        FileRef::new(ContainerRef::project(id), name)
+    pub fn project(id: impl Into<String>, name: impl Into<String>) -> FileLocation {
+        FileLocation::new(ContainerRef::project(id), name)
     }
 
     /// A file of an analysis (its outputs).
-    pub fn analysis(id: impl Into<String>, name: impl Into<String>) -> FileRef {
-        FileRef::new(ContainerRef::analysis(id), name)
+    pub fn analysis(id: impl Into<String>, name: impl Into<String>) -> FileLocation {
+        FileLocation::new(ContainerRef::analysis(id), name)
     }
 
     /// The reference to a file object from a listing (its `name` and `parent_ref`), or `None`
     /// when either is missing.
-    pub fn from_file(file: &FileOutput) -> Option<FileRef> {
+    pub fn from_file(file: &FileOutput) -> Option<FileLocation> {
         let parent = file.parent_ref.as_ref()?;
-        Some(FileRef::new(
+        Some(FileLocation::new(
             ContainerRef::new(non_empty(&parent.r#type)?, non_empty(&parent.id)?),
             file.name.clone()?,
         ))
@@ -391,7 +391,7 @@ fn input_job(
 pub struct RunBuilder {
     gear: Gear,
     settings: Settings,
-    inputs: BTreeMap<String, FileRef>,
+    inputs: BTreeMap<String, FileLocation>,
     destination: Option<ContainerRef>,
     /// An input given as a file object without name or parent (reported by `send`).
     incomplete_file: Option<String>,
@@ -399,7 +399,7 @@ pub struct RunBuilder {
 
 impl RunBuilder {
     /// Sets the file input `name` (a key of the manifest's `inputs`).
-    pub fn input(mut self, name: impl Into<String>, file: FileRef) -> Self {
+    pub fn input(mut self, name: impl Into<String>, file: FileLocation) -> Self {
         self.inputs.insert(name.into(), file);
         self
     }
@@ -407,7 +407,7 @@ impl RunBuilder {
     /// Sets the file input `name` from a file object (its `name` and `parent_ref`).
     pub fn input_file(mut self, name: impl Into<String>, file: &FileOutput) -> Self {
         let name = name.into();
-        match FileRef::from_file(file) {
+        match FileLocation::from_file(file) {
             Some(file) => {
                 self.inputs.insert(name, file);
             }
