@@ -421,6 +421,36 @@ async fn a_failed_job_reports_its_reason_and_last_log_lines() {
     );
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_failed_job_is_reported_even_when_its_log_cannot_be_read() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/jobs/j1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"id": "j1", "state": "failed", "failure_reason": "gear_failure"}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/jobs/j1/logs"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"message": "no logs"})))
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+
+    let error = client
+        .job("j1")
+        .wait()
+        .expect_complete()
+        .await
+        .expect_err("failed");
+    let failure = error
+        .failure()
+        .expect("the job's failure, not the log's 404");
+    assert_eq!(failure.failure_reason(), Some("gear_failure"));
+    assert!(failure.last_log_lines.is_empty());
+}
+
 #[tokio::test]
 async fn cancel_and_retry_on_the_wire() {
     let server = MockServer::start().await;

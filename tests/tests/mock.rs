@@ -200,3 +200,21 @@ async fn stubs_match_query_and_body_values() {
     let default = client.get_project("p1").await.expect("default");
     assert_eq!(default.label.as_deref(), Some("default"));
 }
+
+/// The conveniences' own upload and download paths work on the mock without stubs: the mock
+/// answers `/config` (no signed URLs, so the direct multipart upload) and serves a stored
+/// file under any container path of its id.
+#[tokio::test]
+async fn convenience_uploads_and_downloads_round_trip_on_the_mock() {
+    let mock = MockFlywheel::start().await;
+    let data: flywheel_client::types::AcquisitionOutput = sample::acquisition("T1w");
+    let acquisition = flywheel_client::conveniences::Container::new(mock.client().clone(), data);
+    let file = UploadFile::from_bytes("scan é 1.dcm", vec![9u8; 4096]);
+    acquisition.upload_file(file).await.expect("uploaded");
+    let bytes = acquisition
+        .file("scan é 1.dcm")
+        .read()
+        .await
+        .expect("downloaded");
+    assert_eq!(&bytes[..], &[9u8; 4096][..]);
+}

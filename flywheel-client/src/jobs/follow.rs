@@ -240,7 +240,8 @@ pub struct JobFailure {
     /// `transitions` (state change times) and `profile` (timings) tell more.
     pub job: JobOutput,
     /// The last lines of the job's log (up to [`Wait::log_tail_lines`], default 20), without
-    /// line ends; may name patient files, so handle like the data.
+    /// line ends; empty when the log could not be read. May name patient files, so handle
+    /// like the data.
     pub last_log_lines: Vec<String>,
 }
 
@@ -308,7 +309,13 @@ impl Wait {
             operation: "getJob",
         })?;
         if self.expect_complete && job.state != Some(JobState::Complete) {
-            let last_log_lines = self.job.last_log_lines(self.tail_lines).await?;
+            // The failure is the news: a log that cannot be read (none kept, a 404) leaves the
+            // tail empty rather than hiding the job's state behind the log's error.
+            let last_log_lines = self
+                .job
+                .last_log_lines(self.tail_lines)
+                .await
+                .unwrap_or_default();
             return Err(JobError::NotComplete(Box::new(JobFailure {
                 job,
                 last_log_lines,

@@ -204,11 +204,20 @@ impl MockFlywheel {
             })
             .mount(&server)
             .await;
-        MockFlywheel {
+        let mock = MockFlywheel {
             server,
             client,
             state,
-        }
+        };
+        // Every client asks `/config` before an upload (does the site take signed-URL
+        // uploads?). By default the mock answers an empty configuration, so uploads take the
+        // direct multipart path and land in the file store; a test's own `get_config` stub
+        // (registered later) wins.
+        #[cfg(feature = "config")]
+        mock.get_config()
+            .returns(crate::types::ConfigOut::default())
+            .optional();
+        mock
     }
 
     /// The client pointed at the mock.

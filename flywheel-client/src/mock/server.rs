@@ -14,9 +14,11 @@ pub(crate) struct Router {
     pub(crate) state: Shared,
 }
 
-/// The key of a stored file.
-pub(crate) fn file_key(containers: &str, id: &str, name: &str) -> String {
-    format!("{containers}/{id}/files/{name}")
+/// The key of a stored file: the container id and the name, not the collection in the path,
+/// because ids are unique across container kinds and the server answers
+/// `/acquisitions/{id}/files/{name}` and `/containers/{id}/files/{name}` alike.
+pub(crate) fn file_key(_containers: &str, id: &str, name: &str) -> String {
+    format!("{id}/files/{name}")
 }
 
 /// A request as the mock sees it: method, decoded path segments below `/api`, query pairs,

@@ -416,6 +416,8 @@ async fn update_info_warns_about_dotted_keys_without_naming_them() {
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // A callsite first met by another test (no subscriber) may have cached "never".
+    tracing::callsite::rebuild_interest_cache();
     let subject = flywheel_client::conveniences::Subject::new(
         client.clone(),
         serde_json::from_value(json!({"_id": SUBJECT})).unwrap_or_default(),

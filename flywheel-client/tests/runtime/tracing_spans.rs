@@ -54,6 +54,8 @@ async fn attempts_are_traced_with_operation_status_and_attempt_number() {
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // A callsite first met by another test (no subscriber) may have cached "never".
+    tracing::callsite::rebuild_interest_cache();
 
     let mut request =
         client_for(&server).request("getProject", Method::GET, "/projects/{projectId}");
