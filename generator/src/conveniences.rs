@@ -479,12 +479,16 @@ pub fn render(conv: &Conveniences, api: &Api) -> TokenStream {
     // Aliases and the any-container enum, from the `get` types.
     let mut any_variants = Vec::new();
     let mut any_arms = Vec::new();
+    let mut any_ids = Vec::new();
+    let mut any_kinds = Vec::new();
     for kind in &conv.kinds {
         let name = ident(&kind.rust_name);
         let data_ty = ty(&TypeRef::Named(kind.data.clone()));
         let cfg_attr = cfg(&[], &type_features(api, &kind.data));
+        let article = crate::codegen::docs::article(&kind.name);
+        let capital = if article == "an" { "An" } else { "A" };
         let d = doc(&format!(
-            "A {} as `{}` answers it ([`{}`](crate::types::{})), with the client to act on it.",
+            "{capital} {} as `{}` answers it ([`{}`](crate::types::{})), with the client to act on it.",
             kind.name, kind.get, kind.data, kind.data
         ));
         items.push(quote! {
@@ -492,8 +496,10 @@ pub fn render(conv: &Conveniences, api: &Api) -> TokenStream {
             #cfg_attr
             pub type #name = crate::conveniences::Container<#data_ty>;
         });
-        let d = doc(&format!("A {}.", kind.name));
+        let d = doc(&format!("{capital} {}.", kind.name));
         any_variants.push(quote! { #d #cfg_attr #name(#name), });
+        any_ids.push(quote! { #cfg_attr AnyContainer::#name(container) => container.id(), });
+        any_kinds.push(quote! { #cfg_attr AnyContainer::#name(container) => ::std::option::Option::Some(container.kind()), });
         let wire = &kind.name;
         any_arms.push(quote! {
             #cfg_attr
@@ -519,6 +525,25 @@ pub fn render(conv: &Conveniences, api: &Api) -> TokenStream {
                 /// The node as received.
                 value: ::serde_json::Value,
             },
+        }
+        impl AnyContainer {
+            /// The container's id (`_id`), `""` when the answer carried none.
+            pub fn id(&self) -> &str {
+                match self {
+                    #(#any_ids)*
+                    AnyContainer::Other { value, .. } => value
+                        .get("_id")
+                        .and_then(::serde_json::Value::as_str)
+                        .unwrap_or_default(),
+                }
+            }
+            /// The container's kind; `None` for [`Other`](AnyContainer::Other).
+            pub fn kind(&self) -> ::std::option::Option<ContainerKind> {
+                match self {
+                    #(#any_kinds)*
+                    AnyContainer::Other { .. } => ::std::option::Option::None,
+                }
+            }
         }
         /// Decodes a node as the kind its `container_type` names.
         #[allow(dead_code)] // used by `get`, `lookup` and `resolve`, each behind a feature
@@ -613,7 +638,11 @@ pub fn render(conv: &Conveniences, api: &Api) -> TokenStream {
             )
         });
         let cfg_attr = cfg(&[kind.get_feature.as_str()], &type_feats);
-        let d = doc(&format!("Child finders of a {}.", kind.name));
+        let d = doc(&format!(
+            "Child finders of {} {}.",
+            crate::codegen::docs::article(&kind.name),
+            kind.name
+        ));
         items.push(quote! {
             #d
             #cfg_attr

@@ -360,7 +360,7 @@ pub type Subject = crate::conveniences::Container<crate::types::SubjectOutput>;
     )
 )]
 pub type Session = crate::conveniences::Container<crate::types::SessionOutput>;
-/// A acquisition as `getAcquisition` answers it ([`AcquisitionOutput`](crate::types::AcquisitionOutput)), with the client to act on it.
+/// An acquisition as `getAcquisition` answers it ([`AcquisitionOutput`](crate::types::AcquisitionOutput)), with the client to act on it.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -370,7 +370,7 @@ pub type Session = crate::conveniences::Container<crate::types::SessionOutput>;
     )
 )]
 pub type Acquisition = crate::conveniences::Container<crate::types::AcquisitionOutput>;
-/// A analysis as `getAnalysis` answers it ([`AnalysisOutputOrAnalysisOutputInflatedJob`](crate::types::AnalysisOutputOrAnalysisOutputInflatedJob)), with the client to act on it.
+/// An analysis as `getAnalysis` answers it ([`AnalysisOutputOrAnalysisOutputInflatedJob`](crate::types::AnalysisOutputOrAnalysisOutputInflatedJob)), with the client to act on it.
 #[cfg(
     any(
         feature = "acquisitions",
@@ -434,7 +434,7 @@ pub enum AnyContainer {
         )
     )]
     Session(Session),
-    /// A acquisition.
+    /// An acquisition.
     #[cfg(
         any(
             feature = "acquisitions",
@@ -444,7 +444,7 @@ pub enum AnyContainer {
         )
     )]
     Acquisition(Acquisition),
-    /// A analysis.
+    /// An analysis.
     #[cfg(
         any(
             feature = "acquisitions",
@@ -468,6 +468,157 @@ pub enum AnyContainer {
         /// The node as received.
         value: ::serde_json::Value,
     },
+}
+impl AnyContainer {
+    /// The container's id (`_id`), `""` when the answer carried none.
+    pub fn id(&self) -> &str {
+        match self {
+            #[cfg(
+                any(
+                    feature = "containers",
+                    feature = "groups",
+                    feature = "projects",
+                    feature = "resolve",
+                    feature = "users"
+                )
+            )]
+            AnyContainer::Group(container) => container.id(),
+            #[cfg(
+                any(feature = "containers", feature = "projects", feature = "resolve")
+            )]
+            AnyContainer::Project(container) => container.id(),
+            #[cfg(
+                any(
+                    feature = "batch",
+                    feature = "containers",
+                    feature = "resolve",
+                    feature = "sessions",
+                    feature = "subjects"
+                )
+            )]
+            AnyContainer::Subject(container) => container.id(),
+            #[cfg(
+                any(
+                    feature = "batch",
+                    feature = "containers",
+                    feature = "resolve",
+                    feature = "sessions"
+                )
+            )]
+            AnyContainer::Session(container) => container.id(),
+            #[cfg(
+                any(
+                    feature = "acquisitions",
+                    feature = "batch",
+                    feature = "containers",
+                    feature = "resolve"
+                )
+            )]
+            AnyContainer::Acquisition(container) => container.id(),
+            #[cfg(
+                any(
+                    feature = "acquisitions",
+                    feature = "analyses",
+                    feature = "batch",
+                    feature = "containers",
+                    feature = "projects",
+                    feature = "resolve",
+                    feature = "sessions",
+                    feature = "subjects"
+                )
+            )]
+            AnyContainer::Analysis(container) => container.id(),
+            #[cfg(
+                any(feature = "collections", feature = "containers", feature = "users")
+            )]
+            AnyContainer::Collection(container) => container.id(),
+            AnyContainer::Other { value, .. } => {
+                value
+                    .get("_id")
+                    .and_then(::serde_json::Value::as_str)
+                    .unwrap_or_default()
+            }
+        }
+    }
+    /// The container's kind; `None` for [`Other`](AnyContainer::Other).
+    pub fn kind(&self) -> ::std::option::Option<ContainerKind> {
+        match self {
+            #[cfg(
+                any(
+                    feature = "containers",
+                    feature = "groups",
+                    feature = "projects",
+                    feature = "resolve",
+                    feature = "users"
+                )
+            )]
+            AnyContainer::Group(container) => {
+                ::std::option::Option::Some(container.kind())
+            }
+            #[cfg(
+                any(feature = "containers", feature = "projects", feature = "resolve")
+            )]
+            AnyContainer::Project(container) => {
+                ::std::option::Option::Some(container.kind())
+            }
+            #[cfg(
+                any(
+                    feature = "batch",
+                    feature = "containers",
+                    feature = "resolve",
+                    feature = "sessions",
+                    feature = "subjects"
+                )
+            )]
+            AnyContainer::Subject(container) => {
+                ::std::option::Option::Some(container.kind())
+            }
+            #[cfg(
+                any(
+                    feature = "batch",
+                    feature = "containers",
+                    feature = "resolve",
+                    feature = "sessions"
+                )
+            )]
+            AnyContainer::Session(container) => {
+                ::std::option::Option::Some(container.kind())
+            }
+            #[cfg(
+                any(
+                    feature = "acquisitions",
+                    feature = "batch",
+                    feature = "containers",
+                    feature = "resolve"
+                )
+            )]
+            AnyContainer::Acquisition(container) => {
+                ::std::option::Option::Some(container.kind())
+            }
+            #[cfg(
+                any(
+                    feature = "acquisitions",
+                    feature = "analyses",
+                    feature = "batch",
+                    feature = "containers",
+                    feature = "projects",
+                    feature = "resolve",
+                    feature = "sessions",
+                    feature = "subjects"
+                )
+            )]
+            AnyContainer::Analysis(container) => {
+                ::std::option::Option::Some(container.kind())
+            }
+            #[cfg(
+                any(feature = "collections", feature = "containers", feature = "users")
+            )]
+            AnyContainer::Collection(container) => {
+                ::std::option::Option::Some(container.kind())
+            }
+            AnyContainer::Other { .. } => ::std::option::Option::None,
+        }
+    }
 }
 /// Decodes a node as the kind its `container_type` names.
 #[allow(dead_code)]
@@ -659,6 +810,44 @@ fn list_get_all_projects(
     }
     builder.into_stream()
 }
+/// Pages of `getProjectSubjects` with the finder's filter, sort and page size.
+#[cfg(feature = "projects")]
+fn list_get_project_subjects(
+    client: &crate::Client,
+    parent: &str,
+    query: &crate::conveniences::FinderQuery,
+) -> crate::Paginator<crate::types::SubjectOutputForList> {
+    let mut builder = client.get_project_subjects(parent);
+    if let ::std::option::Option::Some(value) = query.filter() {
+        builder = builder.filter(value);
+    }
+    if let ::std::option::Option::Some(value) = query.sort() {
+        builder = builder.sort(value);
+    }
+    if let ::std::option::Option::Some(value) = query.limit() {
+        builder = builder.limit(value);
+    }
+    builder.into_stream()
+}
+/// Pages of `getProjectSessions` with the finder's filter, sort and page size.
+#[cfg(feature = "projects")]
+fn list_get_project_sessions(
+    client: &crate::Client,
+    parent: &str,
+    query: &crate::conveniences::FinderQuery,
+) -> crate::Paginator<crate::types::SessionListOutput> {
+    let mut builder = client.get_project_sessions(parent);
+    if let ::std::option::Option::Some(value) = query.filter() {
+        builder = builder.filter(value);
+    }
+    if let ::std::option::Option::Some(value) = query.sort() {
+        builder = builder.sort(value);
+    }
+    if let ::std::option::Option::Some(value) = query.limit() {
+        builder = builder.limit(value);
+    }
+    builder.into_stream()
+}
 /// Pages of `getProjectAcquisitions` with the finder's filter, sort and page size.
 #[cfg(feature = "projects")]
 fn list_get_project_acquisitions(
@@ -697,44 +886,6 @@ fn list_get_project_analyses(
     }
     builder.into_stream()
 }
-/// Pages of `getProjectSessions` with the finder's filter, sort and page size.
-#[cfg(feature = "projects")]
-fn list_get_project_sessions(
-    client: &crate::Client,
-    parent: &str,
-    query: &crate::conveniences::FinderQuery,
-) -> crate::Paginator<crate::types::SessionListOutput> {
-    let mut builder = client.get_project_sessions(parent);
-    if let ::std::option::Option::Some(value) = query.filter() {
-        builder = builder.filter(value);
-    }
-    if let ::std::option::Option::Some(value) = query.sort() {
-        builder = builder.sort(value);
-    }
-    if let ::std::option::Option::Some(value) = query.limit() {
-        builder = builder.limit(value);
-    }
-    builder.into_stream()
-}
-/// Pages of `getProjectSubjects` with the finder's filter, sort and page size.
-#[cfg(feature = "projects")]
-fn list_get_project_subjects(
-    client: &crate::Client,
-    parent: &str,
-    query: &crate::conveniences::FinderQuery,
-) -> crate::Paginator<crate::types::SubjectOutputForList> {
-    let mut builder = client.get_project_subjects(parent);
-    if let ::std::option::Option::Some(value) = query.filter() {
-        builder = builder.filter(value);
-    }
-    if let ::std::option::Option::Some(value) = query.sort() {
-        builder = builder.sort(value);
-    }
-    if let ::std::option::Option::Some(value) = query.limit() {
-        builder = builder.limit(value);
-    }
-    builder.into_stream()
-}
 /// Pages of `getAllSubjects` with the finder's filter, sort and page size.
 #[cfg(feature = "subjects")]
 fn list_get_all_subjects(
@@ -757,14 +908,14 @@ fn list_get_all_subjects(
     }
     builder.into_stream()
 }
-/// Pages of `getSubjectAnalyses` with the finder's filter, sort and page size.
+/// Pages of `getSubjectSessions` with the finder's filter, sort and page size.
 #[cfg(feature = "subjects")]
-fn list_get_subject_analyses(
+fn list_get_subject_sessions(
     client: &crate::Client,
     parent: &str,
     query: &crate::conveniences::FinderQuery,
-) -> crate::Paginator<crate::types::AcquisitionListOutputAnalysesItem> {
-    let mut builder = client.get_subject_analyses(parent);
+) -> crate::Paginator<crate::types::SessionListOutput> {
+    let mut builder = client.get_subject_sessions(parent);
     if let ::std::option::Option::Some(value) = query.filter() {
         builder = builder.filter(value);
     }
@@ -776,14 +927,14 @@ fn list_get_subject_analyses(
     }
     builder.into_stream()
 }
-/// Pages of `getSubjectSessions` with the finder's filter, sort and page size.
+/// Pages of `getSubjectAnalyses` with the finder's filter, sort and page size.
 #[cfg(feature = "subjects")]
-fn list_get_subject_sessions(
+fn list_get_subject_analyses(
     client: &crate::Client,
     parent: &str,
     query: &crate::conveniences::FinderQuery,
-) -> crate::Paginator<crate::types::SessionListOutput> {
-    let mut builder = client.get_subject_sessions(parent);
+) -> crate::Paginator<crate::types::AcquisitionListOutputAnalysesItem> {
+    let mut builder = client.get_subject_analyses(parent);
     if let ::std::option::Option::Some(value) = query.filter() {
         builder = builder.filter(value);
     }
@@ -940,14 +1091,14 @@ fn list_get_all_collections(
     }
     builder.into_stream()
 }
-/// Pages of `getCollectionAcquisitions` with the finder's filter, sort and page size.
+/// Pages of `getCollectionSessions` with the finder's filter, sort and page size.
 #[cfg(feature = "collections")]
-fn list_get_collection_acquisitions(
+fn list_get_collection_sessions(
     client: &crate::Client,
     parent: &str,
     query: &crate::conveniences::FinderQuery,
-) -> crate::Paginator<crate::types::AcquisitionListOutput> {
-    let mut builder = client.get_collection_acquisitions(parent);
+) -> crate::Paginator<crate::types::SessionListOutput> {
+    let mut builder = client.get_collection_sessions(parent);
     if let ::std::option::Option::Some(value) = query.filter() {
         builder = builder.filter(value);
     }
@@ -959,14 +1110,14 @@ fn list_get_collection_acquisitions(
     }
     builder.into_stream()
 }
-/// Pages of `getCollectionSessions` with the finder's filter, sort and page size.
+/// Pages of `getCollectionAcquisitions` with the finder's filter, sort and page size.
 #[cfg(feature = "collections")]
-fn list_get_collection_sessions(
+fn list_get_collection_acquisitions(
     client: &crate::Client,
     parent: &str,
     query: &crate::conveniences::FinderQuery,
-) -> crate::Paginator<crate::types::SessionListOutput> {
-    let mut builder = client.get_collection_sessions(parent);
+) -> crate::Paginator<crate::types::AcquisitionListOutput> {
+    let mut builder = client.get_collection_acquisitions(parent);
     if let ::std::option::Option::Some(value) = query.filter() {
         builder = builder.filter(value);
     }
@@ -1270,6 +1421,42 @@ impl crate::conveniences::Container<crate::types::GroupOutput> {
 /// Child finders of a project.
 #[cfg(feature = "projects")]
 impl crate::conveniences::Container<crate::types::ProjectOutput> {
+    /// Finder of subject objects ([`Container`](crate::conveniences::Container) of [`SubjectOutputForList`](crate::types::SubjectOutputForList)), listed by `getProjectSubjects`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
+    #[cfg(feature = "projects")]
+    pub fn subjects(
+        &self,
+    ) -> crate::conveniences::Finder<
+        crate::types::SubjectOutputForList,
+        crate::conveniences::Container<crate::types::SubjectOutputForList>,
+    > {
+        crate::conveniences::Finder::new(
+            self.client().clone(),
+            "getProjectSubjects",
+            crate::conveniences::ContainerData::id(self.data())
+                .unwrap_or_default()
+                .to_owned(),
+            list_get_project_subjects,
+            crate::conveniences::Container::new,
+        )
+    }
+    /// Finder of session objects ([`Container`](crate::conveniences::Container) of [`SessionListOutput`](crate::types::SessionListOutput)), listed by `getProjectSessions`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
+    #[cfg(feature = "projects")]
+    pub fn sessions(
+        &self,
+    ) -> crate::conveniences::Finder<
+        crate::types::SessionListOutput,
+        crate::conveniences::Container<crate::types::SessionListOutput>,
+    > {
+        crate::conveniences::Finder::new(
+            self.client().clone(),
+            "getProjectSessions",
+            crate::conveniences::ContainerData::id(self.data())
+                .unwrap_or_default()
+                .to_owned(),
+            list_get_project_sessions,
+            crate::conveniences::Container::new,
+        )
+    }
     /// Finder of acquisition objects ([`Container`](crate::conveniences::Container) of [`AcquisitionListOutput`](crate::types::AcquisitionListOutput)), listed by `getProjectAcquisitions`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
     #[cfg(feature = "projects")]
     pub fn acquisitions(
@@ -1303,42 +1490,6 @@ impl crate::conveniences::Container<crate::types::ProjectOutput> {
                 .unwrap_or_default()
                 .to_owned(),
             list_get_project_analyses,
-            crate::conveniences::Container::new,
-        )
-    }
-    /// Finder of session objects ([`Container`](crate::conveniences::Container) of [`SessionListOutput`](crate::types::SessionListOutput)), listed by `getProjectSessions`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
-    #[cfg(feature = "projects")]
-    pub fn sessions(
-        &self,
-    ) -> crate::conveniences::Finder<
-        crate::types::SessionListOutput,
-        crate::conveniences::Container<crate::types::SessionListOutput>,
-    > {
-        crate::conveniences::Finder::new(
-            self.client().clone(),
-            "getProjectSessions",
-            crate::conveniences::ContainerData::id(self.data())
-                .unwrap_or_default()
-                .to_owned(),
-            list_get_project_sessions,
-            crate::conveniences::Container::new,
-        )
-    }
-    /// Finder of subject objects ([`Container`](crate::conveniences::Container) of [`SubjectOutputForList`](crate::types::SubjectOutputForList)), listed by `getProjectSubjects`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
-    #[cfg(feature = "projects")]
-    pub fn subjects(
-        &self,
-    ) -> crate::conveniences::Finder<
-        crate::types::SubjectOutputForList,
-        crate::conveniences::Container<crate::types::SubjectOutputForList>,
-    > {
-        crate::conveniences::Finder::new(
-            self.client().clone(),
-            "getProjectSubjects",
-            crate::conveniences::ContainerData::id(self.data())
-                .unwrap_or_default()
-                .to_owned(),
-            list_get_project_subjects,
             crate::conveniences::Container::new,
         )
     }
@@ -1346,6 +1497,42 @@ impl crate::conveniences::Container<crate::types::ProjectOutput> {
 /// Child finders of a project.
 #[cfg(feature = "projects")]
 impl crate::conveniences::Container<crate::types::ProjectListOutput> {
+    /// Finder of subject objects ([`Container`](crate::conveniences::Container) of [`SubjectOutputForList`](crate::types::SubjectOutputForList)), listed by `getProjectSubjects`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
+    #[cfg(feature = "projects")]
+    pub fn subjects(
+        &self,
+    ) -> crate::conveniences::Finder<
+        crate::types::SubjectOutputForList,
+        crate::conveniences::Container<crate::types::SubjectOutputForList>,
+    > {
+        crate::conveniences::Finder::new(
+            self.client().clone(),
+            "getProjectSubjects",
+            crate::conveniences::ContainerData::id(self.data())
+                .unwrap_or_default()
+                .to_owned(),
+            list_get_project_subjects,
+            crate::conveniences::Container::new,
+        )
+    }
+    /// Finder of session objects ([`Container`](crate::conveniences::Container) of [`SessionListOutput`](crate::types::SessionListOutput)), listed by `getProjectSessions`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
+    #[cfg(feature = "projects")]
+    pub fn sessions(
+        &self,
+    ) -> crate::conveniences::Finder<
+        crate::types::SessionListOutput,
+        crate::conveniences::Container<crate::types::SessionListOutput>,
+    > {
+        crate::conveniences::Finder::new(
+            self.client().clone(),
+            "getProjectSessions",
+            crate::conveniences::ContainerData::id(self.data())
+                .unwrap_or_default()
+                .to_owned(),
+            list_get_project_sessions,
+            crate::conveniences::Container::new,
+        )
+    }
     /// Finder of acquisition objects ([`Container`](crate::conveniences::Container) of [`AcquisitionListOutput`](crate::types::AcquisitionListOutput)), listed by `getProjectAcquisitions`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
     #[cfg(feature = "projects")]
     pub fn acquisitions(
@@ -1382,64 +1569,10 @@ impl crate::conveniences::Container<crate::types::ProjectListOutput> {
             crate::conveniences::Container::new,
         )
     }
-    /// Finder of session objects ([`Container`](crate::conveniences::Container) of [`SessionListOutput`](crate::types::SessionListOutput)), listed by `getProjectSessions`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
-    #[cfg(feature = "projects")]
-    pub fn sessions(
-        &self,
-    ) -> crate::conveniences::Finder<
-        crate::types::SessionListOutput,
-        crate::conveniences::Container<crate::types::SessionListOutput>,
-    > {
-        crate::conveniences::Finder::new(
-            self.client().clone(),
-            "getProjectSessions",
-            crate::conveniences::ContainerData::id(self.data())
-                .unwrap_or_default()
-                .to_owned(),
-            list_get_project_sessions,
-            crate::conveniences::Container::new,
-        )
-    }
-    /// Finder of subject objects ([`Container`](crate::conveniences::Container) of [`SubjectOutputForList`](crate::types::SubjectOutputForList)), listed by `getProjectSubjects`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
-    #[cfg(feature = "projects")]
-    pub fn subjects(
-        &self,
-    ) -> crate::conveniences::Finder<
-        crate::types::SubjectOutputForList,
-        crate::conveniences::Container<crate::types::SubjectOutputForList>,
-    > {
-        crate::conveniences::Finder::new(
-            self.client().clone(),
-            "getProjectSubjects",
-            crate::conveniences::ContainerData::id(self.data())
-                .unwrap_or_default()
-                .to_owned(),
-            list_get_project_subjects,
-            crate::conveniences::Container::new,
-        )
-    }
 }
 /// Child finders of a subject.
 #[cfg(feature = "subjects")]
 impl crate::conveniences::Container<crate::types::SubjectOutput> {
-    /// Finder of analysis objects ([`Container`](crate::conveniences::Container) of [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem)), listed by `getSubjectAnalyses`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
-    #[cfg(feature = "subjects")]
-    pub fn analyses(
-        &self,
-    ) -> crate::conveniences::Finder<
-        crate::types::AcquisitionListOutputAnalysesItem,
-        crate::conveniences::Container<crate::types::AcquisitionListOutputAnalysesItem>,
-    > {
-        crate::conveniences::Finder::new(
-            self.client().clone(),
-            "getSubjectAnalyses",
-            crate::conveniences::ContainerData::id(self.data())
-                .unwrap_or_default()
-                .to_owned(),
-            list_get_subject_analyses,
-            crate::conveniences::Container::new,
-        )
-    }
     /// Finder of session objects ([`Container`](crate::conveniences::Container) of [`SessionListOutput`](crate::types::SessionListOutput)), listed by `getSubjectSessions`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
     #[cfg(feature = "subjects")]
     pub fn sessions(
@@ -1455,6 +1588,24 @@ impl crate::conveniences::Container<crate::types::SubjectOutput> {
                 .unwrap_or_default()
                 .to_owned(),
             list_get_subject_sessions,
+            crate::conveniences::Container::new,
+        )
+    }
+    /// Finder of analysis objects ([`Container`](crate::conveniences::Container) of [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem)), listed by `getSubjectAnalyses`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
+    #[cfg(feature = "subjects")]
+    pub fn analyses(
+        &self,
+    ) -> crate::conveniences::Finder<
+        crate::types::AcquisitionListOutputAnalysesItem,
+        crate::conveniences::Container<crate::types::AcquisitionListOutputAnalysesItem>,
+    > {
+        crate::conveniences::Finder::new(
+            self.client().clone(),
+            "getSubjectAnalyses",
+            crate::conveniences::ContainerData::id(self.data())
+                .unwrap_or_default()
+                .to_owned(),
+            list_get_subject_analyses,
             crate::conveniences::Container::new,
         )
     }
@@ -1462,24 +1613,6 @@ impl crate::conveniences::Container<crate::types::SubjectOutput> {
 /// Child finders of a subject.
 #[cfg(feature = "subjects")]
 impl crate::conveniences::Container<crate::types::SubjectOutputForList> {
-    /// Finder of analysis objects ([`Container`](crate::conveniences::Container) of [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem)), listed by `getSubjectAnalyses`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
-    #[cfg(feature = "subjects")]
-    pub fn analyses(
-        &self,
-    ) -> crate::conveniences::Finder<
-        crate::types::AcquisitionListOutputAnalysesItem,
-        crate::conveniences::Container<crate::types::AcquisitionListOutputAnalysesItem>,
-    > {
-        crate::conveniences::Finder::new(
-            self.client().clone(),
-            "getSubjectAnalyses",
-            crate::conveniences::ContainerData::id(self.data())
-                .unwrap_or_default()
-                .to_owned(),
-            list_get_subject_analyses,
-            crate::conveniences::Container::new,
-        )
-    }
     /// Finder of session objects ([`Container`](crate::conveniences::Container) of [`SessionListOutput`](crate::types::SessionListOutput)), listed by `getSubjectSessions`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
     #[cfg(feature = "subjects")]
     pub fn sessions(
@@ -1495,6 +1628,24 @@ impl crate::conveniences::Container<crate::types::SubjectOutputForList> {
                 .unwrap_or_default()
                 .to_owned(),
             list_get_subject_sessions,
+            crate::conveniences::Container::new,
+        )
+    }
+    /// Finder of analysis objects ([`Container`](crate::conveniences::Container) of [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem)), listed by `getSubjectAnalyses`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
+    #[cfg(feature = "subjects")]
+    pub fn analyses(
+        &self,
+    ) -> crate::conveniences::Finder<
+        crate::types::AcquisitionListOutputAnalysesItem,
+        crate::conveniences::Container<crate::types::AcquisitionListOutputAnalysesItem>,
+    > {
+        crate::conveniences::Finder::new(
+            self.client().clone(),
+            "getSubjectAnalyses",
+            crate::conveniences::ContainerData::id(self.data())
+                .unwrap_or_default()
+                .to_owned(),
+            list_get_subject_analyses,
             crate::conveniences::Container::new,
         )
     }
@@ -1579,7 +1730,7 @@ impl crate::conveniences::Container<crate::types::SessionListOutput> {
         )
     }
 }
-/// Child finders of a acquisition.
+/// Child finders of an acquisition.
 #[cfg(feature = "acquisitions")]
 impl crate::conveniences::Container<crate::types::AcquisitionOutput> {
     /// Finder of analysis objects ([`Container`](crate::conveniences::Container) of [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem)), listed by `getAcquisitionAnalyses`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
@@ -1601,7 +1752,7 @@ impl crate::conveniences::Container<crate::types::AcquisitionOutput> {
         )
     }
 }
-/// Child finders of a acquisition.
+/// Child finders of an acquisition.
 #[cfg(feature = "acquisitions")]
 impl crate::conveniences::Container<crate::types::AcquisitionListOutput> {
     /// Finder of analysis objects ([`Container`](crate::conveniences::Container) of [`AcquisitionListOutputAnalysesItem`](crate::types::AcquisitionListOutputAnalysesItem)), listed by `getAcquisitionAnalyses`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
@@ -1626,24 +1777,6 @@ impl crate::conveniences::Container<crate::types::AcquisitionListOutput> {
 /// Child finders of a collection.
 #[cfg(feature = "collections")]
 impl crate::conveniences::Container<crate::types::CollectionOutput> {
-    /// Finder of acquisition objects ([`Container`](crate::conveniences::Container) of [`AcquisitionListOutput`](crate::types::AcquisitionListOutput)), listed by `getCollectionAcquisitions`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
-    #[cfg(feature = "collections")]
-    pub fn acquisitions(
-        &self,
-    ) -> crate::conveniences::Finder<
-        crate::types::AcquisitionListOutput,
-        crate::conveniences::Container<crate::types::AcquisitionListOutput>,
-    > {
-        crate::conveniences::Finder::new(
-            self.client().clone(),
-            "getCollectionAcquisitions",
-            crate::conveniences::ContainerData::id(self.data())
-                .unwrap_or_default()
-                .to_owned(),
-            list_get_collection_acquisitions,
-            crate::conveniences::Container::new,
-        )
-    }
     /// Finder of session objects ([`Container`](crate::conveniences::Container) of [`SessionListOutput`](crate::types::SessionListOutput)), listed by `getCollectionSessions`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
     #[cfg(feature = "collections")]
     pub fn sessions(
@@ -1659,6 +1792,24 @@ impl crate::conveniences::Container<crate::types::CollectionOutput> {
                 .unwrap_or_default()
                 .to_owned(),
             list_get_collection_sessions,
+            crate::conveniences::Container::new,
+        )
+    }
+    /// Finder of acquisition objects ([`Container`](crate::conveniences::Container) of [`AcquisitionListOutput`](crate::types::AcquisitionListOutput)), listed by `getCollectionAcquisitions`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
+    #[cfg(feature = "collections")]
+    pub fn acquisitions(
+        &self,
+    ) -> crate::conveniences::Finder<
+        crate::types::AcquisitionListOutput,
+        crate::conveniences::Container<crate::types::AcquisitionListOutput>,
+    > {
+        crate::conveniences::Finder::new(
+            self.client().clone(),
+            "getCollectionAcquisitions",
+            crate::conveniences::ContainerData::id(self.data())
+                .unwrap_or_default()
+                .to_owned(),
+            list_get_collection_acquisitions,
             crate::conveniences::Container::new,
         )
     }
@@ -1666,24 +1817,6 @@ impl crate::conveniences::Container<crate::types::CollectionOutput> {
 /// Child finders of a collection.
 #[cfg(feature = "collections")]
 impl crate::conveniences::Container<crate::types::CollectionWithStats> {
-    /// Finder of acquisition objects ([`Container`](crate::conveniences::Container) of [`AcquisitionListOutput`](crate::types::AcquisitionListOutput)), listed by `getCollectionAcquisitions`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
-    #[cfg(feature = "collections")]
-    pub fn acquisitions(
-        &self,
-    ) -> crate::conveniences::Finder<
-        crate::types::AcquisitionListOutput,
-        crate::conveniences::Container<crate::types::AcquisitionListOutput>,
-    > {
-        crate::conveniences::Finder::new(
-            self.client().clone(),
-            "getCollectionAcquisitions",
-            crate::conveniences::ContainerData::id(self.data())
-                .unwrap_or_default()
-                .to_owned(),
-            list_get_collection_acquisitions,
-            crate::conveniences::Container::new,
-        )
-    }
     /// Finder of session objects ([`Container`](crate::conveniences::Container) of [`SessionListOutput`](crate::types::SessionListOutput)), listed by `getCollectionSessions`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
     #[cfg(feature = "collections")]
     pub fn sessions(
@@ -1699,6 +1832,24 @@ impl crate::conveniences::Container<crate::types::CollectionWithStats> {
                 .unwrap_or_default()
                 .to_owned(),
             list_get_collection_sessions,
+            crate::conveniences::Container::new,
+        )
+    }
+    /// Finder of acquisition objects ([`Container`](crate::conveniences::Container) of [`AcquisitionListOutput`](crate::types::AcquisitionListOutput)), listed by `getCollectionAcquisitions`: `find`, `find_first`, `find_one` and `stream`, with an optional [`Filter`](crate::conveniences::Filter) and [`Sort`](crate::conveniences::Sort).
+    #[cfg(feature = "collections")]
+    pub fn acquisitions(
+        &self,
+    ) -> crate::conveniences::Finder<
+        crate::types::AcquisitionListOutput,
+        crate::conveniences::Container<crate::types::AcquisitionListOutput>,
+    > {
+        crate::conveniences::Finder::new(
+            self.client().clone(),
+            "getCollectionAcquisitions",
+            crate::conveniences::ContainerData::id(self.data())
+                .unwrap_or_default()
+                .to_owned(),
+            list_get_collection_acquisitions,
             crate::conveniences::Container::new,
         )
     }

@@ -322,7 +322,16 @@ async fn get_and_resolve_are_typed_by_container_type() {
         .expect(1)
         .mount(&server)
         .await;
-    match client.get(SUBJECT).await {
+    let any = client.get(SUBJECT).await.map_err(|e| e.to_string());
+    // Any kind tells its id and kind without a match.
+    assert_eq!(
+        any.as_ref().map(|c| (c.id(), c.kind())),
+        Ok((
+            SUBJECT,
+            Some(flywheel_client::conveniences::ContainerKind::Subject)
+        ))
+    );
+    match any {
         Ok(AnyContainer::Subject(subject)) => assert_eq!(subject.label.as_deref(), Some("sub-01")),
         other => panic!("expected a subject, got {other:?}"),
     }

@@ -16,6 +16,15 @@ pub fn attrs(markdown: &str) -> TokenStream {
     quote! { #(#lines)* }
 }
 
+/// The indefinite article for `word` (`an` before a vowel letter, ignoring a leading backtick):
+/// "an acquisition", "an `AcquisitionInput`", "a project".
+pub fn article(word: &str) -> &'static str {
+    match word.trim_start_matches('`').chars().next() {
+        Some(c) if "aeiouAEIOU".contains(c) => "an",
+        _ => "a",
+    }
+}
+
 /// A cleaned description followed by a blank line, or nothing: the lead paragraph of a doc.
 pub fn lead(description: Option<&str>) -> String {
     match description.map(clean) {

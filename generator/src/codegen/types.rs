@@ -274,8 +274,10 @@ fn struct_methods(def: &TypeDef, fields: &[Field], cfg: &TokenStream) -> TokenSt
             .map(|f| format!("`{}`", f.wire_name))
             .collect::<Vec<_>>()
             .join(", ");
+        let article = docs::article(&def.name);
+        let article = format!("{}{}", article[..1].to_uppercase(), &article[1..]);
         let doc = docs::attrs(&format!(
-            "A `{}` with its required fields ({list}); the optional ones start as `None`.",
+            "{article} `{}` with its required fields ({list}); the optional ones start as `None`.",
             def.name
         ));
         let allow = if required.len() > 7 {

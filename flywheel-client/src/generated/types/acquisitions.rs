@@ -85,7 +85,7 @@ impl<'de> ::serde::Deserialize<'de> for AcquisitionInput {
     }
 }
 impl AcquisitionInput {
-    /// A `AcquisitionInput` with its required fields (`label`, `session`); the optional ones start as `None`.
+    /// An `AcquisitionInput` with its required fields (`label`, `session`); the optional ones start as `None`.
     pub fn new(
         label: impl ::std::convert::Into<::std::string::String>,
         session: impl ::std::convert::Into<::std::string::String>,

@@ -170,7 +170,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessPermission {
     )
 )]
 impl AccessPermission {
-    /// A `AccessPermission` with its required fields (`_id`, `access`); the optional ones start as `None`.
+    /// An `AccessPermission` with its required fields (`_id`, `access`); the optional ones start as `None`.
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
         access: impl ::std::convert::Into<crate::types::AccessLevel>,
@@ -317,7 +317,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessPermissionUpdate {
 }
 #[cfg(any(feature = "collections", feature = "groups"))]
 impl AccessPermissionUpdate {
-    /// A `AccessPermissionUpdate` with its required fields (`access`); the optional ones start as `None`.
+    /// An `AccessPermissionUpdate` with its required fields (`access`); the optional ones start as `None`.
     pub fn new(access: impl ::std::convert::Into<crate::types::AccessLevel>) -> Self {
         Self { access: access.into() }
     }
@@ -1618,7 +1618,7 @@ impl<'de> ::serde::Deserialize<'de> for AdhocAnalysisInput {
     )
 )]
 impl AdhocAnalysisInput {
-    /// A `AdhocAnalysisInput` with its required fields (`label`); the optional ones start as `None`.
+    /// An `AdhocAnalysisInput` with its required fields (`label`); the optional ones start as `None`.
     pub fn new(label: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             label: label.into(),
@@ -3327,7 +3327,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlIntegration {
     )
 )]
 impl AzureMlIntegration {
-    /// A `AzureMlIntegration` with its required fields (`enabled`); the optional ones start as `None`.
+    /// An `AzureMlIntegration` with its required fields (`enabled`); the optional ones start as `None`.
     pub fn new(enabled: impl ::std::convert::Into<bool>) -> Self {
         Self {
             enabled: enabled.into(),
@@ -3568,7 +3568,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspace {
     )
 )]
 impl AzureMlWorkspace {
-    /// A `AzureMlWorkspace` with its required fields (`name`, `resource_group`, `subscription`, `url`, `created`, `origin`, `project_id`); the optional ones start as `None`.
+    /// An `AzureMlWorkspace` with its required fields (`name`, `resource_group`, `subscription`, `url`, `created`, `origin`, `project_id`); the optional ones start as `None`.
     pub fn new(
         name: impl ::std::convert::Into<::std::string::String>,
         resource_group: impl ::std::convert::Into<::std::string::String>,
@@ -3693,7 +3693,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlWorkspaceInput {
     )
 )]
 impl AzureMlWorkspaceInput {
-    /// A `AzureMlWorkspaceInput` with its required fields (`name`); the optional ones start as `None`.
+    /// An `AzureMlWorkspaceInput` with its required fields (`name`); the optional ones start as `None`.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             name: name.into(),

@@ -1918,7 +1918,7 @@ impl<'de> ::serde::Deserialize<'de> for InputJob {
     )
 )]
 impl InputJob {
-    /// A `InputJob` with its required fields (`gear_id`); the optional ones start as `None`.
+    /// An `InputJob` with its required fields (`gear_id`); the optional ones start as `None`.
     pub fn new(gear_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             attempt: ::std::option::Option::None,

@@ -1417,7 +1417,7 @@ impl<'de> ::serde::Deserialize<'de> for Origin {
     )
 )]
 impl Origin {
-    /// A `Origin` with its required fields (`type`); the optional ones start as `None`.
+    /// An `Origin` with its required fields (`type`); the optional ones start as `None`.
     pub fn new(r#type: impl ::std::convert::Into<crate::types::OriginType>) -> Self {
         Self {
             r#type: r#type.into(),

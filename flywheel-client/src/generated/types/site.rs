@@ -549,7 +549,7 @@ impl<'de> ::serde::Deserialize<'de> for IngressProvider {
     }
 }
 impl IngressProvider {
-    /// A `IngressProvider` with its required fields (`label`, `provider_class`, `provider_type`, `creds`, `config`); the optional ones start as `None`.
+    /// An `IngressProvider` with its required fields (`label`, `provider_class`, `provider_type`, `creds`, `config`); the optional ones start as `None`.
     pub fn new(
         label: impl ::std::convert::Into<::std::string::String>,
         provider_class: impl ::std::convert::Into<crate::types::ProviderClass>,

@@ -109,7 +109,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureMlAccount {
     }
 }
 impl AzureMlAccount {
-    /// A `AzureMlAccount` with its required fields (`email`, `onboarded`); the optional ones start as `None`.
+    /// An `AzureMlAccount` with its required fields (`email`, `onboarded`); the optional ones start as `None`.
     pub fn new(
         email: impl ::std::convert::Into<::std::string::String>,
         onboarded: impl ::std::convert::Into<bool>,
@@ -894,7 +894,7 @@ impl<'de> ::serde::Deserialize<'de> for UserInput {
     }
 }
 impl UserInput {
-    /// A `UserInput` with its required fields (`_id`, `firstname`, `lastname`); the optional ones start as `None`.
+    /// An `UserInput` with its required fields (`_id`, `firstname`, `lastname`); the optional ones start as `None`.
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
         firstname: impl ::std::convert::Into<::std::string::String>,
