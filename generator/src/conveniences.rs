@@ -498,8 +498,13 @@ pub fn render(conv: &Conveniences, api: &Api) -> TokenStream {
         });
         let d = doc(&format!("{capital} {}.", kind.name));
         any_variants.push(quote! { #d #cfg_attr #name(#name), });
-        any_ids.push(quote! { #cfg_attr AnyContainer::#name(container) => container.id(), });
-        any_kinds.push(quote! { #cfg_attr AnyContainer::#name(container) => ::std::option::Option::Some(container.kind()), });
+        // `id()` needs the kind's `ContainerData`, compiled with its `get` operation's feature.
+        let data_cfg = cfg(
+            &[kind.get_feature.as_str()],
+            &type_features(api, &kind.data),
+        );
+        any_ids.push(quote! { #data_cfg AnyContainer::#name(container) => container.id(), });
+        any_kinds.push(quote! { #cfg_attr AnyContainer::#name(_) => ::std::option::Option::Some(ContainerKind::#name), });
         let wire = &kind.name;
         any_arms.push(quote! {
             #cfg_attr
@@ -527,7 +532,8 @@ pub fn render(conv: &Conveniences, api: &Api) -> TokenStream {
             },
         }
         impl AnyContainer {
-            /// The container's id (`_id`), `""` when the answer carried none.
+            /// The container's id (`_id`), `""` when the answer carried none (or when the
+            /// Cargo feature of its kind's `get` operation is off).
             pub fn id(&self) -> &str {
                 match self {
                     #(#any_ids)*
@@ -535,6 +541,8 @@ pub fn render(conv: &Conveniences, api: &Api) -> TokenStream {
                         .get("_id")
                         .and_then(::serde_json::Value::as_str)
                         .unwrap_or_default(),
+                    #[allow(unreachable_patterns)]
+                    _ => "",
                 }
             }
             /// The container's kind; `None` for [`Other`](AnyContainer::Other).

@@ -470,67 +470,23 @@ pub enum AnyContainer {
     },
 }
 impl AnyContainer {
-    /// The container's id (`_id`), `""` when the answer carried none.
+    /// The container's id (`_id`), `""` when the answer carried none (or when the
+    /// Cargo feature of its kind's `get` operation is off).
     pub fn id(&self) -> &str {
         match self {
-            #[cfg(
-                any(
-                    feature = "containers",
-                    feature = "groups",
-                    feature = "projects",
-                    feature = "resolve",
-                    feature = "users"
-                )
-            )]
+            #[cfg(feature = "groups")]
             AnyContainer::Group(container) => container.id(),
-            #[cfg(
-                any(feature = "containers", feature = "projects", feature = "resolve")
-            )]
+            #[cfg(feature = "projects")]
             AnyContainer::Project(container) => container.id(),
-            #[cfg(
-                any(
-                    feature = "batch",
-                    feature = "containers",
-                    feature = "resolve",
-                    feature = "sessions",
-                    feature = "subjects"
-                )
-            )]
+            #[cfg(feature = "subjects")]
             AnyContainer::Subject(container) => container.id(),
-            #[cfg(
-                any(
-                    feature = "batch",
-                    feature = "containers",
-                    feature = "resolve",
-                    feature = "sessions"
-                )
-            )]
+            #[cfg(feature = "sessions")]
             AnyContainer::Session(container) => container.id(),
-            #[cfg(
-                any(
-                    feature = "acquisitions",
-                    feature = "batch",
-                    feature = "containers",
-                    feature = "resolve"
-                )
-            )]
+            #[cfg(feature = "acquisitions")]
             AnyContainer::Acquisition(container) => container.id(),
-            #[cfg(
-                any(
-                    feature = "acquisitions",
-                    feature = "analyses",
-                    feature = "batch",
-                    feature = "containers",
-                    feature = "projects",
-                    feature = "resolve",
-                    feature = "sessions",
-                    feature = "subjects"
-                )
-            )]
+            #[cfg(feature = "analyses")]
             AnyContainer::Analysis(container) => container.id(),
-            #[cfg(
-                any(feature = "collections", feature = "containers", feature = "users")
-            )]
+            #[cfg(feature = "collections")]
             AnyContainer::Collection(container) => container.id(),
             AnyContainer::Other { value, .. } => {
                 value
@@ -538,6 +494,8 @@ impl AnyContainer {
                     .and_then(::serde_json::Value::as_str)
                     .unwrap_or_default()
             }
+            #[allow(unreachable_patterns)]
+            _ => "",
         }
     }
     /// The container's kind; `None` for [`Other`](AnyContainer::Other).
@@ -552,14 +510,12 @@ impl AnyContainer {
                     feature = "users"
                 )
             )]
-            AnyContainer::Group(container) => {
-                ::std::option::Option::Some(container.kind())
-            }
+            AnyContainer::Group(_) => ::std::option::Option::Some(ContainerKind::Group),
             #[cfg(
                 any(feature = "containers", feature = "projects", feature = "resolve")
             )]
-            AnyContainer::Project(container) => {
-                ::std::option::Option::Some(container.kind())
+            AnyContainer::Project(_) => {
+                ::std::option::Option::Some(ContainerKind::Project)
             }
             #[cfg(
                 any(
@@ -570,8 +526,8 @@ impl AnyContainer {
                     feature = "subjects"
                 )
             )]
-            AnyContainer::Subject(container) => {
-                ::std::option::Option::Some(container.kind())
+            AnyContainer::Subject(_) => {
+                ::std::option::Option::Some(ContainerKind::Subject)
             }
             #[cfg(
                 any(
@@ -581,8 +537,8 @@ impl AnyContainer {
                     feature = "sessions"
                 )
             )]
-            AnyContainer::Session(container) => {
-                ::std::option::Option::Some(container.kind())
+            AnyContainer::Session(_) => {
+                ::std::option::Option::Some(ContainerKind::Session)
             }
             #[cfg(
                 any(
@@ -592,8 +548,8 @@ impl AnyContainer {
                     feature = "resolve"
                 )
             )]
-            AnyContainer::Acquisition(container) => {
-                ::std::option::Option::Some(container.kind())
+            AnyContainer::Acquisition(_) => {
+                ::std::option::Option::Some(ContainerKind::Acquisition)
             }
             #[cfg(
                 any(
@@ -607,14 +563,14 @@ impl AnyContainer {
                     feature = "subjects"
                 )
             )]
-            AnyContainer::Analysis(container) => {
-                ::std::option::Option::Some(container.kind())
+            AnyContainer::Analysis(_) => {
+                ::std::option::Option::Some(ContainerKind::Analysis)
             }
             #[cfg(
                 any(feature = "collections", feature = "containers", feature = "users")
             )]
-            AnyContainer::Collection(container) => {
-                ::std::option::Option::Some(container.kind())
+            AnyContainer::Collection(_) => {
+                ::std::option::Option::Some(ContainerKind::Collection)
             }
             AnyContainer::Other { .. } => ::std::option::Option::None,
         }
