@@ -89,10 +89,16 @@ impl RetryPolicy {
         }
     }
 
+    /// What [`run`](Self::run) decides for a failure: retried when the body is replayable and
+    /// the failure is one an API call may retry.
+    #[cfg(test)]
     fn should_retry(&self, error: &Error) -> bool {
-        if !self.replayable {
-            return false;
-        }
+        self.replayable && self.api_call_retryable(error)
+    }
+
+    /// Whether an API call's failure is worth another attempt (the body being replayable
+    /// aside): a retryable status where the method allows it, or a failed connection.
+    fn api_call_retryable(&self, error: &Error) -> bool {
         match error {
             Error::Api(api) => {
                 self.status_retry_allowed && crate::error::is_retryable_status(api.status())
@@ -122,10 +128,27 @@ impl RetryPolicy {
 
     /// Runs `attempt(1)`, `attempt(2)`, … until one succeeds, a failure is not retryable, or the
     /// policy gives up; returns the last outcome.
-    pub(crate) async fn run<T, F, Fut>(&self, mut attempt: F) -> crate::Result<T>
+    pub(crate) async fn run<T, F, Fut>(&self, attempt: F) -> crate::Result<T>
     where
         F: FnMut(u32) -> Fut,
         Fut: Future<Output = crate::Result<T>>,
+    {
+        self.run_when(|error| self.api_call_retryable(error), attempt)
+            .await
+    }
+
+    /// As [`run`](Self::run), with `retryable` deciding which failures are tried again (when
+    /// the body is replayable): for exchanges that are not API calls, such as `PUT`s to
+    /// storage.
+    pub(crate) async fn run_when<T, F, Fut, W>(
+        &self,
+        retryable: W,
+        mut attempt: F,
+    ) -> crate::Result<T>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: Future<Output = crate::Result<T>>,
+        W: Fn(&Error) -> bool,
     {
         let retries = self.settings.max_attempts.max(1) - 1;
         let backoff = ExponentialBuilder::new()
@@ -137,7 +160,7 @@ impl RetryPolicy {
         let attempts = AtomicU32::new(0);
         (|| attempt(attempts.fetch_add(1, Ordering::Relaxed) + 1))
             .retry(backoff)
-            .when(|error| self.should_retry(error))
+            .when(|error| self.replayable && retryable(error))
             .adjust(|error, backoff| self.pause(error, backoff))
             .notify(|error, pause| {
                 tracing::warn!(

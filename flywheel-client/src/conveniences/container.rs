@@ -168,11 +168,7 @@ impl<T: ContainerData> Container<T> {
             set: Some(info),
             ..Default::default()
         };
-        self.client
-            .modify_container_info(self.id_or_empty(), body)
-            .send()
-            .await?;
-        Ok(())
+        self.modify_info(body).await
     }
 
     /// Replaces the container's whole `info` (`modifyContainerInfo` with `replace`); warns
@@ -187,11 +183,7 @@ impl<T: ContainerData> Container<T> {
             replace: Some(info),
             ..Default::default()
         };
-        self.client
-            .modify_container_info(self.id_or_empty(), body)
-            .send()
-            .await?;
-        Ok(())
+        self.modify_info(body).await
     }
 
     /// Deletes the given top-level keys of the container's `info` (`modifyContainerInfo` with
@@ -204,6 +196,12 @@ impl<T: ContainerData> Container<T> {
             delete: Some(keys.into_iter().map(Into::into).collect()),
             ..Default::default()
         };
+        self.modify_info(body).await
+    }
+
+    /// One `modifyContainerInfo` call: what `update_info`, `replace_info` and `delete_info`
+    /// share.
+    async fn modify_info(&self, body: crate::types::Info) -> crate::Result<()> {
         self.client
             .modify_container_info(self.id_or_empty(), body)
             .send()

@@ -42,7 +42,8 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 
 use super::{Container, ContainerData, ContainerKind};
-use crate::error::{ApiError, Error};
+use crate::error::{ApiError, Error, TransportKind};
+use crate::retry::RetryPolicy;
 use crate::{Client, Download, UploadFile};
 
 /// Which protocol an upload uses; see the [module docs](self) for when `Auto` picks which.
@@ -454,73 +455,76 @@ impl Upload<'_> {
         reader: Option<&crate::upload::RangeReader>,
     ) -> crate::Result<Option<String>> {
         let transport = &self.client.inner;
-        let attempts = if reader.is_some() {
-            1
-        } else {
-            transport.settings.max_attempts.max(1)
-        };
-        let mut delay = transport.settings.initial_retry_delay;
-        let mut attempt = 1;
-        loop {
-            let body = file
-                .range_body(self.operation_id, offset, length, reader)
-                .await?;
-            let mut put = transport
-                .http
-                .put(url)
-                .headers(headers.clone())
-                .header(http::header::CONTENT_LENGTH, length)
-                .body(body);
-            // The client's total timeout, when set, bounds each `PUT`.
-            if let Some(timeout) = transport.settings.timeout {
-                put = put.timeout(timeout);
-            }
-            let sent = put.send().await;
-            let failure = match sent {
-                Ok(response) if response.status().is_success() => {
-                    let e_tag = response
+        // A reader is read once, in order: its parts cannot be sent again.
+        let policy = RetryPolicy::new(
+            self.operation_id,
+            STORAGE_PUT,
+            &Method::PUT,
+            transport.settings,
+            reader.is_none(),
+            None,
+        );
+        policy
+            .run_when(storage_put_retryable, |_| async {
+                let body = file
+                    .range_body(self.operation_id, offset, length, reader)
+                    .await?;
+                let mut put = transport
+                    .http
+                    .put(url)
+                    .headers(headers.clone())
+                    .header(http::header::CONTENT_LENGTH, length)
+                    .body(body);
+                // The client's total timeout, when set, bounds each `PUT`.
+                if let Some(timeout) = transport.settings.timeout {
+                    put = put.timeout(timeout);
+                }
+                let response = put
+                    .send()
+                    .await
+                    .map_err(|error| Error::transport(self.operation_id, error))?;
+                let status = response.status();
+                if status.is_success() {
+                    return Ok(response
                         .headers()
                         .get(http::header::ETAG)
                         .and_then(|value| value.to_str().ok())
-                        .map(|value| value.trim_matches('"').to_owned());
-                    return Ok(e_tag);
+                        .map(|value| value.trim_matches('"').to_owned()));
                 }
-                Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    let body = response.bytes().await.unwrap_or_default();
-                    let retryable = status == StatusCode::REQUEST_TIMEOUT
-                        || status == StatusCode::TOO_MANY_REQUESTS
-                        || status.is_server_error();
-                    let error = Error::Api(Box::new(ApiError::new(
-                        self.operation_id,
-                        status,
-                        headers,
-                        body,
-                    )));
-                    (error, retryable)
-                }
-                Err(error) => {
-                    let retryable = error.is_connect()
-                        || error.is_request()
-                        || error.is_body()
-                        || error.is_timeout();
-                    (Error::transport(self.operation_id, error), retryable)
-                }
-            };
-            let (error, retryable) = failure;
-            if !retryable || attempt >= attempts {
-                return Err(error);
-            }
-            tracing::debug!(
-                operation_id = self.operation_id,
-                attempt,
-                "retrying a failed PUT of an upload part to storage"
-            );
-            tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(transport.settings.max_retry_delay);
-            attempt += 1;
+                let headers = response.headers().clone();
+                let body = response.bytes().await.unwrap_or_default();
+                Err(Error::Api(Box::new(ApiError::new(
+                    self.operation_id,
+                    status,
+                    headers,
+                    body,
+                ))))
+            })
+            .await
+    }
+}
+
+/// Stands for the signed storage URL in retry warnings: the URL itself may name the file.
+const STORAGE_PUT: &str = "(signed storage URL)";
+
+/// Storage answers worth another `PUT`: a timeout, rate limiting or a server error, and
+/// failures of the connection or the transfer.
+fn storage_put_retryable(error: &Error) -> bool {
+    match error {
+        Error::Api(api) => {
+            let status = api.status();
+            status == StatusCode::REQUEST_TIMEOUT
+                || status == StatusCode::TOO_MANY_REQUESTS
+                || status.is_server_error()
         }
+        Error::Transport { kind, .. } => matches!(
+            kind,
+            TransportKind::Connect
+                | TransportKind::Timeout
+                | TransportKind::Body
+                | TransportKind::Other
+        ),
+        _ => false,
     }
 }
 
